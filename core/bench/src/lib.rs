@@ -1,0 +1,1 @@
+//! Benchmarks of `cql-core` live in `benches/`; this library is intentionally empty.

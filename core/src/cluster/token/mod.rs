@@ -1,0 +1,1 @@
+//! Partitioner tokens (to be filled in).

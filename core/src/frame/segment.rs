@@ -1,0 +1,1 @@
+//! Protocol v5 segment framing (to be filled in).

@@ -1,0 +1,45 @@
+//! `cql-core`: the I/O-free heart of a driver for Apache Cassandra's CQL native protocol.
+//!
+//! The crate is `#![no_std]` + `alloc`, so the same code runs in tokio servers, browsers
+//! (wasm32) and edge workers. It depends on no transport: the layers below are pure
+//! functions over bytes.
+//!
+//! ```text
+//!   cluster   tokens (Murmur3, RandomPartitioner) and replica placement      (layer 5)
+//!   message   every request and response, encoded and decoded both ways    (layer 3)
+//!   types     the CQL type model, values, Rust <-> CQL mapping               (layer 2)
+//!   frame     v3/v4/v5 frame headers, v5 segments, compression, primitives   (layer 1)
+//! ```
+//!
+//! A layer imports only from the layers below it.
+//!
+//! # Features
+//!
+//! | feature  | default | what it adds |
+//! |----------|---------|--------------|
+//! | `std`    | yes     | `std::error::Error` interop and std conversions; changes nothing on the wire |
+//! | `lz4`    | yes     | LZ4 body (v4) and segment (v5) compression; works without std |
+//! | `snappy` | yes     | Snappy body compression (v4); implies `std` |
+#![no_std]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+pub mod cluster;
+pub mod frame;
+pub mod message;
+pub mod types;
+
+pub use frame::{Compression, FrameFlags, FrameHeader, Opcode, ProtocolVersion};
+pub use message::Consistency;
+pub use types::{ColumnType, CqlValue};
