@@ -21,6 +21,8 @@
 //! | `lz4`    | yes     | LZ4 body (v4) and segment (v5) compression; works without std |
 //! | `snappy` | yes     | Snappy body compression (v4); implies `std` |
 #![no_std]
+// Keeps the crate honest about what it needs: core first, then alloc, std only behind `std`.
+#![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 #![cfg_attr(
     not(test),
     deny(
