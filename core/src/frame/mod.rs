@@ -6,6 +6,7 @@
 //! frames travel inside [`segment`]s after the handshake and compression moves there.
 
 pub mod compression;
+pub mod crc;
 pub mod error;
 pub mod primitives;
 pub mod segment;
