@@ -239,8 +239,13 @@ proptest! {
             write_segment(&mut wire, payload, *self_contained, compression).unwrap();
         }
         let mut d = SegmentDecoder::new(compression, max).unwrap();
+        let mut fed = 0;
         for part in wire.chunks(chunk) {
             d.feed(part);
+            fed += part.len();
+            // Held: what was received, one decompressed segment, a frame within the limit.
+            let reassembly = (HEADER_LEN + max).min(fed * 256);
+            prop_assert!(d.buffered_len() <= fed + MAX_PAYLOAD_LEN + reassembly);
             loop {
                 match d.next_frame() {
                     Ok(Some(f)) => prop_assert!(f.len() >= HEADER_LEN),
