@@ -82,7 +82,8 @@ impl SegmentHeader {
 
     /// Length of the whole segment: header, CRC24, payload and CRC32.
     pub fn segment_len(&self) -> usize {
-        self.encoded_len() + HEADER_CRC_LEN + self.payload_len as usize + PAYLOAD_CRC_LEN
+        (self.encoded_len() + HEADER_CRC_LEN + PAYLOAD_CRC_LEN)
+            .saturating_add(self.payload_len as usize)
     }
 
     /// The header as the little-endian integer that is sent (`header_le_int` in the vectors).
@@ -281,7 +282,7 @@ pub fn read_segment(
 /// The payload of a whole segment `raw` once its CRC32 matched.
 fn checked_payload<'a>(header: &SegmentHeader, raw: &'a [u8]) -> Result<&'a [u8], FrameError> {
     let start = header.encoded_len() + HEADER_CRC_LEN;
-    let end = start + header.payload_len as usize;
+    let end = start.saturating_add(header.payload_len as usize);
     let (Some(payload), Some(crc_bytes)) = (raw.get(start..end), raw.get(end..)) else {
         return Err(DecodeError::Malformed("segment shorter than its header announces").into());
     };
@@ -326,7 +327,8 @@ fn frame_len(frame: &[u8], max_body_len: usize) -> Result<Option<usize>, FrameEr
             max: max_body_len as u64,
         });
     }
-    Ok(Some(HEADER_LEN + body as usize))
+    // Saturating: on 32-bit targets a 4 GiB body must not wrap around.
+    Ok(Some(HEADER_LEN.saturating_add(body as usize)))
 }
 
 /// Packs whole frames into v5 segments.
