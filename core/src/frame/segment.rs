@@ -652,6 +652,61 @@ mod tests {
         ));
     }
 
+    fn first_error(wire: &[u8]) -> FrameError {
+        let mut d = SegmentDecoder::new(Compression::None, 1 << 20).unwrap();
+        d.feed(wire);
+        loop {
+            match d.next_frame() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("no error"),
+                Err(e) => return e,
+            }
+        }
+    }
+
+    #[test]
+    fn misaligned_frames_are_malformed() {
+        let f = frame(4, 1);
+        // A self-contained segment ending inside a frame.
+        let mut wire = Vec::new();
+        write_segment(&mut wire, &f[..f.len() - 1], true, Compression::None).unwrap();
+        assert!(matches!(
+            first_error(&wire),
+            FrameError::Decode(DecodeError::Malformed(_))
+        ));
+        // A split frame interrupted by a self-contained segment.
+        let mut wire = Vec::new();
+        write_segment(&mut wire, &f[..5], false, Compression::None).unwrap();
+        write_segment(&mut wire, &f, true, Compression::None).unwrap();
+        assert!(matches!(
+            first_error(&wire),
+            FrameError::Decode(DecodeError::Malformed(_))
+        ));
+        // A split frame followed by extra bytes in its last segment.
+        let mut wire = Vec::new();
+        let mut long = f.clone();
+        long.push(0);
+        write_segment(&mut wire, &long, false, Compression::None).unwrap();
+        assert!(matches!(
+            first_error(&wire),
+            FrameError::Decode(DecodeError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn lz4_header_layout() {
+        let h = SegmentHeader {
+            payload_len: 138,
+            uncompressed_len: Some(152),
+            self_contained: true,
+        };
+        assert_eq!(h.to_bits(), 17_199_792_266);
+        let mut out = Vec::new();
+        h.write(&mut out).unwrap();
+        assert_eq!(SegmentHeader::parse(&out, true).unwrap(), Some(h));
+        assert_eq!(SegmentHeader::parse(&out[..7], true).unwrap(), None);
+    }
+
     #[test]
     fn snappy_is_refused() {
         assert!(SegmentEncoder::new(Compression::Snappy).is_err());
