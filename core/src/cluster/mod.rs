@@ -1,3 +1,9 @@
 //! Layer 5 (the part issue #2 needs): partitioner tokens and replica placement.
+//!
+//! * [`token`]: partitioners, tokens and routing keys.
+//! * [`ring`]: the token ring built from the hosts' tokens.
+//! * [`replication`]: keyspace replication strategies and precomputed replica maps.
 
+pub mod replication;
+pub mod ring;
 pub mod token;
