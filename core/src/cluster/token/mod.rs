@@ -3,7 +3,7 @@
 //!
 //! * [`Partitioner`] names a cluster's partitioner (parsed from its Java class name) and
 //!   computes and parses its [`Token`]s.
-//! * [`routing_key`] builds the bytes a partitioner hashes from partition-key components.
+//! * [`routing_key()`] builds the bytes a partitioner hashes from partition-key components.
 //! * [`murmur3`], [`random`] and [`byte_ordered`] hold each partitioner's arithmetic.
 
 pub mod byte_ordered;
@@ -101,7 +101,7 @@ impl Partitioner {
         }
     }
 
-    /// The token of a partition key given as its routing key bytes (see [`routing_key`]),
+    /// The token of a partition key given as its routing key bytes (see [`routing_key()`]),
     /// exactly as Cassandra computes it. For Murmur3 a zero-length key gives the minimum
     /// token `i64::MIN`, as Cassandra's `getToken` does.
     pub fn token(self, key: &[u8]) -> Token {
