@@ -14,6 +14,7 @@ use common::{load, unhex};
 use cql_core::cluster::replication::{ReplicaMap, ReplicationStrategy};
 use cql_core::cluster::ring::{RingHost, TokenRing};
 use cql_core::cluster::token::{Partitioner, Token, murmur3_hash_token, routing_key};
+use cql_core::cluster::token_map::TokenMap;
 use serde_json::Value;
 
 fn as_i64(v: &Value) -> i64 {
@@ -211,6 +212,14 @@ fn key_examples() {
         .iter()
         .map(|(name, spec)| (name.clone(), ReplicaMap::build(&ring, &strategy_of(spec))))
         .collect();
+    let mut token_map = TokenMap::new(Partitioner::Murmur3, ring.clone());
+    let named: Vec<(String, ReplicationStrategy)> = strategies
+        .iter()
+        .map(|(name, spec)| (name.clone(), strategy_of(spec)))
+        .collect();
+    for (_, strategy) in &named {
+        token_map.add_strategy(strategy);
+    }
     let examples = file["ring"]["key_examples"]
         .as_array()
         .expect("key_examples");
@@ -221,6 +230,17 @@ fn key_examples() {
         if !example["key"].is_null() {
             let key = unhex(&example["key"]);
             assert_eq!(Partitioner::Murmur3.token(&key), token, "{id}");
+            for (name, strategy) in &named {
+                let hosts: Vec<&str> = token_map
+                    .replica_hosts_for_key(strategy, &key)
+                    .map(|h| h.id.as_str())
+                    .collect();
+                assert_eq!(
+                    hosts,
+                    strings(&example["replicas"][name]),
+                    "{id} {name} by key"
+                );
+            }
         }
         let replicas = example["replicas"].as_object().expect("replicas");
         assert_eq!(replicas.len(), maps.len(), "{id}");

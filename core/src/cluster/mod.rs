@@ -3,7 +3,9 @@
 //! * [`token`]: partitioners, tokens and routing keys.
 //! * [`ring`]: the token ring built from the hosts' tokens.
 //! * [`replication`]: keyspace replication strategies and precomputed replica maps.
+//! * [`token_map`]: a ring with the replica maps of the strategies in use.
 
 pub mod replication;
 pub mod ring;
 pub mod token;
+pub mod token_map;
