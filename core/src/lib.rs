@@ -42,6 +42,11 @@ pub mod frame;
 pub mod message;
 pub mod types;
 
+pub use cluster::replication::{ReplicaMap, ReplicationError, ReplicationStrategy};
+pub use cluster::ring::{RingError, RingHost, TokenRing};
+pub use cluster::token::{Partitioner, Token, TokenError, routing_key};
+pub use cluster::token_map::TokenMap;
+pub use frame::segment::{SegmentDecoder, SegmentEncoder};
 pub use frame::{Compression, FrameFlags, FrameHeader, Opcode, ProtocolVersion};
 pub use message::Consistency;
 pub use types::{ColumnType, CqlValue};
