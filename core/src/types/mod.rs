@@ -1,10 +1,16 @@
 //! Layer 2: the CQL type model, value codecs, and the mapping between Rust and CQL values.
 
+pub mod codec;
 pub mod column_type;
+pub mod cql_syntax;
+pub mod error;
 pub mod marshal;
+pub mod numeric;
 pub mod serialized_values;
 pub mod value;
 
 pub use column_type::{ColumnSpec, ColumnType};
+pub use error::{DeserializeError, SerializeError, TypeParseError};
+pub use numeric::ParseNumberError;
 pub use serialized_values::SerializedValues;
 pub use value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};
