@@ -3,14 +3,20 @@
 pub mod codec;
 pub mod column_type;
 pub mod cql_syntax;
+pub mod deserialize;
 pub mod error;
 pub mod marshal;
 pub mod numeric;
+pub mod row;
+pub mod serialize;
 pub mod serialized_values;
 pub mod value;
 
 pub use column_type::{ColumnSpec, ColumnType};
+pub use deserialize::DeserializeValue;
 pub use error::{DeserializeError, SerializeError, TypeParseError};
 pub use numeric::ParseNumberError;
+pub use row::{ColumnIterator, DeserializeRow, RawColumn, Row, RowIterator};
+pub use serialize::{MaybeUnset, SerializeRow, SerializeValue, Unset};
 pub use serialized_values::SerializedValues;
 pub use value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};

@@ -98,11 +98,34 @@ impl SerializedValues {
 
     /// Appends a positional value by letting `write` append its bytes (without length);
     /// the `[int]` length is filled in afterwards. This is the allocation-free path used
-    /// by the typed serializers.
+    /// by the typed serializers. On error the list is left as it was.
     ///
     /// # Errors
     /// Whatever `write` returns, and [`EncodeError::TooLong`] for oversized values.
     pub fn add_with<E: From<EncodeError>>(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.add_framed(|buf| {
+            let start = buf.len();
+            buf.extend_from_slice(&[0; 4]);
+            write(buf)?;
+            let len = crate::frame::primitives::int_len("[value]", buf.len() - start - 4)?;
+            if let Some(slot) = buf.get_mut(start..start + 4) {
+                slot.copy_from_slice(&len.to_be_bytes());
+            }
+            Ok(())
+        })
+    }
+
+    /// Appends a positional value by letting `write` append the whole `[value]`, length
+    /// (or `-1` null / `-2` unset) included, as [`SerializeValue`](super::serialize::SerializeValue)
+    /// does. On error the list is left as it was.
+    ///
+    /// # Errors
+    /// Whatever `write` returns; [`EncodeError::Unsupported`] after named values;
+    /// [`EncodeError::TooLong`] past 65,535 values.
+    pub fn add_framed<E: From<EncodeError>>(
         &mut self,
         write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<(), E> {
@@ -111,11 +134,10 @@ impl SerializedValues {
         }
         self.bump()?;
         let start = self.buf.len();
-        self.buf.extend_from_slice(&[0; 4]);
-        write(&mut self.buf)?;
-        let len = crate::frame::primitives::int_len("[value]", self.buf.len() - start - 4)?;
-        if let Some(slot) = self.buf.get_mut(start..start + 4) {
-            slot.copy_from_slice(&len.to_be_bytes());
+        if let Err(e) = write(&mut self.buf) {
+            self.buf.truncate(start);
+            self.count = self.count.saturating_sub(1);
+            return Err(e);
         }
         Ok(())
     }
