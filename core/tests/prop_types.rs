@@ -3,8 +3,8 @@
 //! type syntaxes, the typed Rust mapping; and "arbitrary bytes never panic" for every
 //! decoder.
 
+use core::net::IpAddr;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::IpAddr;
 
 use cql_core::frame::primitives::Reader;
 use cql_core::types::marshal::{marshal_class, parse_marshal};
@@ -271,7 +271,7 @@ proptest! {
     ) {
         fn rt<T>(v: T, typ: &ColumnType) -> Result<(), TestCaseError>
         where
-            T: SerializeValue + for<'a> DeserializeValue<'a> + PartialEq + std::fmt::Debug,
+            T: SerializeValue + for<'a> DeserializeValue<'a> + PartialEq + core::fmt::Debug,
         {
             let mut out = Vec::new();
             v.serialize(typ, &mut out).map_err(|e| TestCaseError::fail(e.to_string()))?;

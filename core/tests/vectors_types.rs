@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::net::IpAddr;
+use core::net::IpAddr;
 
 use cql_core::frame::primitives::Reader;
 use cql_core::types::marshal::{marshal_class, parse_marshal};
@@ -204,7 +204,7 @@ fn framed(bytes: &[u8]) -> Vec<u8> {
 /// Decodes `bytes` through the typed mapping `T` and, for `both`, writes it back.
 fn typed<T>(id: &str, typ: &ColumnType, bytes: &[u8], expect_null: bool, both: bool)
 where
-    T: for<'a> DeserializeValue<'a> + SerializeValue + std::fmt::Debug,
+    T: for<'a> DeserializeValue<'a> + SerializeValue + core::fmt::Debug,
 {
     T::type_check(typ).unwrap_or_else(|e| panic!("{id}: {e}"));
     let got = Option::<T>::deserialize(typ, Some(bytes)).unwrap_or_else(|e| panic!("{id}: {e}"));

@@ -183,10 +183,10 @@ impl<'a> Parser<'a, '_> {
         let (word, quoted) = self.ident()?;
         if !quoted {
             let lower = word.to_ascii_lowercase();
-            let generic = match lower.as_str() {
-                "frozen" | "list" | "set" | "map" | "tuple" | "vector" => true,
-                _ => false,
-            };
+            let generic = matches!(
+                lower.as_str(),
+                "frozen" | "list" | "set" | "map" | "tuple" | "vector"
+            );
             if generic && self.eat(b'<') {
                 let t = match lower.as_str() {
                     "frozen" => self.parse(d)?,

@@ -233,3 +233,78 @@ impl<'frame, R: DeserializeRow<'frame>> Iterator for RowIterator<'frame, R> {
         (0, Some(self.remaining))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{ColumnType, CqlTimestamp};
+    use alloc::vec;
+    use uuid::Uuid;
+
+    fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
+        ColumnSpec {
+            keyspace: "ks".into(),
+            table: "t".into(),
+            name: name.into(),
+            typ,
+        }
+    }
+
+    fn cell(out: &mut Vec<u8>, b: &[u8]) {
+        out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+        out.extend_from_slice(b);
+    }
+
+    #[test]
+    fn borrowing_rows() {
+        let specs = vec![
+            spec("id", ColumnType::Int),
+            spec("name", ColumnType::Text),
+            spec("u", ColumnType::Uuid),
+            spec("ts", ColumnType::Timestamp),
+            spec("data", ColumnType::Blob),
+        ];
+        let mut rows = Vec::new();
+        for i in 0..3i32 {
+            cell(&mut rows, &i.to_be_bytes());
+            cell(&mut rows, b"name");
+            cell(&mut rows, &[7; 16]);
+            cell(&mut rows, &1000i64.to_be_bytes());
+            rows.extend_from_slice(&(-1i32).to_be_bytes());
+        }
+        type R<'a> = (i32, &'a str, Uuid, CqlTimestamp, Option<&'a [u8]>);
+        let got: Vec<R<'_>> = RowIterator::new(&specs, 3, &rows)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            got[2],
+            (
+                2,
+                "name",
+                Uuid::from_bytes([7; 16]),
+                CqlTimestamp(1000),
+                None
+            )
+        );
+
+        // Type checked once, up front, naming the column.
+        let err = RowIterator::<(i32, i32, Uuid, CqlTimestamp, &[u8])>::new(&specs, 3, &rows)
+            .unwrap_err();
+        assert!(
+            matches!(err, DeserializeError::Column { index: 1, .. }),
+            "{err}"
+        );
+        // A non-Option blob refuses the null.
+        let mut it =
+            RowIterator::<(i32, &str, Uuid, CqlTimestamp, &[u8])>::new(&specs, 3, &rows).unwrap();
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+        // Truncated input is an error, then the iterator ends.
+        let mut it = RowIterator::<R<'_>>::new(&specs, 3, &rows[..rows.len() - 3]).unwrap();
+        assert!(it.next().unwrap().is_ok());
+        assert!(it.next().unwrap().is_ok());
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+    }
+}
