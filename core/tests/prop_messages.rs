@@ -2,7 +2,7 @@
 //! version, survives encode → frame → decode unchanged; arbitrary or mutilated bytes
 //! never make a decoder panic.
 
-use std::net::{IpAddr, SocketAddr};
+use core::net::{IpAddr, SocketAddr};
 
 use bytes::Bytes;
 use cql_core::frame::primitives::RawValue;

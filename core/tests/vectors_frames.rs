@@ -303,7 +303,7 @@ fn simple_cell(typ: &ColumnType, cell: &[u8]) -> Option<Value> {
     Some(match typ {
         ColumnType::Int => json!(i32::from_be_bytes(cell.try_into().ok()?)),
         ColumnType::BigInt => json!(i64::from_be_bytes(cell.try_into().ok()?)),
-        ColumnType::Text | ColumnType::Ascii => json!(std::str::from_utf8(cell).ok()?),
+        ColumnType::Text | ColumnType::Ascii => json!(core::str::from_utf8(cell).ok()?),
         _ => return None,
     })
 }
