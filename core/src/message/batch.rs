@@ -267,3 +267,45 @@ impl Batch {
         Ok((batch, f & WITH_NAMES_FOR_VALUES != 0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::primitives::RawValue;
+
+    #[test]
+    fn named_batches_are_read_after_the_flags() {
+        let mut values = SerializedValues::new();
+        values.add_named("a", RawValue::Null).unwrap();
+        let batch = Batch {
+            entries: alloc::vec![BatchEntry {
+                statement: BatchStatement::Query("INSERT".into()),
+                values,
+            }],
+            ..Batch::default()
+        };
+        for version in [ProtocolVersion::V4, ProtocolVersion::V5] {
+            let mut out = Vec::new();
+            batch.encode(version, &mut out).unwrap();
+            let back = Batch::decode(version, &mut Reader::new(&out)).unwrap();
+            assert_eq!(back, batch);
+        }
+    }
+
+    #[test]
+    fn mixed_named_and_positional_entries_are_refused() {
+        let mut named = SerializedValues::new();
+        named.add_named("a", RawValue::Null).unwrap();
+        let mut positional = SerializedValues::new();
+        positional.add(RawValue::Null).unwrap();
+        let entry = |values| BatchEntry {
+            statement: BatchStatement::Query("X".into()),
+            values,
+        };
+        let batch = Batch {
+            entries: alloc::vec![entry(named), entry(positional)],
+            ..Batch::default()
+        };
+        assert!(batch.encode(ProtocolVersion::V4, &mut Vec::new()).is_err());
+    }
+}

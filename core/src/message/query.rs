@@ -259,3 +259,53 @@ impl Query {
         Ok(Self { query, params })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::primitives::RawValue;
+
+    #[test]
+    fn v5_only_fields_are_refused_in_v4() {
+        let mut p = QueryParameters::with_consistency(Consistency::One);
+        p.keyspace = Some("ks".into());
+        let q = Query {
+            query: "SELECT 1".into(),
+            params: p,
+        };
+        assert_eq!(
+            q.encode(ProtocolVersion::V4, &mut Vec::new()),
+            Err(EncodeError::Unsupported("a per-query keyspace"))
+        );
+        assert!(q.encode(ProtocolVersion::V5, &mut Vec::new()).is_ok());
+    }
+
+    #[test]
+    fn named_values_and_now_in_seconds_round_trip() {
+        let mut p = QueryParameters::with_consistency(Consistency::Quorum);
+        p.values
+            .add_named("k", RawValue::Bytes(&[0, 0, 0, 1]))
+            .unwrap();
+        p.skip_metadata = true;
+        p.now_in_seconds = Some(1_700_000_000);
+        let mut out = Vec::new();
+        p.encode(ProtocolVersion::V5, &mut out, false).unwrap();
+        // consistency, then int flags VALUES|SKIP_METADATA|NAMES|NOW_IN_SECONDS
+        assert_eq!(out[..6], [0, 4, 0, 0, 0x01, 0x43]);
+        let back = QueryParameters::decode(ProtocolVersion::V5, &mut Reader::new(&out)).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn unknown_flags_are_refused() {
+        // v4: consistency ONE, flag byte 0x80 (v5's WITH_KEYSPACE) is not a v4 flag.
+        let body = [0, 1, 0x80];
+        assert!(matches!(
+            QueryParameters::decode(ProtocolVersion::V4, &mut Reader::new(&body)),
+            Err(DecodeError::InvalidValue {
+                what: "query flags",
+                ..
+            })
+        ));
+    }
+}

@@ -295,3 +295,56 @@ impl ResultMessage {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_sliced_from_the_body_and_iterable() {
+        let rows = Rows::from_cells(
+            ResultMetadata::without_columns(2),
+            [[Some(&b"ab"[..]), None], [Some(&b""[..]), Some(&b"z"[..])]],
+        )
+        .unwrap();
+        let mut body = Vec::new();
+        ResultMessage::Rows(rows.clone())
+            .encode(ProtocolVersion::V4, &mut body)
+            .unwrap();
+        let body = Bytes::from(body);
+        let ResultMessage::Rows(decoded) =
+            ResultMessage::decode(ProtocolVersion::V4, &body).unwrap()
+        else {
+            panic!("not rows")
+        };
+        assert_eq!(decoded, rows);
+        // Zero-copy: the content points into the body.
+        assert!(body.as_ptr_range().contains(&decoded.content.as_ptr()));
+        let cells: Vec<Vec<Option<&[u8]>>> = decoded.rows().map(Iterator::collect).collect();
+        assert_eq!(
+            cells,
+            [
+                alloc::vec![Some(&b"ab"[..]), None],
+                alloc::vec![Some(&b""[..]), Some(&b"z"[..])]
+            ]
+        );
+        let first = cells[0][0].unwrap();
+        assert_eq!(
+            decoded.cell_bytes(first).unwrap(),
+            Bytes::from_static(b"ab")
+        );
+        assert_eq!(decoded.cell_bytes(b"elsewhere"), None);
+    }
+
+    #[test]
+    fn hostile_row_counts_fail_before_allocating() {
+        // Rows, no metadata, 1000 columns, i32::MAX rows, nothing else.
+        let body = Bytes::from_static(&[
+            0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0x03, 0xe8, 0x7f, 0xff, 0xff, 0xff,
+        ]);
+        assert!(matches!(
+            ResultMessage::decode(ProtocolVersion::V4, &body),
+            Err(DecodeError::InvalidLength { .. })
+        ));
+    }
+}
