@@ -48,5 +48,12 @@ pub use cluster::token::{Partitioner, Token, TokenError, routing_key};
 pub use cluster::token_map::TokenMap;
 pub use frame::segment::{SegmentDecoder, SegmentEncoder};
 pub use frame::{Compression, FrameFlags, FrameHeader, Opcode, ProtocolVersion};
-pub use message::Consistency;
-pub use types::{ColumnType, CqlValue};
+pub use message::{
+    Consistency, DbError, ErrorResponse, Event, Prepared, QueryParameters, Request, RequestFrame,
+    Response, ResponseFrame, ResultMessage, Rows,
+};
+pub use types::{
+    ColumnSpec, ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,
+    CqlVarint, DeserializeError, DeserializeRow, DeserializeValue, MaybeUnset, Row, RowIterator,
+    SerializeError, SerializeRow, SerializeValue, SerializedValues, Unset,
+};

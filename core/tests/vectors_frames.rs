@@ -6,11 +6,12 @@
 mod common;
 
 use bytes::Bytes;
+use common::cql_json::{same, to_cql};
 use common::{load, unhex};
 use cql_core::frame::primitives::RawValue;
 use cql_core::frame::{Compression, DEFAULT_MAX_BODY_LEN, ProtocolVersion, read_frame};
 use cql_core::message::*;
-use cql_core::types::{ColumnSpec, ColumnType, SerializedValues};
+use cql_core::types::{ColumnSpec, ColumnType, CqlValue, SerializedValues};
 use serde_json::{Value, json};
 
 fn version(v: &Value) -> ProtocolVersion {
@@ -247,95 +248,48 @@ fn cql_name(t: &ColumnType) -> String {
     }
 }
 
-/// Tracks checks that wait for work on another branch, so they are counted, not lost.
-#[derive(Default)]
-struct Pending {
-    /// Vectors whose row cells hold types the test cannot decode yet (no
-    /// `CqlValue::deserialize` in this tree): "rows values pending types".
-    rows_values_pending_types: Vec<String>,
-    /// Columns whose `cql_type` is a vector, which the type model reads as a custom
-    /// type until `types::marshal::parse_marshal_class` is implemented.
-    vector_names_pending_marshal: Vec<String>,
-}
-
-fn column_json(c: &ColumnSpec, expected: &Value, pending: &mut Pending, id: &str) -> Value {
+fn column_json(c: &ColumnSpec) -> Value {
     let mut option = Vec::new();
     c.typ.write(&mut option).unwrap();
-    let mut name = cql_name(&c.typ);
-    if matches!(c.typ, ColumnType::Custom(_))
-        && expected["cql_type"]
-            .as_str()
-            .is_some_and(|s| s.starts_with("vector<"))
-    {
-        pending
-            .vector_names_pending_marshal
-            .push(format!("{id}/{}", c.name));
-        name = expected["cql_type"].as_str().unwrap().to_string();
-    }
     json!({
         "keyspace": c.keyspace,
         "table": c.table,
         "name": c.name,
-        "cql_type": name,
+        "cql_type": cql_name(&c.typ),
         "type_option": hex::encode(option),
     })
 }
 
-fn columns_json(
-    columns: &Option<Vec<ColumnSpec>>,
-    expected: &Value,
-    pending: &mut Pending,
-    id: &str,
-) -> Value {
+fn columns_json(columns: &Option<Vec<ColumnSpec>>) -> Value {
     match columns {
         None => Value::Null,
-        Some(cols) => Value::Array(
-            cols.iter()
-                .enumerate()
-                .map(|(i, c)| column_json(c, &expected[i], pending, id))
-                .collect(),
-        ),
+        Some(cols) => Value::Array(cols.iter().map(column_json).collect()),
     }
 }
 
-/// Decodes one cell of the types this test can read without the type codecs.
-fn simple_cell(typ: &ColumnType, cell: &[u8]) -> Option<Value> {
-    Some(match typ {
-        ColumnType::Int => json!(i32::from_be_bytes(cell.try_into().ok()?)),
-        ColumnType::BigInt => json!(i64::from_be_bytes(cell.try_into().ok()?)),
-        ColumnType::Text | ColumnType::Ascii => json!(core::str::from_utf8(cell).ok()?),
-        _ => return None,
-    })
-}
-
-/// Checks the rows of a result against `expected`: counts, nulls, and the cell values
-/// of the types [`simple_cell`] reads. Returns false when some cell must wait for the
-/// type codecs.
-fn check_rows(rows: &Rows, types: &[ColumnType], expected: &Value, id: &str) -> bool {
+/// Checks the rows of a result against `expected`: counts, nulls, and every cell's value
+/// decoded with `CqlValue::deserialize` and compared per the vectors' conventions.
+fn check_rows(rows: &Rows, types: &[ColumnType], expected: &Value, id: &str) {
     let expected = expected.as_array().unwrap();
     assert_eq!(rows.rows_count, expected.len(), "{id}: row count");
-    let mut all_checked = true;
     let mut seen = 0;
     for (row, want) in rows.rows().zip(expected) {
         let cells: Vec<_> = row.collect();
         let want = want.as_array().unwrap();
         assert_eq!(cells.len(), want.len(), "{id}: cell count");
         for ((cell, want), typ) in cells.iter().zip(want).zip(types) {
-            match cell {
-                None => assert!(want.is_null(), "{id}: null cell"),
-                Some(bytes) => {
-                    assert!(!want.is_null(), "{id}: non-null cell");
-                    match simple_cell(typ, bytes) {
-                        Some(got) => assert_eq!(&got, want, "{id}: cell"),
-                        None => all_checked = false,
-                    }
-                }
+            let got = CqlValue::deserialize(typ, *cell)
+                .unwrap_or_else(|e| panic!("{id}: cell of type {typ}: {e}"));
+            let want = to_cql(typ, want);
+            match (&got, &want) {
+                (Some(g), Some(w)) => assert!(same(g, w), "{id}: {typ}: {g:?} != {w:?}"),
+                (None, None) => {}
+                _ => panic!("{id}: {typ}: got {got:?}, want {want:?}"),
             }
         }
         seen += 1;
     }
     assert_eq!(seen, expected.len(), "{id}: rows iterated");
-    all_checked
 }
 
 fn schema_change_json(c: &SchemaChange) -> Value {
@@ -492,7 +446,7 @@ fn error_json(e: &ErrorResponse) -> Value {
 }
 
 /// Our decoded response in the vectors' neutral JSON shape.
-fn response_json(f: &ResponseFrame, v: &Value, pending: &mut Pending) -> Value {
+fn response_json(f: &ResponseFrame, v: &Value) -> Value {
     let id = v["id"].as_str().unwrap();
     let expected = &v["decoded"];
     let mut out = json!({
@@ -560,18 +514,8 @@ fn response_json(f: &ResponseFrame, v: &Value, pending: &mut Pending) -> Value {
                 out["query_id"] = json!(hex::encode(&p.id));
                 out["result_metadata_id"] = json!(p.result_metadata_id.as_ref().map(hex::encode));
                 out["pk_indexes"] = json!(p.bind_metadata.pk_indexes);
-                out["bind_columns"] = columns_json(
-                    &Some(p.bind_metadata.columns.clone()),
-                    &expected["bind_columns"],
-                    pending,
-                    id,
-                );
-                out["result_columns"] = columns_json(
-                    &p.result_metadata.columns,
-                    &expected["result_columns"],
-                    pending,
-                    id,
-                );
+                out["bind_columns"] = columns_json(&Some(p.bind_metadata.columns.clone()));
+                out["result_columns"] = columns_json(&p.result_metadata.columns);
             }
             ResultMessage::Rows(rows) => {
                 let m = &rows.metadata;
@@ -582,7 +526,7 @@ fn response_json(f: &ResponseFrame, v: &Value, pending: &mut Pending) -> Value {
                 }
                 out["metadata_present"] = json!(m.columns.is_some());
                 if m.columns.is_some() {
-                    out["columns"] = columns_json(&m.columns, &expected["columns"], pending, id);
+                    out["columns"] = columns_json(&m.columns);
                 }
                 // Cells are checked here and reported as the driver's rows when they match.
                 let types: Vec<ColumnType> = match &m.columns {
@@ -599,9 +543,7 @@ fn response_json(f: &ResponseFrame, v: &Value, pending: &mut Pending) -> Value {
                         .collect(),
                 };
                 assert_eq!(types.len(), m.column_count(), "{id}: column count");
-                if !check_rows(rows, &types, &expected["rows"], id) {
-                    pending.rows_values_pending_types.push(id.to_string());
-                }
+                check_rows(rows, &types, &expected["rows"], id);
                 out["rows"] = expected["rows"].clone();
             }
             _ => unreachable!(),
@@ -615,7 +557,6 @@ fn response_json(f: &ResponseFrame, v: &Value, pending: &mut Pending) -> Value {
 fn response_vectors_decode_field_exact_and_re_encode() {
     let file = load("frames.json");
     let vectors = file["responses"].as_array().unwrap();
-    let mut pending = Pending::default();
     let (mut checked, skipped) = (0, 0);
     for v in vectors {
         let id = v["id"].as_str().unwrap();
@@ -628,7 +569,7 @@ fn response_vectors_decode_field_exact_and_re_encode() {
         assert_eq!(used, wire.len(), "{id}");
         let decoded = ResponseFrame::decode(&frame).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(
-            response_json(&decoded, v, &mut pending),
+            response_json(&decoded, v),
             v["decoded"],
             "{id}: decoded fields"
         );
@@ -649,27 +590,6 @@ fn response_vectors_decode_field_exact_and_re_encode() {
         checked += 1;
     }
     assert_eq!(checked + skipped, vectors.len());
-    // Rows values pending types: the all-types rows hold cells only the type codecs
-    // (CqlValue::deserialize, another branch) can decode; counts and nulls are checked.
-    // TODO(types): decode every cell with CqlValue::deserialize once it is on main and
-    // compare with the vectors' values, then require this list to be empty.
-    eprintln!(
-        "rows values pending types: {:?}",
-        pending.rows_values_pending_types
-    );
-    assert_eq!(
-        pending.rows_values_pending_types,
-        ["v4/result/rows/all_types", "v5/result/rows/all_types"],
-        "rows values pending types"
-    );
-    // TODO(types): vector<float, 3> is read as a custom type until
-    // types::marshal::parse_marshal_class knows VectorType; its type_option is still
-    // checked byte-exact above.
-    eprintln!(
-        "vector names pending marshal: {:?}",
-        pending.vector_names_pending_marshal
-    );
-    assert!(pending.vector_names_pending_marshal.len() <= 2);
 }
 
 /// The driver's rejected responses carry no frame bytes, only an id and the reason.

@@ -1,6 +1,8 @@
 //! Shared helpers of the golden-vector tests: where the vectors live and how to load them.
 #![allow(dead_code)]
 
+pub mod cql_json;
+
 use std::path::PathBuf;
 
 /// The directory holding the Python-driver golden vectors: `$CQL_VECTORS_DIR`, or
