@@ -2,3 +2,5 @@
 //! this crate's README.
 
 pub use cql_core as core;
+
+pub mod cql;

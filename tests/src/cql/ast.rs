@@ -145,10 +145,7 @@ pub enum CqlType {
 
 /// Quotes an identifier when Cassandra would have to (anything not a lower-case plain name).
 pub fn quote_ident(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase())
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
@@ -680,7 +677,9 @@ impl PropertyValue {
     /// The map's entries as text pairs, when the value is a map.
     pub fn as_text_map(&self) -> Option<Vec<(String, String)>> {
         match self {
-            PropertyValue::Map(m) => Some(m.iter().map(|(k, v)| (k.as_text(), v.as_text())).collect()),
+            PropertyValue::Map(m) => {
+                Some(m.iter().map(|(k, v)| (k.as_text(), v.as_text())).collect())
+            }
             _ => None,
         }
     }

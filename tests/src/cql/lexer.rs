@@ -174,9 +174,6 @@ impl<'a> Cursor<'a> {
     fn peek(&self) -> Option<char> {
         self.rest().chars().next()
     }
-    fn peek_at(&self, n: usize) -> Option<char> {
-        self.rest().chars().nth(n)
-    }
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.pos += c.len_utf8();
@@ -248,7 +245,11 @@ fn duration_len(s: &str) -> Option<usize> {
             break;
         };
         // byte length of the unit as written (case-insensitive ascii, or µ)
-        let unit_len: usize = after.chars().take(unit.chars().count()).map(char::len_utf8).sum();
+        let unit_len: usize = after
+            .chars()
+            .take(unit.chars().count())
+            .map(char::len_utf8)
+            .sum();
         i += digits + unit_len;
         groups += 1;
     }
@@ -400,7 +401,10 @@ fn lex_one(cur: &mut Cursor<'_>, c: char) -> Result<TokenKind, String> {
         return Ok(lex_number(cur));
     }
     if c.is_ascii_alphabetic() {
-        let n = rest.bytes().take_while(|b| is_ident_char(char::from(*b))).count();
+        let n = rest
+            .bytes()
+            .take_while(|b| is_ident_char(char::from(*b)))
+            .count();
         let text = rest.get(..n).unwrap_or("").to_ascii_lowercase();
         cur.bump_n(n);
         return Ok(TokenKind::Ident(text));
@@ -565,7 +569,9 @@ mod tests {
     #[test]
     fn uuids_and_durations() {
         assert_eq!(
-            kinds("550e8400-e29b-41d4-a716-446655440000 abcdef01-0000-0000-0000-000000000000 1h30m 2mo3ms 1WHERE 5µs"),
+            kinds(
+                "550e8400-e29b-41d4-a716-446655440000 abcdef01-0000-0000-0000-000000000000 1h30m 2mo3ms 1WHERE 5µs"
+            ),
             vec![
                 TokenKind::Uuid("550e8400-e29b-41d4-a716-446655440000".into()),
                 TokenKind::Uuid("abcdef01-0000-0000-0000-000000000000".into()),

@@ -23,6 +23,8 @@
 pub mod ast;
 pub mod lexer;
 mod parser;
+#[cfg(test)]
+mod tests;
 
 use core::fmt;
 use core::ops::Range;

@@ -29,7 +29,9 @@ impl Parser<'_> {
                     | Symbol::LParen
                     | Symbol::Minus
             ),
-            TokenKind::Ident(w) if ["true", "false", "null", "nan", "infinity"].contains(&w.as_str()) => {
+            TokenKind::Ident(w)
+                if ["true", "false", "null", "nan", "infinity"].contains(&w.as_str()) =>
+            {
                 true
             }
             TokenKind::Ident(_) | TokenKind::QuotedIdent(_) => self.at_function_call(),
