@@ -3,8 +3,8 @@
 //! The rules follow Cassandra's `Lexer.g`: keywords are case-insensitive (they are lexed as
 //! identifiers and recognised by the parser), unquoted identifiers are lower-cased,
 //! double-quoted identifiers keep their case (`""` escapes a quote), string literals use `''`
-//! as escape or `$$...$$`, numbers, hex blobs, uuids and durations (`1h30m`) are their own
-//! tokens. Whitespace and comments (`--`, `//`, `/* */`) are kept as hidden tokens so error
+//! as escape or `$$...$$`, numbers, hex blobs, uuids and durations (`1h30m`, and the ISO 8601
+//! forms `P1DT2H`, `P2W`, `P0001-02-03T04:05:06`) are their own tokens. Whitespace and comments (`--`, `//`, `/* */`) are kept as hidden tokens so error
 //! snippets can be rebuilt exactly as Cassandra builds them.
 //!
 //! Unlike Cassandra's lexer, a leading `-` is never part of a number token: the parser folds
@@ -256,6 +256,78 @@ fn duration_len(s: &str) -> Option<usize> {
     if groups == 0 { None } else { Some(i) }
 }
 
+/// Length of the digits-then-unit groups at the start of `b` whose units appear in `units`
+/// in that order (each at most once); returns (bytes used, groups found).
+fn iso_groups(b: &[u8], units: &[u8]) -> (usize, usize) {
+    let (mut i, mut groups, mut next_unit) = (0, 0, 0);
+    loop {
+        let digits = b
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let unit = b.get(i + digits).map(u8::to_ascii_uppercase);
+        let found = units
+            .iter()
+            .enumerate()
+            .skip(next_unit)
+            .find(|(_, u)| Some(**u) == unit);
+        match found {
+            Some((k, _)) if digits > 0 => {
+                i += digits + 1;
+                groups += 1;
+                next_unit = k + 1;
+            }
+            _ => return (i, groups),
+        }
+    }
+}
+
+/// Length in bytes of an ISO 8601 duration (`P1Y2M3DT4H5M6S`, `P2W`,
+/// `P0001-02-03T04:05:06`) at the start of `s`, not followed by an identifier character.
+fn iso_duration_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if !matches!(b.first(), Some(b'P' | b'p')) {
+        return None;
+    }
+    let rest = b.get(1..)?;
+    let alternative = rest.len() >= 19
+        && rest.iter().take(19).enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => matches!(c, b'T' | b't'),
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        });
+    let len = if alternative {
+        20
+    } else {
+        let (week, wg) = iso_groups(rest, b"W");
+        if wg == 1 {
+            1 + week
+        } else {
+            let (date, dg) = iso_groups(rest, b"YMD");
+            let mut len = 1 + date;
+            let mut groups = dg;
+            if matches!(b.get(len), Some(b'T' | b't')) {
+                let (time, tg) = iso_groups(b.get(len + 1..)?, b"HMS");
+                if tg > 0 {
+                    len += 1 + time;
+                    groups += tg;
+                }
+            }
+            if groups == 0 {
+                return None;
+            }
+            len
+        }
+    };
+    match b.get(len) {
+        Some(c) if is_ident_char(char::from(*c)) => None,
+        _ => Some(len),
+    }
+}
+
 /// Lexes `src` completely.
 pub fn lex(src: &str) -> Lexed {
     let mut cur = Cursor {
@@ -399,6 +471,11 @@ fn lex_one(cur: &mut Cursor<'_>, c: char) -> Result<TokenKind, String> {
     }
     if c.is_ascii_digit() {
         return Ok(lex_number(cur));
+    }
+    if let Some(n) = iso_duration_len(rest) {
+        let text = rest.get(..n).unwrap_or("").to_string();
+        cur.bump_n(n);
+        return Ok(TokenKind::Duration(text));
     }
     if c.is_ascii_alphabetic() {
         let n = rest
@@ -580,6 +657,25 @@ mod tests {
                 TokenKind::Duration("1W".into()),
                 TokenKind::Ident("here".into()),
                 TokenKind::Duration("5µs".into()),
+                TokenKind::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn iso_durations() {
+        assert_eq!(
+            kinds("P1Y2M3DT4H5M6S P2W PT1H p1d P0001-02-03T04:05:06 P pt p1x P1D2"),
+            vec![
+                TokenKind::Duration("P1Y2M3DT4H5M6S".into()),
+                TokenKind::Duration("P2W".into()),
+                TokenKind::Duration("PT1H".into()),
+                TokenKind::Duration("p1d".into()),
+                TokenKind::Duration("P0001-02-03T04:05:06".into()),
+                TokenKind::Ident("p".into()),
+                TokenKind::Ident("pt".into()),
+                TokenKind::Ident("p1x".into()),
+                TokenKind::Ident("p1d2".into()),
                 TokenKind::Eof
             ]
         );
