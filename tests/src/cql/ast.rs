@@ -143,8 +143,18 @@ pub enum CqlType {
     Custom(String),
 }
 
-/// Quotes an identifier when Cassandra would have to (anything not a lower-case plain name).
+/// Quotes an identifier when Cassandra would have to: anything not a lower-case plain name,
+/// and reserved words.
 pub fn quote_ident(name: &str) -> String {
+    if super::parser::is_reserved(name) {
+        return format!("\"{name}\"");
+    }
+    quote_unless_plain(name)
+}
+
+/// Quotes a name unless it is a lower-case plain word (reserved words stay bare: used for
+/// function names such as `token`).
+pub(crate) fn quote_unless_plain(name: &str) -> String {
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()

@@ -3,9 +3,10 @@
 //! The rules follow Cassandra's `Lexer.g`: keywords are case-insensitive (they are lexed as
 //! identifiers and recognised by the parser), unquoted identifiers are lower-cased,
 //! double-quoted identifiers keep their case (`""` escapes a quote), string literals use `''`
-//! as escape or `$$...$$`, numbers, hex blobs, uuids and durations (`1h30m`, and the ISO 8601
-//! forms `P1DT2H`, `P2W`, `P0001-02-03T04:05:06`) are their own tokens. Whitespace and comments (`--`, `//`, `/* */`) are kept as hidden tokens so error
-//! snippets can be rebuilt exactly as Cassandra builds them.
+//! as escape or `$$...$$`, numbers, hex blobs, uuids and durations (`1h30m`, and the ISO
+//! 8601 forms `P1DT2H`, `P2W`, `P0001-02-03T04:05:06`) are their own tokens. Whitespace and
+//! comments (`--`, `//`, `/* */`) are kept as hidden tokens so error snippets can be rebuilt
+//! exactly as Cassandra builds them.
 //!
 //! Unlike Cassandra's lexer, a leading `-` is never part of a number token: the parser folds
 //! `-` followed by a number into a negative literal, which also accepts `c - 1`.

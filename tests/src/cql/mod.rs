@@ -21,6 +21,7 @@
 )]
 
 pub mod ast;
+mod display;
 pub mod lexer;
 mod parser;
 #[cfg(test)]

@@ -887,6 +887,78 @@ fn error_lexer() {
     );
 }
 
+// ---------------------------------------------------------------- printing
+
+/// Statements whose printed form must parse back to the same tree.
+const ROUND_TRIP: &[&str] = &[
+    "CREATE KEYSPACE IF NOT EXISTS ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1} AND durable_writes = false",
+    "ALTER KEYSPACE \"MyKs\" WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': '3'}",
+    "DROP KEYSPACE IF EXISTS ks",
+    "CREATE TABLE IF NOT EXISTS ks.t (a int, b text, c timeuuid, \"D\" int, s int STATIC, v frozen<map<text, list<int>>>, \
+     w tuple<int, vector<float, 3>>, x ks.addr, PRIMARY KEY ((a, b), c, \"D\")) WITH CLUSTERING ORDER BY (c DESC, \"D\" ASC) \
+     AND comment = 'it''s' AND compaction = {'class': 'LeveledCompactionStrategy'} AND bloom_filter_fp_chance = 0.01 AND read_repair = NONE",
+    "CREATE TABLE t (k int PRIMARY KEY, \"select\" text)",
+    "ALTER TABLE ks.t ADD IF NOT EXISTS (x int, y text STATIC)",
+    "ALTER TABLE IF EXISTS t DROP (a, b) USING TIMESTAMP 5",
+    "ALTER TABLE t RENAME IF EXISTS a TO b AND c TO \"D\"",
+    "ALTER TABLE t WITH comment = 'x' AND default_time_to_live = 10",
+    "ALTER TABLE t ALTER v TYPE blob",
+    "DROP TABLE IF EXISTS ks.t",
+    "CREATE TYPE IF NOT EXISTS ks.address (street text, zip int, tags frozen<set<text>>)",
+    "ALTER TYPE address ADD IF NOT EXISTS country text",
+    "ALTER TYPE IF EXISTS address RENAME zip TO zipcode AND street TO road",
+    "DROP TYPE IF EXISTS ks.address",
+    "CREATE INDEX IF NOT EXISTS m_keys ON ks.t (keys(m))",
+    "CREATE INDEX ON t (v)",
+    "CREATE INDEX ON t (full(l))",
+    "CREATE CUSTOM INDEX idx ON t (v) USING 'org.apache.cassandra.index.sasi.SASIIndex' WITH options = {'mode': 'CONTAINS'}",
+    "DROP INDEX IF EXISTS ks.idx",
+    "TRUNCATE ks.t",
+    "USE \"MyKs\"",
+    "INSERT INTO ks.t (a, b, c, d) VALUES (?, :name, [1, 2], {'k': 1.5}) IF NOT EXISTS USING TTL ? AND TIMESTAMP 123",
+    "INSERT INTO t JSON '{\"a\": 1}' DEFAULT UNSET",
+    "INSERT INTO t (a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p) VALUES (-5, -1.5e3, NaN, -Infinity, 0xCAFE, \
+     550e8400-e29b-41d4-a716-446655440000, -1h30m, true, null, {1, 2}, (1, 'x'), {street: 'a', \"Zip\": 1}, \
+     now(), (bigint) 3, {}, ks.blobAsText(0x61))",
+    "UPDATE ks.t USING TTL 10 SET a = 1, l = l + [2], l = [0] + l, s = s - {'x'}, m['k'] = 'v', \
+     c = c + 1, addr.city = 'Paris' WHERE k = ? IF EXISTS",
+    "UPDATE t SET v = 2 WHERE k = 1 IF v = 1 AND m['a'] = 'b' AND w IN (1, 2) AND x > 3 AND u.f = 1 AND z IN ?",
+    "DELETE a, m['k'], u.f FROM ks.t USING TIMESTAMP 99 WHERE k = 1 AND c >= 2 AND c < 5 IF a = 3",
+    "DELETE FROM t WHERE k IN :keys IF EXISTS",
+    "BEGIN UNLOGGED BATCH USING TIMESTAMP 5 INSERT INTO t (k, v) VALUES (?, ?); UPDATE t SET v = ? WHERE k = ?; \
+     DELETE FROM t WHERE k = ? APPLY BATCH",
+    "BEGIN COUNTER BATCH UPDATE t SET c = c - 1 WHERE k = 1 APPLY BATCH",
+    "SELECT DISTINCT a AS x, count(*), count(1), writetime(b), maxwritetime(b), ttl(b), token(a, b), toTimestamp(now()), \
+     cast(c AS text), blobAsText(d), min(e) AS lo, u.f, 'lit' FROM ks.t WHERE token(a, b) > token(?, ?) \
+     AND c IN (1, 2) AND (c1, c2) > (1, 2) AND (c1, c2) IN ((1, 2)) AND m CONTAINS KEY 'k' AND l CONTAINS 3 \
+     AND m['x'] = 1 AND v IS NOT NULL GROUP BY a, b ORDER BY c DESC, d ASC PER PARTITION LIMIT 2 LIMIT ? ALLOW FILTERING",
+    "SELECT JSON json, \"Quoted\" FROM \"Ks\".\"Tab\" WHERE k IN () AND key != 'local'",
+];
+
+#[test]
+fn display_round_trips() {
+    for q in ROUND_TRIP {
+        let first = parse_statement(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let printed = first.statement.to_string();
+        let second = parse_statement(&printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
+        assert_eq!(first.statement, second.statement, "{printed}");
+        assert_eq!(first.bind_markers, second.bind_markers, "{printed}");
+        assert_eq!(second.statement.to_string(), printed);
+    }
+}
+
+#[test]
+fn display_examples() {
+    assert_eq!(
+        stmt("select  A, \"B\" from KS.T where X = ? limit 10").to_string(),
+        "SELECT a, \"B\" FROM ks.t WHERE x = ? LIMIT 10"
+    );
+    assert_eq!(
+        stmt("CREATE TABLE t (k int PRIMARY KEY, v text)").to_string(),
+        "CREATE TABLE t (k int, v text, PRIMARY KEY ((k)))"
+    );
+}
+
 // ---------------------------------------------------------------- fuzz
 
 const FRAGMENTS: &[&str] = &[
@@ -910,6 +982,19 @@ proptest! {
         let q = parts.join(" ");
         let _ = parse_statement(&q);
         let _ = parse_script(&q);
+    }
+
+    #[test]
+    fn whatever_parses_prints_back_the_same(parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 1..25)) {
+        let q = parts.join(" ");
+        if let Ok(first) = parse_statement(&q) {
+            let printed = first.statement.to_string();
+            let second = parse_statement(&printed);
+            prop_assert!(second.is_ok(), "{} -> {}: {:?}", q, printed, second);
+            if let Ok(second) = second {
+                prop_assert_eq!(first.statement, second.statement);
+            }
+        }
     }
 
     #[test]
