@@ -785,6 +785,32 @@ fn dollar_strings_and_escapes() {
     assert_eq!(values, vec![text("it's"), text("it's")]);
 }
 
+#[test]
+fn driver_and_cqlengine_queries_parse() {
+    let queries = [
+        "SELECT * FROM system.local WHERE key='local'",
+        "SELECT host_id, cluster_name, data_center, rack, partitioner, release_version, schema_version FROM system.local WHERE key='local'",
+        "SELECT host_id, peer, peer_port, native_address, native_port, schema_version FROM system.peers_v2",
+        "SELECT * from system_virtual_schema.keyspaces",
+        "SELECT * FROM system_schema.tables WHERE keyspace_name = 'ks' AND table_name = 't'",
+        "SELECT * FROM system_traces.sessions WHERE session_id = 550e8400-e29b-41d4-a716-446655440000",
+        "CREATE TABLE ks.model (\"id\" uuid, \"created\" timestamp, \"name\" text, PRIMARY KEY ((\"id\"), \"created\")) \
+         WITH CLUSTERING ORDER BY (\"created\" DESC) AND compaction = {'class': 'SizeTieredCompactionStrategy'}",
+        "CREATE INDEX IF NOT EXISTS index_model_name ON ks.model (\"name\");",
+        "ALTER TABLE ks.model ADD \"extra\" int",
+        "SELECT \"id\", \"name\" FROM ks.model WHERE \"id\" = 550e8400-e29b-41d4-a716-446655440000 LIMIT 10000",
+        "SELECT COUNT(*) FROM ks.model WHERE token(\"id\") > token(550e8400-e29b-41d4-a716-446655440000) LIMIT 100",
+        "UPDATE ks.model SET \"name\" = 'x' WHERE \"id\" = 550e8400-e29b-41d4-a716-446655440000 AND \"created\" = '2024-01-01'",
+        "DELETE FROM ks.model WHERE \"id\" IN (550e8400-e29b-41d4-a716-446655440000)",
+        "SELECT release_version FROM system.local",
+    ];
+    for q in queries {
+        if let Err(e) = parse_statement(q) {
+            panic!("{q}: {e}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------- errors
 
 #[test]
