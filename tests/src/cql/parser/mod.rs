@@ -336,14 +336,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Raw index of the current token (for ordering against lexer errors).
+    /// Byte offset where the current token starts (also orders parser against lexer errors).
     fn current_offset(&self) -> usize {
         self.peek_tok(0).map_or(self.src.len(), |t| t.start)
-    }
-
-    /// Byte offset where the current token starts.
-    fn current_start(&self) -> usize {
-        self.current_offset()
     }
 
     /// Byte offset where the previous significant token ends.
@@ -390,7 +385,7 @@ impl<'a> Parser<'a> {
     /// Parses one statement starting at the cursor and returns it with its markers.
     fn parsed_statement(&mut self) -> PResult<Parsed> {
         self.markers.clear();
-        let start = self.current_start();
+        let start = self.current_offset();
         let statement = self.statement()?;
         let end = self.previous_end();
         Ok(Parsed {
