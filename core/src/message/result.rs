@@ -13,6 +13,7 @@ use crate::frame::error::{DecodeError, EncodeError};
 use crate::frame::primitives::{
     Reader, int_len, write_bytes, write_i32, write_short_bytes, write_string,
 };
+use crate::types::{ColumnSpec, DeserializeError, DeserializeRow, RowIterator};
 
 /// A Rows result: metadata, then `rows_count` rows kept in wire form.
 ///
@@ -62,6 +63,39 @@ impl Rows {
             rows_count,
             content: Bytes::from(content),
         })
+    }
+
+    /// Typed rows decoded straight from the frame buffer: `R` is type-checked once against
+    /// the result's column specs, then each row borrows its text and blob cells from
+    /// [`content`](Self::content) instead of copying them.
+    ///
+    /// # Errors
+    /// [`DeserializeError::Decode`] when the result carried no metadata (the request
+    /// skipped it: use [`typed_with`](Self::typed_with) and the prepared statement's
+    /// columns), or a type-check error when `R` does not fit the columns.
+    pub fn typed<'a, R: DeserializeRow<'a>>(
+        &'a self,
+    ) -> Result<RowIterator<'a, R>, DeserializeError> {
+        let specs = self
+            .metadata
+            .columns
+            .as_deref()
+            .ok_or(DeserializeError::Decode(DecodeError::Malformed(
+                "rows without metadata: the column specs must come from the prepared statement",
+            )))?;
+        RowIterator::new(specs, self.rows_count, &self.content)
+    }
+
+    /// Like [`typed`](Self::typed), with the column specs supplied by the caller (for a
+    /// result whose metadata was skipped).
+    ///
+    /// # Errors
+    /// A type-check error when `R` does not fit `specs`.
+    pub fn typed_with<'a, R: DeserializeRow<'a>>(
+        &'a self,
+        specs: &'a [ColumnSpec],
+    ) -> Result<RowIterator<'a, R>, DeserializeError> {
+        RowIterator::new(specs, self.rows_count, &self.content)
     }
 
     /// Iterates over the rows; each row iterates over its cells.
