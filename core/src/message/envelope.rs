@@ -68,6 +68,7 @@ impl RequestFrame {
             self.request.encode(version, body)
         };
         flags = flags.with(FrameFlags::CUSTOM_PAYLOAD, !self.custom_payload.is_empty());
+        out.reserve(HEADER_LEN + self.request.encoded_len_hint());
         encode_frame(
             out,
             version,

@@ -27,6 +27,7 @@ pub mod schema_change;
 pub mod startup;
 pub mod supported;
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use bytes::Bytes;
@@ -74,6 +75,44 @@ pub enum Request {
 }
 
 impl Request {
+    /// A close upper estimate of the encoded body's size, so an encoder can reserve its
+    /// buffer once instead of growing it field by field.
+    pub fn encoded_len_hint(&self) -> usize {
+        // Flags, consistency, counts, page size, timestamps: a generous allowance.
+        const FIXED: usize = 48;
+        let params = |p: &QueryParameters| {
+            FIXED
+                + p.values.as_bytes().len()
+                + p.paging_state.as_ref().map_or(0, |s| s.len() + 4)
+                + p.keyspace.as_ref().map_or(0, |k| k.len() + 2)
+        };
+        match self {
+            Self::Query(q) => 4 + q.query.len() + params(&q.params),
+            Self::Execute(e) => {
+                4 + e.id.len()
+                    + e.result_metadata_id.as_ref().map_or(0, |m| m.len() + 2)
+                    + params(&e.params)
+            }
+            Self::Prepare(p) => FIXED + p.query.len() + p.keyspace.as_ref().map_or(0, String::len),
+            Self::Batch(b) => {
+                FIXED
+                    + b.keyspace.as_ref().map_or(0, String::len)
+                    + b.entries
+                        .iter()
+                        .map(|e| {
+                            let statement = match &e.statement {
+                                batch::BatchStatement::Query(q) => q.len(),
+                                batch::BatchStatement::Prepared(id) => id.len(),
+                            };
+                            8 + statement + e.values.as_bytes().len()
+                        })
+                        .sum::<usize>()
+            }
+            Self::AuthResponse(a) => 4 + a.token.as_ref().map_or(0, Bytes::len),
+            Self::Startup(_) | Self::Options | Self::Register(_) => FIXED,
+        }
+    }
+
     /// The opcode of the message.
     pub fn opcode(&self) -> Opcode {
         match self {

@@ -407,6 +407,8 @@ macro_rules! tuple_impls {
                 if specs.len() != $len {
                     return Err(SerializeError::WrongValueCount { expected: specs.len(), given: $len });
                 }
+                // A guess that covers typical rows (fixed-size values plus short strings).
+                out.reserve($len * 16);
                 $(
                     if let Some(spec) = specs.get($idx) {
                         out.add_framed(|buf| self.$idx.serialize(&spec.typ, buf))

@@ -65,6 +65,12 @@ impl SerializedValues {
         Ok(())
     }
 
+    /// Reserves room for at least `additional` more bytes of values, so a row written
+    /// value by value grows its buffer once.
+    pub fn reserve(&mut self, additional: usize) {
+        self.buf.reserve(additional);
+    }
+
     /// Appends a positional value.
     ///
     /// # Errors
