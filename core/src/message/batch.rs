@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use super::consistency::Consistency;
 use super::flags;
-use super::query::{count_u16, read_values};
+use super::query::{OptionalTail, count_u16, read_values};
 use crate::frame::ProtocolVersion;
 use crate::frame::error::{DecodeError, EncodeError};
 use crate::frame::primitives::{
@@ -235,26 +235,12 @@ impl Batch {
         let consistency = Consistency::from_code(r.read_u16()?)?;
         let known = if version.has_int_flags() { 0x1f0 } else { 0x70 };
         let f = flags::read(r, version, known, "batch flags")?;
-        let serial_consistency = if f & WITH_SERIAL_CONSISTENCY != 0 {
-            Some(Consistency::from_code(r.read_u16()?)?)
-        } else {
-            None
-        };
-        let timestamp = if f & WITH_DEFAULT_TIMESTAMP != 0 {
-            Some(r.read_i64()?)
-        } else {
-            None
-        };
-        let keyspace = if f & WITH_KEYSPACE != 0 {
-            Some(r.read_string()?.to_string())
-        } else {
-            None
-        };
-        let now_in_seconds = if f & WITH_NOW_IN_SECONDS != 0 {
-            Some(r.read_i32()?)
-        } else {
-            None
-        };
+        let OptionalTail {
+            serial_consistency,
+            timestamp,
+            keyspace,
+            now_in_seconds,
+        } = OptionalTail::read(r, f)?;
         let batch = Self {
             batch_type,
             entries,

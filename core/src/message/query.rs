@@ -173,6 +173,38 @@ impl QueryParameters {
         } else {
             None
         };
+        let OptionalTail {
+            serial_consistency,
+            timestamp,
+            keyspace,
+            now_in_seconds,
+        } = OptionalTail::read(r, f)?;
+        Ok(Self {
+            consistency,
+            values,
+            skip_metadata: f & SKIP_METADATA != 0,
+            page_size,
+            paging_state,
+            serial_consistency,
+            timestamp,
+            keyspace,
+            now_in_seconds,
+        })
+    }
+}
+
+/// The optional fields that end both query parameters and a BATCH, in wire order, each
+/// present when its flag is set.
+pub(crate) struct OptionalTail {
+    pub serial_consistency: Option<Consistency>,
+    pub timestamp: Option<i64>,
+    pub keyspace: Option<String>,
+    pub now_in_seconds: Option<i32>,
+}
+
+impl OptionalTail {
+    /// Reads the fields whose flags are set in `f`.
+    pub(crate) fn read(r: &mut Reader<'_>, f: u32) -> Result<Self, DecodeError> {
         let serial_consistency = if f & WITH_SERIAL_CONSISTENCY != 0 {
             Some(Consistency::from_code(r.read_u16()?)?)
         } else {
@@ -194,11 +226,6 @@ impl QueryParameters {
             None
         };
         Ok(Self {
-            consistency,
-            values,
-            skip_metadata: f & SKIP_METADATA != 0,
-            page_size,
-            paging_state,
             serial_consistency,
             timestamp,
             keyspace,
