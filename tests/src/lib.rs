@@ -1,6 +1,7 @@
-//! `cql-testkit`: the simulated Cassandra cluster and interop suites. Not built yet: see
-//! this crate's README.
+//! `cql-testkit`: the simulated Cassandra cluster (`sim`), its CQL front end (`cql`) and
+//! the interop suites.
 
 pub use cql_core as core;
 
 pub mod cql;
+pub mod sim;

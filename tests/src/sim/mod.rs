@@ -1,0 +1,26 @@
+//! The simulated Cassandra node: schema, storage, execution, system tables and the
+//! native-protocol server in front of them.
+//!
+//! ```text
+//!   server   tokio listener, per-connection framing (v4/v5), compression, TLS, auth, events
+//!   node     the glue: parse, dispatch, prepared cache, schema versions, event feed
+//!   exec     SELECT / INSERT / UPDATE / DELETE / BATCH / TRUNCATE over `storage`
+//!   schema   the schema model and DDL execution
+//!   system   system and virtual tables computed from the schema and the node's identity
+//!   storage  in-memory partitions, rows and cells with timestamps, TTLs and tombstones
+//! ```
+
+pub mod error;
+pub mod exec;
+pub mod info;
+pub mod node;
+pub mod outcome;
+pub mod schema;
+pub mod server;
+pub mod storage;
+pub mod system;
+
+pub use error::{CqlError, CqlResult};
+pub use info::{NodeInfo, PeerInfo};
+pub use node::{Node, NodeConfig, SessionState};
+pub use outcome::{BoundValue, BoundValues, ExecParams, Outcome, RowsResult};

@@ -1,0 +1,249 @@
+//! The schema model of a simulated node: keyspaces, tables, columns, user types and
+//! indexes, as `system_schema` describes them.
+
+use std::collections::BTreeMap;
+
+use cql_core::types::ColumnType;
+use uuid::Uuid;
+
+/// Every keyspace the node knows, user and system alike.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schema {
+    /// Keyspaces by name.
+    pub keyspaces: BTreeMap<String, Keyspace>,
+    /// Changes on every DDL; reported as `schema_version` in `system.local`/`peers`.
+    pub version: Uuid,
+}
+
+impl Schema {
+    /// A keyspace by name.
+    pub fn keyspace(&self, name: &str) -> Option<&Keyspace> {
+        self.keyspaces.get(name)
+    }
+
+    /// A table by keyspace and name.
+    pub fn table(&self, keyspace: &str, name: &str) -> Option<&Table> {
+        self.keyspaces.get(keyspace)?.tables.get(name)
+    }
+}
+
+/// A keyspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyspace {
+    /// Its name.
+    pub name: String,
+    /// `durable_writes`.
+    pub durable_writes: bool,
+    /// The replication map as `system_schema.keyspaces.replication` shows it: `class` with
+    /// the full strategy class name, then the strategy's options.
+    pub replication: BTreeMap<String, String>,
+    /// Tables by name.
+    pub tables: BTreeMap<String, Table>,
+    /// User-defined types by name.
+    pub types: BTreeMap<String, UserType>,
+    /// A virtual keyspace (listed in `system_virtual_schema`, not `system_schema`).
+    pub is_virtual: bool,
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Its keyspace.
+    pub keyspace: String,
+    /// Its name.
+    pub name: String,
+    /// Its id (`system_schema.tables.id`).
+    pub id: Uuid,
+    /// Every column: partition key columns in position order, then clustering columns in
+    /// position order, then static and regular columns ordered by name.
+    pub columns: Vec<Column>,
+    /// Table options as `system_schema.tables` reports them.
+    pub options: TableOptions,
+    /// Secondary indexes by name.
+    pub indexes: BTreeMap<String, Index>,
+    /// A virtual table (rows computed on read).
+    pub is_virtual: bool,
+}
+
+impl Table {
+    /// A column by name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The partition key columns, in order.
+    pub fn partition_key(&self) -> impl Iterator<Item = &Column> {
+        self.columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::PartitionKey)
+    }
+
+    /// The clustering columns, in order.
+    pub fn clustering(&self) -> impl Iterator<Item = &Column> {
+        self.columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Clustering)
+    }
+}
+
+/// Where a column sits in the primary key, if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ColumnKind {
+    /// Part of the partition key.
+    PartitionKey,
+    /// A clustering column.
+    Clustering,
+    /// A static column (one value per partition).
+    Static,
+    /// A regular column.
+    Regular,
+}
+
+impl ColumnKind {
+    /// The name `system_schema.columns.kind` uses.
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            Self::PartitionKey => "partition_key",
+            Self::Clustering => "clustering",
+            Self::Static => "static",
+            Self::Regular => "regular",
+        }
+    }
+}
+
+/// The order of a clustering column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusteringOrder {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    Desc,
+    /// Not a clustering column.
+    None,
+}
+
+impl ClusteringOrder {
+    /// The name `system_schema.columns.clustering_order` uses.
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::None => "none",
+        }
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// Its type (a non-frozen collection or UDT is written as such in `system_schema`).
+    pub typ: ColumnType,
+    /// Whether a collection/UDT column is frozen (affects the CQL type string only).
+    pub frozen: bool,
+    /// Primary-key role.
+    pub kind: ColumnKind,
+    /// Position within the partition key or clustering key; -1 otherwise.
+    pub position: i32,
+    /// Clustering order; `None` for other columns.
+    pub order: ClusteringOrder,
+}
+
+/// A user-defined type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserType {
+    /// Its keyspace.
+    pub keyspace: String,
+    /// Its name.
+    pub name: String,
+    /// Field names and types in declaration order.
+    pub fields: Vec<(String, ColumnType)>,
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    /// Its name.
+    pub name: String,
+    /// `COMPOSITES`, `KEYS` or `CUSTOM`.
+    pub kind: String,
+    /// `target` (e.g. `v`, `keys(m)`), and `class_name` for custom indexes.
+    pub options: BTreeMap<String, String>,
+}
+
+/// Table options, with Cassandra 4.1's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableOptions {
+    /// `bloom_filter_fp_chance`.
+    pub bloom_filter_fp_chance: f64,
+    /// `caching`.
+    pub caching: BTreeMap<String, String>,
+    /// `cdc`.
+    pub cdc: bool,
+    /// `comment`.
+    pub comment: String,
+    /// `compaction`.
+    pub compaction: BTreeMap<String, String>,
+    /// `compression`.
+    pub compression: BTreeMap<String, String>,
+    /// `crc_check_chance`.
+    pub crc_check_chance: f64,
+    /// `default_time_to_live` (seconds; 0 = none).
+    pub default_time_to_live: i32,
+    /// `gc_grace_seconds`.
+    pub gc_grace_seconds: i32,
+    /// `max_index_interval`.
+    pub max_index_interval: i32,
+    /// `memtable_flush_period_in_ms`.
+    pub memtable_flush_period_in_ms: i32,
+    /// `min_index_interval`.
+    pub min_index_interval: i32,
+    /// `read_repair`.
+    pub read_repair: String,
+    /// `speculative_retry`.
+    pub speculative_retry: String,
+    /// `additional_write_policy`.
+    pub additional_write_policy: String,
+    /// `flags` (`compound` for every CQL table).
+    pub flags: Vec<String>,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        let map = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect()
+        };
+        Self {
+            bloom_filter_fp_chance: 0.01,
+            caching: map(&[("keys", "ALL"), ("rows_per_partition", "NONE")]),
+            cdc: false,
+            comment: String::new(),
+            compaction: map(&[
+                (
+                    "class",
+                    "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
+                ),
+                ("max_threshold", "32"),
+                ("min_threshold", "4"),
+            ]),
+            compression: map(&[
+                ("chunk_length_in_kb", "16"),
+                ("class", "org.apache.cassandra.io.compress.LZ4Compressor"),
+            ]),
+            crc_check_chance: 1.0,
+            default_time_to_live: 0,
+            gc_grace_seconds: 864_000,
+            max_index_interval: 2048,
+            memtable_flush_period_in_ms: 0,
+            min_index_interval: 128,
+            read_repair: "BLOCKING".to_string(),
+            speculative_retry: "99p".to_string(),
+            additional_write_policy: "99p".to_string(),
+            flags: vec!["compound".to_string()],
+        }
+    }
+}

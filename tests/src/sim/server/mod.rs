@@ -1,0 +1,1 @@
+//! The native-protocol server of a simulated node (to be built).
