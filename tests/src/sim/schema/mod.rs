@@ -2,7 +2,10 @@
 
 pub mod ddl;
 pub mod model;
+pub mod options;
+pub mod types;
 
 pub use model::{
     ClusteringOrder, Column, ColumnKind, Index, Keyspace, Schema, Table, TableOptions, UserType,
 };
+pub use types::{cql_type_string, field_type_strings};

@@ -55,7 +55,8 @@ pub struct Table {
     /// Its id (`system_schema.tables.id`).
     pub id: Uuid,
     /// Every column: partition key columns in position order, then clustering columns in
-    /// position order, then static and regular columns ordered by name.
+    /// position order, then static columns ordered by name, then regular columns ordered
+    /// by name (Cassandra's `SELECT *` order).
     pub columns: Vec<Column>,
     /// Table options as `system_schema.tables` reports them.
     pub options: TableOptions,
@@ -159,6 +160,16 @@ pub struct UserType {
     pub name: String,
     /// Field names and types in declaration order.
     pub fields: Vec<(String, ColumnType)>,
+    /// Per field (same order as `fields`): whether a collection field was declared frozen.
+    /// A field without an entry counts as frozen. Only the CQL type string depends on it.
+    pub frozen_fields: Vec<bool>,
+}
+
+impl UserType {
+    /// Whether field `i` is frozen at top level (see [`UserType::frozen_fields`]).
+    pub fn field_frozen(&self, i: usize) -> bool {
+        self.frozen_fields.get(i).copied().unwrap_or(true)
+    }
 }
 
 /// A secondary index.
