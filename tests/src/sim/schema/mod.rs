@@ -3,6 +3,8 @@
 pub mod ddl;
 pub mod model;
 pub mod options;
+#[cfg(test)]
+mod tests;
 pub mod types;
 
 pub use model::{

@@ -470,18 +470,45 @@ fn compression(entries: &[(String, String)]) -> CqlResult<BTreeMap<String, Strin
     Ok(out)
 }
 
+/// A double as Java's `Double.toString` writes it (`2.0`, `0.5`, `6.71E-5`).
+pub fn java_double(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || (1e-3..1e7).contains(&a) {
+        if v.fract() == 0.0 {
+            format!("{v:.1}")
+        } else {
+            format!("{v}")
+        }
+    } else if !v.is_finite() {
+        if v.is_nan() {
+            "NaN".to_string()
+        } else if v > 0.0 {
+            "Infinity".to_string()
+        } else {
+            "-Infinity".to_string()
+        }
+    } else {
+        let s = format!("{v:E}");
+        match s.split_once('E') {
+            Some((m, e)) if !m.contains('.') => format!("{m}.0E{e}"),
+            _ => s,
+        }
+    }
+}
+
 fn validate_table_options(o: &TableOptions) -> CqlResult<()> {
     let fail = |m: String| Err(CqlError::config(m));
     if o.bloom_filter_fp_chance <= MIN_BLOOM_FILTER_FP_CHANCE || o.bloom_filter_fp_chance > 1.0 {
         return fail(format!(
-            "bloom_filter_fp_chance must be larger than {MIN_BLOOM_FILTER_FP_CHANCE} and less than or equal to 1.0 (got {})",
-            o.bloom_filter_fp_chance
+            "bloom_filter_fp_chance must be larger than {} and less than or equal to 1.0 (got {})",
+            java_double(MIN_BLOOM_FILTER_FP_CHANCE),
+            java_double(o.bloom_filter_fp_chance)
         ));
     }
     if !(0.0..=1.0).contains(&o.crc_check_chance) {
         return fail(format!(
             "crc_check_chance must be larger than or equal to 0 and smaller than or equal to 1.0 (got {})",
-            o.crc_check_chance
+            java_double(o.crc_check_chance)
         ));
     }
     if o.default_time_to_live < 0 {

@@ -1,5 +1,15 @@
 //! System and virtual keyspaces: their table definitions and their rows, computed from
 //! the live schema and the node's identity on every read.
+//!
+//! Which tables are computed: every table of `system`, `system_schema`, `system_traces`
+//! and the virtual keyspaces `system_views` and `system_virtual_schema` ([`rows`] answers
+//! `Some`, possibly empty). `system_auth` and `system_distributed` tables live in storage
+//! ([`rows`] answers `None`).
+
+pub mod defs;
+pub mod rows;
+#[cfg(test)]
+mod tests;
 
 use bytes::Bytes;
 
@@ -10,17 +20,37 @@ use crate::sim::schema::{Keyspace, Schema};
 /// `system_distributed`, `system_traces`, and the virtual `system_views` and
 /// `system_virtual_schema`), with their table definitions.
 pub fn system_keyspaces() -> Vec<Keyspace> {
-    Vec::new()
+    defs::keyspaces()
+}
+
+/// Whether the rows of `keyspace.table` are computed by [`rows`] rather than stored.
+pub fn is_computed(keyspace: &str, _table: &str) -> bool {
+    matches!(
+        keyspace,
+        "system" | "system_schema" | "system_traces" | "system_views" | "system_virtual_schema"
+    )
 }
 
 /// The rows of a table whose content is computed (system and virtual tables), cells in
-/// the table's column order; `None` for a table whose rows live in storage.
+/// the table's column order; `None` for a table whose rows live in storage (or that does
+/// not exist). Rows are complete: the caller applies WHERE, ordering and paging.
 pub fn rows(
     schema: &Schema,
     info: &NodeInfo,
     keyspace: &str,
     table: &str,
 ) -> Option<Vec<Vec<Option<Bytes>>>> {
-    let _ = (schema, info, keyspace, table);
-    None
+    if !is_computed(keyspace, table) {
+        return None;
+    }
+    let t = schema.table(keyspace, table)?;
+    Some(match (keyspace, table) {
+        ("system", "local") => rows::local(schema, info, t),
+        ("system", "peers") => rows::peers(info, t, false),
+        ("system", "peers_v2") => rows::peers(info, t, true),
+        ("system_schema", _) => rows::system_schema(schema, t),
+        ("system_virtual_schema", _) => rows::virtual_schema(schema, t),
+        ("system_views", _) => rows::system_views(info, t),
+        _ => Vec::new(),
+    })
 }
