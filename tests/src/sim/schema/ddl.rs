@@ -7,10 +7,10 @@ use cql_core::message::{SchemaChange, SchemaChangeTarget, SchemaChangeType};
 use cql_core::types::ColumnType;
 use uuid::Uuid;
 
+use super::UserType;
 use super::options::{self, ReplicationContext};
 use super::types::{self, ResolvedType};
 use super::{ClusteringOrder, Column, ColumnKind, Index, Keyspace, Schema, Table, TableOptions};
-use super::UserType;
 use crate::cql::ast::{
     AlterKeyspace, AlterTable, AlterTableAction, AlterType, AlterTypeAction, ColumnDef, CqlType,
     CreateIndex, CreateKeyspace, CreateTable, CreateType, IndexKind, NativeType, Order,
@@ -471,7 +471,13 @@ pub fn build_table(keyspace: &Keyspace, s: &CreateTable) -> CqlResult<Table> {
     let mut columns = Vec::with_capacity(s.columns.len());
     for (i, name) in s.partition_key.iter().enumerate() {
         if let Some((t, _)) = resolved.get(name.as_str()) {
-            columns.push(column(name, t, ColumnKind::PartitionKey, i, ClusteringOrder::None));
+            columns.push(column(
+                name,
+                t,
+                ColumnKind::PartitionKey,
+                i,
+                ClusteringOrder::None,
+            ));
         }
     }
     for (i, name) in s.clustering_key.iter().enumerate() {
@@ -558,8 +564,9 @@ fn check_udt_nesting(keyspace: &Keyspace, t: &ResolvedType, column: Option<&str>
         .any(|(i, (_, ft))| types::is_collection(ft) && !udt.field_frozen(i));
     if nested {
         return Err(CqlError::invalid(match column {
-            None => "Non-frozen UDTs with nested non-frozen collections are not supported"
-                .to_string(),
+            None => {
+                "Non-frozen UDTs with nested non-frozen collections are not supported".to_string()
+            }
             Some(c) => format!(
                 "Non-frozen UDTs with nested non-frozen collections are not supported for column {c}"
             ),
@@ -601,9 +608,7 @@ fn alter_table(
             columns,
         } => add_columns(keyspace, &mut table, columns, *if_not_exists)?,
         AlterTableAction::Drop {
-            if_exists,
-            columns,
-            ..
+            if_exists, columns, ..
         } => drop_columns(&mut table, columns, *if_exists)?,
         AlterTableAction::Rename { if_exists, renames } => {
             rename_columns(&mut table, renames, *if_exists)?;
@@ -626,7 +631,10 @@ fn alter_table(
     if let Some(ks) = schema.keyspaces.get_mut(&ks_name) {
         ks.tables.insert(t_name.clone(), table);
     }
-    Ok(change(SchemaChangeType::Updated, table_target(&ks_name, t_name)))
+    Ok(change(
+        SchemaChangeType::Updated,
+        table_target(&ks_name, t_name),
+    ))
 }
 
 fn add_columns(
@@ -1081,7 +1089,10 @@ fn drop_type(
 // Indexes
 
 fn keyspace_has_index(keyspace: &Keyspace, name: &str) -> bool {
-    keyspace.tables.values().any(|t| t.indexes.contains_key(name))
+    keyspace
+        .tables
+        .values()
+        .any(|t| t.indexes.contains_key(name))
 }
 
 /// The default name of an index on `column` of `table`: `<table>_<column>_idx` without
@@ -1215,7 +1226,10 @@ fn create_index(
     {
         t.indexes.insert(name, index);
     }
-    Ok(change(SchemaChangeType::Updated, table_target(&ks_name, t_name)))
+    Ok(change(
+        SchemaChangeType::Updated,
+        table_target(&ks_name, t_name),
+    ))
 }
 
 fn index_kind_name(kind: IndexKind) -> &'static str {

@@ -288,9 +288,10 @@ pub fn apply_table_properties(
                     return Err(CqlError::config("Cannot alter table id."));
                 }
                 let s = string_value(name, value)?;
-                id = Some(Uuid::parse_str(&s).map_err(|_| {
-                    CqlError::config(format!("Invalid table id {s}"))
-                })?);
+                id = Some(
+                    Uuid::parse_str(&s)
+                        .map_err(|_| CqlError::config(format!("Invalid table id {s}")))?,
+                );
             }
             _ => return Err(unknown_property(name)),
         }
@@ -361,7 +362,14 @@ fn caching(entries: &[(String, String)]) -> CqlResult<BTreeMap<String, String>> 
                     "Invalid value '{v}' for caching sub-option 'rows_per_partition': only 'ALL', 'NONE' or a positive integer are allowed"
                 )));
             }
-            out.insert(k.clone(), if upper == "ALL" || upper == "NONE" { upper } else { v.clone() });
+            out.insert(
+                k.clone(),
+                if upper == "ALL" || upper == "NONE" {
+                    upper
+                } else {
+                    v.clone()
+                },
+            );
         }
     }
     Ok(out)

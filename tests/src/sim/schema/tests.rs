@@ -123,7 +123,11 @@ fn create_keyspace_simple_and_nts() {
         "CREATE KEYSPACE ks3 WITH replication = {'class': 'NetworkTopologyStrategy', 'replication_factor': 2}",
     );
     assert_eq!(
-        s.keyspace("ks3").unwrap().replication.get("datacenter1").unwrap(),
+        s.keyspace("ks3")
+            .unwrap()
+            .replication
+            .get("datacenter1")
+            .unwrap(),
         "2"
     );
 }
@@ -137,7 +141,9 @@ fn nts_datacenters_checked_when_known() {
     let stmt = |cql: &str| parse_statement(cql).unwrap().statement;
     let e = super::ddl::execute_with(
         &mut s,
-        &stmt("CREATE KEYSPACE k WITH replication = {'class': 'NetworkTopologyStrategy', 'dc3': 1}"),
+        &stmt(
+            "CREATE KEYSPACE k WITH replication = {'class': 'NetworkTopologyStrategy', 'dc3': 1}",
+        ),
         None,
         &ctx,
     )
@@ -238,7 +244,11 @@ fn keyspace_errors() {
         "CREATE KEYSPACE system WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
         "System keyspace 'system' is not user-modifiable",
     );
-    invalid(&mut s, "DROP KEYSPACE nope", "Keyspace 'nope' doesn't exist");
+    invalid(
+        &mut s,
+        "DROP KEYSPACE nope",
+        "Keyspace 'nope' doesn't exist",
+    );
     assert_eq!(run(&mut s, "DROP KEYSPACE IF EXISTS nope"), Ok(None));
     invalid(
         &mut s,
@@ -246,7 +256,10 @@ fn keyspace_errors() {
         "Keyspace 'nope' doesn't exist",
     );
     assert_eq!(
-        run(&mut s, "ALTER KEYSPACE IF EXISTS nope WITH durable_writes = false"),
+        run(
+            &mut s,
+            "ALTER KEYSPACE IF EXISTS nope WITH durable_writes = false"
+        ),
         Ok(None)
     );
 }
@@ -260,7 +273,11 @@ fn alter_and_drop_keyspace() {
     );
     assert_eq!(c.change_type, SchemaChangeType::Updated);
     assert_eq!(
-        s.keyspace("ks").unwrap().replication.get("datacenter1").unwrap(),
+        s.keyspace("ks")
+            .unwrap()
+            .replication
+            .get("datacenter1")
+            .unwrap(),
         "2"
     );
     // The same again changes nothing.
@@ -374,7 +391,10 @@ fn create_table_model() {
         Ok(None)
     );
     ok(&mut s, "CREATE TABLE ks.t2 (k int PRIMARY KEY)");
-    assert_ne!(s.table("ks", "t2").unwrap().id, s.table("ks", "t").unwrap().id);
+    assert_ne!(
+        s.table("ks", "t2").unwrap().id,
+        s.table("ks", "t").unwrap().id
+    );
 }
 
 #[test]
@@ -414,10 +434,7 @@ fn create_table_options() {
     assert_eq!(o.speculative_retry, "95p");
     assert_eq!(o.additional_write_policy, "10ms");
     assert!(o.cdc);
-    assert_eq!(
-        t.id.to_string(),
-        "5a1c395e-b41f-11e5-9f22-ba0be0483c18"
-    );
+    assert_eq!(t.id.to_string(), "5a1c395e-b41f-11e5-9f22-ba0be0483c18");
 
     let e = err(&mut s, "CREATE TABLE t3 (k int PRIMARY KEY) WITH foo = 1");
     assert_eq!(e.error, DbError::SyntaxError);
@@ -609,8 +626,15 @@ fn alter_table() {
         s.table("ks", "t").unwrap().columns[2].kind,
         ColumnKind::Static
     );
-    invalid(&mut s, "ALTER TABLE t ADD v int", "Column with name 'v' already exists");
-    assert_eq!(run(&mut s, "ALTER TABLE t ADD IF NOT EXISTS v int"), Ok(None));
+    invalid(
+        &mut s,
+        "ALTER TABLE t ADD v int",
+        "Column with name 'v' already exists",
+    );
+    assert_eq!(
+        run(&mut s, "ALTER TABLE t ADD IF NOT EXISTS v int"),
+        Ok(None)
+    );
 
     ok(&mut s, "ALTER TABLE t DROP a");
     assert!(s.table("ks", "t").unwrap().column("a").is_none());
@@ -620,7 +644,11 @@ fn alter_table() {
         "Column a was not found in table 'ks.t'",
     );
     assert_eq!(run(&mut s, "ALTER TABLE t DROP IF EXISTS a"), Ok(None));
-    invalid(&mut s, "ALTER TABLE t DROP k", "Cannot drop PRIMARY KEY column k");
+    invalid(
+        &mut s,
+        "ALTER TABLE t DROP k",
+        "Cannot drop PRIMARY KEY column k",
+    );
 
     ok(&mut s, "ALTER TABLE t RENAME c TO cc");
     let t = s.table("ks", "t").unwrap();
@@ -641,7 +669,10 @@ fn alter_table() {
         "Column nope was not found in table ks.t",
     );
 
-    ok(&mut s, "ALTER TABLE t WITH comment = 'c' AND gc_grace_seconds = 1");
+    ok(
+        &mut s,
+        "ALTER TABLE t WITH comment = 'c' AND gc_grace_seconds = 1",
+    );
     let t = s.table("ks", "t").unwrap();
     assert_eq!(
         (t.options.comment.as_str(), t.options.gc_grace_seconds),
@@ -663,7 +694,10 @@ fn alter_table() {
         "ALTER TABLE nope ADD x int",
         "Table 'ks.nope' doesn't exist",
     );
-    assert_eq!(run(&mut s, "ALTER TABLE IF EXISTS nope ADD x int"), Ok(None));
+    assert_eq!(
+        run(&mut s, "ALTER TABLE IF EXISTS nope ADD x int"),
+        Ok(None)
+    );
 }
 
 #[test]
@@ -690,8 +724,17 @@ fn user_types() {
         &mut s,
         "CREATE TYPE address (street text, zip int, tags list<text>, f frozen<list<int>>)",
     );
-    assert_eq!(target(&c), (SchemaChangeType::Created, type_t("ks", "address")));
-    let u = s.keyspace("ks").unwrap().types.get("address").unwrap().clone();
+    assert_eq!(
+        target(&c),
+        (SchemaChangeType::Created, type_t("ks", "address"))
+    );
+    let u = s
+        .keyspace("ks")
+        .unwrap()
+        .types
+        .get("address")
+        .unwrap()
+        .clone();
     assert_eq!(
         super::field_type_strings(&u),
         ["text", "int", "list<text>", "frozen<list<int>>"]
@@ -701,7 +744,10 @@ fn user_types() {
         "CREATE TYPE address (a int)",
         "A user type with name 'address' already exists",
     );
-    assert_eq!(run(&mut s, "CREATE TYPE IF NOT EXISTS address (a int)"), Ok(None));
+    assert_eq!(
+        run(&mut s, "CREATE TYPE IF NOT EXISTS address (a int)"),
+        Ok(None)
+    );
     invalid(
         &mut s,
         "CREATE TYPE u2 (a int, a text)",
@@ -750,8 +796,12 @@ fn user_types() {
 
     // ALTER TYPE ADD / RENAME propagate to tables and enclosing types.
     let c = ok(&mut s, "ALTER TYPE simple ADD c int");
-    assert_eq!(target(&c), (SchemaChangeType::Updated, type_t("ks", "simple")));
-    let fields = |s: &Schema, col: &str| match &s.table("ks", "t").unwrap().column(col).unwrap().typ {
+    assert_eq!(
+        target(&c),
+        (SchemaChangeType::Updated, type_t("ks", "simple"))
+    );
+    let fields = |s: &Schema, col: &str| match &s.table("ks", "t").unwrap().column(col).unwrap().typ
+    {
         ColumnType::Udt { fields, .. } => fields.clone(),
         other => panic!("{other:?}"),
     };
@@ -767,7 +817,10 @@ fn user_types() {
         "ALTER TYPE simple ADD c int",
         "Cannot add field c to type ks.simple: a field with name c already exists",
     );
-    assert_eq!(run(&mut s, "ALTER TYPE simple ADD IF NOT EXISTS c int"), Ok(None));
+    assert_eq!(
+        run(&mut s, "ALTER TYPE simple ADD IF NOT EXISTS c int"),
+        Ok(None)
+    );
     invalid(
         &mut s,
         "ALTER TYPE simple RENAME zz TO y",
@@ -783,7 +836,11 @@ fn user_types() {
         "ALTER TYPE simple ADD me frozen<outer_t>",
         "Cannot add new field me of type frozen<outer_t> to user type ks.simple as it would create a circular reference",
     );
-    invalid(&mut s, "ALTER TYPE nope ADD a int", "Type ks.nope doesn't exist");
+    invalid(
+        &mut s,
+        "ALTER TYPE nope ADD a int",
+        "Type ks.nope doesn't exist",
+    );
     assert_eq!(run(&mut s, "ALTER TYPE IF EXISTS nope ADD a int"), Ok(None));
 
     // DROP TYPE refuses types in use.
@@ -801,9 +858,12 @@ fn user_types() {
     assert_eq!(run(&mut s, "DROP TYPE IF EXISTS nope"), Ok(None));
     ok(&mut s, "DROP TABLE t");
     let c = ok(&mut s, "DROP TYPE outer_t");
-    assert_eq!(target(&c), (SchemaChangeType::Dropped, type_t("ks", "outer_t")));
+    assert_eq!(
+        target(&c),
+        (SchemaChangeType::Dropped, type_t("ks", "outer_t"))
+    );
     ok(&mut s, "DROP TYPE simple");
-    assert!(s.keyspace("ks").unwrap().types.get("simple").is_none());
+    assert!(!s.keyspace("ks").unwrap().types.contains_key("simple"));
 }
 
 #[test]
@@ -841,7 +901,15 @@ fn indexes() {
     ok(&mut s, "CREATE INDEX ON t (full(f))");
     ok(&mut s, "CREATE INDEX ON t (c)");
     let t = s.table("ks", "t").unwrap();
-    let target_of = |n: &str| t.indexes.get(n).unwrap().options.get("target").unwrap().clone();
+    let target_of = |n: &str| {
+        t.indexes
+            .get(n)
+            .unwrap()
+            .options
+            .get("target")
+            .unwrap()
+            .clone()
+    };
     assert_eq!(target_of("named"), "keys(m)");
     assert_eq!(target_of("t_m_idx"), "entries(m)");
     assert_eq!(target_of("t_l_idx"), "values(l)");
@@ -854,8 +922,15 @@ fn indexes() {
         "Index t_v_idx_1 is a duplicate of existing index t_v_idx",
     );
     assert_eq!(run(&mut s, "CREATE INDEX IF NOT EXISTS ON t (v)"), Ok(None));
-    invalid(&mut s, "CREATE INDEX named ON t (c)", "Index 'named' already exists");
-    assert_eq!(run(&mut s, "CREATE INDEX IF NOT EXISTS named ON t (c)"), Ok(None));
+    invalid(
+        &mut s,
+        "CREATE INDEX named ON t (c)",
+        "Index 'named' already exists",
+    );
+    assert_eq!(
+        run(&mut s, "CREATE INDEX IF NOT EXISTS named ON t (c)"),
+        Ok(None)
+    );
     invalid(
         &mut s,
         "CREATE INDEX ON t (k)",
@@ -891,7 +966,11 @@ fn indexes() {
         "CREATE INDEX ON t (nope)",
         "Undefined column name nope in table ks.t",
     );
-    invalid(&mut s, "CREATE INDEX ON nope (v)", "Table 'nope' doesn't exist");
+    invalid(
+        &mut s,
+        "CREATE INDEX ON nope (v)",
+        "Table 'nope' doesn't exist",
+    );
     invalid(
         &mut s,
         "CREATE INDEX i2 ON t (v) WITH options = {'a': 'b'}",
@@ -915,7 +994,11 @@ fn indexes() {
     );
     let c = ok(&mut s, "DROP INDEX t_v_idx");
     assert_eq!(target(&c), (SchemaChangeType::Updated, table_t("ks", "t")));
-    invalid(&mut s, "DROP INDEX t_v_idx", "Index 'ks.t_v_idx' doesn't exist'");
+    invalid(
+        &mut s,
+        "DROP INDEX t_v_idx",
+        "Index 'ks.t_v_idx' doesn't exist'",
+    );
     assert_eq!(run(&mut s, "DROP INDEX IF EXISTS ks.t_v_idx"), Ok(None));
     ok(&mut s, "ALTER TABLE t DROP v");
 
@@ -953,11 +1036,7 @@ fn type_strings() {
         ),
         (udt.clone(), false, "\"Address\""),
         (udt.clone(), true, "frozen<\"Address\">"),
-        (
-            T::List(Box::new(udt)),
-            false,
-            "list<frozen<\"Address\">>",
-        ),
+        (T::List(Box::new(udt)), false, "list<frozen<\"Address\">>"),
         (
             T::Tuple(vec![T::Int, T::List(Box::new(T::Text))]),
             false,

@@ -73,7 +73,9 @@ pub fn references_udt(typ: &ColumnType, keyspace: &str, name: &str) -> bool {
                     .any(|(_, t)| references_udt(t, keyspace, name))
         }
         ColumnType::List(t) | ColumnType::Set(t) => references_udt(t, keyspace, name),
-        ColumnType::Map(k, v) => references_udt(k, keyspace, name) || references_udt(v, keyspace, name),
+        ColumnType::Map(k, v) => {
+            references_udt(k, keyspace, name) || references_udt(v, keyspace, name)
+        }
         ColumnType::Tuple(ts) => ts.iter().any(|t| references_udt(t, keyspace, name)),
         ColumnType::Vector { element, .. } => references_udt(element, keyspace, name),
         _ => false,

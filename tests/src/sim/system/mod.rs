@@ -6,8 +6,8 @@
 //! `Some`, possibly empty). `system_auth` and `system_distributed` tables live in storage
 //! ([`rows`] answers `None`).
 
+pub mod computed;
 pub mod defs;
-pub mod rows;
 #[cfg(test)]
 mod tests;
 
@@ -45,12 +45,12 @@ pub fn rows(
     }
     let t = schema.table(keyspace, table)?;
     Some(match (keyspace, table) {
-        ("system", "local") => rows::local(schema, info, t),
-        ("system", "peers") => rows::peers(info, t, false),
-        ("system", "peers_v2") => rows::peers(info, t, true),
-        ("system_schema", _) => rows::system_schema(schema, t),
-        ("system_virtual_schema", _) => rows::virtual_schema(schema, t),
-        ("system_views", _) => rows::system_views(info, t),
+        ("system", "local") => computed::local(schema, info, t),
+        ("system", "peers") => computed::peers(info, t, false),
+        ("system", "peers_v2") => computed::peers(info, t, true),
+        ("system_schema", _) => computed::system_schema(schema, t),
+        ("system_virtual_schema", _) => computed::virtual_schema(schema, t),
+        ("system_views", _) => computed::system_views(info, t),
         _ => Vec::new(),
     })
 }

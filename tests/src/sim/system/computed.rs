@@ -140,7 +140,10 @@ fn table_option_values(t: &Table) -> Named {
         ("compression", text_map(&o.compression)),
         ("crc_check_chance", CqlValue::Double(o.crc_check_chance)),
         ("dclocal_read_repair_chance", CqlValue::Double(0.0)),
-        ("default_time_to_live", CqlValue::Int(o.default_time_to_live)),
+        (
+            "default_time_to_live",
+            CqlValue::Int(o.default_time_to_live),
+        ),
         ("extensions", CqlValue::Map(Vec::new())),
         ("flags", text_set(o.flags.iter().cloned())),
         ("gc_grace_seconds", CqlValue::Int(o.gc_grace_seconds)),
@@ -173,7 +176,10 @@ fn column_rows<'a>(
                         ("table_name", text(&t.name)),
                         ("column_name", text(&c.name)),
                         ("clustering_order", text(c.order.schema_name())),
-                        ("column_name_bytes", CqlValue::Blob(c.name.as_bytes().to_vec())),
+                        (
+                            "column_name_bytes",
+                            CqlValue::Blob(c.name.as_bytes().to_vec()),
+                        ),
                         ("kind", text(c.kind.schema_name())),
                         ("position", CqlValue::Int(c.position)),
                         ("type", text(cql_type_string(&c.typ, c.frozen))),
@@ -288,7 +294,10 @@ pub fn system_views(info: &NodeInfo, table: &Table) -> Vec<Vec<Option<Bytes>>> {
     let address = info.address.to_string();
     let mut settings: Vec<(&str, String)> = vec![
         ("cluster_name", info.cluster_name.clone()),
-        ("endpoint_snitch", "org.apache.cassandra.locator.SimpleSnitch".to_string()),
+        (
+            "endpoint_snitch",
+            "org.apache.cassandra.locator.SimpleSnitch".to_string(),
+        ),
         ("listen_address", address.clone()),
         ("native_transport_port", info.native_port.to_string()),
         ("num_tokens", info.tokens.len().to_string()),
