@@ -1062,3 +1062,63 @@ fn non_ddl_statement_is_refused() {
     let mut s = with_ks();
     invalid(&mut s, "SELECT * FROM t", "Not a schema statement");
 }
+
+mod properties {
+    use std::collections::BTreeMap;
+
+    use cql_core::types::ColumnType;
+    use proptest::prelude::*;
+
+    use crate::cql::ast::{CqlType, NativeType};
+    use crate::sim::schema::types::{cql_type_string, resolve};
+
+    fn native() -> impl Strategy<Value = CqlType> {
+        prop::sample::select(NativeType::NAMES.to_vec()).prop_map(|(_, t)| CqlType::Native(t))
+    }
+
+    fn cql_type() -> impl Strategy<Value = CqlType> {
+        native().prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|t| CqlType::List(Box::new(t))),
+                inner.clone().prop_map(|t| CqlType::Set(Box::new(t))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(k, v)| CqlType::Map(Box::new(k), Box::new(v))),
+                prop::collection::vec(inner.clone(), 1..4).prop_map(CqlType::Tuple),
+                inner.clone().prop_map(|t| CqlType::Frozen(Box::new(t))),
+                (inner, 1u32..5).prop_map(|(t, n)| CqlType::Vector(Box::new(t), n)),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever type DDL names, resolving never panics, and an accepted type's string
+        /// parses back to the same type.
+        #[test]
+        fn resolved_type_strings_parse_back(raw in cql_type()) {
+            if let Ok(t) = resolve(&raw, "ks", &BTreeMap::new()) {
+                let s = cql_type_string(&t.typ, t.frozen);
+                let back = ColumnType::parse_cql(&s);
+                prop_assert_eq!(back.as_ref().ok(), Some(&t.typ), "{}", s);
+            }
+        }
+    }
+}
+
+#[test]
+fn ddl_through_the_node() {
+    use crate::sim::{BoundValues, ExecParams, Node, NodeConfig, Outcome, SessionState};
+    let node = Node::new(NodeConfig::default());
+    let mut session = SessionState::default();
+    let before = node.schema_version();
+    let out = node
+        .query(
+            "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+            &BoundValues::default(),
+            &ExecParams::default(),
+            &mut session,
+        )
+        .unwrap();
+    assert!(matches!(out, Outcome::SchemaChange(_)));
+    assert_ne!(node.schema_version(), before);
+    assert!(node.schema().keyspace("system_schema").is_some());
+}
