@@ -20,6 +20,7 @@ use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::exec::{self, ExecContext, PreparedShape};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{BoundValues, ExecParams, Outcome};
+use crate::sim::schema::options::ReplicationContext;
 use crate::sim::schema::{Schema, ddl};
 use crate::sim::storage::Store;
 use crate::sim::system;
@@ -241,6 +242,19 @@ impl Node {
         self.lock().prepared.clear();
     }
 
+    /// The datacenters of the cluster, which NetworkTopologyStrategy options are checked
+    /// against.
+    fn replication_context(&self) -> ReplicationContext {
+        let info = &self.config.info;
+        let mut datacenters = vec![info.datacenter.clone()];
+        for peer in &info.peers {
+            if !datacenters.contains(&peer.datacenter) {
+                datacenters.push(peer.datacenter.clone());
+            }
+        }
+        ReplicationContext { datacenters }
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock is a bug in the node; keep serving regardless.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -433,7 +447,13 @@ impl Node {
         let change = {
             let mut state = self.lock();
             let before: Vec<Uuid> = table_ids(&state.schema);
-            let Some(change) = ddl::execute(&mut state.schema, statement, keyspace)? else {
+            let Some(change) = ddl::execute_with(
+                &mut state.schema,
+                statement,
+                keyspace,
+                &self.replication_context(),
+            )?
+            else {
                 return Ok(Outcome::Void);
             };
             state.schema.version = Uuid::new_v4();
