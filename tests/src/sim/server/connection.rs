@@ -1,0 +1,195 @@
+//! One client connection: a read loop that decodes frames, answers them through the
+//! [`Session`] in order and forwards registered events, and a write loop that sends the
+//! encoded bytes. Both run in the connection's task; a failing client only ends its own
+//! connection.
+
+use std::sync::Arc;
+
+use cql_core::message::{Event, Response, ResponseFrame};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{broadcast, mpsc};
+
+use super::framing::{FrameFailure, FrameReader, FrameWriter, write_legacy_error};
+use super::session::{Reply, Session, Shared, Switch};
+use super::version::{ReplyVersion, reply_version};
+use crate::sim::error::CqlError;
+
+/// How many encoded batches may wait for the socket before reading pauses.
+const WRITE_QUEUE: usize = 64;
+
+/// Serves one connection until the client leaves, a framing error closes it, or the task
+/// is aborted.
+pub async fn serve<S>(stream: S, shared: Arc<Shared>, max_body_len: usize)
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin,
+{
+    let (rd, wr) = tokio::io::split(stream);
+    let (tx, rx) = mpsc::channel(WRITE_QUEUE);
+    tokio::join!(read_loop(rd, tx, shared, max_body_len), write_loop(wr, rx));
+}
+
+async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut rx: mpsc::Receiver<Vec<u8>>) {
+    while let Some(bytes) = rx.recv().await {
+        if wr.write_all(&bytes).await.is_err() {
+            return;
+        }
+        while let Ok(more) = rx.try_recv() {
+            if wr.write_all(&more).await.is_err() {
+                return;
+            }
+        }
+        if wr.flush().await.is_err() {
+            return;
+        }
+    }
+    let _ = wr.shutdown().await;
+}
+
+async fn read_loop<R: AsyncRead + Unpin>(
+    mut rd: R,
+    tx: mpsc::Sender<Vec<u8>>,
+    shared: Arc<Shared>,
+    max_body_len: usize,
+) {
+    let mut conn = Conn {
+        reader: FrameReader::new(shared.versions.clone(), max_body_len),
+        writer: FrameWriter::new(),
+        session: Session::new(shared),
+        out: Vec::new(),
+    };
+    loop {
+        let close = tokio::select! {
+            read = rd.read_buf(conn.reader.buffer()) => match read {
+                Ok(0) | Err(_) => true,
+                Ok(_) => conn.process(),
+            },
+            event = next_event(conn.session.events_mut()) => {
+                if let Some(event) = event {
+                    conn.push_event(event);
+                }
+                false
+            }
+        };
+        if !conn.out.is_empty() && tx.send(std::mem::take(&mut conn.out)).await.is_err() {
+            return;
+        }
+        if close {
+            return;
+        }
+    }
+}
+
+/// The next event for a registered connection; pending forever when not registered or
+/// when the feed is closed. Events missed because the connection lagged are skipped.
+async fn next_event(events: Option<&mut broadcast::Receiver<Event>>) -> Option<Event> {
+    let Some(events) = events else {
+        return std::future::pending().await;
+    };
+    match events.recv().await {
+        Ok(event) => Some(event),
+        Err(broadcast::error::RecvError::Lagged(_)) => None,
+        Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
+    }
+}
+
+struct Conn {
+    reader: FrameReader,
+    writer: FrameWriter,
+    session: Session,
+    out: Vec<u8>,
+}
+
+impl Conn {
+    /// Answers every whole frame received; returns whether to close the connection.
+    fn process(&mut self) -> bool {
+        let close = loop {
+            match self.reader.next_frame() {
+                Ok(None) => break false,
+                Ok(Some(frame)) => {
+                    let reply = self.session.handle(&frame);
+                    self.push_reply(&reply);
+                    if let Some(switch) = reply.switch {
+                        if self.switch(switch).is_err() {
+                            break true;
+                        }
+                    }
+                }
+                Err(failure) => {
+                    self.push_failure(&failure);
+                    break true;
+                }
+            }
+        };
+        let _ = self.writer.finish(&mut self.out);
+        close
+    }
+
+    fn push_reply(&mut self, reply: &Reply) {
+        if let Err(e) = self
+            .writer
+            .write(reply.version, &reply.frame, &mut self.out)
+        {
+            // The answer cannot be encoded (a value too large for its length prefix):
+            // tell the client instead of leaving the stream unanswered.
+            let error = CqlError::server(format!("cannot encode the response: {e}"));
+            let frame =
+                ResponseFrame::new(reply.frame.stream, Response::Error(error.to_response()));
+            let _ = self.writer.write(reply.version, &frame, &mut self.out);
+        }
+    }
+
+    fn switch(&mut self, switch: Switch) -> Result<(), cql_core::frame::FrameError> {
+        self.writer.finish(&mut self.out)?;
+        match switch {
+            Switch::BodyCompression(c) => {
+                self.writer.set_compression(c);
+                self.reader.set_compression(c);
+            }
+            Switch::Segments(c) => {
+                self.writer.start_segments(c)?;
+                self.reader.start_segments(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn push_failure(&mut self, failure: &FrameFailure) {
+        let accepted_versions = self.reader_versions();
+        let version = match failure.rejected_version {
+            Some(raw) => reply_version(raw, &accepted_versions, self.session.version()),
+            None => match self.session.version() {
+                Some(v) => ReplyVersion::Modern(v),
+                None => reply_version(0, &accepted_versions, None),
+            },
+        };
+        match version {
+            ReplyVersion::Legacy(v) => {
+                write_legacy_error(v, failure.stream, &failure.error, &mut self.out);
+            }
+            ReplyVersion::Modern(v) => {
+                let frame = ResponseFrame::new(
+                    failure.stream,
+                    Response::Error(failure.error.to_response()),
+                );
+                let _ = self.writer.write(v, &frame, &mut self.out);
+            }
+        }
+    }
+
+    fn reader_versions(&self) -> Vec<cql_core::frame::ProtocolVersion> {
+        self.session.accepted_versions().to_vec()
+    }
+
+    fn push_event(&mut self, event: Event) {
+        let Some(version) = self.session.version() else {
+            return;
+        };
+        if !self.session.wants(&event) {
+            return;
+        }
+        let frame = ResponseFrame::new(-1, Response::Event(event));
+        if self.writer.write(version, &frame, &mut self.out).is_ok() {
+            let _ = self.writer.finish(&mut self.out);
+        }
+    }
+}

@@ -1,0 +1,690 @@
+//! The protocol state machine of one connection: handshake (OPTIONS, STARTUP,
+//! authentication), then requests dispatched to the [`Node`], each answered with one
+//! response frame. No I/O here; [`super::connection`] moves the bytes.
+
+use std::sync::Arc;
+
+use cql_core::frame::{Compression, Frame, FrameError, Opcode, ProtocolVersion};
+use cql_core::message::{
+    AuthToken, Authenticate, Batch, Event, EventType, Execute, Prepare, PreparedMetadata, Query,
+    Request, RequestFrame, Response, ResponseFrame, Supported,
+};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use super::primes::{PreparedPrimes, Prime, Primes};
+use super::results::{
+    MetadataMode, batch_params, bound_values, exec_params, execute_metadata_mode, prepared_message,
+    result_message,
+};
+use super::version::version_name;
+use crate::sim::error::{CqlError, CqlResult};
+use crate::sim::node::{Node, SessionState, result_metadata, result_metadata_id, statement_id};
+use crate::sim::outcome::Outcome;
+
+/// The authenticator class a node with users announces.
+pub const PASSWORD_AUTHENTICATOR: &str = "org.apache.cassandra.auth.PasswordAuthenticator";
+
+/// What every connection of one server shares.
+#[derive(Debug)]
+pub struct Shared {
+    /// The node answering requests.
+    pub node: Node,
+    /// Primed statements.
+    pub primes: Primes,
+    /// Primed statements prepared by clients.
+    pub prepared_primes: PreparedPrimes,
+    /// Accepted protocol versions, ascending.
+    pub versions: Vec<ProtocolVersion>,
+}
+
+/// Where the handshake is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Only OPTIONS and STARTUP are accepted.
+    Initial,
+    /// STARTUP answered AUTHENTICATE: only AUTH_RESPONSE is accepted.
+    Authenticating,
+    /// Requests are served.
+    Ready,
+}
+
+/// How framing changes once a response is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// v3/v4: frame bodies are compressed from now on (`None`: unchanged).
+    BodyCompression(Compression),
+    /// v5: frames travel inside segments from now on.
+    Segments(Compression),
+}
+
+/// The answer to one request frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The response.
+    pub frame: ResponseFrame,
+    /// The version to encode it in.
+    pub version: ProtocolVersion,
+    /// A framing change that applies to everything after this response.
+    pub switch: Option<Switch>,
+}
+
+/// One connection's protocol state.
+#[derive(Debug)]
+pub struct Session {
+    shared: Arc<Shared>,
+    phase: Phase,
+    version: Option<ProtocolVersion>,
+    state: SessionState,
+    registered: Vec<EventType>,
+    events: Option<broadcast::Receiver<Event>>,
+}
+
+/// Cassandra's name of a message type, as used in its error messages.
+pub fn type_name(opcode: Opcode) -> &'static str {
+    match opcode {
+        Opcode::Error => "ERROR",
+        Opcode::Startup => "STARTUP",
+        Opcode::Ready => "READY",
+        Opcode::Authenticate => "AUTHENTICATE",
+        Opcode::Options => "OPTIONS",
+        Opcode::Supported => "SUPPORTED",
+        Opcode::Query => "QUERY",
+        Opcode::Result => "RESULT",
+        Opcode::Prepare => "PREPARE",
+        Opcode::Execute => "EXECUTE",
+        Opcode::Register => "REGISTER",
+        Opcode::Event => "EVENT",
+        Opcode::Batch => "BATCH",
+        Opcode::AuthChallenge => "AUTH_CHALLENGE",
+        Opcode::AuthResponse => "AUTH_RESPONSE",
+        Opcode::AuthSuccess => "AUTH_SUCCESS",
+        _ => "UNKNOWN",
+    }
+}
+
+impl Session {
+    /// A fresh connection's state.
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            shared,
+            phase: Phase::Initial,
+            version: None,
+            state: SessionState::default(),
+            registered: Vec::new(),
+            events: None,
+        }
+    }
+
+    /// Where the handshake is.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The connection's version, once STARTUP succeeded.
+    pub fn version(&self) -> Option<ProtocolVersion> {
+        self.version
+    }
+
+    /// The protocol versions the server accepts.
+    pub fn accepted_versions(&self) -> &[ProtocolVersion] {
+        &self.shared.versions
+    }
+
+    /// The keyspace set by `USE`.
+    pub fn keyspace(&self) -> Option<&str> {
+        self.state.keyspace.as_deref()
+    }
+
+    /// The event feed, once the client REGISTERed.
+    pub fn events_mut(&mut self) -> Option<&mut broadcast::Receiver<Event>> {
+        self.events.as_mut()
+    }
+
+    /// Whether the client registered for this event's type.
+    pub fn wants(&self, event: &Event) -> bool {
+        self.registered.contains(&event.event_type())
+    }
+
+    /// Answers one request frame.
+    pub fn handle(&mut self, frame: &Frame) -> Reply {
+        let version = self.version.unwrap_or(frame.header.version);
+        let stream = frame.header.stream;
+        let reply = |response| Reply {
+            frame: ResponseFrame::new(stream, response),
+            version,
+            switch: None,
+        };
+        let error = |e: CqlError| reply(Response::Error(e.to_response()));
+
+        if let Some(v) = self.version {
+            if v != frame.header.version {
+                return error(CqlError::protocol(format!(
+                    "Invalid message version. Got {} but previous messages on this connection had version {}",
+                    version_name(frame.header.version),
+                    version_name(v)
+                )));
+            }
+        }
+        let opcode = frame.header.opcode;
+        let expected = match (self.phase, opcode) {
+            (Phase::Initial, Opcode::Startup | Opcode::Options)
+            | (Phase::Authenticating, Opcode::AuthResponse) => Ok(()),
+            (Phase::Initial, _) => Err(format!(
+                "Unexpected message {}, expecting STARTUP or OPTIONS",
+                type_name(opcode)
+            )),
+            (Phase::Authenticating, _) => Err(format!(
+                "Unexpected message {}, expecting SASL_RESPONSE",
+                type_name(opcode)
+            )),
+            (Phase::Ready, Opcode::Startup) => {
+                Err("Unexpected message STARTUP, the connection is already initialized".into())
+            }
+            (Phase::Ready, _) => Ok(()),
+        };
+        if let Err(message) = expected {
+            return error(CqlError::protocol(message));
+        }
+        let request = match RequestFrame::decode(frame) {
+            Ok(r) => r,
+            Err(FrameError::WrongDirection) => {
+                return error(CqlError::protocol(
+                    "Wrong protocol direction (expected REQUEST, got RESPONSE)",
+                ));
+            }
+            Err(e) => {
+                return error(CqlError::protocol(format!(
+                    "Invalid {} message: {e}",
+                    type_name(opcode)
+                )));
+            }
+        };
+        let traced = request.tracing;
+        let result = match request.request {
+            Request::Options => Ok(Response::Supported(self.supported())),
+            Request::Startup(startup) => {
+                return match self.startup(&startup, frame.header.version) {
+                    Ok((response, switch)) => Reply {
+                        switch: Some(switch),
+                        ..reply(response)
+                    },
+                    Err(e) => error(e),
+                };
+            }
+            Request::AuthResponse(token) => self.authenticate(&token),
+            Request::Query(q) => self.query(&q),
+            Request::Prepare(p) => self.prepare(&p, version),
+            Request::Execute(e) => self.execute(&e, version),
+            Request::Batch(b) => self.batch(&b),
+            Request::Register(r) => {
+                for t in r.events {
+                    if !self.registered.contains(&t) {
+                        self.registered.push(t);
+                    }
+                }
+                if self.events.is_none() {
+                    self.events = Some(self.shared.node.subscribe());
+                }
+                Ok(Response::Ready)
+            }
+            _ => Err(CqlError::protocol(format!(
+                "Unexpected message {}",
+                type_name(opcode)
+            ))),
+        };
+        match result {
+            Ok(response) => {
+                let mut r = reply(response);
+                if traced
+                    && matches!(
+                        opcode,
+                        Opcode::Query | Opcode::Prepare | Opcode::Execute | Opcode::Batch
+                    )
+                {
+                    r.frame.tracing_id = Some(Uuid::new_v4());
+                }
+                r
+            }
+            Err(e) => error(e),
+        }
+    }
+
+    fn supported(&self) -> Supported {
+        let versions = self.shared.versions.iter().map(|v| version_name(*v));
+        Supported {
+            options: vec![
+                (
+                    "CQL_VERSION".to_string(),
+                    vec![self.shared.node.info().cql_version.clone()],
+                ),
+                (
+                    "COMPRESSION".to_string(),
+                    vec!["snappy".to_string(), "lz4".to_string()],
+                ),
+                ("PROTOCOL_VERSIONS".to_string(), versions.collect()),
+            ],
+        }
+    }
+
+    fn startup(
+        &mut self,
+        startup: &cql_core::message::Startup,
+        version: ProtocolVersion,
+    ) -> CqlResult<(Response, Switch)> {
+        // Cassandra upper-cases the option names.
+        let option = |name: &str| {
+            startup
+                .options
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let cql_version = option("CQL_VERSION")
+            .ok_or_else(|| CqlError::protocol("Missing value CQL_VERSION in STARTUP message"))?;
+        check_cql_version(cql_version)?;
+        let compression = match option("COMPRESSION").map(str::to_ascii_lowercase) {
+            None => Compression::None,
+            Some(c) if c == "lz4" => Compression::Lz4,
+            Some(c) if c == "snappy" => {
+                if version >= ProtocolVersion::V5 {
+                    return Err(CqlError::protocol(
+                        "Snappy compression is not supported in protocol V5",
+                    ));
+                }
+                Compression::Snappy
+            }
+            Some(c) => {
+                return Err(CqlError::protocol(format!(
+                    "Unknown compression algorithm: {c}"
+                )));
+            }
+        };
+        self.version = Some(version);
+        let response = if self.shared.node.requires_auth() {
+            self.phase = Phase::Authenticating;
+            Response::Authenticate(Authenticate {
+                authenticator: PASSWORD_AUTHENTICATOR.to_string(),
+            })
+        } else {
+            self.phase = Phase::Ready;
+            Response::Ready
+        };
+        let switch = if version.uses_segments() {
+            Switch::Segments(compression)
+        } else {
+            Switch::BodyCompression(compression)
+        };
+        Ok((response, switch))
+    }
+
+    fn authenticate(&mut self, token: &AuthToken) -> CqlResult<Response> {
+        let node = &self.shared.node;
+        if !node.requires_auth() {
+            self.phase = Phase::Ready;
+            return Ok(Response::AuthSuccess(AuthToken::default()));
+        }
+        let bytes = token.token.as_deref().unwrap_or_default();
+        let (user, password) = decode_plain(bytes)?;
+        if node.check_credentials(&user, &password) {
+            self.phase = Phase::Ready;
+            Ok(Response::AuthSuccess(AuthToken::default()))
+        } else {
+            Err(CqlError::bad_credentials(format!(
+                "Provided username {user} and/or password are incorrect"
+            )))
+        }
+    }
+
+    fn query(&mut self, q: &Query) -> CqlResult<Response> {
+        let mode = if q.params.skip_metadata {
+            MetadataMode::Skip
+        } else {
+            MetadataMode::Full
+        };
+        if let Some(prime) = self.shared.primes.get(&q.query) {
+            return Ok(Response::Result(result_message(&prime.outcome, mode)?));
+        }
+        let outcome = self.shared.node.query(
+            &q.query,
+            &bound_values(&q.params.values),
+            &exec_params(&q.params),
+            &mut self.state,
+        )?;
+        Ok(Response::Result(result_message(&outcome, mode)?))
+    }
+
+    fn prepare(&mut self, p: &Prepare, version: ProtocolVersion) -> CqlResult<Response> {
+        if let Some(prime) = self.shared.primes.get(&p.query) {
+            let keyspace = p.keyspace.as_deref().or(self.state.keyspace.as_deref());
+            let id = statement_id(keyspace, &p.query);
+            self.shared.prepared_primes.insert(&id, prime.clone());
+            let result = result_metadata(prime.result_columns());
+            let bind = PreparedMetadata {
+                pk_indexes: Vec::new(),
+                global_table_spec: result_metadata(&prime.bind).global_table_spec,
+                columns: prime.bind.clone(),
+            };
+            let rm_id = result_metadata_id(prime.result_columns());
+            return Ok(Response::Result(prepared_message(
+                &id, &rm_id, bind, result, version,
+            )));
+        }
+        let prepared = self
+            .shared
+            .node
+            .prepare(&p.query, p.keyspace.as_deref(), &self.state)?;
+        Ok(Response::Result(prepared_message(
+            &prepared.id,
+            &prepared.result_metadata_id,
+            prepared.bind_metadata(),
+            prepared.result_metadata(),
+            version,
+        )))
+    }
+
+    fn execute(&mut self, e: &Execute, version: ProtocolVersion) -> CqlResult<Response> {
+        let skip = e.params.skip_metadata;
+        let client_id = e.result_metadata_id.as_deref();
+        let primed = |prime: &Prime| -> CqlResult<Response> {
+            let prepared_id = result_metadata_id(prime.result_columns());
+            let mode = execute_metadata_mode(
+                version,
+                prime.result_columns(),
+                client_id,
+                Some(&prepared_id),
+                skip,
+            );
+            Ok(Response::Result(result_message(&prime.outcome, mode)?))
+        };
+        if let Some(prime) = self.shared.prepared_primes.get(&e.id) {
+            return primed(&prime);
+        }
+        let prepared = self.shared.node.prepared(&e.id)?;
+        if let Some(prime) = self.shared.primes.get(&prepared.query) {
+            return primed(prime);
+        }
+        let outcome = self.shared.node.execute(
+            &e.id,
+            &bound_values(&e.params.values),
+            &exec_params(&e.params),
+            &mut self.state,
+        )?;
+        let mode = match &outcome {
+            Outcome::Rows(rows) => execute_metadata_mode(
+                version,
+                &rows.columns,
+                client_id,
+                Some(&prepared.result_metadata_id),
+                skip,
+            ),
+            _ => MetadataMode::Full,
+        };
+        Ok(Response::Result(result_message(&outcome, mode)?))
+    }
+
+    fn batch(&mut self, b: &Batch) -> CqlResult<Response> {
+        let values: Vec<_> = b.entries.iter().map(|e| bound_values(&e.values)).collect();
+        let outcome = self
+            .shared
+            .node
+            .batch(b, &values, &batch_params(b), &mut self.state)?;
+        Ok(Response::Result(result_message(
+            &outcome,
+            MetadataMode::Full,
+        )?))
+    }
+}
+
+/// Checks a STARTUP CQL_VERSION as Cassandra does: a version `major.minor[.patch...]` of
+/// at least 3.0.0.
+fn check_cql_version(v: &str) -> CqlResult<()> {
+    let mut parts = v.split(['.', '-', '+']);
+    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+    let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
+    match (major, minor) {
+        (Some(major), Some(_)) if major >= 3 => Ok(()),
+        (Some(_), Some(_)) => Err(CqlError::protocol(format!(
+            "CQL version {v} is not supported by the binary protocol (supported version are >= 3.0.0)"
+        ))),
+        _ => Err(CqlError::protocol(format!("Invalid version value: {v}"))),
+    }
+}
+
+/// Splits a SASL PLAIN token `[authzid] NUL authcid NUL password` as Cassandra's
+/// PlainTextSaslAuthenticator does (scanning from the end).
+fn decode_plain(bytes: &[u8]) -> CqlResult<(String, String)> {
+    let mut fields = bytes.rsplitn(3, |b| *b == 0);
+    let password = fields.next().unwrap_or_default();
+    let user = fields.next();
+    if fields.next().is_some_and(|authz| authz.contains(&0)) {
+        return Err(CqlError::bad_credentials(
+            "Credential format error: username or password is empty or contains NUL(\\0) character",
+        ));
+    }
+    let Some(user) = user else {
+        return Err(CqlError::bad_credentials("Password must not be null"));
+    };
+    if password.is_empty() {
+        return Err(CqlError::bad_credentials("Password must not be null"));
+    }
+    if user.is_empty() {
+        return Err(CqlError::bad_credentials(
+            "Authentication ID must not be null",
+        ));
+    }
+    Ok((
+        String::from_utf8_lossy(user).into_owned(),
+        String::from_utf8_lossy(password).into_owned(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::node::NodeConfig;
+    use bytes::Bytes;
+    use cql_core::frame::read_frame;
+    use cql_core::message::{DbError, ResultMessage, Startup};
+
+    fn shared(users: &[(&str, &str)]) -> Arc<Shared> {
+        let config = NodeConfig {
+            users: users
+                .iter()
+                .map(|(u, p)| (u.to_string(), p.to_string()))
+                .collect(),
+            ..NodeConfig::default()
+        };
+        Arc::new(Shared {
+            node: Node::new(config),
+            primes: Primes::new().with("PRIMED", Outcome::Void),
+            prepared_primes: PreparedPrimes::default(),
+            versions: super::super::version::ALL_VERSIONS.to_vec(),
+        })
+    }
+
+    fn frame(version: ProtocolVersion, stream: i16, request: Request) -> Frame {
+        let mut out = Vec::new();
+        RequestFrame::new(stream, request)
+            .encode(version, Compression::None, &mut out)
+            .unwrap();
+        read_frame(&out, 1 << 20, Compression::None)
+            .unwrap()
+            .unwrap()
+            .0
+    }
+
+    fn error_of(r: &Reply) -> (DbError, String) {
+        match &r.frame.response {
+            Response::Error(e) => (e.error.clone(), e.message.clone()),
+            other => panic!("not an error: {other:?}"),
+        }
+    }
+
+    fn startup(opts: &[(&str, &str)]) -> Request {
+        Request::Startup(Startup {
+            options: opts
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn handshake_and_unexpected_messages() {
+        let v4 = ProtocolVersion::V4;
+        let mut s = Session::new(shared(&[]));
+        let r = s.handle(&frame(
+            v4,
+            1,
+            Request::Register(cql_core::message::Register {
+                events: vec![EventType::SchemaChange],
+            }),
+        ));
+        assert_eq!(
+            error_of(&r).1,
+            "Unexpected message REGISTER, expecting STARTUP or OPTIONS"
+        );
+        let r = s.handle(&frame(v4, 2, Request::Options));
+        let Response::Supported(sup) = &r.frame.response else {
+            panic!()
+        };
+        assert_eq!(sup.get("PROTOCOL_VERSIONS"), ["3/v3", "4/v4", "5/v5"]);
+        assert_eq!(sup.get("COMPRESSION"), ["snappy", "lz4"]);
+        let r = s.handle(&frame(
+            v4,
+            3,
+            startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "zstd")]),
+        ));
+        assert_eq!(error_of(&r).1, "Unknown compression algorithm: zstd");
+        let r = s.handle(&frame(v4, 3, startup(&[("COMPRESSION", "lz4")])));
+        assert_eq!(
+            error_of(&r).1,
+            "Missing value CQL_VERSION in STARTUP message"
+        );
+        let r = s.handle(&frame(v4, 3, startup(&[("cql_version", "2.0.0")])));
+        assert!(error_of(&r).1.contains("supported version are >= 3.0.0"));
+        let r = s.handle(&frame(
+            v4,
+            4,
+            startup(&[("CQL_VERSION", "3.4.6"), ("COMPRESSION", "SNAPPY")]),
+        ));
+        assert_eq!(r.frame.response, Response::Ready);
+        assert_eq!(r.switch, Some(Switch::BodyCompression(Compression::Snappy)));
+        assert_eq!(s.phase(), Phase::Ready);
+        let r = s.handle(&frame(v4, 5, startup(&[("CQL_VERSION", "3.4.6")])));
+        assert_eq!(
+            error_of(&r).1,
+            "Unexpected message STARTUP, the connection is already initialized"
+        );
+        let r = s.handle(&frame(ProtocolVersion::V5, 6, Request::Options));
+        assert_eq!(
+            error_of(&r).1,
+            "Invalid message version. Got 5/v5 but previous messages on this connection had version 4/v4"
+        );
+    }
+
+    #[test]
+    fn v5_snappy_is_refused_and_lz4_switches_to_segments() {
+        let v5 = ProtocolVersion::V5;
+        let mut s = Session::new(shared(&[]));
+        let r = s.handle(&frame(
+            v5,
+            0,
+            startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "snappy")]),
+        ));
+        assert_eq!(error_of(&r).0, DbError::ProtocolError);
+        let r = s.handle(&frame(
+            v5,
+            0,
+            startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "lz4")]),
+        ));
+        assert_eq!(r.switch, Some(Switch::Segments(Compression::Lz4)));
+    }
+
+    #[test]
+    fn password_authentication() {
+        let v4 = ProtocolVersion::V4;
+        let mut s = Session::new(shared(&[("cassandra", "secret")]));
+        let r = s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+        assert_eq!(
+            r.frame.response,
+            Response::Authenticate(Authenticate {
+                authenticator: PASSWORD_AUTHENTICATOR.into()
+            })
+        );
+        let r = s.handle(&frame(v4, 1, Request::Options));
+        assert_eq!(
+            error_of(&r).1,
+            "Unexpected message OPTIONS, expecting SASL_RESPONSE"
+        );
+        let bad = Request::AuthResponse(AuthToken::new(Bytes::from_static(b"\0cassandra\0nope")));
+        let r = s.handle(&frame(v4, 2, bad));
+        assert_eq!(
+            error_of(&r),
+            (
+                DbError::BadCredentials,
+                "Provided username cassandra and/or password are incorrect".into()
+            )
+        );
+        let good =
+            Request::AuthResponse(AuthToken::new(Bytes::from_static(b"\0cassandra\0secret")));
+        let r = s.handle(&frame(v4, 3, good));
+        assert!(matches!(r.frame.response, Response::AuthSuccess(_)));
+        assert_eq!(s.phase(), Phase::Ready);
+    }
+
+    #[test]
+    fn sasl_plain_tokens() {
+        assert_eq!(
+            decode_plain(b"authz\0u\0p").unwrap(),
+            ("u".to_string(), "p".to_string())
+        );
+        assert!(decode_plain(b"\0u\0").is_err());
+        assert!(decode_plain(b"\0\0p").is_err());
+        assert!(decode_plain(b"nonul").is_err());
+        assert!(decode_plain(b"a\0b\0u\0p").is_err());
+    }
+
+    #[test]
+    fn primed_queries_and_traced_requests() {
+        let v4 = ProtocolVersion::V4;
+        let mut s = Session::new(shared(&[]));
+        s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+        let mut q = RequestFrame::new(
+            1,
+            Request::Query(Query {
+                query: "PRIMED".into(),
+                params: Default::default(),
+            }),
+        );
+        q.tracing = true;
+        let mut out = Vec::new();
+        q.encode(v4, Compression::None, &mut out).unwrap();
+        let f = read_frame(&out, 1 << 20, Compression::None)
+            .unwrap()
+            .unwrap()
+            .0;
+        let r = s.handle(&f);
+        assert_eq!(r.frame.response, Response::Result(ResultMessage::Void));
+        assert!(r.frame.tracing_id.is_some());
+        let r = s.handle(&frame(v4, 2, Request::Prepare(Prepare::new("PRIMED"))));
+        let Response::Result(ResultMessage::Prepared(p)) = &r.frame.response else {
+            panic!("{r:?}")
+        };
+        let exec = Request::Execute(Execute {
+            id: p.id.clone(),
+            result_metadata_id: None,
+            params: Default::default(),
+        });
+        let r = s.handle(&frame(v4, 3, exec));
+        assert_eq!(r.frame.response, Response::Result(ResultMessage::Void));
+        let unknown = Request::Execute(Execute {
+            id: Bytes::from_static(&[1; 16]),
+            result_metadata_id: None,
+            params: Default::default(),
+        });
+        let r = s.handle(&frame(v4, 4, unknown));
+        assert!(matches!(error_of(&r).0, DbError::Unprepared { .. }));
+    }
+}

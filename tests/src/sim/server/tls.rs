@@ -1,0 +1,201 @@
+//! TLS for the simulated node: rustls (ring provider) with a certificate generated when
+//! the node starts, or one loaded from PEM files.
+//!
+//! The generated material is a small CA and a server certificate it signs for
+//! `localhost` and `127.0.0.1` (and `::1`); clients trust the CA's PEM
+//! ([`TlsInfo::ca_pem`]). A separate CA is used because rustls/webpki refuse a
+//! self-signed end-entity certificate as its own trust anchor.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+use rustls::ServerConfig;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::TlsAcceptor;
+
+/// Where the node's TLS certificate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsConfig {
+    /// Generate a CA and a certificate for `localhost`/`127.0.0.1` at start.
+    Generated,
+    /// Load a certificate chain and its private key from PEM files.
+    Files {
+        /// PEM file with the certificate chain (server certificate first).
+        cert: PathBuf,
+        /// PEM file with the private key (PKCS#8, PKCS#1 or SEC1).
+        key: PathBuf,
+    },
+}
+
+/// The certificates a TLS-enabled node presents, as PEM, for clients to trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsInfo {
+    /// The PEM of the certificate to trust: the generated CA, or for loaded files the last
+    /// certificate of the chain.
+    pub ca_pem: String,
+    /// The PEM of the server certificate chain.
+    pub cert_pem: String,
+}
+
+/// A ready TLS acceptor and what clients need to trust it.
+#[derive(Clone)]
+pub struct TlsSetup {
+    /// Accepts TLS connections.
+    pub acceptor: TlsAcceptor,
+    /// The certificates, as PEM.
+    pub info: TlsInfo,
+}
+
+impl core::fmt::Debug for TlsSetup {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TlsSetup")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds the acceptor for `config`.
+///
+/// # Errors
+/// Unreadable or invalid PEM files, or certificate generation failures, as a message.
+pub fn setup(config: &TlsConfig) -> Result<TlsSetup, String> {
+    let (chain, key, info) = match config {
+        TlsConfig::Generated => generate()?,
+        TlsConfig::Files { cert, key } => load(cert, key)?,
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS setup failed: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| format!("TLS certificate rejected: {e}"))?;
+    Ok(TlsSetup {
+        acceptor: TlsAcceptor::from(Arc::new(server)),
+        info,
+    })
+}
+
+type Material = (
+    Vec<CertificateDer<'static>>,
+    PrivateKeyDer<'static>,
+    TlsInfo,
+);
+
+fn generate() -> Result<Material, String> {
+    let err = |e: rcgen::Error| format!("cannot generate the TLS certificate: {e}");
+    let ca_key = KeyPair::generate().map_err(err)?;
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "cql-sim test CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca = ca_params.self_signed(&ca_key).map_err(err)?;
+
+    let key = KeyPair::generate().map_err(err)?;
+    let mut params = CertificateParams::new(vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ])
+    .map_err(err)?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "cql-sim");
+    let cert = params.signed_by(&key, &ca, &ca_key).map_err(err)?;
+
+    let info = TlsInfo {
+        ca_pem: ca.pem(),
+        cert_pem: cert.pem(),
+    };
+    let chain = vec![cert.der().clone()];
+    let key = PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| e.to_string())?;
+    Ok((chain, key, info))
+}
+
+fn load(cert: &PathBuf, key: &PathBuf) -> Result<Material, String> {
+    let cert_pem = std::fs::read_to_string(cert)
+        .map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))?;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("invalid certificate PEM {}: {e}", cert.display()))?;
+    if chain.is_empty() {
+        return Err(format!("no certificate in {}", cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("invalid private key PEM {}: {e}", key.display()))?;
+    let last = chain
+        .last()
+        .map(|c| pem_of("CERTIFICATE", c.as_ref()))
+        .unwrap_or_default();
+    Ok((
+        chain,
+        key,
+        TlsInfo {
+            ca_pem: last,
+            cert_pem,
+        },
+    ))
+}
+
+/// Wraps DER bytes in a PEM block.
+fn pem_of(label: &str, der: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::with_capacity(der.len() * 4 / 3 + 4);
+    for chunk in der.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                let idx = ((n >> (18 - 6 * i)) & 63) as usize;
+                b64.push(char::from(ALPHABET.get(idx).copied().unwrap_or(b'A')));
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(core::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_material_is_pem_and_loads_back() {
+        let setup = setup(&TlsConfig::Generated).unwrap();
+        assert!(setup.info.ca_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(
+            setup
+                .info
+                .cert_pem
+                .starts_with("-----BEGIN CERTIFICATE-----")
+        );
+        let ca = CertificateDer::from_pem_slice(setup.info.ca_pem.as_bytes()).unwrap();
+        assert_eq!(
+            pem_of("CERTIFICATE", ca.as_ref()).trim(),
+            setup.info.ca_pem.trim()
+        );
+    }
+
+    #[test]
+    fn missing_files_are_reported() {
+        let e = setup(&TlsConfig::Files {
+            cert: "/nonexistent/cert.pem".into(),
+            key: "/nonexistent/key.pem".into(),
+        })
+        .unwrap_err();
+        assert!(e.contains("cannot read certificate"), "{e}");
+    }
+}
