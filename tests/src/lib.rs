@@ -4,4 +4,6 @@
 pub use cql_core as core;
 
 pub mod cql;
+pub mod load;
+pub mod raw;
 pub mod sim;
