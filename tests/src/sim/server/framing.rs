@@ -16,7 +16,8 @@ use cql_core::message::{Response, ResponseFrame};
 use crate::sim::error::CqlError;
 
 /// Why the reader cannot go on: answer with [`FrameFailure::error`] on
-/// [`FrameFailure::stream`] (at [`FrameFailure::reply_version`]) and close.
+/// [`FrameFailure::stream`] (in the version [`super::version::reply_version`] picks) and
+/// close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrameFailure {
     /// Stream id to answer on (0 when it could not be read).
