@@ -687,4 +687,40 @@ mod tests {
         let r = s.handle(&frame(v4, 4, unknown));
         assert!(matches!(error_of(&r).0, DbError::Unprepared { .. }));
     }
+
+    proptest::proptest! {
+        /// Whatever a client sends, decoding and answering never panic, before or after
+        /// the handshake, in plain or segment framing.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+            segments in proptest::bool::ANY,
+            version in 3u8..=5,
+        ) {
+            use super::super::framing::{FrameReader, FrameWriter};
+            let version = ProtocolVersion::from_u8(version).unwrap();
+            let mut s = Session::new(shared(&[]));
+            let mut reader = FrameReader::new(super::super::version::ALL_VERSIONS.to_vec(), 1 << 16);
+            let mut writer = FrameWriter::new();
+            let mut out = Vec::new();
+            if segments {
+                s.handle(&frame(version, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+                if version >= ProtocolVersion::V5 {
+                    reader.start_segments(Compression::None).unwrap();
+                    writer.start_segments(Compression::None).unwrap();
+                }
+            } else {
+                // Make the bytes look like a frame of this version often.
+                let mut header = vec![version.as_u8(), 0, 0, 1];
+                header.extend_from_slice(&bytes);
+                reader.feed(&header);
+            }
+            reader.feed(&bytes);
+            while let Ok(Some(f)) = reader.next_frame() {
+                let reply = s.handle(&f);
+                let _ = writer.write(reply.version, &reply.frame, &mut out);
+            }
+            let _ = writer.finish(&mut out);
+        }
+    }
 }
