@@ -532,7 +532,6 @@ async fn registered_connections_receive_events() {
 }
 
 #[tokio::test]
-#[ignore = "needs DDL (sim/schema/ddl.rs), built by another helper"]
 async fn ddl_pushes_a_schema_change_event() {
     let server = start().await;
     let mut registered = ready(&server, V5, Compression::Lz4).await;
