@@ -40,6 +40,8 @@ class Env:
 
     def cluster(self, **kwargs):
         kwargs.setdefault("protocol_version", ProtocolVersion.V4)
+        if kwargs["protocol_version"] is None:
+            del kwargs["protocol_version"]  # let the driver negotiate from its newest
         kwargs.setdefault("port", self.args.port)
         kwargs.setdefault("connect_timeout", 10)
         kwargs.setdefault("control_connection_timeout", 10)
@@ -98,9 +100,10 @@ def connect_protocol_v5(env):
 
 
 @scenario
-def downgrade_from_v6_beta(env):
-    # Asking for a version the node does not speak must lead the driver to a lower one.
-    c = env.cluster(protocol_version=ProtocolVersion.DSE_V2)
+def negotiates_down_from_newest(env):
+    # Unpinned, the driver starts at its newest version (DSE_V2) and must step down to one
+    # the node speaks, guided by the node's "unsupported protocol version" errors.
+    c = env.cluster(protocol_version=None)
     s = c.connect()
     check(c.protocol_version in (4, 5), f"downgraded to {c.protocol_version}")
     s.execute("SELECT key FROM system.local")
