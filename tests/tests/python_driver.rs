@@ -103,12 +103,53 @@ async fn python_driver_with_authentication() {
     let server = SimServer::start(SimServerConfig::default().with_user("cassandra", "s3cret"))
         .await
         .unwrap();
-    let mut args = only(&["credentials_checked", "connect_protocol_v4", "connect_protocol_v5"]);
+    let mut args = only(&[
+        "credentials_checked",
+        "connect_protocol_v4",
+        "connect_protocol_v5",
+    ]);
     args.extend(
         ["--user", "cassandra", "--password", "s3cret"]
             .iter()
             .map(|s| (*s).to_string()),
     );
     run_suite(&server, args, "auth").await;
+    server.stop().await;
+}
+
+/// cqlsh's binary: `$CQLSH`, else the venv's.
+fn cqlsh() -> Option<PathBuf> {
+    let python = python()?;
+    Some(
+        std::env::var_os("CQLSH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| python.with_file_name("cqlsh")),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_cqlsh_script() {
+    let Some(cqlsh) = cqlsh() else { return };
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    let port = server.local_addr().port().to_string();
+    let script = repo_root().join("tests/interop/cqlsh_script.cql");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(cqlsh)
+            .args(["127.0.0.1", &port, "--no-color", "-f"])
+            .arg(script)
+            .env("TZ", "UTC")
+            .output()
+    })
+    .await
+    .expect("cqlsh's thread")
+    .expect("cqlsh runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("--- cqlsh ---\n{stdout}{stderr}");
+    let expected =
+        std::fs::read_to_string(repo_root().join("tests/interop/cqlsh_script.expected")).unwrap();
+    assert!(stderr.trim().is_empty(), "cqlsh reported errors:\n{stderr}");
+    assert_eq!(stdout.trim_end(), expected.trim_end(), "cqlsh output");
+    println!("PASS cqlsh_script");
     server.stop().await;
 }
