@@ -1,15 +1,40 @@
 //! Statement execution: SELECT, INSERT, UPDATE, DELETE, BATCH and TRUNCATE against the
 //! schema and the store, and the metadata of prepared statements.
+//!
+//! ```text
+//!   terms     constants, markers, collection literals, functions -> serialized values
+//!   literal   text forms of timestamps, dates, times, durations, numbers
+//!   functions now(), uuid(), toTimestamp(), blobAsX(), ...
+//!   restrict  WHERE clauses: partitions, clustering ranges, filters
+//!   select    SELECT: iteration, limits, selectors, aggregates
+//!   paging    paging states
+//!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
+//!   prepare   bind marker and result metadata of prepared statements
+//! ```
+
+pub mod functions;
+pub mod literal;
+pub mod modify;
+pub mod paging;
+pub mod prepare;
+pub mod restrict;
+pub mod select;
+pub mod terms;
+#[cfg(test)]
+mod tests;
 
 use cql_core::types::ColumnSpec;
 
 use crate::cql::Parsed;
-use crate::cql::ast::BatchKind;
+use crate::cql::ast::{BatchKind, BatchStatement, QualifiedName, Statement};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{BoundValues, ExecParams, Outcome};
-use crate::sim::schema::Schema;
-use crate::sim::storage::Store;
+use crate::sim::schema::{Schema, Table};
+use crate::sim::storage::{Store, TableData};
+
+use modify::Plan;
+use terms::Env;
 
 /// What a statement runs against.
 pub struct ExecContext<'a> {
@@ -37,6 +62,40 @@ pub struct PreparedShape {
     pub result: Vec<ColumnSpec>,
 }
 
+/// Finds a table, with Cassandra's errors for a missing keyspace or table.
+///
+/// # Errors
+/// `Invalid`: no keyspace given, unknown keyspace, unknown table.
+pub fn resolve_table<'s>(
+    schema: &'s Schema,
+    name: &QualifiedName,
+    session: Option<&str>,
+) -> CqlResult<&'s Table> {
+    let ks = name.keyspace.as_deref().or(session).ok_or_else(|| {
+        CqlError::invalid(
+            "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename",
+        )
+    })?;
+    let keyspace = schema
+        .keyspace(ks)
+        .ok_or_else(|| CqlError::invalid(format!("Keyspace {ks} does not exist")))?;
+    keyspace
+        .tables
+        .get(&name.name)
+        .ok_or_else(|| CqlError::invalid(format!("table {} does not exist", name.name)))
+}
+
+fn check_marker_count(parsed: &Parsed, values: &BoundValues) -> CqlResult<()> {
+    if values.names.is_none() && values.values.len() != parsed.bind_markers.len() {
+        return Err(CqlError::invalid(format!(
+            "There were {} markers(?) in CQL but {} bound variables",
+            parsed.bind_markers.len(),
+            values.values.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Runs a DML statement or a SELECT.
 ///
 /// # Errors
@@ -48,8 +107,208 @@ pub fn execute(
     values: &BoundValues,
     params: &ExecParams,
 ) -> CqlResult<Outcome> {
-    let _ = (ctx, parsed, values, params);
-    Err(CqlError::invalid("statement not supported yet"))
+    check_marker_count(parsed, values)?;
+    let env = Env {
+        values,
+        now_micros: ctx.now_micros,
+    };
+    let schema = ctx.schema;
+    match &parsed.statement {
+        Statement::Select(sel) => {
+            let table = resolve_table(schema, &sel.table, ctx.keyspace)?;
+            let computed = crate::sim::system::rows(schema, ctx.info, &table.keyspace, &table.name)
+                .map(|rows| TableData::from_rows(table, &rows));
+            let data = match &computed {
+                Some(d) => Some(d),
+                None => ctx.store.table(table.id),
+            };
+            Ok(Outcome::Rows(select::run(table, data, sel, &env, params)?))
+        }
+        Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
+            let plan = plan_statement(
+                schema,
+                &parsed.statement,
+                &env,
+                ctx.keyspace,
+                params.timestamp,
+            )?;
+            if plan.table.is_virtual {
+                return Err(CqlError::invalid(format!(
+                    "Modification is not supported on virtual table {}.{}",
+                    plan.table.keyspace, plan.table.name
+                )));
+            }
+            run_plans(ctx, &[plan])
+        }
+        Statement::Batch(b) => {
+            let stmts: Vec<Statement> = b
+                .statements
+                .iter()
+                .map(|s| match s {
+                    BatchStatement::Insert(i) => Statement::Insert(i.clone()),
+                    BatchStatement::Update(u) => Statement::Update(u.clone()),
+                    BatchStatement::Delete(d) => Statement::Delete(d.clone()),
+                })
+                .collect();
+            let ts = match &b.using.timestamp {
+                Some(t) => {
+                    match terms::eval(&env, t, "[timestamp]", &cql_core::ColumnType::BigInt)? {
+                        crate::sim::outcome::BoundValue::Bytes(v) => Some(i64::from_be_bytes(
+                            v.as_ref()
+                                .try_into()
+                                .map_err(|_| CqlError::invalid("Invalid timestamp"))?,
+                        )),
+                        _ => None,
+                    }
+                }
+                None => params.timestamp,
+            };
+            let refs: Vec<(&Statement, &BoundValues)> = stmts.iter().map(|s| (s, values)).collect();
+            batch(ctx, b.kind, &refs, ts, b.using.timestamp.is_some())
+        }
+        Statement::Truncate(name) => {
+            let table = resolve_table(schema, name, ctx.keyspace)?;
+            ctx.store.truncate(table.id);
+            Ok(Outcome::Void)
+        }
+        _ => Err(CqlError::invalid("Statement not supported by the executor")),
+    }
+}
+
+fn plan_statement<'s>(
+    schema: &'s Schema,
+    stmt: &Statement,
+    env: &Env<'_>,
+    keyspace: Option<&str>,
+    default_ts: Option<i64>,
+) -> CqlResult<Plan<'s>> {
+    match stmt {
+        Statement::Insert(i) => modify::plan_insert(
+            resolve_table(schema, &i.table, keyspace)?,
+            i,
+            env,
+            default_ts,
+        ),
+        Statement::Update(u) => modify::plan_update(
+            resolve_table(schema, &u.table, keyspace)?,
+            u,
+            env,
+            default_ts,
+        ),
+        Statement::Delete(d) => modify::plan_delete(
+            resolve_table(schema, &d.table, keyspace)?,
+            d,
+            env,
+            default_ts,
+        ),
+        _ => Err(CqlError::invalid(
+            "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.",
+        )),
+    }
+}
+
+/// Checks conditions (all or nothing) and applies the plans.
+fn run_plans(ctx: &mut ExecContext<'_>, plans: &[Plan<'_>]) -> CqlResult<Outcome> {
+    let now = ctx.now_micros.div_euclid(1_000_000);
+    let conditional: Vec<&Plan<'_>> = plans.iter().filter(|p| p.cas.is_some()).collect();
+    if let Some(first) = conditional.first() {
+        let mut failed = None;
+        for p in &conditional {
+            if let Some(extra) = modify::check(ctx.store, p, now) {
+                failed = Some(extra);
+                break;
+            }
+        }
+        if let Some(extra) = failed {
+            let extra = (!extra.0.is_empty()).then_some(extra);
+            return Ok(Outcome::Rows(modify::applied_result(
+                first.table,
+                false,
+                extra,
+            )));
+        }
+        for p in plans {
+            modify::apply(ctx.store, p, ctx.now_micros)?;
+        }
+        return Ok(Outcome::Rows(modify::applied_result(
+            first.table,
+            true,
+            None,
+        )));
+    }
+    for p in plans {
+        modify::apply(ctx.store, p, ctx.now_micros)?;
+    }
+    Ok(Outcome::Void)
+}
+
+fn batch(
+    ctx: &mut ExecContext<'_>,
+    kind: BatchKind,
+    statements: &[(&Statement, &BoundValues)],
+    timestamp: Option<i64>,
+    batch_has_timestamp: bool,
+) -> CqlResult<Outcome> {
+    let schema = ctx.schema;
+    let mut plans = Vec::new();
+    for (stmt, values) in statements {
+        let env = Env {
+            values,
+            now_micros: ctx.now_micros,
+        };
+        if batch_has_timestamp {
+            let own = match stmt {
+                Statement::Insert(i) => i.using.timestamp.is_some(),
+                Statement::Update(u) => u.using.timestamp.is_some(),
+                Statement::Delete(d) => d.using.timestamp.is_some(),
+                _ => false,
+            };
+            if own {
+                return Err(CqlError::invalid(
+                    "Timestamp must be set either on BATCH or individual statements",
+                ));
+            }
+        }
+        // Every statement of a batch shares one timestamp unless it sets its own.
+        let ts = timestamp.or(Some(ctx.now_micros));
+        plans.push(plan_statement(schema, stmt, &env, ctx.keyspace, ts)?);
+    }
+    let has_counters = plans.iter().any(|p| p.counter);
+    let has_non_counters = plans.iter().any(|p| !p.counter);
+    if kind == BatchKind::Counter && has_non_counters {
+        return Err(CqlError::invalid(
+            "Cannot include non-counter statement in a counter batch",
+        ));
+    }
+    if kind == BatchKind::Logged && has_counters {
+        return Err(CqlError::invalid(
+            "Cannot include a counter statement in a logged batch",
+        ));
+    }
+    if has_counters && has_non_counters {
+        return Err(CqlError::invalid(
+            "Counter and non-counter mutations cannot exist in the same batch",
+        ));
+    }
+    if plans.iter().any(|p| p.cas.is_some()) {
+        let mut tables = plans.iter().map(|p| (p.table.id, &p.ops));
+        let first = plans.first().map(|p| p.table.id);
+        if tables.any(|(id, _)| Some(id) != first) {
+            return Err(CqlError::invalid(
+                "Batch with conditions cannot span multiple tables",
+            ));
+        }
+        let pks: Vec<&Vec<bytes::Bytes>> = plans
+            .iter()
+            .filter_map(|p| p.cas.as_ref().map(|(_, t)| &t.pk))
+            .collect();
+        if pks.windows(2).any(|w| w.first() != w.get(1)) {
+            return Err(CqlError::invalid(
+                "Batch with conditions cannot span multiple partitions",
+            ));
+        }
+    }
+    run_plans(ctx, &plans)
 }
 
 /// Runs the statements of a BATCH message (or a `BEGIN BATCH` statement expanded) as one
@@ -63,8 +322,12 @@ pub fn execute_batch(
     statements: &[(&Parsed, &BoundValues)],
     params: &ExecParams,
 ) -> CqlResult<Outcome> {
-    let _ = (ctx, kind, statements, params);
-    Err(CqlError::invalid("BATCH not supported yet"))
+    for (p, v) in statements {
+        check_marker_count(p, v)?;
+    }
+    let refs: Vec<(&Statement, &BoundValues)> =
+        statements.iter().map(|(p, v)| (&p.statement, *v)).collect();
+    batch(ctx, kind, &refs, params.timestamp, false)
 }
 
 /// The prepared shape of a statement.
@@ -76,6 +339,5 @@ pub fn prepare(
     parsed: &Parsed,
     keyspace: Option<&str>,
 ) -> CqlResult<PreparedShape> {
-    let _ = (schema, parsed, keyspace);
-    Err(CqlError::invalid("PREPARE not supported yet"))
+    prepare::shape(schema, parsed, keyspace)
 }

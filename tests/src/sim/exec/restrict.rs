@@ -1,0 +1,614 @@
+//! WHERE clauses: which partitions and rows a statement touches, and the filters rows
+//! must pass.
+
+use std::cmp::Ordering;
+
+use bytes::Bytes;
+use cql_core::types::ColumnType;
+
+use super::terms::{Env, eval};
+use crate::cql::ast::{InValues, Operator, Relation, Term};
+use crate::sim::error::{CqlError, CqlResult};
+use crate::sim::outcome::BoundValue;
+use crate::sim::schema::Table;
+use crate::sim::schema::model::ColumnKind;
+use crate::sim::storage::order::{collection_items, compare, tuple_fields};
+use crate::sim::storage::{ClusteringSlice, LiveRow, token_of};
+
+/// Cassandra's message when a query needs ALLOW FILTERING.
+pub const FILTERING: &str = "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
+
+/// One restriction, evaluated against a live row.
+#[derive(Debug, Clone)]
+pub enum Pred {
+    /// `col op value`
+    Cmp(String, ColumnType, Operator, Bytes),
+    /// `col IN (values)`
+    In(String, ColumnType, Vec<Bytes>),
+    /// `col CONTAINS v` / `CONTAINS KEY v`
+    Contains(String, ColumnType, bool, Bytes),
+    /// `col[key] op value`
+    Element(String, ColumnType, Bytes, Operator, Bytes),
+    /// `(cols) op (values)`
+    MultiCmp(Vec<(String, ColumnType)>, Operator, Vec<Bytes>),
+    /// `(cols) IN ((values), ...)`
+    MultiIn(Vec<(String, ColumnType)>, Vec<Vec<Bytes>>),
+    /// `token(pk) op t`
+    Token(Operator, i64),
+}
+
+/// A WHERE clause analysed against a table.
+#[derive(Debug, Clone, Default)]
+pub struct Where {
+    /// Every partition key when each key column is restricted by `=` or `IN` (sorted by
+    /// key order, deduplicated).
+    pub keys: Option<Vec<Vec<Bytes>>>,
+    /// Every full clustering key when each clustering column is restricted by `=` or
+    /// `IN` (single-column relations only).
+    pub clustering_keys: Option<Vec<Vec<Bytes>>>,
+    /// The clustering restriction as one slice (an `=` prefix and bounds on the next
+    /// column), when it is one.
+    pub slice: Option<ClusteringSlice>,
+    /// Whether any clustering column is restricted.
+    pub has_clustering: bool,
+    /// Whether the token function restricts the partitions.
+    pub on_token: bool,
+    /// Lower token bound.
+    pub token_from: Option<(i64, bool)>,
+    /// Every restriction as a row filter.
+    pub preds: Vec<Pred>,
+    /// Whether Cassandra would require ALLOW FILTERING.
+    pub needs_filtering: bool,
+    /// The specific error for clustering restrictions that skip a column, when no
+    /// filtering is allowed.
+    pub clustering_error: Option<String>,
+    /// Partition key columns without an `=`/`IN` restriction.
+    pub missing_pk: Vec<String>,
+    /// Columns restricted by slices on the partition key.
+    pub pk_slice: bool,
+    /// Non-primary-key columns restricted.
+    pub regular: Vec<String>,
+}
+
+fn lookup<'t>(table: &'t Table, name: &str) -> CqlResult<&'t crate::sim::schema::Column> {
+    table
+        .column(name)
+        .ok_or_else(|| CqlError::invalid(format!("Undefined column name {name}")))
+}
+
+fn value(env: &Env<'_>, term: &Term, name: &str, typ: &ColumnType) -> CqlResult<Bytes> {
+    match eval(env, term, name, typ)? {
+        BoundValue::Bytes(b) => Ok(b),
+        BoundValue::Null => Err(CqlError::invalid(format!(
+            "Invalid null value in condition for column {name}"
+        ))),
+        BoundValue::Unset => Err(CqlError::invalid(format!(
+            "Invalid unset value for column {name}"
+        ))),
+    }
+}
+
+fn in_values(
+    env: &Env<'_>,
+    values: &InValues,
+    name: &str,
+    typ: &ColumnType,
+) -> CqlResult<Vec<Bytes>> {
+    match values {
+        InValues::List(terms) => terms.iter().map(|t| value(env, t, name, typ)).collect(),
+        InValues::Bind(m) => {
+            let list = ColumnType::List(Box::new(typ.clone()));
+            let b = value(env, &Term::Bind(m.clone()), &format!("in({name})"), &list)?;
+            let items = collection_items(&b, 1)
+                .ok_or_else(|| CqlError::invalid(format!("Invalid list value for in({name})")))?;
+            Ok(items.into_iter().map(Bytes::copy_from_slice).collect())
+        }
+    }
+}
+
+fn tuple_value(env: &Env<'_>, term: &Term, cols: &[(String, ColumnType)]) -> CqlResult<Vec<Bytes>> {
+    let name = format!(
+        "({})",
+        cols.iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    if let Term::Tuple(items) = term {
+        if items.len() != cols.len() {
+            return Err(CqlError::invalid(format!(
+                "Expected {} elements in value tuple, but got {}: {term:?}",
+                cols.len(),
+                items.len()
+            )));
+        }
+        return items
+            .iter()
+            .zip(cols)
+            .map(|(t, (n, ty))| value(env, t, n, ty))
+            .collect();
+    }
+    let tt = ColumnType::Tuple(cols.iter().map(|(_, t)| t.clone()).collect());
+    let b = value(env, term, &name, &tt)?;
+    split_tuple(&b, cols.len(), &name)
+}
+
+fn split_tuple(b: &[u8], n: usize, name: &str) -> CqlResult<Vec<Bytes>> {
+    let fields =
+        tuple_fields(b).ok_or_else(|| CqlError::invalid(format!("Invalid tuple for {name}")))?;
+    if fields.len() != n {
+        return Err(CqlError::invalid(format!("Invalid tuple for {name}")));
+    }
+    fields
+        .into_iter()
+        .map(|f| {
+            f.map(Bytes::copy_from_slice).ok_or_else(|| {
+                CqlError::invalid(format!("Invalid null value in condition for column {name}"))
+            })
+        })
+        .collect()
+}
+
+/// Per-column restriction summary used to validate the clustering prefix.
+#[derive(Default, Clone)]
+struct ColRestr {
+    eq: Option<Vec<Bytes>>,
+    lower: Option<(Bytes, bool)>,
+    upper: Option<(Bytes, bool)>,
+    multi: bool,
+}
+
+/// Analyses a WHERE clause.
+///
+/// # Errors
+/// `Invalid` for unknown columns, bad values and unsupported relations.
+pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResult<Where> {
+    let pk: Vec<&crate::sim::schema::Column> = table.partition_key().collect();
+    let ck: Vec<&crate::sim::schema::Column> = table.clustering().collect();
+    let mut w = Where::default();
+    let mut pk_r: Vec<ColRestr> = vec![ColRestr::default(); pk.len()];
+    let mut ck_r: Vec<ColRestr> = vec![ColRestr::default(); ck.len()];
+    let pos = |cols: &[&crate::sim::schema::Column], n: &str| cols.iter().position(|c| c.name == n);
+    for rel in relations {
+        match rel {
+            Relation::Compare {
+                column,
+                op,
+                value: t,
+            } => {
+                let col = lookup(table, column)?;
+                if *op == Operator::Neq {
+                    return Err(CqlError::invalid(format!(
+                        "Unsupported \"!=\" relation: {column} != {t}"
+                    )));
+                }
+                let v = value(env, t, column, &col.typ)?;
+                w.preds
+                    .push(Pred::Cmp(column.clone(), col.typ.clone(), *op, v.clone()));
+                let slot = match col.kind {
+                    ColumnKind::PartitionKey => pos(&pk, column).and_then(|i| pk_r.get_mut(i)),
+                    ColumnKind::Clustering => {
+                        w.has_clustering = true;
+                        pos(&ck, column).and_then(|i| ck_r.get_mut(i))
+                    }
+                    _ => {
+                        w.regular.push(column.clone());
+                        None
+                    }
+                };
+                if let Some(r) = slot {
+                    match op {
+                        Operator::Eq => r.eq = Some(vec![v]),
+                        Operator::Gt => r.lower = Some((v, false)),
+                        Operator::Gte => r.lower = Some((v, true)),
+                        Operator::Lt => r.upper = Some((v, false)),
+                        Operator::Lte => r.upper = Some((v, true)),
+                        Operator::Neq => {}
+                    }
+                }
+            }
+            Relation::In { column, values } => {
+                let col = lookup(table, column)?;
+                let vs = in_values(env, values, column, &col.typ)?;
+                w.preds
+                    .push(Pred::In(column.clone(), col.typ.clone(), vs.clone()));
+                match col.kind {
+                    ColumnKind::PartitionKey => {
+                        if let Some(r) = pos(&pk, column).and_then(|i| pk_r.get_mut(i)) {
+                            r.eq = Some(vs);
+                        }
+                    }
+                    ColumnKind::Clustering => {
+                        w.has_clustering = true;
+                        if let Some(r) = pos(&ck, column).and_then(|i| ck_r.get_mut(i)) {
+                            r.eq = Some(vs);
+                        }
+                    }
+                    _ => w.regular.push(column.clone()),
+                }
+            }
+            Relation::Contains {
+                column,
+                key,
+                value: t,
+            } => {
+                let col = lookup(table, column)?;
+                let et = match (&col.typ, key) {
+                    (ColumnType::Map(k, _), true) => k.as_ref().clone(),
+                    (ColumnType::Map(_, v), false) => v.as_ref().clone(),
+                    (ColumnType::List(e) | ColumnType::Set(e), false) => e.as_ref().clone(),
+                    _ => {
+                        return Err(CqlError::invalid(format!(
+                            "Cannot use CONTAINS{} on non-collection column {column}",
+                            if *key { " KEY" } else { "" }
+                        )));
+                    }
+                };
+                let v = value(env, t, column, &et)?;
+                w.preds
+                    .push(Pred::Contains(column.clone(), col.typ.clone(), *key, v));
+                w.regular.push(column.clone());
+            }
+            Relation::Element {
+                column,
+                key,
+                op,
+                value: t,
+            } => {
+                let col = lookup(table, column)?;
+                let ColumnType::Map(kt, vt) = &col.typ else {
+                    return Err(CqlError::invalid(format!(
+                        "Column {column} cannot be used as a map"
+                    )));
+                };
+                let k = value(env, key, &format!("key({column})"), kt.as_ref())?;
+                let v = value(env, t, &format!("value({column})"), vt.as_ref())?;
+                w.preds
+                    .push(Pred::Element(column.clone(), col.typ.clone(), k, *op, v));
+                w.regular.push(column.clone());
+            }
+            Relation::Token {
+                columns,
+                op,
+                value: t,
+            } => {
+                let names: Vec<&str> = pk.iter().map(|c| c.name.as_str()).collect();
+                if columns.iter().map(String::as_str).collect::<Vec<_>>() != names {
+                    return Err(CqlError::invalid(format!(
+                        "The token function arguments must be in the partition key order: {}",
+                        names.join(", ")
+                    )));
+                }
+                let tok = token_term(env, t, table)?;
+                w.on_token = true;
+                match op {
+                    Operator::Gt => w.token_from = Some((tok, false)),
+                    Operator::Gte | Operator::Eq => w.token_from = Some((tok, true)),
+                    _ => {}
+                }
+                w.preds.push(Pred::Token(*op, tok));
+            }
+            Relation::MultiCompare {
+                columns,
+                op,
+                value: t,
+            } => {
+                let cols = multi_columns(table, columns, &ck)?;
+                w.has_clustering = true;
+                let vs = tuple_value(env, t, &cols)?;
+                if *op == Operator::Eq {
+                    for ((n, _), v) in cols.iter().zip(&vs) {
+                        if let Some(r) = pos(&ck, n).and_then(|i| ck_r.get_mut(i)) {
+                            r.eq = Some(vec![v.clone()]);
+                        }
+                    }
+                } else if let Some(r) = cols
+                    .first()
+                    .and_then(|(n, _)| pos(&ck, n))
+                    .and_then(|i| ck_r.get_mut(i))
+                {
+                    r.multi = true;
+                }
+                w.preds.push(Pred::MultiCmp(cols, *op, vs));
+            }
+            Relation::MultiIn { columns, values } => {
+                let cols = multi_columns(table, columns, &ck)?;
+                w.has_clustering = true;
+                let tuples: Vec<Vec<Bytes>> = match values {
+                    InValues::List(terms) => terms
+                        .iter()
+                        .map(|t| tuple_value(env, t, &cols))
+                        .collect::<CqlResult<_>>()?,
+                    InValues::Bind(m) => {
+                        let tt = ColumnType::Tuple(cols.iter().map(|(_, t)| t.clone()).collect());
+                        let list = ColumnType::List(Box::new(tt));
+                        let b = value(env, &Term::Bind(m.clone()), "in", &list)?;
+                        collection_items(&b, 1)
+                            .ok_or_else(|| CqlError::invalid("Invalid list of tuples"))?
+                            .into_iter()
+                            .map(|t| split_tuple(t, cols.len(), "in"))
+                            .collect::<CqlResult<_>>()?
+                    }
+                };
+                if cols.len() == 1 {
+                    if let Some(r) = cols
+                        .first()
+                        .and_then(|(n, _)| pos(&ck, n))
+                        .and_then(|i| ck_r.get_mut(i))
+                    {
+                        r.eq = Some(tuples.iter().filter_map(|t| t.first().cloned()).collect());
+                    }
+                } else if let Some(r) = cols
+                    .first()
+                    .and_then(|(n, _)| pos(&ck, n))
+                    .and_then(|i| ck_r.get_mut(i))
+                {
+                    r.multi = true;
+                }
+                w.preds.push(Pred::MultiIn(cols, tuples));
+            }
+            Relation::IsNotNull { .. } => {}
+        }
+    }
+    // Partition key.
+    let mut keys: Vec<Vec<Bytes>> = vec![Vec::new()];
+    for (c, r) in pk.iter().zip(&pk_r) {
+        if r.lower.is_some() || r.upper.is_some() {
+            w.pk_slice = true;
+        }
+        match &r.eq {
+            Some(vs) => {
+                keys = keys
+                    .iter()
+                    .flat_map(|k| {
+                        vs.iter().map(move |v| {
+                            let mut k = k.clone();
+                            k.push(v.clone());
+                            k
+                        })
+                    })
+                    .collect();
+            }
+            None => w.missing_pk.push(c.name.clone()),
+        }
+    }
+    if w.missing_pk.is_empty() {
+        let types: Vec<ColumnType> = pk.iter().map(|c| c.typ.clone()).collect();
+        keys.sort_by(|a, b| compare_keys(&types, a, b));
+        keys.dedup_by(|a, b| compare_keys(&types, a, b).is_eq());
+        w.keys = Some(keys);
+    } else if w.missing_pk.len() != pk.len() || w.pk_slice {
+        w.needs_filtering = true;
+    }
+    // Clustering columns: an `=`/`IN` prefix, then at most one slice.
+    let mut prefix_keys: Vec<Vec<Bytes>> = vec![Vec::new()];
+    let mut in_prefix = true;
+    let mut slice_seen = false;
+    for (i, (c, r)) in ck.iter().zip(&ck_r).enumerate() {
+        let restricted = r.eq.is_some() || r.lower.is_some() || r.upper.is_some() || r.multi;
+        if !restricted {
+            in_prefix = false;
+            continue;
+        }
+        if !in_prefix || slice_seen {
+            if w.clustering_error.is_none() {
+                let prev = ck.get(i.saturating_sub(1)).map_or("", |c| c.name.as_str());
+                w.clustering_error = Some(format!(
+                    "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \"{prev}\" is not restricted",
+                    c.name
+                ));
+            }
+            w.needs_filtering = true;
+            continue;
+        }
+        match &r.eq {
+            Some(vs) if !r.multi => {
+                prefix_keys = prefix_keys
+                    .iter()
+                    .flat_map(|k| {
+                        vs.iter().map(move |v| {
+                            let mut k = k.clone();
+                            k.push(v.clone());
+                            k
+                        })
+                    })
+                    .collect();
+            }
+            _ => {
+                slice_seen = true;
+                if !r.multi {
+                    let mut s = ClusteringSlice {
+                        prefix: Vec::new(),
+                        lower: r.lower.clone(),
+                        upper: r.upper.clone(),
+                    };
+                    if prefix_keys.len() == 1 {
+                        s.prefix = prefix_keys.first().cloned().unwrap_or_default();
+                        w.slice = Some(s);
+                    }
+                }
+            }
+        }
+    }
+    if !slice_seen && prefix_keys.len() == 1 && w.has_clustering {
+        w.slice = Some(ClusteringSlice {
+            prefix: prefix_keys.first().cloned().unwrap_or_default(),
+            lower: None,
+            upper: None,
+        });
+    }
+    if !slice_seen && prefix_keys.first().is_some_and(|k| k.len() == ck.len()) {
+        w.clustering_keys = Some(prefix_keys);
+    } else if ck.is_empty() {
+        w.clustering_keys = Some(vec![Vec::new()]);
+    }
+    if w.has_clustering && w.keys.is_none() {
+        w.needs_filtering = true;
+    }
+    if !w.regular.is_empty() {
+        let indexed = |name: &str| {
+            table.indexes.values().any(|i| {
+                i.options.get("target").is_some_and(|t| {
+                    t == name || t.trim_end_matches(')').rsplit('(').next() == Some(name)
+                })
+            })
+        };
+        let all_indexed_eq = w.preds.iter().all(|p| match p {
+            Pred::Cmp(n, _, op, _) => !w.regular.contains(n) || (*op == Operator::Eq && indexed(n)),
+            Pred::Contains(n, ..) => indexed(n),
+            Pred::In(n, ..) => !w.regular.contains(n),
+            Pred::Element(n, ..) => indexed(n),
+            _ => true,
+        });
+        if !all_indexed_eq {
+            w.needs_filtering = true;
+        }
+    }
+    Ok(w)
+}
+
+fn multi_columns(
+    table: &Table,
+    columns: &[String],
+    ck: &[&crate::sim::schema::Column],
+) -> CqlResult<Vec<(String, ColumnType)>> {
+    let mut out = Vec::new();
+    for n in columns {
+        let c = lookup(table, n)?;
+        if c.kind != ColumnKind::Clustering {
+            return Err(CqlError::invalid(format!(
+                "Multi-column relations can only be applied to clustering columns but was applied to: {n}"
+            )));
+        }
+        out.push((n.clone(), c.typ.clone()));
+    }
+    let start = ck
+        .iter()
+        .position(|c| Some(&c.name) == columns.first())
+        .unwrap_or(0);
+    for (i, n) in columns.iter().enumerate() {
+        if ck.get(start + i).map(|c| &c.name) != Some(n) {
+            return Err(CqlError::invalid(format!(
+                "Clustering columns must appear in the PRIMARY KEY order in multi-column relations: {}",
+                columns.join(", ")
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// The token a `token(...)` relation compares with: `token(values)` or a bigint.
+fn token_term(env: &Env<'_>, t: &Term, table: &Table) -> CqlResult<i64> {
+    if let Term::Function { name, args } = t {
+        if name.name == "token" {
+            let pk: Vec<_> = table.partition_key().collect();
+            if args.len() != pk.len() {
+                return Err(CqlError::invalid(format!(
+                    "Invalid number of arguments in call to function token: {} required but {} provided",
+                    pk.len(),
+                    args.len()
+                )));
+            }
+            let mut parts = Vec::new();
+            for (a, c) in args.iter().zip(&pk) {
+                parts.push(value(env, a, &c.name, &c.typ)?);
+            }
+            return Ok(token_of(&cql_core::routing_key(&parts).unwrap_or_default()));
+        }
+    }
+    let b = value(env, t, "partition key token", &ColumnType::BigInt)?;
+    Ok(i64::from_be_bytes(
+        b.as_ref()
+            .try_into()
+            .map_err(|_| CqlError::invalid("Invalid token"))?,
+    ))
+}
+
+/// Compares partition keys component-wise by type.
+pub fn compare_keys(types: &[ColumnType], a: &[Bytes], b: &[Bytes]) -> Ordering {
+    for ((t, x), y) in types.iter().zip(a).zip(b) {
+        let o = compare(t, x, y);
+        if o.is_ne() {
+            return o;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+fn op_holds(op: Operator, o: Ordering) -> bool {
+    match op {
+        Operator::Eq => o.is_eq(),
+        Operator::Neq => o.is_ne(),
+        Operator::Lt => o.is_lt(),
+        Operator::Lte => o.is_le(),
+        Operator::Gt => o.is_gt(),
+        Operator::Gte => o.is_ge(),
+    }
+}
+
+/// Whether a live row passes a restriction.
+pub fn matches(table: &Table, row: &LiveRow, pred: &Pred) -> bool {
+    match pred {
+        Pred::Cmp(n, t, op, v) => row
+            .value(table, n)
+            .is_some_and(|x| op_holds(*op, compare(t, &x, v))),
+        Pred::In(n, t, vs) => row
+            .value(table, n)
+            .is_some_and(|x| vs.iter().any(|v| compare(t, &x, v).is_eq())),
+        Pred::Contains(n, t, key, v) => {
+            let Some(x) = row.value(table, n) else {
+                return false;
+            };
+            match t {
+                ColumnType::Map(kt, vt) => collection_items(&x, 2).is_some_and(|items| {
+                    items
+                        .chunks(2)
+                        .any(|kv| match (kv.first(), kv.get(1), key) {
+                            (Some(k), _, true) => compare(kt, k, v).is_eq(),
+                            (_, Some(val), false) => compare(vt, val, v).is_eq(),
+                            _ => false,
+                        })
+                }),
+                ColumnType::List(e) | ColumnType::Set(e) => collection_items(&x, 1)
+                    .is_some_and(|items| items.iter().any(|i| compare(e, i, v).is_eq())),
+                _ => false,
+            }
+        }
+        Pred::Element(n, t, k, op, v) => {
+            let (Some(x), ColumnType::Map(kt, vt)) = (row.value(table, n), t) else {
+                return false;
+            };
+            collection_items(&x, 2).is_some_and(|items| {
+                items.chunks(2).any(|kv| match (kv.first(), kv.get(1)) {
+                    (Some(key), Some(val)) => {
+                        compare(kt, key, k).is_eq() && op_holds(*op, compare(vt, val, v))
+                    }
+                    _ => false,
+                })
+            })
+        }
+        Pred::MultiCmp(cols, op, vs) => {
+            let mut o = Ordering::Equal;
+            for ((n, t), v) in cols.iter().zip(vs) {
+                let Some(x) = row.value(table, n) else {
+                    return false;
+                };
+                o = compare(t, &x, v);
+                if o.is_ne() {
+                    break;
+                }
+            }
+            op_holds(*op, o)
+        }
+        Pred::MultiIn(cols, tuples) => tuples.iter().any(|vs| {
+            cols.iter().zip(vs).all(|((n, t), v)| {
+                row.value(table, n)
+                    .is_some_and(|x| compare(t, &x, v).is_eq())
+            })
+        }),
+        Pred::Token(op, t) => {
+            let tok = token_of(&cql_core::routing_key(&row.partition_key).unwrap_or_default());
+            op_holds(*op, tok.cmp(t))
+        }
+    }
+}

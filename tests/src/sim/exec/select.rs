@@ -1,0 +1,813 @@
+//! SELECT: partitions and rows in ring and clustering order, filters, limits, paging,
+//! selectors, aggregates.
+
+use std::ops::Bound;
+
+use bytes::Bytes;
+use cql_core::CqlValue;
+use cql_core::types::{ColumnSpec, ColumnType};
+
+use super::functions;
+use super::paging::PagingState;
+use super::restrict::{FILTERING, Where, analyze, compare_keys, matches};
+use super::terms::{Env, eval};
+use crate::cql::ast::{Order, Select, Selection, Selector, Term};
+use crate::sim::error::{CqlError, CqlResult};
+use crate::sim::outcome::{BoundValue, ExecParams, RowsResult};
+use crate::sim::schema::Table;
+use crate::sim::schema::model::{ClusteringOrder, ColumnKind};
+use crate::sim::storage::order::compare;
+use crate::sim::storage::{LiveRow, Partition, PartitionPosition, TableData};
+
+/// A compiled selector.
+#[derive(Debug, Clone)]
+pub enum Sel {
+    /// A column's value.
+    Column(String, ColumnType),
+    /// `writetime(c)`
+    WriteTime(String),
+    /// `ttl(c)`
+    Ttl(String),
+    /// A constant.
+    Const(Option<Bytes>, ColumnType),
+    /// A scalar function.
+    Func(String, Vec<Sel>, ColumnType),
+    /// `count(*)`
+    CountRows,
+    /// `count`/`min`/`max`/`sum`/`avg` of a selector.
+    Agg(String, Box<Sel>, ColumnType),
+    /// `cast(s AS t)`
+    Cast(Box<Sel>, ColumnType),
+    /// A UDT field.
+    Field(Box<Sel>, usize, ColumnType),
+    /// `token(pk...)`
+    Token,
+}
+
+impl Sel {
+    /// The result type.
+    pub fn typ(&self) -> ColumnType {
+        match self {
+            Sel::Column(_, t) | Sel::Const(_, t) | Sel::Func(_, _, t) | Sel::Agg(_, _, t) => {
+                t.clone()
+            }
+            Sel::Cast(_, t) | Sel::Field(_, _, t) => t.clone(),
+            Sel::WriteTime(_) | Sel::CountRows | Sel::Token => ColumnType::BigInt,
+            Sel::Ttl(_) => ColumnType::Int,
+        }
+    }
+    fn is_agg(&self) -> bool {
+        match self {
+            Sel::CountRows | Sel::Agg(..) => true,
+            Sel::Func(_, args, _) => args.iter().any(Sel::is_agg),
+            Sel::Cast(s, _) | Sel::Field(s, _, _) => s.is_agg(),
+            _ => false,
+        }
+    }
+}
+
+fn cql_type_of(t: &crate::cql::ast::CqlType) -> CqlResult<ColumnType> {
+    ColumnType::parse_cql(&t.to_string()).map_err(|e| CqlError::invalid(e.to_string()))
+}
+
+/// The column name Cassandra gives a selector in result metadata.
+fn selector_name(s: &Selector) -> String {
+    match s {
+        Selector::Column(c) => c.clone(),
+        Selector::CountStar => "count".to_string(),
+        Selector::WriteTime(c) => format!("writetime({c})"),
+        Selector::MaxWriteTime(c) => format!("maxwritetime({c})"),
+        Selector::Ttl(c) => format!("ttl({c})"),
+        Selector::Cast(inner, t) => format!("cast({} as {t})", selector_name(inner)),
+        Selector::Function { name, args } => {
+            let ks = name
+                .keyspace
+                .clone()
+                .unwrap_or_else(|| "system".to_string());
+            let args: Vec<String> = args.iter().map(selector_name).collect();
+            format!("{ks}.{}({})", name.name, args.join(", "))
+        }
+        Selector::Field(inner, f) => format!("{}.{f}", selector_name(inner)),
+        Selector::Term(t) => t.to_string(),
+    }
+}
+
+/// Compiles a selector.
+fn compile(table: &Table, s: &Selector, env: &Env<'_>) -> CqlResult<Sel> {
+    let col = |n: &str| {
+        table
+            .column(n)
+            .ok_or_else(|| CqlError::invalid(format!("Undefined column name {n}")))
+    };
+    Ok(match s {
+        Selector::Column(n) => Sel::Column(n.clone(), col(n)?.typ.clone()),
+        Selector::CountStar => Sel::CountRows,
+        Selector::WriteTime(n) | Selector::MaxWriteTime(n) | Selector::Ttl(n) => {
+            let c = col(n)?;
+            let what = if matches!(s, Selector::Ttl(_)) {
+                "ttl"
+            } else {
+                "writeTime"
+            };
+            if matches!(c.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) {
+                return Err(CqlError::invalid(format!(
+                    "Cannot use selection function {what} on PRIMARY KEY part {n}"
+                )));
+            }
+            if !c.frozen
+                && matches!(
+                    c.typ,
+                    ColumnType::List(_) | ColumnType::Set(_) | ColumnType::Map(..)
+                )
+            {
+                return Err(CqlError::invalid(format!(
+                    "Cannot use selection function {what} on non-frozen collection {n}"
+                )));
+            }
+            if matches!(s, Selector::Ttl(_)) {
+                Sel::Ttl(n.clone())
+            } else {
+                Sel::WriteTime(n.clone())
+            }
+        }
+        Selector::Term(t) => match eval(env, t, "", &ColumnType::Blob) {
+            Ok(BoundValue::Bytes(b)) => Sel::Const(Some(b), ColumnType::Blob),
+            _ => Sel::Const(None, ColumnType::Blob),
+        },
+        Selector::Cast(inner, t) => {
+            Sel::Cast(Box::new(compile(table, inner, env)?), cql_type_of(t)?)
+        }
+        Selector::Field(inner, f) => {
+            let inner = compile(table, inner, env)?;
+            let ColumnType::Udt { fields, .. } = inner.typ() else {
+                return Err(CqlError::invalid(format!(
+                    "Invalid field selection: {s} is not a user type"
+                )));
+            };
+            let i = fields
+                .iter()
+                .position(|(n, _)| n == f)
+                .ok_or_else(|| CqlError::invalid(format!("{s} has no field {f}")))?;
+            let t = fields
+                .get(i)
+                .map(|(_, t)| t.clone())
+                .unwrap_or(ColumnType::Blob);
+            Sel::Field(Box::new(inner), i, t)
+        }
+        Selector::Function { name, args } => {
+            let f = functions::base_name(name.keyspace.as_deref(), &name.name);
+            let args: Vec<Sel> = args
+                .iter()
+                .map(|a| compile(table, a, env))
+                .collect::<CqlResult<_>>()?;
+            match f.as_str() {
+                "token" => Sel::Token,
+                "count" | "min" | "max" | "sum" | "avg" => {
+                    let [arg] = <[Sel; 1]>::try_from(args).map_err(|_| {
+                        CqlError::invalid(format!(
+                            "Invalid number of arguments in call to function system.{f}"
+                        ))
+                    })?;
+                    let t = if f == "count" {
+                        ColumnType::BigInt
+                    } else {
+                        arg.typ()
+                    };
+                    Sel::Agg(f, Box::new(arg), t)
+                }
+                _ => {
+                    let types: Vec<ColumnType> = args.iter().map(Sel::typ).collect();
+                    let t = functions::return_type(&f, &types)?;
+                    Sel::Func(f, args, t)
+                }
+            }
+        }
+    })
+}
+
+/// The compiled selection: selectors with their result specs.
+pub fn selection(
+    table: &Table,
+    select: &Select,
+    env: &Env<'_>,
+) -> CqlResult<(Vec<Sel>, Vec<ColumnSpec>)> {
+    let spec = |name: String, typ: ColumnType| ColumnSpec {
+        keyspace: table.keyspace.clone(),
+        table: table.name.clone(),
+        name,
+        typ,
+    };
+    let mut sels = Vec::new();
+    let mut specs = Vec::new();
+    match &select.selection {
+        Selection::Star => {
+            for c in &table.columns {
+                sels.push(Sel::Column(c.name.clone(), c.typ.clone()));
+                specs.push(spec(c.name.clone(), c.typ.clone()));
+            }
+        }
+        Selection::Items(items) => {
+            for it in items {
+                let s = compile(table, &it.selector, env)?;
+                let name = it
+                    .alias
+                    .clone()
+                    .unwrap_or_else(|| selector_name(&it.selector));
+                specs.push(spec(name, s.typ()));
+                sels.push(s);
+            }
+        }
+    }
+    if select.json {
+        return Ok((sels, vec![spec("[json]".to_string(), ColumnType::Text)]));
+    }
+    Ok((sels, specs))
+}
+
+fn positive_limit(env: &Env<'_>, t: &Term, what: &str) -> CqlResult<Option<usize>> {
+    match eval(env, t, what, &ColumnType::Int)? {
+        BoundValue::Bytes(b) => {
+            let n = i32::from_be_bytes(
+                b.as_ref()
+                    .try_into()
+                    .map_err(|_| CqlError::invalid("Invalid limit"))?,
+            );
+            if n <= 0 {
+                let label = if what == "[limit]" {
+                    "LIMIT"
+                } else {
+                    "PER PARTITION LIMIT"
+                };
+                return Err(CqlError::invalid(format!(
+                    "{label} must be strictly positive"
+                )));
+            }
+            Ok(Some(n as usize))
+        }
+        BoundValue::Unset => Ok(None),
+        BoundValue::Null => Err(CqlError::invalid(format!("Invalid null value of {what}"))),
+    }
+}
+
+/// Runs a SELECT over a table's data.
+///
+/// # Errors
+/// Cassandra's validation errors (filtering, ORDER BY, limits, unknown columns).
+pub fn run(
+    table: &Table,
+    data: Option<&TableData>,
+    select: &Select,
+    env: &Env<'_>,
+    params: &ExecParams,
+) -> CqlResult<RowsResult> {
+    let w = analyze(table, &select.where_clause, env)?;
+    if w.needs_filtering && !select.allow_filtering {
+        if let (Some(e), true) = (&w.clustering_error, w.keys.is_some()) {
+            return Err(CqlError::invalid(e.clone()));
+        }
+        if w.pk_slice && !w.on_token {
+            return Err(CqlError::invalid(
+                "Only EQ and IN relation are supported on the partition key (unless you use the token() function)",
+            ));
+        }
+        return Err(CqlError::invalid(FILTERING));
+    }
+    let (sels, specs) = selection(table, select, env)?;
+    if select.distinct {
+        for s in &sels {
+            if let Sel::Column(n, _) = s {
+                let kind = table.column(n).map(|c| c.kind);
+                if !matches!(kind, Some(ColumnKind::PartitionKey | ColumnKind::Static)) {
+                    return Err(CqlError::invalid(format!(
+                        "SELECT DISTINCT queries must only request partition key columns and/or static columns (not {n})"
+                    )));
+                }
+            }
+        }
+    }
+    let reversed = order_reversed(table, select, &w)?;
+    let limit = match &select.limit {
+        Some(t) => positive_limit(env, t, "[limit]")?,
+        None => None,
+    };
+    let per_partition = match &select.per_partition_limit {
+        Some(t) => positive_limit(env, t, "[per_partition_limit]")?,
+        None => None,
+    };
+    let aggregate = sels.iter().any(Sel::is_agg);
+    let page_size = params
+        .page_size
+        .filter(|p| *p > 0 && !aggregate)
+        .map(|p| p as usize);
+    let state = match &params.paging_state {
+        Some(b) if !aggregate => Some(PagingState::decode(b)?),
+        _ => None,
+    };
+    let empty = TableData::default();
+    let data = data.unwrap_or(&empty);
+    let now = env.now_micros.div_euclid(1_000_000);
+    let want = page_size.map(|p| p + 1);
+    let mut scan = Scan {
+        table,
+        w: &w,
+        now,
+        reversed,
+        distinct: select.distinct,
+        limit,
+        per_partition,
+        returned: state.as_ref().map_or(0, |s| s.returned),
+        out: Vec::new(),
+        want,
+    };
+    scan.run(data, state.as_ref());
+    let mut rows = scan.out;
+    let mut paging_state = None;
+    if let Some(p) = page_size {
+        if rows.len() > p {
+            rows.truncate(p);
+            if let Some((last, in_part, total)) = rows.last() {
+                paging_state = Some(
+                    PagingState {
+                        partition_key: last.partition_key.clone(),
+                        clustering: last.clustering.clone(),
+                        static_row: last.clustering.is_empty() && table.clustering().count() > 0,
+                        in_partition: *in_part,
+                        returned: *total,
+                    }
+                    .encode(),
+                );
+            }
+        }
+    }
+    let live: Vec<LiveRow> = rows.into_iter().map(|(r, _, _)| r).collect();
+    let out_rows = if aggregate {
+        vec![aggregate_row(table, &sels, &live, env)?]
+    } else {
+        live.iter()
+            .map(|r| {
+                sels.iter()
+                    .map(|s| eval_sel(table, s, r, env))
+                    .collect::<CqlResult<Vec<_>>>()
+            })
+            .collect::<CqlResult<Vec<_>>>()?
+    };
+    let out_rows = if select.json {
+        let json_specs = specs_for_json(table, select, env)?;
+        out_rows
+            .into_iter()
+            .map(|r| vec![Some(Bytes::from(json_row(&json_specs, &r)))])
+            .collect()
+    } else {
+        out_rows
+    };
+    Ok(RowsResult {
+        columns: specs,
+        rows: out_rows,
+        paging_state,
+    })
+}
+
+fn specs_for_json(table: &Table, select: &Select, env: &Env<'_>) -> CqlResult<Vec<ColumnSpec>> {
+    let plain = Select {
+        json: false,
+        ..select.clone()
+    };
+    Ok(selection(table, &plain, env)?.1)
+}
+
+fn json_row(specs: &[ColumnSpec], row: &[Option<Bytes>]) -> String {
+    let mut out = String::from("{");
+    for (i, (s, v)) in specs.iter().zip(row).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&format!("\"{}\": ", s.name.replace('"', "\\\"")));
+        out.push_str(&json_value(&s.typ, v.as_deref()));
+    }
+    out.push('}');
+    out
+}
+
+fn json_value(t: &ColumnType, v: Option<&[u8]>) -> String {
+    match CqlValue::deserialize(t, v) {
+        Ok(Some(val)) => json_of(&val),
+        _ => "null".to_string(),
+    }
+}
+
+fn json_of(v: &CqlValue) -> String {
+    use CqlValue as V;
+    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    match v {
+        V::Ascii(s) | V::Text(s) => q(s),
+        V::BigInt(n) | V::Counter(n) => n.to_string(),
+        V::Int(n) => n.to_string(),
+        V::SmallInt(n) => n.to_string(),
+        V::TinyInt(n) => n.to_string(),
+        V::Boolean(b) => b.to_string(),
+        V::Double(d) => d.to_string(),
+        V::Float(f) => f.to_string(),
+        V::Varint(x) => x.to_string(),
+        V::Decimal(d) => d.to_string(),
+        V::Uuid(u) | V::Timeuuid(u) => q(&u.to_string()),
+        V::Inet(i) => q(&i.to_string()),
+        V::Blob(b) => q(&format!(
+            "0x{}",
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        )),
+        V::Timestamp(t) => q(&super::literal::format_timestamp(t.0)
+            .replace('T', " ")
+            .replace('Z', "Z")),
+        V::List(items) | V::Set(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(json_of).collect::<Vec<_>>().join(", ")
+            )
+        }
+        V::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let ks = json_of(k);
+                    let ks = if ks.starts_with('"') { ks } else { q(&ks) };
+                    format!("{ks}: {}", json_of(v))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => q(&format!("{other:?}")),
+    }
+}
+
+fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> {
+    if select.order_by.is_empty() {
+        return Ok(false);
+    }
+    if w.keys.is_none() {
+        return Err(CqlError::invalid(
+            "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
+        ));
+    }
+    let ck: Vec<_> = table.clustering().collect();
+    let mut reversed = None;
+    for (i, (name, order)) in select.order_by.iter().enumerate() {
+        let Some(c) = table.column(name) else {
+            return Err(CqlError::invalid(format!("Undefined column name {name}")));
+        };
+        if c.kind != ColumnKind::Clustering {
+            return Err(CqlError::invalid(format!(
+                "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got {name}"
+            )));
+        }
+        if ck.get(i).map(|c| &c.name) != Some(name) {
+            return Err(CqlError::invalid(
+                "Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY",
+            ));
+        }
+        let natural = c.order == ClusteringOrder::Desc;
+        let r = natural != (*order == Order::Desc);
+        if reversed.is_some_and(|x| x != r) {
+            return Err(CqlError::invalid(format!("Unsupported order by relation")));
+        }
+        reversed = Some(r);
+    }
+    Ok(reversed.unwrap_or(false))
+}
+
+struct Scan<'a> {
+    table: &'a Table,
+    w: &'a Where,
+    now: i64,
+    reversed: bool,
+    distinct: bool,
+    limit: Option<usize>,
+    per_partition: Option<usize>,
+    returned: usize,
+    /// Rows with their count within their partition and the running total.
+    out: Vec<(LiveRow, usize, usize)>,
+    want: Option<usize>,
+}
+
+impl Scan<'_> {
+    fn full(&self) -> bool {
+        self.want.is_some_and(|w| self.out.len() >= w)
+            || self.limit.is_some_and(|l| self.returned >= l)
+    }
+
+    fn run(&mut self, data: &TableData, state: Option<&PagingState>) {
+        if let Some(keys) = &self.w.keys {
+            let types: Vec<ColumnType> =
+                self.table.partition_key().map(|c| c.typ.clone()).collect();
+            let mut keys = keys.clone();
+            if self.reversed {
+                keys.reverse();
+            }
+            let mut started = state.is_none();
+            for k in &keys {
+                let resume = match state {
+                    Some(s) if !started => {
+                        let o = compare_keys(&types, k, &s.partition_key);
+                        let o = if self.reversed { o.reverse() } else { o };
+                        if o.is_lt() {
+                            continue;
+                        }
+                        started = true;
+                        o.is_eq().then_some(s)
+                    }
+                    _ => None,
+                };
+                if let Some(p) = data.partition(k) {
+                    self.partition(p, resume);
+                }
+                if self.full() {
+                    return;
+                }
+            }
+        } else {
+            let start = match (state, self.w.token_from) {
+                (Some(s), _) => Bound::Included(PartitionPosition::of(&s.partition_key)),
+                (None, Some((t, true))) => Bound::Included(PartitionPosition {
+                    token: t,
+                    key: Vec::new(),
+                }),
+                // Every key of token `t` sorts after `(t, [])`: "after t" starts at t + 1.
+                (None, Some((t, false))) => match t.checked_add(1) {
+                    Some(n) => Bound::Included(PartitionPosition {
+                        token: n,
+                        key: Vec::new(),
+                    }),
+                    None => return,
+                },
+                (None, None) => Bound::Unbounded,
+            };
+            for (_, p) in data.partitions.range((start, Bound::Unbounded)) {
+                let resume = state.filter(|s| s.partition_key == p.key);
+                self.partition(p, resume);
+                if self.full() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, row: LiveRow, in_part: &mut usize) -> bool {
+        if !self.w.preds.iter().all(|pr| matches(self.table, &row, pr)) {
+            return true;
+        }
+        *in_part += 1;
+        self.returned += 1;
+        self.out.push((row, *in_part, self.returned));
+        !self.full() && self.per_partition.is_none_or(|l| *in_part < l)
+    }
+
+    fn partition(&mut self, p: &Partition, resume: Option<&PagingState>) {
+        let statics = p.live_static(self.table, self.now);
+        let mut in_part = resume.map_or(0, |s| s.in_partition);
+        if resume.is_some_and(|s| s.static_row) {
+            return;
+        }
+        if self.per_partition.is_some_and(|l| in_part >= l) {
+            return;
+        }
+        if self.distinct {
+            if resume.is_none() && p.has_live_data(self.table, self.now) {
+                let row = LiveRow {
+                    partition_key: p.key.clone(),
+                    clustering: Vec::new(),
+                    cells: statics,
+                };
+                self.push(row, &mut in_part);
+            }
+            return;
+        }
+        let n = p.rows.len();
+        let order: Box<dyn Iterator<Item = usize>> = match resume {
+            Some(s) => match (p.find_row(self.table, &s.clustering), self.reversed) {
+                (Ok(i), false) => Box::new(i + 1..n),
+                (Err(i), false) => Box::new(i..n),
+                (Ok(i), true) | (Err(i), true) => Box::new((0..i).rev()),
+            },
+            None if self.reversed => Box::new((0..n).rev()),
+            None => Box::new(0..n),
+        };
+        let mut any = false;
+        for i in order {
+            if let Some(row) = p.live_row(self.table, i, &statics, self.now) {
+                any = true;
+                if !self.push(row, &mut in_part) {
+                    return;
+                }
+            }
+        }
+        if resume.is_none()
+            && !any
+            && !statics.is_empty()
+            && !self.w.has_clustering
+            && !p
+                .rows
+                .iter()
+                .enumerate()
+                .any(|(i, _)| p.live_row(self.table, i, &statics, self.now).is_some())
+        {
+            let row = LiveRow {
+                partition_key: p.key.clone(),
+                clustering: Vec::new(),
+                cells: statics,
+            };
+            self.push(row, &mut in_part);
+        }
+    }
+}
+
+/// Evaluates a selector for one row.
+pub fn eval_sel(table: &Table, s: &Sel, row: &LiveRow, env: &Env<'_>) -> CqlResult<Option<Bytes>> {
+    Ok(match s {
+        Sel::Column(n, _) => row.value(table, n),
+        Sel::WriteTime(n) => row
+            .cells
+            .get(n)
+            .map(|c| Bytes::copy_from_slice(&c.timestamp.to_be_bytes())),
+        Sel::Ttl(n) => row
+            .cells
+            .get(n)
+            .and_then(|c| c.ttl)
+            .map(|t| Bytes::copy_from_slice(&t.to_be_bytes())),
+        Sel::Const(v, _) => v.clone(),
+        Sel::Token => {
+            let t = crate::sim::storage::token_of(
+                &cql_core::routing_key(&row.partition_key).unwrap_or_default(),
+            );
+            Some(Bytes::copy_from_slice(&t.to_be_bytes()))
+        }
+        Sel::Func(f, args, _) => {
+            let vals = args
+                .iter()
+                .map(|a| Ok((eval_sel(table, a, row, env)?, a.typ())))
+                .collect::<CqlResult<Vec<_>>>()?;
+            functions::call(f, &vals, env.now_micros)?.0
+        }
+        Sel::Cast(inner, t) => {
+            let v = eval_sel(table, inner, row, env)?;
+            cast(&inner.typ(), t, v)?
+        }
+        Sel::Field(inner, i, _) => {
+            let v = eval_sel(table, inner, row, env)?;
+            v.and_then(|b| {
+                crate::sim::storage::order::tuple_fields(&b)
+                    .and_then(|f| f.get(*i).copied().flatten().map(Bytes::copy_from_slice))
+            })
+        }
+        Sel::CountRows | Sel::Agg(..) => None,
+    })
+}
+
+fn cast(from: &ColumnType, to: &ColumnType, v: Option<Bytes>) -> CqlResult<Option<Bytes>> {
+    let Some(b) = v else { return Ok(None) };
+    if from == to {
+        return Ok(Some(b));
+    }
+    let val =
+        CqlValue::deserialize(from, Some(&b)).map_err(|e| CqlError::invalid(e.to_string()))?;
+    let Some(val) = val else { return Ok(None) };
+    let num: Option<f64> = match &val {
+        CqlValue::Int(n) => Some(f64::from(*n)),
+        CqlValue::BigInt(n) | CqlValue::Counter(n) => Some(*n as f64),
+        CqlValue::SmallInt(n) => Some(f64::from(*n)),
+        CqlValue::TinyInt(n) => Some(f64::from(*n)),
+        CqlValue::Float(n) => Some(f64::from(*n)),
+        CqlValue::Double(n) => Some(*n),
+        _ => None,
+    };
+    let text = || match &val {
+        CqlValue::Text(s) | CqlValue::Ascii(s) => s.clone(),
+        CqlValue::Int(n) => n.to_string(),
+        CqlValue::BigInt(n) | CqlValue::Counter(n) => n.to_string(),
+        CqlValue::SmallInt(n) => n.to_string(),
+        CqlValue::TinyInt(n) => n.to_string(),
+        CqlValue::Float(n) => n.to_string(),
+        CqlValue::Double(n) => n.to_string(),
+        CqlValue::Boolean(b) => b.to_string(),
+        CqlValue::Uuid(u) | CqlValue::Timeuuid(u) => u.to_string(),
+        CqlValue::Inet(i) => i.to_string(),
+        CqlValue::Varint(v) => v.to_string(),
+        CqlValue::Decimal(d) => d.to_string(),
+        CqlValue::Timestamp(t) => super::literal::format_timestamp(t.0),
+        other => format!("{other:?}"),
+    };
+    let out = match (to, num) {
+        (ColumnType::Text | ColumnType::Ascii, _) => CqlValue::Text(text()),
+        (ColumnType::Int, Some(n)) => CqlValue::Int(n as i32),
+        (ColumnType::BigInt, Some(n)) => CqlValue::BigInt(n as i64),
+        (ColumnType::SmallInt, Some(n)) => CqlValue::SmallInt(n as i16),
+        (ColumnType::TinyInt, Some(n)) => CqlValue::TinyInt(n as i8),
+        (ColumnType::Float, Some(n)) => CqlValue::Float(n as f32),
+        (ColumnType::Double, Some(n)) => CqlValue::Double(n),
+        _ => {
+            return Err(CqlError::invalid(format!(
+                "Cannot cast value of type {from} to type {to}"
+            )));
+        }
+    };
+    let mut buf = Vec::new();
+    out.serialize(to, &mut buf)
+        .map_err(|e| CqlError::invalid(e.to_string()))?;
+    Ok(Some(Bytes::from(buf)))
+}
+
+fn aggregate_row(
+    table: &Table,
+    sels: &[Sel],
+    rows: &[LiveRow],
+    env: &Env<'_>,
+) -> CqlResult<Vec<Option<Bytes>>> {
+    sels.iter()
+        .map(|s| match s {
+            Sel::CountRows => Ok(Some(Bytes::copy_from_slice(
+                &(rows.len() as i64).to_be_bytes(),
+            ))),
+            Sel::Agg(f, arg, t) => {
+                let vals: Vec<Bytes> = rows
+                    .iter()
+                    .map(|r| eval_sel(table, arg, r, env))
+                    .collect::<CqlResult<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                aggregate(f, t, &vals)
+            }
+            other => match rows.first() {
+                Some(r) => eval_sel(table, other, r, env),
+                None => Ok(None),
+            },
+        })
+        .collect()
+}
+
+fn aggregate(f: &str, t: &ColumnType, vals: &[Bytes]) -> CqlResult<Option<Bytes>> {
+    Ok(match f {
+        "count" => Some(Bytes::copy_from_slice(&(vals.len() as i64).to_be_bytes())),
+        "min" => vals.iter().min_by(|a, b| compare(t, a, b)).cloned(),
+        "max" => vals.iter().max_by(|a, b| compare(t, a, b)).cloned(),
+        _ => {
+            let nums: Vec<CqlValue> = vals
+                .iter()
+                .filter_map(|b| CqlValue::deserialize(t, Some(b)).ok().flatten())
+                .collect();
+            let ints: i128 = nums
+                .iter()
+                .map(|v| match v {
+                    CqlValue::Int(n) => i128::from(*n),
+                    CqlValue::BigInt(n) | CqlValue::Counter(n) => i128::from(*n),
+                    CqlValue::SmallInt(n) => i128::from(*n),
+                    CqlValue::TinyInt(n) => i128::from(*n),
+                    CqlValue::Varint(v) => v.to_i128().unwrap_or(0),
+                    _ => 0,
+                })
+                .sum();
+            let floats: f64 = nums
+                .iter()
+                .map(|v| match v {
+                    CqlValue::Float(n) => f64::from(*n),
+                    CqlValue::Double(n) => *n,
+                    _ => 0.0,
+                })
+                .sum();
+            let n = nums.len().max(1) as i128;
+            let avg = f == "avg";
+            let value = match t {
+                ColumnType::Int => CqlValue::Int(if avg { ints / n } else { ints } as i32),
+                ColumnType::BigInt | ColumnType::Counter => {
+                    CqlValue::BigInt(if avg { ints / n } else { ints } as i64)
+                }
+                ColumnType::SmallInt => {
+                    CqlValue::SmallInt(if avg { ints / n } else { ints } as i16)
+                }
+                ColumnType::TinyInt => CqlValue::TinyInt(if avg { ints / n } else { ints } as i8),
+                ColumnType::Varint => {
+                    CqlValue::Varint(cql_core::CqlVarint::from(if avg { ints / n } else { ints }))
+                }
+                ColumnType::Float => CqlValue::Float(if avg && !nums.is_empty() {
+                    floats / nums.len() as f64
+                } else {
+                    floats
+                } as f32),
+                ColumnType::Double => CqlValue::Double(if avg && !nums.is_empty() {
+                    floats / nums.len() as f64
+                } else {
+                    floats
+                }),
+                _ => {
+                    return Err(CqlError::invalid(format!(
+                        "Invalid call to function system.{f}: type {t} not supported"
+                    )));
+                }
+            };
+            let mut buf = Vec::new();
+            value
+                .serialize(t, &mut buf)
+                .map_err(|e| CqlError::invalid(e.to_string()))?;
+            Some(Bytes::from(buf))
+        }
+    })
+}
