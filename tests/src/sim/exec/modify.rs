@@ -235,14 +235,23 @@ pub fn plan_insert<'s>(
     for c in table.partition_key() {
         pk.push(key_part(c, "partition key parts")?);
     }
+    let static_only = !assigned
+        .iter()
+        .any(|(c, _)| c.kind == ColumnKind::Clustering)
+        && assigned.iter().any(|(c, _)| c.kind == ColumnKind::Static)
+        && assigned
+            .iter()
+            .all(|(c, _)| matches!(c.kind, ColumnKind::PartitionKey | ColumnKind::Static));
     let mut ck = Vec::new();
-    for c in table.clustering() {
-        ck.push(key_part(c, "clustering keys")?);
+    if !static_only {
+        for c in table.clustering() {
+            ck.push(key_part(c, "clustering keys")?);
+        }
     }
     let (timestamp, ttl) = timing(env, &ins.using, table, default_ts)?;
     let row = Target {
         pk: pk.clone(),
-        ck: Some(ck.clone()),
+        ck: (!static_only).then(|| ck.clone()),
     };
     let mut ops = vec![Op::Marker(row.clone())];
     for (c, v) in &assigned {

@@ -320,7 +320,6 @@ fn statement_specs(
     schema: &Schema,
     stmt: &Statement,
     keyspace: Option<&str>,
-    n: usize,
     shape: &mut PreparedShape,
     out: &mut Vec<Option<ColumnSpec>>,
 ) -> CqlResult<()> {
@@ -336,7 +335,7 @@ fn statement_specs(
                     BatchStatement::Update(u) => Statement::Update(u.clone()),
                     BatchStatement::Delete(d) => Statement::Delete(d.clone()),
                 };
-                statement_specs(schema, &s, keyspace, n, &mut PreparedShape::default(), out)?;
+                statement_specs(schema, &s, keyspace, &mut PreparedShape::default(), out)?;
             }
             let mut specs = Specs {
                 table: dummy_table(),
@@ -463,7 +462,7 @@ pub fn shape(schema: &Schema, parsed: &Parsed, keyspace: Option<&str>) -> CqlRes
     let n = parsed.bind_markers.len();
     let mut out = vec![None; n];
     let mut shape = PreparedShape::default();
-    statement_specs(schema, &parsed.statement, keyspace, n, &mut shape, &mut out)?;
+    statement_specs(schema, &parsed.statement, keyspace, &mut shape, &mut out)?;
     let table_of_first = out.iter().flatten().next().cloned();
     shape.bind = out
         .into_iter()

@@ -415,9 +415,7 @@ fn json_of(v: &CqlValue) -> String {
             "0x{}",
             b.iter().map(|x| format!("{x:02x}")).collect::<String>()
         )),
-        V::Timestamp(t) => q(&super::literal::format_timestamp(t.0)
-            .replace('T', " ")
-            .replace('Z', "Z")),
+        V::Timestamp(t) => q(&super::literal::format_timestamp(t.0).replace('T', " ")),
         V::List(items) | V::Set(items) => {
             format!(
                 "[{}]",
@@ -468,7 +466,7 @@ fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> 
         let natural = c.order == ClusteringOrder::Desc;
         let r = natural != (*order == Order::Desc);
         if reversed.is_some_and(|x| x != r) {
-            return Err(CqlError::invalid(format!("Unsupported order by relation")));
+            return Err(CqlError::invalid("Unsupported order by relation"));
         }
         reversed = Some(r);
     }

@@ -260,7 +260,7 @@ mod tests {
         );
         assert_eq!(
             compare(&ColumnType::Varint, &[0xff, 0x00], &[0x80]),
-            Ordering::Greater
+            Ordering::Less
         );
         assert_eq!(
             compare(&ColumnType::Varint, &[0xfe, 0xff], &[0xff]),
