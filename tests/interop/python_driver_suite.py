@@ -12,6 +12,7 @@ import argparse
 import datetime
 import decimal
 import ipaddress
+import os
 import ssl
 import sys
 import time
@@ -151,7 +152,12 @@ def metadata_export_as_string(env):
     s.cluster.refresh_schema_metadata()
     ks = s.cluster.metadata.keyspaces["interop_schema"]
     text = ks.export_as_string()
-    print(text)
+    expected_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_schema.expected")
+    with open(expected_path) as f:
+        expected = f.read()
+    if text.strip() != expected.strip():
+        print(text)
+        raise AssertionError(f"export_as_string differs from {expected_path}")
     check("CREATE KEYSPACE interop_schema WITH replication = {'class': 'SimpleStrategy', "
           "'replication_factor': '1'}  AND durable_writes = true;" in text, "keyspace line")
     check("CREATE TYPE interop_schema.address (\n    street text,\n    city text,\n    zip int\n);"
