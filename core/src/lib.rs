@@ -5,7 +5,9 @@
 //! functions over bytes.
 //!
 //! ```text
+//!   runtime   the Transport and Runtime traits the async layers are written against
 //!   cluster   tokens (Murmur3, RandomPartitioner) and replica placement      (layer 5)
+//!   connection one connection: handshake, auth, streams, heartbeats           (layer 4)
 //!   message   every request and response, encoded and decoded both ways    (layer 3)
 //!   types     the CQL type model, values, Rust <-> CQL mapping               (layer 2)
 //!   frame     v3/v4/v5 frame headers, v5 segments, compression, primitives   (layer 1)
@@ -38,8 +40,10 @@ extern crate alloc;
 extern crate std;
 
 pub mod cluster;
+pub mod connection;
 pub mod frame;
 pub mod message;
+pub mod runtime;
 pub mod types;
 
 pub use cluster::replication::{ReplicaMap, ReplicationError, ReplicationStrategy};
