@@ -57,7 +57,9 @@ impl ColumnType {
     }
 }
 
-fn keyword_type(word: &str) -> Option<ColumnType> {
+/// The native (non-parameterised) type a CQL keyword names, case-insensitively
+/// (`varchar` is `text`): `int`, `timeuuid`, ...
+pub fn native_type_by_name(word: &str) -> Option<ColumnType> {
     let lower = word.to_ascii_lowercase();
     Some(match lower.as_str() {
         "ascii" => ColumnType::Ascii,
@@ -226,7 +228,7 @@ impl<'a> Parser<'a, '_> {
                 self.expect(b'>', "expected >")?;
                 return Ok(t);
             }
-            if let Some(t) = keyword_type(&word) {
+            if let Some(t) = native_type_by_name(&word) {
                 return Ok(t);
             }
         }
@@ -259,7 +261,7 @@ fn write_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && keyword_type(name).is_none()
+        && native_type_by_name(name).is_none()
         && !matches!(name, "frozen" | "list" | "set" | "map" | "tuple" | "vector");
     if plain {
         return f.write_str(name);

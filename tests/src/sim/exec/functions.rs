@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use cql_core::types::ColumnType;
+use cql_core::types::cql_syntax::native_type_by_name;
 use uuid::Uuid;
 
 use crate::sim::error::{CqlError, CqlResult};
@@ -59,33 +60,6 @@ pub fn base_name(keyspace: Option<&str>, name: &str) -> String {
     }
 }
 
-/// The CQL names of the native types usable in `blobAsX` / `xAsBlob`.
-fn native_by_name(name: &str) -> Option<ColumnType> {
-    Some(match name {
-        "ascii" => ColumnType::Ascii,
-        "bigint" => ColumnType::BigInt,
-        "blob" => ColumnType::Blob,
-        "boolean" => ColumnType::Boolean,
-        "counter" => ColumnType::Counter,
-        "date" => ColumnType::Date,
-        "decimal" => ColumnType::Decimal,
-        "double" => ColumnType::Double,
-        "duration" => ColumnType::Duration,
-        "float" => ColumnType::Float,
-        "inet" => ColumnType::Inet,
-        "int" => ColumnType::Int,
-        "smallint" => ColumnType::SmallInt,
-        "text" | "varchar" => ColumnType::Text,
-        "time" => ColumnType::Time,
-        "timestamp" => ColumnType::Timestamp,
-        "timeuuid" => ColumnType::Timeuuid,
-        "tinyint" => ColumnType::TinyInt,
-        "uuid" => ColumnType::Uuid,
-        "varint" => ColumnType::Varint,
-        _ => return None,
-    })
-}
-
 /// The argument types a function expects (the first candidate when it has overloads),
 /// used to type literals and markers passed to it; `None` for unknown functions.
 pub fn param_types(name: &str, arity: usize) -> Option<Vec<ColumnType>> {
@@ -98,10 +72,10 @@ pub fn param_types(name: &str, arity: usize) -> Option<Vec<ColumnType>> {
         }
         "mintimeuuid" | "maxtimeuuid" => vec![ColumnType::Timestamp],
         n => {
-            if let Some(t) = n.strip_prefix("blobas").and_then(native_by_name) {
+            if let Some(t) = n.strip_prefix("blobas").and_then(native_type_by_name) {
                 let _ = t;
                 vec![ColumnType::Blob]
-            } else if let Some(t) = n.strip_suffix("asblob").and_then(native_by_name) {
+            } else if let Some(t) = n.strip_suffix("asblob").and_then(native_type_by_name) {
                 vec![t]
             } else if n == "token" {
                 vec![ColumnType::Blob; arity]
@@ -125,9 +99,13 @@ pub fn return_type(name: &str, args: &[ColumnType]) -> CqlResult<ColumnType> {
         "currenttime" => ColumnType::Time,
         "tounixtimestamp" | "unixtimestampof" | "token" => ColumnType::BigInt,
         n => {
-            if let Some(t) = n.strip_prefix("blobas").and_then(native_by_name) {
+            if let Some(t) = n.strip_prefix("blobas").and_then(native_type_by_name) {
                 t
-            } else if n.strip_suffix("asblob").and_then(native_by_name).is_some() {
+            } else if n
+                .strip_suffix("asblob")
+                .and_then(native_type_by_name)
+                .is_some()
+            {
                 ColumnType::Blob
             } else {
                 let _ = args;
