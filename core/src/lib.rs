@@ -6,6 +6,7 @@
 //!
 //! ```text
 //!   runtime   the Transport and Runtime traits the async layers are written against
+//!   sync      no_std async primitives (signal, notify, channel) for the async layers
 //!   cluster   tokens (Murmur3, RandomPartitioner) and replica placement      (layer 5)
 //!   connection one connection: handshake, auth, streams, heartbeats           (layer 4)
 //!   message   every request and response, encoded and decoded both ways    (layer 3)
@@ -44,6 +45,7 @@ pub mod connection;
 pub mod frame;
 pub mod message;
 pub mod runtime;
+pub mod sync;
 pub mod types;
 
 pub use cluster::replication::{ReplicaMap, ReplicationError, ReplicationStrategy};

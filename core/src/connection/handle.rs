@@ -1,122 +1,206 @@
-//! [`Connection`]: the state machine run over a transport stream (to be built).
+//! [`Connection`]: the [`ConnectionState`] machine run over a transport stream by a
+//! reader task and a writer task spawned on the [`Runtime`].
+//!
+//! Requests register a one-shot waiter under their stream id and wake the writer, which
+//! writes everything queued in one go; the reader feeds received bytes to the machine and
+//! hands each response to its waiter. The writer also keeps the machine's clock
+//! (heartbeats, handshake deadline). Memory stays bounded: a request holds a stream id
+//! or waits for one (bounded by its timeout); nothing else is queued per request.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
-use core::time::Duration;
+use core::pin::{Pin, pin};
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::task::{Context, Poll};
 
-use super::auth::Authenticator;
-use crate::frame::{Compression, ProtocolVersion};
-use crate::message::{CustomPayload, ErrorResponse, Event, EventType, Request, ResponseFrame};
-use crate::runtime::{NodeAddr, Runtime, Transport, TransportError};
+use futures::channel::oneshot;
+use futures::future::{Either, select};
+use spin::{Mutex, MutexGuard};
 
-/// How a connection is opened.
-#[derive(Clone)]
-pub struct ConnectionConfig {
-    /// A fixed protocol version, or `None` to start at v5 and step down to the highest
-    /// version the node names when it refuses.
-    pub protocol_version: Option<ProtocolVersion>,
-    /// Body (v4) or segment (v5) compression to ask for.
-    pub compression: Compression,
-    /// Credentials, when the node requires authentication.
-    pub authenticator: Option<Arc<dyn Authenticator>>,
-    /// Sent in STARTUP: `DRIVER_NAME`, `DRIVER_VERSION`, optional `APPLICATION_NAME`,
-    /// `APPLICATION_VERSION` and `CLIENT_ID`.
-    pub startup_options: Vec<(String, String)>,
-    /// `USE` this keyspace right after the handshake.
-    pub keyspace: Option<String>,
-    /// Events to REGISTER for (delivered through [`Connection::events`]).
-    pub events: Vec<EventType>,
-    /// Limit for opening the stream and the handshake.
-    pub connect_timeout: Duration,
-    /// Send OPTIONS after this much idle time; a connection whose heartbeat is not
-    /// answered within `connect_timeout` is closed.
-    pub heartbeat_interval: Option<Duration>,
-    /// Largest frame body accepted.
-    pub max_frame_len: usize,
+use super::config::{ConnectionConfig, RequestOptions};
+use super::error::ConnectionError;
+use super::state::{ConnectionState, Output, SubmitError};
+use super::version::initial_version;
+use crate::frame::ProtocolVersion;
+use crate::message::{Event, Request, RequestFrame, ResponseFrame};
+use crate::runtime::{
+    BoxFuture, Instant, NodeAddr, Runtime, StreamReader, StreamWriter, Transport,
+};
+use crate::sync::{Notify, Signal, channel};
+
+/// Events queued for one [`EventStream`] that is not read; later ones are dropped.
+const MAX_QUEUED_EVENTS: usize = 1024;
+/// Size of the reader task's buffer.
+const READ_BUFFER_LEN: usize = 64 * 1024;
+
+type Reply = Result<ResponseFrame, ConnectionError>;
+
+/// How a handshake attempt ended, when it did not succeed.
+enum AttemptError {
+    /// The node refused the version: reconnect with this one.
+    Retry(ProtocolVersion),
+    Failed(ConnectionError),
 }
 
-impl Default for ConnectionConfig {
-    fn default() -> Self {
-        Self {
-            protocol_version: None,
-            compression: Compression::None,
-            authenticator: None,
-            startup_options: Vec::new(),
-            keyspace: None,
-            events: Vec::new(),
-            connect_timeout: Duration::from_secs(5),
-            heartbeat_interval: Some(Duration::from_secs(30)),
-            max_frame_len: crate::frame::DEFAULT_MAX_BODY_LEN,
+/// State shared by the handles, the reader task and the writer task.
+struct Shared {
+    inner: Mutex<Inner>,
+    /// Wakes the writer: bytes to write, or the connection closed.
+    write: Signal,
+    /// Stops the reader.
+    stop_reader: Signal,
+    /// A stream id may have been freed, or the connection closed.
+    freed: Notify,
+    closed: AtomicBool,
+}
+
+struct Inner {
+    machine: ConnectionState,
+    /// The waiting request of each stream id.
+    waiters: Vec<Option<oneshot::Sender<Reply>>>,
+    subscribers: Vec<crate::sync::Sender<Event>>,
+    handshake: Option<oneshot::Sender<Result<ProtocolVersion, AttemptError>>>,
+}
+
+impl Inner {
+    fn take_waiter(&mut self, stream: i16) -> Option<oneshot::Sender<Reply>> {
+        usize::try_from(stream)
+            .ok()
+            .and_then(|i| self.waiters.get_mut(i))
+            .and_then(Option::take)
+    }
+
+    fn set_waiter(&mut self, stream: i16, tx: oneshot::Sender<Reply>) {
+        let Ok(i) = usize::try_from(stream) else {
+            return;
+        };
+        if i >= self.waiters.len() {
+            self.waiters.resize_with(i + 1, || None);
+        }
+        if let Some(slot) = self.waiters.get_mut(i) {
+            *slot = Some(tx);
+        }
+    }
+
+    fn publish(&mut self, event: &Event) {
+        self.subscribers.retain(|s| !s.is_closed());
+        for s in &self.subscribers {
+            if s.len() < MAX_QUEUED_EVENTS {
+                let _ = s.send(event.clone());
+            }
         }
     }
 }
 
-impl fmt::Debug for ConnectionConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConnectionConfig")
-            .field("protocol_version", &self.protocol_version)
-            .field("compression", &self.compression)
-            .field("authenticator", &self.authenticator.is_some())
-            .field("keyspace", &self.keyspace)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("heartbeat_interval", &self.heartbeat_interval)
-            .finish_non_exhaustive()
+impl Shared {
+    /// Runs `f` on the machine, then delivers what it produced (responses outside the
+    /// lock) and wakes whoever must act.
+    fn with_machine<T>(
+        &self,
+        replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>,
+        f: impl FnOnce(&mut ConnectionState) -> T,
+    ) -> T {
+        let mut inner = self.inner.lock();
+        let value = f(&mut inner.machine);
+        self.settle(inner, replies);
+        value
+    }
+
+    fn settle(
+        &self,
+        mut inner: MutexGuard<'_, Inner>,
+        replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>,
+    ) {
+        let mut handshake = None;
+        let mut retry = None;
+        let mut closed = None;
+        while let Some(output) = inner.machine.poll_output() {
+            match output {
+                Output::Response { stream, result } => {
+                    if let Some(tx) = inner.take_waiter(stream) {
+                        replies.push((tx, result));
+                    }
+                }
+                Output::Event(event) => inner.publish(&event),
+                Output::HandshakeDone { version } => handshake = Some(version),
+                Output::RetryWithVersion(version) => retry = Some(version),
+                Output::Closed(error) => closed = Some(error),
+            }
+        }
+        let handshake_reply = match (&closed, handshake) {
+            (Some(e), _) => inner.handshake.take().map(|tx| {
+                let why = match retry {
+                    Some(v) => AttemptError::Retry(v),
+                    None => AttemptError::Failed(e.clone()),
+                };
+                (tx, Err(why))
+            }),
+            (None, Some(v)) => inner.handshake.take().map(|tx| (tx, Ok(v))),
+            (None, None) => None,
+        };
+        if closed.is_some() {
+            inner.subscribers.clear();
+            // Every waiter was answered by the machine; drop any stragglers.
+            inner.waiters = Vec::new();
+        }
+        let has_output = inner.machine.has_output();
+        drop(inner);
+        for (tx, reply) in replies.drain(..) {
+            let _ = tx.send(reply);
+        }
+        if let Some((tx, reply)) = handshake_reply {
+            let _ = tx.send(reply);
+        }
+        if closed.is_some() {
+            self.closed.store(true, Ordering::Release);
+            self.stop_reader.notify();
+            self.write.notify();
+        } else if has_output {
+            self.write.notify();
+        }
+        self.freed.notify_waiters();
+    }
+
+    fn fail(&self, error: ConnectionError) {
+        self.with_machine(&mut Vec::new(), |m| m.fail(error));
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 }
 
-/// Per-request options.
-#[derive(Debug, Clone, Default)]
-pub struct RequestOptions {
-    /// Client-side timeout; `None` waits for ever.
-    pub timeout: Option<Duration>,
-    /// Ask the node to trace the request.
-    pub tracing: bool,
-    /// Custom payload (v4+).
-    pub custom_payload: CustomPayload,
-}
-
-/// Why a connection could not be opened or a request on it failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConnectionError {
-    /// Opening, reading or writing the byte stream failed.
-    #[error("transport error: {0}")]
-    Transport(#[from] TransportError),
-    /// The node answered the handshake with an error (other than a version refusal).
-    #[error("handshake refused by the node: {}", .0.message)]
-    Handshake(ErrorResponse),
-    /// Authentication failed or was required without credentials.
-    #[error("authentication failed: {0}")]
-    Authentication(String),
-    /// No protocol version both sides speak.
-    #[error("no common protocol version: {0}")]
-    UnsupportedVersion(String),
-    /// The node broke the protocol (undecodable frame, unexpected message).
-    #[error("protocol violation: {0}")]
-    Protocol(String),
-    /// No answer within the client-side timeout.
-    #[error("no response within {0:?}")]
-    Timeout(Duration),
-    /// The connection is closed (or closed while the request was in flight).
-    #[error("connection closed: {0}")]
-    Closed(String),
-}
-
-/// An open connection to one node (cheap to clone; clones share it).
-pub struct Connection<R: Runtime> {
+/// The shared part of the handles; closing the connection when the last one goes.
+struct Handle<R: Runtime> {
+    shared: Arc<Shared>,
     runtime: R,
     addr: NodeAddr,
     version: ProtocolVersion,
 }
 
+impl<R: Runtime> Drop for Handle<R> {
+    fn drop(&mut self) {
+        if !self.shared.is_closed() {
+            self.shared.fail(ConnectionError::Closed(String::from(
+                "every handle of the connection was dropped",
+            )));
+        }
+    }
+}
+
+/// An open connection to one node (cheap to clone; clones share it).
+pub struct Connection<R: Runtime> {
+    handle: Arc<Handle<R>>,
+}
+
 impl<R: Runtime> Clone for Connection<R> {
     fn clone(&self) -> Self {
         Self {
-            runtime: self.runtime.clone(),
-            addr: self.addr.clone(),
-            version: self.version,
+            handle: self.handle.clone(),
         }
     }
 }
@@ -124,86 +208,384 @@ impl<R: Runtime> Clone for Connection<R> {
 impl<R: Runtime> fmt::Debug for Connection<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Connection")
-            .field("addr", &self.addr)
-            .field("version", &self.version)
+            .field("addr", &self.handle.addr)
+            .field("version", &self.handle.version)
+            .field("closed", &self.is_closed())
             .finish_non_exhaustive()
     }
 }
 
 impl<R: Runtime> Connection<R> {
     /// Opens a connection: stream, OPTIONS, STARTUP, authentication, optional USE and
-    /// REGISTER.
+    /// REGISTER, all within `config.connect_timeout`.
+    ///
+    /// Without a fixed `config.protocol_version` it starts at v5 (v4 when Snappy is
+    /// asked) and, when the node refuses, reconnects once at the highest version the
+    /// node names (see [`protocol_version`](Self::protocol_version) for the outcome).
     ///
     /// # Errors
-    /// [`ConnectionError`] for every way this can fail.
+    /// [`ConnectionError`] for every way this can fail; [`ConnectionError::Timeout`]
+    /// when the whole opening takes longer than `connect_timeout`.
     pub async fn open<T: Transport + ?Sized>(
         transport: &T,
         runtime: R,
         addr: NodeAddr,
         config: ConnectionConfig,
     ) -> Result<Self, ConnectionError> {
-        let _ = (transport, runtime, addr, config);
-        Err(ConnectionError::Closed(String::from("not built yet")))
+        let mut version = initial_version(config.protocol_version, config.compression);
+        let timeout = runtime.sleep(config.connect_timeout);
+        let mut timeout = pin!(timeout);
+        loop {
+            let attempt = pin!(Self::attempt(
+                transport,
+                runtime.clone(),
+                addr.clone(),
+                &config,
+                version
+            ));
+            match select(attempt, timeout.as_mut()).await {
+                Either::Left((Ok(conn), _)) => return Ok(conn),
+                Either::Left((Err(AttemptError::Retry(v)), _)) => version = v,
+                Either::Left((Err(AttemptError::Failed(e)), _)) => return Err(e),
+                Either::Right(_) => return Err(ConnectionError::Timeout(config.connect_timeout)),
+            }
+        }
     }
 
-    /// Sends a request and waits for its response.
+    /// One stream and handshake in `version`.
+    async fn attempt<T: Transport + ?Sized>(
+        transport: &T,
+        runtime: R,
+        addr: NodeAddr,
+        config: &ConnectionConfig,
+        version: ProtocolVersion,
+    ) -> Result<Self, AttemptError> {
+        let stream = transport
+            .connect(&addr)
+            .await
+            .map_err(|e| AttemptError::Failed(ConnectionError::Transport(e)))?;
+        let machine = ConnectionState::new(config, version, runtime.now());
+        let (tx, rx) = oneshot::channel();
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                machine,
+                waiters: Vec::new(),
+                subscribers: Vec::new(),
+                handshake: Some(tx),
+            }),
+            write: Signal::new(),
+            stop_reader: Signal::new(),
+            freed: Notify::new(),
+            closed: AtomicBool::new(false),
+        });
+        // Dropped (closing the connection) if the handshake fails or is given up on.
+        let handle = Arc::new(Handle {
+            shared: shared.clone(),
+            runtime: runtime.clone(),
+            addr,
+            version,
+        });
+        runtime.spawn(Box::pin(read_loop(
+            shared.clone(),
+            stream.reader,
+            runtime.clone(),
+        )));
+        runtime.spawn(Box::pin(write_loop(shared, stream.writer, runtime.clone())));
+        match rx.await {
+            Ok(Ok(_)) => Ok(Self { handle }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(AttemptError::Failed(ConnectionError::Closed(String::from(
+                "the connection ended during the handshake",
+            )))),
+        }
+    }
+
+    /// Sends a request and waits for its response. When every stream id is in use it
+    /// first waits for one to be freed; `options.timeout` bounds the whole wait. A
+    /// request that times out (or whose future is dropped) keeps its stream id reserved
+    /// until the late answer arrives.
     ///
     /// # Errors
-    /// [`ConnectionError::Timeout`], [`ConnectionError::Closed`], transport errors. A
-    /// server ERROR is a successful [`ResponseFrame`] whose response is an error.
+    /// [`ConnectionError::Timeout`], [`ConnectionError::Closed`] (also when the
+    /// connection dies while the request is in flight), transport and protocol errors,
+    /// [`ConnectionError::InvalidRequest`]. A server ERROR is a successful
+    /// [`ResponseFrame`] whose response is an error.
     pub async fn send(
         &self,
         request: Request,
         options: RequestOptions,
     ) -> Result<ResponseFrame, ConnectionError> {
-        let _ = (request, options);
-        Err(ConnectionError::Closed(String::from("not built yet")))
+        let shared = &self.handle.shared;
+        let mut frame = RequestFrame {
+            stream: 0,
+            tracing: options.tracing,
+            custom_payload: options.custom_payload,
+            request,
+        };
+        let mut timer: Option<BoxFuture<'static, ()>> =
+            options.timeout.map(|d| self.handle.runtime.sleep(d));
+        let timed_out = || ConnectionError::Timeout(options.timeout.unwrap_or_default());
+        let (stream, rx) = loop {
+            let notified = shared.freed.notified();
+            let attempt = {
+                let mut inner = shared.inner.lock();
+                let now = self.handle.runtime.now();
+                match inner.machine.submit(&mut frame, now) {
+                    Ok(stream) => {
+                        let (tx, rx) = oneshot::channel();
+                        inner.set_waiter(stream, tx);
+                        Ok((stream, rx))
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            match attempt {
+                Ok(pair) => {
+                    shared.write.notify();
+                    break pair;
+                }
+                Err(SubmitError::Busy) => match &mut timer {
+                    Some(t) => {
+                        if let Either::Right(_) = select(notified, t.as_mut()).await {
+                            return Err(timed_out());
+                        }
+                    }
+                    None => notified.await,
+                },
+                Err(SubmitError::NotReady) => {
+                    return Err(ConnectionError::Closed(String::from(
+                        "the connection is not ready",
+                    )));
+                }
+                Err(SubmitError::Closed(e) | SubmitError::Invalid(e)) => return Err(e),
+            }
+        };
+        let mut pending = Pending {
+            shared,
+            stream,
+            rx,
+            done: false,
+        };
+        let reply = match timer {
+            None => (&mut pending).await,
+            Some(t) => match select(&mut pending, t).await {
+                Either::Left((reply, _)) => reply,
+                Either::Right(_) => match pending.rx.try_recv() {
+                    Ok(Some(reply)) => {
+                        pending.done = true;
+                        reply
+                    }
+                    _ => Err(timed_out()),
+                },
+            },
+        };
+        reply
     }
 
     /// The node's address.
     pub fn addr(&self) -> &NodeAddr {
-        &self.addr
+        &self.handle.addr
     }
 
-    /// The negotiated protocol version.
+    /// The negotiated protocol version (remember it per host to open the next
+    /// connection with it fixed).
     pub fn protocol_version(&self) -> ProtocolVersion {
-        self.version
+        self.handle.version
+    }
+
+    /// The compression agreed with the node.
+    pub fn compression(&self) -> crate::frame::Compression {
+        self.handle.shared.inner.lock().machine.compression()
     }
 
     /// Requests waiting for a response (including timed-out ones whose late answer has not
     /// arrived yet).
     pub fn in_flight(&self) -> usize {
-        0
+        self.handle.shared.inner.lock().machine.in_flight()
+    }
+
+    /// Stream ids free for new requests right now (0 once closed): a pool can pick
+    /// another connection instead of waiting.
+    pub fn free_streams(&self) -> usize {
+        self.handle.shared.inner.lock().machine.free_streams()
     }
 
     /// Whether the connection is closed.
     pub fn is_closed(&self) -> bool {
-        true
+        self.handle.shared.is_closed()
+    }
+
+    /// Why the connection closed, once it has.
+    pub fn closed_error(&self) -> Option<ConnectionError> {
+        self.handle
+            .shared
+            .inner
+            .lock()
+            .machine
+            .closed_error()
+            .cloned()
     }
 
     /// The events the connection registered for, as a stream that ends when the
-    /// connection closes.
+    /// connection closes. Each call makes a new subscriber that sees the events pushed
+    /// from then on; one that is not read keeps at most 1024 of them.
     pub fn events(&self) -> EventStream {
-        EventStream { _private: () }
+        let (tx, rx) = channel();
+        let mut inner = self.handle.shared.inner.lock();
+        if !self.handle.shared.is_closed() {
+            inner.subscribers.push(tx);
+        }
+        EventStream { rx }
     }
 
-    /// Closes the connection: in-flight requests fail with [`ConnectionError::Closed`].
-    pub async fn close(&self) {}
+    /// Closes the connection: in-flight requests fail with [`ConnectionError::Closed`] and
+    /// the stream is closed in the background.
+    pub async fn close(&self) {
+        self.handle
+            .shared
+            .with_machine(&mut Vec::new(), ConnectionState::close);
+    }
+}
+
+/// A request in flight: resolves to its reply; if dropped before, its stream id is
+/// marked abandoned (reserved until the late answer).
+struct Pending<'a> {
+    shared: &'a Shared,
+    stream: i16,
+    rx: oneshot::Receiver<Reply>,
+    done: bool,
+}
+
+impl core::future::Future for Pending<'_> {
+    type Output = Reply;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.rx).poll(cx) {
+            Poll::Ready(reply) => {
+                this.done = true;
+                Poll::Ready(reply.unwrap_or_else(|_| {
+                    Err(ConnectionError::Closed(String::from(
+                        "the connection closed before the response arrived",
+                    )))
+                }))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let mut inner = self.shared.inner.lock();
+        let ours = usize::try_from(self.stream)
+            .ok()
+            .and_then(|i| inner.waiters.get(i))
+            .and_then(Option::as_ref)
+            .is_some_and(|tx| tx.is_connected_to(&self.rx));
+        if ours {
+            inner.take_waiter(self.stream);
+            inner.machine.abandon(self.stream);
+        }
+    }
+}
+
+/// Reads from the node until the stream ends, the connection closes or reading fails.
+async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamReader>, runtime: R) {
+    let mut buf = vec![0u8; READ_BUFFER_LEN];
+    let mut replies = Vec::new();
+    loop {
+        let read = {
+            let read = reader.read(&mut buf);
+            match select(read, shared.stop_reader.wait()).await {
+                Either::Left((result, _)) => Some(result),
+                Either::Right(_) => None,
+            }
+        };
+        match read {
+            None => break,
+            Some(Ok(0)) => {
+                shared.fail(ConnectionError::Closed(String::from(
+                    "the node closed the connection",
+                )));
+                break;
+            }
+            Some(Ok(n)) => {
+                let data = buf.get(..n).unwrap_or(&buf);
+                let now = runtime.now();
+                shared.with_machine(&mut replies, |m| m.handle_input(data, now));
+                if shared.is_closed() {
+                    break;
+                }
+            }
+            Some(Err(e)) => {
+                shared.fail(ConnectionError::Transport(e));
+                break;
+            }
+        }
+    }
+}
+
+/// Writes what the machine queues and keeps its clock, until the connection closes.
+async fn write_loop<R: Runtime>(
+    shared: Arc<Shared>,
+    mut writer: Box<dyn StreamWriter>,
+    runtime: R,
+) {
+    let mut buf = Vec::new();
+    let mut timer: Option<(Instant, BoxFuture<'static, ()>)> = None;
+    loop {
+        let now = runtime.now();
+        let deadline = shared.with_machine(&mut Vec::new(), |m| {
+            if m.next_deadline().is_some_and(|d| d <= now) {
+                m.handle_timeout(now);
+            }
+            m.take_output(&mut buf);
+            m.next_deadline()
+        });
+        if !buf.is_empty() {
+            if let Err(e) = writer.write_all(&buf).await {
+                shared.fail(ConnectionError::Transport(e));
+                break;
+            }
+            continue;
+        }
+        if shared.is_closed() {
+            break;
+        }
+        match deadline {
+            Some(d) => {
+                if timer.as_ref().is_none_or(|(at, _)| d < *at) {
+                    timer = Some((d, runtime.sleep(d.saturating_duration_since(now))));
+                }
+            }
+            None => timer = None,
+        }
+        match &mut timer {
+            Some((_, sleep)) => {
+                if let Either::Right(_) = select(shared.write.wait(), sleep.as_mut()).await {
+                    timer = None;
+                }
+            }
+            None => shared.write.wait().await,
+        }
+    }
+    writer.close().await;
 }
 
 /// The events of one connection (see [`Connection::events`]).
 #[derive(Debug)]
 pub struct EventStream {
-    _private: (),
+    rx: crate::sync::Receiver<Event>,
 }
 
 impl futures::Stream for EventStream {
     type Item = Event;
 
-    fn poll_next(
-        self: core::pin::Pin<&mut Self>,
-        _cx: &mut core::task::Context<'_>,
-    ) -> core::task::Poll<Option<Event>> {
-        core::task::Poll::Ready(None)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        Pin::new(&mut self.get_mut().rx).poll_next(cx)
     }
 }

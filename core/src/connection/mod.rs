@@ -6,8 +6,15 @@
 //! [`Transport`](crate::runtime::Transport) stream on a [`Runtime`](crate::runtime::Runtime).
 
 pub mod auth;
+mod config;
+mod error;
 mod handle;
 pub mod state;
+pub mod streams;
+pub mod version;
 
 pub use auth::{AuthSession, Authenticator, PlainTextAuthenticator};
-pub use handle::{Connection, ConnectionConfig, ConnectionError, EventStream, RequestOptions};
+pub use config::{ConnectionConfig, RequestOptions};
+pub use error::ConnectionError;
+pub use handle::{Connection, EventStream};
+pub use state::{ConnectionState, Output, Phase, SubmitError};
