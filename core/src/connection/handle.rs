@@ -63,6 +63,9 @@ struct Inner {
     /// The waiting request of each stream id.
     waiters: Vec<Option<oneshot::Sender<Reply>>>,
     subscribers: Vec<crate::sync::Sender<Event>>,
+    /// Events received before the first subscriber (e.g. right after REGISTER), kept for
+    /// it; `None` once someone subscribed.
+    backlog: Option<Vec<Event>>,
     handshake: Option<oneshot::Sender<Result<ProtocolVersion, AttemptError>>>,
 }
 
@@ -87,6 +90,12 @@ impl Inner {
     }
 
     fn publish(&mut self, event: &Event) {
+        if let Some(backlog) = &mut self.backlog {
+            if backlog.len() < MAX_QUEUED_EVENTS {
+                backlog.push(event.clone());
+            }
+            return;
+        }
         self.subscribers.retain(|s| !s.is_closed());
         for s in &self.subscribers {
             if s.len() < MAX_QUEUED_EVENTS {
@@ -271,6 +280,7 @@ impl<R: Runtime> Connection<R> {
                 machine,
                 waiters: Vec::new(),
                 subscribers: Vec::new(),
+                backlog: Some(Vec::new()),
                 handshake: Some(tx),
             }),
             write: Signal::new(),
@@ -428,10 +438,14 @@ impl<R: Runtime> Connection<R> {
 
     /// The events the connection registered for, as a stream that ends when the
     /// connection closes. Each call makes a new subscriber that sees the events pushed
-    /// from then on; one that is not read keeps at most 1024 of them.
+    /// from then on (the first one also gets those received before it, such as an event
+    /// pushed right after REGISTER); one that is not read keeps at most 1024 of them.
     pub fn events(&self) -> EventStream {
         let (tx, rx) = channel();
         let mut inner = self.handle.shared.inner.lock();
+        for event in inner.backlog.take().unwrap_or_default() {
+            let _ = tx.send(event);
+        }
         if !self.handle.shared.is_closed() {
             inner.subscribers.push(tx);
         }
