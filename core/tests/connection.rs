@@ -124,6 +124,7 @@ struct Behaviour {
     seen: Arc<Mutex<Vec<String>>>,
 }
 
+#[allow(clippy::large_enum_variant)]
 enum Out {
     Frame(ResponseFrame),
     /// Switch framing after what was queued before.

@@ -26,7 +26,7 @@ pub struct ConnectionConfig {
     pub startup_options: Vec<(String, String)>,
     /// `USE` this keyspace right after the handshake.
     pub keyspace: Option<String>,
-    /// Events to REGISTER for (delivered through [`Connection::events`]).
+    /// Events to REGISTER for (delivered through [`Connection::events`](super::Connection::events)).
     pub events: Vec<EventType>,
     /// Limit for opening the stream and the handshake.
     pub connect_timeout: Duration,

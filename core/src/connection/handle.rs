@@ -376,7 +376,7 @@ impl<R: Runtime> Connection<R> {
             rx,
             done: false,
         };
-        let reply = match timer {
+        match timer {
             None => (&mut pending).await,
             Some(t) => match select(&mut pending, t).await {
                 Either::Left((reply, _)) => reply,
@@ -388,8 +388,7 @@ impl<R: Runtime> Connection<R> {
                     _ => Err(timed_out()),
                 },
             },
-        };
-        reply
+        }
     }
 
     /// The node's address.
