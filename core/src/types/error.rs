@@ -69,6 +69,18 @@ pub enum SerializeError {
     /// A length did not fit its wire prefix.
     #[error(transparent)]
     Encode(#[from] EncodeError),
+    /// Writing one field of a user-defined type value failed.
+    #[error("field {name:?}: {source}")]
+    Field {
+        /// The field's name.
+        name: Box<str>,
+        /// What went wrong.
+        source: Box<SerializeError>,
+    },
+    /// A failure reported by a value mapping outside this crate's codecs (for instance a
+    /// `serde::Serialize` implementation), in its own words.
+    #[error("{0}")]
+    Custom(Box<str>),
 }
 
 impl SerializeError {
@@ -83,6 +95,14 @@ impl SerializeError {
     /// Wraps this error with the name of the column it happened in.
     pub fn in_column(self, name: &str) -> Self {
         Self::Column {
+            name: name.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// Wraps this error with the name of the user-defined type field it happened in.
+    pub fn in_field(self, name: &str) -> Self {
+        Self::Field {
             name: name.into(),
             source: Box::new(self),
         }
@@ -138,6 +158,25 @@ pub enum DeserializeError {
     /// The bytes are malformed (truncated, bad length, invalid UTF-8, trailing bytes ...).
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The result has no column of this name, and the row type (a struct mapped by column
+    /// name) needs one.
+    #[error("the result has no column named {0:?}")]
+    MissingColumn(Box<str>),
+    /// The user-defined type (or map) has no field of this name, and the Rust type needs one.
+    #[error("no field named {0:?}")]
+    MissingField(Box<str>),
+    /// Reading one field of a user-defined type value failed.
+    #[error("field {name:?}: {source}")]
+    Field {
+        /// The field's name.
+        name: Box<str>,
+        /// What went wrong.
+        source: Box<DeserializeError>,
+    },
+    /// A failure reported by a value mapping outside this crate's codecs (for instance a
+    /// `serde::Deserialize` implementation), in its own words.
+    #[error("{0}")]
+    Custom(Box<str>),
 }
 
 impl DeserializeError {
@@ -153,6 +192,14 @@ impl DeserializeError {
     pub fn in_column(self, index: usize, name: &str) -> Self {
         Self::Column {
             index,
+            name: name.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// Wraps this error with the name of the user-defined type field it happened in.
+    pub fn in_field(self, name: &str) -> Self {
+        Self::Field {
             name: name.into(),
             source: Box::new(self),
         }
