@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use cql_core::Rows;
+use cql_core::frame::primitives::RawValue;
 use cql_core::message::ResultMetadata;
 use cql_core::types::{
     ColumnSpec, ColumnType, CqlTimestamp, CqlValue, DeserializeError, DeserializeRow,
     DeserializeValue, MaybeUnset, SerializeError, SerializeRow, SerializeValue, SerializedValues,
 };
-use cql_core::Rows;
 use cql_derive::{FromRow, SerializeRow, UserType};
-use cql_core::frame::primitives::RawValue;
 use uuid::Uuid;
 
 fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
@@ -218,7 +218,12 @@ fn from_row_null_into_non_option_names_the_column() {
             None,
         ]],
     );
-    let err = rows.typed::<User<'_>>().unwrap().next().unwrap().unwrap_err();
+    let err = rows
+        .typed::<User<'_>>()
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "column 1 (\"name\"): unexpected null for &str; use Option<_> to accept nulls"
@@ -239,7 +244,10 @@ fn generic_structs() {
     ];
     let rows = rows(
         &specs,
-        &[vec![Some(CqlValue::Text("v".into())), Some(CqlValue::Int(3))]],
+        &[vec![
+            Some(CqlValue::Text("v".into())),
+            Some(CqlValue::Int(3)),
+        ]],
     );
     let got: Vec<Generic<String>> = rows.typed().unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(
@@ -252,7 +260,10 @@ fn generic_structs() {
     let mut out = SerializedValues::new();
     got[0].serialize_row(&specs, &mut out).unwrap();
     let values: Vec<_> = out.iter().map(|(_, v)| v).collect();
-    assert_eq!(values, [RawValue::Bytes(b"v"), RawValue::Bytes(&[0, 0, 0, 3])]);
+    assert_eq!(
+        values,
+        [RawValue::Bytes(b"v"), RawValue::Bytes(&[0, 0, 0, 3])]
+    );
 }
 
 #[derive(SerializeRow)]
@@ -379,7 +390,11 @@ fn user_type_round_trip_and_errors() {
     );
     let null_street = [0xff, 0xff, 0xff, 0xff];
     let err = Address::deserialize(&typ, Some(&null_street)).unwrap_err();
-    assert!(err.to_string().starts_with("field \"street\": unexpected null"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("field \"street\": unexpected null"),
+        "{err}"
+    );
     // Writing against a UDT without one of the struct's fields.
     let narrow = ColumnType::Udt {
         keyspace: "ks".into(),
@@ -399,7 +414,9 @@ fn user_type_round_trip_and_errors() {
         ],
     };
     assert_eq!(
-        a.serialize(&wrong, &mut Vec::new()).unwrap_err().to_string(),
+        a.serialize(&wrong, &mut Vec::new())
+            .unwrap_err()
+            .to_string(),
         "field \"street\": type mismatch: cannot write String as CQL type int"
     );
     // Truncated bytes never panic.

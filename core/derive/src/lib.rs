@@ -33,7 +33,9 @@ use syn::{
 #[proc_macro_derive(FromRow, attributes(cql))]
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand(&input, from_row).unwrap_or_else(syn::Error::into_compile_error).into()
+    expand(&input, from_row)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// Implements `cql_core::types::SerializeRow` for a struct with named fields, binding each
@@ -41,7 +43,9 @@ pub fn derive_from_row(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(SerializeRow, attributes(cql))]
 pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand(&input, serialize_row).unwrap_or_else(syn::Error::into_compile_error).into()
+    expand(&input, serialize_row)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// Implements `cql_core::types::DeserializeValue` and `SerializeValue` for a struct mapped
@@ -49,7 +53,9 @@ pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(UserType, attributes(cql))]
 pub fn derive_user_type(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand(&input, user_type).unwrap_or_else(syn::Error::into_compile_error).into()
+    expand(&input, user_type)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// One field of the struct and what its attributes say.
@@ -157,7 +163,8 @@ fn frame_generics(input: &Input<'_>) -> syn::Result<(Lifetime, Generics)> {
         [] => {
             let lt = Lifetime::new("'__frame", Span::call_site());
             let mut g = input.generics.clone();
-            g.params.insert(0, GenericParam::Lifetime(parse_quote!(#lt)));
+            g.params
+                .insert(0, GenericParam::Lifetime(parse_quote!(#lt)));
             Ok((lt, g))
         }
         [one] => Ok((one.lifetime.clone(), input.generics.clone())),
@@ -214,7 +221,10 @@ fn from_row(input: &Input<'_>) -> syn::Result<TokenStream2> {
             }
         }
     });
-    let slots: Vec<_> = read.iter().map(|f| format_ident!("__cql_{}", f.ident)).collect();
+    let slots: Vec<_> = read
+        .iter()
+        .map(|f| format_ident!("__cql_{}", f.ident))
+        .collect();
     let decls = read.iter().zip(&slots).map(|(f, slot)| {
         let ty = &f.ty;
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
@@ -338,7 +348,11 @@ fn user_type(input: &Input<'_>) -> syn::Result<TokenStream2> {
     );
     let (de_impl_g, _, de_where) = de_generics.split_for_impl();
     let mut ser_generics = input.generics.clone();
-    with_bounds(&mut ser_generics, input, &quote!(#krate::types::SerializeValue));
+    with_bounds(
+        &mut ser_generics,
+        input,
+        &quote!(#krate::types::SerializeValue),
+    );
     let (ser_impl_g, ty_g, ser_where) = ser_generics.split_for_impl();
 
     let used: Vec<_> = input.fields.iter().filter(|f| !f.skip).collect();
@@ -361,7 +375,10 @@ fn user_type(input: &Input<'_>) -> syn::Result<TokenStream2> {
             }
         }
     });
-    let slots: Vec<_> = used.iter().map(|f| format_ident!("__cql_{}", f.ident)).collect();
+    let slots: Vec<_> = used
+        .iter()
+        .map(|f| format_ident!("__cql_{}", f.ident))
+        .collect();
     let decls = used.iter().zip(&slots).map(|(f, slot)| {
         let ty = &f.ty;
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)

@@ -53,7 +53,10 @@ impl<'de> Deserialize<'de> for CqlDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let days = i64::deserialize(d)?;
         Self::from_days_since_epoch(days).ok_or_else(|| {
-            de::Error::invalid_value(de::Unexpected::Signed(days), &"a CQL date (days since 1970-01-01)")
+            de::Error::invalid_value(
+                de::Unexpected::Signed(days),
+                &"a CQL date (days since 1970-01-01)",
+            )
         })
     }
 }
@@ -100,7 +103,8 @@ impl Serialize for CqlDecimal {
     }
 }
 
-/// Reads a number written as a decimal string or as an integer.
+/// Reads a number written as a decimal string or as an integer (`deserialize_any`, so
+/// self-describing formats may give either).
 struct NumberVisitor<T>(fn(i128) -> T);
 
 impl<T: core::str::FromStr> Visitor<'_> for NumberVisitor<T> {
@@ -128,18 +132,20 @@ impl<T: core::str::FromStr> Visitor<'_> for NumberVisitor<T> {
     }
 
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<T, E> {
-        v.to_string().parse().map_err(|_| E::custom("number out of range"))
+        v.to_string()
+            .parse()
+            .map_err(|_| E::custom("number out of range"))
     }
 }
 
 impl<'de> Deserialize<'de> for CqlVarint {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(NumberVisitor(CqlVarint::from_i128))
+        d.deserialize_any(NumberVisitor(CqlVarint::from_i128))
     }
 }
 
 impl<'de> Deserialize<'de> for CqlDecimal {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(NumberVisitor(|v| CqlDecimal::from_i128(v, 0)))
+        d.deserialize_any(NumberVisitor(|v| CqlDecimal::from_i128(v, 0)))
     }
 }

@@ -130,7 +130,9 @@ fn to_cql(v: &Plain, typ: &ColumnType) -> Result<Option<CqlValue>, SerializeErro
     Ok(Some(match (v, typ) {
         (Plain::Null | Plain::Unit, _) => return Ok(None),
         (Plain::Bool(b), T::Boolean) => V::Boolean(*b),
-        (Plain::Int(i), T::TinyInt) => V::TinyInt(i8::try_from(*i).map_err(|_| narrow(i, "tinyint"))?),
+        (Plain::Int(i), T::TinyInt) => {
+            V::TinyInt(i8::try_from(*i).map_err(|_| narrow(i, "tinyint"))?)
+        }
         (Plain::Int(i), T::SmallInt) => {
             V::SmallInt(i16::try_from(*i).map_err(|_| narrow(i, "smallint"))?)
         }
@@ -141,12 +143,14 @@ fn to_cql(v: &Plain, typ: &ColumnType) -> Result<Option<CqlValue>, SerializeErro
         (Plain::Int(i), T::Decimal) => V::Decimal(CqlDecimal::from_i128(*i, 0)),
         (Plain::Int(i), T::Timestamp) => V::Timestamp(CqlTimestamp(int(i, "timestamp")?)),
         (Plain::Int(i), T::Time) => V::Time(CqlTime(int(i, "time")?)),
-        (Plain::Int(i), T::Date) => V::Date(
-            CqlDate::from_days_since_epoch(int(i, "date")?).ok_or(SerializeError::InvalidValue {
-                typ: "date",
-                reason: "day out of range",
-            })?,
-        ),
+        (Plain::Int(i), T::Date) => {
+            V::Date(CqlDate::from_days_since_epoch(int(i, "date")?).ok_or(
+                SerializeError::InvalidValue {
+                    typ: "date",
+                    reason: "day out of range",
+                },
+            )?)
+        }
         (Plain::Int(i), T::Float) => V::Float(*i as f32),
         (Plain::Int(i), T::Double) => V::Double(*i as f64),
         (Plain::Float(f), T::Float) => V::Float(*f as f32),
@@ -479,7 +483,10 @@ fn variant_error(name: &str, variant: &str) -> SerializeError {
 impl ser::SerializeSeq for SeqCollector {
     type Ok = Plain;
     type Error = SerializeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerializeError> {
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), SerializeError> {
         self.0.push(value.serialize(PlainSerializer)?);
         Ok(())
     }
@@ -491,7 +498,10 @@ impl ser::SerializeSeq for SeqCollector {
 impl ser::SerializeTuple for SeqCollector {
     type Ok = Plain;
     type Error = SerializeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerializeError> {
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), SerializeError> {
         ser::SerializeSeq::serialize_element(self, value)
     }
     fn end(self) -> Result2 {
@@ -518,10 +528,9 @@ impl ser::SerializeMap for MapCollector {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerializeError> {
-        let key = self
-            .key
-            .take()
-            .ok_or(SerializeError::Custom("map value given before its key".into()))?;
+        let key = self.key.take().ok_or(SerializeError::Custom(
+            "map value given before its key".into(),
+        ))?;
         self.entries.push((key, value.serialize(PlainSerializer)?));
         Ok(())
     }

@@ -68,7 +68,9 @@ impl<'frame> ValueDeserializer<'frame> {
             T::Double => visitor.visit_f64(f64::from_be_bytes(fixed("double", b)?)),
             T::Boolean => visitor.visit_bool(fixed::<1>("boolean", b)? != [0]),
             T::Timestamp => visitor.visit_i64(i64::from_be_bytes(fixed("timestamp", b)?)),
-            T::Date => visitor.visit_i64(i64::from(u32::from_be_bytes(fixed("date", b)?)) - (1i64 << 31)),
+            T::Date => {
+                visitor.visit_i64(i64::from(u32::from_be_bytes(fixed("date", b)?)) - (1i64 << 31))
+            }
             T::Time => visitor.visit_i64(i64::from_be_bytes(fixed("time", b)?)),
             T::Uuid | T::Timeuuid => {
                 let u = uuid::Uuid::from_bytes(fixed("uuid", b)?);
@@ -100,12 +102,19 @@ impl<'frame> ValueDeserializer<'frame> {
             T::List(e) | T::Set(e) => {
                 let mut r = Reader::new(b);
                 let left = read_count(&mut r, 4, "collection elements")?;
-                let mut seq = CollectionAccess { element: e, reader: r, left };
+                let mut seq = CollectionAccess {
+                    element: e,
+                    reader: r,
+                    left,
+                };
                 let v = visitor.visit_seq(&mut seq)?;
                 seq.finish()?;
                 Ok(v)
             }
-            T::Vector { element, dimensions } => {
+            T::Vector {
+                element,
+                dimensions,
+            } => {
                 let mut seq = VectorAccess {
                     element,
                     elements: vector_elements(element, *dimensions, b)?,
@@ -117,19 +126,32 @@ impl<'frame> ValueDeserializer<'frame> {
             T::Map(k, v) => {
                 let mut r = Reader::new(b);
                 let left = read_count(&mut r, 8, "map entries")?;
-                let mut map = MapAccess { key: k, value: v, reader: r, left, pending: None };
+                let mut map = MapAccess {
+                    key: k,
+                    value: v,
+                    reader: r,
+                    left,
+                    pending: None,
+                };
                 let out = visitor.visit_map(&mut map)?;
                 map.finish()?;
                 Ok(out)
             }
             T::Tuple(types) => {
-                let mut seq = TupleAccess { types: types.iter(), reader: Reader::new(b) };
+                let mut seq = TupleAccess {
+                    types: types.iter(),
+                    reader: Reader::new(b),
+                };
                 let v = visitor.visit_seq(&mut seq)?;
                 seq.finish()?;
                 Ok(v)
             }
             T::Udt { fields, .. } => {
-                let mut map = UdtAccess { fields: fields.iter(), reader: Reader::new(b), pending: None };
+                let mut map = UdtAccess {
+                    fields: fields.iter(),
+                    reader: Reader::new(b),
+                    pending: None,
+                };
                 let v = visitor.visit_map(&mut map)?;
                 map.finish()?;
                 Ok(v)
@@ -193,9 +215,7 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
             // Lossy by nature: asked for explicitly by a float field.
             let mut s = String::new();
             let _ = write!(s, "{}", decode_decimal(self.non_null("f64")?)?);
-            let f: f64 = s
-                .parse()
-                .map_err(|_| DeserializeError::OutOfRange("f64"))?;
+            let f: f64 = s.parse().map_err(|_| DeserializeError::OutOfRange("f64"))?;
             return visitor.visit_f64(f);
         }
         self.non_null("f64")?;
@@ -206,18 +226,26 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
         let b = self.non_null("str")?;
         let formatted = match self.typ {
             ColumnType::Timestamp => text::timestamp(i64::from_be_bytes(fixed("timestamp", b)?)),
-            ColumnType::Date => text::date(i64::from(u32::from_be_bytes(fixed("date", b)?)) - (1i64 << 31)),
+            ColumnType::Date => {
+                text::date(i64::from(u32::from_be_bytes(fixed("date", b)?)) - (1i64 << 31))
+            }
             ColumnType::Time => text::time(i64::from_be_bytes(fixed("time", b)?)),
             _ => return self.natural(visitor),
         };
         visitor.visit_str(&formatted)
     }
 
-    fn deserialize_string<V: Visitor<'frame>>(self, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_string<V: Visitor<'frame>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         self.deserialize_str(visitor)
     }
 
-    fn deserialize_bytes<V: Visitor<'frame>>(self, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_bytes<V: Visitor<'frame>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         let b = self.non_null("bytes")?;
         match self.typ {
             // The raw forms: 16 uuid bytes, address octets, two's complement, UTF-8.
@@ -239,18 +267,27 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
         }
     }
 
-    fn deserialize_byte_buf<V: Visitor<'frame>>(self, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_byte_buf<V: Visitor<'frame>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         self.deserialize_bytes(visitor)
     }
 
-    fn deserialize_option<V: Visitor<'frame>>(self, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_option<V: Visitor<'frame>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         match self.present() {
             None => visitor.visit_none(),
             Some(_) => visitor.visit_some(self),
         }
     }
 
-    fn deserialize_unit<V: Visitor<'frame>>(self, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_unit<V: Visitor<'frame>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         match self.present() {
             None => visitor.visit_unit(),
             Some(_) => self.natural(visitor),
@@ -277,11 +314,9 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
         let b = self.non_null("sequence")?;
         match self.typ {
             // `Vec<u8>` asks for a sequence: give a blob's bytes one by one.
-            ColumnType::Blob | ColumnType::Custom(_) => {
-                visitor.visit_seq(de::value::SeqDeserializer::<_, DeserializeError>::new(
-                    b.iter().copied(),
-                ))
-            }
+            ColumnType::Blob | ColumnType::Custom(_) => visitor.visit_seq(
+                de::value::SeqDeserializer::<_, DeserializeError>::new(b.iter().copied()),
+            ),
             // A UDT read positionally: its field values in declaration order.
             ColumnType::Udt { fields, .. } => {
                 let mut seq = TupleAccess {
@@ -296,7 +331,11 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'frame>>(self, _len: usize, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_tuple<V: Visitor<'frame>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         self.deserialize_seq(visitor)
     }
 
@@ -341,7 +380,10 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
         visitor.visit_enum(d)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'frame>>(self, visitor: V) -> Result<V::Value, DeserializeError> {
+    fn deserialize_ignored_any<V: Visitor<'frame>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeserializeError> {
         visitor.visit_unit()
     }
 }
@@ -356,7 +398,9 @@ struct CollectionAccess<'frame> {
 impl CollectionAccess<'_> {
     fn finish(&self) -> Result<(), DeserializeError> {
         if self.left > 0 {
-            return Err(DeserializeError::Custom("elements left unread in a list or set".into()));
+            return Err(DeserializeError::Custom(
+                "elements left unread in a list or set".into(),
+            ));
         }
         Ok(self.reader.finish("collection value")?)
     }
@@ -392,7 +436,9 @@ struct VectorAccess<'frame> {
 impl VectorAccess<'_> {
     fn finish(&self) -> Result<(), DeserializeError> {
         if self.elements.len() > 0 {
-            return Err(DeserializeError::Custom("elements left unread in a vector".into()));
+            return Err(DeserializeError::Custom(
+                "elements left unread in a vector".into(),
+            ));
         }
         self.elements.finish()
     }
@@ -430,7 +476,9 @@ struct MapAccess<'frame> {
 impl MapAccess<'_> {
     fn finish(&self) -> Result<(), DeserializeError> {
         if self.left > 0 {
-            return Err(DeserializeError::Custom("entries left unread in a map".into()));
+            return Err(DeserializeError::Custom(
+                "entries left unread in a map".into(),
+            ));
         }
         Ok(self.reader.finish("map value")?)
     }
@@ -457,10 +505,9 @@ impl<'frame> de::MapAccess<'frame> for MapAccess<'frame> {
         &mut self,
         seed: S,
     ) -> Result<S::Value, DeserializeError> {
-        let v = self
-            .pending
-            .take()
-            .ok_or(DeserializeError::Custom("map value asked before its key".into()))?;
+        let v = self.pending.take().ok_or(DeserializeError::Custom(
+            "map value asked before its key".into(),
+        ))?;
         seed.deserialize(ValueDeserializer::new(self.value, Some(v)))
     }
 
@@ -505,7 +552,9 @@ impl<'frame, I: Iterator<Item = &'frame ColumnType>> TupleAccess<'frame, I> {
     }
 }
 
-impl<'frame, I: Iterator<Item = &'frame ColumnType>> de::SeqAccess<'frame> for TupleAccess<'frame, I> {
+impl<'frame, I: Iterator<Item = &'frame ColumnType>> de::SeqAccess<'frame>
+    for TupleAccess<'frame, I>
+{
     type Error = DeserializeError;
 
     fn next_element_seed<S: DeserializeSeed<'frame>>(
@@ -516,7 +565,8 @@ impl<'frame, I: Iterator<Item = &'frame ColumnType>> de::SeqAccess<'frame> for T
             return Ok(None);
         };
         let bytes = field(&mut self.reader)?;
-        seed.deserialize(ValueDeserializer::new(typ, bytes)).map(Some)
+        seed.deserialize(ValueDeserializer::new(typ, bytes))
+            .map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -560,10 +610,9 @@ impl<'frame> de::MapAccess<'frame> for UdtAccess<'frame> {
         &mut self,
         seed: S,
     ) -> Result<S::Value, DeserializeError> {
-        let (name, typ, bytes) = self
-            .pending
-            .take()
-            .ok_or(DeserializeError::Custom("udt field value asked before its name".into()))?;
+        let (name, typ, bytes) = self.pending.take().ok_or(DeserializeError::Custom(
+            "udt field value asked before its name".into(),
+        ))?;
         seed.deserialize(ValueDeserializer::new(typ, bytes))
             .map_err(|e| match e {
                 DeserializeError::MissingColumn(f) => DeserializeError::MissingField(f),
