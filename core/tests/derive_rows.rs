@@ -10,7 +10,7 @@ use cql_core::types::{
     ColumnSpec, ColumnType, CqlTimestamp, CqlValue, DeserializeError, DeserializeRow,
     DeserializeValue, MaybeUnset, SerializeError, SerializeRow, SerializeValue, SerializedValues,
 };
-use cql_derive::{FromRow, SerializeRow, UserType};
+use cql_derive::{FromRow, UserType};
 use uuid::Uuid;
 
 fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
@@ -230,7 +230,7 @@ fn from_row_null_into_non_option_names_the_column() {
     );
 }
 
-#[derive(Debug, PartialEq, FromRow, SerializeRow)]
+#[derive(Debug, PartialEq, FromRow, cql_derive::SerializeRow)]
 struct Generic<T> {
     key: i32,
     value: T,
@@ -266,7 +266,7 @@ fn generic_structs() {
     );
 }
 
-#[derive(SerializeRow)]
+#[derive(cql_derive::SerializeRow)]
 struct NewUser<'a> {
     id: i32,
     name: &'a str,
