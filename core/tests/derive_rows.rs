@@ -461,3 +461,22 @@ mod renamed_crate {
         Count::type_check(&specs).unwrap();
     }
 }
+
+mod arbitrary_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the bytes, the derived decoders never panic.
+        #[test]
+        fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..96)) {
+            let _ = Address::deserialize(&address_type(), Some(&b));
+            let specs = user_specs();
+            if let Ok(it) = cql_core::types::RowIterator::<User<'_>>::new(&specs, 2, &b) {
+                for r in it {
+                    let _ = r;
+                }
+            }
+        }
+    }
+}

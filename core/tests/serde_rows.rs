@@ -745,3 +745,69 @@ fn value_types_round_trip_through_json() {
     assert_eq!(serde_json::to_string(&CqlTimestamp(5)).unwrap(), "5");
     assert_eq!(serde_json::to_string(&CqlTime(6)).unwrap(), "6");
 }
+
+mod arbitrary_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn types() -> Vec<ColumnType> {
+        vec![
+            ColumnType::Int,
+            ColumnType::Text,
+            ColumnType::Decimal,
+            ColumnType::Duration,
+            ColumnType::Inet,
+            ColumnType::List(Box::new(ColumnType::Text)),
+            ColumnType::Map(Box::new(ColumnType::Int), Box::new(ColumnType::Blob)),
+            ColumnType::Tuple(vec![ColumnType::Int, ColumnType::Text]),
+            ColumnType::Udt {
+                keyspace: "ks".into(),
+                name: "u".into(),
+                fields: vec![
+                    ("a".into(), ColumnType::Int),
+                    ("b".into(), ColumnType::Text),
+                ],
+            },
+            ColumnType::Vector {
+                element: Box::new(ColumnType::Text),
+                dimensions: 3,
+            },
+        ]
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Any {
+        a: Option<i32>,
+        b: Option<String>,
+    }
+
+    proptest! {
+        /// Whatever the bytes, reading them through serde never panics.
+        #[test]
+        fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..64)) {
+            for typ in types() {
+                let _ = read::<serde_json::Value>(&typ, &b);
+                let _ = read::<Option<Any>>(&typ, &b);
+                let _ = read::<(i32, String)>(&typ, &b);
+                let _ = read::<Vec<String>>(&typ, &b);
+                let _ = read::<BTreeMap<String, String>>(&typ, &b);
+            }
+        }
+
+        /// Whole rows of arbitrary bytes never panic either.
+        #[test]
+        fn rows_never_panic(b in proptest::collection::vec(any::<u8>(), 0..96)) {
+            let specs: Vec<ColumnSpec> = types()
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| spec(&format!("c{i}"), t))
+                .collect();
+            if let Ok(it) = cql_core::types::RowIterator::<SerdeRow<BTreeMap<String, serde_json::Value>>>::new(&specs, 2, &b) {
+                for r in it {
+                    let _ = r;
+                }
+            }
+        }
+    }
+}
