@@ -23,6 +23,8 @@
 //! | `std`    | yes     | `std::error::Error` interop and std conversions; changes nothing on the wire |
 //! | `lz4`    | yes     | LZ4 body (v4) and segment (v5) compression; works without std |
 //! | `snappy` | yes     | Snappy body compression (v4); implies `std` |
+//! | `serde`  | no      | rows into `serde::Deserialize` types (`types::serde::SerdeRow`), values from `Serialize` ones; works without std |
+//! | `derive` | no      | `#[derive(FromRow, SerializeRow, UserType)]` (re-exported from `cql-derive`) |
 #![no_std]
 // Keeps the crate honest about what it needs: core first, then alloc, std only behind `std`.
 #![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
