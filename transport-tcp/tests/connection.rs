@@ -223,6 +223,57 @@ async fn over_tls_with_the_generated_ca() {
     server.stop().await;
 }
 
+/// Many requests in flight at once over one TLS stream (split into halves that read and
+/// write concurrently), answers larger than a TLS record among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Connection"]
+async fn concurrent_requests_over_one_tls_connection() {
+    let server = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
+        .await
+        .unwrap();
+    let tls = TlsTransport::new(
+        TlsConfig::builder()
+            .ca_pem(&server.tls().unwrap().ca_pem)
+            .build()
+            .unwrap(),
+    );
+    let conn = Connection::open(
+        &tls,
+        TokioRuntime::new(),
+        server.local_addr().into(),
+        ConnectionConfig::default(),
+    )
+    .await
+    .unwrap();
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let conn = conn.clone();
+            tokio::spawn(async move {
+                let cql = if i % 8 == 0 {
+                    "SELECT * FROM system_schema.columns"
+                } else {
+                    "SELECT release_version FROM system.local"
+                };
+                let options = RequestOptions {
+                    timeout: Some(Duration::from_secs(10)),
+                    ..RequestOptions::default()
+                };
+                conn.send(query(cql), options).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let answer = task.await.unwrap().unwrap();
+        assert!(matches!(
+            answer.response,
+            Response::Result(ResultMessage::Rows(_))
+        ));
+    }
+    assert_eq!(conn.in_flight(), 0);
+    conn.close().await;
+    server.stop().await;
+}
+
 #[tokio::test]
 #[ignore = "needs Connection"]
 async fn keyspace_and_events() {
