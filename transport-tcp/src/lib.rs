@@ -11,6 +11,23 @@
 //! The crate re-exports the whole protocol core (`cql_transport_tcp::message`,
 //! `cql_transport_tcp::connection`, ...), so native users depend on one crate. The
 //! driver's session lands here in a later milestone.
+//!
+//! ```no_run
+//! use cql_transport_tcp::runtime::{NodeAddr, Transport};
+//! use cql_transport_tcp::{TlsConfig, TlsTransport};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let tls = TlsTransport::new(
+//!     TlsConfig::builder()
+//!         .ca_pem_file("ca.pem")
+//!         .client_cert_pem_files("client.pem", "client.key")
+//!         .build()?,
+//! );
+//! let stream = tls.connect(&NodeAddr::new("db1.example.com", 9042)).await?;
+//! # drop(stream);
+//! # Ok(())
+//! # }
+//! ```
 #![cfg_attr(
     not(test),
     deny(

@@ -102,3 +102,17 @@ async fn peer_close_reads_as_end_of_stream_then_writes_fail_closed() {
     assert_eq!(err.kind, TransportErrorKind::Closed, "{err}");
     assert!(err.message.contains(&addr.to_string()), "{err}");
 }
+
+#[tokio::test]
+async fn ipv6_loopback() {
+    let Ok(server) = SimServer::start(SimServerConfig::new("[::1]:0".parse().unwrap())).await
+    else {
+        eprintln!("no IPv6 loopback here; skipped");
+        return;
+    };
+    let addr: NodeAddr = server.local_addr().into();
+    assert_eq!(addr.host, "::1");
+    let mut stream = TcpTransport::new().connect(&addr).await.unwrap();
+    common::options(&mut stream).await;
+    server.stop().await;
+}
