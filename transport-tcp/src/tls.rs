@@ -299,7 +299,8 @@ impl TlsConfig {
     }
 
     /// Wraps a rustls configuration built by hand (custom verifiers, ALPN, other crypto
-    /// providers). What it verifies is then up to it.
+    /// providers). What it verifies is then up to it. Its session cache is shared by every
+    /// connection made with it, as with a built configuration.
     pub fn from_rustls(client: Arc<ClientConfig>) -> Self {
         Self {
             client,
@@ -314,7 +315,8 @@ impl TlsConfig {
     }
 
     /// Whether node certificates must name the host connected to (false only after
-    /// [`TlsConfigBuilder::danger_accept_invalid_hostnames`]).
+    /// [`TlsConfigBuilder::danger_accept_invalid_hostnames`]; a configuration from
+    /// [`from_rustls`](Self::from_rustls) reports `true`, whatever its verifier does).
     pub fn verifies_hostnames(&self) -> bool {
         self.verify_hostnames
     }
