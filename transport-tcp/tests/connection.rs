@@ -1,11 +1,6 @@
 //! `cql_core::connection::Connection` over this crate's transports and runtime, against
 //! the simulated node and against scripted local listeners (late answers, a node that
 //! hangs up mid-request, a node that stops answering heartbeats).
-//!
-//! These are `#[ignore]`d until `Connection` (built on branch `conn`) lands on main: its
-//! handle in core/src/connection/handle.rs is a stub today. They use only the documented
-//! API (`Connection::open/send/in_flight/is_closed/events/close`, `ConnectionConfig`,
-//! `RequestOptions`, `ConnectionError`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -92,7 +87,6 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 // ---- the simulated node ----------------------------------------------------------------
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn handshakes_v4_and_v5() {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     for version in [ProtocolVersion::V4, ProtocolVersion::V5] {
@@ -107,7 +101,6 @@ async fn handshakes_v4_and_v5() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn version_negotiation_steps_down_to_what_the_node_speaks() {
     let newest = SimServer::start(SimServerConfig::default()).await.unwrap();
     let conn = open(&newest, config(None, Compression::None)).await;
@@ -128,7 +121,6 @@ async fn version_negotiation_steps_down_to_what_the_node_speaks() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn compression_lz4_and_snappy() {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     for (version, compression) in [
@@ -156,7 +148,6 @@ async fn compression_lz4_and_snappy() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn authentication_good_bad_and_missing() {
     let server = SimServer::start(SimServerConfig::default().with_user("alice", "s3cret"))
         .await
@@ -184,7 +175,6 @@ async fn authentication_good_bad_and_missing() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn over_tls_with_the_generated_ca() {
     let server = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
         .await
@@ -226,7 +216,6 @@ async fn over_tls_with_the_generated_ca() {
 /// Many requests in flight at once over one TLS stream (split into halves that read and
 /// write concurrently), answers larger than a TLS record among them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Connection"]
 async fn concurrent_requests_over_one_tls_connection() {
     let server = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
         .await
@@ -275,7 +264,6 @@ async fn concurrent_requests_over_one_tls_connection() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn keyspace_and_events() {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     let conn = open(
@@ -319,7 +307,6 @@ async fn keyspace_and_events() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn refused_and_unresolvable_are_transport_errors() {
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -448,7 +435,6 @@ async fn open_scripted(addr: NodeAddr, config: ConnectionConfig) -> Connection<T
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn request_timeout_then_late_response_is_absorbed() {
     let addr = scripted_node(Script::DelayQueries(Duration::from_millis(400))).await;
     let conn = open_scripted(addr, config(Some(ProtocolVersion::V4), Compression::None)).await;
@@ -476,7 +462,6 @@ async fn request_timeout_then_late_response_is_absorbed() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn node_closing_mid_request_fails_the_request_and_the_connection() {
     let addr = scripted_node(Script::CloseOnQuery).await;
     let conn = open_scripted(addr, config(Some(ProtocolVersion::V4), Compression::None)).await;
@@ -496,7 +481,6 @@ async fn node_closing_mid_request_fails_the_request_and_the_connection() {
 }
 
 #[tokio::test]
-#[ignore = "needs Connection"]
 async fn unanswered_heartbeat_closes_the_connection() {
     let addr = scripted_node(Script::Silent).await;
     let conn = open_scripted(
@@ -527,7 +511,7 @@ async fn unanswered_heartbeat_closes_the_connection() {
 }
 
 /// The scripted nodes themselves behave as scripted (checked with the testkit's raw
-/// client, so the ignored tests above fail only for the connection's reasons).
+/// client, so the tests above fail only for the connection's reasons).
 #[tokio::test]
 async fn scripted_nodes_follow_their_scripts() {
     use cql_testkit::raw::RawClient;
