@@ -66,6 +66,12 @@ pub enum SerializeError {
         /// What went wrong.
         source: Box<SerializeError>,
     },
+    /// A value (or row) was bound without metadata (a simple statement) but has no
+    /// natural CQL type to be written as.
+    #[error(
+        "{0} has no natural CQL type to be sent without metadata: prepare the statement, or bind a value of a plain type (CqlValue, i32, String...)"
+    )]
+    NeedsMetadata(&'static str),
     /// A length did not fit its wire prefix.
     #[error(transparent)]
     Encode(#[from] EncodeError),

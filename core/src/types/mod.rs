@@ -8,6 +8,7 @@ pub mod derive_support;
 pub mod deserialize;
 pub mod error;
 pub mod marshal;
+mod natural;
 pub mod numeric;
 pub mod row;
 #[cfg(feature = "serde")]
@@ -25,6 +26,6 @@ pub use deserialize::DeserializeValue;
 pub use error::{DeserializeError, SerializeError, TypeParseError};
 pub use numeric::ParseNumberError;
 pub use row::{ColumnIterator, DeserializeRow, RawColumn, Row, RowIterator};
-pub use serialize::{MaybeUnset, SerializeRow, SerializeValue, Unset};
+pub use serialize::{MaybeUnset, SerializeRow, SerializeValue, Unset, serialize_natural};
 pub use serialized_values::SerializedValues;
 pub use value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};

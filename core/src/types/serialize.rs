@@ -48,6 +48,45 @@ pub trait SerializeValue {
     /// [`SerializeError::TypeMismatch`] when the value cannot be a `typ`, and the other
     /// [`SerializeError`]s for values outside the type's domain or too long.
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError>;
+
+    /// The CQL type this value has on its own (`i32` → `int`, `String` → `text`,
+    /// `Vec<T>` → `list<T>`...), used to bind it where no metadata names the column's type:
+    /// the values of a simple (unprepared) statement.
+    ///
+    /// `None` when the value fits any type (null, unset, [`CqlValue::Empty`]) or tells
+    /// nothing about its type; the value is then written as `blob`, which null and unset
+    /// values ignore and other values refuse with a type mismatch.
+    fn natural_type(&self) -> Option<ColumnType> {
+        None
+    }
+}
+
+/// Serializes `value` as its [natural type](SerializeValue::natural_type).
+///
+/// # Errors
+/// [`SerializeError::NeedsMetadata`] when the value has no natural type (and is not null
+/// or unset), else the value's own errors.
+pub fn serialize_natural<T: SerializeValue + ?Sized>(
+    value: &T,
+    out: &mut Vec<u8>,
+) -> Result<(), SerializeError> {
+    match value.natural_type() {
+        Some(typ) => value.serialize(&typ, out),
+        None => value
+            .serialize(&ColumnType::Blob, out)
+            .map_err(|e| match e {
+                SerializeError::TypeMismatch { given, .. } => SerializeError::NeedsMetadata(given),
+                other => other,
+            }),
+    }
+}
+
+/// The natural type of a sequence's elements: the first element that tells one, else
+/// `blob` (an empty sequence's element type does not matter on the wire).
+fn element_type<'a, T: SerializeValue + 'a>(mut items: impl Iterator<Item = &'a T>) -> ColumnType {
+    items
+        .find_map(SerializeValue::natural_type)
+        .unwrap_or(ColumnType::Blob)
 }
 
 /// Marker value that leaves a bound column untouched (`[int] -2`, protocol v4+).
@@ -70,7 +109,7 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), SerializeError> {
 }
 
 macro_rules! fixed_impl {
-    ($rust:ty, $name:literal, $($cql:pat_param)|+) => {
+    ($rust:ty, $name:literal, $natural:expr, $($cql:pat_param)|+) => {
         impl SerializeValue for $rust {
             fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
                 match typ {
@@ -78,16 +117,25 @@ macro_rules! fixed_impl {
                     _ => Err(SerializeError::mismatch($name, typ)),
                 }
             }
+
+            fn natural_type(&self) -> Option<ColumnType> {
+                Some($natural)
+            }
         }
     };
 }
 
-fixed_impl!(i8, "i8", ColumnType::TinyInt);
-fixed_impl!(i16, "i16", ColumnType::SmallInt);
-fixed_impl!(i32, "i32", ColumnType::Int);
-fixed_impl!(i64, "i64", ColumnType::BigInt | ColumnType::Counter);
-fixed_impl!(f32, "f32", ColumnType::Float);
-fixed_impl!(f64, "f64", ColumnType::Double);
+fixed_impl!(i8, "i8", ColumnType::TinyInt, ColumnType::TinyInt);
+fixed_impl!(i16, "i16", ColumnType::SmallInt, ColumnType::SmallInt);
+fixed_impl!(i32, "i32", ColumnType::Int, ColumnType::Int);
+fixed_impl!(
+    i64,
+    "i64",
+    ColumnType::BigInt,
+    ColumnType::BigInt | ColumnType::Counter
+);
+fixed_impl!(f32, "f32", ColumnType::Float, ColumnType::Float);
+fixed_impl!(f64, "f64", ColumnType::Double, ColumnType::Double);
 
 impl SerializeValue for bool {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
@@ -96,17 +144,29 @@ impl SerializeValue for bool {
             _ => Err(SerializeError::mismatch("bool", typ)),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Boolean)
+    }
 }
 
 impl SerializeValue for str {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         write_framed(out, |out| write_str(self, typ, "&str", out))
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Text)
+    }
 }
 
 impl SerializeValue for String {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         write_framed(out, |out| write_str(self, typ, "String", out))
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Text)
     }
 }
 
@@ -126,11 +186,19 @@ impl SerializeValue for [u8] {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         blob(self, "&[u8]", typ, out)
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Blob)
+    }
 }
 
 impl SerializeValue for Vec<u8> {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         blob(self, "Vec<u8>", typ, out)
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Blob)
     }
 }
 
@@ -140,6 +208,10 @@ impl SerializeValue for Uuid {
             ColumnType::Uuid | ColumnType::Timeuuid => put(out, self.as_bytes()),
             _ => Err(SerializeError::mismatch("Uuid", typ)),
         }
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Uuid)
     }
 }
 
@@ -153,17 +225,29 @@ impl SerializeValue for IpAddr {
             _ => Err(SerializeError::mismatch("IpAddr", typ)),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Inet)
+    }
 }
 
 impl SerializeValue for Ipv4Addr {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         IpAddr::V4(*self).serialize(typ, out)
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Inet)
+    }
 }
 
 impl SerializeValue for Ipv6Addr {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         IpAddr::V6(*self).serialize(typ, out)
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Inet)
     }
 }
 
@@ -174,6 +258,10 @@ impl SerializeValue for CqlTimestamp {
             _ => Err(SerializeError::mismatch("CqlTimestamp", typ)),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Timestamp)
+    }
 }
 
 impl SerializeValue for CqlDate {
@@ -183,6 +271,10 @@ impl SerializeValue for CqlDate {
             _ => Err(SerializeError::mismatch("CqlDate", typ)),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Date)
+    }
 }
 
 impl SerializeValue for CqlTime {
@@ -191,6 +283,10 @@ impl SerializeValue for CqlTime {
             ColumnType::Time => write_framed(out, |out| write_time(*self, out)),
             _ => Err(SerializeError::mismatch("CqlTime", typ)),
         }
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Time)
     }
 }
 
@@ -204,6 +300,10 @@ impl SerializeValue for CqlDuration {
             _ => Err(SerializeError::mismatch("CqlDuration", typ)),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Duration)
+    }
 }
 
 impl SerializeValue for CqlVarint {
@@ -215,6 +315,10 @@ impl SerializeValue for CqlVarint {
             }),
             _ => Err(SerializeError::mismatch("CqlVarint", typ)),
         }
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Varint)
     }
 }
 
@@ -228,11 +332,19 @@ impl SerializeValue for CqlDecimal {
             _ => Err(SerializeError::mismatch("CqlDecimal", typ)),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Decimal)
+    }
 }
 
 impl SerializeValue for CqlValue {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         write_framed(out, |out| CqlValue::serialize(self, typ, out))
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        CqlValue::natural_type(self)
     }
 }
 
@@ -245,6 +357,10 @@ impl<T: SerializeValue> SerializeValue for Option<T> {
                 Ok(())
             }
         }
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        self.as_ref().and_then(SerializeValue::natural_type)
     }
 }
 
@@ -262,17 +378,32 @@ impl<T: SerializeValue> SerializeValue for MaybeUnset<T> {
             Self::Unset => Unset.serialize(typ, out),
         }
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        match self {
+            Self::Set(v) => v.natural_type(),
+            Self::Unset => None,
+        }
+    }
 }
 
 impl<T: SerializeValue + ?Sized> SerializeValue for &T {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         T::serialize(self, typ, out)
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        T::natural_type(self)
+    }
 }
 
 impl<T: SerializeValue + ?Sized> SerializeValue for Box<T> {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         T::serialize(self, typ, out)
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        T::natural_type(self)
     }
 }
 
@@ -342,17 +473,29 @@ impl<T: SerializeValue> SerializeValue for [T] {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         sequence(self.iter(), "slice", typ, out)
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::List(Box::new(element_type(self.iter()))))
+    }
 }
 
 impl<T: SerializeValue> SerializeValue for Vec<T> {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         sequence(self.iter(), "Vec", typ, out)
     }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::List(Box::new(element_type(self.iter()))))
+    }
 }
 
 impl<T: SerializeValue, const N: usize> SerializeValue for [T; N] {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         sequence(self.iter(), "array", typ, out)
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::List(Box::new(element_type(self.iter()))))
     }
 }
 
@@ -362,6 +505,10 @@ impl<T: SerializeValue> SerializeValue for BTreeSet<T> {
             ColumnType::List(_) | ColumnType::Set(_) => sequence(self.iter(), "BTreeSet", typ, out),
             _ => Err(SerializeError::mismatch("BTreeSet", typ)),
         }
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Set(Box::new(element_type(self.iter()))))
     }
 }
 
@@ -378,6 +525,13 @@ impl<K: SerializeValue, V: SerializeValue> SerializeValue for BTreeMap<K, V> {
             }
             Ok(())
         })
+    }
+
+    fn natural_type(&self) -> Option<ColumnType> {
+        Some(ColumnType::Map(
+            Box::new(element_type(self.keys())),
+            Box::new(element_type(self.values())),
+        ))
     }
 }
 
@@ -400,6 +554,12 @@ macro_rules! tuple_impls {
                     Ok(())
                 })
             }
+
+            fn natural_type(&self) -> Option<ColumnType> {
+                Some(ColumnType::Tuple(alloc::vec![
+                    $( self.$idx.natural_type().unwrap_or(ColumnType::Blob) ),+
+                ]))
+            }
         }
 
         impl<$($name: SerializeValue),+> SerializeRow for ($($name,)+) {
@@ -414,6 +574,14 @@ macro_rules! tuple_impls {
                         out.add_framed(|buf| self.$idx.serialize(&spec.typ, buf))
                             .map_err(|e| e.in_column(&spec.name))?;
                     }
+                )+
+                Ok(())
+            }
+
+            fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+                $(
+                    out.add_framed(|buf| serialize_natural(&self.$idx, buf))
+                        .map_err(|e| e.in_column(&alloc::format!("#{}", $idx)))?;
                 )+
                 Ok(())
             }
@@ -460,6 +628,44 @@ pub trait SerializeRow {
         specs: &[ColumnSpec],
         out: &mut SerializedValues,
     ) -> Result<(), SerializeError>;
+
+    /// Appends the row's values, each as its
+    /// [natural type](SerializeValue::natural_type), for a statement sent without bind
+    /// metadata (a simple statement): positional rows give positional values, named rows
+    /// named values, and the server matches them to the markers.
+    ///
+    /// # Errors
+    /// [`SerializeError::NeedsMetadata`] for rows (or values) that cannot be written
+    /// without knowing the columns' types; [`SerializeError::Column`] around a value's
+    /// error. The default refuses, so a row type must opt in.
+    fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+        let _ = out;
+        Err(SerializeError::NeedsMetadata("this row type"))
+    }
+}
+
+/// Appends positional values as their natural types.
+fn natural_positional<'a, T: SerializeValue + ?Sized + 'a>(
+    values: impl Iterator<Item = &'a T>,
+    out: &mut SerializedValues,
+) -> Result<(), SerializeError> {
+    for (i, v) in values.enumerate() {
+        out.add_framed(|buf| serialize_natural(v, buf))
+            .map_err(|e| e.in_column(&alloc::format!("#{i}")))?;
+    }
+    Ok(())
+}
+
+/// Appends named values as their natural types.
+fn natural_named<'a, V: SerializeValue + ?Sized + 'a>(
+    values: impl Iterator<Item = (&'a str, &'a V)>,
+    out: &mut SerializedValues,
+) -> Result<(), SerializeError> {
+    for (name, v) in values {
+        out.add_named_framed(name, |buf| serialize_natural(v, buf))
+            .map_err(|e| e.in_column(name))?;
+    }
+    Ok(())
 }
 
 impl SerializeRow for () {
@@ -476,6 +682,10 @@ impl SerializeRow for () {
                 given: 0,
             })
         }
+    }
+
+    fn serialize_natural(&self, _out: &mut SerializedValues) -> Result<(), SerializeError> {
+        Ok(())
     }
 }
 
@@ -507,6 +717,10 @@ macro_rules! positional_rows {
             ) -> Result<(), SerializeError> {
                 positional(self, specs, out)
             }
+
+            fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+                natural_positional(self.iter(), out)
+            }
         }
 
         impl SerializeRow for Vec<$elem> {
@@ -516,6 +730,10 @@ macro_rules! positional_rows {
                 out: &mut SerializedValues,
             ) -> Result<(), SerializeError> {
                 positional(self, specs, out)
+            }
+
+            fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+                natural_positional(self.iter(), out)
             }
         }
     )+};
@@ -537,6 +755,10 @@ impl<T: SerializeRow + ?Sized> SerializeRow for &T {
         out: &mut SerializedValues,
     ) -> Result<(), SerializeError> {
         T::serialize_row(self, specs, out)
+    }
+
+    fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+        T::serialize_natural(self, out)
     }
 }
 
@@ -571,6 +793,10 @@ impl SerializeRow for [(&str, &dyn SerializeValue)] {
             out,
         )
     }
+
+    fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+        natural_named(self.iter().map(|(n, v)| (*n, *v)), out)
+    }
 }
 
 impl<const N: usize> SerializeRow for [(&str, &dyn SerializeValue); N] {
@@ -580,6 +806,10 @@ impl<const N: usize> SerializeRow for [(&str, &dyn SerializeValue); N] {
         out: &mut SerializedValues,
     ) -> Result<(), SerializeError> {
         self.as_slice().serialize_row(specs, out)
+    }
+
+    fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+        self.as_slice().serialize_natural(out)
     }
 }
 
@@ -596,6 +826,10 @@ impl<T: SerializeValue> SerializeRow for BTreeMap<String, T> {
             out,
         )
     }
+
+    fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+        natural_named(self.iter().map(|(n, v)| (n.as_str(), v)), out)
+    }
 }
 
 impl<T: SerializeValue> SerializeRow for BTreeMap<&str, T> {
@@ -605,6 +839,10 @@ impl<T: SerializeValue> SerializeRow for BTreeMap<&str, T> {
         out: &mut SerializedValues,
     ) -> Result<(), SerializeError> {
         named(specs, self.keys().copied(), |name| self.get(name), out)
+    }
+
+    fn serialize_natural(&self, out: &mut SerializedValues) -> Result<(), SerializeError> {
+        natural_named(self.iter().map(|(n, v)| (*n, v)), out)
     }
 }
 

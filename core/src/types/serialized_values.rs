@@ -148,6 +148,37 @@ impl SerializedValues {
         Ok(())
     }
 
+    /// Appends a named value by letting `write` append the whole `[value]`, as
+    /// [`add_framed`](Self::add_framed) does for positional ones. On error the list is
+    /// left as it was.
+    ///
+    /// # Errors
+    /// Whatever `write` returns; [`EncodeError::Unsupported`] after positional values;
+    /// [`EncodeError::TooLong`] past 65,535 values or for a name over 65,535 bytes.
+    pub fn add_named_framed<E: From<EncodeError>>(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if !self.named && self.count > 0 {
+            return Err(EncodeError::Unsupported("mixing named and positional values").into());
+        }
+        let start = self.buf.len();
+        let was_named = self.named;
+        self.bump()?;
+        self.named = true;
+        let result = write_string(&mut self.buf, name)
+            .map_err(E::from)
+            .and_then(|()| write(&mut self.buf));
+        if let Err(e) = result {
+            self.buf.truncate(start);
+            self.count = self.count.saturating_sub(1);
+            self.named = was_named;
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Reads `count` values (named when `named`) from `r`, as a server does.
     ///
     /// # Errors
