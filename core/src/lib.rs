@@ -5,6 +5,7 @@
 //! functions over bytes.
 //!
 //! ```text
+//!   session   the async driver: statements, prepared, batches, paging    (layer 6)
 //!   runtime   the Transport and Runtime traits the async layers are written against
 //!   sync      no_std async primitives (signal, notify, channel) for the async layers
 //!   cluster   tokens (Murmur3, RandomPartitioner) and replica placement      (layer 5)
@@ -47,6 +48,7 @@ pub mod connection;
 pub mod frame;
 pub mod message;
 pub mod runtime;
+pub mod session;
 pub mod sync;
 pub mod types;
 
@@ -56,9 +58,14 @@ pub use cluster::token::{Partitioner, Token, TokenError, routing_key};
 pub use cluster::token_map::TokenMap;
 pub use frame::segment::{SegmentDecoder, SegmentEncoder};
 pub use frame::{Compression, FrameFlags, FrameHeader, Opcode, ProtocolVersion};
+pub use message::BatchType;
 pub use message::{
     Consistency, DbError, ErrorResponse, Event, Prepared, QueryParameters, Request, RequestFrame,
     Response, ResponseFrame, ResultMessage, Rows,
+};
+pub use session::{
+    Batch, Error, ExecutionProfile, PagingState, PreparedStatement, QueryResult, RowStream,
+    Session, SessionBuilder, SessionConfig, Statement,
 };
 pub use types::{
     ColumnSpec, ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,

@@ -1,0 +1,629 @@
+//! Session configuration: [`SessionConfig`] (every setting, with the documented defaults),
+//! [`SessionBuilder`] (the fluent way to fill it) and [`ExecutionProfile`]s.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+use core::time::Duration;
+
+use super::error::Error;
+use super::retry::{DefaultRetryPolicy, RetryPolicy};
+use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
+use crate::connection::{Authenticator, PlainTextAuthenticator};
+use crate::frame::{Compression, ProtocolVersion};
+use crate::message::Consistency;
+use crate::runtime::NodeAddr;
+
+/// The native protocol's default port.
+pub const DEFAULT_PORT: u16 = 9042;
+
+/// How statements run: consistency, timeouts, paging, retries. The session has a default
+/// profile (the `SessionBuilder` settings of the same names) and any number of named ones
+/// a statement can pick with `with_execution_profile`.
+#[derive(Clone)]
+pub struct ExecutionProfile {
+    /// Consistency level (default LOCAL_ONE).
+    pub consistency: Consistency,
+    /// Serial consistency of lightweight transactions (default: none sent, so the node
+    /// uses SERIAL).
+    pub serial_consistency: Option<Consistency>,
+    /// Client-side timeout of one request (default 10 s); `None` waits for ever.
+    pub request_timeout: Option<Duration>,
+    /// Rows per page (default 5000); `None` or a value ≤ 0 turns paging off.
+    pub page_size: Option<i32>,
+    /// What to do when a request fails.
+    pub retry_policy: Arc<dyn RetryPolicy>,
+    /// Whether statements are idempotent unless they say otherwise (default false).
+    pub idempotent: bool,
+}
+
+impl Default for ExecutionProfile {
+    fn default() -> Self {
+        Self {
+            consistency: Consistency::LocalOne,
+            serial_consistency: None,
+            request_timeout: Some(Duration::from_secs(10)),
+            page_size: Some(5000),
+            retry_policy: Arc::new(DefaultRetryPolicy),
+            idempotent: false,
+        }
+    }
+}
+
+impl fmt::Debug for ExecutionProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExecutionProfile")
+            .field("consistency", &self.consistency)
+            .field("serial_consistency", &self.serial_consistency)
+            .field("request_timeout", &self.request_timeout)
+            .field("page_size", &self.page_size)
+            .field("retry_policy", &self.retry_policy)
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+impl ExecutionProfile {
+    /// Sets the consistency level.
+    #[must_use]
+    pub fn with_consistency(mut self, consistency: Consistency) -> Self {
+        self.consistency = consistency;
+        self
+    }
+
+    /// Sets the serial consistency.
+    #[must_use]
+    pub fn with_serial_consistency(mut self, consistency: Option<Consistency>) -> Self {
+        self.serial_consistency = consistency;
+        self
+    }
+
+    /// Sets the request timeout.
+    #[must_use]
+    pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets the page size.
+    #[must_use]
+    pub fn with_page_size(mut self, page_size: Option<i32>) -> Self {
+        self.page_size = page_size;
+        self
+    }
+
+    /// Sets the retry policy.
+    #[must_use]
+    pub fn with_retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Sets the idempotence default.
+    #[must_use]
+    pub fn with_idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+}
+
+/// A contact point: an address, or a `"host"`, `"host:port"`, `"[v6]:port"` string
+/// parsed when the session is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactPoint {
+    /// An address.
+    Addr(NodeAddr),
+    /// A string to parse (the session's port applies when it names none).
+    Text(String),
+}
+
+impl From<NodeAddr> for ContactPoint {
+    fn from(addr: NodeAddr) -> Self {
+        Self::Addr(addr)
+    }
+}
+
+impl From<&str> for ContactPoint {
+    fn from(s: &str) -> Self {
+        Self::Text(s.into())
+    }
+}
+
+impl From<String> for ContactPoint {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl From<core::net::SocketAddr> for ContactPoint {
+    fn from(addr: core::net::SocketAddr) -> Self {
+        Self::Addr(addr.into())
+    }
+}
+
+impl ContactPoint {
+    /// The address, with `default_port` when the string names no port.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an empty host, a bad port or unbalanced brackets.
+    pub fn resolve(&self, default_port: u16) -> Result<NodeAddr, Error> {
+        let s = match self {
+            Self::Addr(a) => return Ok(a.clone()),
+            Self::Text(s) => s.trim(),
+        };
+        let bad = |why: &str| Error::InvalidArgument(format!("contact point {s:?}: {why}"));
+        let port = |p: &str| {
+            p.parse::<u16>()
+                .map_err(|_| bad("the port must be a number from 0 to 65535"))
+        };
+        let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+            let (host, after) = rest
+                .split_once(']')
+                .ok_or_else(|| bad("missing ']' after an IPv6 address"))?;
+            match after {
+                "" => (host, default_port),
+                _ => match after.strip_prefix(':') {
+                    Some(p) => (host, port(p)?),
+                    None => return Err(bad("expected ':port' after ']'")),
+                },
+            }
+        } else if s.matches(':').count() > 1 {
+            // A bare IPv6 address: no port.
+            (s, default_port)
+        } else if let Some((host, p)) = s.split_once(':') {
+            (host, port(p)?)
+        } else {
+            (s, default_port)
+        };
+        if host.is_empty() {
+            return Err(bad("the host is empty"));
+        }
+        Ok(NodeAddr::new(host, port))
+    }
+}
+
+/// Every setting of a session. Build one with [`SessionBuilder`] (or fill the fields and
+/// call [`SessionBuilder::from_config`]).
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SessionConfig {
+    /// Nodes to connect to.
+    pub contact_points: Vec<ContactPoint>,
+    /// Port for contact points that name none (default 9042).
+    pub port: u16,
+    /// The local datacenter (kept for load balancing, issue 7).
+    pub local_datacenter: Option<String>,
+    /// Credentials.
+    pub authenticator: Option<Arc<dyn Authenticator>>,
+    /// Compression to ask for (default none).
+    pub compression: Compression,
+    /// A fixed protocol version, or `None` (default) to negotiate from v5 down.
+    pub protocol_version: Option<ProtocolVersion>,
+    /// Limit for opening a connection and its handshake (default 5 s).
+    pub connect_timeout: Duration,
+    /// Idle time after which a connection sends a heartbeat (default 30 s; `None` off).
+    pub heartbeat_interval: Option<Duration>,
+    /// Connections opened to each host (default 1).
+    pub connections_per_host: usize,
+    /// Keyspace every connection uses from the start.
+    pub keyspace: Option<String>,
+    /// The default execution profile (consistency LOCAL_ONE, page size 5000, request
+    /// timeout 10 s, [`DefaultRetryPolicy`], not idempotent).
+    pub default_profile: ExecutionProfile,
+    /// Named execution profiles.
+    pub profiles: BTreeMap<String, ExecutionProfile>,
+    /// Default timestamps of requests (default [`MonotonicTimestampGenerator`]).
+    pub timestamp_generator: Arc<dyn TimestampGenerator>,
+    /// Sent as STARTUP's `APPLICATION_NAME`.
+    pub application_name: Option<String>,
+    /// Sent as STARTUP's `APPLICATION_VERSION`.
+    pub application_version: Option<String>,
+    /// Sent as STARTUP's `CLIENT_ID` (a UUID identifying this client instance).
+    pub client_id: Option<uuid::Uuid>,
+    /// Largest frame body accepted.
+    pub max_frame_len: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            contact_points: Vec::new(),
+            port: DEFAULT_PORT,
+            local_datacenter: None,
+            authenticator: None,
+            compression: Compression::None,
+            protocol_version: None,
+            connect_timeout: Duration::from_secs(5),
+            heartbeat_interval: Some(Duration::from_secs(30)),
+            connections_per_host: 1,
+            keyspace: None,
+            default_profile: ExecutionProfile::default(),
+            profiles: BTreeMap::new(),
+            timestamp_generator: Arc::new(MonotonicTimestampGenerator::new()),
+            application_name: None,
+            application_version: None,
+            client_id: None,
+            max_frame_len: crate::frame::DEFAULT_MAX_BODY_LEN,
+        }
+    }
+}
+
+/// Never prints credentials.
+impl fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionConfig")
+            .field("contact_points", &self.contact_points)
+            .field("port", &self.port)
+            .field("local_datacenter", &self.local_datacenter)
+            .field(
+                "authenticator",
+                &self.authenticator.as_ref().map(|_| "<configured>"),
+            )
+            .field("compression", &self.compression)
+            .field("protocol_version", &self.protocol_version)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("connections_per_host", &self.connections_per_host)
+            .field("keyspace", &self.keyspace)
+            .field("default_profile", &self.default_profile)
+            .field("profiles", &self.profiles)
+            .field("application_name", &self.application_name)
+            .field("application_version", &self.application_version)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionConfig {
+    /// The contact points as addresses.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unparsable contact point or none at all.
+    pub fn resolve_contact_points(&self) -> Result<Vec<NodeAddr>, Error> {
+        if self.contact_points.is_empty() {
+            return Err(Error::InvalidArgument(String::from(
+                "no contact points: add at least one with SessionBuilder::contact_point",
+            )));
+        }
+        let mut out: Vec<NodeAddr> = Vec::with_capacity(self.contact_points.len());
+        for cp in &self.contact_points {
+            let addr = cp.resolve(self.port)?;
+            if !out.contains(&addr) {
+                out.push(addr);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The profile named `name`, or the default one for `None`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming an unknown profile.
+    pub fn profile(&self, name: Option<&str>) -> Result<&ExecutionProfile, Error> {
+        match name {
+            None => Ok(&self.default_profile),
+            Some(n) => self.profiles.get(n).ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown execution profile {n:?} (add it with SessionBuilder::execution_profile)"
+                ))
+            }),
+        }
+    }
+
+    /// STARTUP options besides CQL_VERSION and COMPRESSION.
+    pub fn startup_options(&self) -> Vec<(String, String)> {
+        let mut o = alloc::vec![
+            (String::from("DRIVER_NAME"), String::from("cql-rs")),
+            (
+                String::from("DRIVER_VERSION"),
+                String::from(env!("CARGO_PKG_VERSION"))
+            ),
+        ];
+        if let Some(n) = &self.application_name {
+            o.push((String::from("APPLICATION_NAME"), n.clone()));
+        }
+        if let Some(v) = &self.application_version {
+            o.push((String::from("APPLICATION_VERSION"), v.clone()));
+        }
+        if let Some(id) = &self.client_id {
+            o.push((String::from("CLIENT_ID"), format!("{id}")));
+        }
+        o
+    }
+}
+
+/// Builds a [`Session`](super::Session): set what differs from the defaults, then
+/// [`build`](Self::build).
+///
+/// ```
+/// # use cql_core::session::SessionBuilder;
+/// # use cql_core::Consistency;
+/// let builder = SessionBuilder::new()
+///     .contact_point("127.0.0.1:9042")
+///     .credentials("cassandra", "cassandra")
+///     .consistency(Consistency::LocalQuorum);
+/// assert_eq!(builder.config().default_profile.page_size, Some(5000));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SessionBuilder {
+    config: SessionConfig,
+}
+
+impl SessionBuilder {
+    /// A builder with every default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder starting from `config`.
+    pub fn from_config(config: SessionConfig) -> Self {
+        Self { config }
+    }
+
+    /// The configuration so far.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// The configuration, consumed.
+    pub fn into_config(self) -> SessionConfig {
+        self.config
+    }
+
+    /// Adds a contact point: `"host"`, `"host:port"`, `"[v6]:port"`, a [`NodeAddr`] or
+    /// a socket address.
+    #[must_use]
+    pub fn contact_point(mut self, cp: impl Into<ContactPoint>) -> Self {
+        self.config.contact_points.push(cp.into());
+        self
+    }
+
+    /// Adds several contact points.
+    #[must_use]
+    pub fn contact_points<C: Into<ContactPoint>>(
+        mut self,
+        cps: impl IntoIterator<Item = C>,
+    ) -> Self {
+        self.config
+            .contact_points
+            .extend(cps.into_iter().map(Into::into));
+        self
+    }
+
+    /// Port for contact points that name none.
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.config.port = port;
+        self
+    }
+
+    /// The local datacenter.
+    #[must_use]
+    pub fn local_datacenter(mut self, dc: impl Into<String>) -> Self {
+        self.config.local_datacenter = Some(dc.into());
+        self
+    }
+
+    /// User name and password (SASL PLAIN, Cassandra's PasswordAuthenticator).
+    #[must_use]
+    pub fn credentials(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.authenticator(Arc::new(PlainTextAuthenticator::new(username, password)))
+    }
+
+    /// Any authenticator.
+    #[must_use]
+    pub fn authenticator(mut self, authenticator: Arc<dyn Authenticator>) -> Self {
+        self.config.authenticator = Some(authenticator);
+        self
+    }
+
+    /// Compression: [`Compression::Lz4`], [`Compression::Snappy`] (v4 only; v5 then
+    /// runs uncompressed) or [`Compression::None`].
+    #[must_use]
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.config.compression = compression;
+        self
+    }
+
+    /// A fixed protocol version (default: negotiated).
+    #[must_use]
+    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.config.protocol_version = Some(version);
+        self
+    }
+
+    /// Connect (and handshake) timeout.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// Default request timeout (of the default profile); `None` waits for ever.
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.default_profile.request_timeout = timeout;
+        self
+    }
+
+    /// Heartbeat interval; `None` turns heartbeats off.
+    #[must_use]
+    pub fn heartbeat_interval(mut self, interval: Option<Duration>) -> Self {
+        self.config.heartbeat_interval = interval;
+        self
+    }
+
+    /// Connections per host (at least 1).
+    #[must_use]
+    pub fn connections_per_host(mut self, n: usize) -> Self {
+        self.config.connections_per_host = n.max(1);
+        self
+    }
+
+    /// Keyspace used from the start.
+    #[must_use]
+    pub fn keyspace(mut self, keyspace: impl Into<String>) -> Self {
+        self.config.keyspace = Some(keyspace.into());
+        self
+    }
+
+    /// Default consistency.
+    #[must_use]
+    pub fn consistency(mut self, consistency: Consistency) -> Self {
+        self.config.default_profile.consistency = consistency;
+        self
+    }
+
+    /// Default serial consistency.
+    #[must_use]
+    pub fn serial_consistency(mut self, consistency: Consistency) -> Self {
+        self.config.default_profile.serial_consistency = Some(consistency);
+        self
+    }
+
+    /// Default page size; `None` turns paging off.
+    #[must_use]
+    pub fn page_size(mut self, page_size: Option<i32>) -> Self {
+        self.config.default_profile.page_size = page_size;
+        self
+    }
+
+    /// Default retry policy.
+    #[must_use]
+    pub fn retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.config.default_profile.retry_policy = policy;
+        self
+    }
+
+    /// Whether statements are idempotent by default.
+    #[must_use]
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.config.default_profile.idempotent = idempotent;
+        self
+    }
+
+    /// Replaces the default execution profile.
+    #[must_use]
+    pub fn default_profile(mut self, profile: ExecutionProfile) -> Self {
+        self.config.default_profile = profile;
+        self
+    }
+
+    /// Adds (or replaces) a named execution profile.
+    #[must_use]
+    pub fn execution_profile(mut self, name: impl Into<String>, profile: ExecutionProfile) -> Self {
+        self.config.profiles.insert(name.into(), profile);
+        self
+    }
+
+    /// The timestamp generator.
+    #[must_use]
+    pub fn timestamp_generator(mut self, generator: Arc<dyn TimestampGenerator>) -> Self {
+        self.config.timestamp_generator = generator;
+        self
+    }
+
+    /// Application name (STARTUP `APPLICATION_NAME`).
+    #[must_use]
+    pub fn application_name(mut self, name: impl Into<String>) -> Self {
+        self.config.application_name = Some(name.into());
+        self
+    }
+
+    /// Application version (STARTUP `APPLICATION_VERSION`).
+    #[must_use]
+    pub fn application_version(mut self, version: impl Into<String>) -> Self {
+        self.config.application_version = Some(version.into());
+        self
+    }
+
+    /// Client id (STARTUP `CLIENT_ID`).
+    #[must_use]
+    pub fn client_id(mut self, id: uuid::Uuid) -> Self {
+        self.config.client_id = Some(id);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = SessionConfig::default();
+        assert_eq!(c.port, 9042);
+        assert_eq!(c.connect_timeout, Duration::from_secs(5));
+        assert_eq!(c.heartbeat_interval, Some(Duration::from_secs(30)));
+        assert_eq!(c.connections_per_host, 1);
+        assert_eq!(c.protocol_version, None);
+        assert_eq!(c.compression, Compression::None);
+        let p = &c.default_profile;
+        assert_eq!(p.consistency, Consistency::LocalOne);
+        assert_eq!(p.page_size, Some(5000));
+        assert_eq!(p.request_timeout, Some(Duration::from_secs(10)));
+        assert!(!p.idempotent);
+        assert_eq!(p.serial_consistency, None);
+        assert!(c.startup_options().iter().any(|(k, _)| k == "DRIVER_NAME"));
+    }
+
+    #[test]
+    fn contact_points_parse() {
+        let r = |s: &str| ContactPoint::from(s).resolve(9042);
+        assert_eq!(r("db1").unwrap(), NodeAddr::new("db1", 9042));
+        assert_eq!(r("db1:19042").unwrap(), NodeAddr::new("db1", 19042));
+        assert_eq!(r(" 10.0.0.1:1 ").unwrap(), NodeAddr::new("10.0.0.1", 1));
+        assert_eq!(r("[::1]:9999").unwrap(), NodeAddr::new("::1", 9999));
+        assert_eq!(r("[::1]").unwrap(), NodeAddr::new("::1", 9042));
+        assert_eq!(r("fe80::1").unwrap(), NodeAddr::new("fe80::1", 9042));
+        for bad in ["", ":9042", "h:port", "h:70000", "[::1", "[::1]x"] {
+            let e = r(bad).unwrap_err();
+            assert!(e.to_string().contains("contact point"), "{bad}: {e}");
+        }
+        let cfg = SessionBuilder::new()
+            .contact_points(["a", "a:9042", "b"])
+            .into_config();
+        assert_eq!(cfg.resolve_contact_points().unwrap().len(), 2);
+        assert!(SessionConfig::default().resolve_contact_points().is_err());
+    }
+
+    #[test]
+    fn builder_sets_profiles_and_hides_credentials() {
+        let b = SessionBuilder::new()
+            .credentials("alice", "s3cret")
+            .consistency(Consistency::Quorum)
+            .page_size(Some(100))
+            .execution_profile(
+                "analytics",
+                ExecutionProfile::default().with_consistency(Consistency::All),
+            )
+            .application_name("app")
+            .connections_per_host(0);
+        let c = b.config();
+        assert_eq!(c.default_profile.consistency, Consistency::Quorum);
+        assert_eq!(c.connections_per_host, 1);
+        assert_eq!(
+            c.profile(Some("analytics")).unwrap().consistency,
+            Consistency::All
+        );
+        assert!(
+            c.profile(Some("nope"))
+                .unwrap_err()
+                .to_string()
+                .contains("nope")
+        );
+        let debug = alloc::format!("{b:?}");
+        assert!(
+            !debug.contains("s3cret") && !debug.contains("alice"),
+            "{debug}"
+        );
+        assert!(
+            c.startup_options()
+                .contains(&("APPLICATION_NAME".to_string(), "app".to_string()))
+        );
+    }
+}

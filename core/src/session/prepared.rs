@@ -1,0 +1,235 @@
+//! [`PreparedStatement`]: a statement the nodes parsed once, executed by id, its bound
+//! values checked against the node's bind metadata before anything is sent.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+
+use bytes::Bytes;
+
+use super::error::Error;
+use super::statement::{StatementOptions, option_setters};
+use crate::message::{Prepared, PreparedMetadata};
+use crate::types::{ColumnSpec, SerializeRow, SerializedValues};
+
+/// What may change when a statement is prepared again or the node reports new result
+/// metadata (protocol v5's METADATA_CHANGED).
+#[derive(Debug, Clone)]
+struct Current {
+    id: Bytes,
+    result_metadata_id: Option<Bytes>,
+    result_columns: Option<Arc<[ColumnSpec]>>,
+}
+
+/// The shared part of a prepared statement (one per query and keyspace in the session's
+/// cache).
+pub(crate) struct PreparedShared {
+    cql: Arc<str>,
+    keyspace: Option<String>,
+    bind: PreparedMetadata,
+    current: spin::Mutex<Current>,
+}
+
+/// A prepared statement. Cheap to clone: clones share the id and metadata, and each has its
+/// own [`StatementOptions`].
+#[derive(Clone)]
+pub struct PreparedStatement {
+    pub(crate) shared: Arc<PreparedShared>,
+    pub(crate) options: StatementOptions,
+}
+
+impl fmt::Debug for PreparedStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedStatement")
+            .field("cql", &self.cql())
+            .field("keyspace", &self.shared.keyspace)
+            .field("id", &HexId(&self.id()))
+            .field("bind_markers", &self.bind_specs().len())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+struct HexId<'a>(&'a [u8]);
+
+impl fmt::Debug for HexId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl PreparedStatement {
+    /// A prepared statement from the node's Prepared result for `cql` prepared in
+    /// `keyspace`.
+    pub fn from_prepared(cql: &str, keyspace: Option<String>, prepared: Prepared) -> Self {
+        let Prepared {
+            id,
+            result_metadata_id,
+            bind_metadata,
+            result_metadata,
+        } = prepared;
+        Self {
+            shared: Arc::new(PreparedShared {
+                cql: Arc::from(cql),
+                keyspace,
+                bind: bind_metadata,
+                current: spin::Mutex::new(Current {
+                    id,
+                    result_metadata_id,
+                    result_columns: result_metadata.columns.map(Arc::from),
+                }),
+            }),
+            options: StatementOptions::default(),
+        }
+    }
+
+    /// The CQL text.
+    pub fn cql(&self) -> &str {
+        &self.shared.cql
+    }
+
+    /// The keyspace the statement was prepared in (the session's at the time), if any.
+    pub fn prepared_keyspace(&self) -> Option<&str> {
+        self.shared.keyspace.as_deref()
+    }
+
+    /// The statement id.
+    pub fn id(&self) -> Bytes {
+        self.shared.current.lock().id.clone()
+    }
+
+    /// The v5 result metadata id (sent with EXECUTE; updated on METADATA_CHANGED).
+    pub fn result_metadata_id(&self) -> Option<Bytes> {
+        self.shared.current.lock().result_metadata_id.clone()
+    }
+
+    /// The bind markers: one spec per `?` or `:name`, in order.
+    pub fn bind_specs(&self) -> &[ColumnSpec] {
+        &self.shared.bind.columns
+    }
+
+    /// Indexes of the bind markers forming the partition key (empty when unknown).
+    pub fn pk_indexes(&self) -> &[u16] {
+        &self.shared.bind.pk_indexes
+    }
+
+    /// The columns of the rows the statement returns (`None` for statements without rows).
+    pub fn result_columns(&self) -> Option<Arc<[ColumnSpec]>> {
+        self.shared.current.lock().result_columns.clone()
+    }
+
+    /// Writes `values` against the bind markers, failing — before anything is sent —
+    /// with an error naming the column whose value has the wrong type, or the counts when
+    /// there are too many or too few values.
+    ///
+    /// # Errors
+    /// [`Error::Serialize`].
+    pub fn bind_values(
+        &self,
+        values: &(impl SerializeRow + ?Sized),
+    ) -> Result<SerializedValues, Error> {
+        let mut out = SerializedValues::new();
+        values.serialize_row(self.bind_specs(), &mut out)?;
+        Ok(out)
+    }
+
+    /// Whether the two handles share one prepared statement.
+    pub fn same_statement(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
+    /// Takes a new Prepared result (the statement was prepared again).
+    pub(crate) fn update_from(&self, prepared: &Prepared) {
+        let mut c = self.shared.current.lock();
+        c.id = prepared.id.clone();
+        c.result_metadata_id = prepared.result_metadata_id.clone();
+        if let Some(cols) = &prepared.result_metadata.columns {
+            c.result_columns = Some(Arc::from(cols.clone()));
+        }
+    }
+
+    /// Takes new result metadata (v5 METADATA_CHANGED).
+    pub(crate) fn update_result_metadata(&self, id: Bytes, columns: Option<&[ColumnSpec]>) {
+        let mut c = self.shared.current.lock();
+        c.result_metadata_id = Some(id);
+        if let Some(cols) = columns {
+            c.result_columns = Some(Arc::from(Vec::from(cols)));
+        }
+    }
+}
+
+option_setters!(PreparedStatement);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::ResultMetadata;
+    use crate::types::{ColumnType, SerializeValue};
+    use alloc::string::ToString;
+    use alloc::{format, vec};
+
+    fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
+        ColumnSpec {
+            keyspace: "ks".into(),
+            table: "t".into(),
+            name: name.into(),
+            typ,
+        }
+    }
+
+    fn prepared() -> PreparedStatement {
+        PreparedStatement::from_prepared(
+            "INSERT INTO t (id, name) VALUES (?, ?)",
+            Some("ks".into()),
+            Prepared {
+                id: Bytes::from_static(&[0xab, 0xcd]),
+                result_metadata_id: Some(Bytes::from_static(&[1])),
+                bind_metadata: PreparedMetadata {
+                    pk_indexes: vec![0],
+                    global_table_spec: None,
+                    columns: vec![spec("id", ColumnType::Int), spec("name", ColumnType::Text)],
+                },
+                result_metadata: ResultMetadata::default(),
+            },
+        )
+    }
+
+    #[test]
+    fn values_are_checked_against_the_bind_markers() {
+        let p = prepared();
+        assert_eq!(p.bind_values(&(1i32, "a")).unwrap().len(), 2);
+        let e = p.bind_values(&(1i32, 2i32)).unwrap_err();
+        assert!(e.to_string().contains("\"name\""), "{e}");
+        let e = p.bind_values(&(1i32,)).unwrap_err();
+        assert!(e.to_string().contains("2 columns, 1 values"), "{e}");
+        let named: [(&str, &dyn SerializeValue); 2] = [("name", &"x"), ("id", &7i32)];
+        assert_eq!(p.bind_values(&named).unwrap().len(), 2);
+        let wrong: [(&str, &dyn SerializeValue); 2] = [("nam", &"x"), ("id", &7i32)];
+        assert!(
+            p.bind_values(&wrong)
+                .unwrap_err()
+                .to_string()
+                .contains("nam")
+        );
+        assert_eq!(p.pk_indexes(), [0]);
+    }
+
+    #[test]
+    fn metadata_updates_are_shared_and_debug_is_safe() {
+        let p = prepared().with_idempotent(true);
+        let q = p.clone();
+        p.update_result_metadata(
+            Bytes::from_static(&[9]),
+            Some(&[spec("x", ColumnType::Int)]),
+        );
+        assert_eq!(q.result_metadata_id().unwrap(), Bytes::from_static(&[9]));
+        assert_eq!(q.result_columns().unwrap().len(), 1);
+        assert!(p.same_statement(&q));
+        let d = format!("{p:?}");
+        assert!(d.contains("abcd") && d.contains("INSERT"), "{d}");
+    }
+}
