@@ -21,16 +21,9 @@ use crate::types::{DeserializeError, SerializeError};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The node answered with an ERROR.
-    #[error("{} (from {host}): {message}", describe(error))]
-    Server {
-        /// The node that answered.
-        host: NodeAddr,
-        /// The error code and its details.
-        error: DbError,
-        /// The node's own message.
-        message: String,
-    },
+    /// The node answered with an ERROR (boxed: it is much larger than the other kinds).
+    #[error("{0}")]
+    Server(Box<ServerError>),
     /// No answer within the client-side request timeout. The request may still have been
     /// applied by the node.
     #[error(
@@ -48,7 +41,7 @@ pub enum Error {
         /// The node.
         host: NodeAddr,
         /// What went wrong.
-        source: ConnectionError,
+        source: Box<ConnectionError>,
     },
     /// The node refused the credentials (or asked for some when none were configured).
     #[error("authentication with {host} failed: {message}")]
@@ -81,6 +74,30 @@ pub enum Error {
     /// The session is closed (or closed while the request was in flight).
     #[error("the session is closed: {0}")]
     Closed(&'static str),
+}
+
+/// An ERROR a node answered with: its code, the details the code carries, and the node's
+/// message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    /// The node that answered.
+    pub host: NodeAddr,
+    /// The error code and its details.
+    pub error: DbError,
+    /// The node's own message.
+    pub message: String,
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (from {}): {}",
+            describe(&self.error),
+            self.host,
+            self.message
+        )
+    }
 }
 
 fn list_hosts(errors: &[(NodeAddr, Error)]) -> String {
@@ -193,11 +210,11 @@ impl Error {
                 host,
                 message: response.message,
             },
-            error => Self::Server {
+            error => Self::Server(Box::new(ServerError {
                 host,
                 error,
                 message: response.message,
-            },
+            })),
         }
     }
 
@@ -211,14 +228,17 @@ impl Error {
                 error: DbError::BadCredentials,
                 message,
             }) => Self::Authentication { host, message },
-            source => Self::Connection { host, source },
+            source => Self::Connection {
+                host,
+                source: Box::new(source),
+            },
         }
     }
 
     /// The server error's code and details, if the node answered with an ERROR.
     pub fn db_error(&self) -> Option<&DbError> {
         match self {
-            Self::Server { error, .. } => Some(error),
+            Self::Server(e) => Some(&e.error),
             _ => None,
         }
     }
@@ -226,7 +246,8 @@ impl Error {
     /// The server's message, if the node answered with an ERROR.
     pub fn server_message(&self) -> Option<&str> {
         match self {
-            Self::Server { message, .. } | Self::Authentication { message, .. } => Some(message),
+            Self::Server(e) => Some(&e.message),
+            Self::Authentication { message, .. } => Some(message),
             _ => None,
         }
     }
@@ -234,8 +255,8 @@ impl Error {
     /// The host the error came from, when one did.
     pub fn host(&self) -> Option<&NodeAddr> {
         match self {
-            Self::Server { host, .. }
-            | Self::Timeout { host, .. }
+            Self::Server(e) => Some(&e.host),
+            Self::Timeout { host, .. }
             | Self::Connection { host, .. }
             | Self::Authentication { host, .. } => Some(host),
             _ => None,
@@ -337,6 +358,15 @@ mod tests {
     use crate::message::{Consistency, Failures};
     use alloc::string::ToString;
     use alloc::vec;
+
+    #[test]
+    fn errors_stay_small() {
+        assert!(
+            core::mem::size_of::<Error>() <= 80,
+            "{}",
+            core::mem::size_of::<Error>()
+        );
+    }
 
     fn host() -> NodeAddr {
         NodeAddr::new("10.0.0.1", 9042)

@@ -36,7 +36,7 @@ pub mod trace;
 
 pub use batch::Batch;
 pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionBuilder, SessionConfig};
-pub use error::Error;
+pub use error::{Error, ServerError};
 pub use paging::{RowStream, TypedRowStream};
 pub use prepared::PreparedStatement;
 pub use result::{ColumnIndex, QueryResult, Row, RowsIter};

@@ -64,10 +64,14 @@ impl RetryPolicy for DefaultRetryPolicy {
         }
         let next = RetryDecision::RetryNextHost { consistency: None };
         match ctx.error {
-            Error::Server {
-                error: DbError::Unavailable { .. } | DbError::Overloaded | DbError::IsBootstrapping,
-                ..
-            } => next,
+            Error::Server(e)
+                if matches!(
+                    e.error,
+                    DbError::Unavailable { .. } | DbError::Overloaded | DbError::IsBootstrapping
+                ) =>
+            {
+                next
+            }
             Error::Connection { .. } | Error::Timeout { .. } if ctx.idempotent => next,
             _ => RetryDecision::Rethrow,
         }
@@ -104,24 +108,25 @@ mod tests {
     #[test]
     fn default_policy_retries_only_what_is_safe() {
         let host = NodeAddr::new("h", 9042);
-        let overloaded = Error::Server {
-            host: host.clone(),
-            error: DbError::Overloaded,
-            message: "busy".into(),
-        };
+        let overloaded = Error::from_response(
+            host.clone(),
+            crate::message::ErrorResponse {
+                error: DbError::Overloaded,
+                message: "busy".into(),
+            },
+        );
         let timeout = Error::Timeout {
             host: host.clone(),
             timeout: Duration::from_secs(1),
         };
-        let closed = Error::Connection {
-            host: host.clone(),
-            source: ConnectionError::Closed("reset".into()),
-        };
-        let invalid = Error::Server {
+        let closed = Error::from_connection(host.clone(), ConnectionError::Closed("reset".into()));
+        let invalid = Error::from_response(
             host,
-            error: DbError::Invalid,
-            message: "no".into(),
-        };
+            crate::message::ErrorResponse {
+                error: DbError::Invalid,
+                message: "no".into(),
+            },
+        );
         let p = DefaultRetryPolicy;
         let next = RetryDecision::RetryNextHost { consistency: None };
         assert_eq!(p.decide(&ctx(&overloaded, false, 0)), next);
