@@ -129,6 +129,9 @@ impl SessionBuilder {
 /// Quotes a keyspace name for `USE` unless it is a plain lowercase identifier (as the
 /// Python driver's `protect_name`).
 pub(crate) fn quote_identifier(name: &str) -> String {
+    if name.len() >= 2 && name.starts_with('"') && name.ends_with('"') {
+        return name.to_string();
+    }
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
@@ -854,6 +857,7 @@ mod tests {
         assert_eq!(quote_identifier("MyKs"), "\"MyKs\"");
         assert_eq!(quote_identifier("1ks"), "\"1ks\"");
         assert_eq!(quote_identifier("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_identifier("\"Q\""), "\"Q\"");
     }
 
     fn resolved(options: &StatementOptions) -> ResolvedOptions {
