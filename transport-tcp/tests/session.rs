@@ -1,0 +1,522 @@
+//! `cql_core::session::Session` end to end: this crate's TCP/TLS transports and tokio
+//!
+//! Needs `TcpTransport`, `TlsTransport`/`TlsConfig` and `TokioRuntime` from branch `tcp`:
+//! merge `tcp` before this file. All pass on a merge of `session` and `tcp`.
+//! runtime against the simulated node over real sockets.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig as SimTls};
+use cql_transport_tcp::frame::{Compression, ProtocolVersion};
+use cql_transport_tcp::message::{BatchType, Consistency, DbError};
+use cql_transport_tcp::runtime::NodeAddr;
+use cql_transport_tcp::session::{Batch, Error, Session, SessionBuilder, Statement};
+use cql_transport_tcp::types::{
+    CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint, SerializeValue,
+    Unset,
+};
+use cql_transport_tcp::{TcpTransport, TlsConfig, TlsTransport, TokioRuntime};
+use futures::StreamExt;
+
+async fn session_for(server: &SimServerHandle, builder: SessionBuilder) -> Session<TokioRuntime> {
+    builder
+        .contact_point(NodeAddr::from(server.local_addr()))
+        .build(TcpTransport::new(), TokioRuntime::new())
+        .await
+        .unwrap()
+}
+
+async fn with_table(session: &Session<TokioRuntime>, ks: &str) {
+    session
+        .query(
+            &format!(
+                "CREATE KEYSPACE IF NOT EXISTS {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ),
+            (),
+        )
+        .await
+        .unwrap();
+    session.use_keyspace(ks).await.unwrap();
+    session
+        .query(
+            "CREATE TABLE IF NOT EXISTS kv (k int, c int, v text, PRIMARY KEY (k, c))",
+            (),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn simple_and_prepared_statements_on_every_version_and_compression() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    let cases = [
+        (Some(ProtocolVersion::V4), Compression::None),
+        (Some(ProtocolVersion::V4), Compression::Lz4),
+        (Some(ProtocolVersion::V4), Compression::Snappy),
+        (Some(ProtocolVersion::V5), Compression::None),
+        (Some(ProtocolVersion::V5), Compression::Lz4),
+        (None, Compression::Lz4),
+    ];
+    for (i, (version, compression)) in cases.into_iter().enumerate() {
+        let mut builder = SessionBuilder::new().compression(compression);
+        if let Some(v) = version {
+            builder = builder.protocol_version(v);
+        }
+        let session = session_for(&server, builder).await;
+        let expected = version.unwrap_or(ProtocolVersion::V5);
+        assert_eq!(session.host_versions()[0].1, Some(expected));
+        with_table(&session, "ks_versions").await;
+        session
+            .query(
+                "INSERT INTO kv (k, c, v) VALUES (?, ?, ?)",
+                (i as i32, 1i32, "simple"),
+            )
+            .await
+            .unwrap();
+        let named: [(&str, &dyn SerializeValue); 3] =
+            [("v", &"named"), ("k", &(i as i32)), ("c", &2i32)];
+        session
+            .query("INSERT INTO kv (k, c, v) VALUES (:k, :c, :v)", named)
+            .await
+            .unwrap();
+        let select = session
+            .prepare("SELECT c, v FROM kv WHERE k = ?")
+            .await
+            .unwrap();
+        assert_eq!(select.bind_specs().len(), 1);
+        let result = session.execute(&select, (i as i32,)).await.unwrap();
+        let rows: Vec<(i32, String)> = result.typed().unwrap().map(Result::unwrap).collect();
+        assert_eq!(
+            rows,
+            [(1, "simple".into()), (2, "named".into())],
+            "{version:?} {compression:?}"
+        );
+        // Executed again: the prepared statement's cached metadata is used (v5 skips it).
+        let again = session.execute(&select, (i as i32,)).await.unwrap();
+        assert_eq!(
+            again.first_row().unwrap().get::<&str>("v").unwrap(),
+            "simple"
+        );
+        // A wrong type is refused before anything is sent, naming the bind marker.
+        let e = session.execute(&select, ("x",)).await.unwrap_err();
+        assert!(
+            matches!(e, Error::Serialize(_)) && e.to_string().contains("k"),
+            "{e}"
+        );
+        let e = session.execute(&select, (1i32, 2i32)).await.unwrap_err();
+        assert!(e.to_string().contains("1 columns, 2 values"), "{e}");
+        session.close().await;
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn tls_and_authentication() {
+    let server = SimServer::start(
+        SimServerConfig::default()
+            .with_tls(SimTls::Generated)
+            .with_user("alice", "s3cret"),
+    )
+    .await
+    .unwrap();
+    let tls = || {
+        TlsTransport::new(
+            TlsConfig::builder()
+                .ca_pem(&server.tls().unwrap().ca_pem)
+                .build()
+                .unwrap(),
+        )
+    };
+    let addr = format!("localhost:{}", server.local_addr().port());
+    let session = SessionBuilder::new()
+        .contact_point(addr.as_str())
+        .credentials("alice", "s3cret")
+        .build(tls(), TokioRuntime::new())
+        .await
+        .unwrap();
+    let r = session
+        .query("SELECT release_version FROM system.local", ())
+        .await
+        .unwrap();
+    assert_eq!(r.row_count(), 1);
+    session.close().await;
+
+    let e = SessionBuilder::new()
+        .contact_point(addr.as_str())
+        .credentials("alice", "wrong")
+        .build(tls(), TokioRuntime::new())
+        .await
+        .unwrap_err();
+    assert!(e.is_authentication(), "{e}");
+    let e = SessionBuilder::new()
+        .contact_point(addr.as_str())
+        .build(tls(), TokioRuntime::new())
+        .await
+        .unwrap_err();
+    assert!(e.is_authentication(), "{e}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn every_cql_type_round_trips() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    let session = session_for(&server, SessionBuilder::new()).await;
+    with_table(&session, "ks_types").await;
+    session
+        .query("CREATE TYPE IF NOT EXISTS pt (x int, y text)", ())
+        .await
+        .unwrap();
+    // A uuid and a timeuuid made by the node (this crate has no uuid dependency).
+    let ids = session
+        .query("SELECT uuid(), now() FROM system.local", ())
+        .await
+        .unwrap();
+    let ids = ids.first_row().unwrap();
+    let (uuid, timeuuid) = (
+        ids.value(0).unwrap().unwrap(),
+        ids.value(1).unwrap().unwrap(),
+    );
+    let columns: Vec<(&str, &str, CqlValue)> = vec![
+        ("a", "ascii", CqlValue::Ascii("abc".into())),
+        ("b", "bigint", CqlValue::BigInt(-1 << 40)),
+        ("bl", "blob", CqlValue::Blob(vec![0, 1, 255])),
+        ("bo", "boolean", CqlValue::Boolean(true)),
+        (
+            "de",
+            "decimal",
+            CqlValue::Decimal(CqlDecimal {
+                unscaled: CqlVarint(vec![0x30, 0x39]),
+                scale: 2,
+            }),
+        ),
+        ("do", "double", CqlValue::Double(1.5)),
+        ("f", "float", CqlValue::Float(-2.25)),
+        ("i", "int", CqlValue::Int(42)),
+        (
+            "ts",
+            "timestamp",
+            CqlValue::Timestamp(CqlTimestamp(1_700_000_000_123)),
+        ),
+        ("u", "uuid", uuid),
+        ("t", "text", CqlValue::Text("héllo".into())),
+        (
+            "vi",
+            "varint",
+            CqlValue::Varint(CqlVarint(vec![
+                0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            ])),
+        ),
+        ("tu", "timeuuid", timeuuid),
+        (
+            "ip",
+            "inet",
+            CqlValue::Inet("::1".parse::<IpAddr>().unwrap()),
+        ),
+        ("da", "date", CqlValue::Date(CqlDate((1u32 << 31) + 19_000))),
+        ("ti", "time", CqlValue::Time(CqlTime(3_600_000_000_123))),
+        ("sm", "smallint", CqlValue::SmallInt(-3)),
+        ("ty", "tinyint", CqlValue::TinyInt(7)),
+        (
+            "du",
+            "duration",
+            CqlValue::Duration(CqlDuration {
+                months: 1,
+                days: -2,
+                nanoseconds: 3,
+            }),
+        ),
+        (
+            "l",
+            "list<int>",
+            CqlValue::List(vec![CqlValue::Int(1), CqlValue::Int(2)]),
+        ),
+        (
+            "s",
+            "set<text>",
+            CqlValue::Set(vec![CqlValue::Text("a".into()), CqlValue::Text("b".into())]),
+        ),
+        (
+            "m",
+            "map<text, int>",
+            CqlValue::Map(vec![(CqlValue::Text("k".into()), CqlValue::Int(9))]),
+        ),
+        (
+            "tp",
+            "tuple<int, text>",
+            CqlValue::Tuple(vec![Some(CqlValue::Int(1)), None]),
+        ),
+        (
+            "ud",
+            "frozen<pt>",
+            CqlValue::Udt {
+                keyspace: "ks_types".into(),
+                name: "pt".into(),
+                fields: vec![
+                    ("x".into(), Some(CqlValue::Int(5))),
+                    ("y".into(), Some(CqlValue::Text("z".into()))),
+                ],
+            },
+        ),
+        (
+            "ve",
+            "vector<float, 2>",
+            CqlValue::Vector(vec![CqlValue::Float(1.0), CqlValue::Float(2.0)]),
+        ),
+    ];
+    let defs: Vec<String> = columns.iter().map(|(n, t, _)| format!("{n} {t}")).collect();
+    session
+        .query(
+            &format!(
+                "CREATE TABLE IF NOT EXISTS every (k int PRIMARY KEY, {})",
+                defs.join(", ")
+            ),
+            (),
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = columns.iter().map(|(n, _, _)| *n).collect();
+    let marks = vec!["?"; names.len() + 1].join(", ");
+    let insert = format!(
+        "INSERT INTO every (k, {}) VALUES ({marks})",
+        names.join(", ")
+    );
+    // Prepared (values checked against the columns) and simple (natural types).
+    let mut values: Vec<CqlValue> = vec![CqlValue::Int(1)];
+    values.extend(columns.iter().map(|(_, _, v)| v.clone()));
+    let prepared = session.prepare(&insert).await.unwrap();
+    session.execute(&prepared, values.clone()).await.unwrap();
+    values[0] = CqlValue::Int(2);
+    session.query(&insert, values.clone()).await.unwrap();
+    for k in [1, 2] {
+        let r = session
+            .query(
+                &format!("SELECT {} FROM every WHERE k = ?", names.join(", ")),
+                (k,),
+            )
+            .await
+            .unwrap();
+        let row = r.first_row().unwrap();
+        for (i, (name, typ, expected)) in columns.iter().enumerate() {
+            let got = row.value(i).unwrap().unwrap();
+            assert_eq!(&got, expected, "k={k} column {name} ({typ})");
+            assert_eq!(row.value(*name).unwrap().unwrap(), got);
+        }
+    }
+    // UNSET leaves a column as it was; null clears it.
+    session
+        .query(
+            "UPDATE every SET i = ?, t = ? WHERE k = ?",
+            (Unset, None::<String>, 1i32),
+        )
+        .await
+        .unwrap();
+    let r = session
+        .query("SELECT i, t FROM every WHERE k = 1", ())
+        .await
+        .unwrap();
+    assert_eq!(
+        r.first_row()
+            .unwrap()
+            .typed::<(i32, Option<String>)>()
+            .unwrap(),
+        (42, None)
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn paging_ten_thousand_rows() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    let session = session_for(&server, SessionBuilder::new().page_size(Some(1000))).await;
+    with_table(&session, "ks_paging").await;
+    let insert = session
+        .prepare("INSERT INTO kv (k, c, v) VALUES (?, ?, ?)")
+        .await
+        .unwrap();
+    for c in 0..10_000i32 {
+        session.execute(&insert, (1i32, c, "x")).await.unwrap();
+    }
+    // One page at a time, with the paging state.
+    let select = Statement::new("SELECT c FROM kv WHERE k = 1").with_page_size(3000);
+    let mut state = None;
+    let mut seen = 0;
+    let mut pages = 0;
+    loop {
+        let r = session
+            .execute(&select.clone().with_paging_state(state.take()), ())
+            .await
+            .unwrap();
+        pages += 1;
+        seen += r.row_count();
+        match r.paging_state {
+            Some(s) => state = Some(s),
+            None => break,
+        }
+    }
+    assert_eq!((seen, pages), (10_000, 4));
+    // As a stream: pages fetched on demand.
+    let mut stream = session
+        .query_iter("SELECT c FROM kv WHERE k = ?", (1i32,))
+        .unwrap()
+        .typed::<(i32,)>();
+    let mut expected = 0;
+    while let Some(row) = stream.next().await {
+        assert_eq!(row.unwrap().0, expected);
+        expected += 1;
+    }
+    assert_eq!(expected, 10_000);
+    let mut lazy = session
+        .query_iter("SELECT c FROM kv WHERE k = 1", ())
+        .unwrap();
+    lazy.next().await.unwrap().unwrap();
+    assert_eq!(
+        lazy.pages_fetched(),
+        1,
+        "only the first page is fetched for the first row"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn reprepare_batches_lwt_schema_changes_and_close() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    let session = session_for(&server, SessionBuilder::new()).await;
+    with_table(&session, "ks_misc").await;
+
+    // Re-prepared transparently after the node forgets its statements.
+    let insert = session
+        .prepare("INSERT INTO kv (k, c, v) VALUES (?, ?, ?)")
+        .await
+        .unwrap();
+    session.execute(&insert, (1i32, 1i32, "a")).await.unwrap();
+    assert!(
+        session
+            .prepare("INSERT INTO kv (k, c, v) VALUES (?, ?, ?)")
+            .await
+            .unwrap()
+            .same_statement(&insert)
+    );
+    server.node().forget_prepared();
+    session.execute(&insert, (1i32, 2i32, "b")).await.unwrap();
+
+    // Batches mixing simple and prepared statements; then again after forgetting.
+    let mut batch = Batch::new(BatchType::Logged);
+    batch
+        .add(&insert, (2i32, 1i32, "p"))
+        .unwrap()
+        .add_query(
+            "INSERT INTO kv (k, c, v) VALUES (?, ?, ?)",
+            (2i32, 2i32, "s"),
+        )
+        .unwrap();
+    session.batch(&batch).await.unwrap();
+    server.node().forget_prepared();
+    session
+        .batch(&batch.clone().with_consistency(Consistency::One))
+        .await
+        .unwrap();
+    let r = session
+        .query("SELECT v FROM kv WHERE k = 2", ())
+        .await
+        .unwrap();
+    assert_eq!(r.row_count(), 2);
+    let mut unlogged = Batch::unlogged();
+    unlogged
+        .add_query("DELETE FROM kv WHERE k = ? AND c = ?", (2i32, 1i32))
+        .unwrap();
+    session.batch(&unlogged).await.unwrap();
+    session
+        .query(
+            "CREATE TABLE IF NOT EXISTS counts (k int PRIMARY KEY, n counter)",
+            (),
+        )
+        .await
+        .unwrap();
+    let mut counter = Batch::counter();
+    counter
+        .add_query("UPDATE counts SET n = n + ? WHERE k = ?", (5i64, 1i32))
+        .unwrap();
+    session.batch(&counter).await.unwrap();
+    let r = session
+        .query("SELECT n FROM counts WHERE k = 1", ())
+        .await
+        .unwrap();
+    assert_eq!(r.first_row().unwrap().get::<i64>("n").unwrap(), 5);
+
+    // Lightweight transactions.
+    let lwt = "INSERT INTO kv (k, c, v) VALUES (?, ?, ?) IF NOT EXISTS";
+    assert_eq!(
+        session
+            .query(lwt, (9i32, 9i32, "first"))
+            .await
+            .unwrap()
+            .applied(),
+        Some(true)
+    );
+    let second = session.query(lwt, (9i32, 9i32, "second")).await.unwrap();
+    assert_eq!(second.applied(), Some(false));
+    assert_eq!(
+        second.first_row().unwrap().get::<&str>("v").unwrap(),
+        "first"
+    );
+
+    // Schema change results, server errors with their fields.
+    let r = session
+        .query("CREATE TABLE t2 (k int PRIMARY KEY)", ())
+        .await
+        .unwrap();
+    assert_eq!(
+        r.schema_change.as_ref().unwrap().target.keyspace(),
+        "ks_misc"
+    );
+    let e = session
+        .query("CREATE TABLE t2 (k int PRIMARY KEY)", ())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e.db_error(), Some(DbError::AlreadyExists { .. })),
+        "{e}"
+    );
+    let e = session.query("SELEC 1", ()).await.unwrap_err();
+    assert!(matches!(e.db_error(), Some(DbError::SyntaxError)), "{e}");
+    let e = session.use_keyspace("no_such_ks").await.unwrap_err();
+    assert!(matches!(e.db_error(), Some(DbError::Invalid)), "{e}");
+    assert_eq!(session.keyspace().as_deref(), Some("ks_misc"));
+
+    // Named profiles and per-statement options.
+    let e = session
+        .execute(
+            &Statement::new("SELECT * FROM kv").with_execution_profile("nope"),
+            (),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("nope"), "{e}");
+
+    // Close: in-flight requests finish, new ones are refused.
+    let in_flight = {
+        let s = session.clone();
+        tokio::spawn(async move { s.query("SELECT * FROM kv WHERE k = 1", ()).await })
+    };
+    tokio::task::yield_now().await;
+    session.close().await;
+    let _ = in_flight.await.unwrap();
+    let e = session.query("SELECT * FROM kv", ()).await.unwrap_err();
+    assert!(matches!(e, Error::Closed(_)), "{e}");
+    assert!(e.to_string().contains("closed"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn no_host_available_names_each_host() {
+    // Nothing listens on these ports.
+    let e = SessionBuilder::new()
+        .contact_point("127.0.0.1:1")
+        .connect_timeout(Duration::from_secs(2))
+        .build(TcpTransport::new(), TokioRuntime::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.host_errors().len(), 1, "{e}");
+    assert!(e.to_string().contains("127.0.0.1:1"), "{e}");
+}
