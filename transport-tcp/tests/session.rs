@@ -1,8 +1,8 @@
 //! `cql_core::session::Session` end to end: this crate's TCP/TLS transports and tokio
+//! runtime against the simulated node over real sockets.
 //!
 //! Needs `TcpTransport`, `TlsTransport`/`TlsConfig` and `TokioRuntime` from branch `tcp`:
 //! merge `tcp` before this file. All pass on a merge of `session` and `tcp`.
-//! runtime against the simulated node over real sockets.
 
 use std::net::IpAddr;
 use std::time::Duration;
