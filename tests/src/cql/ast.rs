@@ -950,4 +950,59 @@ pub enum Statement {
         /// `IF EXISTS`
         if_exists: bool,
     },
+    /// `DESCRIBE ...` / `DESC ...` (answered by the server since Cassandra 4.0)
+    Describe(Describe),
+}
+
+/// A `DESCRIBE` (or `DESC`) statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Describe {
+    /// What is described.
+    pub target: DescribeTarget,
+    /// `WITH INTERNALS`: table ids (and, in Cassandra, dropped columns) are included.
+    pub with_internals: bool,
+}
+
+/// What a `DESCRIBE` statement describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DescribeTarget {
+    /// `DESCRIBE CLUSTER`
+    Cluster,
+    /// `DESCRIBE [FULL] SCHEMA` (`full` includes the system keyspaces)
+    Schema {
+        /// `FULL`
+        full: bool,
+    },
+    /// `DESCRIBE KEYSPACES`
+    Keyspaces,
+    /// `DESCRIBE [ONLY] KEYSPACE [ks]` (without a name: the current keyspace)
+    Keyspace {
+        /// The keyspace, if named.
+        name: Option<String>,
+        /// `ONLY`: the keyspace alone, without its types, tables and indexes.
+        only: bool,
+    },
+    /// `DESCRIBE TABLES` (or `COLUMNFAMILIES`)
+    Tables,
+    /// `DESCRIBE TABLE [ks.]t` (or `COLUMNFAMILY`)
+    Table(QualifiedName),
+    /// `DESCRIBE INDEX [ks.]i`
+    Index(QualifiedName),
+    /// `DESCRIBE MATERIALIZED VIEW [ks.]v`
+    MaterializedView(QualifiedName),
+    /// `DESCRIBE TYPES`
+    Types,
+    /// `DESCRIBE TYPE [ks.]t`
+    Type(QualifiedName),
+    /// `DESCRIBE FUNCTIONS`
+    Functions,
+    /// `DESCRIBE FUNCTION [ks.]f`
+    Function(QualifiedName),
+    /// `DESCRIBE AGGREGATES`
+    Aggregates,
+    /// `DESCRIBE AGGREGATE [ks.]a`
+    Aggregate(QualifiedName),
+    /// `DESCRIBE [ks.]name`: a keyspace, else a table, an index or a materialized view of
+    /// the keyspace given (or the current one), in that order.
+    Generic(QualifiedName),
 }

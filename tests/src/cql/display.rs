@@ -606,6 +606,56 @@ impl Display for Statement {
                 exists(f, "IF EXISTS", *if_exists)?;
                 write!(f, " {name}")
             }
+            Statement::Describe(d) => {
+                write!(f, "DESCRIBE {}", d.target)?;
+                if d.with_internals {
+                    f.write_str(" WITH INTERNALS")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Display for DescribeTarget {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Cluster => f.write_str("CLUSTER"),
+            Self::Schema { full } => f.write_str(if *full { "FULL SCHEMA" } else { "SCHEMA" }),
+            Self::Keyspaces => f.write_str("KEYSPACES"),
+            Self::Keyspace { name, only } => {
+                if *only {
+                    f.write_str("ONLY ")?;
+                }
+                f.write_str("KEYSPACE")?;
+                match name {
+                    Some(n) => write!(f, " {}", quote_ident(n)),
+                    None => Ok(()),
+                }
+            }
+            Self::Tables => f.write_str("TABLES"),
+            Self::Table(n) => write!(f, "TABLE {n}"),
+            Self::Index(n) => write!(f, "INDEX {n}"),
+            Self::MaterializedView(n) => write!(f, "MATERIALIZED VIEW {n}"),
+            Self::Types => f.write_str("TYPES"),
+            Self::Type(n) => write!(f, "TYPE {n}"),
+            Self::Functions => f.write_str("FUNCTIONS"),
+            Self::Function(n) => write!(f, "FUNCTION {n}"),
+            Self::Aggregates => f.write_str("AGGREGATES"),
+            Self::Aggregate(n) => write!(f, "AGGREGATE {n}"),
+            Self::Generic(n) => {
+                // A listing word first would be read as the listing: quote it.
+                let first = n.keyspace.as_deref().unwrap_or(&n.name);
+                let first = if super::parser::LISTING_WORDS.contains(&first) {
+                    format!("\"{first}\"")
+                } else {
+                    quote_ident(first)
+                };
+                match &n.keyspace {
+                    Some(_) => write!(f, "{first}.{}", quote_ident(&n.name)),
+                    None => f.write_str(&first),
+                }
+            }
         }
     }
 }

@@ -985,15 +985,245 @@ fn display_examples() {
     );
 }
 
+// ---------------------------------------------------------------- describe
+
+fn describe(q: &str) -> Describe {
+    match stmt(q) {
+        Statement::Describe(d) => d,
+        other => panic!("not a describe: {other:?}"),
+    }
+}
+
+fn qn(ks: Option<&str>, name: &str) -> QualifiedName {
+    QualifiedName {
+        keyspace: ks.map(str::to_string),
+        name: name.to_string(),
+    }
+}
+
+#[test]
+fn describe_forms() {
+    use DescribeTarget as D;
+    let cases: Vec<(&str, DescribeTarget)> = vec![
+        ("DESCRIBE CLUSTER", D::Cluster),
+        ("desc cluster;", D::Cluster),
+        ("DESCRIBE SCHEMA", D::Schema { full: false }),
+        ("DESC FULL SCHEMA", D::Schema { full: true }),
+        ("DESCRIBE KEYSPACES", D::Keyspaces),
+        (
+            "DESCRIBE KEYSPACE",
+            D::Keyspace {
+                name: None,
+                only: false,
+            },
+        ),
+        (
+            "DESCRIBE KEYSPACE Shop",
+            D::Keyspace {
+                name: Some("shop".into()),
+                only: false,
+            },
+        ),
+        (
+            "DESCRIBE ONLY KEYSPACE \"Shop\"",
+            D::Keyspace {
+                name: Some("Shop".into()),
+                only: true,
+            },
+        ),
+        (
+            "DESCRIBE ONLY KEYSPACE",
+            D::Keyspace {
+                name: None,
+                only: true,
+            },
+        ),
+        ("DESCRIBE TABLES", D::Tables),
+        ("DESCRIBE COLUMNFAMILIES", D::Tables),
+        ("DESCRIBE TABLE t", D::Table(qn(None, "t"))),
+        ("DESCRIBE COLUMNFAMILY ks.t", D::Table(qn(Some("ks"), "t"))),
+        ("DESCRIBE INDEX ks.i", D::Index(qn(Some("ks"), "i"))),
+        (
+            "DESCRIBE MATERIALIZED VIEW v",
+            D::MaterializedView(qn(None, "v")),
+        ),
+        ("DESCRIBE TYPES", D::Types),
+        (
+            "DESCRIBE TYPE shop.address",
+            D::Type(qn(Some("shop"), "address")),
+        ),
+        ("DESCRIBE FUNCTIONS", D::Functions),
+        ("DESCRIBE FUNCTION ks.f", D::Function(qn(Some("ks"), "f"))),
+        ("DESCRIBE AGGREGATES", D::Aggregates),
+        ("DESCRIBE AGGREGATE a", D::Aggregate(qn(None, "a"))),
+        ("DESCRIBE shop", D::Generic(qn(None, "shop"))),
+        ("DESC shop.orders", D::Generic(qn(Some("shop"), "orders"))),
+        (
+            "DESCRIBE \"Mixed\".\"Case\"",
+            D::Generic(qn(Some("Mixed"), "Case")),
+        ),
+        // Words that only sometimes are keywords.
+        ("DESCRIBE type", D::Generic(qn(None, "type"))),
+        ("DESCRIBE type.x", D::Generic(qn(Some("type"), "x"))),
+        ("DESCRIBE only", D::Generic(qn(None, "only"))),
+        (
+            "DESCRIBE materialized",
+            D::Generic(qn(None, "materialized")),
+        ),
+        ("DESCRIBE \"cluster\"", D::Generic(qn(None, "cluster"))),
+        ("DESCRIBE internals", D::Generic(qn(None, "internals"))),
+    ];
+    for (q, target) in cases {
+        let d = describe(q);
+        assert_eq!(d.target, target, "{q}");
+        assert!(!d.with_internals, "{q}");
+    }
+}
+
+#[test]
+fn describe_with_internals() {
+    for q in [
+        "DESCRIBE TABLE ks.t WITH INTERNALS",
+        "DESC ks.t with internals;",
+        "DESCRIBE KEYSPACE WITH INTERNALS",
+        "DESCRIBE FULL SCHEMA WITH INTERNALS",
+        "DESCRIBE type WITH INTERNALS",
+    ] {
+        assert!(describe(q).with_internals, "{q}");
+    }
+}
+
+#[test]
+fn describe_errors() {
+    assert_eq!(
+        err("DESCRIBE").message,
+        "line 0:-1 no viable alternative at input '<EOF>'"
+    );
+    assert_eq!(
+        err("DESCRIBE TABLE").message,
+        "line 0:-1 no viable alternative at input '<EOF>'"
+    );
+    assert_eq!(
+        err("DESCRIBE CLUSTER x").message,
+        "line 1:17 mismatched input 'x' expecting EOF (DESCRIBE CLUSTER [x])"
+    );
+    assert_eq!(
+        err("DESCRIBE FULL KEYSPACE").message,
+        "line 1:14 mismatched input 'KEYSPACE' expecting K_SCHEMA (DESCRIBE FULL [KEYSPACE])"
+    );
+    assert_eq!(
+        err("DESCRIBE t WITH x").message,
+        "line 1:16 mismatched input 'x' expecting K_INTERNALS (DESCRIBE t WITH [x])"
+    );
+    assert_eq!(err("DESCRIBE TABLE ks.t x").kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn describe_prints_back() {
+    for q in [
+        "DESCRIBE CLUSTER",
+        "DESCRIBE FULL SCHEMA WITH INTERNALS",
+        "DESCRIBE ONLY KEYSPACE \"Ks\"",
+        "DESCRIBE KEYSPACE",
+        "DESCRIBE TABLE ks.\"T\"",
+        "DESCRIBE MATERIALIZED VIEW v",
+        "DESCRIBE TYPE ks.t",
+        "DESCRIBE \"cluster\"",
+        "DESCRIBE \"types\".t",
+        "DESCRIBE type",
+        "DESCRIBE ks.t WITH INTERNALS",
+    ] {
+        let first = stmt(q);
+        let printed = first.to_string();
+        assert_eq!(printed, q);
+        assert_eq!(stmt(&printed), first, "{printed}");
+    }
+}
+
 // ---------------------------------------------------------------- fuzz
 
 const FRAGMENTS: &[&str] = &[
-    "SELECT", "INSERT", "INTO", "UPDATE", "SET", "DELETE", "FROM", "WHERE", "AND", "IF", "EXISTS",
-    "NOT", "CREATE", "TABLE", "KEYSPACE", "TYPE", "INDEX", "ON", "WITH", "PRIMARY", "KEY", "(",
-    ")", "[", "]", "{", "}", ",", ";", ".", ":", "?", "=", "<", ">", "+", "-", "*", "'s'", "1",
-    "1.5", "0x0", "1h", "t", "k", "frozen", "<", "map", "list", "token", "IN", "BEGIN", "BATCH",
-    "APPLY", "USING", "TTL", "LIMIT", "ORDER", "BY", "$$", "\"", "'", "--", "/*", "\n", "count",
-    "cast", "AS",
+    "SELECT",
+    "INSERT",
+    "INTO",
+    "UPDATE",
+    "SET",
+    "DELETE",
+    "FROM",
+    "WHERE",
+    "AND",
+    "IF",
+    "EXISTS",
+    "NOT",
+    "CREATE",
+    "TABLE",
+    "KEYSPACE",
+    "TYPE",
+    "INDEX",
+    "ON",
+    "WITH",
+    "PRIMARY",
+    "KEY",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ";",
+    ".",
+    ":",
+    "?",
+    "=",
+    "<",
+    ">",
+    "+",
+    "-",
+    "*",
+    "'s'",
+    "1",
+    "1.5",
+    "0x0",
+    "1h",
+    "t",
+    "k",
+    "frozen",
+    "<",
+    "map",
+    "list",
+    "token",
+    "IN",
+    "BEGIN",
+    "BATCH",
+    "APPLY",
+    "USING",
+    "TTL",
+    "LIMIT",
+    "ORDER",
+    "BY",
+    "$$",
+    "\"",
+    "'",
+    "--",
+    "/*",
+    "\n",
+    "count",
+    "cast",
+    "AS",
+    "DESCRIBE",
+    "DESC",
+    "CLUSTER",
+    "KEYSPACES",
+    "TABLES",
+    "ONLY",
+    "FULL",
+    "SCHEMA",
+    "INTERNALS",
+    "MATERIALIZED",
+    "VIEW",
+    "FUNCTION",
+    "AGGREGATES",
 ];
 
 proptest! {

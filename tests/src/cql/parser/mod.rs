@@ -1,11 +1,14 @@
 //! The recursive-descent parser: token cursor, error reporting and statement dispatch.
 //!
 //! The statement rules live in `dml` (SELECT, INSERT, UPDATE, DELETE, BATCH), `ddl` (schema
-//! statements) and `term` (terms, types, relations, conditions).
+//! statements), `describe` (DESCRIBE) and `term` (terms, types, relations, conditions).
 
 mod ddl;
+mod describe;
 mod dml;
 mod term;
+
+pub(crate) use describe::LISTING_WORDS;
 
 use super::ast::{BindMarker, QualifiedName, Statement};
 use super::lexer::{Symbol, Token, TokenKind, lex};
@@ -378,6 +381,7 @@ impl<'a> Parser<'a> {
             "create" => self.create(),
             "alter" => self.alter(),
             "drop" => self.drop_statement(),
+            "describe" | "desc" => self.describe(),
             _ => Err(self.no_viable()),
         }
     }
