@@ -4,12 +4,14 @@
 //! ```text
 //!   server   tokio listener, per-connection framing (v4/v5), compression, TLS, auth, events
 //!   node     the glue: parse, dispatch, prepared cache, schema versions, event feed
+//!   describe server-side DESCRIBE: CREATE statements, listings, DESCRIBE CLUSTER
 //!   exec     SELECT / INSERT / UPDATE / DELETE / BATCH / TRUNCATE over `storage`
 //!   schema   the schema model and DDL execution
 //!   system   system and virtual tables computed from the schema and the node's identity
 //!   storage  in-memory partitions, rows and cells with timestamps, TTLs and tombstones
 //! ```
 
+pub mod describe;
 pub mod error;
 pub mod exec;
 pub mod info;

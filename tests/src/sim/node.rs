@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::cql::ast::{BatchKind, Statement};
 use crate::cql::{Parsed, parse_statement};
+use crate::sim::describe;
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::exec::{self, ExecContext, PreparedShape};
 use crate::sim::info::NodeInfo;
@@ -304,6 +305,10 @@ impl Node {
             | Statement::Update(_)
             | Statement::Delete(_)
             | Statement::Batch(_) => exec::prepare(&self.lock().schema, &parsed, keyspace)?,
+            Statement::Describe(d) => PreparedShape {
+                result: describe::result_columns(d, keyspace),
+                ..PreparedShape::default()
+            },
             _ if !parsed.bind_markers.is_empty() => {
                 return Err(CqlError::invalid(
                     "Bind variables are not supported in this statement",
@@ -438,6 +443,16 @@ impl Node {
                     keyspace: keyspace.as_deref(),
                 };
                 exec::execute(&mut ctx, parsed, values, params)
+            }
+            Statement::Describe(d) => {
+                let state = self.lock();
+                describe::execute(
+                    &state.schema,
+                    &self.config.info,
+                    d,
+                    keyspace.as_deref(),
+                    params,
+                )
             }
             ddl_statement => self.apply_ddl(ddl_statement, keyspace.as_deref()),
         }
