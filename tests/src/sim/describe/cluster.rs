@@ -62,7 +62,10 @@ fn want(keyspace: Option<&Keyspace>) -> Want {
 /// Token (the right end of each range, as text) to the endpoints replicating it, walking
 /// the ring clockwise from the range's token (racks are not considered). Keys are in text
 /// order, as the serialized `map<text, list<text>>` carries them.
-pub fn range_ownership(info: &NodeInfo, keyspace: Option<&Keyspace>) -> BTreeMap<String, Vec<String>> {
+pub fn range_ownership(
+    info: &NodeInfo,
+    keyspace: Option<&Keyspace>,
+) -> BTreeMap<String, Vec<String>> {
     let mut nodes = vec![RingNode {
         endpoint: endpoint(info.address, info.listen_port),
         datacenter: info.datacenter.clone(),

@@ -216,7 +216,10 @@ pub fn table_cql(table: &Table, with_internals: bool) -> String {
         options.push(format!("CLUSTERING ORDER BY ({})", order.join(", ")));
     }
     if table.is_virtual {
-        options.push(format!("comment = {}", single_quoted(&table.options.comment)));
+        options.push(format!(
+            "comment = {}",
+            single_quoted(&table.options.comment)
+        ));
     } else {
         options.extend(table_options(table));
     }
@@ -257,6 +260,9 @@ fn table_options(table: &Table) -> Vec<String> {
         ),
         format!("min_index_interval = {}", o.min_index_interval),
         format!("read_repair = {}", single_quoted(&o.read_repair)),
-        format!("speculative_retry = {}", single_quoted(&o.speculative_retry)),
+        format!(
+            "speculative_retry = {}",
+            single_quoted(&o.speculative_retry)
+        ),
     ]
 }

@@ -202,7 +202,9 @@ fn cluster_row(schema: &Schema, info: &NodeInfo, keyspace: Option<&str>) -> Vec<
     ];
     if returns_ownership(keyspace) {
         let ks = keyspace.and_then(|k| schema.keyspace(k));
-        row.push(Some(serialize_ownership(&cluster::range_ownership(info, ks))));
+        row.push(Some(serialize_ownership(&cluster::range_ownership(
+            info, ks,
+        ))));
     }
     row
 }
@@ -330,10 +332,9 @@ pub fn elements(
             .flat_map(|k| keyspace_elements(k, false, with_internals))
             .collect(),
         D::Keyspace { name, only } => {
-            let ks = name
-                .as_deref()
-                .or(current)
-                .ok_or_else(|| CqlError::invalid("No keyspace specified and no current keyspace"))?;
+            let ks = name.as_deref().or(current).ok_or_else(|| {
+                CqlError::invalid("No keyspace specified and no current keyspace")
+            })?;
             keyspace_elements(keyspace(schema, ks)?, *only, with_internals)
         }
         D::Table(name) => {
@@ -348,9 +349,8 @@ pub fn elements(
         }
         D::Index(name) => {
             let ks = element_keyspace(schema, name, current)?;
-            let table = indexed_table(ks, &name.name).ok_or_else(|| {
-                not_found("Table for existing index", &name.name, &ks.name)
-            })?;
+            let table = indexed_table(ks, &name.name)
+                .ok_or_else(|| not_found("Table for existing index", &name.name, &ks.name))?;
             index_elements(table, Some(&name.name))
         }
         D::MaterializedView(name) => {
