@@ -9,8 +9,9 @@
 //! ```
 //!
 //! The crate re-exports the whole protocol core (`cql_transport_tcp::message`,
-//! `cql_transport_tcp::connection`, ...), so native users depend on one crate. The
-//! driver's session lands here in a later milestone.
+//! `cql_transport_tcp::connection`, `cql_transport_tcp::session`, ...), so native users
+//! depend on one crate. [`SessionBuilderExt`] opens a session in one call:
+//! `SessionBuilder::new().contact_point("127.0.0.1:9042").connect().await?`.
 //!
 //! ```no_run
 //! use cql_transport_tcp::runtime::{NodeAddr, Transport};
@@ -38,6 +39,7 @@
     )
 )]
 
+mod connect;
 mod stream;
 mod tcp;
 mod tls;
@@ -47,6 +49,7 @@ pub use cql_core::*;
 /// The rustls version the TLS transport is built on (for [`TlsConfig::from_rustls`]).
 pub use rustls;
 
+pub use connect::{SessionBuilderExt, TokioSession};
 pub use tcp::{TcpTransport, resolve};
 pub use tls::{TlsConfig, TlsConfigBuilder, TlsConfigError, TlsTransport};
 pub use tokio_runtime::TokioRuntime;
