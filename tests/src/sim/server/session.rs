@@ -201,6 +201,19 @@ impl Session {
             }
         };
         let traced = request.tracing;
+        let trace_query = match &request.request {
+            _ if !traced => None,
+            Request::Query(q) => Some(q.query.clone()),
+            Request::Prepare(p) => Some(p.query.clone()),
+            Request::Execute(e) => self
+                .shared
+                .node
+                .prepared(&e.id)
+                .ok()
+                .map(|p| p.query.clone()),
+            _ => None,
+        };
+        let started = (self.shared.node.config().clock)();
         let result = match request.request {
             Request::Options => Ok(Response::Supported(self.supported())),
             Request::Startup(startup) => {
@@ -242,11 +255,69 @@ impl Session {
                         Opcode::Query | Opcode::Prepare | Opcode::Execute | Opcode::Batch
                     )
                 {
-                    r.frame.tracing_id = Some(Uuid::new_v4());
+                    let id = Uuid::new_v4();
+                    self.record_trace(id, opcode, trace_query.as_deref(), started);
+                    r.frame.tracing_id = Some(id);
                 }
                 r
             }
             Err(e) => error(e),
+        }
+    }
+
+    /// Writes a traced request's trace as Cassandra would, minimally: one
+    /// `system_traces.sessions` row and two `system_traces.events` rows (the request
+    /// received, then complete), so drivers can fetch it by its tracing id.
+    fn record_trace(&self, id: Uuid, opcode: Opcode, query: Option<&str>, started: i64) {
+        let node = &self.shared.node;
+        let now = (node.config().clock)();
+        let duration = i32::try_from(now.saturating_sub(started).max(1)).unwrap_or(i32::MAX);
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let request = match opcode {
+            Opcode::Prepare => "Preparing CQL3 query",
+            Opcode::Execute => "Execute CQL3 prepared query",
+            Opcode::Batch => "Execute batch of CQL3 queries",
+            _ => "Execute CQL3 query",
+        };
+        let address = node.info().address.to_string();
+        let mut parameters = vec![format!("'consistency_level': 'ONE'")];
+        if let Some(q) = query {
+            parameters.push(format!("'query': {}", quote(q)));
+        }
+        let mut statements = vec![format!(
+            "INSERT INTO system_traces.sessions (session_id, client, command, coordinator, \
+             coordinator_port, duration, parameters, request, started_at) VALUES \
+             ({id}, {addr}, 'QUERY', {addr}, {port}, {duration}, {{{params}}}, {req}, {ms})",
+            addr = quote(&address),
+            port = node.info().native_port,
+            params = parameters.join(", "),
+            req = quote(request),
+            ms = started / 1000,
+        )];
+        for (i, (activity, elapsed)) in [
+            (request.to_string(), 0),
+            ("Request complete".to_string(), duration),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let event_id =
+                crate::sim::exec::functions::timeuuid_at(started + i64::try_from(i).unwrap_or(0));
+            statements.push(format!(
+                "INSERT INTO system_traces.events (session_id, event_id, activity, source, \
+                 source_port, source_elapsed, thread) VALUES ({id}, {event_id}, {}, {}, {}, \
+                 {elapsed}, 'Native-Transport-Requests-1')",
+                quote(&activity),
+                quote(&address),
+                node.info().native_port,
+            ));
+        }
+        let mut scratch = SessionState::default();
+        for cql in statements {
+            if let Err(e) = node.query(&cql, &Default::default(), &Default::default(), &mut scratch)
+            {
+                eprintln!("cql-sim: could not record trace {id}: {}", e.message);
+            }
         }
     }
 

@@ -1,10 +1,10 @@
 //! System and virtual keyspaces: their table definitions and their rows, computed from
 //! the live schema and the node's identity on every read.
 //!
-//! Which tables are computed: every table of `system`, `system_schema`, `system_traces`
-//! and the virtual keyspaces `system_views` and `system_virtual_schema` ([`rows`] answers
-//! `Some`, possibly empty). `system_auth` and `system_distributed` tables live in storage
-//! ([`rows`] answers `None`).
+//! Which tables are computed: every table of `system`, `system_schema` and the virtual
+//! keyspaces `system_views` and `system_virtual_schema` ([`rows`] answers `Some`, possibly
+//! empty). `system_auth`, `system_distributed` and `system_traces` tables live in storage
+//! ([`rows`] answers `None`); the server writes a traced request's trace there.
 
 pub mod computed;
 pub mod defs;
@@ -27,7 +27,7 @@ pub fn system_keyspaces() -> Vec<Keyspace> {
 pub fn is_computed(keyspace: &str, _table: &str) -> bool {
     matches!(
         keyspace,
-        "system" | "system_schema" | "system_traces" | "system_views" | "system_virtual_schema"
+        "system" | "system_schema" | "system_views" | "system_virtual_schema"
     )
 }
 
