@@ -103,6 +103,8 @@ fn quickstart_arguments() {
 #[tokio::test]
 async fn quickstart_reports_an_unreachable_cluster() {
     let a = args(&["--contact-point", "127.0.0.1:1"]).unwrap();
-    let e = connect(&a).await.err().expect("nothing listens on port 1");
+    let Err(e) = connect(&a).await else {
+        panic!("nothing listens on port 1")
+    };
     assert!(e.to_string().contains("127.0.0.1:1"), "{e}");
 }
