@@ -1,4 +1,28 @@
-//! WebSocket-tunnelled transport for `cql-core` (web-sys in wasm, tokio-tungstenite
-//! natively) and the `cql-bridge` server. Not built yet: see this crate's README.
+//! WebSocket-tunnelled transport for `cql-core`, and `cql-bridge`, the server at the other
+//! end of the tunnel.
+//!
+//! ```text
+//!   driver ──Transport──▶ WebSocket (binary messages) ──▶ cql-bridge ──TCP/TLS──▶ node
+//! ```
+//!
+//! * [`protocol`] (every target): the tunnel protocol — URL and `target` parameter, bearer
+//!   tokens in the upgrade request, close codes — and [`BridgeAddressMap`], which maps the
+//!   node addresses the driver learns to tunnel URLs.
+//! * `WebSocketTransport` (native): a [`Transport`](cql_core::runtime::Transport) over
+//!   tokio-tungstenite, with rustls for `wss`.
+//! * `bridge` (native): the bridge as a library; the `cql-bridge` binary wraps it.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub use cql_core as core;
+
+pub mod protocol;
+
+pub use protocol::{BridgeAddressMap, CloseReason};
