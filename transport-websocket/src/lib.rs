@@ -26,3 +26,10 @@ pub use cql_core as core;
 pub mod protocol;
 
 pub use protocol::{BridgeAddressMap, CloseReason};
+
+#[cfg(not(target_arch = "wasm32"))]
+mod client;
+#[cfg(not(target_arch = "wasm32"))]
+pub use client::{TokenPlacement, WebSocketTransport};
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bridge;
