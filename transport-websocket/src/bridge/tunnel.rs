@@ -106,6 +106,8 @@ async fn serve<S>(
 {
     let limits = &shared.config.limits;
     let mut info = RequestInfo::default();
+    // tungstenite's callback signature, not ours.
+    #[allow(clippy::result_large_err)]
     let callback = |req: &Request, mut resp: Response| -> Result<Response, ErrorResponse> {
         info.path = req.uri().path().to_string();
         info.query = req.uri().query().map(str::to_string);
