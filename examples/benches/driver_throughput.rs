@@ -1,0 +1,551 @@
+//! Driver throughput (issue 4, "Speed"): this driver, the `scylla` crate and the Python
+//! cassandra-driver side by side against one simulated node, plus the raw load generator
+//! (pre-encoded EXECUTE frames pipelined: the physical limit of the node on this machine).
+//!
+//! ```text
+//! cargo bench -p cql-examples --bench driver_throughput
+//! ```
+//!
+//! The workload is a prepared single-row SELECT binding one int, answered by a primed
+//! `cql-sim` node with a fixed one-row result, at concurrency 1, 32 and 512 on ONE
+//! connection, protocol v4, no compression.
+//!
+//! Every party runs in its own process so the numbers are its own: the node is this binary
+//! re-executed with `--serve`; each client is this binary re-executed with
+//! `--client ours|scylla|raw --concurrency N --seconds S --addr A` (or the Python script
+//! beside this file). A client warms up for half a second, then measures for S seconds and
+//! prints `RESULT <completed> <elapsed_s> <cpu_s> <peak_rss_kib> <errors>`. Client CPU is
+//! the user+sys time of the whole client process (all its threads) over the measured
+//! window, read from `/proc/self/stat` (utime+stime, the values getrusage(RUSAGE_SELF)
+//! reports, in clock ticks of 10 ms); peak RSS is `VmHWM` from `/proc/self/status` (what
+//! getrusage reports as ru_maxrss). The Python client uses `resource.getrusage` itself.
+//!
+//! Environment: `DRIVER_BENCH_SECONDS` (default 3), `DRIVER_BENCH_CONCURRENCY` (default
+//! `1,32,512`), `DRIVER_BENCH_CLIENTS` (default `raw,ours,scylla,python`), `CQL_PYTHON`
+//! (default `<repo>/.ci-venv/bin/python`, then the main worktree's).
+//!
+//! The Rust clients run on a multi-threaded tokio runtime with its default worker count.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use cql_testkit::core::frame::ProtocolVersion;
+use cql_testkit::core::types::{ColumnSpec, ColumnType, SerializeRow, SerializedValues};
+use cql_testkit::load::{LoadConfig, run as run_raw};
+use cql_testkit::sim::server::{Prime, Primes, SimServer, SimServerConfig};
+use cql_testkit::sim::{Outcome, RowsResult};
+use cql_transport_tcp::runtime::NodeAddr;
+use cql_transport_tcp::session::SessionBuilder;
+use cql_transport_tcp::{TcpTransport, TokioRuntime};
+
+/// The primed statement every client prepares and executes.
+const QUERY: &str = "SELECT v FROM bench.kv WHERE k = ?";
+/// The value of the one cell of the one row the node answers.
+const CELL: i32 = 42;
+const WARMUP: Duration = Duration::from_millis(500);
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = if args.iter().any(|a| a == "--serve") {
+        serve()
+    } else if args.iter().any(|a| a == "--client") {
+        client(&args)
+    } else {
+        orchestrate()
+    };
+    if let Err(e) = result {
+        eprintln!("driver_throughput: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, BoxError> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn spec(name: &str) -> ColumnSpec {
+    ColumnSpec {
+        keyspace: "bench".into(),
+        table: "kv".into(),
+        name: name.into(),
+        typ: ColumnType::Int,
+    }
+}
+
+// ---- the node -------------------------------------------------------------------------
+
+/// `--serve`: the primed node on a free port; prints `listening ADDR`, runs until its
+/// standard input closes (the orchestrator holds it).
+fn serve() -> Result<(), BoxError> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let row = RowsResult {
+            columns: vec![spec("v")],
+            rows: vec![vec![Some(Bytes::copy_from_slice(&CELL.to_be_bytes()))]],
+            paging_state: None,
+        };
+        let mut primes = Primes::new();
+        primes.insert(
+            QUERY,
+            Prime::new(Outcome::Rows(row)).with_bind(vec![spec("k")]),
+        );
+        let server = SimServer::start(
+            SimServerConfig::new(SocketAddr::from(([127, 0, 0, 1], 0))).with_primes(primes),
+        )
+        .await?;
+        println!("listening {}", server.local_addr());
+        std::io::stdout().flush()?;
+        // Blocks this worker until the orchestrator closes our stdin (or exits).
+        tokio::task::spawn_blocking(|| {
+            let mut sink = String::new();
+            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {
+                sink.clear();
+            }
+        })
+        .await?;
+        server.stop().await;
+        Ok(())
+    })
+}
+
+// ---- the clients ----------------------------------------------------------------------
+
+/// What one client measured.
+#[derive(Debug, Clone, Copy)]
+struct Measure {
+    completed: u64,
+    elapsed: f64,
+    cpu: f64,
+    peak_rss_kib: u64,
+    errors: u64,
+}
+
+impl Measure {
+    fn print(&self) {
+        println!(
+            "RESULT {} {:.6} {:.6} {} {}",
+            self.completed, self.elapsed, self.cpu, self.peak_rss_kib, self.errors
+        );
+    }
+
+    fn parse(line: &str) -> Option<Self> {
+        let mut it = line.strip_prefix("RESULT ")?.split_whitespace();
+        Some(Self {
+            completed: it.next()?.parse().ok()?,
+            elapsed: it.next()?.parse().ok()?,
+            cpu: it.next()?.parse().ok()?,
+            peak_rss_kib: it.next()?.parse().ok()?,
+            errors: it.next()?.parse().ok()?,
+        })
+    }
+
+    fn per_second(&self) -> f64 {
+        self.completed as f64 / self.elapsed.max(1e-9)
+    }
+
+    fn cpu_per_100k(&self) -> f64 {
+        self.cpu * 100_000.0 / (self.completed.max(1) as f64)
+    }
+}
+
+/// User+sys CPU seconds of this process (all threads), from `/proc/self/stat`.
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at field 3 (state);
+    // utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // USER_HZ is 100 on Linux.
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// Peak resident set size of this process in KiB (`VmHWM`).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+struct ClientArgs {
+    kind: String,
+    concurrency: usize,
+    seconds: f64,
+    addr: SocketAddr,
+}
+
+fn parse_client_args(args: &[String]) -> Result<ClientArgs, BoxError> {
+    let value = |name: &str| -> Result<&str, BoxError> {
+        let i = args
+            .iter()
+            .position(|a| a == name)
+            .ok_or_else(|| format!("{name} is required"))?;
+        Ok(args
+            .get(i + 1)
+            .ok_or_else(|| format!("{name} needs a value"))?)
+    };
+    Ok(ClientArgs {
+        kind: value("--client")?.to_string(),
+        concurrency: value("--concurrency")?.parse()?,
+        seconds: value("--seconds")?.parse()?,
+        addr: value("--addr")?.parse()?,
+    })
+}
+
+/// `--client KIND`: runs one client, prints its `RESULT` line.
+fn client(args: &[String]) -> Result<(), BoxError> {
+    let args = parse_client_args(args)?;
+    let rt = runtime()?;
+    let measure = rt.block_on(async {
+        match args.kind.as_str() {
+            "ours" => ours(&args).await,
+            "scylla" => scylla(&args).await,
+            "raw" => raw(&args).await,
+            other => Err(format!("unknown client {other:?}").into()),
+        }
+    })?;
+    measure.print();
+    Ok(())
+}
+
+/// Runs `concurrency` tasks, each executing `one` in a loop for `duration`; returns
+/// (completed, errors, elapsed).
+async fn closed_loop<F, Fut>(concurrency: usize, duration: Duration, one: F) -> (u64, u64, f64)
+where
+    F: Fn(i32) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let start = Instant::now();
+    let deadline = start + duration;
+    let errors = Arc::new(AtomicU64::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for t in 0..concurrency {
+        let one = one.clone();
+        let errors = errors.clone();
+        tasks.spawn(async move {
+            let mut done = 0u64;
+            let mut key = t as i32;
+            while Instant::now() < deadline {
+                if one(key).await {
+                    done += 1;
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                key = key.wrapping_add(1);
+            }
+            done
+        });
+    }
+    let mut completed = 0;
+    while let Some(done) = tasks.join_next().await {
+        completed += done.unwrap_or(0);
+    }
+    (
+        completed,
+        errors.load(Ordering::Relaxed),
+        start.elapsed().as_secs_f64(),
+    )
+}
+
+/// Warms up, then measures `one` at the requested concurrency.
+async fn measure<F, Fut>(args: &ClientArgs, one: F) -> Measure
+where
+    F: Fn(i32) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    closed_loop(args.concurrency, WARMUP, one.clone()).await;
+    let cpu0 = process_cpu_seconds();
+    let (completed, errors, elapsed) =
+        closed_loop(args.concurrency, Duration::from_secs_f64(args.seconds), one).await;
+    Measure {
+        completed,
+        elapsed,
+        cpu: process_cpu_seconds() - cpu0,
+        peak_rss_kib: peak_rss_kib(),
+        errors,
+    }
+}
+
+/// This driver: one connection, protocol v4.
+async fn ours(args: &ClientArgs) -> Result<Measure, BoxError> {
+    let session = SessionBuilder::new()
+        .contact_point(NodeAddr::from(args.addr))
+        .protocol_version(ProtocolVersion::V4)
+        .connections_per_host(1)
+        .build(TcpTransport::new(), TokioRuntime::new())
+        .await?;
+    let prepared = session.prepare(QUERY).await?;
+    let m = measure(args, move |k| {
+        let (session, prepared) = (session.clone(), prepared.clone());
+        async move {
+            match session.execute(&prepared, (k,)).await {
+                Ok(r) => r
+                    .first_row()
+                    .is_some_and(|row| row.get::<i32>(0).is_ok_and(|v| v == CELL)),
+                Err(_) => false,
+            }
+        }
+    })
+    .await;
+    Ok(m)
+}
+
+/// The `scylla` crate: one connection per host (its control connection aside).
+async fn scylla(args: &ClientArgs) -> Result<Measure, BoxError> {
+    use scylla::client::PoolSize;
+    use scylla::client::session_builder::SessionBuilder as ScyllaBuilder;
+    let session = ScyllaBuilder::new()
+        .known_node_addr(args.addr)
+        .pool_size(PoolSize::PerHost(NonZeroUsize::MIN))
+        .build()
+        .await?;
+    let session = Arc::new(session);
+    let prepared = session.prepare(QUERY).await?;
+    let m = measure(args, move |k| {
+        let (session, prepared) = (session.clone(), prepared.clone());
+        async move {
+            match session.execute_unpaged(&prepared, (k,)).await {
+                Ok(r) => r
+                    .into_rows_result()
+                    .ok()
+                    .and_then(|rows| rows.single_row::<(i32,)>().ok())
+                    .is_some_and(|(v,)| v == CELL),
+                Err(_) => false,
+            }
+        }
+    })
+    .await;
+    Ok(m)
+}
+
+/// The raw generator: pre-encoded EXECUTE frames, `concurrency` in flight on one
+/// connection.
+async fn raw(args: &ClientArgs) -> Result<Measure, BoxError> {
+    let mut config = LoadConfig::new(args.addr, QUERY);
+    config.connections = 1;
+    config.in_flight = args.concurrency;
+    let mut values = SerializedValues::new();
+    (7i32,).serialize_row(&[spec("k")], &mut values)?;
+    config.values = values;
+    config.duration = WARMUP;
+    run_raw(&config).await?;
+    config.duration = Duration::from_secs_f64(args.seconds);
+    let cpu0 = process_cpu_seconds();
+    let report = run_raw(&config).await?;
+    Ok(Measure {
+        completed: report.completed,
+        elapsed: report.elapsed.as_secs_f64(),
+        cpu: process_cpu_seconds() - cpu0,
+        peak_rss_kib: peak_rss_kib(),
+        errors: report.errors,
+    })
+}
+
+// ---- the orchestrator -----------------------------------------------------------------
+
+fn env_list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.to_string())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CQL_PYTHON") {
+        return Some(PathBuf::from(p));
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut candidates = vec![repo.join(".ci-venv/bin/python")];
+    // In a git worktree, the main worktree's venv.
+    if let Ok(out) = Command::new("git")
+        .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
+        .current_dir(&repo)
+        .output()
+    {
+        let common = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if let Some(main) = common.parent() {
+            candidates.push(main.join(".ci-venv/bin/python"));
+        }
+    }
+    candidates.into_iter().find(|p| p.exists())
+}
+
+/// Runs one client process; its `RESULT` line, or why there is none.
+fn run_client(
+    kind: &str,
+    concurrency: usize,
+    seconds: f64,
+    addr: SocketAddr,
+    python: Option<&Path>,
+) -> Result<Measure, String> {
+    let mut cmd = if kind == "python" {
+        let python = python.ok_or("no Python venv: set CQL_PYTHON or create .ci-venv")?;
+        let mut cmd = Command::new(python);
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/driver_throughput.py"))
+            .args(["--query", QUERY]);
+        cmd
+    } else {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut cmd = Command::new(exe);
+        cmd.args(["--client", kind]);
+        cmd
+    };
+    let out = cmd
+        .args(["--concurrency", &concurrency.to_string()])
+        .args(["--seconds", &seconds.to_string()])
+        .args(["--addr", &addr.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start the {kind} client: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout.lines().find_map(Measure::parse).ok_or_else(|| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        format!(
+            "the {kind} client failed ({}): {}",
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        )
+    })
+}
+
+fn label(kind: &str) -> &str {
+    match kind {
+        "raw" => "raw generator (pre-encoded frames)",
+        "ours" => "cql-core driver (this)",
+        "scylla" => "scylla crate 1.9",
+        "python" => "Python cassandra-driver",
+        other => other,
+    }
+}
+
+fn orchestrate() -> Result<(), BoxError> {
+    let seconds: f64 = std::env::var("DRIVER_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3.0);
+    let concurrencies: Vec<usize> = env_list("DRIVER_BENCH_CONCURRENCY", "1,32,512")
+        .iter()
+        .map(|c| c.parse())
+        .collect::<Result<_, _>>()?;
+    let clients = env_list("DRIVER_BENCH_CLIENTS", "raw,ours,scylla,python");
+    let python = python();
+
+    let exe = std::env::current_exe()?;
+    let mut node = Command::new(exe)
+        .arg("--serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(node.stdout.take().ok_or("no node stdout")?).read_line(&mut line)?;
+    let addr: SocketAddr = line
+        .trim()
+        .strip_prefix("listening ")
+        .ok_or_else(|| format!("the node did not start: {line:?}"))?
+        .parse()?;
+
+    println!(
+        "driver throughput: prepared single-row SELECT (bind one int), primed cql-sim node \
+         (own process) at {addr}, one connection, protocol v4, {seconds} s per run after a \
+         {} ms warm-up",
+        WARMUP.as_millis()
+    );
+    println!();
+    println!(
+        "| client | concurrency | requests/s | client CPU s / 100k req | peak client RSS (MiB) |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    let mut results: Vec<(String, usize, Measure)> = Vec::new();
+    let mut notes = Vec::new();
+    for &concurrency in &concurrencies {
+        for kind in &clients {
+            match run_client(kind, concurrency, seconds, addr, python.as_deref()) {
+                Ok(m) => {
+                    let errors = if m.errors > 0 {
+                        format!(" ({} errors)", m.errors)
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "| {} | {concurrency} | {:.0}{errors} | {:.3} | {:.1} |",
+                        label(kind),
+                        m.per_second(),
+                        m.cpu_per_100k(),
+                        m.peak_rss_kib as f64 / 1024.0
+                    );
+                    results.push((kind.clone(), concurrency, m));
+                }
+                Err(e) => {
+                    println!("| {} | {concurrency} | - | - | - |", label(kind));
+                    notes.push(format!("{} at {concurrency}: {e}", label(kind)));
+                }
+            }
+        }
+    }
+    drop(node.stdin.take());
+    let _ = node.wait();
+
+    if !notes.is_empty() {
+        println!();
+        for n in &notes {
+            println!("note: {n}");
+        }
+    }
+    let get = |kind: &str, c: usize| {
+        results
+            .iter()
+            .find(|(k, cc, _)| k == kind && *cc == c)
+            .map(|(_, _, m)| *m)
+    };
+    println!();
+    println!("goals at concurrency 512:");
+    let check = |ok: bool| if ok { "PASS" } else { "MISS" };
+    match (get("ours", 512), get("scylla", 512)) {
+        (Some(o), Some(s)) => {
+            let tput = o.per_second() / s.per_second();
+            let cpu = o.cpu_per_100k() / s.cpu_per_100k();
+            println!(
+                "  throughput ours / scylla = {tput:.2} (goal >= 1.25): {}",
+                check(tput >= 1.25)
+            );
+            println!(
+                "  CPU per request ours / scylla = {cpu:.2} (goal <= 0.80): {}",
+                check(cpu <= 0.8)
+            );
+        }
+        _ => println!("  ours vs scylla: not measured"),
+    }
+    match (get("ours", 512), get("raw", 512)) {
+        (Some(o), Some(r)) => {
+            let ratio = o.per_second() / r.per_second();
+            println!(
+                "  throughput ours / raw generator = {ratio:.2} (goal >= 0.70): {}",
+                check(ratio >= 0.7)
+            );
+        }
+        _ => println!("  ours vs raw generator: not measured"),
+    }
+    Ok(())
+}
