@@ -585,8 +585,30 @@ async fn write_loop<R: Runtime>(
             }
             None => shared.write.wait().await,
         }
+        // Let the tasks already scheduled (typically the ones just handed a response)
+        // queue their next requests before we write: one write for the whole batch
+        // instead of one per request.
+        YieldOnce(false).await;
     }
     writer.close().await;
+}
+
+/// Returns `Pending` once (asking to be polled again at once), then `Ready`: the
+/// executor runs the tasks already queued before this one resumes.
+struct YieldOnce(bool);
+
+impl core::future::Future for YieldOnce {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.0 {
+            return Poll::Ready(());
+        }
+        this.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
 }
 
 /// The events of one connection (see [`Connection::events`]).
