@@ -14,7 +14,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 use core::pin::{Pin, pin};
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use core::task::{Context, Poll};
 
 use futures::channel::oneshot;
@@ -56,6 +56,9 @@ struct Shared {
     /// A stream id may have been freed, or the connection closed.
     freed: Notify,
     closed: AtomicBool,
+    /// The machine's in-flight count as of its last change, readable without the lock
+    /// (pools compare connections by it on every request).
+    in_flight: AtomicUsize,
 }
 
 struct Inner {
@@ -157,6 +160,8 @@ impl Shared {
             inner.waiters = Vec::new();
         }
         let has_output = inner.machine.has_output();
+        self.in_flight
+            .store(inner.machine.in_flight(), Ordering::Relaxed);
         drop(inner);
         for (tx, reply) in replies.drain(..) {
             let _ = tx.send(reply);
@@ -287,6 +292,7 @@ impl<R: Runtime> Connection<R> {
             stop_reader: Signal::new(),
             freed: Notify::new(),
             closed: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
         });
         // Dropped (closing the connection) if the handshake fails or is given up on.
         let handle = Arc::new(Handle {
@@ -344,6 +350,9 @@ impl<R: Runtime> Connection<R> {
                     Ok(stream) => {
                         let (tx, rx) = oneshot::channel();
                         inner.set_waiter(stream, tx);
+                        shared
+                            .in_flight
+                            .store(inner.machine.in_flight(), Ordering::Relaxed);
                         Ok((stream, rx))
                     }
                     Err(e) => Err(e),
@@ -410,7 +419,7 @@ impl<R: Runtime> Connection<R> {
     /// Requests waiting for a response (including timed-out ones whose late answer has not
     /// arrived yet).
     pub fn in_flight(&self) -> usize {
-        self.handle.shared.inner.lock().machine.in_flight()
+        self.handle.shared.in_flight.load(Ordering::Relaxed)
     }
 
     /// Stream ids free for new requests right now (0 once closed): a pool can pick

@@ -94,17 +94,87 @@ impl<R: Runtime> Pool<R> {
     }
 
     /// The hosts to try for one request: every host once, starting one further along
-    /// than the previous plan; hosts with an open connection first.
-    pub(crate) fn plan(&self) -> Vec<Arc<HostPool<R>>> {
+    /// than the previous plan; hosts with an open connection first. Allocates nothing
+    /// for up to 64 hosts (it runs for every request).
+    pub(crate) fn plan(&self) -> Plan<'_, R> {
         let n = self.hosts.len();
-        if n == 0 {
-            return Vec::new();
+        let start = match n {
+            0 => 0,
+            _ => self.next.fetch_add(1, Ordering::Relaxed) % n,
+        };
+        let rotated = |k: usize| self.hosts.get((start + k) % n.max(1));
+        let up = if n <= 64 {
+            let mut mask = 0u64;
+            for k in 0..n {
+                if rotated(k).is_some_and(|h| h.healthy_count() > 0) {
+                    mask |= 1 << k;
+                }
+            }
+            Up::Mask(mask)
+        } else {
+            Up::Flags(
+                (0..n)
+                    .map(|k| rotated(k).is_some_and(|h| h.healthy_count() > 0))
+                    .collect(),
+            )
+        };
+        Plan {
+            hosts: &self.hosts,
+            start,
+            up,
+            pass_up: true,
+            k: 0,
         }
-        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        let rotated = self.hosts.iter().cycle().skip(start).take(n).cloned();
-        let (mut up, down): (Vec<_>, Vec<_>) = rotated.partition(|h| h.healthy_count() > 0);
-        up.extend(down);
-        up
+    }
+}
+
+/// Which positions of a plan (in rotated order) had an open connection when it was made.
+enum Up {
+    Mask(u64),
+    Flags(Vec<bool>),
+}
+
+impl Up {
+    fn get(&self, k: usize) -> bool {
+        match self {
+            Self::Mask(m) => k < 64 && m & (1 << k) != 0,
+            Self::Flags(f) => f.get(k).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// One request's query plan (see [`Pool::plan`]): hosts with an open connection, then
+/// the others, each once.
+pub(crate) struct Plan<'a, R: Runtime> {
+    hosts: &'a [Arc<HostPool<R>>],
+    start: usize,
+    up: Up,
+    /// Yielding the hosts that were up (then the others).
+    pass_up: bool,
+    /// The next position in rotated order.
+    k: usize,
+}
+
+impl<'a, R: Runtime> Iterator for Plan<'a, R> {
+    type Item = &'a Arc<HostPool<R>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let n = self.hosts.len();
+        loop {
+            if self.k >= n {
+                if !self.pass_up {
+                    return None;
+                }
+                self.pass_up = false;
+                self.k = 0;
+                continue;
+            }
+            let k = self.k;
+            self.k += 1;
+            if self.up.get(k) == self.pass_up {
+                return self.hosts.get((self.start + k) % n);
+            }
+        }
     }
 }
 
@@ -139,11 +209,25 @@ mod tests {
                 .map(|h| NodeAddr::new(String::from(h), 9042))
                 .collect(),
         );
-        let firsts: Vec<String> = (0..4).map(|_| pool.plan()[0].addr.host.clone()).collect();
+        let firsts: Vec<String> = (0..4)
+            .map(|_| pool.plan().next().unwrap().addr.host.clone())
+            .collect();
         assert_eq!(firsts, ["a", "b", "c", "a"]);
-        assert_eq!(pool.plan().len(), 3);
+        let hosts: Vec<String> = pool.plan().map(|h| h.addr.host.clone()).collect();
+        assert_eq!(hosts, ["b", "c", "a"]);
         assert!(pool.hosts()[0].least_busy().is_none());
         assert_eq!(pool.hosts()[0].version(), None);
-        assert!(Pool::<NoRuntime>::new(Vec::new()).plan().is_empty());
+        assert!(Pool::<NoRuntime>::new(Vec::new()).plan().next().is_none());
+        // Past 64 hosts the plan keeps one flag per host: still every host once.
+        let many: Pool<NoRuntime> = Pool::new(
+            (0..100)
+                .map(|i| NodeAddr::new(alloc::format!("h{i}"), 9042))
+                .collect(),
+        );
+        let mut seen: Vec<String> = many.plan().map(|h| h.addr.host.clone()).collect();
+        assert_eq!(seen.len(), 100);
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 100);
     }
 }
