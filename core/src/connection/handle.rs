@@ -23,9 +23,9 @@ use spin::{Mutex, MutexGuard};
 
 use super::config::{ConnectionConfig, RequestOptions};
 use super::error::ConnectionError;
-use super::state::{ConnectionState, Output, SubmitError};
+use super::state::{ConnectionState, Output, SubmitError, decode_response};
 use super::version::initial_version;
-use crate::frame::ProtocolVersion;
+use crate::frame::{Frame, ProtocolVersion};
 use crate::message::{Event, Request, RequestFrame, ResponseFrame};
 use crate::runtime::{
     BoxFuture, Instant, NodeAddr, Runtime, StreamReader, StreamWriter, Transport,
@@ -37,7 +37,23 @@ const MAX_QUEUED_EVENTS: usize = 1024;
 /// Size of the reader task's buffer.
 const READ_BUFFER_LEN: usize = 64 * 1024;
 
-type Reply = Result<ResponseFrame, ConnectionError>;
+/// What a waiting request is handed: its response, decoded by the machine or (usually)
+/// raw, to be decoded by the request's own task outside the lock.
+type Reply = Result<Answer, ConnectionError>;
+
+enum Answer {
+    Decoded(ResponseFrame),
+    Raw(Frame),
+}
+
+impl Answer {
+    fn decode(reply: Reply) -> Result<ResponseFrame, ConnectionError> {
+        match reply? {
+            Self::Decoded(frame) => Ok(frame),
+            Self::Raw(frame) => decode_response(&frame),
+        }
+    }
+}
 
 /// How a handshake attempt ended, when it did not succeed.
 enum AttemptError {
@@ -134,7 +150,12 @@ impl Shared {
             match output {
                 Output::Response { stream, result } => {
                     if let Some(tx) = inner.take_waiter(stream) {
-                        replies.push((tx, result));
+                        replies.push((tx, result.map(Answer::Decoded)));
+                    }
+                }
+                Output::RawResponse { stream, frame } => {
+                    if let Some(tx) = inner.take_waiter(stream) {
+                        replies.push((tx, Ok(Answer::Raw(frame))));
                     }
                 }
                 Output::Event(event) => inner.publish(&event),
@@ -278,7 +299,8 @@ impl<R: Runtime> Connection<R> {
             .connect(&addr)
             .await
             .map_err(|e| AttemptError::Failed(ConnectionError::Transport(e)))?;
-        let machine = ConnectionState::new(config, version, runtime.now());
+        let mut machine = ConnectionState::new(config, version, runtime.now());
+        machine.set_raw_responses(true);
         let (tx, rx) = oneshot::channel();
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
@@ -385,7 +407,7 @@ impl<R: Runtime> Connection<R> {
             rx,
             done: false,
         };
-        match timer {
+        let reply = match timer {
             None => (&mut pending).await,
             Some(t) => match select(&mut pending, t).await {
                 Either::Left((reply, _)) => reply,
@@ -397,7 +419,8 @@ impl<R: Runtime> Connection<R> {
                     _ => Err(timed_out()),
                 },
             },
-        }
+        };
+        Answer::decode(reply)
     }
 
     /// The node's address.

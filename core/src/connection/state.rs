@@ -34,7 +34,10 @@ use super::error::ConnectionError;
 use super::streams::{MAX_STREAMS, StreamIds};
 use super::version::{fallback_version, is_version_refusal};
 use crate::frame::segment::{SegmentDecoder, SegmentEncoder};
-use crate::frame::{Compression, Frame, FrameError, ProtocolVersion, read_frame};
+use crate::frame::{
+    Compression, Frame, FrameError, FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion,
+    read_frame,
+};
 use crate::message::{
     AuthToken, DbError, Event, EventType, Query, QueryParameters, Register, Request, RequestFrame,
     Response, ResponseFrame, Startup, startup, supported,
@@ -68,6 +71,16 @@ pub enum Output {
         stream: i16,
         /// The response, or the connection failure that ended the request.
         result: Result<ResponseFrame, ConnectionError>,
+    },
+    /// The answer to a submitted request, not decoded yet (only after
+    /// [`set_raw_responses`](ConnectionState::set_raw_responses)): the driver decodes it
+    /// with [`ResponseFrame::decode`] wherever suits it (outside its locks, in the task
+    /// that waits for it).
+    RawResponse {
+        /// The request's stream id.
+        stream: i16,
+        /// The whole response frame (decompressed).
+        frame: Frame,
     },
     /// An event pushed by the node (stream -1).
     Event(Event),
@@ -146,6 +159,8 @@ pub struct ConnectionState {
     connect_timeout: Duration,
     heartbeat_interval: Option<Duration>,
     max_frame_len: usize,
+    /// Hand user responses over undecoded ([`Output::RawResponse`]).
+    raw_responses: bool,
 
     phase: Phase,
     step: Step,
@@ -199,6 +214,7 @@ impl ConnectionState {
             connect_timeout: config.connect_timeout,
             heartbeat_interval: config.heartbeat_interval.filter(|d| !d.is_zero()),
             max_frame_len: config.max_frame_len,
+            raw_responses: false,
             phase: Phase::Handshaking,
             step: Step::Supported,
             closed_error: None,
@@ -230,6 +246,13 @@ impl ConnectionState {
         if self.phase == Phase::Handshaking {
             self.ids = StreamIds::new(max);
         }
+    }
+
+    /// Answers to submitted requests come out as [`Output::RawResponse`] (undecoded)
+    /// instead of [`Output::Response`] when `on`, so the driver can decode them outside
+    /// the lock it keeps the machine under. Failures are still `Output::Response` errors.
+    pub fn set_raw_responses(&mut self, on: bool) {
+        self.raw_responses = on;
     }
 
     /// The protocol version of this connection.
@@ -423,7 +446,7 @@ impl ConnectionState {
         }
         while self.phase != Phase::Closed {
             match self.next_frame() {
-                Ok(Some(frame)) => self.on_frame(&frame, now),
+                Ok(Some(frame)) => self.on_frame(frame, now),
                 Ok(None) => break,
                 Err(e) => {
                     let error = self.frame_error(&e);
@@ -547,6 +570,9 @@ impl ConnectionState {
                 .into()),
             };
         }
+        if let Some(frame) = self.split_plain_frame()? {
+            return Ok(Some(frame));
+        }
         match read_frame(&self.inbuf, self.max_frame_len, self.compression)? {
             Some((frame, used)) => {
                 self.inbuf.advance(used);
@@ -556,15 +582,39 @@ impl ConnectionState {
         }
     }
 
-    fn on_frame(&mut self, frame: &Frame, now: Instant) {
+    /// A whole uncompressed frame at the front of the input, split off without copying
+    /// its body; `None` when the frame is incomplete, compressed or its header is
+    /// invalid (then [`read_frame`] decides and reports).
+    fn split_plain_frame(&mut self) -> Result<Option<Frame>, FrameError> {
+        let Some(head) = self.inbuf.get(..HEADER_LEN) else {
+            return Ok(None);
+        };
+        let Ok(header) = FrameHeader::parse(head) else {
+            return Ok(None);
+        };
+        let len = header.length as usize;
+        if header.flags.contains(FrameFlags::COMPRESSION)
+            || len > self.max_frame_len
+            || self.inbuf.len() < HEADER_LEN + len
+        {
+            return Ok(None);
+        }
+        let mut whole = self.inbuf.split_to(HEADER_LEN + len);
+        whole.advance(HEADER_LEN);
+        Ok(Some(Frame {
+            header,
+            body: whole.freeze(),
+        }))
+    }
+
+    fn on_frame(&mut self, frame: Frame, now: Instant) {
         let stream = frame.header.stream;
-        let decoded = ResponseFrame::decode(frame);
         if stream < 0 {
             // Events; a malformed one is dropped rather than killing the connection.
             if let Ok(ResponseFrame {
                 response: Response::Event(event),
                 ..
-            }) = decoded
+            }) = ResponseFrame::decode(&frame)
             {
                 self.outputs.push_back(Output::Event(event));
             }
@@ -576,7 +626,7 @@ impl ConnectionState {
                 if stream != HANDSHAKE_STREAM {
                     return;
                 }
-                match decoded {
+                match ResponseFrame::decode(&frame) {
                     Ok(f) => self.on_handshake(f.response, now),
                     Err(e) => self.fail(ConnectionError::Protocol(format!(
                         "undecodable {:?} while waiting for {}: {e}",
@@ -585,26 +635,21 @@ impl ConnectionState {
                     ))),
                 }
             }
-            Phase::Ready => self.on_response(stream, frame, decoded),
+            Phase::Ready => self.on_response(stream, frame),
         }
     }
 
-    fn on_response(
-        &mut self,
-        stream: i16,
-        frame: &Frame,
-        decoded: Result<ResponseFrame, FrameError>,
-    ) {
+    fn on_response(&mut self, stream: i16, frame: Frame) {
         match self.slot(stream) {
             Slot::Free => {} // Not ours (already failed or never sent): dropped.
             Slot::User => {
                 self.release(stream);
-                let result = decoded.map_err(|e| {
-                    ConnectionError::Protocol(format!(
-                        "undecodable {:?} response on stream {stream}: {e}",
-                        frame.header.opcode
-                    ))
-                });
+                if self.raw_responses {
+                    self.outputs
+                        .push_back(Output::RawResponse { stream, frame });
+                    return;
+                }
+                let result = decode_response(&frame);
                 self.outputs.push_back(Output::Response { stream, result });
             }
             Slot::Abandoned => self.release(stream),
@@ -803,6 +848,17 @@ impl ConnectionState {
             version: self.version,
         });
     }
+}
+
+/// Decodes the answer to a user request; a malformed one is a protocol error naming its
+/// opcode and stream.
+pub fn decode_response(frame: &Frame) -> Result<ResponseFrame, ConnectionError> {
+    ResponseFrame::decode(frame).map_err(|e| {
+        ConnectionError::Protocol(format!(
+            "undecodable {:?} response on stream {}: {e}",
+            frame.header.opcode, frame.header.stream
+        ))
+    })
 }
 
 /// A keyspace name as a CQL identifier: kept when already double-quoted, else quoted with

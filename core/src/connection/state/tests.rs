@@ -644,6 +644,50 @@ fn responses_are_matched_out_of_order() {
 }
 
 #[test]
+fn raw_responses_come_out_undecoded_in_every_framing() {
+    for compression in ["", "lz4", "snappy"] {
+        let config = ConnectionConfig {
+            compression: Compression::from_name(compression).unwrap_or(Compression::None),
+            ..config()
+        };
+        for version in [ProtocolVersion::V4, ProtocolVersion::V5] {
+            if version == ProtocolVersion::V5 && compression == "snappy" {
+                continue;
+            }
+            let (mut state, mut node) = ready(version, &config);
+            node.compression = config.compression;
+            state.set_raw_responses(true);
+            let ids: Vec<i16> = (0..3)
+                .map(|i| state.submit(&mut query(&i.to_string()), t(10)).unwrap())
+                .collect();
+            node.requests(&mut state);
+            // Two whole answers and a third split across reads.
+            let mut bytes = Vec::new();
+            for id in &ids {
+                let answer = Response::Result(ResultMessage::SetKeyspace(id.to_string()));
+                bytes.extend(node.encode(&ResponseFrame::new(*id, answer)));
+            }
+            let (first, rest) = bytes.split_at(bytes.len() - 3);
+            state.handle_input(first, t(11));
+            state.handle_input(rest, t(11));
+            let got = outputs(&mut state);
+            assert_eq!(got.len(), 3, "{version} {compression}: {got:?}");
+            for (output, id) in got.into_iter().zip(&ids) {
+                let Output::RawResponse { stream, frame } = output else {
+                    panic!("{output:?}")
+                };
+                assert_eq!(stream, *id);
+                assert_eq!(
+                    decode_response(&frame).unwrap().response,
+                    Response::Result(ResultMessage::SetKeyspace(id.to_string()))
+                );
+            }
+            assert_eq!(state.in_flight(), 0);
+        }
+    }
+}
+
+#[test]
 fn abandoned_streams_stay_reserved_until_the_late_answer() {
     let (mut state, mut node) = ready(ProtocolVersion::V4, &config());
     state.set_max_streams(1); // ignored once ready
