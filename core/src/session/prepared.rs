@@ -137,6 +137,15 @@ impl PreparedStatement {
         Ok(out)
     }
 
+    /// Another handle on the same statement without this one's options (cheaper to
+    /// make than a clone: a request carries its options separately).
+    pub(crate) fn handle(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            options: StatementOptions::default(),
+        }
+    }
+
     /// Whether the two handles share one prepared statement.
     pub fn same_statement(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)

@@ -79,9 +79,9 @@ impl QueryResult {
         }
     }
 
-    /// Attaches a Rows result whose columns are `columns`.
-    pub(crate) fn with_rows(mut self, mut rows: Rows, columns: Arc<[ColumnSpec]>) -> Self {
-        self.paging_state = rows
+    /// A Rows result from `host` whose columns are `columns`.
+    pub(crate) fn from_rows(host: NodeAddr, mut rows: Rows, columns: Arc<[ColumnSpec]>) -> Self {
+        let paging_state = rows
             .metadata
             .paging_state
             .take()
@@ -89,9 +89,17 @@ impl QueryResult {
         if rows.metadata.columns.is_none() {
             rows.metadata.columns = Some(columns.to_vec());
         }
-        self.columns = columns;
-        self.rows = Some(rows);
-        self
+        Self {
+            rows: Some(rows),
+            columns,
+            paging_state,
+            warnings: Vec::new(),
+            tracing_id: None,
+            custom_payload: Vec::new(),
+            schema_change: None,
+            set_keyspace: None,
+            host,
+        }
     }
 
     /// Whether the result is a Rows result (a SELECT, or a lightweight transaction).
@@ -364,7 +372,7 @@ pub(crate) mod tests {
             [[Some(&one[..]), Some(&b"a"[..])], [Some(&two[..]), None]],
         )
         .unwrap();
-        QueryResult::empty(NodeAddr::new("h", 9042)).with_rows(rows, Arc::from(cols))
+        QueryResult::from_rows(NodeAddr::new("h", 9042), rows, Arc::from(cols))
     }
 
     #[test]
@@ -413,7 +421,7 @@ pub(crate) mod tests {
             [[Some(&[0u8][..]), Some(&seven[..])]],
         )
         .unwrap();
-        let r = QueryResult::empty(NodeAddr::new("h", 1)).with_rows(rows, Arc::from(cols));
+        let r = QueryResult::from_rows(NodeAddr::new("h", 1), rows, Arc::from(cols));
         assert_eq!(r.applied(), Some(false));
         assert_eq!(r.first_row().unwrap().get::<i32>("v").unwrap(), 7);
         assert!(

@@ -397,7 +397,7 @@ impl<R: Runtime> Session<R> {
                 }
             }
             StatementRef::Prepared(p) => ExecRequest {
-                payload: Payload::Execute(p.clone(), p.bind_values(values)?),
+                payload: Payload::Execute(p.handle(), p.bind_values(values)?),
                 options: p.options.clone(),
             },
         })
@@ -698,40 +698,53 @@ impl<R: Runtime> Session<R> {
                 }
                 other => return Err(unexpected(&other, request.kind())),
             };
-            let mut out = QueryResult::empty(conn.addr().clone());
+            let mut out = match result {
+                ResultMessage::Rows(rows) => {
+                    let columns = self.columns_of(request, &rows)?;
+                    QueryResult::from_rows(conn.addr().clone(), rows, columns)
+                }
+                other => self.result_without_rows(conn, request, other).await?,
+            };
             out.tracing_id = tracing_id;
             out.warnings = warnings;
             out.custom_payload = custom_payload;
-            match result {
-                ResultMessage::Void => {}
-                ResultMessage::Rows(rows) => {
-                    let columns = self.columns_of(request, &rows)?;
-                    out = out.with_rows(rows, columns);
-                }
-                ResultMessage::SetKeyspace(ks) => {
-                    if self.keyspace().as_deref() != Some(ks.as_str()) {
-                        // A USE statement ran on one connection: run it on the others.
-                        self.set_keyspace_everywhere(&ks).await?;
-                    }
-                    out.set_keyspace = Some(ks);
-                }
-                ResultMessage::SchemaChange(change) => {
-                    tracing::debug!(change = ?change, "schema changed");
-                    out.schema_change = Some(change);
-                }
-                ResultMessage::Prepared(_) => {
-                    return Err(Error::Protocol(format!(
-                        "the node answered {} with a Prepared result",
-                        request.kind()
-                    )));
-                }
-                #[allow(unreachable_patterns)]
-                _ => {
-                    return Err(Error::Protocol(String::from("unknown result kind")));
-                }
-            }
             return Ok(out);
         }
+    }
+
+    /// The result of a request answered with something else than rows.
+    async fn result_without_rows(
+        &self,
+        conn: &Connection<R>,
+        request: &ExecRequest,
+        result: ResultMessage,
+    ) -> Result<QueryResult, Error> {
+        let mut out = QueryResult::empty(conn.addr().clone());
+        match result {
+            ResultMessage::Void | ResultMessage::Rows(_) => {}
+            ResultMessage::SetKeyspace(ks) => {
+                if self.keyspace().as_deref() != Some(ks.as_str()) {
+                    // A USE statement ran on one connection: run it on the others.
+                    self.set_keyspace_everywhere(&ks).await?;
+                }
+                out.set_keyspace = Some(ks);
+            }
+            ResultMessage::SchemaChange(change) => {
+                tracing::debug!(change = ?change, "schema changed");
+                out.schema_change = Some(change);
+            }
+            ResultMessage::Prepared(_) => {
+                return Err(Error::Protocol(format!(
+                    "the node answered {} with a Prepared result",
+                    request.kind()
+                )));
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                return Err(Error::Protocol(String::from("unknown result kind")));
+            }
+        }
+        Ok(out)
     }
 
     /// The columns of a Rows result: its own, or the prepared statement's when the
@@ -748,16 +761,20 @@ impl<R: Runtime> Session<R> {
         if let (Some(p), Some(id)) = (prepared, &rows.metadata.new_metadata_id) {
             p.update_result_metadata(id.clone(), rows.metadata.columns.as_deref());
         }
+        let known = prepared.and_then(PreparedStatement::result_columns);
         if let Some(cols) = &rows.metadata.columns {
-            return Ok(Arc::from(cols.clone()));
+            // Usually the prepared statement's columns again (v4 always sends them):
+            // share those rather than copying every name.
+            return Ok(match known {
+                Some(known) if *known == **cols => known,
+                _ => Arc::from(cols.clone()),
+            });
         }
-        prepared
-            .and_then(PreparedStatement::result_columns)
-            .ok_or_else(|| {
-                Error::Protocol(String::from(
-                    "the node sent rows without metadata and the statement has none",
-                ))
-            })
+        known.ok_or_else(|| {
+            Error::Protocol(String::from(
+                "the node sent rows without metadata and the statement has none",
+            ))
+        })
     }
 }
 
