@@ -1,6 +1,7 @@
 //! [`Session`]: the async driver over a pool of connections — statements, prepared
 //! statements, batches, paging, keyspaces, traces and graceful shutdown.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -292,7 +293,9 @@ impl<R: Runtime> Session<R> {
         if let Some(c) = host.least_busy() {
             return Ok(c);
         }
-        let conn = self.open_connection(host).await?;
+        // Boxed, as the other rare paths below: a future holds room for everything it
+        // may await, and every request moves the request path's futures around.
+        let conn = Box::pin(self.open_connection(host)).await?;
         if self.is_closed() {
             conn.close().await;
             return Err(Error::Closed("closed while connecting"));
@@ -688,9 +691,13 @@ impl<R: Runtime> Session<R> {
                     {
                         reprepares -= 1;
                         tracing::debug!(host = %conn.addr(), "re-preparing an unknown statement");
-                        let prepared = self
-                            .prepare_on(conn, p.cql(), p.prepared_keyspace(), resolved.timeout)
-                            .await?;
+                        let prepared = Box::pin(self.prepare_on(
+                            conn,
+                            p.cql(),
+                            p.prepared_keyspace(),
+                            resolved.timeout,
+                        ))
+                        .await?;
                         p.update_from(&prepared);
                         continue;
                     }
@@ -703,7 +710,7 @@ impl<R: Runtime> Session<R> {
                     let columns = self.columns_of(request, &rows)?;
                     QueryResult::from_rows(conn.addr().clone(), rows, columns)
                 }
-                other => self.result_without_rows(conn, request, other).await?,
+                other => Box::pin(self.result_without_rows(conn, request, other)).await?,
             };
             out.tracing_id = tracing_id;
             out.warnings = warnings;
