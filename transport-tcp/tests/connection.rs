@@ -462,6 +462,45 @@ async fn request_timeout_then_late_response_is_absorbed() {
 }
 
 #[tokio::test]
+async fn a_short_timeout_fires_on_time_behind_longer_ones() {
+    // Request deadlines are kept by the connection's writer task: one that comes after
+    // (and ends before) others must still re-arm its timer.
+    let addr = scripted_node(Script::DelayQueries(Duration::from_secs(3))).await;
+    let conn = open_scripted(addr, config(Some(ProtocolVersion::V4), Compression::None)).await;
+    let long = {
+        let conn = conn.clone();
+        tokio::spawn(async move {
+            let options = RequestOptions {
+                timeout: Some(Duration::from_secs(2)),
+                ..RequestOptions::default()
+            };
+            conn.send(query("SELECT long"), options).await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let started = std::time::Instant::now();
+    let short = RequestOptions {
+        timeout: Some(Duration::from_millis(100)),
+        ..RequestOptions::default()
+    };
+    let err = conn.send(query("SELECT short"), short).await.unwrap_err();
+    assert_eq!(err, ConnectionError::Timeout(Duration::from_millis(100)));
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(100) && waited < Duration::from_millis(1500),
+        "{waited:?}"
+    );
+    let err = long.await.unwrap().unwrap_err();
+    assert_eq!(err, ConnectionError::Timeout(Duration::from_secs(2)));
+    assert_eq!(
+        conn.in_flight(),
+        2,
+        "both ids stay reserved for the late answers"
+    );
+    conn.close().await;
+}
+
+#[tokio::test]
 async fn node_closing_mid_request_fails_the_request_and_the_connection() {
     let addr = scripted_node(Script::CloseOnQuery).await;
     let conn = open_scripted(addr, config(Some(ProtocolVersion::V4), Compression::None)).await;

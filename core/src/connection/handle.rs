@@ -42,14 +42,15 @@ const READ_BUFFER_LEN: usize = 64 * 1024;
 type Reply = Result<Answer, ConnectionError>;
 
 enum Answer {
-    Decoded(ResponseFrame),
+    /// Rare: the machine decodes only when not in raw mode.
+    Decoded(Box<ResponseFrame>),
     Raw(Frame),
 }
 
 impl Answer {
     fn decode(reply: Reply) -> Result<ResponseFrame, ConnectionError> {
         match reply? {
-            Self::Decoded(frame) => Ok(frame),
+            Self::Decoded(frame) => Ok(*frame),
             Self::Raw(frame) => decode_response(&frame),
         }
     }
@@ -80,12 +81,22 @@ struct Shared {
 struct Inner {
     machine: ConnectionState,
     /// The waiting request of each stream id.
-    waiters: Vec<Option<oneshot::Sender<Reply>>>,
+    waiters: Vec<Option<Waiter>>,
+    /// No waiter's deadline is earlier than this (`None`: no waiter has one). The writer
+    /// task wakes then and fails the requests whose time is up.
+    next_expiry: Option<Instant>,
     subscribers: Vec<crate::sync::Sender<Event>>,
     /// Events received before the first subscriber (e.g. right after REGISTER), kept for
     /// it; `None` once someone subscribed.
     backlog: Option<Vec<Event>>,
     handshake: Option<oneshot::Sender<Result<ProtocolVersion, AttemptError>>>,
+}
+
+/// A request waiting for its answer.
+struct Waiter {
+    tx: oneshot::Sender<Reply>,
+    /// When it times out, and its timeout (for the error).
+    deadline: Option<(Instant, core::time::Duration)>,
 }
 
 impl Inner {
@@ -94,18 +105,49 @@ impl Inner {
             .ok()
             .and_then(|i| self.waiters.get_mut(i))
             .and_then(Option::take)
+            .map(|w| w.tx)
     }
 
-    fn set_waiter(&mut self, stream: i16, tx: oneshot::Sender<Reply>) {
+    fn set_waiter(&mut self, stream: i16, waiter: Waiter) {
         let Ok(i) = usize::try_from(stream) else {
             return;
         };
         if i >= self.waiters.len() {
             self.waiters.resize_with(i + 1, || None);
         }
-        if let Some(slot) = self.waiters.get_mut(i) {
-            *slot = Some(tx);
+        if let Some((at, _)) = waiter.deadline {
+            if self.next_expiry.is_none_or(|next| at < next) {
+                self.next_expiry = Some(at);
+            }
         }
+        if let Some(slot) = self.waiters.get_mut(i) {
+            *slot = Some(waiter);
+        }
+    }
+
+    /// Fails the requests whose deadline is past `now` with a timeout (their stream ids
+    /// stay reserved until the late answers, as for any abandoned request) and works
+    /// out the next deadline. Scans only when the earliest deadline has come, which with
+    /// answers arriving in time is about once per timeout period.
+    fn expire(&mut self, now: Instant, replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>) {
+        if self.next_expiry.is_none_or(|next| now < next) {
+            return;
+        }
+        let mut next: Option<Instant> = None;
+        for (i, slot) in self.waiters.iter_mut().enumerate() {
+            let Some((at, timeout)) = slot.as_ref().and_then(|w| w.deadline) else {
+                continue;
+            };
+            if at <= now {
+                if let (Some(w), Ok(stream)) = (slot.take(), i16::try_from(i)) {
+                    self.machine.abandon(stream);
+                    replies.push((w.tx, Err(ConnectionError::Timeout(timeout))));
+                }
+            } else if next.is_none_or(|n| at < n) {
+                next = Some(at);
+            }
+        }
+        self.next_expiry = next;
     }
 
     fn publish(&mut self, event: &Event) {
@@ -138,6 +180,19 @@ impl Shared {
         value
     }
 
+    /// Like [`with_machine`](Self::with_machine), with the whole shared state (and the
+    /// replies to deliver once the lock is released).
+    fn with_inner<T>(
+        &self,
+        replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>,
+        f: impl FnOnce(&mut Inner, &mut Vec<(oneshot::Sender<Reply>, Reply)>) -> T,
+    ) -> T {
+        let mut inner = self.inner.lock();
+        let value = f(&mut inner, replies);
+        self.settle(inner, replies);
+        value
+    }
+
     fn settle(
         &self,
         mut inner: MutexGuard<'_, Inner>,
@@ -150,7 +205,7 @@ impl Shared {
             match output {
                 Output::Response { stream, result } => {
                     if let Some(tx) = inner.take_waiter(stream) {
-                        replies.push((tx, result.map(Answer::Decoded)));
+                        replies.push((tx, result.map(|f| Answer::Decoded(Box::new(f)))));
                     }
                 }
                 Output::RawResponse { stream, frame } => {
@@ -306,6 +361,7 @@ impl<R: Runtime> Connection<R> {
             inner: Mutex::new(Inner {
                 machine,
                 waiters: Vec::new(),
+                next_expiry: None,
                 subscribers: Vec::new(),
                 backlog: Some(Vec::new()),
                 handshake: Some(tx),
@@ -360,18 +416,20 @@ impl<R: Runtime> Connection<R> {
             custom_payload: options.custom_payload,
             request,
         };
-        let mut timer: Option<BoxFuture<'static, ()>> =
-            options.timeout.map(|d| self.handle.runtime.sleep(d));
+        // The answer's deadline is kept by the writer task (no timer per request); a
+        // timer runs only while waiting for a free stream id. Both bound the whole wait.
+        let start = self.handle.runtime.now();
+        let deadline = options.timeout.map(|d| (start + d, d));
+        let mut timer: Option<BoxFuture<'static, ()>> = None;
         let timed_out = || ConnectionError::Timeout(options.timeout.unwrap_or_default());
         let (stream, rx) = loop {
             let notified = shared.freed.notified();
             let attempt = {
                 let mut inner = shared.inner.lock();
-                let now = self.handle.runtime.now();
-                match inner.machine.submit(&mut frame, now) {
+                match inner.machine.submit(&mut frame, start) {
                     Ok(stream) => {
                         let (tx, rx) = oneshot::channel();
-                        inner.set_waiter(stream, tx);
+                        inner.set_waiter(stream, Waiter { tx, deadline });
                         shared
                             .in_flight
                             .store(inner.machine.in_flight(), Ordering::Relaxed);
@@ -385,8 +443,9 @@ impl<R: Runtime> Connection<R> {
                     shared.write.notify();
                     break pair;
                 }
-                Err(SubmitError::Busy) => match &mut timer {
-                    Some(t) => {
+                Err(SubmitError::Busy) => match options.timeout {
+                    Some(d) => {
+                        let t = timer.get_or_insert_with(|| self.handle.runtime.sleep(d));
                         if let Either::Right(_) = select(notified, t.as_mut()).await {
                             return Err(timed_out());
                         }
@@ -407,19 +466,10 @@ impl<R: Runtime> Connection<R> {
             rx,
             done: false,
         };
-        let reply = match timer {
-            None => (&mut pending).await,
-            Some(t) => match select(&mut pending, t).await {
-                Either::Left((reply, _)) => reply,
-                Either::Right(_) => match pending.rx.try_recv() {
-                    Ok(Some(reply)) => {
-                        pending.done = true;
-                        reply
-                    }
-                    _ => Err(timed_out()),
-                },
-            },
-        };
+        // (Submitting woke the writer, which re-arms its timer if this deadline is the
+        // earliest.)
+        drop(timer);
+        let reply = (&mut pending).await;
         Answer::decode(reply)
     }
 
@@ -530,7 +580,7 @@ impl Drop for Pending<'_> {
             .ok()
             .and_then(|i| inner.waiters.get(i))
             .and_then(Option::as_ref)
-            .is_some_and(|tx| tx.is_connected_to(&self.rx));
+            .is_some_and(|w| w.tx.is_connected_to(&self.rx));
         if ours {
             inner.take_waiter(self.stream);
             inner.machine.abandon(self.stream);
@@ -582,14 +632,20 @@ async fn write_loop<R: Runtime>(
 ) {
     let mut buf = Vec::new();
     let mut timer: Option<(Instant, BoxFuture<'static, ()>)> = None;
+    let mut replies = Vec::new();
     loop {
         let now = runtime.now();
-        let deadline = shared.with_machine(&mut Vec::new(), |m| {
+        let deadline = shared.with_inner(&mut replies, |inner, replies| {
+            inner.expire(now, replies);
+            let m = &mut inner.machine;
             if m.next_deadline().is_some_and(|d| d <= now) {
                 m.handle_timeout(now);
             }
             m.take_output(&mut buf);
-            m.next_deadline()
+            match (m.next_deadline(), inner.next_expiry) {
+                (Some(a), Some(b)) => Some(if a < b { a } else { b }),
+                (a, b) => a.or(b),
+            }
         });
         if !buf.is_empty() {
             if let Err(e) = writer.write_all(&buf).await {

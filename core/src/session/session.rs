@@ -421,7 +421,7 @@ impl<R: Runtime> Session<R> {
         let timeout = self.inner.config.default_profile.request_timeout;
         let mut errors = Vec::new();
         for host in self.inner.pool.plan() {
-            let conn = match self.connection_to(&host).await {
+            let conn = match self.connection_to(host).await {
                 Ok(c) => c,
                 Err(e) => {
                     errors.push((host.addr.clone(), e));
@@ -596,7 +596,7 @@ impl<R: Runtime> Session<R> {
         let mut consistency = resolved.consistency;
         let mut retries = 0u32;
         for host in self.inner.pool.plan() {
-            let conn = match self.connection_to(&host).await {
+            let conn = match self.connection_to(host).await {
                 Ok(c) => c,
                 Err(e) => {
                     errors.push((host.addr.clone(), e));
