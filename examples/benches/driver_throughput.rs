@@ -24,7 +24,9 @@
 //! `1,32,512`), `DRIVER_BENCH_CLIENTS` (default `raw,ours,scylla,python`), `CQL_PYTHON`
 //! (default `<repo>/.ci-venv/bin/python`, then the main worktree's).
 //!
-//! The Rust clients run on a multi-threaded tokio runtime with its default worker count.
+//! The Rust clients run on a multi-threaded tokio runtime with its default worker count;
+//! each of the N tasks holds its own handle on the session and the prepared statement and
+//! borrows them for every request, as an application would.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
@@ -227,31 +229,38 @@ fn client(args: &[String]) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Runs `concurrency` tasks, each executing `one` in a loop for `duration`; returns
+/// A client under test: runs one request (binding `k`) and checks the answer. Each task
+/// holds its own clone and borrows it for every request, as an application would.
+trait Client: Clone + Send + Sync + 'static {
+    fn one(&self, k: i32) -> impl std::future::Future<Output = bool> + Send + '_;
+}
+
+/// Runs `concurrency` tasks, each executing requests in a loop for `duration`; returns
 /// (completed, errors, elapsed).
-async fn closed_loop<F, Fut>(concurrency: usize, duration: Duration, one: F) -> (u64, u64, f64)
-where
-    F: Fn(i32) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
-{
+async fn closed_loop<C: Client>(
+    concurrency: usize,
+    duration: Duration,
+    client: &C,
+) -> (u64, u64, f64) {
     let start = Instant::now();
     let deadline = start + duration;
     let errors = Arc::new(AtomicU64::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for t in 0..concurrency {
-        let one = one.clone();
+        let client = client.clone();
         let errors = errors.clone();
         tasks.spawn(async move {
-            let mut done = 0u64;
+            let (mut done, mut failed) = (0u64, 0u64);
             let mut key = t as i32;
             while Instant::now() < deadline {
-                if one(key).await {
+                if client.one(key).await {
                     done += 1;
                 } else {
-                    errors.fetch_add(1, Ordering::Relaxed);
+                    failed += 1;
                 }
                 key = key.wrapping_add(1);
             }
+            errors.fetch_add(failed, Ordering::Relaxed);
             done
         });
     }
@@ -266,22 +275,39 @@ where
     )
 }
 
-/// Warms up, then measures `one` at the requested concurrency.
-async fn measure<F, Fut>(args: &ClientArgs, one: F) -> Measure
-where
-    F: Fn(i32) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
-{
-    closed_loop(args.concurrency, WARMUP, one.clone()).await;
+/// Warms up, then measures `client` at the requested concurrency.
+async fn measure<C: Client>(args: &ClientArgs, client: C) -> Measure {
+    closed_loop(args.concurrency, WARMUP, &client).await;
     let cpu0 = process_cpu_seconds();
-    let (completed, errors, elapsed) =
-        closed_loop(args.concurrency, Duration::from_secs_f64(args.seconds), one).await;
+    let (completed, errors, elapsed) = closed_loop(
+        args.concurrency,
+        Duration::from_secs_f64(args.seconds),
+        &client,
+    )
+    .await;
     Measure {
         completed,
         elapsed,
         cpu: process_cpu_seconds() - cpu0,
         peak_rss_kib: peak_rss_kib(),
         errors,
+    }
+}
+
+#[derive(Clone)]
+struct Ours {
+    session: cql_transport_tcp::session::Session<TokioRuntime>,
+    prepared: cql_transport_tcp::session::PreparedStatement,
+}
+
+impl Client for Ours {
+    async fn one(&self, k: i32) -> bool {
+        match self.session.execute(&self.prepared, (k,)).await {
+            Ok(r) => r
+                .first_row()
+                .is_some_and(|row| row.get::<i32>(0).is_ok_and(|v| v == CELL)),
+            Err(_) => false,
+        }
     }
 }
 
@@ -294,19 +320,26 @@ async fn ours(args: &ClientArgs) -> Result<Measure, BoxError> {
         .build(TcpTransport::new(), TokioRuntime::new())
         .await?;
     let prepared = session.prepare(QUERY).await?;
-    let m = measure(args, move |k| {
-        let (session, prepared) = (session.clone(), prepared.clone());
-        async move {
-            match session.execute(&prepared, (k,)).await {
-                Ok(r) => r
-                    .first_row()
-                    .is_some_and(|row| row.get::<i32>(0).is_ok_and(|v| v == CELL)),
-                Err(_) => false,
-            }
+    Ok(measure(args, Ours { session, prepared }).await)
+}
+
+#[derive(Clone)]
+struct Scylla {
+    session: Arc<scylla::client::session::Session>,
+    prepared: scylla::statement::prepared::PreparedStatement,
+}
+
+impl Client for Scylla {
+    async fn one(&self, k: i32) -> bool {
+        match self.session.execute_unpaged(&self.prepared, (k,)).await {
+            Ok(r) => r
+                .into_rows_result()
+                .ok()
+                .and_then(|rows| rows.single_row::<(i32,)>().ok())
+                .is_some_and(|(v,)| v == CELL),
+            Err(_) => false,
         }
-    })
-    .await;
-    Ok(m)
+    }
 }
 
 /// The `scylla` crate: one connection per host (its control connection aside).
@@ -318,23 +351,12 @@ async fn scylla(args: &ClientArgs) -> Result<Measure, BoxError> {
         .pool_size(PoolSize::PerHost(NonZeroUsize::MIN))
         .build()
         .await?;
-    let session = Arc::new(session);
     let prepared = session.prepare(QUERY).await?;
-    let m = measure(args, move |k| {
-        let (session, prepared) = (session.clone(), prepared.clone());
-        async move {
-            match session.execute_unpaged(&prepared, (k,)).await {
-                Ok(r) => r
-                    .into_rows_result()
-                    .ok()
-                    .and_then(|rows| rows.single_row::<(i32,)>().ok())
-                    .is_some_and(|(v,)| v == CELL),
-                Err(_) => false,
-            }
-        }
-    })
-    .await;
-    Ok(m)
+    let client = Scylla {
+        session: Arc::new(session),
+        prepared,
+    };
+    Ok(measure(args, client).await)
 }
 
 /// The raw generator: pre-encoded EXECUTE frames, `concurrency` in flight on one
