@@ -187,19 +187,26 @@ impl Batch {
     /// # Errors
     /// [`DecodeError`] for malformed input, unknown kinds, types or flags.
     pub fn decode(version: ProtocolVersion, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        // Whether values are named is only known from the flags after the entries, so the
+        // body is read as positional first. A BATCH ends the body, so a positional reading
+        // that leaves bytes over is wrong too (an empty name reads as a short value).
         let start = r.clone();
         let first = Self::decode_assuming(version, r, false);
-        match first {
-            Ok((batch, false)) => Ok(batch),
-            first => {
-                *r = start;
-                match Self::decode_assuming(version, r, true) {
-                    Ok((batch, true)) => Ok(batch),
-                    Ok((_, false)) => match first {
-                        Err(e) => Err(e),
-                        Ok(_) => Err(DecodeError::Malformed("batch names flag")),
-                    },
-                    Err(e) => Err(first.err().unwrap_or(e)),
+        if matches!(first, Ok((_, false))) && r.is_empty() {
+            return first.map(|(batch, _)| batch);
+        }
+        let after_first = r.clone();
+        *r = start;
+        match Self::decode_assuming(version, r, true) {
+            Ok((batch, true)) => Ok(batch),
+            second => {
+                *r = after_first;
+                match first {
+                    Ok((batch, false)) => Ok(batch),
+                    Ok((_, true)) => Err(second
+                        .err()
+                        .unwrap_or(DecodeError::Malformed("batch names flag"))),
+                    Err(e) => Err(e),
                 }
             }
         }
