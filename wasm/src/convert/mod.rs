@@ -1,0 +1,5 @@
+//! JavaScript ⇄ CQL value conversions.
+
+pub mod calendar;
+pub mod from_js;
+pub mod to_js;
