@@ -456,14 +456,14 @@ impl RowStream {
                 },
             };
             let row = stream.next().await;
+            // Kept after the end too, for `pagesFetched`; the core stream ends after an error.
+            *slot.rows.borrow_mut() = Some(stream);
             let out = match row {
                 None => None,
                 Some(Err(e)) => return Err(error::to_js(&e)),
                 Some(Ok(row)) => {
                     let values = row.values().map_err(|e| error::to_js(&e))?;
-                    let v = conv.row(row.columns(), &values);
-                    *slot.rows.borrow_mut() = Some(stream);
-                    Some(v)
+                    Some(conv.row(row.columns(), &values))
                 }
             };
             Ok(iter_result(out))

@@ -23,9 +23,12 @@ mod options;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, Prepared, RowStream};
+#[cfg(target_arch = "wasm32")]
+pub use exports::error_classes;
 
 #[cfg(target_arch = "wasm32")]
-mod exports {
+/// Free functions exported to JavaScript.
+pub mod exports {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen(typescript_custom_section)]

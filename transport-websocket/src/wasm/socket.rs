@@ -193,6 +193,16 @@ impl Socket {
         let error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             let mut st = s.borrow_mut();
             st.errored = true;
+            // Before the upgrade completed no close frame can follow (hosts differ on
+            // whether a close event does): fail now. After it, the close event that
+            // follows carries the code and reason.
+            if matches!(st.phase, Phase::Connecting) {
+                st.phase = Phase::Closed {
+                    code: 1006,
+                    reason: String::new(),
+                    clean: false,
+                };
+            }
             st.wake();
         });
         let s = Rc::clone(&state);
