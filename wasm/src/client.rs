@@ -271,9 +271,11 @@ impl Client {
     pub fn execute(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Prepared")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Params")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params")] params: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions")] options: Option<JsValue>,
     ) -> Promise {
+        let params = params.unwrap_or(JsValue::UNDEFINED);
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let session = self.session();
         let default = self.to_js;
         future_to_promise(async move {
@@ -314,8 +316,9 @@ impl Client {
     pub fn batch(
         &self,
         #[wasm_bindgen(unchecked_param_type = "BatchStatement[]")] queries: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
     ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let session = self.session();
         let default = self.to_js;
         future_to_promise(async move {
@@ -364,9 +367,11 @@ impl Client {
     pub fn stream(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Prepared")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Params")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params")] params: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let params = params.unwrap_or(JsValue::UNDEFINED);
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let session = self.session()?;
         let (cql, is_prepared) = query_text(&query)?;
         let o = options::query(&options, self.to_js)?;

@@ -140,3 +140,8 @@ export interface ErrorClasses {
   DriverProtocolError: ErrorConstructor;
   ClosedError: ErrorConstructor;
 }
+
+/** `for await (const row of client.stream(...))`. */
+export interface RowStream {
+  [Symbol.asyncIterator](): RowStream;
+}
