@@ -26,7 +26,7 @@ wait_for() {
   local log=$1 pattern=$2 i
   for i in $(seq 1 300); do
     if grep -Eq "$pattern" "$log" 2>/dev/null; then
-      grep -Eo "$pattern" "$log" | head -1 | sed -E "s/$pattern/\\1/"
+      grep -Eo "$pattern" "$log" | head -1 | sed -E "s#$pattern#\\1#"
       return 0
     fi
     sleep 0.1
@@ -48,24 +48,24 @@ node_addr=$(wait_for "$work/sim.log" 'listening on ([0-9.]+:[0-9]+)')
 token="wasm-test-token-$$"
 case "$kind" in
   cql-bridge)
-    "$target_dir/debug/cql-bridge" --listen 127.0.0.1:0 --allow "$node_addr" --token "$token" \
+    "$target_dir/debug/cql-bridge" --listen 127.0.0.1:0 --target "$node_addr" --token "wasm-tests:$token" \
       >"$work/bridge.log" 2>&1 &
     pids+=($!)
-    bridge_addr=$(wait_for "$work/bridge.log" 'listening on (ws://)?([0-9.]+:[0-9]+)' | sed 's#^ws://##')
+    bridge_url=$(wait_for "$work/bridge.log" 'listening on (ws://[^ ]+)')
     ;;
   websockify)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     "${WEBSOCKIFY:-websockify}" "127.0.0.1:$port" "$node_addr" >"$work/bridge.log" 2>&1 &
     pids+=($!)
     wait_for "$work/bridge.log" '(proxying|Listen)' >/dev/null || true
-    bridge_addr="127.0.0.1:$port"
+    bridge_url="ws://127.0.0.1:$port/cql"
     token=""
     ;;
   *) echo "unknown CQL_WASM_BRIDGE_KIND=$kind" >&2; exit 2 ;;
 esac
 
 export CQL_WASM_NODE="$node_addr"
-export CQL_WASM_BRIDGE="ws://$bridge_addr/cql"
+export CQL_WASM_BRIDGE="$bridge_url"
 export CQL_WASM_TOKEN="$token"
 echo "cql-sim on $CQL_WASM_NODE, $kind on $CQL_WASM_BRIDGE"
 set +e

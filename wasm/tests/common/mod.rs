@@ -26,6 +26,7 @@ extern "C" {
         classes: &JsValue,
         bad: &JsValue,
         ctor: &JsValue,
+        good: &JsValue,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn closing(client: &JsValue) -> Result<JsValue, JsValue>;
@@ -136,8 +137,9 @@ macro_rules! suite {
             ok(ddl(&c, ks).await, "ddl");
             let classes = cql_wasm::error_classes();
             let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let good = test_options(None).unwrap();
             ok(
-                errors(&c, ks, &classes, &unreachable(), &ctor).await,
+                errors(&c, ks, &classes, &unreachable(), &ctor, &good).await,
                 "errors",
             );
             ok(closing(&c).await, "close");

@@ -145,7 +145,7 @@ export async function paging(client, ks) {
   return "ok";
 }
 
-export async function errors(client, ks, E, badOptions, Client) {
+export async function errors(client, ks, E, badOptions, Client, goodOptions) {
   const rejects = async (p, cls, what) => {
     try { await p; } catch (e) {
       if (!(e instanceof cls)) fail(`${what}: expected ${cls.name}, got ${e && e.name}: ${e && e.message}`);
@@ -171,6 +171,14 @@ export async function errors(client, ks, E, badOptions, Client) {
     fail(`NoHostAvailableError.errors: ${show(e.errors)}`);
   }
   await rejects(Client.connect({ contactPoints: ["x"] }), E.ArgumentError, "missing bridge");
+  if (goodOptions.token) {
+    // The bridge refuses a wrong token with close code 4401; the reason reaches the user.
+    e = await rejects(Client.connect({ ...goodOptions, token: "wrong-token" }), E.NoHostAvailableError, "bad token");
+    if (!/4401|unauthorized/i.test(e.message)) fail(`bad token message: ${e.message}`);
+    // A target outside the bridge's allow-list: 4404.
+    e = await rejects(Client.connect({ ...goodOptions, contactPoints: ["127.0.0.1:1"] }), E.NoHostAvailableError, "target not allowed");
+    if (!/4404|not allowed/i.test(e.message)) fail(`target refusal message: ${e.message}`);
+  }
   return "ok";
 }
 
