@@ -37,18 +37,24 @@ wait_for() {
 }
 
 kind="${CQL_WASM_BRIDGE_KIND:-cql-bridge}"
-cargo build -q --locked -p cql-testkit --bin cql-sim
-[ "$kind" = cql-bridge ] && cargo build -q --locked -p cql-transport-websocket --bin cql-bridge
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+# CQL_WASM_PROFILE=release for benchmarks (debug servers would be the bottleneck).
+profile="${CQL_WASM_PROFILE:-debug}"
+release=()
+[ "$profile" = release ] && release=(--release)
+cargo build -q --locked "${release[@]}" -p cql-testkit --bin cql-sim
+if [ "$kind" = cql-bridge ]; then
+  cargo build -q --locked "${release[@]}" -p cql-transport-websocket --bin cql-bridge
+fi
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/$profile
 
-"$target_dir/debug/cql-sim" --listen 127.0.0.1:0 >"$work/sim.log" 2>&1 &
+"$target_dir/cql-sim" --listen 127.0.0.1:0 >"$work/sim.log" 2>&1 &
 pids+=($!)
 node_addr=$(wait_for "$work/sim.log" 'listening on ([0-9.]+:[0-9]+)')
 
 token="wasm-test-token-$$"
 case "$kind" in
   cql-bridge)
-    "$target_dir/debug/cql-bridge" --listen 127.0.0.1:0 --target "$node_addr" --token "wasm-tests:$token" \
+    "$target_dir/cql-bridge" --listen 127.0.0.1:0 --target "$node_addr" --token "wasm-tests:$token" \
       >"$work/bridge.log" 2>&1 &
     pids+=($!)
     bridge_url=$(wait_for "$work/bridge.log" 'listening on (ws://[^ ]+)')
