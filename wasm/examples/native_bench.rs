@@ -32,7 +32,9 @@ mod native {
     }
 
     pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         rt.block_on(run())
     }
 
@@ -56,12 +58,17 @@ mod native {
             )
             .await?;
         session
-            .query("CREATE TABLE IF NOT EXISTS bench.kv (k int PRIMARY KEY, v text)", ())
+            .query(
+                "CREATE TABLE IF NOT EXISTS bench.kv (k int PRIMARY KEY, v text)",
+                (),
+            )
             .await?;
         session
             .query("INSERT INTO bench.kv (k, v) VALUES (1, 'one')", ())
             .await?;
-        let select = session.prepare("SELECT k, v FROM bench.kv WHERE k = ?").await?;
+        let select = session
+            .prepare("SELECT k, v FROM bench.kv WHERE k = ?")
+            .await?;
         for concurrency in [1usize, 8, 32] {
             let done = Arc::new(AtomicU64::new(0));
             let end = Instant::now() + Duration::from_secs(seconds);
