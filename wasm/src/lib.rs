@@ -5,13 +5,18 @@
 //! ```text
 //!   client.rs    Client (connect, execute, prepare, batch, stream, close), Prepared, RowStream
 //!   options.rs   ConnectOptions / QueryOptions objects → session builder, statement options
-//!   convert/     JS ⇄ CQL values (to_js, from_js, calendar for dates)
+//!   convert/     JS ⇄ CQL values (to_js, from_js)
+//!   calendar.rs  proleptic Gregorian days ⇄ (year, month, day) for `date`
 //!   error.rs     driver errors → JS Error subclasses (js/support.js)
 //!   types.ts     the TypeScript types of options, results and values (typescript_custom_section)
 //! ```
 //!
-//! Built only for `wasm32`; on other targets the crate is empty.
+//! Built only for `wasm32`; on other targets the crate holds only the calendar helpers
+//! (tested natively).
 
+// Pure Rust, so its unit tests run natively too.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod calendar;
 #[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::calendar::days_from_civil;
+use crate::calendar::days_from_civil;
 
 /// A bound value: unset (`undefined`), null, or a value.
 pub type Bound = MaybeUnset<Option<CqlValue>>;

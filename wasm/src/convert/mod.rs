@@ -1,5 +1,4 @@
 //! JavaScript ⇄ CQL value conversions.
 
-pub mod calendar;
 pub mod from_js;
 pub mod to_js;

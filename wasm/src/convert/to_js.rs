@@ -4,7 +4,7 @@ use cql_core::types::{ColumnSpec, CqlDate, CqlDecimal, CqlDuration, CqlTime, Cql
 use js_sys::{Array, BigInt, Date, Map, Object, Reflect, Set, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::calendar::civil_from_days;
+use crate::calendar::civil_from_days;
 
 /// How `timestamp` values come out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -106,6 +106,13 @@ export async function allTypes(client, ks) {
   const r3 = await client.execute(`SELECT t, do, bi, l FROM ${ks}.all_types WHERE id = 3`);
   eq(r3.rows[0], { t: "simple", do: 2.5, bi: 9n, l: [1] }, "simple statement");
 
+  // A 1 MiB blob: written in 64 KiB messages, read back across message boundaries.
+  const big = new Uint8Array(1 << 20).map((_, i) => (i * 7 + 3) & 0xff);
+  await client.execute(`INSERT INTO ${ks}.all_types (id, b) VALUES (?, ?)`, [4, big]);
+  const r4 = await client.execute(`SELECT b FROM ${ks}.all_types WHERE id = 4`);
+  eq(r4.rows[0].b.length, big.length, "1 MiB blob length");
+  eq(r4.rows[0].b, big, "1 MiB blob");
+
   // Counters.
   await client.execute(`UPDATE ${ks}.counters SET c = c + ? WHERE id = ?`, [9007199254740993n, 1]);
   const c = await client.execute(`SELECT c FROM ${ks}.counters WHERE id = 1`);
