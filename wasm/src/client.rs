@@ -267,12 +267,13 @@ impl Client {
     /// With parameters the statement is prepared first (once; cached) so every value is
     /// converted to its column's exact type; `{ prepare: false }` sends it as a simple
     /// statement with natural types (or the types in `hints`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<ResultSet>")]
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (optional parameters).
     pub fn execute(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string | Prepared")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Params")] params: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions")] options: Option<JsValue>,
+        query: JsValue,
+        params: Option<JsValue>,
+        options: Option<JsValue>,
     ) -> Promise {
         let params = params.unwrap_or(JsValue::UNDEFINED);
         let options = options.unwrap_or(JsValue::UNDEFINED);
@@ -312,12 +313,9 @@ impl Client {
     }
 
     /// Runs a batch of statements (`string` or `{ query, params }`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<ResultSet>")]
-    pub fn batch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "BatchStatement[]")] queries: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
-    ) -> Promise {
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (optional parameters).
+    pub fn batch(&self, queries: JsValue, options: Option<JsValue>) -> Promise {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let session = self.session();
         let default = self.to_js;
@@ -363,12 +361,13 @@ impl Client {
 
     /// Every row of `query`'s result, across pages, as an async iterator. Nothing is
     /// sent before the first row is asked for.
-    #[wasm_bindgen(unchecked_return_type = "RowStream")]
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (optional parameters).
     pub fn stream(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string | Prepared")] query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Params")] params: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions")] options: Option<JsValue>,
+        query: JsValue,
+        params: Option<JsValue>,
+        options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let params = params.unwrap_or(JsValue::UNDEFINED);
         let options = options.unwrap_or(JsValue::UNDEFINED);

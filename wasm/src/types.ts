@@ -145,3 +145,17 @@ export interface ErrorClasses {
 export interface RowStream {
   [Symbol.asyncIterator](): RowStream;
 }
+
+export interface Client {
+  /**
+   * Runs `query` (CQL text or a `Prepared`) with `params` (an array for `?` markers, an
+   * object for named ones) and resolves with one page of results. With parameters the
+   * statement is prepared first (once; cached) so every value gets its column's exact type;
+   * `{ prepare: false }` sends a simple statement with natural types (or `hints`).
+   */
+  execute(query: string | Prepared, params?: Params, options?: QueryOptions): Promise<ResultSet>;
+  /** Every row of `query`'s result across pages: `for await (const row of client.stream(...))`. */
+  stream(query: string | Prepared, params?: Params, options?: QueryOptions): RowStream;
+  /** Runs a batch of statements (`string` or `{ query, params }`). */
+  batch(statements: BatchStatement[], options?: BatchOptions): Promise<ResultSet>;
+}
