@@ -44,6 +44,8 @@ pub struct RowStream {
 struct StreamState {
     rows: RefCell<Option<cql_core::session::RowStream<WasmRuntime>>>,
     start: RefCell<Option<PendingStart>>,
+    /// A `next()` is in progress (it holds the rows meanwhile).
+    busy: std::cell::Cell<bool>,
 }
 
 /// The parameters of one statement, converted for a prepared or a simple statement.
@@ -430,6 +432,36 @@ struct PendingStart {
     params: JsValue,
 }
 
+/// One step of a stream: starts it (preparing) on the first call, then the next row.
+async fn next_row(slot: &StreamState, conv: ToJs) -> Result<JsValue, JsValue> {
+    let start = slot.start.borrow_mut().take();
+    let mut stream = match start {
+        Some(s) => {
+            let prepared = prepared_with(&s.session, &s.cql, &s.options).await?;
+            let values = typed_values(&s.params, prepared.bind_specs())?;
+            s.session
+                .execute_iter(&prepared, values)
+                .map_err(|e| error::to_js(&e))?
+        }
+        None => match slot.rows.borrow_mut().take() {
+            Some(s) => s,
+            None => return Ok(iter_result(None)),
+        },
+    };
+    let row = stream.next().await;
+    // Kept after the end too, for `pagesFetched`; the core stream ends after an error.
+    *slot.rows.borrow_mut() = Some(stream);
+    let out = match row {
+        None => None,
+        Some(Err(e)) => return Err(error::to_js(&e)),
+        Some(Ok(row)) => {
+            let values = row.values().map_err(|e| error::to_js(&e))?;
+            Some(conv.row(row.columns(), &values))
+        }
+    };
+    Ok(iter_result(out))
+}
+
 fn iter_result(value: Option<JsValue>) -> JsValue {
     let o = Object::new();
     set(&o, "done", &JsValue::from_bool(value.is_none()));
@@ -445,32 +477,14 @@ impl RowStream {
         let slot = Rc::clone(&self.inner);
         let conv = self.to_js;
         future_to_promise(async move {
-            let start = slot.start.borrow_mut().take();
-            let mut stream = match start {
-                Some(s) => {
-                    let prepared = prepared_with(&s.session, &s.cql, &s.options).await?;
-                    let values = typed_values(&s.params, prepared.bind_specs())?;
-                    s.session
-                        .execute_iter(&prepared, values)
-                        .map_err(|e| error::to_js(&e))?
-                }
-                None => match slot.rows.borrow_mut().take() {
-                    Some(s) => s,
-                    None => return Ok(iter_result(None)),
-                },
-            };
-            let row = stream.next().await;
-            // Kept after the end too, for `pagesFetched`; the core stream ends after an error.
-            *slot.rows.borrow_mut() = Some(stream);
-            let out = match row {
-                None => None,
-                Some(Err(e)) => return Err(error::to_js(&e)),
-                Some(Ok(row)) => {
-                    let values = row.values().map_err(|e| error::to_js(&e))?;
-                    Some(conv.row(row.columns(), &values))
-                }
-            };
-            Ok(iter_result(out))
+            if slot.busy.replace(true) {
+                return Err(argument(
+                    "RowStream.next() called before the previous next() settled: await each row",
+                ));
+            }
+            let out = next_row(&slot, conv).await;
+            slot.busy.set(false);
+            out
         })
     }
 

@@ -149,6 +149,11 @@ export async function paging(client, ks) {
     if (++m === 15) break;
   }
   eq(m, 15, "break out of a stream");
+  // next() must be awaited row by row.
+  const s2 = client.stream(`SELECT c FROM ${ks}.pages WHERE p = 1`);
+  const [a, b] = await Promise.allSettled([s2.next(), s2.next()]);
+  eq([a.status, a.value && a.value.value.c], ["fulfilled", 0], "first of two concurrent next()");
+  eq([b.status, b.reason && b.reason.name], ["rejected", "ArgumentError"], "second concurrent next()");
   return "ok";
 }
 
