@@ -11,6 +11,9 @@
 //! * `WebSocketTransport` (native): a [`Transport`](cql_core::runtime::Transport) over
 //!   tokio-tungstenite, with rustls for `wss`.
 //! * `bridge` (native): the bridge as a library; the `cql-bridge` binary wraps it.
+//! * `wasm` (`target_arch = "wasm32"`): `WebSocketTransport` over the host's WebSocket
+//!   (browsers, Node.js 22+ or 20 with `--experimental-websocket`, workerd) and
+//!   `WasmRuntime` (spawn_local, setTimeout, performance.now, Date.now).
 #![cfg_attr(
     not(test),
     deny(
@@ -33,3 +36,8 @@ mod client;
 pub use client::{TokenPlacement, WebSocketTransport};
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bridge;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub use wasm::{WasmRuntime, WebSocketTransport};

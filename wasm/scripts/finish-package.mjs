@@ -1,0 +1,108 @@
+// Turns wasm-pack's --target web output (wasm/pkg) into one ESM package for every host:
+//   index.js   browsers and bundlers (await init() at import)
+//   node.js    Node.js (reads the .wasm from disk; uses the `ws` package when there is no global WebSocket)
+//   worker.js  workerd / Cloudflare Workers (the .wasm imported as a module, initSync)
+// and index.d.ts (the generated types plus the error classes).
+import { readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const pkg = process.argv[2] || "pkg";
+const here = dirname(fileURLToPath(import.meta.url));
+const snippetDir = readdirSync(join(pkg, "snippets")).find((d) => d.startsWith("cql-wasm-"));
+if (!snippetDir) throw new Error(`no cql-wasm snippet directory in ${pkg}/snippets`);
+const support = `./snippets/${snippetDir}/js/support.js`;
+const errors = ["CqlError", "ServerError", "TimeoutError", "ConnectionError", "AuthenticationError",
+  "NoHostAvailableError", "ArgumentError", "DriverProtocolError", "ClosedError"];
+const reexports = `export * from "./cql_wasm.js";
+export { ${errors.join(", ")} } from "${support}";
+`;
+
+writeFileSync(join(pkg, "index.js"), `// Browsers and bundlers: fetches and instantiates the .wasm next to this file.
+import init from "./cql_wasm.js";
+await init({ module_or_path: new URL("./cql_wasm_bg.wasm", import.meta.url) });
+${reexports}`);
+
+writeFileSync(join(pkg, "node.js"), `// Node.js: reads the .wasm from disk. Node 22+ has a global WebSocket; on Node 20 run with
+// --experimental-websocket, or install the \`ws\` package, which is used when present.
+import { readFileSync } from "node:fs";
+import { initSync } from "./cql_wasm.js";
+if (typeof globalThis.WebSocket === "undefined") {
+  try {
+    const ws = await import("ws");
+    globalThis.WebSocket = ws.WebSocket || ws.default;
+  } catch {
+    // Client.connect reports the missing WebSocket with what to do.
+  }
+}
+initSync({ module: readFileSync(new URL("./cql_wasm_bg.wasm", import.meta.url)) });
+${reexports}`);
+
+writeFileSync(join(pkg, "worker.js"), `// workerd / Cloudflare Workers: the .wasm is imported as a compiled module.
+import wasm from "./cql_wasm_bg.wasm";
+import { initSync } from "./cql_wasm.js";
+initSync({ module: wasm });
+${reexports}`);
+
+const classDecls = errors.map((e) => e === "CqlError"
+  ? `/** Base class of every error the driver rejects with. */
+export declare class CqlError extends Error {
+  /** The node concerned, as "host:port", when there is one. */
+  host?: string;
+  [field: string]: unknown;
+}`
+  : `export declare class ${e} extends CqlError {}`).join("\n");
+writeFileSync(join(pkg, "index.d.ts"), `export * from "./cql_wasm.js";
+${classDecls}
+/** A ServerError's fields (see the README for every code's details). */
+export declare interface ServerError {
+  code: number;
+  codeName: string;
+  serverMessage: string;
+  consistency?: string;
+  required?: number;
+  alive?: number;
+  received?: number;
+  blockFor?: number;
+  writeType?: string;
+  dataPresent?: boolean;
+  failures?: number;
+  keyspace?: string;
+  table?: string;
+}
+export declare interface NoHostAvailableError {
+  errors: { host: string; error: CqlError }[];
+}
+export declare interface TimeoutError {
+  timeoutMs: number;
+}
+`);
+for (const entry of ["node", "worker"]) copyFileSync(join(pkg, "index.d.ts"), join(pkg, `${entry}.d.ts`));
+
+const meta = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+meta.type = "module";
+meta.main = "./node.js";
+meta.module = "./index.js";
+meta.types = "./index.d.ts";
+meta.exports = {
+  ".": {
+    types: "./index.d.ts",
+    workerd: "./worker.js",
+    node: "./node.js",
+    browser: "./index.js",
+    default: "./index.js",
+  },
+  "./raw": { types: "./cql_wasm.d.ts", default: "./cql_wasm.js" },
+  "./cql_wasm_bg.wasm": "./cql_wasm_bg.wasm",
+  "./package.json": "./package.json",
+};
+meta.files = ["cql_wasm_bg.wasm", "cql_wasm.js", "cql_wasm.d.ts", "cql_wasm_bg.wasm.d.ts", "index.js",
+  "index.d.ts", "node.js", "node.d.ts", "worker.js", "worker.d.ts", "snippets", "README.md"];
+meta.engines = { node: ">=20" };
+meta.peerDependencies = { ws: ">=8" };
+meta.peerDependenciesMeta = { ws: { optional: true } };
+meta.sideEffects = ["./index.js", "./node.js", "./worker.js", "./snippets/*"];
+writeFileSync(join(pkg, "package.json"), JSON.stringify(meta, null, 2) + "\n");
+const readme = join(here, "..", "README.md");
+if (existsSync(readme)) copyFileSync(readme, join(pkg, "README.md"));
+console.log(`finished ${pkg}: index.js, node.js, worker.js, index.d.ts (snippets in ${snippetDir})`);

@@ -1,0 +1,546 @@
+//! The JavaScript API: `Client` (connect, execute, prepare, batch, stream, close),
+//! `Prepared` and `RowStream`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use cql_core::message::BatchType;
+use cql_core::session::{Batch, PreparedStatement, QueryResult, Session, Statement};
+use cql_core::types::{ColumnSpec, SerializeValue};
+use cql_transport_websocket::wasm::{WasmRuntime, WebSocketTransport};
+use futures::StreamExt;
+use js_sys::{Array, Object, Promise, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::convert::from_js::{self, Bound};
+use crate::convert::to_js::{ToJs, columns, set};
+use crate::error::{self, argument};
+use crate::options::{self, get};
+
+/// A connected client: a session to the nodes behind a `cql-bridge`.
+#[wasm_bindgen]
+pub struct Client {
+    session: Session<WasmRuntime>,
+    to_js: ToJs,
+}
+
+/// A prepared statement: its text and the metadata of its parameters and result columns.
+#[wasm_bindgen]
+pub struct Prepared {
+    inner: PreparedStatement,
+}
+
+/// Rows across pages, fetched as they are consumed (`for await (const row of stream)`).
+#[wasm_bindgen]
+pub struct RowStream {
+    inner: Rc<StreamState>,
+    to_js: ToJs,
+}
+
+/// A stream's rows, or what it needs to start them on its first `next()`.
+#[derive(Default)]
+struct StreamState {
+    rows: RefCell<Option<cql_core::session::RowStream<WasmRuntime>>>,
+    start: RefCell<Option<PendingStart>>,
+    /// A `next()` is in progress (it holds the rows meanwhile).
+    busy: std::cell::Cell<bool>,
+}
+
+/// The parameters of one statement, converted for a prepared or a simple statement.
+type Values = Vec<Box<dyn SerializeValue>>;
+
+fn boxed(values: Vec<Bound>) -> Values {
+    values
+        .into_iter()
+        .map(|b| Box::new(b) as Box<dyn SerializeValue>)
+        .collect()
+}
+
+/// Parameters as an array (positional) or an object (named): for a prepared statement,
+/// converted with the types of its bind markers.
+fn typed_values(params: &JsValue, specs: &[ColumnSpec]) -> Result<Values, JsValue> {
+    let mut out = Vec::with_capacity(specs.len());
+    if params.is_undefined() || params.is_null() {
+        if specs.is_empty() {
+            return Ok(Vec::new());
+        }
+        return Err(argument(format!(
+            "the statement has {} parameter(s) and none were given",
+            specs.len()
+        )));
+    }
+    if Array::is_array(params) {
+        let arr: &Array = params.unchecked_ref();
+        if arr.length() as usize != specs.len() {
+            return Err(argument(format!(
+                "the statement has {} parameter(s), {} given",
+                specs.len(),
+                arr.length()
+            )));
+        }
+        for (i, spec) in specs.iter().enumerate() {
+            let v = arr.get(i as u32);
+            out.push(
+                from_js::bound(&v, &spec.typ)
+                    .map_err(|e| argument(format!("parameter {} ({}): {e}", i, spec.name)))?,
+            );
+        }
+    } else if params.is_object() {
+        let keys: Vec<String> = Object::keys(params.unchecked_ref::<Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect();
+        if let Some(unknown) = keys.iter().find(|k| !specs.iter().any(|s| s.name == **k)) {
+            let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+            return Err(argument(format!(
+                "unknown parameter {unknown:?}; the statement's parameters are {names:?}"
+            )));
+        }
+        for spec in specs {
+            let v = get(params, &spec.name);
+            if !keys.contains(&spec.name) {
+                return Err(argument(format!(
+                    "missing parameter {:?} (pass undefined explicitly to leave it unset)",
+                    spec.name
+                )));
+            }
+            out.push(
+                from_js::bound(&v, &spec.typ)
+                    .map_err(|e| argument(format!("parameter {}: {e}", spec.name)))?,
+            );
+        }
+    } else {
+        return Err(argument(
+            "parameters must be an array (positional) or an object (named)",
+        ));
+    }
+    Ok(boxed(out))
+}
+
+/// Parameters of a simple statement: natural types, or the types in `hints`.
+fn natural_values(params: &JsValue, hints: &JsValue) -> Result<Values, JsValue> {
+    if params.is_undefined() || params.is_null() {
+        return Ok(Vec::new());
+    }
+    if !Array::is_array(params) {
+        return Err(argument(
+            "named parameters need a prepared statement (leave `prepare` on)",
+        ));
+    }
+    let arr: &Array = params.unchecked_ref();
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for (i, v) in arr.iter().enumerate() {
+        let b = match options::hint(hints, i, None)? {
+            Some(t) => from_js::bound(&v, &t),
+            None => from_js::natural_bound(&v),
+        }
+        .map_err(|e| argument(format!("parameter {i}: {e}")))?;
+        out.push(b);
+    }
+    Ok(boxed(out))
+}
+
+fn has_params(params: &JsValue) -> bool {
+    if Array::is_array(params) {
+        return params.unchecked_ref::<Array>().length() > 0;
+    }
+    params.is_object()
+}
+
+/// The CQL text of a query argument: a string or a `Prepared`.
+fn query_text(query: &JsValue) -> Result<(String, bool), JsValue> {
+    if let Some(s) = query.as_string() {
+        return Ok((s, false));
+    }
+    if let Some(s) = get(query, "query").as_string() {
+        return Ok((s, true));
+    }
+    Err(argument(
+        "the query must be a string or a Prepared statement",
+    ))
+}
+
+/// A result page as the JS `ResultSet` object.
+fn result_object(r: &QueryResult, conv: ToJs) -> Result<JsValue, JsValue> {
+    let o = Object::new();
+    let cols = r.columns();
+    let rows = Array::new();
+    for row in r.rows() {
+        let values = row.values().map_err(|e| error::to_js(&e))?;
+        rows.push(&conv.row(cols, &values));
+    }
+    set(&o, "rows", &rows);
+    set(&o, "columns", &columns(cols));
+    set(
+        &o,
+        "pageState",
+        &r.paging_state.as_ref().map_or(JsValue::NULL, |p| {
+            Uint8Array::from(p.as_bytes().as_ref()).into()
+        }),
+    );
+    let warnings: Array = r.warnings.iter().map(|w| JsValue::from_str(w)).collect();
+    set(&o, "warnings", &warnings);
+    set(
+        &o,
+        "tracingId",
+        &r.tracing_id
+            .map_or(JsValue::NULL, |t| JsValue::from_str(&t.to_string())),
+    );
+    set(
+        &o,
+        "applied",
+        &r.applied().map_or(JsValue::NULL, JsValue::from_bool),
+    );
+    set(
+        &o,
+        "keyspace",
+        &r.set_keyspace
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from_str),
+    );
+    set(
+        &o,
+        "schemaChange",
+        &r.schema_change.as_ref().map_or(JsValue::NULL, |c| {
+            let s = Object::new();
+            set(&s, "change", &JsValue::from_str(c.change_type.name()));
+            set(&s, "target", &JsValue::from_str(c.target.kind_name()));
+            JsValue::from(s)
+        }),
+    );
+    set(&o, "host", &JsValue::from_str(&r.host.to_string()));
+    Ok(o.into())
+}
+
+impl Client {
+    fn session(&self) -> Result<Session<WasmRuntime>, JsValue> {
+        if self.session.is_closed() {
+            return Err(error::closed("the client is closed"));
+        }
+        Ok(self.session.clone())
+    }
+}
+
+/// A prepared statement from the cache (or the node), with `opts` applied.
+async fn prepared_with(
+    session: &Session<WasmRuntime>,
+    cql: &str,
+    opts: &cql_core::session::StatementOptions,
+) -> Result<PreparedStatement, JsValue> {
+    let mut p = session.prepare(cql).await.map_err(|e| error::to_js(&e))?;
+    *p.options_mut() = opts.clone();
+    Ok(p)
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Connects to the nodes in `contactPoints` through the bridge at `bridge`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Client>")]
+    pub fn connect(
+        #[wasm_bindgen(unchecked_param_type = "ConnectOptions")] options: JsValue,
+    ) -> Promise {
+        future_to_promise(async move {
+            let o = options::connect(&options)?;
+            let mut transport = WebSocketTransport::new(&o.bridge)
+                .map_err(|e| argument(format!("option `bridge`: {}", e.message())))?;
+            if let Some(t) = &o.token {
+                transport = transport
+                    .with_token(t)
+                    .map_err(|e| argument(format!("option `token`: {}", e.message())))?;
+            }
+            let session = o
+                .builder
+                .build(transport, WasmRuntime::new())
+                .await
+                .map_err(|e| error::to_js(&e))?;
+            Ok(Client {
+                session,
+                to_js: o.to_js,
+            }
+            .into())
+        })
+    }
+
+    /// Runs `query` (CQL text or a `Prepared`) with `params` (an array for `?` markers, an
+    /// object for named ones) and resolves with one page of results.
+    ///
+    /// With parameters the statement is prepared first (once; cached) so every value is
+    /// converted to its column's exact type; `{ prepare: false }` sends it as a simple
+    /// statement with natural types (or the types in `hints`).
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (optional parameters).
+    pub fn execute(
+        &self,
+        query: JsValue,
+        params: Option<JsValue>,
+        options: Option<JsValue>,
+    ) -> Promise {
+        let params = params.unwrap_or(JsValue::UNDEFINED);
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let session = self.session();
+        let default = self.to_js;
+        future_to_promise(async move {
+            let session = session?;
+            let (cql, is_prepared) = query_text(&query)?;
+            let o = options::query(&options, default)?;
+            let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
+            let result = if prepare {
+                let p = prepared_with(&session, &cql, &o.statement).await?;
+                let values = typed_values(&params, p.bind_specs())?;
+                session.execute(&p, values).await
+            } else {
+                let values = natural_values(&params, &o.hints)?;
+                let mut s = Statement::new(cql);
+                *s.options_mut() = o.statement;
+                session.execute(&s, values).await
+            }
+            .map_err(|e| error::to_js(&e))?;
+            result_object(&result, o.to_js)
+        })
+    }
+
+    /// Prepares `query` (cached per text and keyspace).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Prepared>")]
+    pub fn prepare(&self, query: String) -> Promise {
+        let session = self.session();
+        future_to_promise(async move {
+            let p = session?
+                .prepare(&query)
+                .await
+                .map_err(|e| error::to_js(&e))?;
+            Ok(Prepared { inner: p }.into())
+        })
+    }
+
+    /// Runs a batch of statements (`string` or `{ query, params }`).
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (optional parameters).
+    pub fn batch(&self, queries: JsValue, options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let session = self.session();
+        let default = self.to_js;
+        future_to_promise(async move {
+            let session = session?;
+            if !Array::is_array(&queries) {
+                return Err(argument("batch() needs an array of statements"));
+            }
+            let o = options::query(&options, default)?;
+            let counter = get(&options, "counter").as_bool().unwrap_or(false);
+            let logged = get(&options, "logged").as_bool().unwrap_or(true);
+            let mut batch = Batch::new(if counter {
+                BatchType::Counter
+            } else if logged {
+                BatchType::Logged
+            } else {
+                BatchType::Unlogged
+            });
+            for (i, item) in queries.unchecked_ref::<Array>().iter().enumerate() {
+                let (q, params) = if item.is_string() {
+                    (item.clone(), JsValue::UNDEFINED)
+                } else {
+                    (get(&item, "query"), get(&item, "params"))
+                };
+                let (cql, is_prepared) = query_text(&q)
+                    .map_err(|_| argument(format!("batch statement {i}: needs a `query`")))?;
+                let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
+                let added = if prepare {
+                    let p = prepared_with(&session, &cql, &Default::default()).await?;
+                    let values = typed_values(&params, p.bind_specs())?;
+                    batch.add(&p, values).map(|_| ())
+                } else {
+                    let values = natural_values(&params, &JsValue::UNDEFINED)?;
+                    batch.add(&Statement::new(cql), values).map(|_| ())
+                };
+                added.map_err(|e| error::to_js(&e))?;
+            }
+            *batch.options_mut() = o.statement;
+            let result = session.batch(&batch).await.map_err(|e| error::to_js(&e))?;
+            result_object(&result, o.to_js)
+        })
+    }
+
+    /// Every row of `query`'s result, across pages, as an async iterator. Nothing is
+    /// sent before the first row is asked for.
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (optional parameters).
+    pub fn stream(
+        &self,
+        query: JsValue,
+        params: Option<JsValue>,
+        options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let params = params.unwrap_or(JsValue::UNDEFINED);
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let session = self.session()?;
+        let (cql, is_prepared) = query_text(&query)?;
+        let o = options::query(&options, self.to_js)?;
+        let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
+        let state = StreamState::default();
+        if prepare {
+            *state.start.borrow_mut() = Some(PendingStart {
+                session,
+                cql,
+                options: o.statement,
+                params,
+            });
+        } else {
+            let values = natural_values(&params, &o.hints)?;
+            let mut s = Statement::new(cql);
+            *s.options_mut() = o.statement;
+            let rows = session
+                .execute_iter(&s, values)
+                .map_err(|e| error::to_js(&e))?;
+            *state.rows.borrow_mut() = Some(rows);
+        }
+        let stream = RowStream {
+            inner: Rc::new(state),
+            to_js: o.to_js,
+        };
+        Ok(error::async_iterable(&JsValue::from(stream)))
+    }
+
+    /// The keyspace statements run in.
+    #[wasm_bindgen(getter)]
+    pub fn keyspace(&self) -> Option<String> {
+        self.session.keyspace()
+    }
+
+    /// Whether `close()` was called.
+    #[wasm_bindgen(getter, js_name = isClosed)]
+    pub fn is_closed(&self) -> bool {
+        self.session.is_closed()
+    }
+
+    /// Closes every connection (requests in flight finish first).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            session.close().await;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+/// What a `RowStream` needs to start a prepared iteration on its first `next()`.
+struct PendingStart {
+    session: Session<WasmRuntime>,
+    cql: String,
+    options: cql_core::session::StatementOptions,
+    params: JsValue,
+}
+
+/// One step of a stream: starts it (preparing) on the first call, then the next row.
+async fn next_row(slot: &StreamState, conv: ToJs) -> Result<JsValue, JsValue> {
+    let start = slot.start.borrow_mut().take();
+    let mut stream = match start {
+        Some(s) => {
+            let prepared = prepared_with(&s.session, &s.cql, &s.options).await?;
+            let values = typed_values(&s.params, prepared.bind_specs())?;
+            s.session
+                .execute_iter(&prepared, values)
+                .map_err(|e| error::to_js(&e))?
+        }
+        None => match slot.rows.borrow_mut().take() {
+            Some(s) => s,
+            None => return Ok(iter_result(None)),
+        },
+    };
+    let row = stream.next().await;
+    // Kept after the end too, for `pagesFetched`; the core stream ends after an error.
+    *slot.rows.borrow_mut() = Some(stream);
+    let out = match row {
+        None => None,
+        Some(Err(e)) => return Err(error::to_js(&e)),
+        Some(Ok(row)) => {
+            let values = row.values().map_err(|e| error::to_js(&e))?;
+            Some(conv.row(row.columns(), &values))
+        }
+    };
+    Ok(iter_result(out))
+}
+
+fn iter_result(value: Option<JsValue>) -> JsValue {
+    let o = Object::new();
+    set(&o, "done", &JsValue::from_bool(value.is_none()));
+    set(&o, "value", &value.unwrap_or(JsValue::UNDEFINED));
+    o.into()
+}
+
+#[wasm_bindgen]
+impl RowStream {
+    /// The next row (`{ done, value }`, as async iterators answer).
+    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<Row, undefined>>")]
+    pub fn next(&self) -> Promise {
+        let slot = Rc::clone(&self.inner);
+        let conv = self.to_js;
+        future_to_promise(async move {
+            if slot.busy.replace(true) {
+                return Err(argument(
+                    "RowStream.next() called before the previous next() settled: await each row",
+                ));
+            }
+            let out = next_row(&slot, conv).await;
+            slot.busy.set(false);
+            out
+        })
+    }
+
+    /// Stops the iteration (what `break` in `for await` calls).
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<Row, undefined>>"
+    )]
+    pub fn return_(&self) -> Promise {
+        self.inner.rows.borrow_mut().take();
+        self.inner.start.borrow_mut().take();
+        Promise::resolve(&iter_result(None))
+    }
+
+    /// Pages fetched so far.
+    #[wasm_bindgen(getter, js_name = pagesFetched)]
+    pub fn pages_fetched(&self) -> usize {
+        self.inner
+            .rows
+            .borrow()
+            .as_ref()
+            .map_or(0, |s| s.pages_fetched())
+    }
+}
+
+#[wasm_bindgen]
+impl Prepared {
+    /// The CQL text.
+    #[wasm_bindgen(getter)]
+    pub fn query(&self) -> String {
+        self.inner.cql().to_string()
+    }
+
+    /// The keyspace it was prepared in.
+    #[wasm_bindgen(getter)]
+    pub fn keyspace(&self) -> Option<String> {
+        self.inner.prepared_keyspace().map(str::to_string)
+    }
+
+    /// The bind markers: `{ name, type, keyspace, table }`.
+    #[wasm_bindgen(getter, unchecked_return_type = "ColumnInfo[]")]
+    pub fn params(&self) -> Array {
+        columns(self.inner.bind_specs())
+    }
+
+    /// The result columns (empty when the statement returns no rows).
+    #[wasm_bindgen(getter, unchecked_return_type = "ColumnInfo[]")]
+    pub fn columns(&self) -> Array {
+        self.inner
+            .result_columns()
+            .map_or_else(Array::new, |c| columns(&c))
+    }
+
+    /// The statement id the node gave.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> Vec<u8> {
+        self.inner.id().to_vec()
+    }
+}

@@ -1,0 +1,4 @@
+//! JavaScript ⇄ CQL value conversions.
+
+pub mod from_js;
+pub mod to_js;

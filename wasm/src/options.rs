@@ -1,0 +1,286 @@
+//! Reading the JS option objects: `ConnectOptions` and `QueryOptions` (see `index.d.ts`).
+
+use std::time::Duration;
+
+use cql_core::frame::ProtocolVersion;
+use cql_core::message::Consistency;
+use cql_core::session::{PagingState, SessionBuilder, StatementOptions};
+use cql_core::types::ColumnType;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::to_js::{TimestampMode, ToJs};
+use crate::error::argument;
+
+/// Reads `obj[key]`; `undefined` when absent (or `obj` is not an object).
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn present(v: &JsValue) -> bool {
+    !v.is_undefined() && !v.is_null()
+}
+
+fn string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    let v = get(obj, key);
+    if !present(&v) {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| argument(format!("option `{key}` must be a string")))
+}
+
+fn number(obj: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+    let v = get(obj, key);
+    if !present(&v) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+        _ => Err(argument(format!(
+            "option `{key}` must be a non-negative number"
+        ))),
+    }
+}
+
+fn boolean(obj: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
+    let v = get(obj, key);
+    if !present(&v) {
+        return Ok(None);
+    }
+    v.as_bool()
+        .map(Some)
+        .ok_or_else(|| argument(format!("option `{key}` must be a boolean")))
+}
+
+fn millis(obj: &JsValue, key: &str) -> Result<Option<Duration>, JsValue> {
+    Ok(number(obj, key)?.map(|ms| Duration::from_micros((ms * 1000.0) as u64)))
+}
+
+/// A consistency level from its name (`"QUORUM"`, `"localQuorum"`, `"local_one"`...).
+pub fn consistency(obj: &JsValue, key: &str) -> Result<Option<Consistency>, JsValue> {
+    let Some(name) = string(obj, key)? else {
+        return Ok(None);
+    };
+    let wanted: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
+    (0u16..=10)
+        .filter_map(|c| Consistency::from_code(c).ok())
+        .find(|c| c.name().replace('_', "") == wanted)
+        .map(Some)
+        .ok_or_else(|| {
+            argument(format!(
+                "option `{key}`: unknown consistency level {name:?} (ANY, ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, LOCAL_ONE)"
+            ))
+        })
+}
+
+/// How results convert (the `timestamps` option).
+pub fn to_js(obj: &JsValue, default: ToJs) -> Result<ToJs, JsValue> {
+    let mut out = default;
+    if let Some(t) = string(obj, "timestamps")? {
+        out.timestamps = match t.as_str() {
+            "date" => TimestampMode::Date,
+            "number" => TimestampMode::Number,
+            _ => {
+                return Err(argument(
+                    "option `timestamps` must be \"date\" or \"number\"",
+                ));
+            }
+        };
+    }
+    Ok(out)
+}
+
+/// What `Client.connect` reads besides the session builder.
+pub struct Connect {
+    /// The session builder.
+    pub builder: SessionBuilder,
+    /// The bridge's URL.
+    pub bridge: String,
+    /// The bearer token for the bridge.
+    pub token: Option<String>,
+    /// Result conversion defaults.
+    pub to_js: ToJs,
+}
+
+/// Reads `ConnectOptions`.
+pub fn connect(o: &JsValue) -> Result<Connect, JsValue> {
+    if !o.is_object() {
+        return Err(argument(
+            "Client.connect needs an options object: { bridge, contactPoints, ... }",
+        ));
+    }
+    let bridge = string(o, "bridge")?.ok_or_else(|| {
+        argument("option `bridge` is required: the cql-bridge URL, e.g. \"wss://bridge.example.com/cql\"")
+    })?;
+    let token = string(o, "token")?;
+    let points = get(o, "contactPoints");
+    let points: Vec<String> = if Array::is_array(&points) {
+        points
+            .unchecked_ref::<Array>()
+            .iter()
+            .map(|p| {
+                p.as_string()
+                    .ok_or_else(|| argument("`contactPoints` must be strings \"host[:port]\""))
+            })
+            .collect::<Result<_, _>>()?
+    } else if let Some(p) = points.as_string() {
+        vec![p]
+    } else {
+        return Err(argument(
+            "option `contactPoints` is required: [\"host:port\", ...] (the nodes as the bridge reaches them)",
+        ));
+    };
+    let mut b = SessionBuilder::new().contact_points(points);
+    if let Some(port) = number(o, "port")? {
+        b = b.port(port as u16);
+    }
+    if let Some(ks) = string(o, "keyspace")? {
+        b = b.keyspace(ks);
+    }
+    if let Some(dc) = string(o, "localDatacenter")? {
+        b = b.local_datacenter(dc);
+    }
+    let creds = get(o, "credentials");
+    if present(&creds) {
+        let user = string(&creds, "username")?;
+        let pass = string(&creds, "password")?;
+        match (user, pass) {
+            (Some(u), Some(p)) => b = b.credentials(u, p),
+            _ => return Err(argument("`credentials` needs { username, password }")),
+        }
+    }
+    if let Some(c) = consistency(o, "consistency")? {
+        b = b.consistency(c);
+    }
+    if let Some(c) = consistency(o, "serialConsistency")? {
+        b = b.serial_consistency(c);
+    }
+    if let Some(n) = number(o, "pageSize")? {
+        b = b.page_size(if n == 0.0 { None } else { Some(n as i32) });
+    }
+    if let Some(v) = number(o, "protocolVersion")? {
+        b = b.protocol_version(match v as u8 {
+            3 => ProtocolVersion::V3,
+            4 => ProtocolVersion::V4,
+            5 => ProtocolVersion::V5,
+            _ => return Err(argument("`protocolVersion` must be 3, 4 or 5")),
+        });
+    }
+    if let Some(c) = string(o, "compression")? {
+        b = b.compression(match c.as_str() {
+            "none" => cql_core::frame::compression::Compression::None,
+            "lz4" => cql_core::frame::compression::Compression::Lz4,
+            _ => return Err(argument("`compression` must be \"none\" or \"lz4\"")),
+        });
+    }
+    if let Some(d) = millis(o, "connectTimeout")? {
+        b = b.connect_timeout(d);
+    }
+    if let Some(d) = millis(o, "requestTimeout")? {
+        b = b.request_timeout(if d.is_zero() { None } else { Some(d) });
+    }
+    if let Some(d) = millis(o, "heartbeatInterval")? {
+        b = b.heartbeat_interval(if d.is_zero() { None } else { Some(d) });
+    }
+    if let Some(n) = number(o, "connectionsPerHost")? {
+        b = b.connections_per_host((n as usize).max(1));
+    }
+    if let Some(i) = boolean(o, "idempotent")? {
+        b = b.idempotent(i);
+    }
+    if let Some(n) = string(o, "applicationName")? {
+        b = b.application_name(n);
+    }
+    if let Some(v) = string(o, "applicationVersion")? {
+        b = b.application_version(v);
+    }
+    Ok(Connect {
+        builder: b,
+        bridge,
+        token,
+        to_js: to_js(o, ToJs::default())?,
+    })
+}
+
+/// Per-query options besides the statement options.
+pub struct Query {
+    /// The statement options.
+    pub statement: StatementOptions,
+    /// Whether to prepare (`None`: decide from the parameters).
+    pub prepare: Option<bool>,
+    /// Types for the parameters of a simple statement.
+    pub hints: JsValue,
+    /// Result conversion.
+    pub to_js: ToJs,
+}
+
+/// Reads `QueryOptions`.
+pub fn query(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
+    if present(o) && !o.is_object() {
+        return Err(argument("query options must be an object"));
+    }
+    let mut s = StatementOptions::default();
+    s.consistency = consistency(o, "consistency")?;
+    s.serial_consistency = consistency(o, "serialConsistency")?;
+    if let Some(n) = number(o, "pageSize")? {
+        s.page_size = Some(n as i32);
+    }
+    let ps = get(o, "pageState");
+    if present(&ps) {
+        let bytes = ps
+            .dyn_ref::<Uint8Array>()
+            .map(Uint8Array::to_vec)
+            .ok_or_else(|| argument("`pageState` must be the Uint8Array of a previous result"))?;
+        s.paging_state = Some(PagingState::from_bytes(bytes));
+    }
+    let ts = get(o, "timestamp");
+    if present(&ts) {
+        let micros = crate::convert::from_js::typed(&ts, &ColumnType::BigInt)
+            .map_err(|e| argument(format!("`timestamp` (microseconds): {e}")))?;
+        if let cql_core::types::CqlValue::BigInt(m) = micros {
+            s.timestamp = Some(m);
+        }
+    }
+    s.timeout = millis(o, "timeout")?;
+    s.idempotent = boolean(o, "idempotent")?;
+    s.tracing = boolean(o, "tracing")?.unwrap_or(false);
+    s.keyspace = string(o, "keyspace")?;
+    s.execution_profile = string(o, "executionProfile")?;
+    Ok(Query {
+        statement: s,
+        prepare: boolean(o, "prepare")?,
+        hints: get(o, "hints"),
+        to_js: to_js(o, default)?,
+    })
+}
+
+/// The CQL type of each hint (`null`/absent entries give `None`).
+pub fn hint(
+    hints: &JsValue,
+    index: usize,
+    name: Option<&str>,
+) -> Result<Option<ColumnType>, JsValue> {
+    let h = if Array::is_array(hints) {
+        hints.unchecked_ref::<Array>().get(index as u32)
+    } else if let (true, Some(n)) = (hints.is_object(), name) {
+        get(hints, n)
+    } else {
+        return Ok(None);
+    };
+    let Some(text) = h.as_string() else {
+        return Ok(None);
+    };
+    ColumnType::parse_cql(&text)
+        .map(Some)
+        .map_err(|e| argument(format!("hint {text:?}: {e}")))
+}

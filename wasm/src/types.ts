@@ -1,0 +1,161 @@
+
+/** Options of `Client.connect`. Durations are in milliseconds. */
+export interface ConnectOptions {
+  /** The cql-bridge URL with its path, e.g. `"wss://bridge.example.com/cql"`. */
+  bridge: string;
+  /** Bearer token for the bridge (sent as the `cql.bearer.<token>` subprotocol). */
+  token?: string;
+  /** Nodes as the bridge reaches them: `"host[:port]"` (IPv6 as `"[addr]:port"`). */
+  contactPoints: string[] | string;
+  /** Default port for contact points without one (9042). */
+  port?: number;
+  /** Keyspace to `USE` on every connection. */
+  keyspace?: string;
+  /** PasswordAuthenticator credentials. */
+  credentials?: { username: string; password: string };
+  localDatacenter?: string;
+  /** Default consistency (`"LOCAL_ONE"` unless set). */
+  consistency?: Consistency;
+  serialConsistency?: Consistency;
+  /** Rows per page (5000 by default; 0 turns paging off). */
+  pageSize?: number;
+  /** Protocol version to use (negotiated down from 5 by default). */
+  protocolVersion?: 3 | 4 | 5;
+  compression?: "none" | "lz4";
+  connectTimeout?: number;
+  /** Client-side request timeout (0: none). */
+  requestTimeout?: number;
+  /** Heartbeat interval (0: none). */
+  heartbeatInterval?: number;
+  connectionsPerHost?: number;
+  /** Whether statements are idempotent by default (retried on timeouts). */
+  idempotent?: boolean;
+  applicationName?: string;
+  applicationVersion?: string;
+  /** How `timestamp` values come out: `Date` (default) or a number of milliseconds. */
+  timestamps?: "date" | "number";
+}
+
+export type Consistency =
+  | "ANY" | "ONE" | "TWO" | "THREE" | "QUORUM" | "ALL" | "LOCAL_QUORUM"
+  | "EACH_QUORUM" | "SERIAL" | "LOCAL_SERIAL" | "LOCAL_ONE";
+
+/** Options of `execute`, `stream` and `batch`. */
+export interface QueryOptions {
+  /**
+   * Prepare the statement (once, cached) and convert parameters to its exact types.
+   * Default: `true` when there are parameters or the query is a `Prepared`.
+   */
+  prepare?: boolean;
+  /** CQL types of positional parameters of an unprepared statement, e.g. `["int", "list<text>"]`. */
+  hints?: (string | null)[];
+  consistency?: Consistency;
+  serialConsistency?: Consistency;
+  pageSize?: number;
+  /** Resume after the page a previous result ended with. */
+  pageState?: Uint8Array;
+  /** Write timestamp in microseconds since the epoch. */
+  timestamp?: bigint | number;
+  /** Client-side timeout for this request. */
+  timeout?: number;
+  idempotent?: boolean;
+  tracing?: boolean;
+  /** Keyspace for this statement (protocol v5). */
+  keyspace?: string;
+  executionProfile?: string;
+  timestamps?: "date" | "number";
+}
+
+/** Options of `batch`. */
+export interface BatchOptions extends QueryOptions {
+  /** A logged batch (default `true`). */
+  logged?: boolean;
+  /** A counter batch. */
+  counter?: boolean;
+}
+
+/** One statement of a batch. */
+export type BatchStatement = string | { query: string | Prepared; params?: Params };
+
+/** Parameters: an array for positional markers, an object for named ones (or column names). */
+export type Params = CqlValue[] | { [name: string]: CqlValue } | undefined | null;
+
+/** A `date`: a calendar day (proleptic Gregorian). Also accepted: `"YYYY-MM-DD"`, a `Date` (UTC day). */
+export interface CqlDate { year: number; month: number; day: number }
+/** A `time`: time of day to the nanosecond. Also accepted: `"HH:MM:SS[.fffffffff]"`, a bigint of nanoseconds. */
+export interface CqlTime { hour: number; minute: number; second: number; nanosecond: number }
+/** A `duration`: months, days and nanoseconds, each signed, never normalised. */
+export interface CqlDuration { months: number; days: number; nanoseconds: bigint }
+/** A `decimal`: `unscaled × 10^-scale`. Also accepted: a decimal string, a number, a bigint. */
+export interface CqlDecimal { unscaled: bigint; scale: number }
+
+/**
+ * A CQL value as JavaScript sees it:
+ * text/ascii → string; int/smallint/tinyint/float/double → number; bigint/counter/varint → bigint;
+ * boolean → boolean; blob → Uint8Array; uuid/timeuuid/inet → string; timestamp → Date
+ * (a bigint of ms outside Date's range; a number with `timestamps: "number"`);
+ * date/time/duration/decimal → the objects above; list/vector/tuple → array; set → Set;
+ * map → Map; UDT → plain object; null → null. Parameters: `undefined` leaves a column unset.
+ */
+export type CqlValue =
+  | null | undefined | string | number | bigint | boolean | Uint8Array | Date
+  | CqlDate | CqlTime | CqlDuration | CqlDecimal
+  | CqlValue[] | Set<CqlValue> | Map<CqlValue, CqlValue> | { [field: string]: CqlValue };
+
+/** A row: column name → value. */
+export type Row = { [column: string]: CqlValue };
+
+/** Column metadata. */
+export interface ColumnInfo { name: string; type: string; keyspace: string; table: string }
+
+/** One page of a result. */
+export interface ResultSet {
+  rows: Row[];
+  columns: ColumnInfo[];
+  /** Pass as `pageState` to fetch the next page; `null` on the last page. */
+  pageState: Uint8Array | null;
+  warnings: string[];
+  tracingId: string | null;
+  /** For lightweight transactions: whether it was applied. */
+  applied: boolean | null;
+  /** The keyspace a `USE` switched to. */
+  keyspace: string | null;
+  schemaChange: { change: string; target: string } | null;
+  /** The node that answered (`host:port`). */
+  host: string;
+}
+
+/** The error classes; every error the driver rejects with is a `CqlError`. */
+export interface ErrorClasses {
+  CqlError: ErrorConstructor;
+  /** `code`, `codeName`, `serverMessage`, `host` and the code's details (`consistency`, `required`, `alive`, `received`, `blockFor`, `writeType`, `dataPresent`, `failures`, `keyspace`, `table`...). */
+  ServerError: ErrorConstructor;
+  /** `host`, `timeoutMs`. */
+  TimeoutError: ErrorConstructor;
+  ConnectionError: ErrorConstructor;
+  AuthenticationError: ErrorConstructor;
+  /** `errors: { host, error }[]`. */
+  NoHostAvailableError: ErrorConstructor;
+  ArgumentError: ErrorConstructor;
+  DriverProtocolError: ErrorConstructor;
+  ClosedError: ErrorConstructor;
+}
+
+/** `for await (const row of client.stream(...))`. */
+export interface RowStream {
+  [Symbol.asyncIterator](): RowStream;
+}
+
+export interface Client {
+  /**
+   * Runs `query` (CQL text or a `Prepared`) with `params` (an array for `?` markers, an
+   * object for named ones) and resolves with one page of results. With parameters the
+   * statement is prepared first (once; cached) so every value gets its column's exact type;
+   * `{ prepare: false }` sends a simple statement with natural types (or `hints`).
+   */
+  execute(query: string | Prepared, params?: Params, options?: QueryOptions): Promise<ResultSet>;
+  /** Every row of `query`'s result across pages: `for await (const row of client.stream(...))`. */
+  stream(query: string | Prepared, params?: Params, options?: QueryOptions): RowStream;
+  /** Runs a batch of statements (`string` or `{ query, params }`). */
+  batch(statements: BatchStatement[], options?: BatchOptions): Promise<ResultSet>;
+}

@@ -1,0 +1,148 @@
+//! Shared by node.rs and browser.rs: the servers' addresses (compile-time, from the
+//! launcher `wasm/tests/with-servers.sh`), the JS suite, and one test per suite function.
+
+use cql_wasm::Client;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/tests/common/suite.js")]
+extern "C" {
+    pub fn options(
+        bridge: &str,
+        node: &str,
+        token: Option<String>,
+        keyspace: Option<String>,
+    ) -> JsValue;
+    #[wasm_bindgen(catch)]
+    pub async fn ddl(client: &JsValue, ks: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = allTypes)]
+    pub async fn all_types(client: &JsValue, ks: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    pub async fn paging(client: &JsValue, ks: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    pub async fn errors(
+        client: &JsValue,
+        ks: &str,
+        classes: &JsValue,
+        bad: &JsValue,
+        ctor: &JsValue,
+        good: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    pub async fn closing(client: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = systemLocal)]
+    pub async fn system_local(client: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The bridge URL, e.g. `ws://127.0.0.1:PORT/cql`.
+pub const BRIDGE: Option<&str> = option_env!("CQL_WASM_BRIDGE");
+/// The node as the bridge reaches it.
+pub const NODE: Option<&str> = option_env!("CQL_WASM_NODE");
+/// The bridge's token, if it wants one.
+pub const TOKEN: Option<&str> = option_env!("CQL_WASM_TOKEN");
+
+/// Options for the test servers, or `None` (the test is skipped) when the launcher did
+/// not set them.
+pub fn test_options(keyspace: Option<&str>) -> Option<JsValue> {
+    match (BRIDGE, NODE) {
+        (Some(b), Some(n)) => Some(options(
+            b,
+            n,
+            TOKEN.map(str::to_string),
+            keyspace.map(str::to_string),
+        )),
+        _ => {
+            web_sys_log(
+                "CQL_WASM_BRIDGE/CQL_WASM_NODE not set at build time: run through wasm/tests/with-servers.sh; skipped",
+            );
+            None
+        }
+    }
+}
+
+fn web_sys_log(msg: &str) {
+    js_sys::eval(&format!("console.log({msg:?})")).ok();
+}
+
+/// A connected client (as the JS object).
+pub async fn connect(keyspace: Option<&str>) -> Option<JsValue> {
+    let opts = test_options(keyspace)?;
+    let c = JsFuture::from(Client::connect(opts)).await;
+    Some(c.unwrap_or_else(|e| panic!("connect: {}", describe(&e))))
+}
+
+/// An error's name and message.
+pub fn describe(e: &JsValue) -> String {
+    let get = |k: &str| {
+        js_sys::Reflect::get(e, &k.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    format!("{}: {}", get("name"), get("message"))
+}
+
+/// Options pointing at a port where nothing listens.
+pub fn unreachable() -> JsValue {
+    options(
+        "ws://127.0.0.1:9/cql",
+        NODE.unwrap_or("127.0.0.1:9042"),
+        None,
+        None,
+    )
+}
+
+/// Defines the end-to-end tests, each in keyspace `<prefix>_<name>`.
+#[macro_export]
+macro_rules! suite {
+    ($prefix:literal) => {
+        use common::*;
+        use wasm_bindgen_test::*;
+
+        fn ok(r: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>, what: &str) {
+            if let Err(e) = r {
+                panic!("{what}: {}", describe(&e));
+            }
+        }
+
+        #[wasm_bindgen_test]
+        async fn connects_and_reads_system_local() {
+            let Some(c) = connect(None).await else { return };
+            ok(system_local(&c).await, "system.local");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn every_cql_type_round_trips() {
+            let ks = concat!($prefix, "_types");
+            let Some(c) = connect(None).await else { return };
+            ok(ddl(&c, ks).await, "ddl");
+            ok(all_types(&c, ks).await, "all types");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn pages_prepared_batches_and_streams() {
+            let ks = concat!($prefix, "_paging");
+            let Some(c) = connect(None).await else { return };
+            ok(ddl(&c, ks).await, "ddl");
+            ok(paging(&c, ks).await, "paging");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn errors_are_js_error_subclasses_with_fields() {
+            let ks = concat!($prefix, "_errors");
+            let Some(c) = connect(None).await else { return };
+            ok(ddl(&c, ks).await, "ddl");
+            let classes = cql_wasm::error_classes();
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let good = test_options(None).unwrap();
+            ok(
+                errors(&c, ks, &classes, &unreachable(), &ctor, &good).await,
+                "errors",
+            );
+            ok(closing(&c).await, "close");
+        }
+    };
+}

@@ -1,0 +1,211 @@
+// The end-to-end suite, written against the JavaScript API as users see it. The Rust test
+// files (node.rs, browser.rs) connect a Client and call these; each throws on failure.
+
+export function options(bridge, node, token, keyspace) {
+  const o = { bridge, contactPoints: [node], requestTimeout: 10000, connectTimeout: 5000 };
+  if (token) o.token = token;
+  if (keyspace) o.keyspace = keyspace;
+  return o;
+}
+
+function fail(msg) { throw new Error(msg); }
+
+function show(v) {
+  return JSON.stringify(v, (_, x) => {
+    if (typeof x === "bigint") return `${x}n`;
+    if (x instanceof Uint8Array) return `Uint8Array[${Array.from(x)}]`;
+    if (x instanceof Map) return { Map: Array.from(x.entries()) };
+    if (x instanceof Set) return { Set: Array.from(x) };
+    return x;
+  });
+}
+
+/** Deep equality that knows BigInt, Date, Uint8Array, Map, Set and plain objects. */
+export function same(a, b) {
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (a instanceof Date) return b instanceof Date && a.getTime() === b.getTime();
+  if (a instanceof Uint8Array) return b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a instanceof Map) {
+    if (!(b instanceof Map) || a.size !== b.size) return false;
+    const be = Array.from(b.entries());
+    return Array.from(a.entries()).every(([k, v], i) => same(k, be[i][0]) && same(v, be[i][1]));
+  }
+  if (a instanceof Set) {
+    if (!(b instanceof Set) || a.size !== b.size) return false;
+    const bv = Array.from(b);
+    return Array.from(a).every((x, i) => same(x, bv[i]));
+  }
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => same(a[k], b[k]));
+}
+
+function eq(actual, expected, what) {
+  if (!same(actual, expected)) fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+}
+
+export async function ddl(client, ks) {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`);
+  const r = await client.execute(
+    `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  eq(r.schemaChange && r.schemaChange.change, "CREATED", "schema change of CREATE KEYSPACE");
+  const use = await client.execute(`USE ${ks}`);
+  eq(use.keyspace, ks, "keyspace set by USE");
+  eq(client.keyspace, ks, "client.keyspace");
+  await client.execute(`CREATE TYPE ${ks}.address (street text, zip int)`);
+  await client.execute(`CREATE TABLE ${ks}.all_types (id int PRIMARY KEY, a ascii, bi bigint, b blob,
+    bo boolean, de decimal, do double, f float, i int, ts timestamp, u uuid, t text, vi varint,
+    tu timeuuid, ip inet, d date, ti time, si smallint, tiny tinyint, du duration, l list<int>,
+    s set<text>, m map<text, bigint>, tup tuple<int, text>, addr frozen<address>,
+    nested frozen<list<frozen<map<int, text>>>>, v vector<float, 3>)`);
+  await client.execute(`CREATE TABLE ${ks}.counters (id int PRIMARY KEY, c counter)`);
+  await client.execute(`CREATE TABLE ${ks}.pages (p int, c int, v text, PRIMARY KEY (p, c))`);
+  return "ok";
+}
+
+const full = {
+  id: 1, a: "ascii!", bi: -9007199254740993n, b: new Uint8Array([0, 1, 2, 254, 255]), bo: true,
+  de: { unscaled: -12345678901234567890123n, scale: 7 }, do: -1.5e300, f: 0.15625,
+  i: -2147483648, ts: new Date(1700000000123), u: "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+  t: "héllo ✓ 🌍", vi: -123456789012345678901234567890n, tu: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+  ip: "2001:db8::1", d: { year: 2024, month: 2, day: 29 },
+  ti: { hour: 23, minute: 59, second: 59, nanosecond: 999999999 }, si: -32768, tiny: 127,
+  du: { months: 14, days: -3, nanoseconds: 123456789012n }, l: [3, 1, 2], s: new Set(["a", "b"]),
+  m: new Map([["k1", 5n], ["k2", -6n]]), tup: [7, null], addr: { street: "Main St", zip: 12345 },
+  nested: [new Map([[1, "one"]]), new Map()], v: [1.5, -2, 0.25],
+};
+
+export async function allTypes(client, ks) {
+  const cols = Object.keys(full);
+  const insert = `INSERT INTO ${ks}.all_types (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`;
+  // Positional, prepared (the default with parameters).
+  await client.execute(insert, cols.map((c) => full[c]));
+  const r = await client.execute(`SELECT * FROM ${ks}.all_types WHERE id = ?`, [1]);
+  eq(r.rows.length, 1, "row count");
+  for (const c of cols) eq(r.rows[0][c], full[c], `column ${c}`);
+  eq(r.columns.find((c) => c.name === "m").type, "map<text, bigint>", "column type");
+
+  // Named parameters, alternative input forms, nulls, and unset (undefined).
+  await client.execute(
+    `INSERT INTO ${ks}.all_types (id, d, ti, de, ts, vi, bi, t, i, b, m) VALUES (:id, :d, :ti, :de, :ts, :vi, :bi, :t, :i, :b, :m)`,
+    { id: 2, d: "1969-12-31", ti: "01:02:03.5", de: "123.4500", ts: 86400000, vi: 42, bi: 7, t: null,
+      i: undefined, b: new Uint8Array(0), m: { a: 1n } });
+  const r2 = await client.execute(`SELECT d, ti, de, ts, vi, bi, t, i, b, m FROM ${ks}.all_types WHERE id = 2`,
+    undefined, { timestamps: "number" });
+  eq(r2.rows[0], {
+    d: { year: 1969, month: 12, day: 31 }, ti: { hour: 1, minute: 2, second: 3, nanosecond: 500000000 },
+    de: { unscaled: 1234500n, scale: 4 }, ts: 86400000, vi: 42n, bi: 7n, t: null, i: null,
+    b: new Uint8Array(0), m: new Map([["a", 1n]]),
+  }, "second row");
+
+  // Unprepared with natural types.
+  await client.execute(`INSERT INTO ${ks}.all_types (id, t, do, bi, l) VALUES (3, ?, ?, ?, ?)`,
+    ["simple", 2.5, 9n, ["x"].map(() => 1)], { prepare: false, hints: [null, null, null, "list<int>"] });
+  const r3 = await client.execute(`SELECT t, do, bi, l FROM ${ks}.all_types WHERE id = 3`);
+  eq(r3.rows[0], { t: "simple", do: 2.5, bi: 9n, l: [1] }, "simple statement");
+
+  // A 1 MiB blob: written in 64 KiB messages, read back across message boundaries.
+  const big = new Uint8Array(1 << 20).map((_, i) => (i * 7 + 3) & 0xff);
+  await client.execute(`INSERT INTO ${ks}.all_types (id, b) VALUES (?, ?)`, [4, big]);
+  const r4 = await client.execute(`SELECT b FROM ${ks}.all_types WHERE id = 4`);
+  eq(r4.rows[0].b.length, big.length, "1 MiB blob length");
+  eq(r4.rows[0].b, big, "1 MiB blob");
+
+  // Counters.
+  await client.execute(`UPDATE ${ks}.counters SET c = c + ? WHERE id = ?`, [9007199254740993n, 1]);
+  const c = await client.execute(`SELECT c FROM ${ks}.counters WHERE id = 1`);
+  eq(c.rows[0].c, 9007199254740993n, "counter");
+  return "ok";
+}
+
+export async function paging(client, ks) {
+  const ins = await client.prepare(`INSERT INTO ${ks}.pages (p, c, v) VALUES (?, ?, ?)`);
+  eq(ins.params.map((p) => p.type), ["int", "int", "text"], "prepared param types");
+  for (let i = 0; i < 250; i += 50) {
+    const batch = [];
+    for (let j = i; j < i + 50; j++) batch.push({ query: ins, params: [1, j, `v${j}`] });
+    await client.batch(batch, { logged: false });
+  }
+  const first = await client.execute(`SELECT c FROM ${ks}.pages WHERE p = ?`, [1], { pageSize: 100 });
+  eq(first.rows.length, 100, "first page size");
+  if (!(first.pageState instanceof Uint8Array)) fail("pageState missing on the first page");
+  const second = await client.execute(`SELECT c FROM ${ks}.pages WHERE p = ?`, [1],
+    { pageSize: 100, pageState: first.pageState });
+  eq(second.rows[0].c, 100, "second page starts after the first");
+  let n = 0;
+  const stream = client.stream(`SELECT c, v FROM ${ks}.pages WHERE p = ?`, [1], { pageSize: 60 });
+  for await (const row of stream) {
+    eq(row.c, n, "streamed row order");
+    eq(row.v, `v${n}`, "streamed value");
+    n++;
+  }
+  eq(n, 250, "rows streamed");
+  eq(stream.pagesFetched, 5, "pages fetched");
+  // Early exit from for-await.
+  let m = 0;
+  for await (const _ of client.stream(`SELECT c FROM ${ks}.pages WHERE p = 1`, null, { pageSize: 10 })) {
+    if (++m === 15) break;
+  }
+  eq(m, 15, "break out of a stream");
+  // next() must be awaited row by row.
+  const s2 = client.stream(`SELECT c FROM ${ks}.pages WHERE p = 1`);
+  const [a, b] = await Promise.allSettled([s2.next(), s2.next()]);
+  eq([a.status, a.value && a.value.value.c], ["fulfilled", 0], "first of two concurrent next()");
+  eq([b.status, b.reason && b.reason.name], ["rejected", "ArgumentError"], "second concurrent next()");
+  return "ok";
+}
+
+export async function errors(client, ks, E, badOptions, Client, goodOptions) {
+  const rejects = async (p, cls, what) => {
+    try { await p; } catch (e) {
+      if (!(e instanceof cls)) fail(`${what}: expected ${cls.name}, got ${e && e.name}: ${e && e.message}`);
+      if (!(e instanceof E.CqlError) || !(e instanceof Error)) fail(`${what}: not a CqlError/Error`);
+      return e;
+    }
+    fail(`${what}: did not fail`);
+  };
+  let e = await rejects(client.execute("SELEC 1"), E.ServerError, "syntax error");
+  eq([e.code, e.codeName], [0x2000, "SyntaxError"], "syntax error fields");
+  e = await rejects(client.execute(`SELECT * FROM ${ks}.nope`), E.ServerError, "unknown table");
+  eq(e.codeName, "Invalid", "unknown table code");
+  e = await rejects(client.execute(`CREATE TABLE ${ks}.pages (a int PRIMARY KEY)`), E.ServerError, "already exists");
+  eq([e.codeName, e.keyspace, e.table], ["AlreadyExists", ks, "pages"], "already exists fields");
+  e = await rejects(client.execute(`INSERT INTO ${ks}.pages (p, c, v) VALUES (?, ?, ?)`, [1, "x", "y"]),
+    E.ArgumentError, "bad parameter");
+  if (!/parameter 1 \(c\)/.test(e.message)) fail(`bad parameter message: ${e.message}`);
+  await rejects(client.execute(`SELECT * FROM ${ks}.pages WHERE p = ?`, [1, 2]), E.ArgumentError, "too many params");
+  await rejects(client.execute(`SELECT * FROM ${ks}.pages WHERE p = :p`, { q: 1 }), E.ArgumentError, "unknown name");
+  await rejects(client.execute("SELECT 1", [], { consistency: "MOST" }), E.ArgumentError, "bad consistency");
+  e = await rejects(Client.connect(badOptions), E.NoHostAvailableError, "unreachable bridge");
+  if (!Array.isArray(e.errors) || e.errors.length !== 1 || !(e.errors[0].error instanceof E.CqlError)) {
+    fail(`NoHostAvailableError.errors: ${show(e.errors)}`);
+  }
+  await rejects(Client.connect({ contactPoints: ["x"] }), E.ArgumentError, "missing bridge");
+  if (goodOptions.token) {
+    // The bridge refuses a wrong token with close code 4401; the reason reaches the user.
+    e = await rejects(Client.connect({ ...goodOptions, token: "wrong-token" }), E.NoHostAvailableError, "bad token");
+    if (!/4401|unauthorized/i.test(e.message)) fail(`bad token message: ${e.message}`);
+    // A target outside the bridge's allow-list: 4404.
+    e = await rejects(Client.connect({ ...goodOptions, contactPoints: ["127.0.0.1:1"] }), E.NoHostAvailableError, "target not allowed");
+    if (!/4404|not allowed/i.test(e.message)) fail(`target refusal message: ${e.message}`);
+  }
+  return "ok";
+}
+
+export async function closing(client) {
+  await client.close();
+  if (!client.isClosed) fail("isClosed after close()");
+  try { await client.execute("SELECT release_version FROM system.local"); } catch (e) {
+    if (e.name !== "ClosedError") fail(`after close: ${e.name}: ${e.message}`);
+    return "ok";
+  }
+  fail("execute after close() succeeded");
+}
+
+export async function systemLocal(client) {
+  const r = await client.execute("SELECT release_version, cluster_name FROM system.local");
+  if (typeof r.rows[0].release_version !== "string") fail(`system.local: ${show(r.rows)}`);
+  return r.rows[0].release_version;
+}

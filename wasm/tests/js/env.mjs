@@ -1,0 +1,6 @@
+// The servers started by wasm/tests/with-servers.sh.
+export const BRIDGE = process.env.CQL_WASM_BRIDGE;
+export const NODE = process.env.CQL_WASM_NODE;
+export const TOKEN = process.env.CQL_WASM_TOKEN || "";
+export const skip = !BRIDGE || !NODE ? "CQL_WASM_BRIDGE/CQL_WASM_NODE not set: run through wasm/tests/with-servers.sh" : false;
+export const WASM_DIR = new URL("../../", import.meta.url).pathname;

@@ -1,0 +1,41 @@
+// Compiled with `tsc --noEmit` against the package's index.d.ts (tests/js/types.test.mjs):
+// the generated definitions must accept normal use and reject misuse.
+import {
+  Client, Prepared, ServerError, CqlError, NoHostAvailableError,
+  type ConnectOptions, type ResultSet, type Row, type CqlDate,
+} from "cql-wasm";
+
+export async function use(): Promise<number> {
+  const options: ConnectOptions = {
+    bridge: "wss://bridge.example.com/cql", token: "t", contactPoints: ["10.0.0.5:9042"],
+    keyspace: "ks", credentials: { username: "u", password: "p" }, localDatacenter: "dc1",
+    consistency: "LOCAL_QUORUM", pageSize: 100, timestamps: "number",
+  };
+  const client: Client = await Client.connect(options);
+  const r: ResultSet = await client.execute("SELECT * FROM t WHERE k = ?", [1n], { consistency: "ONE", pageSize: 10 });
+  const first: Row | undefined = r.rows[0];
+  const day = first?.day as CqlDate | undefined;
+  const next: Uint8Array | null = r.pageState;
+  await client.execute("SELECT * FROM t");
+  const p: Prepared = await client.prepare("SELECT * FROM t WHERE k = ?");
+  const names: string[] = p.params.map((c) => c.type);
+  await client.execute(p, { k: 1 });
+  await client.batch([{ query: p, params: [1] }, "DELETE FROM t WHERE k = 2"], { logged: false });
+  let n = 0;
+  for await (const row of client.stream("SELECT * FROM t", null, { pageSize: 50 })) {
+    if (row.k !== null) n++;
+  }
+  try {
+    await client.execute("SELEKT");
+  } catch (e) {
+    if (e instanceof ServerError) n += e.code + (e.required ?? 0);
+    if (e instanceof NoHostAvailableError) n += e.errors.length;
+    if (e instanceof CqlError) n += (e.host ?? "").length;
+  }
+  await client.close();
+  // @ts-expect-error: the bridge is required
+  await Client.connect({ contactPoints: ["x"] });
+  // @ts-expect-error: not a consistency level
+  await client.execute("SELECT 1", [], { consistency: "MOST" });
+  return n + names.length + (day?.year ?? 0) + (next?.length ?? 0);
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Starts cql-sim and the bridge on 127.0.0.1 (free ports), exports their addresses for the
+# wasm tests and examples, runs "$@", then stops both servers by PID.
+#
+#   CQL_WASM_NODE    host:port of cql-sim (as the bridge reaches it)
+#   CQL_WASM_BRIDGE  ws://127.0.0.1:PORT/cql
+#   CQL_WASM_TOKEN   the bridge's bearer token
+#
+# The wasm tests read these at compile time (option_env!), the JS tests at run time.
+# CQL_WASM_BRIDGE_KIND=websockify uses python websockify as a stand-in bridge (one target).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Waits for "$2" (a regex with one capture group) in log file "$1"; prints the capture.
+wait_for() {
+  local log=$1 pattern=$2 i
+  for i in $(seq 1 300); do
+    if grep -Eq "$pattern" "$log" 2>/dev/null; then
+      grep -Eo "$pattern" "$log" | head -1 | sed -E "s#$pattern#\\1#"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "timed out waiting for /$pattern/ in $log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+kind="${CQL_WASM_BRIDGE_KIND:-cql-bridge}"
+# CQL_WASM_PROFILE=release for benchmarks (debug servers would be the bottleneck).
+profile="${CQL_WASM_PROFILE:-debug}"
+release=()
+[ "$profile" = release ] && release=(--release)
+cargo build -q --locked "${release[@]}" -p cql-testkit --bin cql-sim
+if [ "$kind" = cql-bridge ]; then
+  cargo build -q --locked "${release[@]}" -p cql-transport-websocket --bin cql-bridge
+fi
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/$profile
+
+"$target_dir/cql-sim" --listen 127.0.0.1:0 >"$work/sim.log" 2>&1 &
+pids+=($!)
+node_addr=$(wait_for "$work/sim.log" 'listening on ([0-9.]+:[0-9]+)')
+
+token="wasm-test-token-$$"
+case "$kind" in
+  cql-bridge)
+    "$target_dir/cql-bridge" --listen 127.0.0.1:0 --target "$node_addr" --token "wasm-tests:$token" \
+      >"$work/bridge.log" 2>&1 &
+    pids+=($!)
+    bridge_url=$(wait_for "$work/bridge.log" 'listening on (ws://[^ ]+)')
+    ;;
+  websockify)
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "${WEBSOCKIFY:-websockify}" "127.0.0.1:$port" "$node_addr" >"$work/bridge.log" 2>&1 &
+    pids+=($!)
+    wait_for "$work/bridge.log" '(proxying|Listen)' >/dev/null || true
+    bridge_url="ws://127.0.0.1:$port/cql"
+    token=""
+    ;;
+  *) echo "unknown CQL_WASM_BRIDGE_KIND=$kind" >&2; exit 2 ;;
+esac
+
+export CQL_WASM_NODE="$node_addr"
+export CQL_WASM_BRIDGE="$bridge_url"
+export CQL_WASM_TOKEN="$token"
+echo "cql-sim on $CQL_WASM_NODE, $kind on $CQL_WASM_BRIDGE"
+set +e
+"$@"
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "--- bridge log (last 40 lines) ---" >&2
+  tail -40 "$work/bridge.log" >&2 || true
+fi
+exit "$status"
