@@ -12,9 +12,7 @@ use std::path::PathBuf;
 use cql_transport_tcp::frame::primitives::Reader;
 use cql_transport_tcp::runtime::Runtime;
 use cql_transport_tcp::session::Session;
-use cql_transport_tcp::types::{
-    ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,
-};
+use cql_transport_tcp::types::{ColumnType, CqlValue};
 use serde_json::{Value, json};
 
 /// The keyspace of the vectors' user types (`ks.address`, `ks.person`).
@@ -87,7 +85,16 @@ pub struct Plan {
     pub create_types: Vec<String>,
 }
 
-fn unhex(s: &str) -> Vec<u8> {
+/// The golden vectors' value conventions as `CqlValue`s, shared with cql-core's own tests.
+#[allow(dead_code)]
+#[path = "../../../core/tests/common/cql_json.rs"]
+mod cql_json;
+
+pub use cql_json::to_cql;
+
+/// Decodes a lowercase hex string of the vectors.
+fn unhex(v: &Value) -> Vec<u8> {
+    let s = v.as_str().expect("hex string");
     (0..s.len() / 2)
         .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
         .collect()
@@ -107,7 +114,7 @@ fn udt_option(udt: &Value) -> Vec<u8> {
         let name = f["name"].as_str().unwrap();
         out.extend_from_slice(&(name.len() as u16).to_be_bytes());
         out.extend_from_slice(name.as_bytes());
-        out.extend(unhex(f["type_option"].as_str().unwrap()));
+        out.extend(unhex(&f["type_option"]));
     }
     out
 }
@@ -323,98 +330,6 @@ pub async fn read_one<R: Runtime>(
         .await
         .unwrap_or_else(|e| panic!("reading {}: {e}", row.vector_id));
     result.first_row()?.value(0).unwrap()
-}
-
-/// A float of the vectors: a JSON number or `"NaN"` / `"Infinity"` / `"-Infinity"`.
-pub fn float_of(v: &Value) -> f64 {
-    match v {
-        Value::String(s) => match s.as_str() {
-            "NaN" => f64::NAN,
-            "Infinity" => f64::INFINITY,
-            "-Infinity" => f64::NEG_INFINITY,
-            other => panic!("bad float string {other}"),
-        },
-        v => v.as_f64().expect("float"),
-    }
-}
-
-/// The JSON value of a vector as a `CqlValue` of `typ` (None for null).
-pub fn to_cql(typ: &ColumnType, v: &Value) -> Option<CqlValue> {
-    if v.is_null() {
-        return None;
-    }
-    let int = || v.as_i64().expect("integer");
-    let s = || v.as_str().expect("string").to_owned();
-    let elems = |e: &ColumnType| -> Vec<CqlValue> {
-        v.as_array()
-            .expect("array")
-            .iter()
-            .map(|x| to_cql(e, x).expect("non-null element"))
-            .collect()
-    };
-    Some(match typ {
-        ColumnType::Ascii => CqlValue::Ascii(s()),
-        ColumnType::Text => CqlValue::Text(s()),
-        ColumnType::BigInt => CqlValue::BigInt(int()),
-        ColumnType::Counter => CqlValue::Counter(int()),
-        ColumnType::Int => CqlValue::Int(int() as i32),
-        ColumnType::SmallInt => CqlValue::SmallInt(int() as i16),
-        ColumnType::TinyInt => CqlValue::TinyInt(int() as i8),
-        ColumnType::Blob => CqlValue::Blob(unhex(v.as_str().expect("hex"))),
-        ColumnType::Boolean => CqlValue::Boolean(v.as_bool().unwrap()),
-        ColumnType::Double => CqlValue::Double(float_of(v)),
-        ColumnType::Float => CqlValue::Float(float_of(v) as f32),
-        ColumnType::Varint => CqlValue::Varint(s().parse().unwrap()),
-        ColumnType::Decimal => CqlValue::Decimal(CqlDecimal {
-            unscaled: v["unscaled"].as_str().unwrap().parse().unwrap(),
-            scale: v["scale"].as_i64().unwrap() as i32,
-        }),
-        ColumnType::Timestamp => CqlValue::Timestamp(CqlTimestamp(int())),
-        ColumnType::Date => CqlValue::Date(CqlDate::from_days_since_epoch(int()).unwrap()),
-        ColumnType::Time => CqlValue::Time(CqlTime(int())),
-        ColumnType::Uuid => CqlValue::Uuid(s().parse().unwrap()),
-        ColumnType::Timeuuid => CqlValue::Timeuuid(s().parse().unwrap()),
-        ColumnType::Inet => CqlValue::Inet(s().parse().unwrap()),
-        ColumnType::Duration => CqlValue::Duration(CqlDuration {
-            months: v["months"].as_i64().unwrap() as i32,
-            days: v["days"].as_i64().unwrap() as i32,
-            nanoseconds: v["nanos"].as_i64().unwrap(),
-        }),
-        ColumnType::List(e) => CqlValue::List(elems(e)),
-        ColumnType::Set(e) => CqlValue::Set(elems(e)),
-        ColumnType::Vector { element, .. } => CqlValue::Vector(elems(element)),
-        ColumnType::Map(k, val) => CqlValue::Map(
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|pair| (to_cql(k, &pair[0]).unwrap(), to_cql(val, &pair[1]).unwrap()))
-                .collect(),
-        ),
-        ColumnType::Tuple(types) => CqlValue::Tuple(
-            types
-                .iter()
-                .zip(v.as_array().unwrap())
-                .map(|(t, x)| to_cql(t, x))
-                .collect(),
-        ),
-        ColumnType::Udt {
-            keyspace,
-            name,
-            fields,
-        } => {
-            let obj = v.as_object().unwrap();
-            assert_eq!(obj.len(), fields.len(), "udt value has every field");
-            CqlValue::Udt {
-                keyspace: keyspace.clone(),
-                name: name.clone(),
-                fields: fields
-                    .iter()
-                    .map(|(f, t)| (f.clone(), to_cql(t, &obj[f.as_str()])))
-                    .collect(),
-            }
-        }
-        other => panic!("no vector convention for {other:?}"),
-    })
 }
 
 /// Equality with floats compared by bit pattern (NaN, -0.0), and sets and maps compared
