@@ -215,21 +215,30 @@ impl SerializeValue for Uuid {
     }
 }
 
-impl SerializeValue for IpAddr {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Inet => write_framed(out, |out| {
-                write_inet(self, out);
-                Ok(())
-            }),
-            _ => Err(SerializeError::mismatch("IpAddr", typ)),
-        }
-    }
+/// `SerializeValue` for a Rust type that maps to exactly one CQL type: `$write` appends
+/// the value's bytes (without the length, which is framed around them).
+macro_rules! single_type_impl {
+    ($rust:ty, $name:literal, $cql:ident, |$value:ident, $out:ident| $write:expr) => {
+        impl SerializeValue for $rust {
+            fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+                let $value = self;
+                match typ {
+                    ColumnType::$cql => write_framed(out, |$out| $write),
+                    _ => Err(SerializeError::mismatch($name, typ)),
+                }
+            }
 
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Inet)
-    }
+            fn natural_type(&self) -> Option<ColumnType> {
+                Some(ColumnType::$cql)
+            }
+        }
+    };
 }
+
+single_type_impl!(IpAddr, "IpAddr", Inet, |v, out| {
+    write_inet(v, out);
+    Ok(())
+});
 
 impl SerializeValue for Ipv4Addr {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
@@ -251,92 +260,32 @@ impl SerializeValue for Ipv6Addr {
     }
 }
 
-impl SerializeValue for CqlTimestamp {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Timestamp => put(out, &self.0.to_be_bytes()),
-            _ => Err(SerializeError::mismatch("CqlTimestamp", typ)),
-        }
-    }
+single_type_impl!(CqlTimestamp, "CqlTimestamp", Timestamp, |v, out| {
+    out.extend_from_slice(&v.0.to_be_bytes());
+    Ok(())
+});
 
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Timestamp)
-    }
-}
+single_type_impl!(CqlDate, "CqlDate", Date, |v, out| {
+    out.extend_from_slice(&v.0.to_be_bytes());
+    Ok(())
+});
 
-impl SerializeValue for CqlDate {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Date => put(out, &self.0.to_be_bytes()),
-            _ => Err(SerializeError::mismatch("CqlDate", typ)),
-        }
-    }
+single_type_impl!(CqlTime, "CqlTime", Time, |v, out| write_time(*v, out));
 
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Date)
-    }
-}
+single_type_impl!(CqlDuration, "CqlDuration", Duration, |v, out| {
+    write_duration(v, out);
+    Ok(())
+});
 
-impl SerializeValue for CqlTime {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Time => write_framed(out, |out| write_time(*self, out)),
-            _ => Err(SerializeError::mismatch("CqlTime", typ)),
-        }
-    }
+single_type_impl!(CqlVarint, "CqlVarint", Varint, |v, out| {
+    write_varint(v, out);
+    Ok(())
+});
 
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Time)
-    }
-}
-
-impl SerializeValue for CqlDuration {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Duration => write_framed(out, |out| {
-                write_duration(self, out);
-                Ok(())
-            }),
-            _ => Err(SerializeError::mismatch("CqlDuration", typ)),
-        }
-    }
-
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Duration)
-    }
-}
-
-impl SerializeValue for CqlVarint {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Varint => write_framed(out, |out| {
-                write_varint(self, out);
-                Ok(())
-            }),
-            _ => Err(SerializeError::mismatch("CqlVarint", typ)),
-        }
-    }
-
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Varint)
-    }
-}
-
-impl SerializeValue for CqlDecimal {
-    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        match typ {
-            ColumnType::Decimal => write_framed(out, |out| {
-                write_decimal(self, out);
-                Ok(())
-            }),
-            _ => Err(SerializeError::mismatch("CqlDecimal", typ)),
-        }
-    }
-
-    fn natural_type(&self) -> Option<ColumnType> {
-        Some(ColumnType::Decimal)
-    }
-}
+single_type_impl!(CqlDecimal, "CqlDecimal", Decimal, |v, out| {
+    write_decimal(v, out);
+    Ok(())
+});
 
 impl SerializeValue for CqlValue {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
