@@ -47,6 +47,7 @@ pub mod cluster;
 pub mod connection;
 pub mod frame;
 pub mod message;
+pub mod policies;
 pub mod runtime;
 pub mod session;
 pub mod sync;

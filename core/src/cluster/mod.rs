@@ -1,10 +1,12 @@
 //! Layer 5 (the part issue #2 needs): partitioner tokens and replica placement.
 //!
+//! * [`host`]: a node as the driver sees it and its distance.
 //! * [`token`]: partitioners, tokens and routing keys.
 //! * [`ring`]: the token ring built from the hosts' tokens.
 //! * [`replication`]: keyspace replication strategies and precomputed replica maps.
 //! * [`token_map`]: a ring with the replica maps of the strategies in use.
 
+pub mod host;
 pub mod replication;
 pub mod ring;
 pub mod token;
