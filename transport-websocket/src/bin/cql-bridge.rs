@@ -12,6 +12,10 @@
 //!
 //! Flags override the configuration file; `--target`, `--origin` and `--token` add to its
 //! lists. Prints `cql-bridge listening on URL` once ready and runs until interrupted.
+//! SIGHUP reloads: the file is read again, the same flags applied, and the result replaces
+//! the allow-list, authentication, origins, upstream TLS and limits for new tunnels (open
+//! tunnels keep theirs; a change of listen address or `wss` certificate needs a restart
+//! and is refused, leaving the running configuration as it was).
 //! Logs (`RUST_LOG`, default `info`) go to stderr; `token` prints the token on stdout.
 //! DURATION is seconds, or a number with `s`, `m`, `h` or `d`.
 
@@ -32,7 +36,9 @@ mod cli {
     use std::process::ExitCode;
     use std::time::{SystemTime, UNIX_EPOCH};
 
-    use cql_transport_websocket::bridge::{Bridge, ConfigFile, TlsSection, TokenEntry, mint_token};
+    use cql_transport_websocket::bridge::{
+        Bridge, BridgeHandle, ConfigFile, TlsSection, TokenEntry, mint_token,
+    };
 
     const USAGE: &str = "usage:
   cql-bridge [serve] [--config FILE] [--listen ADDR] [--path PATH] [--target RULE]...
@@ -110,7 +116,8 @@ mod cli {
         Ok(())
     }
 
-    fn serve(args: Vec<String>) -> Result<(), String> {
+    /// The configuration file with the flags applied, and whether logs are JSON.
+    fn parse_serve(args: &[String]) -> Result<(ConfigFile, bool), String> {
         let mut file = ConfigFile::default();
         let mut it = args.iter();
         // The file first, so flags override it whatever their order.
@@ -121,7 +128,7 @@ mod cli {
             }
         }
         let mut json_logs = false;
-        let mut it = args.into_iter();
+        let mut it = args.iter().cloned();
         while let Some(arg) = it.next() {
             let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
             let number = |name: &str, v: String| {
@@ -193,6 +200,11 @@ mod cli {
                 other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
             }
         }
+        Ok((file, json_logs))
+    }
+
+    fn serve(args: Vec<String>) -> Result<(), String> {
+        let (file, json_logs) = parse_serve(&args)?;
         init_logs(json_logs);
         let ca_out = file.tls.as_ref().and_then(|t| t.ca_out.clone());
         let config = file.into_config()?;
@@ -207,10 +219,37 @@ mod cli {
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             println!("cql-bridge listening on {}", bridge.url());
-            let _ = tokio::signal::ctrl_c().await;
+            wait_for_stop(&bridge, &args).await;
             bridge.stop().await;
             Ok(())
         })
+    }
+
+    /// Runs until Ctrl-C or SIGTERM, reloading the configuration on SIGHUP.
+    async fn wait_for_stop(bridge: &BridgeHandle, args: &[String]) {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut hangup), Ok(mut terminate)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+        ) else {
+            tracing::warn!("no signal handlers: SIGHUP reload is off");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => return,
+                _ = terminate.recv() => return,
+                _ = hangup.recv() => {
+                    let reloaded = parse_serve(args)
+                        .and_then(|(file, _)| file.into_config())
+                        .and_then(|config| bridge.reload(config).map_err(|e| e.to_string()));
+                    if let Err(e) = reloaded {
+                        tracing::error!(error = %e, "reload refused; the running configuration stays");
+                    }
+                }
+            }
+        }
     }
 
     fn init_logs(json: bool) {

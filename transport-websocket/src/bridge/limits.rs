@@ -2,6 +2,7 @@
 //! anonymous clients). Guards give the slot back when dropped.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 #[derive(Debug, Default)]
@@ -15,8 +16,9 @@ struct Counts {
 #[derive(Debug)]
 pub(crate) struct Limiter {
     counts: Mutex<Counts>,
-    max_total: usize,
-    max_per_client: usize,
+    // Atomics so a configuration reload can change them for the tunnels that follow.
+    max_total: AtomicUsize,
+    max_per_client: AtomicUsize,
     max_refusing: usize,
 }
 
@@ -34,10 +36,16 @@ impl Limiter {
     pub(crate) fn new(max_total: usize, max_per_client: usize) -> Arc<Self> {
         Arc::new(Self {
             counts: Mutex::new(Counts::default()),
-            max_total,
-            max_per_client,
+            max_total: AtomicUsize::new(max_total),
+            max_per_client: AtomicUsize::new(max_per_client),
             max_refusing: 64,
         })
+    }
+
+    /// Changes the limits for connections admitted from now on (open ones stay).
+    pub(crate) fn set_limits(&self, max_total: usize, max_per_client: usize) {
+        self.max_total.store(max_total, Ordering::Relaxed);
+        self.max_per_client.store(max_per_client, Ordering::Relaxed);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
@@ -47,7 +55,7 @@ impl Limiter {
     /// Takes a slot of the total, or a refusal slot when the total is used up.
     pub(crate) fn admit(self: &Arc<Self>) -> Admission {
         let mut c = self.lock();
-        if c.total < self.max_total {
+        if c.total < self.max_total.load(Ordering::Relaxed) {
             c.total += 1;
             Admission::Slot(TotalGuard(self.clone()))
         } else if c.refusing < self.max_refusing {
@@ -62,7 +70,7 @@ impl Limiter {
     pub(crate) fn client(self: &Arc<Self>, client: &str) -> Option<ClientGuard> {
         let mut c = self.lock();
         let n = c.per_client.entry(client.to_string()).or_insert(0);
-        if *n >= self.max_per_client {
+        if *n >= self.max_per_client.load(Ordering::Relaxed) {
             return None;
         }
         *n += 1;
@@ -130,5 +138,17 @@ mod tests {
         drop(g);
         assert!(l.client("web").is_some());
         drop(b);
+    }
+
+    #[test]
+    fn new_limits_apply_to_later_connections() {
+        let l = Limiter::new(1, 1);
+        let a = l.admit();
+        assert!(matches!(l.admit(), Admission::Refuse(_)));
+        l.set_limits(2, 2);
+        assert!(matches!(l.admit(), Admission::Slot(_)));
+        let c1 = l.client("x");
+        assert!(c1.is_some() && l.client("x").is_some());
+        drop(a);
     }
 }

@@ -29,8 +29,8 @@ mod tunnel;
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -59,10 +59,22 @@ impl fmt::Display for BridgeError {
 impl std::error::Error for BridgeError {}
 
 /// State shared by every tunnel.
+#[derive(Debug)]
 pub(crate) struct Shared {
-    pub(crate) config: BridgeConfig,
+    /// The configuration new tunnels use (swapped by [`BridgeHandle::reload`]).
+    config: RwLock<Arc<BridgeConfig>>,
     pub(crate) limiter: Arc<Limiter>,
     pub(crate) next_id: AtomicU64,
+}
+
+impl Shared {
+    /// The configuration now in force; a tunnel keeps the one it started with.
+    pub(crate) fn config(&self) -> Arc<BridgeConfig> {
+        self.config
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// Starts bridges.
@@ -101,14 +113,15 @@ impl Bridge {
             config.path
         );
         let shared = Arc::new(Shared {
-            config,
+            config: RwLock::new(Arc::new(config)),
             limiter: limiter.clone(),
             next_id: AtomicU64::new(1),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         tracing::info!(listen = %local_addr, tls = acceptor.is_some(), "cql-bridge listening");
-        let task = tokio::spawn(accept_loop(listener, shared, acceptor, stop_rx));
+        let task = tokio::spawn(accept_loop(listener, shared.clone(), acceptor, stop_rx));
         Ok(BridgeHandle {
+            shared,
             local_addr,
             url,
             ca_pem,
@@ -161,6 +174,7 @@ async fn accept_loop(
 /// A running bridge.
 #[derive(Debug)]
 pub struct BridgeHandle {
+    shared: Arc<Shared>,
     local_addr: SocketAddr,
     url: String,
     ca_pem: Option<String>,
@@ -189,6 +203,45 @@ impl BridgeHandle {
     /// Connections currently counted against the total limit.
     pub fn active_connections(&self) -> usize {
         self.limiter.total()
+    }
+
+    /// Replaces the configuration for tunnels opened from now on: allow-list,
+    /// authentication (tokens, signing secret, anonymous), allowed origins, upstream TLS,
+    /// path and limits. Open tunnels keep running under the configuration they started
+    /// with. What is bound at start — the listen address and the `wss` certificate —
+    /// cannot change this way: a configuration that changes them is refused whole.
+    ///
+    /// # Errors
+    /// An unsafe configuration (as [`Bridge::start`]) or one changing `listen`/`tls`;
+    /// the running configuration is then left as it was.
+    pub fn reload(&self, config: BridgeConfig) -> Result<(), BridgeError> {
+        config.validate().map_err(BridgeError)?;
+        let mut current = self
+            .shared
+            .config
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if config.listen != current.listen {
+            return Err(BridgeError(format!(
+                "the listen address cannot change without a restart ({} -> {})",
+                current.listen, config.listen
+            )));
+        }
+        if config.tls != current.tls {
+            return Err(BridgeError(
+                "the wss certificate settings cannot change without a restart".into(),
+            ));
+        }
+        self.limiter.set_limits(
+            config.limits.max_connections,
+            config.limits.max_connections_per_client,
+        );
+        tracing::info!(
+            targets = config.targets.rules().len(),
+            "configuration reloaded"
+        );
+        *current = Arc::new(config);
+        Ok(())
     }
 
     /// Stops accepting, closes every tunnel with 1001 and waits (a few seconds at most).

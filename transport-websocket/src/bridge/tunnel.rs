@@ -23,8 +23,8 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tracing::Instrument;
 
-use super::Shared;
 use super::limits::{Admission, ClientGuard};
+use super::{BridgeConfig, Shared};
 use crate::protocol::{self, CloseReason, MAX_CHUNK};
 
 /// What the upgrade request said (no token kept beyond the check).
@@ -80,14 +80,16 @@ pub(crate) async fn run(
                 return;
             }
         };
-        let deadline = shared.config.limits.handshake_timeout;
+        // The configuration at admission holds for the tunnel's whole life.
+        let config = shared.config();
+        let deadline = config.limits.handshake_timeout;
         match acceptor {
             Some(acceptor) => match tokio::time::timeout(deadline, acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => serve(tls, peer, &shared, refuse_full, stop).await,
+                Ok(Ok(tls)) => serve(tls, peer, &shared, &config, refuse_full, stop).await,
                 Ok(Err(e)) => tracing::info!(error = %e, "TLS handshake failed"),
                 Err(_) => tracing::info!("TLS handshake timed out"),
             },
-            None => serve(tcp, peer, &shared, refuse_full, stop).await,
+            None => serve(tcp, peer, &shared, &config, refuse_full, stop).await,
         }
         drop(admission);
     }
@@ -99,12 +101,13 @@ async fn serve<S>(
     stream: S,
     peer: SocketAddr,
     shared: &Shared,
+    config: &BridgeConfig,
     refuse_full: bool,
     stop: watch::Receiver<bool>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let limits = &shared.config.limits;
+    let limits = &config.limits;
     let mut info = RequestInfo::default();
     // tungstenite's callback signature, not ours.
     #[allow(clippy::result_large_err)]
@@ -126,12 +129,12 @@ async fn serve<S>(
         }
         Ok(resp)
     };
-    let config = WebSocketConfig::default()
+    let ws_config = WebSocketConfig::default()
         .max_message_size(Some(limits.max_message_size))
         .max_frame_size(Some(limits.max_message_size));
     let accepted = tokio::time::timeout(
         limits.handshake_timeout,
-        tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(config)),
+        tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config)),
     )
     .await;
     let ws = match accepted {
@@ -149,7 +152,7 @@ async fn serve<S>(
     if refuse_full {
         return refuse(&mut sink, &mut source, Close::new(CloseReason::BridgeFull)).await;
     }
-    let admitted = match admit(&info, peer.ip(), shared) {
+    let admitted = match admit(&info, peer.ip(), shared, config) {
         Ok(a) => a,
         Err(close) => return refuse(&mut sink, &mut source, close).await,
     };
@@ -160,7 +163,7 @@ async fn serve<S>(
     } = admitted;
     let span = tracing::info_span!("upstream", subject = subject.as_deref().unwrap_or("-"), target = %target);
     async move {
-        let upstream = match dial(shared, &target).await {
+        let upstream = match dial(config, &target).await {
             Ok(up) => up,
             Err(message) => {
                 let text = protocol::clip_reason(&message).to_string();
@@ -199,8 +202,12 @@ struct Admitted {
 
 /// The admission checks, in order: path and target, Origin, token, allow-list, client
 /// limit.
-fn admit(info: &RequestInfo, ip: IpAddr, shared: &Shared) -> Result<Admitted, Close> {
-    let config = &shared.config;
+fn admit(
+    info: &RequestInfo,
+    ip: IpAddr,
+    shared: &Shared,
+    config: &BridgeConfig,
+) -> Result<Admitted, Close> {
     if info.path != config.path {
         return Err(Close::with_text(
             CloseReason::BadRequest,
@@ -267,11 +274,11 @@ type Upstream = (
     Box<dyn AsyncWrite + Unpin + Send>,
 );
 
-async fn dial(shared: &Shared, target: &NodeAddr) -> Result<Upstream, String> {
-    let timeout = shared.config.limits.connect_timeout;
+async fn dial(config: &BridgeConfig, target: &NodeAddr) -> Result<Upstream, String> {
+    let timeout = config.limits.connect_timeout;
     let tcp = TcpTransport::new();
     let connect = async {
-        match &shared.config.upstream_tls {
+        match &config.upstream_tls {
             Some(tls) => {
                 let s = TlsTransport::new(tls.clone())
                     .with_tcp(tcp)
