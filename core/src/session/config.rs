@@ -12,6 +12,7 @@ use core::time::Duration;
 use super::error::Error;
 use super::retry::{DefaultRetryPolicy, RetryPolicy};
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
+use super::tracker::RequestTracker;
 use crate::connection::{Authenticator, PlainTextAuthenticator};
 use crate::frame::{Compression, ProtocolVersion};
 use crate::message::Consistency;
@@ -225,6 +226,9 @@ pub struct SessionConfig {
     pub client_id: Option<uuid::Uuid>,
     /// Largest frame body accepted.
     pub max_frame_len: usize,
+    /// Told about every request's start, end and failed attempts (default none: the
+    /// session then calls nothing).
+    pub request_tracker: Option<Arc<dyn RequestTracker>>,
 }
 
 impl Default for SessionConfig {
@@ -247,6 +251,7 @@ impl Default for SessionConfig {
             application_version: None,
             client_id: None,
             max_frame_len: crate::frame::DEFAULT_MAX_BODY_LEN,
+            request_tracker: None,
         }
     }
 }
@@ -273,6 +278,7 @@ impl fmt::Debug for SessionConfig {
             .field("application_name", &self.application_name)
             .field("application_version", &self.application_version)
             .field("client_id", &self.client_id)
+            .field("request_tracker", &self.request_tracker)
             .finish_non_exhaustive()
     }
 }
@@ -544,6 +550,13 @@ impl SessionBuilder {
     #[must_use]
     pub fn client_id(mut self, id: uuid::Uuid) -> Self {
         self.config.client_id = Some(id);
+        self
+    }
+
+    /// A tracker told about every request (see [`RequestTracker`]).
+    #[must_use]
+    pub fn request_tracker(mut self, tracker: Arc<dyn RequestTracker>) -> Self {
+        self.config.request_tracker = Some(tracker);
         self
     }
 }

@@ -11,6 +11,9 @@
 //!   session    Session: execution, retries, USE, close
 //!   pool       per-host connections, round-robin plans
 //!   retry      RetryPolicy (a trait; DefaultRetryPolicy)
+//!   metrics    per-session counters and latency histogram (MetricsSnapshot), RequestInfo
+//!   tracker    RequestTracker: users' hook on request start, end and failed attempts
+//!   concurrent execute_concurrent: many statements, bounded concurrency, results in order
 //!   timestamp  TimestampGenerator (MonotonicTimestampGenerator by default)
 //!   trace      QueryTrace from system_traces
 //!   error      Error
@@ -21,8 +24,10 @@
 //! never appear in `Debug` output or logs (`tracing` spans and events).
 
 pub mod batch;
+mod concurrent;
 pub mod config;
 pub mod error;
+pub mod metrics;
 mod paging;
 mod pool;
 pub mod prepared;
@@ -33,10 +38,15 @@ mod session;
 pub mod statement;
 pub mod timestamp;
 pub mod trace;
+pub mod tracker;
 
 pub use batch::Batch;
+pub use concurrent::ConcurrentError;
 pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionBuilder, SessionConfig};
 pub use error::{Error, ServerError};
+pub use metrics::{
+    ErrorCounts, ErrorKind, LatencyHistogram, LatencySnapshot, MetricsSnapshot, RequestInfo,
+};
 pub use paging::{RowStream, TypedRowStream};
 pub use prepared::PreparedStatement;
 pub use result::{ColumnIndex, QueryResult, Row, RowsIter};
@@ -47,3 +57,4 @@ pub use session::Session;
 pub use statement::{PagingState, ResolvedOptions, Statement, StatementOptions, StatementRef};
 pub use timestamp::{MonotonicTimestampGenerator, ServerSideTimestamps, TimestampGenerator};
 pub use trace::{QueryTrace, TraceEvent};
+pub use tracker::{AttemptFailure, RequestEnd, RequestStart, RequestTracker, StatementKind};

@@ -10,6 +10,7 @@ use bytes::Bytes;
 use uuid::Uuid;
 
 use super::error::Error;
+use super::metrics::RequestInfo;
 use super::statement::PagingState;
 use crate::frame::primitives::Reader;
 use crate::message::{CustomPayload, Rows, SchemaChange};
@@ -38,6 +39,8 @@ pub struct QueryResult {
     pub set_keyspace: Option<String>,
     /// The node that answered.
     pub host: NodeAddr,
+    /// Attempts, latency and failed hosts of the request that produced this result.
+    pub request_info: RequestInfo,
 }
 
 /// Prints the shape, not the cells.
@@ -59,6 +62,7 @@ impl fmt::Debug for QueryResult {
             .field("schema_change", &self.schema_change)
             .field("set_keyspace", &self.set_keyspace)
             .field("host", &self.host)
+            .field("request_info", &self.request_info)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +80,7 @@ impl QueryResult {
             schema_change: None,
             set_keyspace: None,
             host,
+            request_info: RequestInfo::default(),
         }
     }
 
@@ -99,6 +104,7 @@ impl QueryResult {
             schema_change: None,
             set_keyspace: None,
             host,
+            request_info: RequestInfo::default(),
         }
     }
 

@@ -16,6 +16,7 @@ use tracing::Instrument;
 use super::batch::{Batch, BatchItem};
 use super::config::{SessionBuilder, SessionConfig};
 use super::error::{Error, HostErrors};
+use super::metrics::{MetricsSnapshot, SessionMetrics};
 use super::paging::RowStream;
 use super::pool::{HostPool, Pool};
 use super::prepared::PreparedStatement;
@@ -23,6 +24,7 @@ use super::result::QueryResult;
 use super::retry::{RetryContext, RetryDecision};
 use super::statement::{ResolvedOptions, Statement, StatementOptions, StatementRef};
 use super::trace::QueryTrace;
+use super::tracker::RequestObserver;
 use crate::connection::{Connection, ConnectionConfig, ConnectionError, RequestOptions};
 use crate::frame::{Compression, ProtocolVersion};
 use crate::message::{
@@ -66,6 +68,7 @@ struct Inner<R: Runtime> {
     prepared: spin::Mutex<BTreeMap<(String, Option<String>), PreparedStatement>>,
     closed: AtomicBool,
     in_flight: AtomicUsize,
+    metrics: SessionMetrics,
 }
 
 /// A session: connections to the cluster's nodes and everything to run statements over
@@ -179,6 +182,7 @@ impl<R: Runtime> Session<R> {
                 prepared: spin::Mutex::new(BTreeMap::new()),
                 closed: AtomicBool::new(false),
                 in_flight: AtomicUsize::new(0),
+                metrics: SessionMetrics::default(),
             }),
         };
         let span = tracing::info_span!("cql.session.connect");
@@ -234,6 +238,16 @@ impl<R: Runtime> Session<R> {
             .iter()
             .map(|h| (h.addr.clone(), h.version()))
             .collect()
+    }
+
+    /// The session's metrics now: requests, outcomes, errors by kind, retries, latency
+    /// percentiles, open connections per host (see [`MetricsSnapshot`]).
+    pub fn metrics(&self) -> MetricsSnapshot {
+        for host in self.inner.pool.hosts() {
+            let open = host.healthy_count();
+            self.inner.metrics.set_open_connections(&host.addr, open);
+        }
+        self.inner.metrics.snapshot()
     }
 
     /// Whether [`close`](Self::close) was called.
@@ -580,10 +594,19 @@ impl<R: Runtime> Session<R> {
                 .timestamp_generator
                 .next_timestamp(self.inner.runtime.wall_clock_micros())
         });
+        let mut observer = RequestObserver::start(
+            &self.inner.metrics,
+            self.inner.config.request_tracker.as_deref(),
+            &self.inner.runtime,
+            request,
+            &resolved,
+        );
         let span = tracing::debug_span!("cql.request", kind = request.kind());
-        self.run_plan(request, &resolved, timestamp)
+        let outcome = self
+            .run_plan(request, &resolved, timestamp, &mut observer)
             .instrument(span)
-            .await
+            .await;
+        observer.finish(outcome)
     }
 
     async fn run_plan(
@@ -591,14 +614,17 @@ impl<R: Runtime> Session<R> {
         request: &ExecRequest,
         resolved: &ResolvedOptions,
         timestamp: Option<i64>,
+        observer: &mut RequestObserver<'_, R>,
     ) -> Result<QueryResult, Error> {
         let mut errors = Vec::new();
         let mut consistency = resolved.consistency;
         let mut retries = 0u32;
         for host in self.inner.pool.plan() {
+            observer.attempt_started();
             let conn = match self.connection_to(host).await {
                 Ok(c) => c,
                 Err(e) => {
+                    observer.attempt_failed(&host.addr, &e, None);
                     errors.push((host.addr.clone(), e));
                     continue;
                 }
@@ -621,8 +647,10 @@ impl<R: Runtime> Session<R> {
                     consistency,
                 });
                 tracing::debug!(host = %host.addr, error = %error, ?decision, "request failed");
+                observer.attempt_failed(&host.addr, &error, Some(decision));
                 match decision {
                     RetryDecision::RetrySameHost { consistency: c } => {
+                        observer.attempt_started();
                         retries += 1;
                         consistency = c.unwrap_or(consistency);
                     }
