@@ -1,7 +1,7 @@
 //! Per-session metrics: requests, outcomes, errors by kind, retries, ignores, speculative
 //! executions, a latency histogram and open connections per host.
 //!
-//! The session records into [`SessionMetrics`] on every request with relaxed atomic
+//! The session records into its counters on every request with relaxed atomic
 //! operations only (no lock, no allocation); [`Session::metrics`](super::Session::metrics)
 //! reads them into a [`MetricsSnapshot`], plain data to print or export.
 //!

@@ -242,6 +242,16 @@ impl<R: Runtime> Session<R> {
 
     /// The session's metrics now: requests, outcomes, errors by kind, retries, latency
     /// percentiles, open connections per host (see [`MetricsSnapshot`]).
+    ///
+    /// ```no_run
+    /// # fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session<R>) {
+    /// let m = session.metrics();
+    /// println!(
+    ///     "{} requests, {} failed, {} unavailable, p99 {:?}",
+    ///     m.requests, m.failures, m.errors.unavailables(), m.latency.p99
+    /// );
+    /// # }
+    /// ```
     pub fn metrics(&self) -> MetricsSnapshot {
         for host in self.inner.pool.hosts() {
             let open = host.healthy_count();

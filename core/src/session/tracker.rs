@@ -99,6 +99,28 @@ pub struct AttemptFailure<'a> {
 
 /// Users' own request monitoring (see the [module docs](self)). Every method has an empty
 /// default: implement the ones you need.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use cql_core::session::{RequestEnd, RequestTracker, SessionBuilder};
+///
+/// /// Counts requests slower than 100 ms.
+/// #[derive(Debug, Default)]
+/// struct SlowRequests(AtomicU64);
+///
+/// impl RequestTracker for SlowRequests {
+///     fn on_success(&self, request: &RequestEnd<'_>) {
+///         if request.latency.as_millis() > 100 {
+///             self.0.fetch_add(1, Ordering::Relaxed);
+///         }
+///     }
+/// }
+///
+/// let builder = SessionBuilder::new()
+///     .contact_point("127.0.0.1")
+///     .request_tracker(Arc::new(SlowRequests::default()));
+/// ```
 pub trait RequestTracker: fmt::Debug + MaybeSend + MaybeSync {
     /// A request starts (before the first attempt).
     fn on_start(&self, request: &RequestStart<'_>) {
