@@ -5,9 +5,12 @@
 //! * [`ring`]: the token ring built from the hosts' tokens.
 //! * [`replication`]: keyspace replication strategies and precomputed replica maps.
 //! * [`token_map`]: a ring with the replica maps of the strategies in use.
+//! * [`topology`]: `system.local`/`system.peers*` rows decoded into topology snapshots,
+//!   their diffs, keyspace replication and schema agreement.
 
 pub mod host;
 pub mod replication;
 pub mod ring;
 pub mod token;
 pub mod token_map;
+pub mod topology;
