@@ -1,5 +1,6 @@
 //! Layer 5 (the part issue #2 needs): partitioner tokens and replica placement.
 //!
+//! * [`debounce`]: control-connection events batched into refreshes (virtual time).
 //! * [`host`]: a node as the driver sees it and its distance.
 //! * [`token`]: partitioners, tokens and routing keys.
 //! * [`ring`]: the token ring built from the hosts' tokens.
@@ -8,6 +9,7 @@
 //! * [`topology`]: `system.local`/`system.peers*` rows decoded into topology snapshots,
 //!   their diffs, keyspace replication and schema agreement.
 
+pub mod debounce;
 pub mod host;
 pub mod replication;
 pub mod ring;
