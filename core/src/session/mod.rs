@@ -10,6 +10,7 @@
 //!   paging     RowStream (every row, next page fetched on demand)
 //!   session    Session: execution, retries, USE, close
 //!   pool       per-host connections, round-robin plans
+//!   control    the control connection: topology, keyspaces, schema agreement, events
 //!   retry      RetryPolicy (a trait; DefaultRetryPolicy)
 //!   metrics    per-session counters and latency histogram (MetricsSnapshot), RequestInfo
 //!   tracker    RequestTracker: users' hook on request start, end and failed attempts
@@ -26,6 +27,7 @@
 pub mod batch;
 mod concurrent;
 pub mod config;
+pub mod control;
 pub mod error;
 pub mod metrics;
 mod paging;

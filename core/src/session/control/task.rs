@@ -1,0 +1,214 @@
+//! The control connection's background task: reads the event stream, debounces it into
+//! refreshes, runs them and delivers their results; fails over when the connection dies.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use futures::StreamExt;
+use futures::future::{Either, pending, select};
+
+use super::{ControlEvent, Inner, Refreshed};
+use crate::cluster::debounce::{Debouncer, Refresh};
+use crate::cluster::replication::ReplicationStrategy;
+use crate::cluster::topology::{TopologyDiff, TopologySnapshot};
+use crate::connection::Connection;
+use crate::runtime::{BoxFuture, NodeAddr, Runtime};
+use crate::session::error::Error;
+use crate::sync::Sender;
+
+/// Why the event loop on one connection ended.
+enum Ended {
+    /// Shut down: the task stops.
+    Stopped,
+    /// The connection died: fail over.
+    Lost,
+}
+
+/// The task: serve the current connection until it dies, then move to another candidate.
+pub(super) async fn run<R: Runtime>(inner: Arc<Inner<R>>, tx: Sender<ControlEvent>) {
+    let mut debouncer = Debouncer::new(inner.config.debounce);
+    let mut failed_rounds: u32 = 0;
+    let mut conn = inner.conn.lock().clone();
+    loop {
+        if inner.is_shut_down() {
+            break;
+        }
+        let current = match conn.take() {
+            Some(c) if !c.is_closed() => c,
+            lost => {
+                let failed = lost.as_ref().map(|c| c.addr().clone());
+                match failover(&inner, &tx, failed.as_ref()).await {
+                    Ok(c) => {
+                        failed_rounds = 0;
+                        c
+                    }
+                    Err(Error::Closed(_)) => break,
+                    Err(error) => {
+                        let delay = backoff(&inner, failed_rounds);
+                        failed_rounds = failed_rounds.saturating_add(1);
+                        tracing::warn!(error = %error, retry_in = ?delay, "no node reachable for the control connection");
+                        let _ = tx.send(ControlEvent::Disconnected {
+                            error,
+                            retry_in: delay,
+                        });
+                        if let Either::Right(_) =
+                            select(inner.runtime.sleep(delay), inner.stop.wait()).await
+                        {
+                            break;
+                        }
+                        conn = lost;
+                        continue;
+                    }
+                }
+            }
+        };
+        match serve(&inner, &tx, &current, &mut debouncer).await {
+            Ended::Stopped => break,
+            Ended::Lost => {
+                tracing::warn!(host = %current.addr(), "control connection lost; failing over");
+                debouncer.clear();
+                conn = Some(current);
+            }
+        }
+    }
+    tracing::debug!("control connection task stopped");
+}
+
+/// The wait after `failed_rounds` rounds in which every candidate failed.
+fn backoff<R: Runtime>(inner: &Inner<R>, failed_rounds: u32) -> Duration {
+    let base = inner.config.reconnect_delay;
+    let factor = 1u32.checked_shl(failed_rounds.min(16)).unwrap_or(u32::MAX);
+    base.saturating_mul(factor)
+        .min(inner.config.max_reconnect_delay.max(base))
+}
+
+/// Connects to another candidate and re-reads everything, telling the session.
+async fn failover<R: Runtime>(
+    inner: &Inner<R>,
+    tx: &Sender<ControlEvent>,
+    failed: Option<&NodeAddr>,
+) -> Result<Connection<R>, Error> {
+    let candidates = inner.hosts.candidates();
+    let conn = inner.connect_any(candidates, failed).await?;
+    tracing::info!(host = %conn.addr(), from = ?failed, "control connection moved");
+    let _ = tx.send(ControlEvent::Reconnected {
+        addr: conn.addr().clone(),
+    });
+    let (topology, diff) = inner.refresh_topology().await?;
+    let keyspaces = inner.fetch_keyspaces().await?;
+    let _ = tx.send(ControlEvent::Refreshed(Box::new(Refreshed {
+        topology: Some(topology),
+        diff,
+        keyspaces: Some(keyspaces),
+    })));
+    Ok(conn)
+}
+
+/// Reads `conn`'s events and runs the refreshes they call for, until the connection dies
+/// or the control connection shuts down.
+async fn serve<R: Runtime>(
+    inner: &Inner<R>,
+    tx: &Sender<ControlEvent>,
+    conn: &Connection<R>,
+    debouncer: &mut Debouncer,
+) -> Ended {
+    let mut events = conn.events();
+    loop {
+        while let Some(refresh) = debouncer.poll(inner.runtime.now()) {
+            if let Err(e) = apply(inner, tx, refresh).await {
+                if conn.is_closed() {
+                    return Ended::Lost;
+                }
+                if inner.is_shut_down() {
+                    return Ended::Stopped;
+                }
+                tracing::warn!(error = %e, "control connection refresh failed");
+            }
+        }
+        if inner.is_shut_down() {
+            return Ended::Stopped;
+        }
+        let now = inner.runtime.now();
+        let timer: BoxFuture<'static, ()> = match debouncer.deadline() {
+            Some(at) => inner.runtime.sleep(at.saturating_duration_since(now)),
+            None => Box::pin(pending()),
+        };
+        match select(select(events.next(), timer), inner.stop.wait()).await {
+            Either::Left((Either::Left((Some(event), _)), _)) => {
+                tracing::trace!(event = ?event, "control connection event");
+                debouncer.push(inner.runtime.now(), event);
+            }
+            Either::Left((Either::Left((None, _)), _)) => {
+                return if inner.is_shut_down() {
+                    Ended::Stopped
+                } else {
+                    Ended::Lost
+                };
+            }
+            Either::Left((Either::Right(_), _)) => {}
+            Either::Right(_) => return Ended::Stopped,
+        }
+    }
+}
+
+/// Runs one refresh and delivers its results.
+async fn apply<R: Runtime>(
+    inner: &Inner<R>,
+    tx: &Sender<ControlEvent>,
+    refresh: Refresh,
+) -> Result<(), Error> {
+    match refresh {
+        Refresh::Topology => {
+            let (topology, diff) = inner.refresh_topology().await?;
+            let _ = tx.send(refreshed(Some(topology), diff, None));
+        }
+        Refresh::HostUp(addr) => {
+            let known = inner
+                .last_topology
+                .lock()
+                .as_ref()
+                .is_some_and(|t| t.node_at(&addr).is_some());
+            if !known {
+                // A node nobody knew: read the topology to learn it.
+                let (topology, diff) = inner.refresh_topology().await?;
+                let _ = tx.send(refreshed(Some(topology), diff, None));
+            }
+            let _ = tx.send(ControlEvent::HostUp(addr));
+        }
+        Refresh::HostDown(addr) => {
+            let _ = tx.send(ControlEvent::HostDown(addr));
+        }
+        Refresh::Schema { keyspaces, changes } => {
+            // The changes are passed on even when re-reading the keyspaces fails.
+            let fetched = if keyspaces {
+                match inner.fetch_keyspaces().await {
+                    Ok(keyspaces) => {
+                        let _ = tx.send(refreshed(None, TopologyDiff::default(), Some(keyspaces)));
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                Ok(())
+            };
+            let _ = tx.send(ControlEvent::SchemaChanged(changes));
+            fetched?;
+        }
+    }
+    Ok(())
+}
+
+fn refreshed(
+    topology: Option<TopologySnapshot>,
+    diff: TopologyDiff,
+    keyspaces: Option<Vec<(String, ReplicationStrategy)>>,
+) -> ControlEvent {
+    ControlEvent::Refreshed(Box::new(Refreshed {
+        topology,
+        diff,
+        keyspaces,
+    }))
+}
