@@ -202,12 +202,6 @@ impl TopologyDiff {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
-
-    /// Whether the token ring must be rebuilt: a node came, went, moved its tokens or
-    /// changed its placement.
-    pub fn affects_ring(&self) -> bool {
-        !self.is_empty()
-    }
 }
 
 /// A system-table result could not be turned into topology facts.

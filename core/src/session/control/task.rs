@@ -68,8 +68,9 @@ pub(super) async fn run<R: Runtime>(inner: Arc<Inner<R>>, tx: Sender<ControlEven
         match serve(&inner, &tx, &current, &mut debouncer).await {
             Ended::Stopped => break,
             Ended::Lost => {
+                // What is still pending stays pending: it was received, and is delivered
+                // once connected again (a topology refresh then repeats the failover's).
                 tracing::warn!(host = %current.addr(), "control connection lost; failing over");
-                debouncer.clear();
                 conn = Some(current);
             }
         }
