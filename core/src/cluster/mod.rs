@@ -8,6 +8,8 @@
 //! * [`token_map`]: a ring with the replica maps of the strategies in use.
 //! * [`topology`]: `system.local`/`system.peers*` rows decoded into topology snapshots,
 //!   their diffs, keyspace replication and schema agreement.
+//! * [`view`]: an immutable snapshot of the cluster (hosts, groups, ring, replicas per
+//!   keyspace) that the session swaps on refresh and the policies read.
 
 pub mod debounce;
 pub mod host;
@@ -16,3 +18,4 @@ pub mod ring;
 pub mod token;
 pub mod token_map;
 pub mod topology;
+pub mod view;
