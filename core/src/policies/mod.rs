@@ -2,3 +2,22 @@
 //! (load balancing), whether a failed attempt runs again (retry), when a second attempt
 //! starts (speculative execution), when a lost host is tried again (reconnection) and how a
 //! reported address maps to one the driver can reach (address translation).
+//!
+//! * [`load_balancing`] — [`LoadBalancingPolicy`](load_balancing::LoadBalancingPolicy)
+//!   and lazy [`QueryPlan`](load_balancing::QueryPlan)s over a
+//!   [`ClusterView`](crate::cluster::view::ClusterView); round robin, DC-aware, rack-aware,
+//!   token-aware and host filter policies.
+//! * [`retry`] — [`RetryPolicy`](retry::RetryPolicy): default (Cassandra's semantics),
+//!   fall-through and downgrading-consistency.
+//! * [`speculative`] — when a second execution of an idempotent request starts.
+//! * [`reconnection`] — delays between reconnection attempts to a lost host.
+//! * [`address_translation`] — the address to connect to for an address the cluster
+//!   reports.
+//!
+//! Every decision is a pure function of its inputs (a view, a routing description, an
+//! error, a counter, a seed): no clock, no I/O, no global randomness — randomness comes
+//! from a seed the session takes from its runtime. Only the retry policy names a session
+//! type ([`Error`](crate::session::Error)), because it decides on the session's errors.
+
+pub mod load_balancing;
+mod rng;
