@@ -20,4 +20,5 @@
 //! type ([`Error`](crate::session::Error)), because it decides on the session's errors.
 
 pub mod load_balancing;
+pub mod retry;
 mod rng;
