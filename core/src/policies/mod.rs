@@ -19,6 +19,9 @@
 //! from a seed the session takes from its runtime. Only the retry policy names a session
 //! type ([`Error`](crate::session::Error)), because it decides on the session's errors.
 
+pub mod address_translation;
 pub mod load_balancing;
+pub mod reconnection;
 pub mod retry;
 mod rng;
+pub mod speculative;
