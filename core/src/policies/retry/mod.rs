@@ -104,9 +104,14 @@ impl<'a> RetryContext<'a> {
 
     /// Whether the request may have been applied (fully or partly) despite the error, so
     /// that running it again could apply it twice. Conservative: `true` unless the error
-    /// shows the request was not executed (or executed no write).
+    /// shows the request was not executed (or executed no write). For
+    /// [`FailureKind::Unrecoverable`] errors it is [`Error::request_not_applied`]'s answer
+    /// (a rejected statement or an unwritable value never ran).
     pub fn may_have_been_applied(&self) -> bool {
-        self.kind().may_have_been_applied()
+        match self.kind() {
+            FailureKind::Unrecoverable => !self.error.request_not_applied(),
+            kind => kind.may_have_been_applied(),
+        }
     }
 }
 
@@ -364,6 +369,16 @@ mod tests {
         ];
         for e in &not_applied {
             assert!(!FailureKind::of(e).may_have_been_applied(), "{e}");
+        }
+        // Unrecoverable: the context refines with Error::request_not_applied.
+        fn ctx(e: &Error) -> RetryContext<'_> {
+            RetryContext::new(e, false, 0, Consistency::One)
+        }
+        for e in [server(DbError::SyntaxError), invalid_argument()] {
+            assert!(!ctx(&e).may_have_been_applied(), "{e}");
+        }
+        for e in [protocol_error(), authentication()] {
+            assert!(ctx(&e).may_have_been_applied(), "{e}");
         }
         for e in [
             server(DbError::SyntaxError),
