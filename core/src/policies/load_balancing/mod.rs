@@ -20,6 +20,38 @@
 //!
 //! What allocates: nothing per plan for the built-in policies (one filter at most in a
 //! stack); [`QueryPlan::custom`] boxes a custom policy's iterator.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use cql_core::cluster::host::Host;
+//! use cql_core::cluster::replication::ReplicationStrategy;
+//! use cql_core::cluster::token::{Partitioner, Token};
+//! use cql_core::cluster::view::ClusterView;
+//! use cql_core::policies::load_balancing::{
+//!     LoadBalancingPolicy, RoutingInfo, default_load_balancing_policy,
+//! };
+//! use cql_core::runtime::NodeAddr;
+//! use uuid::Uuid;
+//!
+//! let host = |n: u8, dc: &str, token: i64| {
+//!     let addr = NodeAddr::new(format!("10.0.0.{n}"), 9042);
+//!     Arc::new(
+//!         Host::new(Uuid::from_u128(n.into()), addr.clone(), addr)
+//!             .with_placement(dc, "rack1")
+//!             .with_tokens(vec![Token::Murmur3(token)]),
+//!     )
+//! };
+//! let view = ClusterView::new(
+//!     vec![host(1, "dc1", -100), host(2, "dc1", 0), host(3, "dc2", 100)],
+//!     Some(Partitioner::Murmur3),
+//!     [("ks".to_string(), ReplicationStrategy::Simple { replication_factor: 1 })],
+//! );
+//! let policy = default_load_balancing_policy(Some("dc1".into()));
+//! let token = Token::Murmur3(-5); // owned by 10.0.0.2 (token 0)
+//! let routing = RoutingInfo::new().with_keyspace("ks").with_token(&token);
+//! let plan: Vec<_> = policy.plan(&view, &routing).map(|h| h.addr.to_string()).collect();
+//! assert_eq!(plan, ["10.0.0.2:9042", "10.0.0.1:9042"]); // the replica, then dc1
+//! ```
 
 mod dc_aware;
 mod filter;
