@@ -12,7 +12,8 @@ use crate::message::WriteType;
 /// | write timeout | once on the same host, only for `BATCH_LOG` writes (the batch log write timed out, the batch itself was not written yet) and only for idempotent requests, as in the Java driver 4 (the Python driver does not check idempotence here) |
 /// | unavailable | once on the next host (the coordinator may have a stale view of its peers); the request did not run, so any request |
 /// | bootstrapping / unknown prepared id | on the next host, any request: the node did not run it |
-/// | overloaded, server error, truncate error, CAS outcome unknown, CDC failure, client-side timeout, connection lost | on the next host for idempotent requests, else rethrow |
+/// | overloaded, server error, truncate error, CAS outcome unknown, CDC failure, connection lost | on the next host for idempotent requests, else rethrow (a connection that failed before the request was written: any request) |
+/// | client-side timeout | once on the next host for idempotent requests (each attempt waits a whole request timeout, so one retry bounds the latency at twice the timeout), else rethrow |
 /// | read / write failure | rethrow (a replica failed, e.g. too many tombstones: another coordinator meets the same replicas), as both reference drivers do |
 /// | anything else (syntax, invalid, unauthorized, authentication, protocol...) | rethrow |
 ///
@@ -52,9 +53,15 @@ impl RetryPolicy for DefaultRetryPolicy {
                 }
             }
             FailureKind::NotExecuted => RetryDecision::NEXT_HOST,
+            FailureKind::ClientTimeout => {
+                if first && ctx.idempotent {
+                    RetryDecision::NEXT_HOST
+                } else {
+                    RetryDecision::Rethrow
+                }
+            }
             FailureKind::Overloaded
             | FailureKind::ServerSide(_)
-            | FailureKind::ClientTimeout
             | FailureKind::Connection { .. } => {
                 if ctx.idempotent || !ctx.may_have_been_applied() {
                     RetryDecision::NEXT_HOST
@@ -160,7 +167,6 @@ mod tests {
             server(DbError::CdcWriteFailure),
             server(DbError::Other(0x1234)),
             cas_unknown(),
-            client_timeout(),
             closed(),
         ];
         for e in &cases {
@@ -168,6 +174,10 @@ mod tests {
             assert_eq!(decide(e, true, 2), NEXT, "{e}: bounded by the plan");
             assert_eq!(decide(e, false, 0), Rethrow, "{e}");
         }
+        // A client-side timeout: once.
+        assert_eq!(decide(&client_timeout(), true, 0), NEXT);
+        assert_eq!(decide(&client_timeout(), true, 1), Rethrow);
+        assert_eq!(decide(&client_timeout(), false, 0), Rethrow);
         // A connection that failed before the request was written: any request.
         assert_eq!(decide(&handshake_failed(), false, 0), NEXT);
     }
