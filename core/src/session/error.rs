@@ -312,13 +312,13 @@ impl Error {
     }
 
     /// Whether the request certainly never ran on the node (so retrying it anywhere is
-    /// safe even when it is not idempotent).
+    /// safe even when it is not idempotent). Overloaded is not among them: Cassandra can
+    /// answer it after part of a multi-partition write was sent (hint overflow).
     pub fn request_not_applied(&self) -> bool {
         matches!(
             self.db_error(),
             Some(
                 DbError::Unavailable { .. }
-                    | DbError::Overloaded
                     | DbError::IsBootstrapping
                     | DbError::SyntaxError
                     | DbError::Invalid
