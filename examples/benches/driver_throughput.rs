@@ -12,7 +12,7 @@
 //!
 //! Every party runs in its own process so the numbers are its own: the node is this binary
 //! re-executed with `--serve`; each client is this binary re-executed with
-//! `--client ours|scylla|raw --concurrency N --seconds S --addr A` (or the Python script
+//! `--client ours|scylla|raw|raw-lean --concurrency N --seconds S --addr A` (or the Python script
 //! beside this file). A client warms up for half a second, then measures for S seconds and
 //! prints `RESULT <completed> <elapsed_s> <cpu_s> <peak_rss_kib> <errors>`. Client CPU is
 //! the user+sys time of the whole client process (all its threads) over the measured
@@ -21,8 +21,13 @@
 //! getrusage reports as ru_maxrss). The Python client uses `resource.getrusage` itself.
 //!
 //! Environment: `DRIVER_BENCH_SECONDS` (default 3), `DRIVER_BENCH_CONCURRENCY` (default
-//! `1,32,512`), `DRIVER_BENCH_CLIENTS` (default `raw,ours,scylla,python`), `CQL_PYTHON`
+//! `1,32,512`), `DRIVER_BENCH_CLIENTS` (default `raw,raw-lean,ours,scylla,python`), `CQL_PYTHON`
 //! (default `<repo>/.ci-venv/bin/python`, then the main worktree's).
+//!
+//! The raw generator (`raw`, what the goals compare with) sends the very frame this driver
+//! sends for the workload, so the node does the same work per request; `raw-lean` sends
+//! the leanest frame the node accepts (result metadata skipped, no page size, no
+//! timestamp), shown for reference.
 //!
 //! The Rust clients run on a multi-threaded tokio runtime with its default worker count;
 //! each of the N tasks holds its own handle on the session and the prepared statement and
@@ -39,8 +44,13 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use cql_testkit::core::frame::ProtocolVersion;
-use cql_testkit::core::types::{ColumnSpec, ColumnType, SerializeRow, SerializedValues};
-use cql_testkit::load::{LoadConfig, run as run_raw};
+use cql_testkit::core::types::{ColumnSpec, ColumnType, SerializeRow};
+use cql_testkit::core::frame::{Compression, Opcode};
+use cql_testkit::core::message::{
+    Consistency, Execute, Prepare, QueryParameters, Request, RequestFrame, Response,
+    ResultMessage,
+};
+use cql_testkit::raw::RawClient;
 use cql_testkit::sim::server::{Prime, Primes, SimServer, SimServerConfig};
 use cql_testkit::sim::{Outcome, RowsResult};
 use cql_transport_tcp::runtime::NodeAddr;
@@ -222,6 +232,7 @@ fn client(args: &[String]) -> Result<(), BoxError> {
             "ours" => ours(&args).await,
             "scylla" => scylla(&args).await,
             "raw" => raw(&args).await,
+            "raw-lean" => raw_lean(&args).await,
             other => Err(format!("unknown client {other:?}").into()),
         }
     })?;
@@ -360,26 +371,105 @@ async fn scylla(args: &ClientArgs) -> Result<Measure, BoxError> {
 }
 
 /// The raw generator: pre-encoded EXECUTE frames, `concurrency` in flight on one
-/// connection.
+/// connection, each answer's stream id sent again at once. Its frames are the very bytes
+/// this driver sends for the workload (protocol v4, LOCAL_ONE, page size 5000, a client
+/// timestamp, result metadata asked for: v4 cannot tell a changed schema apart, so the
+/// driver does not skip it), so the node does the same work per request for both.
 async fn raw(args: &ClientArgs) -> Result<Measure, BoxError> {
-    let mut config = LoadConfig::new(args.addr, QUERY);
-    config.connections = 1;
-    config.in_flight = args.concurrency;
-    let mut values = SerializedValues::new();
-    (7i32,).serialize_row(&[spec("k")], &mut values)?;
-    config.values = values;
-    config.duration = WARMUP;
-    run_raw(&config).await?;
-    config.duration = Duration::from_secs_f64(args.seconds);
+    let mut params = QueryParameters::with_consistency(Consistency::LocalOne);
+    (7i32,).serialize_row(&[spec("k")], &mut params.values)?;
+    params.page_size = Some(5000);
+    params.timestamp = Some(1_700_000_000_000_000);
+    raw_with(args, params).await
+}
+
+/// `raw-lean`: the raw generator with the leanest frame the node accepts (result
+/// metadata skipped, no page size, no timestamp): what the node can do at best.
+async fn raw_lean(args: &ClientArgs) -> Result<Measure, BoxError> {
+    let mut params = QueryParameters::with_consistency(Consistency::LocalOne);
+    (7i32,).serialize_row(&[spec("k")], &mut params.values)?;
+    params.skip_metadata = true;
+    raw_with(args, params).await
+}
+
+async fn raw_with(args: &ClientArgs, params: QueryParameters) -> Result<Measure, BoxError> {
+    let mut client = RawClient::connect(args.addr, ProtocolVersion::V4).await?;
+    client.handshake(Compression::None, None).await?;
+    let prepared = match client
+        .request(Request::Prepare(Prepare::new(QUERY.to_string())))
+        .await?
+        .response
+    {
+        Response::Result(ResultMessage::Prepared(p)) => p,
+        other => return Err(format!("PREPARE answered {other:?}").into()),
+    };
+    let execute = Execute {
+        id: prepared.id.clone(),
+        result_metadata_id: None,
+        params,
+    };
+    let frames: Vec<Vec<u8>> = (0..args.concurrency.clamp(1, 32768))
+        .map(|s| {
+            let mut out = Vec::new();
+            RequestFrame::new(s as i16, Request::Execute(execute.clone()))
+                .encode(ProtocolVersion::V4, Compression::None, &mut out)
+                .map(|()| out)
+        })
+        .collect::<Result<_, _>>()?;
+    drive_raw(&mut client, &frames, Instant::now() + WARMUP).await?;
     let cpu0 = process_cpu_seconds();
-    let report = run_raw(&config).await?;
+    let start = Instant::now();
+    let (completed, errors) = drive_raw(
+        &mut client,
+        &frames,
+        start + Duration::from_secs_f64(args.seconds),
+    )
+    .await?;
     Ok(Measure {
-        completed: report.completed,
-        elapsed: report.elapsed.as_secs_f64(),
+        completed,
+        elapsed: start.elapsed().as_secs_f64(),
         cpu: process_cpu_seconds() - cpu0,
         peak_rss_kib: peak_rss_kib(),
-        errors: report.errors,
+        errors,
     })
+}
+
+/// Sends every frame, then sends each answer's frame again until `deadline`; waits for
+/// the last answers. Returns (ok, errors).
+async fn drive_raw(
+    client: &mut RawClient,
+    frames: &[Vec<u8>],
+    deadline: Instant,
+) -> Result<(u64, u64), BoxError> {
+    let mut out: Vec<u8> = frames.concat();
+    client.send_raw(&out).await?;
+    let (mut ok, mut errors) = (0u64, 0u64);
+    let mut outstanding = frames.len();
+    while outstanding > 0 {
+        if client.fill().await? == 0 {
+            return Err("the node closed the connection".into());
+        }
+        out.clear();
+        let sending = Instant::now() < deadline;
+        while let Some(frame) = client.next_buffered()? {
+            if frame.header.opcode == Opcode::Error {
+                errors += 1;
+            } else {
+                ok += 1;
+            }
+            match usize::try_from(frame.header.stream)
+                .ok()
+                .and_then(|s| frames.get(s))
+            {
+                Some(f) if sending => out.extend_from_slice(f),
+                _ => outstanding = outstanding.saturating_sub(1),
+            }
+        }
+        if !out.is_empty() {
+            client.send_raw(&out).await?;
+        }
+    }
+    Ok((ok, errors))
 }
 
 // ---- the orchestrator -----------------------------------------------------------------
@@ -455,6 +545,7 @@ fn run_client(
 fn label(kind: &str) -> &str {
     match kind {
         "raw" => "raw generator (pre-encoded frames)",
+        "raw-lean" => "raw generator, leanest frame",
         "ours" => "cql-core driver (this)",
         "scylla" => "scylla crate 1.9",
         "python" => "Python cassandra-driver",
@@ -471,7 +562,7 @@ fn orchestrate() -> Result<(), BoxError> {
         .iter()
         .map(|c| c.parse())
         .collect::<Result<_, _>>()?;
-    let clients = env_list("DRIVER_BENCH_CLIENTS", "raw,ours,scylla,python");
+    let clients = env_list("DRIVER_BENCH_CLIENTS", "raw,raw-lean,ours,scylla,python");
     let python = python();
 
     let exe = std::env::current_exe()?;
