@@ -1,9 +1,9 @@
 //! [`Connection`]: the [`ConnectionState`] machine run over a transport stream by a
 //! reader task and a writer task spawned on the [`Runtime`].
 //!
-//! Requests register a one-shot waiter under their stream id and wake the writer, which
-//! writes everything queued in one go; the reader feeds received bytes to the machine and
-//! hands each response to its waiter. The writer also keeps the machine's clock
+//! Requests take a reply slot ([`ReplySlots`]) and wake the writer, which writes
+//! everything queued in one go; the reader feeds received bytes to the machine, puts each
+//! response in its request's slot and wakes the request's task. The writer also keeps the machine's clock
 //! (heartbeats, handshake deadline). Memory stays bounded: a request holds a stream id
 //! or waits for one (bounded by its timeout); nothing else is queued per request.
 
@@ -13,9 +13,11 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
+use core::future::Future;
 use core::pin::{Pin, pin};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, Waker};
+use core::time::Duration;
 
 use futures::channel::oneshot;
 use futures::future::{Either, select};
@@ -23,6 +25,7 @@ use spin::{Mutex, MutexGuard};
 
 use super::config::{ConnectionConfig, RequestOptions};
 use super::error::ConnectionError;
+use super::replies::ReplySlots;
 use super::state::{ConnectionState, Output, SubmitError, decode_response};
 use super::version::initial_version;
 use crate::frame::{Frame, ProtocolVersion};
@@ -66,6 +69,11 @@ enum AttemptError {
 /// State shared by the handles, the reader task and the writer task.
 struct Shared {
     inner: Mutex<Inner>,
+    /// Where each request's answer waits for its task (under its own lock, so a task
+    /// picking its answer up does not wait for the reader parsing a batch). Lock order:
+    /// `inner`, then `replies`. The writer task wakes at the earliest deadline and fails
+    /// the requests whose time is up.
+    replies: Mutex<ReplySlots<Reply>>,
     /// Wakes the writer: bytes to write, or the connection closed.
     write: Signal,
     /// Stops the reader.
@@ -80,11 +88,6 @@ struct Shared {
 
 struct Inner {
     machine: ConnectionState,
-    /// The waiting request of each stream id.
-    waiters: Vec<Option<Waiter>>,
-    /// No waiter's deadline is earlier than this (`None`: no waiter has one). The writer
-    /// task wakes then and fails the requests whose time is up.
-    next_expiry: Option<Instant>,
     subscribers: Vec<crate::sync::Sender<Event>>,
     /// Events received before the first subscriber (e.g. right after REGISTER), kept for
     /// it; `None` once someone subscribed.
@@ -92,62 +95,24 @@ struct Inner {
     handshake: Option<oneshot::Sender<Result<ProtocolVersion, AttemptError>>>,
 }
 
-/// A request waiting for its answer.
-struct Waiter {
-    tx: oneshot::Sender<Reply>,
-    /// When it times out, and its timeout (for the error).
-    deadline: Option<(Instant, core::time::Duration)>,
-}
-
 impl Inner {
-    fn take_waiter(&mut self, stream: i16) -> Option<oneshot::Sender<Reply>> {
-        usize::try_from(stream)
-            .ok()
-            .and_then(|i| self.waiters.get_mut(i))
-            .and_then(Option::take)
-            .map(|w| w.tx)
-    }
-
-    fn set_waiter(&mut self, stream: i16, waiter: Waiter) {
-        let Ok(i) = usize::try_from(stream) else {
-            return;
-        };
-        if i >= self.waiters.len() {
-            self.waiters.resize_with(i + 1, || None);
-        }
-        if let Some((at, _)) = waiter.deadline {
-            if self.next_expiry.is_none_or(|next| at < next) {
-                self.next_expiry = Some(at);
-            }
-        }
-        if let Some(slot) = self.waiters.get_mut(i) {
-            *slot = Some(waiter);
-        }
-    }
-
     /// Fails the requests whose deadline is past `now` with a timeout (their stream ids
-    /// stay reserved until the late answers, as for any abandoned request) and works
-    /// out the next deadline. Scans only when the earliest deadline has come, which with
-    /// answers arriving in time is about once per timeout period.
-    fn expire(&mut self, now: Instant, replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>) {
-        if self.next_expiry.is_none_or(|next| now < next) {
-            return;
-        }
-        let mut next: Option<Instant> = None;
-        for (i, slot) in self.waiters.iter_mut().enumerate() {
-            let Some((at, timeout)) = slot.as_ref().and_then(|w| w.deadline) else {
-                continue;
-            };
-            if at <= now {
-                if let (Some(w), Ok(stream)) = (slot.take(), i16::try_from(i)) {
-                    self.machine.abandon(stream);
-                    replies.push((w.tx, Err(ConnectionError::Timeout(timeout))));
-                }
-            } else if next.is_none_or(|n| at < n) {
-                next = Some(at);
-            }
-        }
-        self.next_expiry = next;
+    /// stay reserved until the late answers, as for any abandoned request).
+    fn expire(
+        &mut self,
+        replies: &Mutex<ReplySlots<Reply>>,
+        now: Instant,
+        wakers: &mut Vec<Waker>,
+    ) {
+        let machine = &mut self.machine;
+        replies.lock().expire(
+            now,
+            |timeout| Err(ConnectionError::Timeout(timeout)),
+            |stream| {
+                machine.abandon(stream);
+            },
+            wakers,
+        );
     }
 
     fn publish(&mut self, event: &Event) {
@@ -171,12 +136,12 @@ impl Shared {
     /// lock) and wakes whoever must act.
     fn with_machine<T>(
         &self,
-        replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>,
+        wakers: &mut Vec<Waker>,
         f: impl FnOnce(&mut ConnectionState) -> T,
     ) -> T {
         let mut inner = self.inner.lock();
         let value = f(&mut inner.machine);
-        self.settle(inner, replies);
+        self.settle(inner, wakers);
         value
     }
 
@@ -184,34 +149,28 @@ impl Shared {
     /// replies to deliver once the lock is released).
     fn with_inner<T>(
         &self,
-        replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>,
-        f: impl FnOnce(&mut Inner, &mut Vec<(oneshot::Sender<Reply>, Reply)>) -> T,
+        wakers: &mut Vec<Waker>,
+        f: impl FnOnce(&mut Inner, &mut Vec<Waker>) -> T,
     ) -> T {
         let mut inner = self.inner.lock();
-        let value = f(&mut inner, replies);
-        self.settle(inner, replies);
+        let value = f(&mut inner, wakers);
+        self.settle(inner, wakers);
         value
     }
 
-    fn settle(
-        &self,
-        mut inner: MutexGuard<'_, Inner>,
-        replies: &mut Vec<(oneshot::Sender<Reply>, Reply)>,
-    ) {
+    fn settle(&self, mut inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>) {
         let mut handshake = None;
         let mut retry = None;
         let mut closed = None;
+        let mut replies = self.replies.lock();
         while let Some(output) = inner.machine.poll_output() {
             match output {
                 Output::Response { stream, result } => {
-                    if let Some(tx) = inner.take_waiter(stream) {
-                        replies.push((tx, result.map(|f| Answer::Decoded(Box::new(f)))));
-                    }
+                    let reply = result.map(|f| Answer::Decoded(Box::new(f)));
+                    wakers.extend(replies.complete(stream, reply));
                 }
                 Output::RawResponse { stream, frame } => {
-                    if let Some(tx) = inner.take_waiter(stream) {
-                        replies.push((tx, Ok(Answer::Raw(frame))));
-                    }
+                    wakers.extend(replies.complete(stream, Ok(Answer::Raw(frame))));
                 }
                 Output::Event(event) => inner.publish(&event),
                 Output::HandshakeDone { version } => handshake = Some(version),
@@ -230,17 +189,18 @@ impl Shared {
             (None, Some(v)) => inner.handshake.take().map(|tx| (tx, Ok(v))),
             (None, None) => None,
         };
-        if closed.is_some() {
+        if let Some(e) = &closed {
             inner.subscribers.clear();
-            // Every waiter was answered by the machine; drop any stragglers.
-            inner.waiters = Vec::new();
+            // Every waiter was answered by the machine; fail any stragglers.
+            replies.fail_all(|| Err(e.clone()), wakers);
         }
+        drop(replies);
         let has_output = inner.machine.has_output();
         self.in_flight
             .store(inner.machine.in_flight(), Ordering::Relaxed);
         drop(inner);
-        for (tx, reply) in replies.drain(..) {
-            let _ = tx.send(reply);
+        for waker in wakers.drain(..) {
+            waker.wake();
         }
         if let Some((tx, reply)) = handshake_reply {
             let _ = tx.send(reply);
@@ -360,12 +320,11 @@ impl<R: Runtime> Connection<R> {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 machine,
-                waiters: Vec::new(),
-                next_expiry: None,
                 subscribers: Vec::new(),
                 backlog: Some(Vec::new()),
                 handshake: Some(tx),
             }),
+            replies: Mutex::new(ReplySlots::new()),
             write: Signal::new(),
             stop_reader: Signal::new(),
             freed: Notify::new(),
@@ -404,73 +363,95 @@ impl<R: Runtime> Connection<R> {
     /// connection dies while the request is in flight), transport and protocol errors,
     /// [`ConnectionError::InvalidRequest`]. A server ERROR is a successful
     /// [`ResponseFrame`] whose response is an error.
-    pub async fn send(
+    pub fn send(
         &self,
         request: Request,
         options: RequestOptions,
-    ) -> Result<ResponseFrame, ConnectionError> {
-        let shared = &self.handle.shared;
+    ) -> impl Future<Output = Result<ResponseFrame, ConnectionError>> + '_ {
+        // Submitted right away, outside the returned future, which then holds only what
+        // it waits on: the request path nests this future in several others, and every
+        // byte of it is copied at each level. Only a request that finds every stream id
+        // busy carries its frame (boxed) into the wait.
+        let start = self.handle.runtime.now();
+        let timeout = options.timeout;
         let mut frame = RequestFrame {
             stream: 0,
             tracing: options.tracing,
             custom_payload: options.custom_payload,
             request,
         };
-        // The answer's deadline is kept by the writer task (no timer per request); a
-        // timer runs only while waiting for a free stream id. Both bound the whole wait.
-        let start = self.handle.runtime.now();
-        let deadline = options.timeout.map(|d| (start + d, d));
-        let mut timer: Option<BoxFuture<'static, ()>> = None;
-        let timed_out = || ConnectionError::Timeout(options.timeout.unwrap_or_default());
-        let (stream, rx) = loop {
-            let notified = shared.freed.notified();
-            let attempt = {
-                let mut inner = shared.inner.lock();
-                match inner.machine.submit(&mut frame, start) {
-                    Ok(stream) => {
-                        let (tx, rx) = oneshot::channel();
-                        inner.set_waiter(stream, Waiter { tx, deadline });
-                        shared
-                            .in_flight
-                            .store(inner.machine.in_flight(), Ordering::Relaxed);
-                        Ok((stream, rx))
-                    }
-                    Err(e) => Err(e),
-                }
+        let first = match self.submit_now(&mut frame, start, timeout) {
+            Ok(pending) => Ok(pending),
+            Err(SubmitError::Busy) => Err(Ok(Box::new(frame))),
+            Err(e) => Err(Err(submit_error(e))),
+        };
+        async move {
+            let mut pending = match first {
+                Ok(pending) => pending,
+                Err(Ok(frame)) => Box::pin(self.send_when_free(frame, start, timeout)).await?,
+                Err(Err(e)) => return Err(e),
             };
-            match attempt {
-                Ok(pair) => {
-                    shared.write.notify();
-                    break pair;
-                }
-                Err(SubmitError::Busy) => match options.timeout {
-                    Some(d) => {
-                        let t = timer.get_or_insert_with(|| self.handle.runtime.sleep(d));
-                        if let Either::Right(_) = select(notified, t.as_mut()).await {
-                            return Err(timed_out());
-                        }
-                    }
-                    None => notified.await,
-                },
-                Err(SubmitError::NotReady) => {
-                    return Err(ConnectionError::Closed(String::from(
-                        "the connection is not ready",
-                    )));
-                }
-                Err(SubmitError::Closed(e) | SubmitError::Invalid(e)) => return Err(e),
-            }
-        };
-        let mut pending = Pending {
+            let reply = (&mut pending).await;
+            Answer::decode(reply)
+        }
+    }
+
+    /// Submits `frame` if a stream id is free; the answer's deadline is kept by the
+    /// writer task (no timer per request).
+    fn submit_now(
+        &self,
+        frame: &mut RequestFrame,
+        start: Instant,
+        timeout: Option<Duration>,
+    ) -> Result<Pending<'_>, SubmitError> {
+        let shared = &*self.handle.shared;
+        let deadline = timeout.map(|d| (start + d, d));
+        let mut inner = shared.inner.lock();
+        let stream = inner.machine.submit(frame, start)?;
+        let ticket = shared.replies.lock().insert(stream, None, deadline);
+        shared
+            .in_flight
+            .store(inner.machine.in_flight(), Ordering::Relaxed);
+        drop(inner);
+        // (The writer also re-arms its timer if this deadline is the earliest.)
+        shared.write.notify();
+        Ok(Pending {
             shared,
-            stream,
-            rx,
+            ticket,
             done: false,
-        };
-        // (Submitting woke the writer, which re-arms its timer if this deadline is the
-        // earliest.)
-        drop(timer);
-        let reply = (&mut pending).await;
-        Answer::decode(reply)
+        })
+    }
+
+    /// Waits for a free stream id, then submits `frame`; a timer bounds the wait to
+    /// what is left of the request's timeout.
+    async fn send_when_free(
+        &self,
+        mut frame: Box<RequestFrame>,
+        start: Instant,
+        timeout: Option<Duration>,
+    ) -> Result<Pending<'_>, ConnectionError> {
+        let shared = &self.handle.shared;
+        let mut timer: Option<BoxFuture<'static, ()>> = None;
+        loop {
+            let notified = shared.freed.notified();
+            match self.submit_now(&mut frame, start, timeout) {
+                Ok(pending) => return Ok(pending),
+                Err(SubmitError::Busy) => {}
+                Err(e) => return Err(submit_error(e)),
+            }
+            match timeout {
+                Some(d) => {
+                    let t = timer.get_or_insert_with(|| {
+                        let waited = self.handle.runtime.now().saturating_duration_since(start);
+                        self.handle.runtime.sleep(d.saturating_sub(waited))
+                    });
+                    if let Either::Right(_) = select(notified, t.as_mut()).await {
+                        return Err(ConnectionError::Timeout(d));
+                    }
+                }
+                None => notified.await,
+            }
+        }
     }
 
     /// The node's address.
@@ -542,12 +523,21 @@ impl<R: Runtime> Connection<R> {
     }
 }
 
+/// What a refused submission means for the request.
+fn submit_error(e: SubmitError) -> ConnectionError {
+    match e {
+        SubmitError::Closed(e) | SubmitError::Invalid(e) => e,
+        SubmitError::NotReady | SubmitError::Busy => {
+            ConnectionError::Closed(String::from("the connection is not ready"))
+        }
+    }
+}
+
 /// A request in flight: resolves to its reply; if dropped before, its stream id is
 /// marked abandoned (reserved until the late answer).
 struct Pending<'a> {
     shared: &'a Shared,
-    stream: i16,
-    rx: oneshot::Receiver<Reply>,
+    ticket: u32,
     done: bool,
 }
 
@@ -556,10 +546,11 @@ impl core::future::Future for Pending<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
         let this = self.get_mut();
-        match Pin::new(&mut this.rx).poll(cx) {
+        let polled = this.shared.replies.lock().poll(this.ticket, cx.waker());
+        match polled {
             Poll::Ready(reply) => {
                 this.done = true;
-                Poll::Ready(reply.unwrap_or_else(|_| {
+                Poll::Ready(reply.unwrap_or_else(|| {
                     Err(ConnectionError::Closed(String::from(
                         "the connection closed before the response arrived",
                     )))
@@ -576,14 +567,9 @@ impl Drop for Pending<'_> {
             return;
         }
         let mut inner = self.shared.inner.lock();
-        let ours = usize::try_from(self.stream)
-            .ok()
-            .and_then(|i| inner.waiters.get(i))
-            .and_then(Option::as_ref)
-            .is_some_and(|w| w.tx.is_connected_to(&self.rx));
-        if ours {
-            inner.take_waiter(self.stream);
-            inner.machine.abandon(self.stream);
+        let cancelled = self.shared.replies.lock().cancel(self.ticket);
+        if let Some(stream) = cancelled {
+            inner.machine.abandon(stream);
         }
     }
 }
@@ -591,7 +577,7 @@ impl Drop for Pending<'_> {
 /// Reads from the node until the stream ends, the connection closes or reading fails.
 async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamReader>, runtime: R) {
     let mut buf = vec![0u8; READ_BUFFER_LEN];
-    let mut replies = Vec::new();
+    let mut wakers = Vec::new();
     loop {
         let read = {
             let read = reader.read(&mut buf);
@@ -611,7 +597,7 @@ async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamRe
             Some(Ok(n)) => {
                 let data = buf.get(..n).unwrap_or(&buf);
                 let now = runtime.now();
-                shared.with_machine(&mut replies, |m| m.handle_input(data, now));
+                shared.with_machine(&mut wakers, |m| m.handle_input(data, now));
                 if shared.is_closed() {
                     break;
                 }
@@ -632,17 +618,17 @@ async fn write_loop<R: Runtime>(
 ) {
     let mut buf = Vec::new();
     let mut timer: Option<(Instant, BoxFuture<'static, ()>)> = None;
-    let mut replies = Vec::new();
+    let mut wakers = Vec::new();
     loop {
         let now = runtime.now();
-        let deadline = shared.with_inner(&mut replies, |inner, replies| {
-            inner.expire(now, replies);
+        let deadline = shared.with_inner(&mut wakers, |inner, wakers| {
+            inner.expire(&shared.replies, now, wakers);
             let m = &mut inner.machine;
             if m.next_deadline().is_some_and(|d| d <= now) {
                 m.handle_timeout(now);
             }
             m.take_output(&mut buf);
-            match (m.next_deadline(), inner.next_expiry) {
+            match (m.next_deadline(), shared.replies.lock().next_expiry()) {
                 (Some(a), Some(b)) => Some(if a < b { a } else { b }),
                 (a, b) => a.or(b),
             }

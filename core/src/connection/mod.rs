@@ -9,6 +9,7 @@ pub mod auth;
 mod config;
 mod error;
 mod handle;
+mod replies;
 pub mod state;
 pub mod streams;
 pub mod version;
