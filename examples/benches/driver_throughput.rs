@@ -44,12 +44,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use cql_testkit::core::frame::ProtocolVersion;
-use cql_testkit::core::types::{ColumnSpec, ColumnType, SerializeRow};
 use cql_testkit::core::frame::{Compression, Opcode};
 use cql_testkit::core::message::{
-    Consistency, Execute, Prepare, QueryParameters, Request, RequestFrame, Response,
-    ResultMessage,
+    Consistency, Execute, Prepare, QueryParameters, Request, RequestFrame, Response, ResultMessage,
 };
+use cql_testkit::core::types::{ColumnSpec, ColumnType, SerializeRow};
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::server::{Prime, Primes, SimServer, SimServerConfig};
 use cql_testkit::sim::{Outcome, RowsResult};
