@@ -513,6 +513,11 @@ async fn timed_out_requests_keep_their_stream_until_the_late_answer() {
     assert_eq!(conn.in_flight(), 1);
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(conn.in_flight(), 0);
+    // `send` submits before returning its future: one dropped unpolled abandons too.
+    drop(conn.send(query("sleep:300"), RequestOptions::default()));
+    assert_eq!(conn.in_flight(), 1);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(conn.in_flight(), 0);
     let frame = conn.send(query("after"), timeout(100)).await.unwrap();
     assert_eq!(echo(&frame), "after");
 }

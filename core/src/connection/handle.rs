@@ -358,6 +358,9 @@ impl<R: Runtime> Connection<R> {
     /// request that times out (or whose future is dropped) keeps its stream id reserved
     /// until the late answer arrives.
     ///
+    /// The request is queued when `send` is called, not when its future is first polled
+    /// (when a stream id is free): a future dropped unpolled still sends it, abandoned.
+    ///
     /// # Errors
     /// [`ConnectionError::Timeout`], [`ConnectionError::Closed`] (also when the
     /// connection dies while the request is in flight), transport and protocol errors,
