@@ -6,6 +6,7 @@
 //!   node     the glue: parse, dispatch, prepared cache, schema versions, event feed
 //!   describe server-side DESCRIBE: CREATE statements, listings, DESCRIBE CLUSTER
 //!   exec     SELECT / INSERT / UPDATE / DELETE / BATCH / TRUNCATE over `storage`
+//!   faults   fault rules (errors, delays, silence, closes, corrupt frames) and request records
 //!   schema   the schema model and DDL execution
 //!   system   system and virtual tables computed from the schema and the node's identity
 //!   storage  in-memory partitions, rows and cells with timestamps, TTLs and tombstones
@@ -14,6 +15,7 @@
 pub mod describe;
 pub mod error;
 pub mod exec;
+pub mod faults;
 pub mod info;
 pub mod node;
 pub mod outcome;
