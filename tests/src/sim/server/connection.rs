@@ -1,6 +1,7 @@
 //! One client connection: a read loop that decodes frames, answers them through the
-//! [`Session`] in order and forwards registered events, and a write loop that sends the
-//! encoded bytes. Both run in the connection's task; a failing client only ends its own
+//! [`Session`] in order (fault rules may delay, drop or corrupt an answer, or close the
+//! connection) and forwards registered events, and a write loop that sends the encoded
+//! bytes. Both run in the connection's task; a failing client only ends its own
 //! connection.
 
 use std::sync::Arc;
@@ -8,24 +9,29 @@ use std::sync::Arc;
 use cql_core::message::{Event, Response, ResponseFrame};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
 
 use super::framing::{FrameFailure, FrameReader, FrameWriter, write_legacy_error};
-use super::session::{Reply, Session, Shared, Switch};
+use super::session::{Reply, Served, Session, Shared, Switch};
 use super::version::{ReplyVersion, reply_version};
 use crate::sim::error::CqlError;
+use crate::sim::faults::action::corrupt_frame;
 
 /// How many encoded batches may wait for the socket before reading pauses.
 const WRITE_QUEUE: usize = 64;
 
-/// Serves one connection until the client leaves, a framing error closes it, or the task
-/// is aborted.
-pub async fn serve<S>(stream: S, shared: Arc<Shared>, max_body_len: usize)
+/// Serves the server's connection number `connection` until the client leaves, a framing
+/// error or a fault rule closes it, or the task is aborted.
+pub async fn serve<S>(stream: S, shared: Arc<Shared>, max_body_len: usize, connection: u64)
 where
     S: AsyncRead + AsyncWrite + Send + Unpin,
 {
     let (rd, wr) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel(WRITE_QUEUE);
-    tokio::join!(read_loop(rd, tx, shared, max_body_len), write_loop(wr, rx));
+    tokio::join!(
+        read_loop(rd, tx, shared, max_body_len, connection),
+        write_loop(wr, rx)
+    );
 }
 
 async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut rx: mpsc::Receiver<Vec<u8>>) {
@@ -50,12 +56,14 @@ async fn read_loop<R: AsyncRead + Unpin>(
     tx: mpsc::Sender<Vec<u8>>,
     shared: Arc<Shared>,
     max_body_len: usize,
+    connection: u64,
 ) {
     let mut conn = Conn {
         reader: FrameReader::new(shared.versions.clone(), max_body_len),
         writer: FrameWriter::new(),
-        session: Session::new(shared),
+        session: Session::for_connection(shared, connection),
         out: Vec::new(),
+        delayed: Vec::new(),
     };
     loop {
         let close = tokio::select! {
@@ -69,6 +77,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 }
                 false
             }
+            () = next_due(&conn.delayed) => conn.send_due(),
         };
         if !conn.out.is_empty() && tx.send(std::mem::take(&mut conn.out)).await.is_err() {
             return;
@@ -92,11 +101,21 @@ async fn next_event(events: Option<&mut broadcast::Receiver<Event>>) -> Option<E
     }
 }
 
+/// Until the earliest delayed answer is due; pending forever when none is.
+async fn next_due(delayed: &[(Instant, Reply)]) {
+    match delayed.iter().map(|(due, _)| *due).min() {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
+
 struct Conn {
     reader: FrameReader,
     writer: FrameWriter,
     session: Session,
     out: Vec<u8>,
+    /// Answers a fault rule delayed, with when to send them.
+    delayed: Vec<(Instant, Reply)>,
 }
 
 impl Conn {
@@ -106,12 +125,22 @@ impl Conn {
             match self.reader.next_frame() {
                 Ok(None) => break false,
                 Ok(Some(frame)) => {
-                    let reply = self.session.handle(&frame);
-                    self.push_reply(&reply);
-                    if let Some(switch) = reply.switch {
-                        if self.switch(switch).is_err() {
-                            break true;
+                    let sent = match self.session.serve(&frame) {
+                        Served::Send(reply) => self.send(&reply),
+                        Served::Delay(reply, delay) => {
+                            self.delayed.push((Instant::now() + delay, reply));
+                            true
                         }
+                        Served::NoAnswer => true,
+                        Served::Corrupt(reply, kind) => {
+                            let bytes = corrupt_frame(kind, reply.version, reply.frame.stream);
+                            let _ = self.writer.write_raw(&bytes, &mut self.out);
+                            reply.switch.is_none_or(|s| self.switch(s).is_ok())
+                        }
+                        Served::Close => false,
+                    };
+                    if !sent {
+                        break true;
                     }
                 }
                 Err(failure) => {
@@ -120,6 +149,31 @@ impl Conn {
                 }
             }
         };
+        self.session.flush_records();
+        let _ = self.writer.finish(&mut self.out);
+        close
+    }
+
+    /// Writes an answer and applies its framing switch; false when the switch failed
+    /// and the connection must close.
+    fn send(&mut self, reply: &Reply) -> bool {
+        self.push_reply(reply);
+        reply.switch.is_none_or(|s| self.switch(s).is_ok())
+    }
+
+    /// Writes the delayed answers that are due, earliest first; returns whether to close.
+    fn send_due(&mut self) -> bool {
+        let now = Instant::now();
+        self.delayed.sort_by_key(|(due, _)| *due);
+        let due = self.delayed.iter().take_while(|(d, _)| *d <= now).count();
+        let replies: Vec<_> = self.delayed.drain(..due).collect();
+        let mut close = false;
+        for (_, reply) in &replies {
+            if !self.send(reply) {
+                close = true;
+                break;
+            }
+        }
         let _ = self.writer.finish(&mut self.out);
         close
     }

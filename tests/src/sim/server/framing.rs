@@ -242,6 +242,21 @@ impl FrameWriter {
         }
     }
 
+    /// Appends already encoded frame bytes as they are (inside a segment in segment mode):
+    /// how a corrupt frame is sent.
+    ///
+    /// # Errors
+    /// Segment encoding errors.
+    pub fn write_raw(&mut self, frame: &[u8], out: &mut Vec<u8>) -> Result<(), FrameError> {
+        match &mut self.segments {
+            None => {
+                out.extend_from_slice(frame);
+                Ok(())
+            }
+            Some(encoder) => encoder.push_frame(frame, out),
+        }
+    }
+
     /// Writes frames still pending in a segment.
     ///
     /// # Errors

@@ -19,6 +19,7 @@
 //!   results     request parameters ⇄ node types, outcomes → RESULT messages
 //!   version     accepted versions, their names and Cassandra's refusal
 //!   primes      primed responses
+//!   (fault rules and request records: crate::sim::faults, consulted by session/connection)
 //!   tls         rustls acceptor with a generated or loaded certificate
 //! ```
 
@@ -44,6 +45,7 @@ pub use primes::{Prime, Primes};
 pub use session::PASSWORD_AUTHENTICATOR;
 pub use tls::{TlsConfig, TlsInfo};
 
+use crate::sim::faults::{FaultInjector, RequestLog};
 use crate::sim::node::{Node, NodeConfig};
 use session::Shared;
 
@@ -65,6 +67,11 @@ pub struct SimServerConfig {
     pub protocol_versions: Vec<ProtocolVersion>,
     /// The largest frame body accepted (default 256 MiB).
     pub max_frame_body: usize,
+    /// Fault rules (default: none; share one injector between servers to script them
+    /// together).
+    pub faults: FaultInjector,
+    /// Where requests are recorded (default: a fresh log of 100 000 records).
+    pub request_log: RequestLog,
 }
 
 impl Default for SimServerConfig {
@@ -76,6 +83,8 @@ impl Default for SimServerConfig {
             primes: Primes::new(),
             protocol_versions: version::ALL_VERSIONS.to_vec(),
             max_frame_body: DEFAULT_MAX_BODY_LEN,
+            faults: FaultInjector::new(),
+            request_log: RequestLog::new(),
         }
     }
 }
@@ -107,6 +116,20 @@ impl SimServerConfig {
     #[must_use]
     pub fn with_primes(mut self, primes: Primes) -> Self {
         self.primes = primes;
+        self
+    }
+
+    /// Uses these fault rules (a clone of the handle: rules added later apply too).
+    #[must_use]
+    pub fn with_faults(mut self, faults: FaultInjector) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Records requests in this log (a clone of the handle).
+    #[must_use]
+    pub fn with_request_log(mut self, log: RequestLog) -> Self {
+        self.request_log = log;
         self
     }
 
@@ -172,6 +195,9 @@ impl SimServer {
             primes: config.primes.clone(),
             prepared_primes: primes::PreparedPrimes::default(),
             versions,
+            addr: local_addr,
+            faults: config.faults.clone(),
+            log: config.request_log.clone(),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
@@ -186,6 +212,8 @@ impl SimServer {
             local_addr,
             node,
             tls: tls.map(|t| t.info),
+            faults: config.faults,
+            request_log: config.request_log,
             stop: stop_tx,
             task: Some(task),
         })
@@ -200,6 +228,7 @@ async fn accept_loop(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
+    let mut accepted_count = 0u64;
     loop {
         tokio::select! {
             _ = stop.changed() => break,
@@ -209,7 +238,14 @@ async fn accept_loop(
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
-                connections.spawn(connection_task(tcp, shared.clone(), tls.clone(), max_body));
+                // Connections are numbered from 1 for fault rules and request records.
+                accepted_count += 1;
+                if shared.refuses(accepted_count) {
+                    drop(tcp);
+                    continue;
+                }
+                let task = connection_task(tcp, shared.clone(), tls.clone(), max_body, accepted_count);
+                connections.spawn(task);
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
@@ -223,15 +259,16 @@ async fn connection_task(
     shared: Arc<Shared>,
     tls: Option<tokio_rustls::TlsAcceptor>,
     max_body: usize,
+    id: u64,
 ) {
     let _ = tcp.set_nodelay(true);
     match tls {
-        None => connection::serve(tcp, shared, max_body).await,
+        None => connection::serve(tcp, shared, max_body, id).await,
         Some(acceptor) => {
             if let Ok(Ok(stream)) =
                 tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
             {
-                connection::serve(stream, shared, max_body).await;
+                connection::serve(stream, shared, max_body, id).await;
             }
         }
     }
@@ -243,6 +280,8 @@ pub struct SimServerHandle {
     local_addr: SocketAddr,
     node: Node,
     tls: Option<TlsInfo>,
+    faults: FaultInjector,
+    request_log: RequestLog,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -261,6 +300,16 @@ impl SimServerHandle {
     /// The TLS certificates, when TLS is on.
     pub fn tls(&self) -> Option<&TlsInfo> {
         self.tls.as_ref()
+    }
+
+    /// The server's fault rules (add and remove rules while it runs).
+    pub fn faults(&self) -> &FaultInjector {
+        &self.faults
+    }
+
+    /// The records of the requests the server received.
+    pub fn request_log(&self) -> &RequestLog {
+        &self.request_log
     }
 
     /// Stops accepting, closes every connection and waits until all is torn down.

@@ -1,8 +1,13 @@
 //! The protocol state machine of one connection: handshake (OPTIONS, STARTUP,
 //! authentication), then requests dispatched to the [`Node`], each answered with one
 //! response frame. No I/O here; [`super::connection`] moves the bytes.
+//!
+//! [`Session::serve`] also consults the server's fault rules and records the request
+//! (see [`crate::sim::faults`]); [`Session::handle`] only answers.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cql_core::frame::{Compression, Frame, FrameError, Opcode, ProtocolVersion};
 use cql_core::message::{
@@ -19,6 +24,10 @@ use super::results::{
 };
 use super::version::version_name;
 use crate::sim::error::{CqlError, CqlResult};
+use crate::sim::faults::hooks::{self, Origin, Stamp};
+use crate::sim::faults::{
+    Action, CorruptKind, Disposition, FaultInjector, RequestLog, RequestRecord,
+};
 use crate::sim::node::{Node, SessionState, result_metadata, result_metadata_id, statement_id};
 use crate::sim::outcome::Outcome;
 
@@ -36,6 +45,19 @@ pub struct Shared {
     pub prepared_primes: PreparedPrimes,
     /// Accepted protocol versions, ascending.
     pub versions: Vec<ProtocolVersion>,
+    /// The address the server listens on: the node's name in fault rules and records.
+    pub addr: SocketAddr,
+    /// The fault rules consulted for every request and new connection.
+    pub faults: FaultInjector,
+    /// Where every request is recorded.
+    pub log: RequestLog,
+}
+
+impl Shared {
+    /// Whether a fault rule refuses the server's new connection number `connection`.
+    pub fn refuses(&self, connection: u64) -> bool {
+        self.faults.refuses(self.addr, connection).is_some()
+    }
 }
 
 /// Where the handshake is.
@@ -69,15 +91,36 @@ pub struct Reply {
     pub switch: Option<Switch>,
 }
 
+/// What to do with one request frame, as [`Session::serve`] decided (fault rules
+/// included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// Send this answer now.
+    Send(Reply),
+    /// Send this answer once the delay has passed.
+    Delay(Reply, Duration),
+    /// Send nothing; the stream stays unanswered.
+    NoAnswer,
+    /// Send a corrupt frame on the answer's stream instead of the answer (its framing
+    /// switch still applies).
+    Corrupt(Reply, CorruptKind),
+    /// Close the connection once the answers to earlier requests are sent.
+    Close,
+}
+
 /// One connection's protocol state.
 #[derive(Debug)]
 pub struct Session {
     shared: Arc<Shared>,
+    /// The connection's number on its server (from 1; 0 when not numbered).
+    connection: u64,
     phase: Phase,
     version: Option<ProtocolVersion>,
     state: SessionState,
     registered: Vec<EventType>,
     events: Option<broadcast::Receiver<Event>>,
+    /// Records not yet appended to the server's log (see [`Session::flush_records`]).
+    records: Vec<RequestRecord>,
 }
 
 /// Cassandra's name of a message type, as used in its error messages.
@@ -106,14 +149,38 @@ pub fn type_name(opcode: Opcode) -> &'static str {
 impl Session {
     /// A fresh connection's state.
     pub fn new(shared: Arc<Shared>) -> Self {
+        Self::for_connection(shared, 0)
+    }
+
+    /// A fresh state for the server's connection number `connection` (as fault rules and
+    /// records name it).
+    pub fn for_connection(shared: Arc<Shared>, connection: u64) -> Self {
         Self {
             shared,
+            connection,
             phase: Phase::Initial,
             version: None,
             state: SessionState::default(),
             registered: Vec::new(),
             events: None,
+            records: Vec::new(),
         }
+    }
+
+    /// The connection's number on its server.
+    pub fn connection(&self) -> u64 {
+        self.connection
+    }
+
+    /// The shared server state.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Appends the records of the requests served since the last call to the server's
+    /// log (one lock per batch of frames rather than per request).
+    pub fn flush_records(&mut self) {
+        self.shared.log.append(&mut self.records);
     }
 
     /// Where the handshake is.
@@ -146,16 +213,114 @@ impl Session {
         self.registered.contains(&event.event_type())
     }
 
-    /// Answers one request frame.
-    pub fn handle(&mut self, frame: &Frame) -> Reply {
-        let version = self.version.unwrap_or(frame.header.version);
-        let stream = frame.header.stream;
-        let reply = |response| Reply {
-            frame: ResponseFrame::new(stream, response),
-            version,
-            switch: None,
+    /// Answers one request frame as the server does: the first fault rule that applies
+    /// acts (see [`crate::sim::faults`]), otherwise the request is answered; either way it
+    /// is recorded (kept until [`flush_records`](Self::flush_records)). Frames that fail
+    /// the handshake checks or do not decode are answered with their error, never faulted.
+    pub fn serve(&mut self, frame: &Frame) -> Served {
+        let recording = self.shared.log.is_enabled();
+        let armed = !self.shared.faults.is_empty();
+        if !recording && !armed {
+            return Served::Send(self.handle(frame));
+        }
+        let stamp = Stamp::now();
+        let origin = Origin {
+            node: self.shared.addr,
+            connection: self.connection,
         };
-        let error = |e: CqlError| reply(Response::Error(e.to_response()));
+        let request = match self.check(frame) {
+            Ok(request) => request,
+            Err(reply) => {
+                if recording {
+                    let disposition = hooks::answered(&reply.frame.response);
+                    let record = hooks::record(origin, frame, None, None, stamp, disposition);
+                    self.records.push(record);
+                }
+                return Served::Send(reply);
+            }
+        };
+        // Before answering: a USE answered now must not show up as its own keyspace.
+        let keyspace = match recording && !hooks::names_keyspace(&request) {
+            true => self.state.keyspace.clone(),
+            false => None,
+        };
+        let decision = match armed {
+            true => hooks::decide(
+                &self.shared.faults,
+                &self.shared.node,
+                origin,
+                frame,
+                &request,
+            ),
+            false => None,
+        };
+        let (served, disposition) = match decision {
+            None => {
+                let reply = self.answer(frame, &request);
+                let disposition = hooks::answered(&reply.frame.response);
+                (Served::Send(reply), disposition)
+            }
+            Some(decision) => {
+                let disposition = Disposition::Fault {
+                    rule: decision.rule,
+                    effect: decision.action.effect(),
+                };
+                (self.apply(frame, &request, decision.action), disposition)
+            }
+        };
+        if recording {
+            let record = hooks::record(origin, frame, Some(request), keyspace, stamp, disposition);
+            self.records.push(record);
+        }
+        served
+    }
+
+    /// Does what a fault rule's `action` says with a request that passed the checks.
+    fn apply(&mut self, frame: &Frame, request: &RequestFrame, action: Action) -> Served {
+        match action {
+            Action::Error(e) => {
+                let version = self.version.unwrap_or(frame.header.version);
+                let facts = hooks::facts(request, version, self.shared.addr);
+                Served::Send(self.error_reply(frame, &e.to_error(&facts)))
+            }
+            Action::Delay(delay) => Served::Delay(self.answer(frame, request), delay),
+            Action::NoAnswer => {
+                self.answer(frame, request);
+                Served::NoAnswer
+            }
+            Action::CloseBeforeExecuting => Served::Close,
+            Action::CloseAfterExecuting => {
+                self.answer(frame, request);
+                Served::Close
+            }
+            Action::Corrupt(kind) => Served::Corrupt(self.answer(frame, request), kind),
+            // Connection rules are not consulted for requests.
+            Action::RefuseConnection => Served::Send(self.answer(frame, request)),
+        }
+    }
+
+    /// Answers one request frame (without fault rules or records: see
+    /// [`serve`](Self::serve)).
+    pub fn handle(&mut self, frame: &Frame) -> Reply {
+        match self.check(frame) {
+            Ok(request) => self.answer(frame, &request),
+            Err(reply) => reply,
+        }
+    }
+
+    /// The reply carrying `e` to `frame`.
+    pub(crate) fn error_reply(&self, frame: &Frame, e: &CqlError) -> Reply {
+        Reply {
+            frame: ResponseFrame::new(frame.header.stream, Response::Error(e.to_response())),
+            version: self.version.unwrap_or(frame.header.version),
+            switch: None,
+        }
+    }
+
+    /// Checks the frame's version against the connection's and its opcode against the
+    /// handshake phase, then decodes it; the error reply otherwise.
+    pub(crate) fn check(&self, frame: &Frame) -> Result<RequestFrame, Reply> {
+        let error = |e: CqlError| Err(self.error_reply(frame, &e));
 
         if let Some(v) = self.version {
             if v != frame.header.version {
@@ -186,20 +351,29 @@ impl Session {
         if let Err(message) = expected {
             return error(CqlError::protocol(message));
         }
-        let request = match RequestFrame::decode(frame) {
-            Ok(r) => r,
-            Err(FrameError::WrongDirection) => {
-                return error(CqlError::protocol(
-                    "Wrong protocol direction (expected REQUEST, got RESPONSE)",
-                ));
-            }
-            Err(e) => {
-                return error(CqlError::protocol(format!(
-                    "Invalid {} message: {e}",
-                    type_name(opcode)
-                )));
-            }
+        match RequestFrame::decode(frame) {
+            Ok(r) => Ok(r),
+            Err(FrameError::WrongDirection) => error(CqlError::protocol(
+                "Wrong protocol direction (expected REQUEST, got RESPONSE)",
+            )),
+            Err(e) => error(CqlError::protocol(format!(
+                "Invalid {} message: {e}",
+                type_name(opcode)
+            ))),
+        }
+    }
+
+    /// Answers a request that passed [`check`](Self::check).
+    pub(crate) fn answer(&mut self, frame: &Frame, request: &RequestFrame) -> Reply {
+        let version = self.version.unwrap_or(frame.header.version);
+        let stream = frame.header.stream;
+        let opcode = frame.header.opcode;
+        let reply = |response| Reply {
+            frame: ResponseFrame::new(stream, response),
+            version,
+            switch: None,
         };
+        let error = |e: CqlError| reply(Response::Error(e.to_response()));
         let traced = request.tracing;
         let trace_query = match &request.request {
             _ if !traced => None,
@@ -214,10 +388,10 @@ impl Session {
             _ => None,
         };
         let started = (self.shared.node.config().clock)();
-        let result = match request.request {
+        let result = match &request.request {
             Request::Options => Ok(Response::Supported(self.supported())),
             Request::Startup(startup) => {
-                return match self.startup(&startup, frame.header.version) {
+                return match self.startup(startup, frame.header.version) {
                     Ok((response, switch)) => Reply {
                         switch: Some(switch),
                         ..reply(response)
@@ -225,15 +399,15 @@ impl Session {
                     Err(e) => error(e),
                 };
             }
-            Request::AuthResponse(token) => self.authenticate(&token),
-            Request::Query(q) => self.query(&q),
-            Request::Prepare(p) => self.prepare(&p, version),
-            Request::Execute(e) => self.execute(&e, version),
-            Request::Batch(b) => self.batch(&b),
+            Request::AuthResponse(token) => self.authenticate(token),
+            Request::Query(q) => self.query(q),
+            Request::Prepare(p) => self.prepare(p, version),
+            Request::Execute(e) => self.execute(e, version),
+            Request::Batch(b) => self.batch(b),
             Request::Register(r) => {
-                for t in r.events {
-                    if !self.registered.contains(&t) {
-                        self.registered.push(t);
+                for t in &r.events {
+                    if !self.registered.contains(t) {
+                        self.registered.push(*t);
                     }
                 }
                 if self.events.is_none() {
@@ -551,247 +725,5 @@ fn decode_plain(bytes: &[u8]) -> CqlResult<(String, String)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::node::NodeConfig;
-    use bytes::Bytes;
-    use cql_core::frame::read_frame;
-    use cql_core::message::{DbError, ResultMessage, Startup};
-
-    fn shared(users: &[(&str, &str)]) -> Arc<Shared> {
-        let config = NodeConfig {
-            users: users
-                .iter()
-                .map(|(u, p)| (u.to_string(), p.to_string()))
-                .collect(),
-            ..NodeConfig::default()
-        };
-        Arc::new(Shared {
-            node: Node::new(config),
-            primes: Primes::new().with("PRIMED", Outcome::Void),
-            prepared_primes: PreparedPrimes::default(),
-            versions: super::super::version::ALL_VERSIONS.to_vec(),
-        })
-    }
-
-    fn frame(version: ProtocolVersion, stream: i16, request: Request) -> Frame {
-        let mut out = Vec::new();
-        RequestFrame::new(stream, request)
-            .encode(version, Compression::None, &mut out)
-            .unwrap();
-        read_frame(&out, 1 << 20, Compression::None)
-            .unwrap()
-            .unwrap()
-            .0
-    }
-
-    fn error_of(r: &Reply) -> (DbError, String) {
-        match &r.frame.response {
-            Response::Error(e) => (e.error.clone(), e.message.clone()),
-            other => panic!("not an error: {other:?}"),
-        }
-    }
-
-    fn startup(opts: &[(&str, &str)]) -> Request {
-        Request::Startup(Startup {
-            options: opts
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        })
-    }
-
-    #[test]
-    fn handshake_and_unexpected_messages() {
-        let v4 = ProtocolVersion::V4;
-        let mut s = Session::new(shared(&[]));
-        let r = s.handle(&frame(
-            v4,
-            1,
-            Request::Register(cql_core::message::Register {
-                events: vec![EventType::SchemaChange],
-            }),
-        ));
-        assert_eq!(
-            error_of(&r).1,
-            "Unexpected message REGISTER, expecting STARTUP or OPTIONS"
-        );
-        let r = s.handle(&frame(v4, 2, Request::Options));
-        let Response::Supported(sup) = &r.frame.response else {
-            panic!()
-        };
-        assert_eq!(sup.get("PROTOCOL_VERSIONS"), ["3/v3", "4/v4", "5/v5"]);
-        assert_eq!(sup.get("COMPRESSION"), ["snappy", "lz4"]);
-        let r = s.handle(&frame(
-            v4,
-            3,
-            startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "zstd")]),
-        ));
-        assert_eq!(error_of(&r).1, "Unknown compression algorithm: zstd");
-        let r = s.handle(&frame(v4, 3, startup(&[("COMPRESSION", "lz4")])));
-        assert_eq!(
-            error_of(&r).1,
-            "Missing value CQL_VERSION in STARTUP message"
-        );
-        let r = s.handle(&frame(v4, 3, startup(&[("cql_version", "2.0.0")])));
-        assert!(error_of(&r).1.contains("supported version are >= 3.0.0"));
-        let r = s.handle(&frame(
-            v4,
-            4,
-            startup(&[("CQL_VERSION", "3.4.6"), ("COMPRESSION", "SNAPPY")]),
-        ));
-        assert_eq!(r.frame.response, Response::Ready);
-        assert_eq!(r.switch, Some(Switch::BodyCompression(Compression::Snappy)));
-        assert_eq!(s.phase(), Phase::Ready);
-        let r = s.handle(&frame(v4, 5, startup(&[("CQL_VERSION", "3.4.6")])));
-        assert_eq!(
-            error_of(&r).1,
-            "Unexpected message STARTUP, the connection is already initialized"
-        );
-        let r = s.handle(&frame(ProtocolVersion::V5, 6, Request::Options));
-        assert_eq!(
-            error_of(&r).1,
-            "Invalid message version. Got 5/v5 but previous messages on this connection had version 4/v4"
-        );
-    }
-
-    #[test]
-    fn v5_snappy_is_refused_and_lz4_switches_to_segments() {
-        let v5 = ProtocolVersion::V5;
-        let mut s = Session::new(shared(&[]));
-        let r = s.handle(&frame(
-            v5,
-            0,
-            startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "snappy")]),
-        ));
-        assert_eq!(error_of(&r).0, DbError::ProtocolError);
-        let r = s.handle(&frame(
-            v5,
-            0,
-            startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "lz4")]),
-        ));
-        assert_eq!(r.switch, Some(Switch::Segments(Compression::Lz4)));
-    }
-
-    #[test]
-    fn password_authentication() {
-        let v4 = ProtocolVersion::V4;
-        let mut s = Session::new(shared(&[("cassandra", "secret")]));
-        let r = s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
-        assert_eq!(
-            r.frame.response,
-            Response::Authenticate(Authenticate {
-                authenticator: PASSWORD_AUTHENTICATOR.into()
-            })
-        );
-        let r = s.handle(&frame(v4, 1, Request::Options));
-        assert_eq!(
-            error_of(&r).1,
-            "Unexpected message OPTIONS, expecting SASL_RESPONSE"
-        );
-        let bad = Request::AuthResponse(AuthToken::new(Bytes::from_static(b"\0cassandra\0nope")));
-        let r = s.handle(&frame(v4, 2, bad));
-        assert_eq!(
-            error_of(&r),
-            (
-                DbError::BadCredentials,
-                "Provided username cassandra and/or password are incorrect".into()
-            )
-        );
-        let good =
-            Request::AuthResponse(AuthToken::new(Bytes::from_static(b"\0cassandra\0secret")));
-        let r = s.handle(&frame(v4, 3, good));
-        assert!(matches!(r.frame.response, Response::AuthSuccess(_)));
-        assert_eq!(s.phase(), Phase::Ready);
-    }
-
-    #[test]
-    fn sasl_plain_tokens() {
-        assert_eq!(
-            decode_plain(b"authz\0u\0p").unwrap(),
-            ("u".to_string(), "p".to_string())
-        );
-        assert!(decode_plain(b"\0u\0").is_err());
-        assert!(decode_plain(b"\0\0p").is_err());
-        assert!(decode_plain(b"nonul").is_err());
-        assert!(decode_plain(b"a\0b\0u\0p").is_err());
-    }
-
-    #[test]
-    fn primed_queries_and_traced_requests() {
-        let v4 = ProtocolVersion::V4;
-        let mut s = Session::new(shared(&[]));
-        s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
-        let mut q = RequestFrame::new(
-            1,
-            Request::Query(Query {
-                query: "PRIMED".into(),
-                params: Default::default(),
-            }),
-        );
-        q.tracing = true;
-        let mut out = Vec::new();
-        q.encode(v4, Compression::None, &mut out).unwrap();
-        let f = read_frame(&out, 1 << 20, Compression::None)
-            .unwrap()
-            .unwrap()
-            .0;
-        let r = s.handle(&f);
-        assert_eq!(r.frame.response, Response::Result(ResultMessage::Void));
-        assert!(r.frame.tracing_id.is_some());
-        let r = s.handle(&frame(v4, 2, Request::Prepare(Prepare::new("PRIMED"))));
-        let Response::Result(ResultMessage::Prepared(p)) = &r.frame.response else {
-            panic!("{r:?}")
-        };
-        let exec = Request::Execute(Execute {
-            id: p.id.clone(),
-            result_metadata_id: None,
-            params: Default::default(),
-        });
-        let r = s.handle(&frame(v4, 3, exec));
-        assert_eq!(r.frame.response, Response::Result(ResultMessage::Void));
-        let unknown = Request::Execute(Execute {
-            id: Bytes::from_static(&[1; 16]),
-            result_metadata_id: None,
-            params: Default::default(),
-        });
-        let r = s.handle(&frame(v4, 4, unknown));
-        assert!(matches!(error_of(&r).0, DbError::Unprepared { .. }));
-    }
-
-    proptest::proptest! {
-        /// Whatever a client sends, decoding and answering never panic, before or after
-        /// the handshake, in plain or segment framing.
-        #[test]
-        fn arbitrary_bytes_never_panic(
-            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
-            segments in proptest::bool::ANY,
-            version in 3u8..=5,
-        ) {
-            use super::super::framing::{FrameReader, FrameWriter};
-            let version = ProtocolVersion::from_u8(version).unwrap();
-            let mut s = Session::new(shared(&[]));
-            let mut reader = FrameReader::new(super::super::version::ALL_VERSIONS.to_vec(), 1 << 16);
-            let mut writer = FrameWriter::new();
-            let mut out = Vec::new();
-            if segments {
-                s.handle(&frame(version, 0, startup(&[("CQL_VERSION", "3.0.0")])));
-                if version >= ProtocolVersion::V5 {
-                    reader.start_segments(Compression::None).unwrap();
-                    writer.start_segments(Compression::None).unwrap();
-                }
-            } else {
-                // Make the bytes look like a frame of this version often.
-                let mut header = vec![version.as_u8(), 0, 0, 1];
-                header.extend_from_slice(&bytes);
-                reader.feed(&header);
-            }
-            reader.feed(&bytes);
-            while let Ok(Some(f)) = reader.next_frame() {
-                let reply = s.handle(&f);
-                let _ = writer.write(reply.version, &reply.frame, &mut out);
-            }
-            let _ = writer.finish(&mut out);
-        }
-    }
-}
+#[path = "session_tests.rs"]
+mod tests;

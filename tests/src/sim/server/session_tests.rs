@@ -1,0 +1,246 @@
+//! Unit tests of the session state machine (kept apart to keep session.rs short).
+
+use super::*;
+use crate::sim::node::NodeConfig;
+use bytes::Bytes;
+use cql_core::frame::read_frame;
+use cql_core::message::{DbError, ResultMessage, Startup};
+
+fn shared(users: &[(&str, &str)]) -> Arc<Shared> {
+    let config = NodeConfig {
+        users: users
+            .iter()
+            .map(|(u, p)| (u.to_string(), p.to_string()))
+            .collect(),
+        ..NodeConfig::default()
+    };
+    Arc::new(Shared {
+        node: Node::new(config),
+        primes: Primes::new().with("PRIMED", Outcome::Void),
+        prepared_primes: PreparedPrimes::default(),
+        versions: super::super::version::ALL_VERSIONS.to_vec(),
+        addr: "127.0.0.1:9042".parse().unwrap(),
+        faults: FaultInjector::new(),
+        log: RequestLog::new(),
+    })
+}
+
+fn frame(version: ProtocolVersion, stream: i16, request: Request) -> Frame {
+    let mut out = Vec::new();
+    RequestFrame::new(stream, request)
+        .encode(version, Compression::None, &mut out)
+        .unwrap();
+    read_frame(&out, 1 << 20, Compression::None)
+        .unwrap()
+        .unwrap()
+        .0
+}
+
+fn error_of(r: &Reply) -> (DbError, String) {
+    match &r.frame.response {
+        Response::Error(e) => (e.error.clone(), e.message.clone()),
+        other => panic!("not an error: {other:?}"),
+    }
+}
+
+fn startup(opts: &[(&str, &str)]) -> Request {
+    Request::Startup(Startup {
+        options: opts
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    })
+}
+
+#[test]
+fn handshake_and_unexpected_messages() {
+    let v4 = ProtocolVersion::V4;
+    let mut s = Session::new(shared(&[]));
+    let r = s.handle(&frame(
+        v4,
+        1,
+        Request::Register(cql_core::message::Register {
+            events: vec![EventType::SchemaChange],
+        }),
+    ));
+    assert_eq!(
+        error_of(&r).1,
+        "Unexpected message REGISTER, expecting STARTUP or OPTIONS"
+    );
+    let r = s.handle(&frame(v4, 2, Request::Options));
+    let Response::Supported(sup) = &r.frame.response else {
+        panic!()
+    };
+    assert_eq!(sup.get("PROTOCOL_VERSIONS"), ["3/v3", "4/v4", "5/v5"]);
+    assert_eq!(sup.get("COMPRESSION"), ["snappy", "lz4"]);
+    let r = s.handle(&frame(
+        v4,
+        3,
+        startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "zstd")]),
+    ));
+    assert_eq!(error_of(&r).1, "Unknown compression algorithm: zstd");
+    let r = s.handle(&frame(v4, 3, startup(&[("COMPRESSION", "lz4")])));
+    assert_eq!(
+        error_of(&r).1,
+        "Missing value CQL_VERSION in STARTUP message"
+    );
+    let r = s.handle(&frame(v4, 3, startup(&[("cql_version", "2.0.0")])));
+    assert!(error_of(&r).1.contains("supported version are >= 3.0.0"));
+    let r = s.handle(&frame(
+        v4,
+        4,
+        startup(&[("CQL_VERSION", "3.4.6"), ("COMPRESSION", "SNAPPY")]),
+    ));
+    assert_eq!(r.frame.response, Response::Ready);
+    assert_eq!(r.switch, Some(Switch::BodyCompression(Compression::Snappy)));
+    assert_eq!(s.phase(), Phase::Ready);
+    let r = s.handle(&frame(v4, 5, startup(&[("CQL_VERSION", "3.4.6")])));
+    assert_eq!(
+        error_of(&r).1,
+        "Unexpected message STARTUP, the connection is already initialized"
+    );
+    let r = s.handle(&frame(ProtocolVersion::V5, 6, Request::Options));
+    assert_eq!(
+        error_of(&r).1,
+        "Invalid message version. Got 5/v5 but previous messages on this connection had version 4/v4"
+    );
+}
+
+#[test]
+fn v5_snappy_is_refused_and_lz4_switches_to_segments() {
+    let v5 = ProtocolVersion::V5;
+    let mut s = Session::new(shared(&[]));
+    let r = s.handle(&frame(
+        v5,
+        0,
+        startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "snappy")]),
+    ));
+    assert_eq!(error_of(&r).0, DbError::ProtocolError);
+    let r = s.handle(&frame(
+        v5,
+        0,
+        startup(&[("CQL_VERSION", "3.0.0"), ("COMPRESSION", "lz4")]),
+    ));
+    assert_eq!(r.switch, Some(Switch::Segments(Compression::Lz4)));
+}
+
+#[test]
+fn password_authentication() {
+    let v4 = ProtocolVersion::V4;
+    let mut s = Session::new(shared(&[("cassandra", "secret")]));
+    let r = s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+    assert_eq!(
+        r.frame.response,
+        Response::Authenticate(Authenticate {
+            authenticator: PASSWORD_AUTHENTICATOR.into()
+        })
+    );
+    let r = s.handle(&frame(v4, 1, Request::Options));
+    assert_eq!(
+        error_of(&r).1,
+        "Unexpected message OPTIONS, expecting SASL_RESPONSE"
+    );
+    let bad = Request::AuthResponse(AuthToken::new(Bytes::from_static(b"\0cassandra\0nope")));
+    let r = s.handle(&frame(v4, 2, bad));
+    assert_eq!(
+        error_of(&r),
+        (
+            DbError::BadCredentials,
+            "Provided username cassandra and/or password are incorrect".into()
+        )
+    );
+    let good = Request::AuthResponse(AuthToken::new(Bytes::from_static(b"\0cassandra\0secret")));
+    let r = s.handle(&frame(v4, 3, good));
+    assert!(matches!(r.frame.response, Response::AuthSuccess(_)));
+    assert_eq!(s.phase(), Phase::Ready);
+}
+
+#[test]
+fn sasl_plain_tokens() {
+    assert_eq!(
+        decode_plain(b"authz\0u\0p").unwrap(),
+        ("u".to_string(), "p".to_string())
+    );
+    assert!(decode_plain(b"\0u\0").is_err());
+    assert!(decode_plain(b"\0\0p").is_err());
+    assert!(decode_plain(b"nonul").is_err());
+    assert!(decode_plain(b"a\0b\0u\0p").is_err());
+}
+
+#[test]
+fn primed_queries_and_traced_requests() {
+    let v4 = ProtocolVersion::V4;
+    let mut s = Session::new(shared(&[]));
+    s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+    let mut q = RequestFrame::new(
+        1,
+        Request::Query(Query {
+            query: "PRIMED".into(),
+            params: Default::default(),
+        }),
+    );
+    q.tracing = true;
+    let mut out = Vec::new();
+    q.encode(v4, Compression::None, &mut out).unwrap();
+    let f = read_frame(&out, 1 << 20, Compression::None)
+        .unwrap()
+        .unwrap()
+        .0;
+    let r = s.handle(&f);
+    assert_eq!(r.frame.response, Response::Result(ResultMessage::Void));
+    assert!(r.frame.tracing_id.is_some());
+    let r = s.handle(&frame(v4, 2, Request::Prepare(Prepare::new("PRIMED"))));
+    let Response::Result(ResultMessage::Prepared(p)) = &r.frame.response else {
+        panic!("{r:?}")
+    };
+    let exec = Request::Execute(Execute {
+        id: p.id.clone(),
+        result_metadata_id: None,
+        params: Default::default(),
+    });
+    let r = s.handle(&frame(v4, 3, exec));
+    assert_eq!(r.frame.response, Response::Result(ResultMessage::Void));
+    let unknown = Request::Execute(Execute {
+        id: Bytes::from_static(&[1; 16]),
+        result_metadata_id: None,
+        params: Default::default(),
+    });
+    let r = s.handle(&frame(v4, 4, unknown));
+    assert!(matches!(error_of(&r).0, DbError::Unprepared { .. }));
+}
+
+proptest::proptest! {
+    /// Whatever a client sends, decoding and answering never panic, before or after
+    /// the handshake, in plain or segment framing.
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+        segments in proptest::bool::ANY,
+        version in 3u8..=5,
+    ) {
+        use super::super::framing::{FrameReader, FrameWriter};
+        let version = ProtocolVersion::from_u8(version).unwrap();
+        let mut s = Session::new(shared(&[]));
+        let mut reader = FrameReader::new(super::super::version::ALL_VERSIONS.to_vec(), 1 << 16);
+        let mut writer = FrameWriter::new();
+        let mut out = Vec::new();
+        if segments {
+            s.handle(&frame(version, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+            if version >= ProtocolVersion::V5 {
+                reader.start_segments(Compression::None).unwrap();
+                writer.start_segments(Compression::None).unwrap();
+            }
+        } else {
+            // Make the bytes look like a frame of this version often.
+            let mut header = vec![version.as_u8(), 0, 0, 1];
+            header.extend_from_slice(&bytes);
+            reader.feed(&header);
+        }
+        reader.feed(&bytes);
+        while let Ok(Some(f)) = reader.next_frame() {
+            let reply = s.handle(&f);
+            let _ = writer.write(reply.version, &reply.frame, &mut out);
+        }
+        let _ = writer.finish(&mut out);
+    }
+}
