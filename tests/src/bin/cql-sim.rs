@@ -3,12 +3,14 @@
 //! ```text
 //! cql-sim --listen 127.0.0.1:9042 [--tls] [--cert FILE --key FILE] [--ca-out FILE]
 //!         [--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]...
+//!         [--rules FILE]
 //! ```
 //!
 //! Prints `cql-sim listening on ADDR` once ready (port 0 picks a free port) and runs until
 //! interrupted. With `--tls` and no `--cert`, a certificate for 127.0.0.1/localhost is
 //! generated; `--ca-out` writes the PEM clients must trust. `--prime QUERY` answers that
-//! exact statement with a Void result without executing it.
+//! exact statement with a Void result without executing it. `--rules FILE` loads fault
+//! rules from a TOML file (see `tests/examples/faults.toml`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -18,7 +20,7 @@ use cql_testkit::sim::server::version::parse_versions;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
-[--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]...";
+[--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]... [--rules FILE]";
 
 struct Args {
     config: SimServerConfig,
@@ -54,6 +56,12 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 config
                     .primes
                     .insert(q, cql_testkit::sim::server::Prime::new(Outcome::Void));
+            }
+            "--rules" => {
+                let path = value("--rules")?;
+                let rules = cql_testkit::sim::faults::load_rules(path.as_ref())
+                    .map_err(|e| format!("bad --rules: {e}"))?;
+                config.faults.add_all(rules);
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
