@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use bytes::Bytes;
 use cql_core::frame::{Frame, ProtocolVersion};
@@ -13,28 +13,112 @@ use cql_core::message::{BatchStatement, Consistency, Request, RequestFrame, Resp
 use super::action::RequestFacts;
 use super::injector::{Decision, FaultInjector};
 use super::matcher::RequestView;
-use super::records::{Disposition, RequestRecord};
+use super::records::{Disposition, Payload, RequestLog, StoredRecord};
 use crate::sim::node::{Node, PreparedStatement};
 
-/// When a request was received.
-#[derive(Debug, Clone, Copy)]
-pub struct Stamp {
-    /// Monotonic time.
-    pub instant: Instant,
-    /// Microseconds since the Unix epoch.
-    pub micros: i64,
+/// One connection's records not yet in the log, and what makes recording cheap: one
+/// clock reading per batch of frames (they arrived in the same read), the node's slot in
+/// the log's node table looked up once, and the connection's keyspace shared between its
+/// records.
+#[derive(Debug)]
+pub struct Recorder {
+    records: Vec<StoredRecord>,
+    /// When the current batch of frames was received ([`StoredRecord::nanos`]).
+    stamp: Option<u64>,
+    node: u32,
+    keyspace: Option<Arc<str>>,
 }
 
-impl Stamp {
-    /// Now.
-    pub fn now() -> Self {
-        let micros = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+impl Recorder {
+    /// A recorder for the server listening on `node`, writing to `log`.
+    pub fn new(log: &RequestLog, node: SocketAddr) -> Self {
         Self {
-            instant: Instant::now(),
-            micros,
+            records: Vec::new(),
+            stamp: None,
+            node: log.node_slot(node),
+            keyspace: None,
         }
+    }
+
+    /// Appends the kept records to `log` and starts a new batch.
+    pub fn flush(&mut self, log: &RequestLog) {
+        log.append(&mut self.records);
+        self.stamp = None;
+    }
+
+    /// The connection's keyspace as records share it (`USE` changes it rarely).
+    pub fn keyspace(&mut self, current: Option<&str>) -> Option<Arc<str>> {
+        let current = current?;
+        if self.keyspace.as_deref() != Some(current) {
+            self.keyspace = Some(Arc::from(current));
+        }
+        self.keyspace.clone()
+    }
+
+    /// Keeps the record of `frame`: its decoded `request` (its texts are taken, not
+    /// copied; `None` when it did not pass the handshake checks or did not decode), the
+    /// connection's keyspace for requests that do not name one, and what the node did.
+    pub fn record(
+        &mut self,
+        log: &RequestLog,
+        connection: u64,
+        frame: &Frame,
+        request: Option<&mut RequestFrame>,
+        session_keyspace: Option<Arc<str>>,
+        disposition: Disposition,
+    ) {
+        let nanos = *self
+            .stamp
+            .get_or_insert_with(|| log.nanos_at(Instant::now()));
+        let mut record = StoredRecord {
+            nanos,
+            connection,
+            payload: Payload::None,
+            keyspace: session_keyspace,
+            disposition: disposition.into(),
+            node: self.node,
+            stream: frame.header.stream,
+            version: frame.header.version,
+            opcode: frame.header.opcode,
+            consistency: None,
+            serial_consistency: None,
+        };
+        if let Some(request) = request {
+            (record.consistency, record.serial_consistency) = consistencies(request);
+            let own_keyspace = |ks: &mut Option<String>| ks.take().map(Arc::from);
+            let text = |q: &mut String| Payload::Query(std::mem::take(q).into_boxed_str());
+            match &mut request.request {
+                Request::Query(q) => {
+                    record.payload = text(&mut q.query);
+                    record.keyspace = own_keyspace(&mut q.params.keyspace).or(record.keyspace);
+                }
+                Request::Prepare(p) => {
+                    record.payload = text(&mut p.query);
+                    record.keyspace = own_keyspace(&mut p.keyspace).or(record.keyspace);
+                }
+                Request::Execute(e) => {
+                    // Copied: a record must not keep the whole frame body alive.
+                    record.payload = match <[u8; 16]>::try_from(&e.id[..]) {
+                        Ok(id) => Payload::Id16(id),
+                        Err(_) => Payload::Id(e.id.to_vec().into_boxed_slice()),
+                    };
+                    record.keyspace = own_keyspace(&mut e.params.keyspace).or(record.keyspace);
+                }
+                Request::Batch(b) => {
+                    let entries = std::mem::take(&mut b.entries);
+                    let entries = entries.into_iter().map(|e| match e.statement {
+                        BatchStatement::Prepared(id) => {
+                            BatchStatement::Prepared(Bytes::copy_from_slice(&id))
+                        }
+                        query => query,
+                    });
+                    record.payload = Payload::Batch(entries.collect());
+                    record.keyspace = own_keyspace(&mut b.keyspace).or(record.keyspace);
+                }
+                _ => {}
+            }
+        }
+        self.records.push(record);
     }
 }
 
@@ -139,66 +223,4 @@ pub fn answered(response: &Response) -> Disposition {
             _ => None,
         },
     }
-}
-
-/// The record of `frame`: its decoded `request` (moved in, so its texts are not copied;
-/// `None` when it did not pass the handshake checks or did not decode), and the
-/// connection's keyspace for requests that do not name one.
-pub fn record(
-    origin: Origin,
-    frame: &Frame,
-    request: Option<RequestFrame>,
-    session_keyspace: Option<String>,
-    stamp: Stamp,
-    disposition: Disposition,
-) -> RequestRecord {
-    let mut record = RequestRecord {
-        node: origin.node,
-        connection: origin.connection,
-        stream: frame.header.stream,
-        version: frame.header.version,
-        opcode: frame.header.opcode,
-        query: None,
-        prepared_id: None,
-        batch: Vec::new(),
-        consistency: None,
-        serial_consistency: None,
-        keyspace: session_keyspace,
-        received: stamp.instant,
-        received_micros: stamp.micros,
-        disposition,
-    };
-    let Some(request) = request else {
-        return record;
-    };
-    (record.consistency, record.serial_consistency) = consistencies(&request);
-    // Copies of ids, so a record does not keep the whole frame body alive.
-    let own = |id: &Bytes| Bytes::copy_from_slice(id);
-    match request.request {
-        Request::Query(q) => {
-            record.query = Some(q.query);
-            record.keyspace = q.params.keyspace.or(record.keyspace);
-        }
-        Request::Prepare(p) => {
-            record.query = Some(p.query);
-            record.keyspace = p.keyspace.or(record.keyspace);
-        }
-        Request::Execute(e) => {
-            record.prepared_id = Some(own(&e.id));
-            record.keyspace = e.params.keyspace.or(record.keyspace);
-        }
-        Request::Batch(b) => {
-            record.batch = b
-                .entries
-                .into_iter()
-                .map(|e| match e.statement {
-                    BatchStatement::Prepared(id) => BatchStatement::Prepared(own(&id)),
-                    query => query,
-                })
-                .collect();
-            record.keyspace = b.keyspace.or(record.keyspace);
-        }
-        _ => {}
-    }
-    record
 }

@@ -1,18 +1,22 @@
 //! Request records: every request a node received, with where it came from, what it asked
 //! and what the node did, kept in a bounded, shareable [`RequestLog`].
+//!
+//! Recording is on the hot path of every request, so the log stores a compact form
+//! ([`StoredRecord`], about 90 bytes, no allocation for an EXECUTE of a 16-byte id) and
+//! builds [`RequestRecord`]s when a test reads them.
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use cql_core::frame::{Opcode, ProtocolVersion};
 use cql_core::message::{BatchStatement, Consistency};
 use regex::Regex;
 
-use super::action::FaultEffect;
+use super::action::{CorruptKind, FaultEffect};
 use super::injector::RuleId;
 
 /// How many records a log keeps by default (the oldest are dropped beyond).
@@ -103,12 +107,109 @@ impl RequestRecord {
     }
 }
 
+/// What a request asked, stored compactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Payload {
+    /// No text or id (OPTIONS, STARTUP, ...).
+    None,
+    /// A QUERY's or PREPARE's text.
+    Query(Box<str>),
+    /// An EXECUTE's id of the usual 16 bytes.
+    Id16([u8; 16]),
+    /// An EXECUTE's id of another length.
+    Id(Box<[u8]>),
+    /// A BATCH's entries.
+    Batch(Box<[BatchStatement]>),
+}
+
+/// A request record as the log keeps it (see [`RequestRecord`] for the meaning of the
+/// fields).
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRecord {
+    /// Nanoseconds between the log's creation and the request's receipt.
+    pub nanos: u64,
+    pub connection: u64,
+    pub payload: Payload,
+    pub keyspace: Option<Arc<str>>,
+    pub disposition: PackedDisposition,
+    /// The node's slot in the log's node table ([`RequestLog::node_slot`]).
+    pub node: u32,
+    pub stream: i16,
+    pub version: ProtocolVersion,
+    pub opcode: Opcode,
+    pub consistency: Option<Consistency>,
+    pub serial_consistency: Option<Consistency>,
+}
+
+/// A [`Disposition`] in 17 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PackedDisposition {
+    rule: u64,
+    value: u64,
+    kind: u8,
+}
+
+impl From<Disposition> for PackedDisposition {
+    fn from(d: Disposition) -> Self {
+        let (kind, rule, value) = match d {
+            Disposition::Answered { error: None } => (0, 0, 0),
+            Disposition::Answered { error: Some(code) } => (1, 0, code_bits(code)),
+            Disposition::Fault { rule, effect } => {
+                let (kind, value) = match effect {
+                    FaultEffect::Error(code) => (2, code_bits(code)),
+                    FaultEffect::Delayed(d) => (3, u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+                    FaultEffect::NoAnswer => (4, 0),
+                    FaultEffect::ClosedBeforeExecuting => (5, 0),
+                    FaultEffect::ClosedAfterExecuting => (6, 0),
+                    FaultEffect::Corrupted(CorruptKind::Header) => (7, 0),
+                    FaultEffect::Corrupted(CorruptKind::Body) => (8, 0),
+                    FaultEffect::RefusedConnection => (9, 0),
+                };
+                (kind, rule.0, value)
+            }
+        };
+        Self { rule, value, kind }
+    }
+}
+
+fn code_bits(code: i32) -> u64 {
+    u64::from(u32::from_ne_bytes(code.to_ne_bytes()))
+}
+
+impl From<PackedDisposition> for Disposition {
+    fn from(p: PackedDisposition) -> Self {
+        let code = i32::from_ne_bytes(u32::try_from(p.value).unwrap_or(0).to_ne_bytes());
+        let effect = match p.kind {
+            0 => return Self::Answered { error: None },
+            1 => return Self::Answered { error: Some(code) },
+            2 => FaultEffect::Error(code),
+            3 => FaultEffect::Delayed(Duration::from_nanos(p.value)),
+            4 => FaultEffect::NoAnswer,
+            5 => FaultEffect::ClosedBeforeExecuting,
+            6 => FaultEffect::ClosedAfterExecuting,
+            7 => FaultEffect::Corrupted(CorruptKind::Header),
+            8 => FaultEffect::Corrupted(CorruptKind::Body),
+            _ => FaultEffect::RefusedConnection,
+        };
+        Self::Fault {
+            rule: RuleId(p.rule),
+            effect,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct LogInner {
     enabled: AtomicBool,
     capacity: AtomicUsize,
     dropped: AtomicU64,
-    records: Mutex<VecDeque<RequestRecord>>,
+    /// When the log was created, monotonic and in microseconds since the Unix epoch:
+    /// records keep an offset from it.
+    base: Instant,
+    base_micros: i64,
+    /// The addresses of the nodes writing to the log (records keep an index).
+    nodes: Mutex<Vec<SocketAddr>>,
+    records: Mutex<VecDeque<StoredRecord>>,
 }
 
 /// The request records of one or more nodes: a cheap clonable handle (clones share the
@@ -133,11 +234,17 @@ impl RequestLog {
 
     /// An empty, enabled log keeping up to `capacity` records.
     pub fn with_capacity(capacity: usize) -> Self {
+        let base_micros = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
         Self {
             inner: Arc::new(LogInner {
                 enabled: AtomicBool::new(true),
                 capacity: AtomicUsize::new(capacity),
                 dropped: AtomicU64::new(0),
+                base: Instant::now(),
+                base_micros,
+                nodes: Mutex::new(Vec::new()),
                 records: Mutex::new(VecDeque::new()),
             }),
         }
@@ -189,12 +296,14 @@ impl RequestLog {
 
     /// A copy of every record kept, oldest first.
     pub fn records(&self) -> Vec<RequestRecord> {
-        self.lock().iter().cloned().collect()
+        self.filter(|_| true)
     }
 
     /// Removes and returns every record kept, oldest first.
     pub fn take(&self) -> Vec<RequestRecord> {
-        self.lock().drain(..).collect()
+        let stored: Vec<_> = self.lock().drain(..).collect();
+        let nodes = self.nodes();
+        stored.iter().map(|r| self.expand(r, &nodes)).collect()
     }
 
     /// Forgets every record (and the dropped count).
@@ -205,12 +314,18 @@ impl RequestLog {
 
     /// The records for which `keep` holds, oldest first.
     pub fn filter(&self, keep: impl Fn(&RequestRecord) -> bool) -> Vec<RequestRecord> {
-        self.lock().iter().filter(|r| keep(r)).cloned().collect()
+        let nodes = self.nodes();
+        let records = self.lock();
+        records
+            .iter()
+            .map(|r| self.expand(r, &nodes))
+            .filter(|r| keep(r))
+            .collect()
     }
 
     /// How many records `keep` holds for.
     pub fn count_where(&self, keep: impl Fn(&RequestRecord) -> bool) -> usize {
-        self.lock().iter().filter(|r| keep(r)).count()
+        self.filter(keep).len()
     }
 
     /// The requests with `opcode`.
@@ -238,8 +353,68 @@ impl RequestLog {
         self.filter(|r| r.prepared_ids().any(|p| p == id))
     }
 
-    /// Appends `batch` (emptying it), when enabled; drops the oldest beyond the bound.
-    pub(crate) fn append(&self, batch: &mut Vec<RequestRecord>) {
+    /// The slot of `node` in the log's node table (added when new), for
+    /// [`StoredRecord::node`].
+    pub(crate) fn node_slot(&self, node: SocketAddr) -> u32 {
+        let mut nodes = self.inner.nodes.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = match nodes.iter().position(|n| *n == node) {
+            Some(i) => i,
+            None => {
+                nodes.push(node);
+                nodes.len() - 1
+            }
+        };
+        u32::try_from(slot).unwrap_or(u32::MAX)
+    }
+
+    /// [`StoredRecord::nanos`] for `instant`.
+    pub(crate) fn nanos_at(&self, instant: Instant) -> u64 {
+        let since = instant.saturating_duration_since(self.inner.base);
+        u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    fn nodes(&self) -> Vec<SocketAddr> {
+        self.inner
+            .nodes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn expand(&self, r: &StoredRecord, nodes: &[SocketAddr]) -> RequestRecord {
+        let node = usize::try_from(r.node)
+            .ok()
+            .and_then(|i| nodes.get(i))
+            .copied()
+            .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+        let (query, prepared_id, batch) = match &r.payload {
+            Payload::None => (None, None, Vec::new()),
+            Payload::Query(q) => (Some(q.to_string()), None, Vec::new()),
+            Payload::Id16(id) => (None, Some(Bytes::copy_from_slice(id)), Vec::new()),
+            Payload::Id(id) => (None, Some(Bytes::copy_from_slice(id)), Vec::new()),
+            Payload::Batch(entries) => (None, None, entries.to_vec()),
+        };
+        let micros = i64::try_from(r.nanos / 1000).unwrap_or(i64::MAX);
+        RequestRecord {
+            node,
+            connection: r.connection,
+            stream: r.stream,
+            version: r.version,
+            opcode: r.opcode,
+            query,
+            prepared_id,
+            batch,
+            consistency: r.consistency,
+            serial_consistency: r.serial_consistency,
+            keyspace: r.keyspace.as_deref().map(str::to_string),
+            received: self.inner.base + Duration::from_nanos(r.nanos),
+            received_micros: self.inner.base_micros.saturating_add(micros),
+            disposition: r.disposition.into(),
+        }
+    }
+
+    /// Appends `batch` (emptying it); drops the oldest beyond the bound.
+    pub(crate) fn append(&self, batch: &mut Vec<StoredRecord>) {
         if batch.is_empty() {
             return;
         }
@@ -249,7 +424,7 @@ impl RequestLog {
         self.trim(&mut records, capacity);
     }
 
-    fn trim(&self, records: &mut VecDeque<RequestRecord>, capacity: usize) {
+    fn trim(&self, records: &mut VecDeque<StoredRecord>, capacity: usize) {
         let excess = records.len().saturating_sub(capacity);
         if excess > 0 {
             records.drain(..excess);
@@ -259,7 +434,7 @@ impl RequestLog {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, VecDeque<RequestRecord>> {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<StoredRecord>> {
         self.inner.records.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -268,29 +443,28 @@ impl RequestLog {
 mod tests {
     use super::*;
 
-    fn record(stream: i16, opcode: Opcode, query: Option<&str>) -> RequestRecord {
-        RequestRecord {
-            node: "127.0.0.1:9042".parse().unwrap(),
+    fn stored(log: &RequestLog, stream: i16, opcode: Opcode, payload: Payload) -> StoredRecord {
+        StoredRecord {
+            nanos: log.nanos_at(Instant::now()),
             connection: 1,
+            payload,
+            keyspace: None,
+            disposition: Disposition::Answered { error: None }.into(),
+            node: log.node_slot("127.0.0.1:9042".parse().unwrap()),
             stream,
             version: ProtocolVersion::V4,
             opcode,
-            query: query.map(str::to_string),
-            prepared_id: None,
-            batch: Vec::new(),
             consistency: None,
             serial_consistency: None,
-            keyspace: None,
-            received: Instant::now(),
-            received_micros: 0,
-            disposition: Disposition::Answered { error: None },
         }
     }
 
     #[test]
     fn bounded_oldest_dropped() {
         let log = RequestLog::with_capacity(3);
-        let mut batch: Vec<_> = (0..5).map(|i| record(i, Opcode::Options, None)).collect();
+        let mut batch: Vec<_> = (0..5)
+            .map(|i| stored(&log, i, Opcode::Options, Payload::None))
+            .collect();
         log.append(&mut batch);
         assert!(batch.is_empty());
         let streams: Vec<_> = log.records().iter().map(|r| r.stream).collect();
@@ -311,30 +485,91 @@ mod tests {
         let clone = log.clone();
         clone.set_enabled(true);
         assert!(log.is_enabled());
-        clone.append(&mut vec![record(1, Opcode::Query, Some("x"))]);
+        clone.append(&mut vec![stored(&log, 1, Opcode::Query, Payload::None)]);
         assert_eq!(log.len(), 1);
         assert_eq!(log.take().len(), 1);
         assert!(clone.is_empty());
     }
 
     #[test]
+    fn nodes_and_times_expand() {
+        let log = RequestLog::new();
+        let a = log.node_slot("127.0.0.1:9042".parse().unwrap());
+        let b = log.node_slot("127.0.0.2:9042".parse().unwrap());
+        assert_eq!((a, b), (0, 1));
+        assert_eq!(log.node_slot("127.0.0.2:9042".parse().unwrap()), 1);
+        let before = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_micros();
+        let now = Instant::now();
+        let mut r = stored(&log, 1, Opcode::Query, Payload::Query("SELECT 1".into()));
+        r.node = b;
+        r.nanos = log.nanos_at(now);
+        r.keyspace = Some("ks".into());
+        r.consistency = Some(Consistency::Quorum);
+        log.append(&mut vec![r]);
+        let r = &log.records()[0];
+        assert_eq!(r.node, "127.0.0.2:9042".parse().unwrap());
+        assert_eq!(r.received, now);
+        let micros = i128::from(r.received_micros) - i128::try_from(before).unwrap();
+        assert!(micros.abs() < 1_000_000, "{micros}");
+        assert_eq!(r.keyspace.as_deref(), Some("ks"));
+        assert_eq!(r.consistency, Some(Consistency::Quorum));
+        assert_eq!(r.query.as_deref(), Some("SELECT 1"));
+    }
+
+    #[test]
+    fn dispositions_pack_and_unpack() {
+        let rule = RuleId(7);
+        for d in [
+            Disposition::Answered { error: None },
+            Disposition::Answered {
+                error: Some(0x2200),
+            },
+            Disposition::Answered { error: Some(-1) },
+        ]
+        .into_iter()
+        .chain(
+            [
+                FaultEffect::Error(0x1200),
+                FaultEffect::Delayed(Duration::from_millis(1500)),
+                FaultEffect::NoAnswer,
+                FaultEffect::ClosedBeforeExecuting,
+                FaultEffect::ClosedAfterExecuting,
+                FaultEffect::Corrupted(CorruptKind::Header),
+                FaultEffect::Corrupted(CorruptKind::Body),
+                FaultEffect::RefusedConnection,
+            ]
+            .map(|effect| Disposition::Fault { rule, effect }),
+        ) {
+            assert_eq!(Disposition::from(PackedDisposition::from(d)), d);
+        }
+        assert!(std::mem::size_of::<StoredRecord>() <= 96);
+    }
+
+    #[test]
     fn queries_ids_and_filters() {
         let log = RequestLog::new();
-        let mut batch = record(3, Opcode::Batch, None);
-        batch.batch = vec![
-            BatchStatement::Query("INSERT INTO ks.t (k) VALUES (1)".into()),
-            BatchStatement::Prepared(Bytes::from_static(&[9, 9])),
-        ];
-        let mut exec = record(2, Opcode::Execute, None);
-        exec.prepared_id = Some(Bytes::from_static(&[9, 9]));
+        let batch = Payload::Batch(
+            vec![
+                BatchStatement::Query("INSERT INTO ks.t (k) VALUES (1)".into()),
+                BatchStatement::Prepared(Bytes::from_static(&[9, 9])),
+            ]
+            .into(),
+        );
+        let mut exec = stored(&log, 2, Opcode::Execute, Payload::Id(vec![9, 9].into()));
         exec.disposition = Disposition::Fault {
             rule: RuleId(1),
             effect: FaultEffect::NoAnswer,
-        };
+        }
+        .into();
+        let query = Payload::Query("SELECT * FROM ks.t".into());
         log.append(&mut vec![
-            record(1, Opcode::Query, Some("SELECT * FROM ks.t")),
+            stored(&log, 1, Opcode::Query, query),
             exec,
-            batch,
+            stored(&log, 3, Opcode::Batch, batch),
+            stored(&log, 4, Opcode::Execute, Payload::Id16([1; 16])),
         ]);
         assert_eq!(log.with_query("SELECT * FROM ks.t").len(), 1);
         assert_eq!(
@@ -342,9 +577,10 @@ mod tests {
             2
         );
         assert_eq!(log.with_prepared_id(&[9, 9]).len(), 2);
-        assert_eq!(log.with_opcode(Opcode::Execute).len(), 1);
+        assert_eq!(log.with_prepared_id(&[1; 16]).len(), 1);
+        assert_eq!(log.with_opcode(Opcode::Execute).len(), 2);
         assert_eq!(log.count_where(RequestRecord::faulted), 1);
-        assert_eq!(log.on_node("127.0.0.1:9042".parse().unwrap()).len(), 3);
+        assert_eq!(log.on_node("127.0.0.1:9042".parse().unwrap()).len(), 4);
         let b = &log.with_opcode(Opcode::Batch)[0];
         assert_eq!(b.queries().count(), 1);
         assert_eq!(b.prepared_ids().collect::<Vec<_>>(), [&[9u8, 9][..]]);

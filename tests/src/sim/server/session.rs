@@ -24,10 +24,8 @@ use super::results::{
 };
 use super::version::version_name;
 use crate::sim::error::{CqlError, CqlResult};
-use crate::sim::faults::hooks::{self, Origin, Stamp};
-use crate::sim::faults::{
-    Action, CorruptKind, Disposition, FaultInjector, RequestLog, RequestRecord,
-};
+use crate::sim::faults::hooks::{self, Origin, Recorder};
+use crate::sim::faults::{Action, CorruptKind, Disposition, FaultInjector, RequestLog};
 use crate::sim::node::{Node, SessionState, result_metadata, result_metadata_id, statement_id};
 use crate::sim::outcome::Outcome;
 
@@ -120,7 +118,7 @@ pub struct Session {
     registered: Vec<EventType>,
     events: Option<broadcast::Receiver<Event>>,
     /// Records not yet appended to the server's log (see [`Session::flush_records`]).
-    records: Vec<RequestRecord>,
+    recorder: Recorder,
 }
 
 /// Cassandra's name of a message type, as used in its error messages.
@@ -156,14 +154,14 @@ impl Session {
     /// records name it).
     pub fn for_connection(shared: Arc<Shared>, connection: u64) -> Self {
         Self {
-            shared,
             connection,
             phase: Phase::Initial,
             version: None,
             state: SessionState::default(),
             registered: Vec::new(),
             events: None,
-            records: Vec::new(),
+            recorder: Recorder::new(&shared.log, shared.addr),
+            shared,
         }
     }
 
@@ -178,9 +176,10 @@ impl Session {
     }
 
     /// Appends the records of the requests served since the last call to the server's
-    /// log (one lock per batch of frames rather than per request).
+    /// log (one lock per batch of frames rather than per request). The requests served
+    /// between two calls are recorded as received at the time the first was.
     pub fn flush_records(&mut self) {
-        self.shared.log.append(&mut self.records);
+        self.recorder.flush(&self.shared.log);
     }
 
     /// Where the handshake is.
@@ -223,28 +222,29 @@ impl Session {
         if !recording && !armed {
             return Served::Send(self.handle(frame));
         }
-        let stamp = Stamp::now();
         let origin = Origin {
             node: self.shared.addr,
             connection: self.connection,
         };
-        let request = match self.check(frame) {
+        let mut request = match self.check(frame) {
             Ok(request) => request,
             Err(reply) => {
                 if recording {
                     let disposition = hooks::answered(&reply.frame.response);
-                    let record = hooks::record(origin, frame, None, None, stamp, disposition);
-                    self.records.push(record);
+                    let log = &self.shared.log;
+                    let connection = self.connection;
+                    (self.recorder).record(log, connection, frame, None, None, disposition);
                 }
                 return Served::Send(reply);
             }
         };
         // Before answering: a USE answered now must not show up as its own keyspace.
         let keyspace = match recording && !hooks::names_keyspace(&request) {
-            true => self.state.keyspace.clone(),
+            true => self.recorder.keyspace(self.state.keyspace.as_deref()),
             false => None,
         };
         let decision = match armed {
+            false => None,
             true => hooks::decide(
                 &self.shared.faults,
                 &self.shared.node,
@@ -252,27 +252,35 @@ impl Session {
                 frame,
                 &request,
             ),
-            false => None,
         };
-        let (served, disposition) = match decision {
-            None => {
-                let reply = self.answer(frame, &request);
+        let Some(decision) = decision else {
+            let reply = self.answer(frame, &request);
+            if recording {
                 let disposition = hooks::answered(&reply.frame.response);
-                (Served::Send(reply), disposition)
+                self.record(frame, &mut request, keyspace, disposition);
             }
-            Some(decision) => {
-                let disposition = Disposition::Fault {
-                    rule: decision.rule,
-                    effect: decision.action.effect(),
-                };
-                (self.apply(frame, &request, decision.action), disposition)
-            }
+            return Served::Send(reply);
         };
+        let disposition = Disposition::Fault {
+            rule: decision.rule,
+            effect: decision.action.effect(),
+        };
+        let served = self.apply(frame, &request, decision.action);
         if recording {
-            let record = hooks::record(origin, frame, Some(request), keyspace, stamp, disposition);
-            self.records.push(record);
+            self.record(frame, &mut request, keyspace, disposition);
         }
         served
+    }
+
+    fn record(
+        &mut self,
+        frame: &Frame,
+        request: &mut RequestFrame,
+        keyspace: Option<Arc<str>>,
+        disposition: Disposition,
+    ) {
+        let (log, connection) = (&self.shared.log, self.connection);
+        (self.recorder).record(log, connection, frame, Some(request), keyspace, disposition);
     }
 
     /// Does what a fault rule's `action` says with a request that passed the checks.
