@@ -7,7 +7,7 @@
 //! unknown opcode) are answered and then the connection is closed.
 
 use bytes::{Buf, BytesMut};
-use cql_core::frame::segment::{SegmentDecoder, SegmentEncoder};
+use cql_core::frame::segment::{SegmentDecoder, SegmentEncoder, write_segment};
 use cql_core::frame::{
     Compression, Frame, FrameError, HEADER_LEN, Opcode, ProtocolVersion, read_frame,
 };
@@ -187,6 +187,8 @@ fn framing_failure(stream: i16, e: &FrameError, max_body_len: usize) -> FrameFai
 pub struct FrameWriter {
     compression: Compression,
     segments: Option<SegmentEncoder>,
+    /// The segments' compression, once segments are on.
+    segment_compression: Compression,
     scratch: Vec<u8>,
 }
 
@@ -202,6 +204,7 @@ impl FrameWriter {
         Self {
             compression: Compression::None,
             segments: None,
+            segment_compression: Compression::None,
             scratch: Vec::new(),
         }
     }
@@ -217,6 +220,7 @@ impl FrameWriter {
     /// The compression cannot frame segments (Snappy).
     pub fn start_segments(&mut self, compression: Compression) -> Result<(), FrameError> {
         self.segments = Some(SegmentEncoder::new(compression)?);
+        self.segment_compression = compression;
         self.compression = Compression::None;
         Ok(())
     }
@@ -242,18 +246,22 @@ impl FrameWriter {
         }
     }
 
-    /// Appends already encoded frame bytes as they are (inside a segment in segment mode):
-    /// how a corrupt frame is sent.
+    /// Appends bytes as they are, even when they are not a valid frame: how a corrupt
+    /// frame is sent. In segment mode they travel alone in a valid self-contained segment
+    /// (after the frames pending), so the client finds the corruption inside it.
     ///
     /// # Errors
-    /// Segment encoding errors.
-    pub fn write_raw(&mut self, frame: &[u8], out: &mut Vec<u8>) -> Result<(), FrameError> {
+    /// Segment encoding errors (bytes longer than a segment's payload).
+    pub fn write_raw(&mut self, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), FrameError> {
         match &mut self.segments {
             None => {
-                out.extend_from_slice(frame);
+                out.extend_from_slice(bytes);
                 Ok(())
             }
-            Some(encoder) => encoder.push_frame(frame, out),
+            Some(encoder) => {
+                encoder.flush(out)?;
+                write_segment(out, bytes, true, self.segment_compression)
+            }
         }
     }
 
@@ -399,6 +407,27 @@ mod tests {
         r.set_compression(Compression::Lz4);
         r.feed(&wire);
         assert_eq!(&r.next_frame().unwrap().unwrap().body[..], b"x");
+    }
+
+    #[test]
+    fn raw_bytes_travel_in_their_own_segment() {
+        let mut w = FrameWriter::new();
+        let mut out = Vec::new();
+        w.write_raw(&[1, 2, 3], &mut out).unwrap();
+        assert_eq!(out, [1, 2, 3]);
+        w.start_segments(Compression::Lz4).unwrap();
+        let mut out = Vec::new();
+        w.write(
+            ProtocolVersion::V5,
+            &ResponseFrame::new(1, Response::Ready),
+            &mut out,
+        )
+        .unwrap();
+        w.write_raw(&[0xff; 9], &mut out).unwrap();
+        let mut d = SegmentDecoder::new(Compression::Lz4, 1 << 20).unwrap();
+        d.feed(&out);
+        assert_eq!(d.next_frame().unwrap().unwrap().len(), HEADER_LEN);
+        assert!(d.next_frame().is_err(), "the garbage frame is found");
     }
 
     #[test]

@@ -228,7 +228,8 @@ impl Session {
         };
         let mut request = match self.check(frame) {
             Ok(request) => request,
-            Err(reply) => {
+            Err(e) => {
+                let reply = self.error_reply(frame, &e);
                 if recording {
                     let disposition = hooks::answered(&reply.frame.response);
                     let log = &self.shared.log;
@@ -312,7 +313,7 @@ impl Session {
     pub fn handle(&mut self, frame: &Frame) -> Reply {
         match self.check(frame) {
             Ok(request) => self.answer(frame, &request),
-            Err(reply) => reply,
+            Err(e) => self.error_reply(frame, &e),
         }
     }
 
@@ -326,13 +327,11 @@ impl Session {
     }
 
     /// Checks the frame's version against the connection's and its opcode against the
-    /// handshake phase, then decodes it; the error reply otherwise.
-    pub(crate) fn check(&self, frame: &Frame) -> Result<RequestFrame, Reply> {
-        let error = |e: CqlError| Err(self.error_reply(frame, &e));
-
+    /// handshake phase, then decodes it; the error to answer otherwise.
+    pub(crate) fn check(&self, frame: &Frame) -> Result<RequestFrame, CqlError> {
         if let Some(v) = self.version {
             if v != frame.header.version {
-                return error(CqlError::protocol(format!(
+                return Err(CqlError::protocol(format!(
                     "Invalid message version. Got {} but previous messages on this connection had version {}",
                     version_name(frame.header.version),
                     version_name(v)
@@ -357,14 +356,14 @@ impl Session {
             (Phase::Ready, _) => Ok(()),
         };
         if let Err(message) = expected {
-            return error(CqlError::protocol(message));
+            return Err(CqlError::protocol(message));
         }
         match RequestFrame::decode(frame) {
             Ok(r) => Ok(r),
-            Err(FrameError::WrongDirection) => error(CqlError::protocol(
+            Err(FrameError::WrongDirection) => Err(CqlError::protocol(
                 "Wrong protocol direction (expected REQUEST, got RESPONSE)",
             )),
-            Err(e) => error(CqlError::protocol(format!(
+            Err(e) => Err(CqlError::protocol(format!(
                 "Invalid {} message: {e}",
                 type_name(opcode)
             ))),

@@ -7,6 +7,10 @@ use cql_core::frame::read_frame;
 use cql_core::message::{DbError, ResultMessage, Startup};
 
 fn shared(users: &[(&str, &str)]) -> Arc<Shared> {
+    shared_with(users, FaultInjector::new())
+}
+
+fn shared_with(users: &[(&str, &str)], faults: FaultInjector) -> Arc<Shared> {
     let config = NodeConfig {
         users: users
             .iter()
@@ -20,9 +24,37 @@ fn shared(users: &[(&str, &str)]) -> Arc<Shared> {
         prepared_primes: PreparedPrimes::default(),
         versions: super::super::version::ALL_VERSIONS.to_vec(),
         addr: "127.0.0.1:9042".parse().unwrap(),
-        faults: FaultInjector::new(),
+        faults,
         log: RequestLog::new(),
     })
+}
+
+/// An injector with a rule of every action, most of them on counts.
+fn every_rule() -> FaultInjector {
+    use crate::sim::faults::{Action, Rule};
+    let faults = FaultInjector::new();
+    faults.add_all([
+        Rule::new(Action::unprepared()).every(7),
+        Rule::new(Action::read_failure(
+            Default::default(),
+            0,
+            1,
+            cql_core::message::Failures::Count(3),
+            false,
+        ))
+        .every(5),
+        Rule::new(Action::delay_ms(1)).every(4),
+        Rule::new(Action::NoAnswer).every(3),
+        Rule::new(Action::corrupt_body()).every(6),
+        Rule::new(Action::corrupt_header()).every(11),
+        Rule::new(Action::CloseAfterExecuting).every(13),
+        Rule::new(Action::CloseBeforeExecuting).every(17),
+        Rule::new(Action::RefuseConnection),
+        Rule::new(Action::overloaded())
+            .query_pattern("^SELECT")
+            .unwrap(),
+    ]);
+    faults
 }
 
 fn frame(version: ProtocolVersion, stream: i16, request: Request) -> Frame {
@@ -209,6 +241,75 @@ fn primed_queries_and_traced_requests() {
     assert!(matches!(error_of(&r).0, DbError::Unprepared { .. }));
 }
 
+#[test]
+fn serve_lets_the_first_applying_rule_act_and_records_everything() {
+    use crate::sim::faults::{Action, Disposition, FaultEffect, Rule};
+    let v4 = ProtocolVersion::V4;
+    let faults = FaultInjector::new();
+    let s_shared = shared_with(&[], faults.clone());
+    let log = s_shared.log.clone();
+    let mut s = Session::for_connection(s_shared, 7);
+    assert_eq!(s.connection(), 7);
+    let query = |stream, text: &str| {
+        frame(
+            v4,
+            stream,
+            Request::Query(Query {
+                query: text.into(),
+                params: Default::default(),
+            }),
+        )
+    };
+    assert!(matches!(
+        s.serve(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")]))),
+        Served::Send(_)
+    ));
+    let delay = faults.add(Rule::new(Action::delay_ms(5)).query("PRIMED").first(1));
+    faults.add(Rule::new(Action::NoAnswer).query("PRIMED").first(2));
+    faults.add(Rule::new(Action::corrupt_body()).query("PRIMED").first(3));
+    faults.add(
+        Rule::new(Action::CloseAfterExecuting)
+            .query("PRIMED")
+            .first(4),
+    );
+    faults.add(Rule::new(Action::CloseBeforeExecuting).query("PRIMED"));
+    let Served::Delay(reply, d) = s.serve(&query(1, "PRIMED")) else {
+        panic!()
+    };
+    assert_eq!((reply.frame.stream, d), (1, Duration::from_millis(5)));
+    assert_eq!(s.serve(&query(2, "PRIMED")), Served::NoAnswer);
+    assert!(matches!(
+        s.serve(&query(3, "PRIMED")),
+        Served::Corrupt(_, CorruptKind::Body)
+    ));
+    assert_eq!(s.serve(&query(4, "PRIMED")), Served::Close);
+    assert_eq!(s.serve(&query(5, "PRIMED")), Served::Close);
+    // Frames failing the checks are answered, never faulted.
+    let Served::Send(r) = s.serve(&frame(v4, 6, startup(&[("CQL_VERSION", "3.0.0")]))) else {
+        panic!()
+    };
+    assert_eq!(error_of(&r).0, DbError::ProtocolError);
+    assert!(log.is_empty(), "records wait for the flush");
+    s.flush_records();
+    let records = log.records();
+    assert_eq!(records.len(), 7);
+    assert!(records.iter().all(|r| r.connection == 7));
+    assert_eq!(
+        records[1].disposition,
+        Disposition::Fault {
+            rule: delay,
+            effect: FaultEffect::Delayed(Duration::from_millis(5))
+        }
+    );
+    assert_eq!(
+        records[6].disposition,
+        Disposition::Answered {
+            error: Some(0x000A)
+        }
+    );
+    assert_eq!(records[6].query, None);
+}
+
 proptest::proptest! {
     /// Whatever a client sends, decoding and answering never panic, before or after
     /// the handshake, in plain or segment framing.
@@ -217,10 +318,12 @@ proptest::proptest! {
         bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
         segments in proptest::bool::ANY,
         version in 3u8..=5,
+        armed in proptest::bool::ANY,
     ) {
         use super::super::framing::{FrameReader, FrameWriter};
         let version = ProtocolVersion::from_u8(version).unwrap();
-        let mut s = Session::new(shared(&[]));
+        let faults = if armed { every_rule() } else { FaultInjector::new() };
+        let mut s = Session::new(shared_with(&[], faults));
         let mut reader = FrameReader::new(super::super::version::ALL_VERSIONS.to_vec(), 1 << 16);
         let mut writer = FrameWriter::new();
         let mut out = Vec::new();
@@ -238,9 +341,22 @@ proptest::proptest! {
         }
         reader.feed(&bytes);
         while let Ok(Some(f)) = reader.next_frame() {
-            let reply = s.handle(&f);
-            let _ = writer.write(reply.version, &reply.frame, &mut out);
+            match s.serve(&f) {
+                Served::Send(reply) | Served::Delay(reply, _) => {
+                    let _ = writer.write(reply.version, &reply.frame, &mut out);
+                }
+                Served::Corrupt(reply, kind) => {
+                    let bytes = crate::sim::faults::action::corrupt_frame(
+                        kind,
+                        reply.version,
+                        reply.frame.stream,
+                    );
+                    let _ = writer.write_raw(&bytes, &mut out);
+                }
+                Served::NoAnswer | Served::Close => {}
+            }
         }
+        s.flush_records();
         let _ = writer.finish(&mut out);
     }
 }
