@@ -2,7 +2,7 @@
 //! and what the node did, kept in a bounded, shareable [`RequestLog`].
 //!
 //! Recording is on the hot path of every request, so the log stores a compact form
-//! ([`StoredRecord`], about 90 bytes, no allocation for an EXECUTE of a 16-byte id) and
+//! (`StoredRecord`, about 90 bytes, no allocation for an EXECUTE of a 16-byte id) and
 //! builds [`RequestRecord`]s when a test reads them.
 
 use std::collections::VecDeque;
