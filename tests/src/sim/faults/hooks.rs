@@ -25,8 +25,9 @@ pub struct Recorder {
     records: Vec<StoredRecord>,
     /// When the current batch of frames was received ([`StoredRecord::nanos`]).
     stamp: Option<u64>,
-    node: u32,
-    keyspace: Option<Arc<str>>,
+    node: u16,
+    /// The last keyspace named, with its slot in the log's keyspace table.
+    keyspace: Option<(Box<str>, u16)>,
 }
 
 impl Recorder {
@@ -46,13 +47,20 @@ impl Recorder {
         self.stamp = None;
     }
 
-    /// The connection's keyspace as records share it (`USE` changes it rarely).
-    pub fn keyspace(&mut self, current: Option<&str>) -> Option<Arc<str>> {
-        let current = current?;
-        if self.keyspace.as_deref() != Some(current) {
-            self.keyspace = Some(Arc::from(current));
+    /// The record field for `keyspace` ([`StoredRecord::keyspace`]): the log's table is
+    /// consulted only when the connection names another keyspace than last time.
+    pub fn keyspace(&mut self, log: &RequestLog, keyspace: Option<&str>) -> u16 {
+        let Some(name) = keyspace else {
+            return 0;
+        };
+        match &self.keyspace {
+            Some((last, slot)) if **last == *name => *slot,
+            _ => {
+                let slot = log.keyspace_slot(name);
+                self.keyspace = Some((name.into(), slot));
+                slot
+            }
         }
-        self.keyspace.clone()
     }
 
     /// Keeps the record of `frame`: its decoded `request` (its texts are taken, not
@@ -64,7 +72,7 @@ impl Recorder {
         connection: u64,
         frame: &Frame,
         request: Option<&mut RequestFrame>,
-        session_keyspace: Option<Arc<str>>,
+        session_keyspace: u16,
         disposition: Disposition,
     ) {
         let nanos = *self
@@ -72,7 +80,7 @@ impl Recorder {
             .get_or_insert_with(|| log.nanos_at(Instant::now()));
         let mut record = StoredRecord {
             nanos,
-            connection,
+            connection: u32::try_from(connection).unwrap_or(u32::MAX),
             payload: Payload::None,
             keyspace: session_keyspace,
             disposition: disposition.into(),
@@ -85,16 +93,19 @@ impl Recorder {
         };
         if let Some(request) = request {
             (record.consistency, record.serial_consistency) = consistencies(request);
-            let own_keyspace = |ks: &mut Option<String>| ks.take().map(Arc::from);
+            let mut named = |ks: &Option<String>| match ks {
+                Some(ks) => self.keyspace(log, Some(ks)),
+                None => session_keyspace,
+            };
             let text = |q: &mut String| Payload::Query(std::mem::take(q).into_boxed_str());
             match &mut request.request {
                 Request::Query(q) => {
                     record.payload = text(&mut q.query);
-                    record.keyspace = own_keyspace(&mut q.params.keyspace).or(record.keyspace);
+                    record.keyspace = named(&q.params.keyspace);
                 }
                 Request::Prepare(p) => {
                     record.payload = text(&mut p.query);
-                    record.keyspace = own_keyspace(&mut p.keyspace).or(record.keyspace);
+                    record.keyspace = named(&p.keyspace);
                 }
                 Request::Execute(e) => {
                     // Copied: a record must not keep the whole frame body alive.
@@ -102,7 +113,7 @@ impl Recorder {
                         Ok(id) => Payload::Id16(id),
                         Err(_) => Payload::Id(e.id.to_vec().into_boxed_slice()),
                     };
-                    record.keyspace = own_keyspace(&mut e.params.keyspace).or(record.keyspace);
+                    record.keyspace = named(&e.params.keyspace);
                 }
                 Request::Batch(b) => {
                     let entries = std::mem::take(&mut b.entries);
@@ -113,7 +124,7 @@ impl Recorder {
                         query => query,
                     });
                     record.payload = Payload::Batch(entries.collect());
-                    record.keyspace = own_keyspace(&mut b.keyspace).or(record.keyspace);
+                    record.keyspace = named(&b.keyspace);
                 }
                 _ => {}
             }

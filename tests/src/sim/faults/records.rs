@@ -2,7 +2,7 @@
 //! and what the node did, kept in a bounded, shareable [`RequestLog`].
 //!
 //! Recording is on the hot path of every request, so the log stores a compact form
-//! (`StoredRecord`, about 90 bytes, no allocation for an EXECUTE of a 16-byte id) and
+//! (`StoredRecord`, one 64-byte cache line, no allocation for an EXECUTE of a 16-byte id) and
 //! builds [`RequestRecord`]s when a test reads them.
 
 use std::collections::VecDeque;
@@ -128,12 +128,15 @@ pub(crate) enum Payload {
 pub(crate) struct StoredRecord {
     /// Nanoseconds between the log's creation and the request's receipt.
     pub nanos: u64,
-    pub connection: u64,
     pub payload: Payload,
-    pub keyspace: Option<Arc<str>>,
     pub disposition: PackedDisposition,
+    /// The connection's number (saturated at `u32::MAX`).
+    pub connection: u32,
     /// The node's slot in the log's node table ([`RequestLog::node_slot`]).
-    pub node: u32,
+    pub node: u16,
+    /// 0 for none, else 1 + the keyspace's slot in the log's keyspace table
+    /// ([`RequestLog::keyspace_slot`]).
+    pub keyspace: u16,
     pub stream: i16,
     pub version: ProtocolVersion,
     pub opcode: Opcode,
@@ -141,11 +144,11 @@ pub(crate) struct StoredRecord {
     pub serial_consistency: Option<Consistency>,
 }
 
-/// A [`Disposition`] in 17 bytes.
+/// A [`Disposition`] in 16 bytes (rule ids saturated at `u32::MAX`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PackedDisposition {
-    rule: u64,
     value: u64,
+    rule: u32,
     kind: u8,
 }
 
@@ -165,7 +168,7 @@ impl From<Disposition> for PackedDisposition {
                     FaultEffect::Corrupted(CorruptKind::Body) => (8, 0),
                     FaultEffect::RefusedConnection => (9, 0),
                 };
-                (kind, rule.0, value)
+                (kind, u32::try_from(rule.0).unwrap_or(u32::MAX), value)
             }
         };
         Self { rule, value, kind }
@@ -192,8 +195,28 @@ impl From<PackedDisposition> for Disposition {
             _ => FaultEffect::RefusedConnection,
         };
         Self::Fault {
-            rule: RuleId(p.rule),
+            rule: RuleId(u64::from(p.rule)),
             effect,
+        }
+    }
+}
+
+/// Copies of the log's node and keyspace tables, to expand records.
+struct Tables {
+    nodes: Vec<SocketAddr>,
+    keyspaces: Vec<Arc<str>>,
+}
+
+fn copy_of<T: Clone>(table: &Mutex<Vec<T>>) -> Vec<T> {
+    table.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+fn slot_of<T: PartialEq>(table: &mut Vec<T>, item: T) -> usize {
+    match table.iter().position(|t| *t == item) {
+        Some(i) => i,
+        None => {
+            table.push(item);
+            table.len() - 1
         }
     }
 }
@@ -209,6 +232,8 @@ struct LogInner {
     base_micros: i64,
     /// The addresses of the nodes writing to the log (records keep an index).
     nodes: Mutex<Vec<SocketAddr>>,
+    /// The keyspaces named in records (records keep an index).
+    keyspaces: Mutex<Vec<Arc<str>>>,
     records: Mutex<VecDeque<StoredRecord>>,
 }
 
@@ -245,6 +270,7 @@ impl RequestLog {
                 base: Instant::now(),
                 base_micros,
                 nodes: Mutex::new(Vec::new()),
+                keyspaces: Mutex::new(Vec::new()),
                 records: Mutex::new(VecDeque::new()),
             }),
         }
@@ -302,8 +328,8 @@ impl RequestLog {
     /// Removes and returns every record kept, oldest first.
     pub fn take(&self) -> Vec<RequestRecord> {
         let stored: Vec<_> = self.lock().drain(..).collect();
-        let nodes = self.nodes();
-        stored.iter().map(|r| self.expand(r, &nodes)).collect()
+        let tables = self.tables();
+        stored.iter().map(|r| self.expand(r, &tables)).collect()
     }
 
     /// Forgets every record (and the dropped count).
@@ -314,11 +340,11 @@ impl RequestLog {
 
     /// The records for which `keep` holds, oldest first.
     pub fn filter(&self, keep: impl Fn(&RequestRecord) -> bool) -> Vec<RequestRecord> {
-        let nodes = self.nodes();
+        let tables = self.tables();
         let records = self.lock();
         records
             .iter()
-            .map(|r| self.expand(r, &nodes))
+            .map(|r| self.expand(r, &tables))
             .filter(|r| keep(r))
             .collect()
     }
@@ -355,16 +381,26 @@ impl RequestLog {
 
     /// The slot of `node` in the log's node table (added when new), for
     /// [`StoredRecord::node`].
-    pub(crate) fn node_slot(&self, node: SocketAddr) -> u32 {
+    pub(crate) fn node_slot(&self, node: SocketAddr) -> u16 {
         let mut nodes = self.inner.nodes.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = match nodes.iter().position(|n| *n == node) {
+        u16::try_from(slot_of(&mut nodes, node)).unwrap_or(u16::MAX)
+    }
+
+    /// [`StoredRecord::keyspace`] for `keyspace` (added to the log's table when new).
+    pub(crate) fn keyspace_slot(&self, keyspace: &str) -> u16 {
+        let mut keyspaces = self
+            .inner
+            .keyspaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let slot = match keyspaces.iter().position(|k| &**k == keyspace) {
             Some(i) => i,
             None => {
-                nodes.push(node);
-                nodes.len() - 1
+                keyspaces.push(Arc::from(keyspace));
+                keyspaces.len() - 1
             }
         };
-        u32::try_from(slot).unwrap_or(u32::MAX)
+        u16::try_from(slot + 1).unwrap_or(u16::MAX)
     }
 
     /// [`StoredRecord::nanos`] for `instant`.
@@ -373,20 +409,23 @@ impl RequestLog {
         u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
     }
 
-    fn nodes(&self) -> Vec<SocketAddr> {
-        self.inner
-            .nodes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    fn tables(&self) -> Tables {
+        Tables {
+            nodes: copy_of(&self.inner.nodes),
+            keyspaces: copy_of(&self.inner.keyspaces),
+        }
     }
 
-    fn expand(&self, r: &StoredRecord, nodes: &[SocketAddr]) -> RequestRecord {
-        let node = usize::try_from(r.node)
-            .ok()
-            .and_then(|i| nodes.get(i))
+    fn expand(&self, r: &StoredRecord, tables: &Tables) -> RequestRecord {
+        let node = tables
+            .nodes
+            .get(usize::from(r.node))
             .copied()
             .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+        let keyspace = usize::from(r.keyspace)
+            .checked_sub(1)
+            .and_then(|i| tables.keyspaces.get(i))
+            .map(|k| k.to_string());
         let (query, prepared_id, batch) = match &r.payload {
             Payload::None => (None, None, Vec::new()),
             Payload::Query(q) => (Some(q.to_string()), None, Vec::new()),
@@ -397,7 +436,7 @@ impl RequestLog {
         let micros = i64::try_from(r.nanos / 1000).unwrap_or(i64::MAX);
         RequestRecord {
             node,
-            connection: r.connection,
+            connection: u64::from(r.connection),
             stream: r.stream,
             version: r.version,
             opcode: r.opcode,
@@ -406,7 +445,7 @@ impl RequestLog {
             batch,
             consistency: r.consistency,
             serial_consistency: r.serial_consistency,
-            keyspace: r.keyspace.as_deref().map(str::to_string),
+            keyspace,
             received: self.inner.base + Duration::from_nanos(r.nanos),
             received_micros: self.inner.base_micros.saturating_add(micros),
             disposition: r.disposition.into(),
@@ -448,7 +487,7 @@ mod tests {
             nanos: log.nanos_at(Instant::now()),
             connection: 1,
             payload,
-            keyspace: None,
+            keyspace: 0,
             disposition: Disposition::Answered { error: None }.into(),
             node: log.node_slot("127.0.0.1:9042".parse().unwrap()),
             stream,
@@ -506,7 +545,9 @@ mod tests {
         let mut r = stored(&log, 1, Opcode::Query, Payload::Query("SELECT 1".into()));
         r.node = b;
         r.nanos = log.nanos_at(now);
-        r.keyspace = Some("ks".into());
+        r.keyspace = log.keyspace_slot("ks");
+        assert_eq!(log.keyspace_slot("other"), 2);
+        assert_eq!(log.keyspace_slot("ks"), 1);
         r.consistency = Some(Consistency::Quorum);
         log.append(&mut vec![r]);
         let r = &log.records()[0];
@@ -545,7 +586,7 @@ mod tests {
         ) {
             assert_eq!(Disposition::from(PackedDisposition::from(d)), d);
         }
-        assert!(std::mem::size_of::<StoredRecord>() <= 96);
+        assert_eq!(std::mem::size_of::<StoredRecord>(), 64);
     }
 
     #[test]

@@ -234,15 +234,15 @@ impl Session {
                     let disposition = hooks::answered(&reply.frame.response);
                     let log = &self.shared.log;
                     let connection = self.connection;
-                    (self.recorder).record(log, connection, frame, None, None, disposition);
+                    (self.recorder).record(log, connection, frame, None, 0, disposition);
                 }
                 return Served::Send(reply);
             }
         };
         // Before answering: a USE answered now must not show up as its own keyspace.
         let keyspace = match recording && !hooks::names_keyspace(&request) {
-            true => self.recorder.keyspace(self.state.keyspace.as_deref()),
-            false => None,
+            true => (self.recorder).keyspace(&self.shared.log, self.state.keyspace.as_deref()),
+            false => 0,
         };
         let decision = match armed {
             false => None,
@@ -277,7 +277,7 @@ impl Session {
         &mut self,
         frame: &Frame,
         request: &mut RequestFrame,
-        keyspace: Option<Arc<str>>,
+        keyspace: u16,
         disposition: Disposition,
     ) {
         let (log, connection) = (&self.shared.log, self.connection);
