@@ -19,8 +19,9 @@
 //!   results     request parameters ⇄ node types, outcomes → RESULT messages
 //!   version     accepted versions, their names and Cassandra's refusal
 //!   primes      primed responses
-//!   (fault rules and request records: crate::sim::faults, consulted by session/connection)
 //!   tls         rustls acceptor with a generated or loaded certificate
+//!   (fault rules and request records live in crate::sim::faults; session and
+//!   connection consult them, the accept loop numbers and refuses connections)
 //! ```
 
 pub mod connection;
