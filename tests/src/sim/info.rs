@@ -32,6 +32,10 @@ pub struct NodeInfo {
     pub partitioner: String,
     /// The other nodes of the cluster, as `system.peers`/`peers_v2` show them.
     pub peers: Vec<PeerInfo>,
+    /// The schema version this node reports in `system.local`, when it differs from the
+    /// schema's own (a cluster node that has not caught up with a schema change yet);
+    /// `None`: the schema's current version.
+    pub schema_version: Option<Uuid>,
 }
 
 impl Default for NodeInfo {
@@ -49,6 +53,7 @@ impl Default for NodeInfo {
             cql_version: "3.4.6".to_string(),
             partitioner: "org.apache.cassandra.dht.Murmur3Partitioner".to_string(),
             peers: Vec::new(),
+            schema_version: None,
         }
     }
 }
@@ -85,4 +90,115 @@ pub fn spread_tokens(count: usize, offset: usize) -> Vec<i64> {
             t.clamp(i128::from(i64::MIN) + 1, i128::from(i64::MAX)) as i64
         })
         .collect()
+}
+
+/// The tokens of node `index` of a cluster of `nodes` nodes with `count` tokens each:
+/// `count * nodes` tokens spaced evenly over the Murmur3 ring and dealt round-robin, so
+/// every node owns an equal share made of `count` ranges interleaved with the others'.
+/// Deterministic: the same arguments always give the same tokens.
+pub fn interleaved_tokens(count: usize, index: usize, nodes: usize) -> Vec<i64> {
+    let count = count.max(1);
+    let nodes = nodes.max(1);
+    let total = (count as u128) * (nodes as u128);
+    let step = (1u128 << 64) / total;
+    (0..count)
+        .map(|j| {
+            let slot = (j as u128) * (nodes as u128) + (index as u128);
+            // Offset by half a step so no token sits on the ring's minimum.
+            let offset = step * slot + step / 2;
+            let t = i128::from(i64::MIN) + offset as i128;
+            t.clamp(i128::from(i64::MIN) + 1, i128::from(i64::MAX)) as i64
+        })
+        .collect()
+}
+
+/// `count` new tokens for a node joining a ring that already holds `existing`: the
+/// midpoints of the `count` widest ranges (ties to the lower token), as an allocator
+/// balancing ownership would place them. Deterministic.
+pub fn joining_tokens(existing: &[i64], count: usize) -> Vec<i64> {
+    let count = count.max(1);
+    let mut ring: Vec<i64> = existing.to_vec();
+    ring.sort_unstable();
+    ring.dedup();
+    if ring.is_empty() {
+        return interleaved_tokens(count, 0, 1);
+    }
+    let mut chosen = Vec::with_capacity(count);
+    for _ in 0..count {
+        // Ranges (previous, token]; the first one wraps around from the last token.
+        let mut best: Option<(u128, i64)> = None;
+        for (i, &end) in ring.iter().enumerate() {
+            let start = if i == 0 {
+                ring.last().copied().unwrap_or(end)
+            } else {
+                ring.get(i - 1).copied().unwrap_or(end)
+            };
+            let width = (i128::from(end) - i128::from(start)).rem_euclid(1i128 << 64) as u128;
+            let width = if width == 0 { 1u128 << 64 } else { width };
+            if best.is_none_or(|(w, _)| width > w) {
+                let mid = i128::from(start) + (width / 2) as i128;
+                let mid = (mid - i128::from(i64::MIN)).rem_euclid(1i128 << 64) + i128::from(i64::MIN);
+                best = Some((width, mid as i64));
+            }
+        }
+        let Some((_, token)) = best else { break };
+        let token = if token == i64::MIN { i64::MIN + 1 } else { token };
+        if ring.binary_search(&token).is_ok() {
+            break;
+        }
+        chosen.push(token);
+        if let Err(at) = ring.binary_search(&token) {
+            ring.insert(at, token);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interleaved_tokens_are_distinct_sorted_and_balanced() {
+        let nodes = 3;
+        let all: Vec<Vec<i64>> = (0..nodes).map(|i| interleaved_tokens(16, i, nodes)).collect();
+        let mut flat: Vec<(i64, usize)> = all
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ts)| ts.iter().map(move |t| (*t, i)))
+            .collect();
+        flat.sort_unstable();
+        assert_eq!(flat.len(), 48);
+        assert!(flat.windows(2).all(|w| w[0].0 < w[1].0), "distinct tokens");
+        // Owners alternate round-robin around the ring.
+        for (k, (_, owner)) in flat.iter().enumerate() {
+            assert_eq!(*owner, k % nodes);
+        }
+        assert_eq!(interleaved_tokens(16, 1, 3), all[1], "deterministic");
+        assert!(all.iter().flatten().all(|t| *t != i64::MIN));
+        assert_eq!(interleaved_tokens(1, 0, 1), vec![0]);
+    }
+
+    #[test]
+    fn joining_tokens_split_the_widest_ranges() {
+        let existing: Vec<i64> = (0..2).flat_map(|i| interleaved_tokens(4, i, 2)).collect();
+        let new = joining_tokens(&existing, 4);
+        assert_eq!(new.len(), 4);
+        assert!(new.iter().all(|t| !existing.contains(t)));
+        assert_eq!(joining_tokens(&existing, 4), new, "deterministic");
+        // Every range of an evenly spaced ring is as wide: the new tokens are midpoints.
+        let mut ring = existing.clone();
+        ring.sort_unstable();
+        for t in &new {
+            let at = ring.partition_point(|x| x < t);
+            let prev = if at == 0 { *ring.last().unwrap() } else { ring[at - 1] };
+            let next = ring[at % ring.len()];
+            let left = (i128::from(*t) - i128::from(prev)).rem_euclid(1 << 64);
+            let right = (i128::from(next) - i128::from(*t)).rem_euclid(1 << 64);
+            // (A midpoint on the ring minimum moves up by one.)
+            assert!((left - right).abs() <= 2, "{t} is a midpoint");
+        }
+        assert_eq!(joining_tokens(&[], 2), interleaved_tokens(2, 0, 1));
+    }
 }

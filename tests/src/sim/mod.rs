@@ -10,8 +10,11 @@
 //!   schema   the schema model and DDL execution
 //!   system   system and virtual tables computed from the schema and the node's identity
 //!   storage  in-memory partitions, rows and cells with timestamps, TTLs and tombstones
+//!   cluster  several nodes sharing one schema and store: topology, consistency levels,
+//!            node lifecycle (`SimCluster`)
 //! ```
 
+pub mod cluster;
 pub mod describe;
 pub mod error;
 pub mod exec;

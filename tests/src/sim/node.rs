@@ -1,9 +1,12 @@
-//! A simulated node: the schema, the data, the prepared-statement cache and the event
-//! feed behind one lock, and the request-level operations the server calls.
+//! A simulated node: the request-level operations the server calls, over the schema and
+//! data it shares with the other nodes of its cluster (one lock) and its own identity,
+//! prepared statements, event feed, up/down state and reported schema version (kept in
+//! the cluster's [`Topology`]). [`Node::new`] makes a cluster of one; [`Node::join`] adds
+//! a node to an existing node's cluster.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cql_core::message::{
     Batch, BatchStatement, BatchType, Event, PreparedMetadata, ResultMetadata, SchemaChangeTarget,
@@ -16,6 +19,7 @@ use uuid::Uuid;
 
 use crate::cql::ast::{BatchKind, Statement};
 use crate::cql::{Parsed, parse_statement};
+use crate::sim::cluster::topology::{Availability, Topology};
 use crate::sim::describe;
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::exec::{self, ExecContext, PreparedShape};
@@ -150,10 +154,12 @@ pub fn result_metadata_id(columns: &[ColumnSpec]) -> [u8; 16] {
     md5.finalize().into()
 }
 
+/// What the nodes of one cluster share: one schema, one store (a perfectly repaired
+/// cluster) and the membership.
 struct State {
     schema: Schema,
     store: Store,
-    prepared: HashMap<[u8; 16], Arc<PreparedStatement>>,
+    topology: Topology,
 }
 
 /// A simulated Cassandra node (cheap to clone; clones share the node).
@@ -161,6 +167,7 @@ struct State {
 pub struct Node {
     state: Arc<Mutex<State>>,
     config: Arc<NodeConfig>,
+    slot: usize,
     events: broadcast::Sender<Event>,
 }
 
@@ -183,15 +190,117 @@ impl Node {
             schema.keyspaces.insert(ks.name.clone(), ks);
         }
         let (events, _) = broadcast::channel(1024);
+        let topology = Topology::new(config.info.clone(), events.clone(), schema.version);
         Self {
             state: Arc::new(Mutex::new(State {
                 schema,
                 store: Store::new(),
-                prepared: HashMap::new(),
+                topology,
             })),
             config: Arc::new(config),
+            slot: 0,
             events,
         }
+    }
+
+    /// A new node in this node's cluster: it shares the schema and the data, is up,
+    /// reports the current schema version and appears in every node's peers tables.
+    /// (Announcing it to clients is the caller's business: see
+    /// [`crate::sim::cluster::SimCluster::add_node`].)
+    pub fn join(&self, config: NodeConfig) -> Node {
+        let (events, _) = broadcast::channel(1024);
+        let slot = {
+            let mut state = self.lock();
+            let version = state.schema.version;
+            state
+                .topology
+                .add(config.info.clone(), events.clone(), version)
+        };
+        Self {
+            state: self.state.clone(),
+            config: Arc::new(config),
+            slot,
+            events,
+        }
+    }
+
+    /// The node's place in its cluster's member list (0 for a node made by
+    /// [`Node::new`]).
+    pub fn slot(&self) -> usize {
+        self.slot
+    }
+
+    /// Whether the node is up, as the other nodes see it.
+    pub fn is_up(&self) -> bool {
+        self.lock()
+            .topology
+            .member(self.slot)
+            .is_some_and(|m| m.is_up())
+    }
+
+    /// Marks the node up or down for the other nodes (their consistency decisions). A
+    /// node coming up reports the current schema version. Its server's listener and
+    /// connections are the caller's business.
+    pub fn set_up(&self, up: bool) {
+        let mut state = self.lock();
+        let version = state.schema.version;
+        state.topology.set_up(self.slot, up);
+        if up {
+            state.topology.sync_schema(self.slot, version);
+        }
+    }
+
+    /// Takes the node out of the cluster: out of the ring and of every peers table.
+    pub fn leave(&self) {
+        self.lock().topology.remove(self.slot);
+    }
+
+    /// The schema version this node reports in `system.local` (it lags behind
+    /// [`schema_version`](Self::schema_version) for the cluster's schema agreement delay
+    /// after a change coordinated by another node).
+    pub fn reported_schema_version(&self) -> Uuid {
+        let state = self.lock();
+        state
+            .topology
+            .member(self.slot)
+            .map_or(state.schema.version, |m| {
+                m.reported_schema_version(Instant::now())
+            })
+    }
+
+    /// Sets how long the cluster's other nodes take to report a schema change's version.
+    pub fn set_schema_agreement_delay(&self, delay: Duration) {
+        self.lock().topology.set_schema_agreement_delay(delay);
+    }
+
+    /// The node's identity as its system tables show it now: the cluster's other members
+    /// as peers (after any configured ones), and the schema version it reports.
+    pub fn view(&self) -> NodeInfo {
+        let state = self.lock();
+        state
+            .topology
+            .view_of(self.slot, &self.config.info, Instant::now())
+    }
+
+    /// The member slots of the replicas of a partition of `keyspace` (`routing_key`: the
+    /// serialized partition key, composite keys in their `CompositeType` form), in the
+    /// strategy's order; empty for system, virtual and unknown keyspaces.
+    pub fn replicas(&self, keyspace: &str, routing_key: &[u8]) -> Vec<usize> {
+        let mut state = self.lock();
+        let State {
+            schema, topology, ..
+        } = &mut *state;
+        topology.refresh_placement(schema);
+        topology.replicas(keyspace, crate::sim::storage::token_of(routing_key))
+    }
+
+    /// The ids of the statements this node has prepared.
+    pub fn prepared_ids(&self) -> Vec<[u8; 16]> {
+        self.lock()
+            .topology
+            .member(self.slot)
+            .map(|m| m.prepared().keys().copied().collect())
+            .unwrap_or_default()
     }
 
     /// The node's configuration.
@@ -240,20 +349,39 @@ impl Node {
 
     /// Forgets every prepared statement, as a restarted node does.
     pub fn forget_prepared(&self) {
-        self.lock().prepared.clear();
+        if let Some(m) = self.lock().topology.member_mut(self.slot) {
+            m.prepared_mut().clear();
+        }
     }
 
     /// The datacenters of the cluster, which NetworkTopologyStrategy options are checked
     /// against.
-    fn replication_context(&self) -> ReplicationContext {
+    fn replication_context(&self, topology: &Topology) -> ReplicationContext {
         let info = &self.config.info;
         let mut datacenters = vec![info.datacenter.clone()];
+        for dc in topology.datacenters() {
+            if !datacenters.contains(&dc) {
+                datacenters.push(dc);
+            }
+        }
         for peer in &info.peers {
             if !datacenters.contains(&peer.datacenter) {
                 datacenters.push(peer.datacenter.clone());
             }
         }
         ReplicationContext { datacenters }
+    }
+
+    /// Runs `f` on this node's prepared statements (`None` if the node left its cluster's
+    /// member list, which cannot happen).
+    fn with_prepared<T>(
+        &self,
+        f: impl FnOnce(&mut HashMap<[u8; 16], Arc<PreparedStatement>>) -> T,
+    ) -> Option<T> {
+        self.lock()
+            .topology
+            .member_mut(self.slot)
+            .map(|m| f(m.prepared_mut()))
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -295,8 +423,8 @@ impl Node {
     ) -> CqlResult<Arc<PreparedStatement>> {
         let keyspace = keyspace.or(session.keyspace.as_deref());
         let id = statement_id(keyspace, query);
-        if let Some(p) = self.lock().prepared.get(&id) {
-            return Ok(p.clone());
+        if let Some(p) = self.with_prepared(|cache| cache.get(&id).cloned()).flatten() {
+            return Ok(p);
         }
         let parsed = parse_statement(query)?;
         let shape = match &parsed.statement {
@@ -324,7 +452,8 @@ impl Node {
             parsed,
             shape,
         });
-        self.lock().prepared.insert(id, prepared.clone());
+        let entry = prepared.clone();
+        self.with_prepared(|cache| cache.insert(id, entry));
         Ok(prepared)
     }
 
@@ -334,10 +463,8 @@ impl Node {
     /// `Unprepared` when the node does not know the id.
     pub fn prepared(&self, id: &[u8]) -> CqlResult<Arc<PreparedStatement>> {
         let key: [u8; 16] = id.try_into().map_err(|_| CqlError::unprepared(id))?;
-        self.lock()
-            .prepared
-            .get(&key)
-            .cloned()
+        self.with_prepared(|cache| cache.get(&key).cloned())
+            .flatten()
             .ok_or_else(|| CqlError::unprepared(id))
     }
 
@@ -397,16 +524,43 @@ impl Node {
             .collect();
         let now = self.now_micros(params);
         let keyspace = params.keyspace.clone().or(session.keyspace.clone());
+        self.with_context(now, keyspace.as_deref(), |ctx| {
+            exec::execute_batch(ctx, kind, &pairs, params)
+        })
+    }
+
+    /// Runs `f` with an execution context over the shared schema and data, this node's
+    /// view of the cluster (its system tables) and the cluster's availability as seen
+    /// from this node (consistency levels).
+    fn with_context<T>(
+        &self,
+        now_micros: i64,
+        keyspace: Option<&str>,
+        f: impl FnOnce(&mut ExecContext<'_>) -> T,
+    ) -> T {
         let mut state = self.lock();
-        let State { schema, store, .. } = &mut *state;
+        let State {
+            schema,
+            store,
+            topology,
+        } = &mut *state;
+        topology.refresh_placement(schema);
+        let view;
+        let info = if topology.is_single() {
+            &self.config.info
+        } else {
+            view = topology.view_of(self.slot, &self.config.info, Instant::now());
+            &view
+        };
         let mut ctx = ExecContext {
             schema,
             store,
-            info: &self.config.info,
-            now_micros: now,
-            keyspace: keyspace.as_deref(),
+            info,
+            now_micros,
+            keyspace,
+            availability: Some(Availability::new(topology, self.slot)),
         };
-        exec::execute_batch(&mut ctx, kind, &pairs, params)
+        f(&mut ctx)
     }
 
     fn run(
@@ -433,62 +587,51 @@ impl Node {
             | Statement::Batch(_)
             | Statement::Truncate(_) => {
                 let now = self.now_micros(params);
-                let mut state = self.lock();
-                let State { schema, store, .. } = &mut *state;
-                let mut ctx = ExecContext {
-                    schema,
-                    store,
-                    info: &self.config.info,
-                    now_micros: now,
-                    keyspace: keyspace.as_deref(),
-                };
-                exec::execute(&mut ctx, parsed, values, params)
+                self.with_context(now, keyspace.as_deref(), |ctx| {
+                    exec::execute(ctx, parsed, values, params)
+                })
             }
-            Statement::Describe(d) => {
-                let state = self.lock();
-                describe::execute(
-                    &state.schema,
-                    &self.config.info,
-                    d,
-                    keyspace.as_deref(),
-                    params,
-                )
-            }
+            Statement::Describe(d) => self.with_context(0, keyspace.as_deref(), |ctx| {
+                describe::execute(ctx.schema, ctx.info, d, ctx.keyspace, params)
+            }),
             ddl_statement => self.apply_ddl(ddl_statement, keyspace.as_deref()),
         }
     }
 
     fn apply_ddl(&self, statement: &Statement, keyspace: Option<&str>) -> CqlResult<Outcome> {
-        let change = {
-            let mut state = self.lock();
-            let before: Vec<Uuid> = table_ids(&state.schema);
-            let Some(change) = ddl::execute_with(
-                &mut state.schema,
-                statement,
-                keyspace,
-                &self.replication_context(),
-            )?
-            else {
-                return Ok(Outcome::Void);
-            };
-            state.schema.version = Uuid::new_v4();
-            let after = table_ids(&state.schema);
-            for id in before.into_iter().filter(|id| !after.contains(id)) {
-                state.store.drop_table(id);
-            }
-            if matches!(
-                change.change_type,
-                SchemaChangeType::Updated | SchemaChangeType::Dropped
-            ) {
-                // Statements prepared against the old shape must be prepared again.
-                let affected = affected_keyspace(&change.target).to_string();
-                state
-                    .prepared
-                    .retain(|_, p| p.keyspace.as_deref() != Some(affected.as_str()));
-            }
-            change
+        let mut state = self.lock();
+        let State {
+            schema,
+            store,
+            topology,
+        } = &mut *state;
+        let before: Vec<Uuid> = table_ids(schema);
+        let context = self.replication_context(topology);
+        let Some(change) = ddl::execute_with(schema, statement, keyspace, &context)? else {
+            return Ok(Outcome::Void);
         };
-        self.publish(Event::SchemaChange(change.clone()));
+        schema.version = Uuid::new_v4();
+        let after = table_ids(schema);
+        for id in before.into_iter().filter(|id| !after.contains(id)) {
+            store.drop_table(id);
+        }
+        topology.schema_changed(self.slot, schema.version, Instant::now());
+        if matches!(
+            change.change_type,
+            SchemaChangeType::Updated | SchemaChangeType::Dropped
+        ) {
+            // Statements prepared against the old shape must be prepared again, on every
+            // node.
+            let affected = affected_keyspace(&change.target).to_string();
+            for slot in 0..topology.members().len() {
+                if let Some(m) = topology.member_mut(slot) {
+                    m.prepared_mut()
+                        .retain(|_, p| p.keyspace.as_deref() != Some(affected.as_str()));
+                }
+            }
+        }
+        // Every live node tells its registered clients.
+        topology.publish_to_live(&Event::SchemaChange(change.clone()));
         Ok(Outcome::SchemaChange(change))
     }
 }

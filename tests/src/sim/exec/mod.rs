@@ -10,8 +10,10 @@
 //!   paging    paging states
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
+//!   availability  consistency levels against the cluster's live replicas
 //! ```
 
+pub mod availability;
 pub mod functions;
 pub mod literal;
 pub mod modify;
@@ -27,6 +29,7 @@ use cql_core::types::ColumnSpec;
 
 use crate::cql::Parsed;
 use crate::cql::ast::{BatchKind, BatchStatement, QualifiedName, Statement};
+use crate::sim::cluster::topology::Availability;
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{BoundValues, ExecParams, Outcome};
@@ -48,6 +51,9 @@ pub struct ExecContext<'a> {
     pub now_micros: i64,
     /// The keyspace unqualified names resolve to (`USE`, or v5's per-request keyspace).
     pub keyspace: Option<&'a str>,
+    /// The cluster's replicas as the coordinating node sees them, against which
+    /// consistency levels are checked; `None` checks nothing.
+    pub availability: Option<Availability<'a>>,
 }
 
 /// The shape of a prepared statement: its bind markers' columns, the partition key
@@ -122,7 +128,9 @@ pub fn execute(
                 Some(d) => Some(d),
                 None => ctx.store.table(table.id),
             };
-            Ok(Outcome::Rows(select::run(table, data, sel, &env, params)?))
+            let rows = select::run(table, data, sel, &env, params)?;
+            availability::check_select(ctx, table, sel, &env, params)?;
+            Ok(Outcome::Rows(rows))
         }
         Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
             let plan = plan_statement(
@@ -138,7 +146,7 @@ pub fn execute(
                     plan.table.keyspace, plan.table.name
                 )));
             }
-            run_plans(ctx, &[plan])
+            run_plans(ctx, &[plan], params)
         }
         Statement::Batch(b) => {
             let stmts: Vec<Statement> = b
@@ -164,10 +172,11 @@ pub fn execute(
                 None => params.timestamp,
             };
             let refs: Vec<(&Statement, &BoundValues)> = stmts.iter().map(|s| (s, values)).collect();
-            batch(ctx, b.kind, &refs, ts, b.using.timestamp.is_some())
+            batch(ctx, b.kind, &refs, ts, b.using.timestamp.is_some(), params)
         }
         Statement::Truncate(name) => {
             let table = resolve_table(schema, name, ctx.keyspace)?;
+            availability::check_truncate(ctx)?;
             ctx.store.truncate(table.id);
             Ok(Outcome::Void)
         }
@@ -207,11 +216,17 @@ fn plan_statement<'s>(
     }
 }
 
-/// Checks conditions (all or nothing) and applies the plans.
-fn run_plans(ctx: &mut ExecContext<'_>, plans: &[Plan<'_>]) -> CqlResult<Outcome> {
+/// Checks the consistency level against the live replicas, then conditions (all or
+/// nothing), and applies the plans.
+fn run_plans(
+    ctx: &mut ExecContext<'_>,
+    plans: &[Plan<'_>],
+    params: &ExecParams,
+) -> CqlResult<Outcome> {
     let now = ctx.now_micros.div_euclid(1_000_000);
     let conditional: Vec<&Plan<'_>> = plans.iter().filter(|p| p.cas.is_some()).collect();
     if let Some(first) = conditional.first() {
+        availability::check_paxos(ctx, first, params)?;
         let mut failed = None;
         for p in &conditional {
             if let Some(extra) = modify::check(ctx.store, p, now) {
@@ -227,6 +242,7 @@ fn run_plans(ctx: &mut ExecContext<'_>, plans: &[Plan<'_>]) -> CqlResult<Outcome
                 extra,
             )));
         }
+        availability::check_commit(ctx, plans, params)?;
         for p in plans {
             modify::apply(ctx.store, p, ctx.now_micros)?;
         }
@@ -236,6 +252,7 @@ fn run_plans(ctx: &mut ExecContext<'_>, plans: &[Plan<'_>]) -> CqlResult<Outcome
             None,
         )));
     }
+    availability::check_writes(ctx, plans, params)?;
     for p in plans {
         modify::apply(ctx.store, p, ctx.now_micros)?;
     }
@@ -248,6 +265,7 @@ fn batch(
     statements: &[(&Statement, &BoundValues)],
     timestamp: Option<i64>,
     batch_has_timestamp: bool,
+    params: &ExecParams,
 ) -> CqlResult<Outcome> {
     let schema = ctx.schema;
     let mut plans = Vec::new();
@@ -308,7 +326,7 @@ fn batch(
             ));
         }
     }
-    run_plans(ctx, &plans)
+    run_plans(ctx, &plans, params)
 }
 
 /// Runs the statements of a BATCH message (or a `BEGIN BATCH` statement expanded) as one
@@ -327,7 +345,7 @@ pub fn execute_batch(
     }
     let refs: Vec<(&Statement, &BoundValues)> =
         statements.iter().map(|(p, v)| (&p.statement, *v)).collect();
-    batch(ctx, kind, &refs, params.timestamp, false)
+    batch(ctx, kind, &refs, params.timestamp, false, params)
 }
 
 /// The prepared shape of a statement.

@@ -140,6 +140,7 @@ impl Harness {
             info: &self.info,
             now_micros: self.now,
             keyspace: Some("ks"),
+            availability: None,
         };
         execute(
             &mut ctx,

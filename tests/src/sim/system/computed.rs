@@ -81,7 +81,10 @@ pub fn local(schema: &Schema, info: &NodeInfo, table: &Table) -> Vec<Vec<Option<
             ("release_version", text(&info.release_version)),
             ("rpc_address", CqlValue::Inet(info.address)),
             ("rpc_port", port(info.native_port)),
-            ("schema_version", CqlValue::Uuid(schema.version)),
+            (
+                "schema_version",
+                CqlValue::Uuid(info.schema_version.unwrap_or(schema.version)),
+            ),
             ("tokens", tokens(&info.tokens)),
         ],
     )]
