@@ -137,12 +137,17 @@ pub fn joining_tokens(existing: &[i64], count: usize) -> Vec<i64> {
             let width = if width == 0 { 1u128 << 64 } else { width };
             if best.is_none_or(|(w, _)| width > w) {
                 let mid = i128::from(start) + (width / 2) as i128;
-                let mid = (mid - i128::from(i64::MIN)).rem_euclid(1i128 << 64) + i128::from(i64::MIN);
+                let mid =
+                    (mid - i128::from(i64::MIN)).rem_euclid(1i128 << 64) + i128::from(i64::MIN);
                 best = Some((width, mid as i64));
             }
         }
         let Some((_, token)) = best else { break };
-        let token = if token == i64::MIN { i64::MIN + 1 } else { token };
+        let token = if token == i64::MIN {
+            i64::MIN + 1
+        } else {
+            token
+        };
         if ring.binary_search(&token).is_ok() {
             break;
         }
@@ -162,7 +167,9 @@ mod tests {
     #[test]
     fn interleaved_tokens_are_distinct_sorted_and_balanced() {
         let nodes = 3;
-        let all: Vec<Vec<i64>> = (0..nodes).map(|i| interleaved_tokens(16, i, nodes)).collect();
+        let all: Vec<Vec<i64>> = (0..nodes)
+            .map(|i| interleaved_tokens(16, i, nodes))
+            .collect();
         let mut flat: Vec<(i64, usize)> = all
             .iter()
             .enumerate()
@@ -192,7 +199,11 @@ mod tests {
         ring.sort_unstable();
         for t in &new {
             let at = ring.partition_point(|x| x < t);
-            let prev = if at == 0 { *ring.last().unwrap() } else { ring[at - 1] };
+            let prev = if at == 0 {
+                *ring.last().unwrap()
+            } else {
+                ring[at - 1]
+            };
             let next = ring[at % ring.len()];
             let left = (i128::from(*t) - i128::from(prev)).rem_euclid(1 << 64);
             let right = (i128::from(next) - i128::from(*t)).rem_euclid(1 << 64);

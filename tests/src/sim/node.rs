@@ -423,7 +423,10 @@ impl Node {
     ) -> CqlResult<Arc<PreparedStatement>> {
         let keyspace = keyspace.or(session.keyspace.as_deref());
         let id = statement_id(keyspace, query);
-        if let Some(p) = self.with_prepared(|cache| cache.get(&id).cloned()).flatten() {
+        if let Some(p) = self
+            .with_prepared(|cache| cache.get(&id).cloned())
+            .flatten()
+        {
             return Ok(p);
         }
         let parsed = parse_statement(query)?;

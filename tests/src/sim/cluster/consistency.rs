@@ -188,7 +188,10 @@ impl Unavailable {
             .map(|dc| format!(" in DC {dc}"))
             .unwrap_or_default();
         if self.required > self.alive {
-            format!("Cannot achieve consistency level {}{suffix}", self.consistency)
+            format!(
+                "Cannot achieve consistency level {}{suffix}",
+                self.consistency
+            )
         } else {
             format!("Insufficient full replicas{suffix}")
         }

@@ -45,7 +45,10 @@ fn factors_from_replication_maps() {
     assert_eq!(s, simple(3));
     assert_eq!((s.total(), s.quorum(), s.local_quorum("any")), (3, 2, 2));
     let n = Factors::from_replication(&map(&[
-        ("class", "org.apache.cassandra.locator.NetworkTopologyStrategy"),
+        (
+            "class",
+            "org.apache.cassandra.locator.NetworkTopologyStrategy",
+        ),
         ("dc1", "3"),
         ("dc2", "2/1"),
         ("dc3", "0"),
@@ -53,7 +56,11 @@ fn factors_from_replication_maps() {
     assert_eq!(n, nts(&[("dc1", 3), ("dc2", 2), ("dc3", 0)]));
     assert_eq!((n.total(), n.quorum()), (5, 3));
     assert_eq!(
-        (n.local_quorum("dc1"), n.local_quorum("dc2"), n.local_quorum("x")),
+        (
+            n.local_quorum("dc1"),
+            n.local_quorum("dc2"),
+            n.local_quorum("x")
+        ),
         (2, 2, 1)
     );
     let local = Factors::from_replication(&map(&[(
@@ -129,7 +136,10 @@ fn quorum_counts_the_configured_factor() {
     let r = ReplicaCounts::from_counts([("dc1", 1, 3), ("dc2", 2, 2)]);
     assert!(passes(C::Quorum, Operation::Read, &n, &r));
     let r = ReplicaCounts::from_counts([("dc1", 1, 3), ("dc2", 1, 2)]);
-    assert_eq!(fails(C::Quorum, Operation::Write, &n, &r), (C::Quorum, 3, 2));
+    assert_eq!(
+        fails(C::Quorum, Operation::Write, &n, &r),
+        (C::Quorum, 3, 2)
+    );
 }
 
 #[test]
@@ -161,7 +171,10 @@ fn any_accepts_writes_with_every_replica_down() {
         validate_read(C::Any).unwrap_err().message,
         "ANY ConsistencyLevel is only supported for writes"
     );
-    assert!(validate_read(C::EachQuorum).is_ok(), "4.1 reads at EACH_QUORUM");
+    assert!(
+        validate_read(C::EachQuorum).is_ok(),
+        "4.1 reads at EACH_QUORUM"
+    );
 }
 
 #[test]
@@ -254,11 +267,25 @@ fn paxos_needs_a_majority_of_the_placed_replicas() {
 fn reads_need_one_live_replica_even_when_nothing_is_required() {
     // ALL over a strategy with no replicas: required 0, and reads still need one.
     let empty = nts(&[]);
-    let u = check(C::All, Operation::Read, &empty, &ReplicaCounts::default(), "dc1").unwrap_err();
+    let u = check(
+        C::All,
+        Operation::Read,
+        &empty,
+        &ReplicaCounts::default(),
+        "dc1",
+    )
+    .unwrap_err();
     assert_eq!((u.required, u.alive), (0, 0));
     assert_eq!(u.message(), "Insufficient full replicas");
     assert!(
-        check(C::All, Operation::Write, &empty, &ReplicaCounts::default(), "dc1").is_ok()
+        check(
+            C::All,
+            Operation::Write,
+            &empty,
+            &ReplicaCounts::default(),
+            "dc1"
+        )
+        .is_ok()
     );
 }
 
@@ -290,7 +317,9 @@ fn validations() {
         "Consistency level ANY is not yet supported for counter table hits"
     );
     assert_eq!(
-        validate_counter_write(C::Serial, "hits").unwrap_err().message,
+        validate_counter_write(C::Serial, "hits")
+            .unwrap_err()
+            .message,
         "Counter operations are inherently non-serializable"
     );
     assert!(validate_counter_write(C::Quorum, "hits").is_ok());
@@ -303,7 +332,9 @@ fn validations() {
     assert!(validate_cas_commit(C::Quorum, &simple(3)).is_ok());
     assert!(validate_cas_commit(C::Any, &simple(3)).is_ok());
     assert_eq!(
-        validate_cas_commit(C::EachQuorum, &simple(3)).unwrap_err().message,
+        validate_cas_commit(C::EachQuorum, &simple(3))
+            .unwrap_err()
+            .message,
         "consistency level EACH_QUORUM not compatible with replication strategy (org.apache.cassandra.locator.SimpleStrategy)"
     );
     assert!(validate_cas_commit(C::EachQuorum, &nts(&[("dc1", 1)])).is_ok());

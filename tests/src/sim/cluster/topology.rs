@@ -285,7 +285,11 @@ impl Topology {
         let hosts = self.present().map(|(slot, m)| {
             (
                 RingHost::new(slot, m.info.datacenter.clone(), m.info.rack.clone()),
-                m.info.tokens.iter().map(|t| Token::Murmur3(*t)).collect::<Vec<_>>(),
+                m.info
+                    .tokens
+                    .iter()
+                    .map(|t| Token::Murmur3(*t))
+                    .collect::<Vec<_>>(),
             )
         });
         let ring = TokenRing::from_hosts(hosts).unwrap_or_default();
@@ -377,7 +381,10 @@ impl<'a> Availability<'a> {
             return local();
         };
         let Some((strategy, factors)) = p.keyspaces.get(&keyspace.name) else {
-            return (Factors::from_replication(&keyspace.replication), ReplicaCounts::default());
+            return (
+                Factors::from_replication(&keyspace.replication),
+                ReplicaCounts::default(),
+            );
         };
         let ring = p.map.ring();
         let hosts = match token {
@@ -385,7 +392,10 @@ impl<'a> Availability<'a> {
             None => &[],
         };
         let slots = hosts.iter().filter_map(|i| ring.host(*i).map(|h| h.id));
-        (factors.clone(), self.topology.counts(slots, self.coordinator))
+        (
+            factors.clone(),
+            self.topology.counts(slots, self.coordinator),
+        )
     }
 
     /// The keyspace's factors (node-local keyspaces: factor 1).

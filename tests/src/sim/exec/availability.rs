@@ -122,7 +122,11 @@ fn written<'p>(plans: &[Plan<'p>]) -> Vec<(&'p Table, i64)> {
 ///
 /// # Errors
 /// `Invalid` for SERIAL levels (ANY too for counters); `Unavailable`.
-pub fn check_writes(ctx: &ExecContext<'_>, plans: &[Plan<'_>], params: &ExecParams) -> CqlResult<()> {
+pub fn check_writes(
+    ctx: &ExecContext<'_>,
+    plans: &[Plan<'_>],
+    params: &ExecParams,
+) -> CqlResult<()> {
     if ctx.availability.is_none() {
         return Ok(());
     }
@@ -155,7 +159,11 @@ fn commit(ctx: &ExecContext<'_>, plans: &[Plan<'_>], cl: Consistency) -> CqlResu
 /// # Errors
 /// `Invalid` for a serial consistency that is not serial or a commit consistency that is;
 /// `Unavailable`.
-pub fn check_paxos(ctx: &ExecContext<'_>, conditional: &Plan<'_>, params: &ExecParams) -> CqlResult<()> {
+pub fn check_paxos(
+    ctx: &ExecContext<'_>,
+    conditional: &Plan<'_>,
+    params: &ExecParams,
+) -> CqlResult<()> {
     let Some(a) = ctx.availability else {
         return Ok(());
     };
@@ -178,7 +186,11 @@ pub fn check_paxos(ctx: &ExecContext<'_>, conditional: &Plan<'_>, params: &ExecP
 ///
 /// # Errors
 /// `Unavailable`.
-pub fn check_commit(ctx: &ExecContext<'_>, plans: &[Plan<'_>], params: &ExecParams) -> CqlResult<()> {
+pub fn check_commit(
+    ctx: &ExecContext<'_>,
+    plans: &[Plan<'_>],
+    params: &ExecParams,
+) -> CqlResult<()> {
     commit(ctx, plans, params.consistency)
 }
 

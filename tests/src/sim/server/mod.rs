@@ -44,7 +44,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 pub use primes::{Prime, Primes};
 pub use session::PASSWORD_AUTHENTICATOR;
-pub use tls::{TlsConfig, TlsInfo};
+pub use tls::{GeneratedPem, TlsConfig, TlsInfo, generate_pem};
 
 use crate::sim::faults::{FaultInjector, RequestLog};
 use crate::sim::node::{Node, NodeConfig};
@@ -172,6 +172,19 @@ impl SimServer {
         config: SimServerConfig,
     ) -> io::Result<SimServerHandle> {
         let listener = TcpListener::bind(config.listen).await?;
+        Self::serve(listener, node, config)
+    }
+
+    /// Like [`start_with_node`](Self::start_with_node) on a listener already bound (a
+    /// cluster binds every node's address before starting any).
+    ///
+    /// # Errors
+    /// The TLS setup failed.
+    pub fn start_with_listener(
+        listener: TcpListener,
+        node: Node,
+        config: SimServerConfig,
+    ) -> io::Result<SimServerHandle> {
         Self::serve(listener, node, config)
     }
 

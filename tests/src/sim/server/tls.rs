@@ -27,6 +27,39 @@ pub enum TlsConfig {
         /// PEM file with the private key (PKCS#8, PKCS#1 or SEC1).
         key: PathBuf,
     },
+    /// A certificate chain and its private key given as PEM text (the nodes of a
+    /// simulated cluster share one, see [`generate_pem`]).
+    Pem {
+        /// The certificate chain (server certificate first).
+        cert: String,
+        /// The private key.
+        key: String,
+    },
+}
+
+/// A CA and a server certificate it signs, as PEM text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedPem {
+    /// The CA certificate clients trust.
+    pub ca_pem: String,
+    /// The server certificate followed by the CA certificate.
+    pub chain_pem: String,
+    /// The server's private key (PKCS#8).
+    pub key_pem: String,
+}
+
+/// Generates a CA and a certificate it signs for `names` (host names and IP addresses),
+/// to share between servers with [`TlsConfig::Pem`].
+///
+/// # Errors
+/// Certificate generation failures, as a message.
+pub fn generate_pem(names: &[String]) -> Result<GeneratedPem, String> {
+    let (ca, cert, key) = generate_for(names)?;
+    Ok(GeneratedPem {
+        chain_pem: format!("{}{}", cert.pem(), ca.pem()),
+        ca_pem: ca.pem(),
+        key_pem: key.serialize_pem(),
+    })
 }
 
 /// The certificates a TLS-enabled node presents, as PEM, for clients to trust.
@@ -64,6 +97,7 @@ pub fn setup(config: &TlsConfig) -> Result<TlsSetup, String> {
     let (chain, key, info) = match config {
         TlsConfig::Generated => generate()?,
         TlsConfig::Files { cert, key } => load(cert, key)?,
+        TlsConfig::Pem { cert, key } => from_pem(cert, key)?,
     };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let server = ServerConfig::builder_with_provider(provider)
@@ -85,6 +119,21 @@ type Material = (
 );
 
 fn generate() -> Result<Material, String> {
+    let names = ["localhost", "127.0.0.1", "::1"].map(str::to_string);
+    let (ca, cert, key) = generate_for(&names)?;
+    let info = TlsInfo {
+        ca_pem: ca.pem(),
+        cert_pem: cert.pem(),
+    };
+    let chain = vec![cert.der().clone()];
+    let key = PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| e.to_string())?;
+    Ok((chain, key, info))
+}
+
+/// A CA, a certificate it signs for `names`, and the certificate's key.
+fn generate_for(
+    names: &[String],
+) -> Result<(rcgen::Certificate, rcgen::Certificate, KeyPair), String> {
     let err = |e: rcgen::Error| format!("cannot generate the TLS certificate: {e}");
     let ca_key = KeyPair::generate().map_err(err)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
@@ -96,24 +145,35 @@ fn generate() -> Result<Material, String> {
     let ca = ca_params.self_signed(&ca_key).map_err(err)?;
 
     let key = KeyPair::generate().map_err(err)?;
-    let mut params = CertificateParams::new(vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ])
-    .map_err(err)?;
+    let mut params = CertificateParams::new(names.to_vec()).map_err(err)?;
     params
         .distinguished_name
         .push(DnType::CommonName, "cql-sim");
     let cert = params.signed_by(&key, &ca, &ca_key).map_err(err)?;
+    Ok((ca, cert, key))
+}
 
-    let info = TlsInfo {
-        ca_pem: ca.pem(),
-        cert_pem: cert.pem(),
-    };
-    let chain = vec![cert.der().clone()];
-    let key = PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| e.to_string())?;
-    Ok((chain, key, info))
+fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Material, String> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("invalid certificate PEM: {e}"))?;
+    if chain.is_empty() {
+        return Err("no certificate in the PEM text".to_string());
+    }
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
+        .map_err(|e| format!("invalid private key PEM: {e}"))?;
+    let last = chain
+        .last()
+        .map(|c| pem_of("CERTIFICATE", c.as_ref()))
+        .unwrap_or_default();
+    Ok((
+        chain,
+        key,
+        TlsInfo {
+            ca_pem: last,
+            cert_pem: cert_pem.to_string(),
+        },
+    ))
 }
 
 fn load(cert: &PathBuf, key: &PathBuf) -> Result<Material, String> {
@@ -186,6 +246,24 @@ mod tests {
         assert_eq!(
             pem_of("CERTIFICATE", ca.as_ref()).trim(),
             setup.info.ca_pem.trim()
+        );
+    }
+
+    #[test]
+    fn shared_pem_material_sets_up_with_its_ca_last() {
+        let g = generate_pem(&["127.0.0.2".to_string()]).unwrap();
+        let s = setup(&TlsConfig::Pem {
+            cert: g.chain_pem.clone(),
+            key: g.key_pem.clone(),
+        })
+        .unwrap();
+        assert_eq!(s.info.ca_pem.trim(), g.ca_pem.trim());
+        assert!(
+            setup(&TlsConfig::Pem {
+                cert: String::new(),
+                key: g.key_pem
+            })
+            .is_err()
         );
     }
 

@@ -1,0 +1,271 @@
+//! How a simulated cluster is laid out: datacenters and their node counts, racks, tokens,
+//! addresses, and what every node shares (users, TLS, protocol versions, primes, clock,
+//! schema agreement delay).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use cql_core::frame::ProtocolVersion;
+
+use crate::sim::node::{Clock, system_clock};
+use crate::sim::server::Primes;
+use crate::sim::server::version::ALL_VERSIONS;
+
+/// The datacenter name a cluster given only a node count uses (Cassandra's default with
+/// the SimpleSnitch).
+pub const DEFAULT_DATACENTER: &str = "datacenter1";
+
+/// Where the nodes listen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressing {
+    /// Node `i` on `first + i` (127.0.0.1, 127.0.0.2, ... for `first` 127.0.0.1), every
+    /// node on the same port; port 0 picks one that is free on every address. Nodes added
+    /// later take the next addresses.
+    Loopback {
+        /// The first node's address.
+        first: Ipv4Addr,
+        /// The common port (0: pick one).
+        port: u16,
+    },
+    /// Every node on one address, each on its own free port.
+    SingleAddress {
+        /// The common address.
+        ip: IpAddr,
+    },
+}
+
+impl Default for Addressing {
+    fn default() -> Self {
+        Self::Loopback {
+            first: Ipv4Addr::LOCALHOST,
+            port: 0,
+        }
+    }
+}
+
+impl Addressing {
+    /// The address node `index` binds (port 0: not chosen yet).
+    pub fn address(&self, index: usize, port: u16) -> SocketAddr {
+        match *self {
+            Self::Loopback { first, .. } => {
+                let base = u32::from(first);
+                let ip = Ipv4Addr::from(base.wrapping_add(u32::try_from(index).unwrap_or(0)));
+                SocketAddr::from((ip, port))
+            }
+            Self::SingleAddress { ip } => SocketAddr::new(ip, 0),
+        }
+    }
+}
+
+/// A simulated cluster's layout and shared settings.
+#[derive(Clone)]
+pub struct SimClusterConfig {
+    /// `cluster_name`.
+    pub cluster_name: String,
+    /// Datacenters in order, with their node counts; nodes are numbered in this order.
+    pub datacenters: Vec<(String, usize)>,
+    /// Racks per datacenter: a datacenter's node `j` is on rack `rack{j % racks + 1}`.
+    pub racks: usize,
+    /// Tokens per node (default 16), interleaved over the ring
+    /// ([`crate::sim::info::interleaved_tokens`]).
+    pub num_tokens: usize,
+    /// Where the nodes listen.
+    pub addressing: Addressing,
+    /// PasswordAuthenticator users of every node (none: no authentication).
+    pub users: Vec<(String, String)>,
+    /// TLS on every node with one generated certificate for all their addresses
+    /// ([`super::SimCluster::tls_ca_pem`] is the CA to trust).
+    pub tls: bool,
+    /// The protocol versions every node accepts.
+    pub protocol_versions: Vec<ProtocolVersion>,
+    /// How long the nodes that did not coordinate a schema change take to report its
+    /// version (default 0).
+    pub schema_agreement_delay: Duration,
+    /// Primed responses of every node.
+    pub primes: Primes,
+    /// The clock every node writes with.
+    pub clock: Clock,
+}
+
+impl core::fmt::Debug for SimClusterConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimClusterConfig")
+            .field("cluster_name", &self.cluster_name)
+            .field("datacenters", &self.datacenters)
+            .field("racks", &self.racks)
+            .field("num_tokens", &self.num_tokens)
+            .field("addressing", &self.addressing)
+            .field("users", &self.users.len())
+            .field("tls", &self.tls)
+            .field("schema_agreement_delay", &self.schema_agreement_delay)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SimClusterConfig {
+    fn default() -> Self {
+        Self::nodes(1)
+    }
+}
+
+impl SimClusterConfig {
+    /// `count` nodes in one datacenter (`datacenter1`, one rack).
+    pub fn nodes(count: usize) -> Self {
+        Self::datacenters(&[(DEFAULT_DATACENTER, count)])
+    }
+
+    /// Datacenters with their node counts, e.g. `[("dc1", 3), ("dc2", 2)]`.
+    pub fn datacenters(dcs: &[(&str, usize)]) -> Self {
+        Self {
+            cluster_name: "Test Cluster".to_string(),
+            datacenters: dcs.iter().map(|(d, n)| (d.to_string(), *n)).collect(),
+            racks: 1,
+            num_tokens: 16,
+            addressing: Addressing::default(),
+            users: Vec::new(),
+            tls: false,
+            protocol_versions: ALL_VERSIONS.to_vec(),
+            schema_agreement_delay: Duration::ZERO,
+            primes: Primes::new(),
+            clock: system_clock(),
+        }
+    }
+
+    /// Spreads each datacenter's nodes over `racks` racks.
+    #[must_use]
+    pub fn with_racks(mut self, racks: usize) -> Self {
+        self.racks = racks.max(1);
+        self
+    }
+
+    /// Sets the tokens per node.
+    #[must_use]
+    pub fn with_num_tokens(mut self, num_tokens: usize) -> Self {
+        self.num_tokens = num_tokens.max(1);
+        self
+    }
+
+    /// Sets where the nodes listen.
+    #[must_use]
+    pub fn with_addressing(mut self, addressing: Addressing) -> Self {
+        self.addressing = addressing;
+        self
+    }
+
+    /// Every node on 127.0.0.1, each on its own port.
+    #[must_use]
+    pub fn on_one_address(self) -> Self {
+        self.with_addressing(Addressing::SingleAddress {
+            ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        })
+    }
+
+    /// Adds a PasswordAuthenticator user to every node.
+    #[must_use]
+    pub fn with_user(mut self, name: impl Into<String>, password: impl Into<String>) -> Self {
+        self.users.push((name.into(), password.into()));
+        self
+    }
+
+    /// Enables TLS on every node.
+    #[must_use]
+    pub fn with_tls(mut self) -> Self {
+        self.tls = true;
+        self
+    }
+
+    /// Restricts the protocol versions.
+    #[must_use]
+    pub fn with_protocol_versions(mut self, versions: Vec<ProtocolVersion>) -> Self {
+        self.protocol_versions = versions;
+        self
+    }
+
+    /// Sets the schema agreement delay.
+    #[must_use]
+    pub fn with_schema_agreement_delay(mut self, delay: Duration) -> Self {
+        self.schema_agreement_delay = delay;
+        self
+    }
+
+    /// Sets the cluster name.
+    #[must_use]
+    pub fn with_cluster_name(mut self, name: impl Into<String>) -> Self {
+        self.cluster_name = name.into();
+        self
+    }
+
+    /// Sets the primed responses of every node.
+    #[must_use]
+    pub fn with_primes(mut self, primes: Primes) -> Self {
+        self.primes = primes;
+        self
+    }
+
+    /// Sets the clock of every node.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Every node's datacenter and rack, in node order.
+    pub fn placement(&self) -> Vec<(String, String)> {
+        let racks = self.racks.max(1);
+        self.datacenters
+            .iter()
+            .flat_map(|(dc, count)| {
+                (0..*count).map(move |j| (dc.clone(), format!("rack{}", j % racks + 1)))
+            })
+            .collect()
+    }
+
+    /// The number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.datacenters.iter().map(|(_, n)| n).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_spreads_racks_per_datacenter() {
+        let c = SimClusterConfig::datacenters(&[("dc1", 3), ("dc2", 2)]).with_racks(2);
+        let p: Vec<String> = c
+            .placement()
+            .iter()
+            .map(|(d, r)| format!("{d}/{r}"))
+            .collect();
+        assert_eq!(
+            p,
+            [
+                "dc1/rack1",
+                "dc1/rack2",
+                "dc1/rack1",
+                "dc2/rack1",
+                "dc2/rack2"
+            ]
+        );
+        assert_eq!(c.node_count(), 5);
+        assert_eq!(
+            SimClusterConfig::nodes(2).placement(),
+            vec![
+                ("datacenter1".to_string(), "rack1".to_string()),
+                ("datacenter1".to_string(), "rack1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn loopback_addresses_count_up() {
+        let a = Addressing::default();
+        assert_eq!(a.address(0, 9042).to_string(), "127.0.0.1:9042");
+        assert_eq!(a.address(2, 9042).to_string(), "127.0.0.3:9042");
+        let s = Addressing::SingleAddress {
+            ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        };
+        assert_eq!(s.address(5, 9042).to_string(), "127.0.0.1:0");
+    }
+}
