@@ -1,35 +1,77 @@
-//! `cql-sim`: a simulated Cassandra node on a socket, for clients in other languages.
+//! `cql-sim`: a simulated Cassandra node, or cluster, on sockets, for clients in other
+//! languages.
 //!
 //! ```text
 //! cql-sim --listen 127.0.0.1:9042 [--tls] [--cert FILE --key FILE] [--ca-out FILE]
 //!         [--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]...
-//!         [--rules FILE]
+//!         [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N]
+//!         [--schema-agreement-delay-ms MS] [--one-address] [--rules FILE]
 //! ```
 //!
-//! Prints `cql-sim listening on ADDR` once ready (port 0 picks a free port) and runs until
-//! interrupted. With `--tls` and no `--cert`, a certificate for 127.0.0.1/localhost is
-//! generated; `--ca-out` writes the PEM clients must trust. `--prime QUERY` answers that
-//! exact statement with a Void result without executing it. `--rules FILE` loads fault
-//! rules from a TOML file (see `tests/examples/faults.toml`).
+//! One node (the default): prints `cql-sim listening on ADDR` once ready (port 0 picks a
+//! free port) and runs until interrupted. With `--tls` and no `--cert`, a certificate for
+//! 127.0.0.1/localhost is generated; `--ca-out` writes the PEM clients must trust.
+//! `--prime QUERY` answers that exact statement with a Void result without executing it.
+//! `--rules FILE` loads fault rules from a TOML file (see `tests/examples/faults.toml`).
+//!
+//! A cluster (`--nodes N`, or `--dc NAME:N` repeated for several datacenters): node `i`
+//! listens on the `--listen` address plus `i` (127.0.0.1, 127.0.0.2, ...) on the
+//! `--listen` port (0: one free on every address), or with `--one-address` on the
+//! `--listen` address with a free port each. Prints `cql-sim node I DC/RACK listening on
+//! ADDR` for every node, then `cql-sim cluster ready`. `--tls` generates one certificate
+//! for every node (`--cert`/`--key` are for one node).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use cql_testkit::sim::Outcome;
+use cql_testkit::sim::cluster::{Addressing, SimCluster, SimClusterConfig};
 use cql_testkit::sim::server::version::parse_versions;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
-[--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]... [--rules FILE]";
+[--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]... \
+[--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N] [--schema-agreement-delay-ms MS] \
+[--one-address] [--rules FILE]";
+
+/// The cluster options, when any was given.
+#[derive(Default)]
+struct ClusterArgs {
+    datacenters: Vec<(String, usize)>,
+    racks: Option<usize>,
+    num_tokens: Option<usize>,
+    delay: Option<Duration>,
+    one_address: bool,
+}
+
+impl ClusterArgs {
+    fn wanted(&self) -> bool {
+        !self.datacenters.is_empty()
+            || self.racks.is_some()
+            || self.num_tokens.is_some()
+            || self.delay.is_some()
+            || self.one_address
+    }
+}
 
 struct Args {
     config: SimServerConfig,
     ca_out: Option<String>,
+    tls: bool,
+    cluster: ClusterArgs,
+}
+
+fn number(name: &str, v: &str) -> Result<usize, String> {
+    v.parse()
+        .map_err(|_| format!("{name} wants a number, got {v:?}"))
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut config = SimServerConfig::new(SocketAddr::from(([127, 0, 0, 1], 9042)));
     let (mut tls, mut cert, mut key, mut ca_out) = (false, None, None, None);
+    let mut cluster = ClusterArgs::default();
+    let mut nodes = None;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -63,11 +105,53 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .map_err(|e| format!("bad --rules: {e}"))?;
                 config.faults.add_all(rules);
             }
+            "--nodes" => nodes = Some(number("--nodes", &value("--nodes")?)?),
+            "--dc" => {
+                let v = value("--dc")?;
+                let (name, count) = v
+                    .split_once(':')
+                    .ok_or_else(|| format!("--dc wants NAME:NODES, got {v:?}"))?;
+                if name.is_empty() {
+                    return Err(format!("--dc wants NAME:NODES, got {v:?}"));
+                }
+                cluster
+                    .datacenters
+                    .push((name.to_string(), number("--dc", count)?));
+            }
+            "--racks" => cluster.racks = Some(number("--racks", &value("--racks")?)?),
+            "--num-tokens" => {
+                cluster.num_tokens = Some(number("--num-tokens", &value("--num-tokens")?)?);
+            }
+            "--schema-agreement-delay-ms" => {
+                let ms = number(
+                    "--schema-agreement-delay-ms",
+                    &value("--schema-agreement-delay-ms")?,
+                )?;
+                cluster.delay = Some(Duration::from_millis(ms as u64));
+            }
+            "--one-address" => cluster.one_address = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    match (nodes, cluster.datacenters.is_empty()) {
+        (Some(_), false) => return Err("--nodes and --dc exclude each other".to_string()),
+        (Some(n), true) => {
+            cluster.datacenters = SimClusterConfig::nodes(n).datacenters;
+        }
+        _ => {}
+    }
+    if cluster.datacenters.iter().map(|(_, n)| n).sum::<usize>() == 0 && cluster.wanted() {
+        if cluster.datacenters.is_empty() {
+            cluster.datacenters = SimClusterConfig::nodes(1).datacenters;
+        } else {
+            return Err("a cluster needs at least one node".to_string());
+        }
+    }
     match (cert, key) {
+        (Some(_), Some(_)) if cluster.wanted() => {
+            return Err("--cert/--key serve one node; a cluster uses --tls".to_string());
+        }
         (Some(cert), Some(key)) => {
             config.tls = Some(TlsConfig::Files {
                 cert: cert.into(),
@@ -78,7 +162,89 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         (None, None) => {}
         _ => return Err("--cert and --key go together".to_string()),
     }
-    Ok(Args { config, ca_out })
+    Ok(Args {
+        config,
+        ca_out,
+        tls,
+        cluster,
+    })
+}
+
+/// The cluster configuration for the parsed arguments.
+fn cluster_config(args: &Args) -> Result<SimClusterConfig, String> {
+    let c = &args.cluster;
+    let dcs: Vec<(&str, usize)> = c
+        .datacenters
+        .iter()
+        .map(|(d, n)| (d.as_str(), *n))
+        .collect();
+    let mut config = SimClusterConfig::datacenters(&dcs)
+        .with_protocol_versions(args.config.protocol_versions.clone())
+        .with_primes(args.config.primes.clone());
+    config.users = args.config.node.users.clone();
+    config.tls = args.tls;
+    if let Some(r) = c.racks {
+        config = config.with_racks(r);
+    }
+    if let Some(n) = c.num_tokens {
+        config = config.with_num_tokens(n);
+    }
+    if let Some(d) = c.delay {
+        config = config.with_schema_agreement_delay(d);
+    }
+    let listen = args.config.listen;
+    config.addressing = match (listen.ip(), c.one_address) {
+        (ip, true) => Addressing::SingleAddress { ip },
+        (IpAddr::V4(first), false) => Addressing::Loopback {
+            first,
+            port: listen.port(),
+        },
+        (IpAddr::V6(_), false) => {
+            return Err("a cluster on IPv6 needs --one-address".to_string());
+        }
+    };
+    Ok(config)
+}
+
+fn write_ca(path: Option<&String>, pem: Option<&str>) -> Result<(), String> {
+    if let (Some(path), Some(pem)) = (path, pem) {
+        std::fs::write(path, pem).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn run_cluster(args: Args) -> Result<(), String> {
+    let config = cluster_config(&args)?;
+    let cluster = SimCluster::start(config)
+        .await
+        .map_err(|e| format!("cannot start: {e}"))?;
+    write_ca(args.ca_out.as_ref(), cluster.tls_ca_pem())?;
+    for (i, n) in cluster.nodes().iter().enumerate() {
+        println!(
+            "cql-sim node {i} {}/{} listening on {}",
+            n.datacenter(),
+            n.rack(),
+            n.address()
+        );
+    }
+    println!("cql-sim cluster ready");
+    let _ = tokio::signal::ctrl_c().await;
+    cluster.stop().await;
+    Ok(())
+}
+
+async fn run_node(args: Args) -> Result<(), String> {
+    let server = SimServer::start(args.config)
+        .await
+        .map_err(|e| format!("cannot start: {e}"))?;
+    write_ca(
+        args.ca_out.as_ref(),
+        server.tls().map(|t| t.ca_pem.as_str()),
+    )?;
+    println!("cql-sim listening on {}", server.local_addr());
+    let _ = tokio::signal::ctrl_c().await;
+    server.stop().await;
+    Ok(())
 }
 
 #[tokio::main]
@@ -90,21 +256,65 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let server = match SimServer::start(args.config).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("cql-sim: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
+    let result = if args.cluster.wanted() {
+        run_cluster(args).await
+    } else {
+        run_node(args).await
     };
-    if let (Some(path), Some(tls)) = (&args.ca_out, server.tls()) {
-        if let Err(e) = std::fs::write(path, &tls.ca_pem) {
-            eprintln!("cql-sim: cannot write {path}: {e}");
-            return ExitCode::FAILURE;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cql-sim: {e}");
+            ExitCode::FAILURE
         }
     }
-    println!("cql-sim listening on {}", server.local_addr());
-    let _ = tokio::signal::ctrl_c().await;
-    server.stop().await;
-    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Result<Args, String> {
+        parse(s.split_whitespace().map(str::to_string))
+    }
+
+    #[test]
+    fn one_node_by_default() {
+        let a = args("--listen 127.0.0.1:0").unwrap();
+        assert!(!a.cluster.wanted());
+    }
+
+    #[test]
+    fn cluster_arguments() {
+        let a = args("--nodes 3 --num-tokens 8 --racks 2 --schema-agreement-delay-ms 500").unwrap();
+        assert!(a.cluster.wanted());
+        let c = cluster_config(&a).unwrap();
+        assert_eq!(c.datacenters, vec![("datacenter1".to_string(), 3)]);
+        assert_eq!((c.num_tokens, c.racks), (8, 2));
+        assert_eq!(c.schema_agreement_delay, Duration::from_millis(500));
+        assert!(matches!(
+            c.addressing,
+            Addressing::Loopback { port: 9042, .. }
+        ));
+
+        let a = args("--dc dc1:3 --dc dc2:2 --one-address --tls --user u:p").unwrap();
+        let c = cluster_config(&a).unwrap();
+        assert_eq!(
+            c.datacenters,
+            vec![("dc1".to_string(), 3), ("dc2".to_string(), 2)]
+        );
+        assert!(c.tls);
+        assert_eq!(c.users, vec![("u".to_string(), "p".to_string())]);
+        assert!(matches!(c.addressing, Addressing::SingleAddress { .. }));
+    }
+
+    #[test]
+    fn bad_cluster_arguments() {
+        assert!(args("--nodes 3 --dc dc1:1").is_err());
+        assert!(args("--dc dc1").is_err());
+        assert!(args("--dc :3").is_err());
+        assert!(args("--nodes x").is_err());
+        assert!(args("--dc dc1:0").is_err());
+        assert!(args("--nodes 2 --cert c.pem --key k.pem").is_err());
+    }
 }
