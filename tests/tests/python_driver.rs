@@ -4,15 +4,22 @@
 //! `FAIL name: ...` or `SKIP name`, and these tests run it against a node started here
 //! (plain, with TLS, with authentication) and fail when any scenario fails.
 //!
+//! The cluster scenarios (`tests/interop/python_driver_cluster.py`) run against a 3-node
+//! and a 2-datacenter [`SimCluster`]: the script asks this harness to stop, start and
+//! restart nodes and for the sim's replicas of a partition (see the script's docstring).
+//!
 //! The Python interpreter comes from `$CQL_PYTHON`, else `.ci-venv/bin/python` at the
 //! repository root (the test command creates that venv). Without either, the tests say so
 //! and pass, unless `$CQL_REQUIRE_INTEROP` is set (as the test command sets it), in which
 //! case a missing interpreter is a failure.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -152,4 +159,136 @@ async fn python_driver_cqlsh_script() {
     assert_eq!(stdout.trim_end(), expected.trim_end(), "cqlsh output");
     println!("PASS cqlsh_script");
     server.stop().await;
+}
+
+fn done(result: std::io::Result<()>) -> Result<String, String> {
+    result.map(|()| String::new()).map_err(|e| e.to_string())
+}
+
+/// Answers one command of the cluster script (`OK ...` or `ERR ...`).
+async fn answer(cluster: &mut SimCluster, command: &str) -> String {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let index = |i: usize| -> Result<usize, String> {
+        words
+            .get(i)
+            .and_then(|w| w.parse().ok())
+            .ok_or_else(|| format!("a node index is missing in {command:?}"))
+    };
+    let result: Result<String, String> = async {
+        match words.first().copied() {
+            Some("NODES") => Ok(cluster
+                .nodes()
+                .iter()
+                .map(|n| format!("{}/{}/{}", n.address(), n.datacenter(), n.rack()))
+                .collect::<Vec<_>>()
+                .join(" ")),
+            Some("STOP") => done(cluster.stop_node(index(1)?).await),
+            Some("START") => done(cluster.start_node(index(1)?).await),
+            Some("RESTART") => done(cluster.restart_node(index(1)?).await),
+            Some("PREPARED") => {
+                let node = cluster.node(index(1)?).ok_or("no such node".to_string())?;
+                Ok(node.node().prepared_ids().len().to_string())
+            }
+            Some("REPLICAS") => {
+                let (Some(ks), Some(hex)) = (words.get(1), words.get(2)) else {
+                    return Err(format!("REPLICAS wants a keyspace and a key: {command:?}"));
+                };
+                let key: Vec<u8> = (0..hex.len() / 2)
+                    .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| e.to_string())?;
+                Ok(cluster
+                    .replicas(ks, &key)
+                    .iter()
+                    .filter_map(|i| cluster.node(*i).map(|n| n.address().to_string()))
+                    .collect::<Vec<_>>()
+                    .join(","))
+            }
+            _ => Err(format!("unknown command {command:?}")),
+        }
+    }
+    .await;
+    match result {
+        Ok(text) => format!("OK {text}"),
+        Err(e) => format!("ERR {e}"),
+    }
+}
+
+/// Runs the cluster scenarios against `cluster` (layout `three` or `twodc`), answering
+/// the script's commands, and asserts none failed.
+async fn run_cluster_suite(mut cluster: SimCluster, layout: &str) {
+    let Some(python) = python() else {
+        cluster.stop().await;
+        return;
+    };
+    let port = cluster.node(0).unwrap().address().port().to_string();
+    let script = repo_root().join("tests/interop/python_driver_cluster.py");
+    let mut child = tokio::process::Command::new(python)
+        .arg(script)
+        .args(["--host", "127.0.0.1", "--port", &port, "--layout", layout])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = child.stderr.take().unwrap();
+    let stderr = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text).await;
+        text
+    });
+    let mut output = Vec::new();
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(300), lines.next_line())
+            .await
+            .expect("the cluster suite kept talking")
+            .expect("its output");
+        let Some(line) = line else { break };
+        if let Some(command) = line.strip_prefix("CMD ") {
+            let reply = answer(&mut cluster, command).await;
+            if !command.starts_with("REPLICAS") {
+                println!("  {command} -> {reply}");
+            }
+            stdin
+                .write_all(format!("{reply}\n").as_bytes())
+                .await
+                .unwrap();
+            stdin.flush().await.unwrap();
+        } else {
+            println!("{line}");
+            output.push(line);
+        }
+    }
+    let status = child.wait().await.unwrap();
+    let stderr = stderr.await.unwrap();
+    cluster.stop().await;
+    let failures: Vec<&String> = output.iter().filter(|l| l.starts_with("FAIL ")).collect();
+    assert!(
+        output.iter().any(|l| l.starts_with("summary:")),
+        "{layout}: the suite did not finish\nstderr:\n{stderr}"
+    );
+    assert!(
+        failures.is_empty() && status.success(),
+        "{layout}: {} scenario(s) failed: {failures:#?}\nstderr tail:\n{}",
+        failures.len(),
+        stderr.lines().rev().take(40).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_cluster_three_nodes() {
+    let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
+    run_cluster_suite(cluster, "three").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_cluster_two_datacenters() {
+    let cluster =
+        SimCluster::start(SimClusterConfig::datacenters(&[("dc1", 3), ("dc2", 2)]).with_racks(2))
+            .await
+            .unwrap();
+    run_cluster_suite(cluster, "twodc").await;
 }

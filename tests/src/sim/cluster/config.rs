@@ -15,6 +15,9 @@ use crate::sim::server::version::ALL_VERSIONS;
 /// the SimpleSnitch).
 pub const DEFAULT_DATACENTER: &str = "datacenter1";
 
+/// The default [`SimClusterConfig::down_detection_delay`].
+pub const DEFAULT_DOWN_DETECTION_DELAY: Duration = Duration::from_millis(250);
+
 /// Where the nodes listen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Addressing {
@@ -81,6 +84,11 @@ pub struct SimClusterConfig {
     /// How long the nodes that did not coordinate a schema change take to report its
     /// version (default 0).
     pub schema_agreement_delay: Duration,
+    /// How long after a node stops the others announce it DOWN (Cassandra's failure
+    /// detector takes seconds; clients see the closed connections first, and drivers
+    /// ignore a DOWN event for a host they still hold open connections to). Default
+    /// 250 ms.
+    pub down_detection_delay: Duration,
     /// Primed responses of every node.
     pub primes: Primes,
     /// The clock every node writes with.
@@ -98,6 +106,7 @@ impl core::fmt::Debug for SimClusterConfig {
             .field("users", &self.users.len())
             .field("tls", &self.tls)
             .field("schema_agreement_delay", &self.schema_agreement_delay)
+            .field("down_detection_delay", &self.down_detection_delay)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +135,7 @@ impl SimClusterConfig {
             tls: false,
             protocol_versions: ALL_VERSIONS.to_vec(),
             schema_agreement_delay: Duration::ZERO,
+            down_detection_delay: DEFAULT_DOWN_DETECTION_DELAY,
             primes: Primes::new(),
             clock: system_clock(),
         }
@@ -185,6 +195,13 @@ impl SimClusterConfig {
     #[must_use]
     pub fn with_schema_agreement_delay(mut self, delay: Duration) -> Self {
         self.schema_agreement_delay = delay;
+        self
+    }
+
+    /// Sets how long after a node stops the others announce it DOWN.
+    #[must_use]
+    pub fn with_down_detection_delay(mut self, delay: Duration) -> Self {
+        self.down_detection_delay = delay;
         self
     }
 

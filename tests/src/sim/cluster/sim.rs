@@ -269,8 +269,9 @@ impl SimCluster {
     }
 
     /// Stops node `index`: its listener closes, every client connection to it is
-    /// closed, the others consider it down and send STATUS_CHANGE DOWN to their
-    /// registered clients. Stopping a stopped node does nothing.
+    /// closed, the others consider it down (for consistency levels) and, after the
+    /// configured down detection delay, send STATUS_CHANGE DOWN to their registered
+    /// clients. Stopping a stopped node does nothing.
     ///
     /// # Errors
     /// No such node, or it was removed.
@@ -285,6 +286,10 @@ impl SimCluster {
         server.stop().await;
         n.node.set_up(false);
         let address = n.addr;
+        let delay = self.config.down_detection_delay;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
         self.announce(
             index,
             &Event::StatusChange {
