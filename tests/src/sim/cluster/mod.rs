@@ -24,3 +24,6 @@ pub mod topology;
 
 pub use config::{Addressing, SimClusterConfig};
 pub use sim::{ClusterNode, SimCluster};
+
+#[cfg(test)]
+mod tests;
