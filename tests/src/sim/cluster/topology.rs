@@ -162,13 +162,15 @@ impl Topology {
         self.members.get_mut(slot)
     }
 
-    /// Members that are neither removed nor alone: the size of the live view.
+    /// Members that have not been removed (up or down), with their slots.
     fn present(&self) -> impl Iterator<Item = (usize, &Member)> {
         self.members.iter().enumerate().filter(|(_, m)| !m.removed)
     }
 
-    /// Whether this is a cluster of one node that never had others (the single-node case,
-    /// whose views need no computing).
+    /// Whether the cluster has only ever had one member (a single [`Node`], whose views
+    /// need no computing).
+    ///
+    /// [`Node`]: crate::sim::Node
     pub fn is_single(&self) -> bool {
         self.members.len() == 1
     }
@@ -365,9 +367,8 @@ impl<'a> Availability<'a> {
             .map_or("", |m| m.info.datacenter.as_str())
     }
 
-    /// The keyspace's factors and the replicas of `token` (all ranges' replicas merged is
-    /// never needed: see [`Self::check_ranges`]). Node-local keyspaces: the coordinator
-    /// alone with factor 1.
+    /// The keyspace's factors and the live and placed replicas of `token` (no token: no
+    /// replicas). Node-local keyspaces: the coordinator alone, with factor 1.
     fn placement(&self, keyspace: &Keyspace, token: Option<i64>) -> (Factors, ReplicaCounts) {
         let local = || {
             let mut c = ReplicaCounts::default();
