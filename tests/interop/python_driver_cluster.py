@@ -8,13 +8,14 @@ one line back, `OK [answer]` or `ERR message`. Commands:
     STOP i | START i | RESTART i
     REPLICAS ks hexkey    -> the sim's replicas of that partition, "addr:port,..."
     PREPARED i            -> how many statements node i has prepared
+    EXECUTES              -> how many EXECUTE requests each node recorded, "n0,n1,..."
 
 Usage: `python python_driver_cluster.py --host 127.0.0.1 --port P --layout three|twodc
 [--only name]`. Each scenario prints `PASS name`, `FAIL name: ...` or `SKIP name`; the
 last line is `summary: N passed, M failed, K skipped`. Exit status 1 when any failed.
 
-Not checked here: that token-aware routing sends each request to a replica (that needs
-the nodes' request records).
+Token-aware routing is checked through the nodes' request records: each EXECUTE of a
+bound statement must reach one of its partition's replicas.
 """
 
 import argparse
@@ -169,6 +170,25 @@ def token_map_agrees_with_the_sim(env):
         check(driver == sim, f"key {k}: driver {driver} != sim {sim}")
         compared += 1
     check(compared == 64, "every key compared")
+
+
+@scenario("three", "twodc")
+def token_aware_routing_hits_replicas(env):
+    c = env.cluster()
+    s = c.connect()
+    env.keyspace(s, "interop_routing", 2)
+    insert = s.prepare("INSERT INTO interop_routing.t (k, v) VALUES (?, ?)")
+    executes = lambda: [int(n) for n in control("EXECUTES").split(",")]
+    for k in range(30):
+        before = executes()
+        s.execute(insert, (k, "x"))
+        after = executes()
+        hit = [i for i, (b, a) in enumerate(zip(before, after)) if a > b]
+        check(len(hit) == 1, f"key {k}: one node executed it, not {hit}")
+        replicas = control(f"REPLICAS interop_routing {struct.pack('>i', k).hex()}").split(",")
+        node = env.nodes[hit[0]]
+        check(node.endpoint in replicas, f"key {k} went to {node.endpoint}, not {replicas}")
+        check(node.dc == env.local_dc, f"key {k} left the local datacenter")
 
 
 @scenario("three")

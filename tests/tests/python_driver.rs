@@ -6,7 +6,8 @@
 //!
 //! The cluster scenarios (`tests/interop/python_driver_cluster.py`) run against a 3-node
 //! and a 2-datacenter [`SimCluster`]: the script asks this harness to stop, start and
-//! restart nodes and for the sim's replicas of a partition (see the script's docstring).
+//! restart nodes, for the sim's replicas of a partition and for the nodes' request
+//! records (see the script's docstring).
 //!
 //! The Python interpreter comes from `$CQL_PYTHON`, else `.ci-venv/bin/python` at the
 //! repository root (the test command creates that venv). Without either, the tests say so
@@ -185,6 +186,15 @@ async fn answer(cluster: &mut SimCluster, command: &str) -> String {
             Some("STOP") => done(cluster.stop_node(index(1)?).await),
             Some("START") => done(cluster.start_node(index(1)?).await),
             Some("RESTART") => done(cluster.restart_node(index(1)?).await),
+            Some("EXECUTES") => Ok(cluster
+                .nodes()
+                .iter()
+                .map(|n| {
+                    let execute = cql_testkit::core::frame::Opcode::Execute;
+                    n.request_log().with_opcode(execute).len().to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(",")),
             Some("PREPARED") => {
                 let node = cluster.node(index(1)?).ok_or("no such node".to_string())?;
                 Ok(node.node().prepared_ids().len().to_string())
@@ -249,7 +259,7 @@ async fn run_cluster_suite(mut cluster: SimCluster, layout: &str) {
         let Some(line) = line else { break };
         if let Some(command) = line.strip_prefix("CMD ") {
             let reply = answer(&mut cluster, command).await;
-            if !command.starts_with("REPLICAS") {
+            if !command.starts_with("REPLICAS") && command != "EXECUTES" {
                 println!("  {command} -> {reply}");
             }
             stdin

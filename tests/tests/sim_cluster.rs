@@ -681,3 +681,38 @@ async fn a_single_node_cluster_refuses_quorum_over_three_replicas() {
     );
     cluster.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_rules_are_shared_and_requests_recorded_per_node() {
+    use cql_testkit::sim::faults::{Action, Rule};
+    let mut cluster = SimCluster::start(SimClusterConfig::nodes(2)).await.unwrap();
+    let target = cluster.node(1).unwrap().address();
+    cluster.faults().add(
+        Rule::new(Action::overloaded())
+            .node(target)
+            .opcode(cql_core::frame::Opcode::Query),
+    );
+    let mut c0 = client(&cluster, 0).await;
+    let mut c1 = client(&cluster, 1).await;
+    assert!(is_void_or_rows(
+        &c0.query("SELECT * FROM system.local").await.unwrap()
+    ));
+    match c1.query("SELECT * FROM system.local").await.unwrap() {
+        Response::Error(e) => assert_eq!(e.error, DbError::Overloaded),
+        other => panic!("{other:?}"),
+    }
+    let on = |cluster: &SimCluster, i: usize| {
+        cluster
+            .node(i)
+            .unwrap()
+            .request_log()
+            .with_opcode(cql_core::frame::Opcode::Query)
+            .len()
+    };
+    assert_eq!((on(&cluster, 0), on(&cluster, 1)), (1, 1));
+    // A node's records survive its restart.
+    cluster.restart_node(1).await.unwrap();
+    assert_eq!(on(&cluster, 1), 1);
+    cluster.faults().clear();
+    cluster.stop().await;
+}

@@ -12,7 +12,8 @@
 //! free port) and runs until interrupted. With `--tls` and no `--cert`, a certificate for
 //! 127.0.0.1/localhost is generated; `--ca-out` writes the PEM clients must trust.
 //! `--prime QUERY` answers that exact statement with a Void result without executing it.
-//! `--rules FILE` loads fault rules from a TOML file (see `tests/examples/faults.toml`).
+//! `--rules FILE` loads fault rules from a TOML file (see `tests/examples/faults.toml`); a
+//! cluster shares them between its nodes (rules pick nodes by address).
 //!
 //! A cluster (`--nodes N`, or `--dc NAME:N` repeated for several datacenters): node `i`
 //! listens on the `--listen` address plus `i` (127.0.0.1, 127.0.0.2, ...) on the
@@ -180,7 +181,8 @@ fn cluster_config(args: &Args) -> Result<SimClusterConfig, String> {
         .collect();
     let mut config = SimClusterConfig::datacenters(&dcs)
         .with_protocol_versions(args.config.protocol_versions.clone())
-        .with_primes(args.config.primes.clone());
+        .with_primes(args.config.primes.clone())
+        .with_faults(args.config.faults.clone());
     config.users = args.config.node.users.clone();
     config.tls = args.tls;
     if let Some(r) = c.racks {

@@ -1,12 +1,13 @@
 //! How a simulated cluster is laid out: datacenters and their node counts, racks, tokens,
-//! addresses, and what every node shares (users, TLS, protocol versions, primes, clock,
-//! schema agreement delay).
+//! addresses, and what every node shares (users, TLS, protocol versions, primes, fault
+//! rules, clock, schema agreement delay).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use cql_core::frame::ProtocolVersion;
 
+use crate::sim::faults::FaultInjector;
 use crate::sim::node::{Clock, system_clock};
 use crate::sim::server::Primes;
 use crate::sim::server::version::ALL_VERSIONS;
@@ -89,6 +90,8 @@ pub struct SimClusterConfig {
     /// ignore a DOWN event for a host they still hold open connections to). Default
     /// 250 ms.
     pub down_detection_delay: Duration,
+    /// Fault rules shared by every node (rules pick nodes by address).
+    pub faults: FaultInjector,
     /// Primed responses of every node.
     pub primes: Primes,
     /// The clock every node writes with.
@@ -136,6 +139,7 @@ impl SimClusterConfig {
             protocol_versions: ALL_VERSIONS.to_vec(),
             schema_agreement_delay: Duration::ZERO,
             down_detection_delay: DEFAULT_DOWN_DETECTION_DELAY,
+            faults: FaultInjector::new(),
             primes: Primes::new(),
             clock: system_clock(),
         }
@@ -209,6 +213,14 @@ impl SimClusterConfig {
     #[must_use]
     pub fn with_cluster_name(mut self, name: impl Into<String>) -> Self {
         self.cluster_name = name.into();
+        self
+    }
+
+    /// Shares these fault rules between every node (a clone of the handle: rules added
+    /// later apply too).
+    #[must_use]
+    pub fn with_faults(mut self, faults: FaultInjector) -> Self {
+        self.faults = faults;
         self
     }
 

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use uuid::Uuid;
 
 use super::config::{Addressing, SimClusterConfig};
+use crate::sim::faults::{FaultInjector, RequestLog};
 use crate::sim::info::{NodeInfo, interleaved_tokens, joining_tokens};
 use crate::sim::node::{Node, NodeConfig};
 use crate::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig, generate_pem};
@@ -25,6 +26,7 @@ pub struct ClusterNode {
     addr: SocketAddr,
     server: Option<SimServerHandle>,
     removed: bool,
+    log: RequestLog,
 }
 
 impl ClusterNode {
@@ -66,6 +68,11 @@ impl ClusterNode {
     /// The simulated node (run CQL on it directly, inspect its prepared statements...).
     pub fn node(&self) -> &Node {
         &self.node
+    }
+
+    /// The requests this node received (kept across restarts).
+    pub fn request_log(&self) -> &RequestLog {
+        &self.log
     }
 }
 
@@ -151,16 +158,15 @@ impl SimCluster {
                 }
                 Some(f) => f.join(node_config),
             };
-            let server = SimServer::start_with_listener(
-                listener,
-                node.clone(),
-                cluster.server_config(addr),
-            )?;
+            let log = RequestLog::new();
+            let server_config = cluster.server_config(addr, &log);
+            let server = SimServer::start_with_listener(listener, node.clone(), server_config)?;
             cluster.nodes.push(ClusterNode {
                 node,
                 addr,
                 server: Some(server),
                 removed: false,
+                log,
             });
         }
         Ok(cluster)
@@ -189,14 +195,22 @@ impl SimCluster {
         }
     }
 
-    fn server_config(&self, addr: SocketAddr) -> SimServerConfig {
+    fn server_config(&self, addr: SocketAddr, log: &RequestLog) -> SimServerConfig {
         SimServerConfig {
             listen: addr,
             tls: self.tls.clone(),
             primes: self.config.primes.clone(),
             protocol_versions: self.config.protocol_versions.clone(),
+            faults: self.config.faults.clone(),
+            request_log: log.clone(),
             ..SimServerConfig::default()
         }
+    }
+
+    /// The fault rules every node consults (add rules naming a node's address to fault
+    /// that node only).
+    pub fn faults(&self) -> &FaultInjector {
+        &self.config.faults
     }
 
     /// The configuration the cluster started with.
@@ -313,8 +327,8 @@ impl SimCluster {
         }
         let addr = n.addr;
         let listener = TcpListener::bind(addr).await?;
-        let server =
-            SimServer::start_with_listener(listener, n.node.clone(), self.server_config(addr))?;
+        let server_config = self.server_config(addr, &n.log);
+        let server = SimServer::start_with_listener(listener, n.node.clone(), server_config)?;
         n.node.set_up(true);
         if let Some(n) = self.nodes.get_mut(index) {
             n.server = Some(server);
@@ -369,13 +383,15 @@ impl SimCluster {
             return Err(invalid("the cluster has no node to join".to_string()));
         };
         let node = first.node.join(config);
-        let server =
-            SimServer::start_with_listener(listener, node.clone(), self.server_config(addr))?;
+        let log = RequestLog::new();
+        let server_config = self.server_config(addr, &log);
+        let server = SimServer::start_with_listener(listener, node.clone(), server_config)?;
         self.nodes.push(ClusterNode {
             node,
             addr,
             server: Some(server),
             removed: false,
+            log,
         });
         self.announce(
             index,
