@@ -11,6 +11,11 @@ use core::time::Duration;
 
 use super::error::Error;
 use super::retry::{DefaultRetryPolicy, RetryPolicy};
+use crate::cluster::host::HostDistance;
+use crate::policies::address_translation::{AddressTranslator, IdentityTranslator};
+use crate::policies::load_balancing::LoadBalancingPolicy;
+use crate::policies::reconnection::ReconnectionPolicy;
+use crate::policies::speculative::SpeculativeExecutionPolicy;
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
 use super::tracker::RequestTracker;
 use crate::connection::{Authenticator, PlainTextAuthenticator};
@@ -21,9 +26,10 @@ use crate::runtime::NodeAddr;
 /// The native protocol's default port.
 pub const DEFAULT_PORT: u16 = 9042;
 
-/// How statements run: consistency, timeouts, paging, retries. The session has a default
-/// profile (the `SessionBuilder` settings of the same names) and any number of named ones
-/// a statement can pick with `with_execution_profile`.
+/// How statements run: consistency, timeouts, paging, retries, load balancing and
+/// speculative execution. The session has a default profile (the `SessionBuilder`
+/// settings of the same names) and any number of named ones a statement can pick with
+/// `with_execution_profile`.
 #[derive(Clone)]
 pub struct ExecutionProfile {
     /// Consistency level (default LOCAL_ONE).
@@ -39,6 +45,13 @@ pub struct ExecutionProfile {
     pub retry_policy: Arc<dyn RetryPolicy>,
     /// Whether statements are idempotent unless they say otherwise (default false).
     pub idempotent: bool,
+    /// Which hosts requests of this profile try, in which order (default `None`: the
+    /// session's [`load_balancing_policy`](SessionConfig::load_balancing_policy)). Hosts
+    /// this policy considers closer than the session's get pools too.
+    pub load_balancing_policy: Option<Arc<dyn LoadBalancingPolicy>>,
+    /// When a further execution of a slow idempotent request starts on the next host
+    /// (default `None`: never).
+    pub speculative_execution_policy: Option<Arc<dyn SpeculativeExecutionPolicy>>,
 }
 
 impl Default for ExecutionProfile {
@@ -50,6 +63,8 @@ impl Default for ExecutionProfile {
             page_size: Some(5000),
             retry_policy: Arc::new(DefaultRetryPolicy),
             idempotent: false,
+            load_balancing_policy: None,
+            speculative_execution_policy: None,
         }
     }
 }
@@ -63,6 +78,11 @@ impl fmt::Debug for ExecutionProfile {
             .field("page_size", &self.page_size)
             .field("retry_policy", &self.retry_policy)
             .field("idempotent", &self.idempotent)
+            .field("load_balancing_policy", &self.load_balancing_policy)
+            .field(
+                "speculative_execution_policy",
+                &self.speculative_execution_policy,
+            )
             .finish()
     }
 }
@@ -107,6 +127,23 @@ impl ExecutionProfile {
     #[must_use]
     pub fn with_idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
+        self
+    }
+
+    /// Sets the load-balancing policy of this profile's requests.
+    #[must_use]
+    pub fn with_load_balancing_policy(mut self, policy: Arc<dyn LoadBalancingPolicy>) -> Self {
+        self.load_balancing_policy = Some(policy);
+        self
+    }
+
+    /// Sets the speculative execution policy (idempotent requests only).
+    #[must_use]
+    pub fn with_speculative_execution_policy(
+        mut self,
+        policy: Arc<dyn SpeculativeExecutionPolicy>,
+    ) -> Self {
+        self.speculative_execution_policy = Some(policy);
         self
     }
 }
@@ -195,7 +232,9 @@ pub struct SessionConfig {
     pub contact_points: Vec<ContactPoint>,
     /// Port for contact points that name none (default 9042).
     pub port: u16,
-    /// The local datacenter (kept for load balancing, issue 7).
+    /// The local datacenter of the default load-balancing policy (default: the datacenter
+    /// of the node the control connection first reached). `connect` fails when no node is
+    /// in it.
     pub local_datacenter: Option<String>,
     /// Credentials.
     pub authenticator: Option<Arc<dyn Authenticator>>,
@@ -207,8 +246,27 @@ pub struct SessionConfig {
     pub connect_timeout: Duration,
     /// Idle time after which a connection sends a heartbeat (default 30 s; `None` off).
     pub heartbeat_interval: Option<Duration>,
-    /// Connections opened to each host (default 1).
+    /// Connections opened to each host of the local datacenter ([`HostDistance::Local`];
+    /// default 1).
     pub connections_per_host: usize,
+    /// Connections opened to each remote host the load-balancing policy uses
+    /// ([`HostDistance::Remote`]; default 1).
+    pub connections_per_remote_host: usize,
+    /// Which hosts each request tries, in which order, and how far each host is (`None`,
+    /// the default: token-aware over DC-aware round robin in
+    /// [`local_datacenter`](Self::local_datacenter), replicas shuffled with a seed from the
+    /// runtime's clock — see
+    /// [`default_load_balancing_policy`](crate::policies::load_balancing::default_load_balancing_policy)).
+    pub load_balancing_policy: Option<Arc<dyn LoadBalancingPolicy>>,
+    /// Delays between attempts to reconnect to a lost host (`None`, the default:
+    /// exponential from 1 s to 10 minutes with jitter, seeded from the runtime's clock).
+    pub reconnection_policy: Option<Arc<dyn ReconnectionPolicy>>,
+    /// Maps the addresses the cluster reports to addresses the driver can reach (default
+    /// [`IdentityTranslator`]). Contact points are not translated.
+    pub address_translator: Arc<dyn AddressTranslator>,
+    /// Longest wait for every live node to report one schema version after a schema
+    /// change (default 10 s; zero turns the wait off).
+    pub max_schema_agreement_wait: Duration,
     /// Keyspace every connection uses from the start.
     pub keyspace: Option<String>,
     /// The default execution profile (consistency LOCAL_ONE, page size 5000, request
@@ -243,6 +301,11 @@ impl Default for SessionConfig {
             connect_timeout: Duration::from_secs(5),
             heartbeat_interval: Some(Duration::from_secs(30)),
             connections_per_host: 1,
+            connections_per_remote_host: 1,
+            load_balancing_policy: None,
+            reconnection_policy: None,
+            address_translator: Arc::new(IdentityTranslator),
+            max_schema_agreement_wait: Duration::from_secs(10),
             keyspace: None,
             default_profile: ExecutionProfile::default(),
             profiles: BTreeMap::new(),
@@ -272,6 +335,14 @@ impl fmt::Debug for SessionConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("heartbeat_interval", &self.heartbeat_interval)
             .field("connections_per_host", &self.connections_per_host)
+            .field(
+                "connections_per_remote_host",
+                &self.connections_per_remote_host,
+            )
+            .field("load_balancing_policy", &self.load_balancing_policy)
+            .field("reconnection_policy", &self.reconnection_policy)
+            .field("address_translator", &self.address_translator)
+            .field("max_schema_agreement_wait", &self.max_schema_agreement_wait)
             .field("keyspace", &self.keyspace)
             .field("default_profile", &self.default_profile)
             .field("profiles", &self.profiles)
@@ -302,6 +373,17 @@ impl SessionConfig {
             }
         }
         Ok(out)
+    }
+
+    /// The pool size of a host at `distance`: [`connections_per_host`](Self::connections_per_host)
+    /// for local hosts, [`connections_per_remote_host`](Self::connections_per_remote_host)
+    /// for remote ones (at least 1 each), none for ignored hosts.
+    pub fn pool_size(&self, distance: HostDistance) -> usize {
+        match distance {
+            HostDistance::Local => self.connections_per_host.max(1),
+            HostDistance::Remote => self.connections_per_remote_host.max(1),
+            HostDistance::Ignored => 0,
+        }
     }
 
     /// The profile named `name`, or the default one for `None`.
@@ -462,10 +544,55 @@ impl SessionBuilder {
         self
     }
 
-    /// Connections per host (at least 1).
+    /// Connections per host of the local datacenter (at least 1).
     #[must_use]
     pub fn connections_per_host(mut self, n: usize) -> Self {
         self.config.connections_per_host = n.max(1);
+        self
+    }
+
+    /// Connections per remote host the load-balancing policy uses (at least 1).
+    #[must_use]
+    pub fn connections_per_remote_host(mut self, n: usize) -> Self {
+        self.config.connections_per_remote_host = n.max(1);
+        self
+    }
+
+    /// The session's load-balancing policy (default: token-aware over DC-aware).
+    #[must_use]
+    pub fn load_balancing_policy(mut self, policy: Arc<dyn LoadBalancingPolicy>) -> Self {
+        self.config.load_balancing_policy = Some(policy);
+        self
+    }
+
+    /// The reconnection policy (default: exponential, 1 s to 10 minutes, jitter).
+    #[must_use]
+    pub fn reconnection_policy(mut self, policy: Arc<dyn ReconnectionPolicy>) -> Self {
+        self.config.reconnection_policy = Some(policy);
+        self
+    }
+
+    /// The address translator (default: addresses used as the cluster reports them).
+    #[must_use]
+    pub fn address_translator(mut self, translator: Arc<dyn AddressTranslator>) -> Self {
+        self.config.address_translator = translator;
+        self
+    }
+
+    /// Longest wait for schema agreement after a schema change (zero: no wait).
+    #[must_use]
+    pub fn max_schema_agreement_wait(mut self, wait: Duration) -> Self {
+        self.config.max_schema_agreement_wait = wait;
+        self
+    }
+
+    /// Default speculative execution policy (of the default profile).
+    #[must_use]
+    pub fn speculative_execution_policy(
+        mut self,
+        policy: Arc<dyn SpeculativeExecutionPolicy>,
+    ) -> Self {
+        self.config.default_profile.speculative_execution_policy = Some(policy);
         self
     }
 
@@ -573,6 +700,11 @@ mod tests {
         assert_eq!(c.connect_timeout, Duration::from_secs(5));
         assert_eq!(c.heartbeat_interval, Some(Duration::from_secs(30)));
         assert_eq!(c.connections_per_host, 1);
+        assert_eq!(c.connections_per_remote_host, 1);
+        assert_eq!(c.max_schema_agreement_wait, Duration::from_secs(10));
+        assert!(c.load_balancing_policy.is_none() && c.reconnection_policy.is_none());
+        assert!(c.default_profile.load_balancing_policy.is_none());
+        assert!(c.default_profile.speculative_execution_policy.is_none());
         assert_eq!(c.protocol_version, None);
         assert_eq!(c.compression, Compression::None);
         let p = &c.default_profile;
@@ -582,6 +714,24 @@ mod tests {
         assert!(!p.idempotent);
         assert_eq!(p.serial_consistency, None);
         assert!(c.startup_options().iter().any(|(k, _)| k == "DRIVER_NAME"));
+    }
+
+    #[test]
+    fn pool_sizes_follow_the_distance() {
+        let c = SessionBuilder::new()
+            .connections_per_host(3)
+            .connections_per_remote_host(0)
+            .into_config();
+        assert_eq!(c.pool_size(HostDistance::Local), 3);
+        assert_eq!(c.pool_size(HostDistance::Remote), 1, "at least one");
+        assert_eq!(c.pool_size(HostDistance::Ignored), 0);
+        let c = SessionConfig {
+            connections_per_host: 0,
+            connections_per_remote_host: 2,
+            ..SessionConfig::default()
+        };
+        assert_eq!(c.pool_size(HostDistance::Local), 1);
+        assert_eq!(c.pool_size(HostDistance::Remote), 2);
     }
 
     #[test]

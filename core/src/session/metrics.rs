@@ -271,8 +271,6 @@ impl SessionMetrics {
     }
 
     /// Counts a speculative execution started.
-    // Bumped by the speculative execution policy (issue 7, the executor step).
-    #[allow(dead_code)]
     pub(crate) fn speculative_execution(&self) {
         self.speculative_executions.fetch_add(1, Ordering::Relaxed);
     }
@@ -289,8 +287,6 @@ impl SessionMetrics {
     }
 
     /// Drops `host` from the open connections gauge (a host removed from the cluster).
-    // For the per-host pools (issue 7): hosts leaving the cluster.
-    #[allow(dead_code)]
     pub(crate) fn forget_host(&self, host: &NodeAddr) {
         self.open_connections.lock().remove(host);
     }

@@ -8,8 +8,14 @@
 //!   batch      Batch (logged, unlogged, counter; simple and prepared mixed)
 //!   result     QueryResult (one page) and Row (cells by index or name)
 //!   paging     RowStream (every row, next page fetched on demand)
-//!   session    Session: execution, retries, USE, close
-//!   pool       per-host connections, round-robin plans
+//!   session    Session: statements, prepare, USE, cluster state, close
+//!   connect    startup: control connection, topology, first view, pools
+//!   events     the control connection's events applied (views swapped, hosts up/down)
+//!   executor   query plan → pool → attempt → retry → speculative executions
+//!   request    ExecRequest and the wire message it becomes
+//!   routing    keyspace and token of a request (token-aware routing)
+//!   state      the current cluster view with its pools; HostInfo
+//!   pool       per-host connections: sizing, least busy, refill, reconnection
 //!   control    the control connection: topology, keyspaces, schema agreement, events
 //!   retry      RetryPolicy (a trait; DefaultRetryPolicy)
 //!   metrics    per-session counters and latency histogram (MetricsSnapshot), RequestInfo
@@ -27,16 +33,22 @@
 pub mod batch;
 mod concurrent;
 pub mod config;
+mod connect;
 pub mod control;
 pub mod error;
+mod events;
+mod executor;
 pub mod metrics;
 mod paging;
 mod pool;
 pub mod prepared;
+mod request;
 pub mod result;
 pub mod retry;
+mod routing;
 #[allow(clippy::module_inception)]
 mod session;
+mod state;
 pub mod statement;
 pub mod timestamp;
 pub mod trace;
@@ -56,7 +68,10 @@ pub use retry::{
     DefaultRetryPolicy, FallthroughRetryPolicy, RetryContext, RetryDecision, RetryPolicy,
 };
 pub use session::Session;
-pub use statement::{PagingState, ResolvedOptions, Statement, StatementOptions, StatementRef};
+pub use state::HostInfo;
+pub use statement::{
+    ExplicitRouting, PagingState, ResolvedOptions, Statement, StatementOptions, StatementRef,
+};
 pub use timestamp::{MonotonicTimestampGenerator, ServerSideTimestamps, TimestampGenerator};
 pub use trace::{QueryTrace, TraceEvent};
 pub use tracker::{AttemptFailure, RequestEnd, RequestStart, RequestTracker, StatementKind};

@@ -12,7 +12,8 @@ use futures::Stream;
 
 use super::error::Error;
 use super::result::{QueryResult, Row};
-use super::session::{ExecRequest, Session};
+use super::request::ExecRequest;
+use super::session::Session;
 use super::statement::PagingState;
 use crate::runtime::{BoxFuture, Runtime};
 use crate::types::DeserializeRow;

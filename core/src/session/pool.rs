@@ -1,29 +1,205 @@
-//! Connection pools: per host, the open connections (least busy first) and the protocol
-//! version the host speaks; across hosts, a round-robin query plan.
+//! Connection pools, one per host the load-balancing policies use.
+//!
+//! A [`HostPool`] keeps up to its target size of open connections (the size configured
+//! for the host's [`HostDistance`]) and hands out the least busy one. Connections are
+//! watched: when one dies the pool refills in the background; when the last one dies
+//! (or connecting fails while none is open) the host is marked down and reconnected on
+//! the [`ReconnectionPolicy`]'s schedule — each attempt logged, the schedule dropped on
+//! success, when the host is marked up again.
+//!
+//! Background work per pool is one task at a time ([`HostPool::ensure_maintained`]); it
+//! holds the pool weakly, so a pool dropped from the cluster (or a dropped session)
+//! stops it. Requests that find no open connection anywhere may ask a pool to connect
+//! now ([`HostPool::connect_now`]): concurrent askers share one attempt.
 
-use alloc::sync::Arc;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use core::time::Duration;
 
-use crate::connection::Connection;
+use futures::StreamExt;
+use futures::future::select;
+use tracing::Instrument;
+
+use super::error::Error;
+use super::metrics::SessionMetrics;
+use crate::cluster::host::{Host, HostDistance};
+use crate::connection::{Connection, ConnectionConfig, ConnectionError};
 use crate::frame::ProtocolVersion;
-use crate::runtime::{NodeAddr, Runtime};
+use crate::policies::reconnection::{ReconnectionPolicy, ReconnectionSchedule};
+use crate::runtime::{NodeAddr, Runtime, Transport};
+use crate::sync::{Notify, Signal};
 
-/// The connections to one host.
+/// What every pool of a session shares: how to open connections, the session keyspace,
+/// the metrics, the reconnection policy and whether the session is closing.
+pub(crate) struct PoolContext<R: Runtime> {
+    pub(crate) runtime: R,
+    pub(crate) transport: Arc<dyn Transport>,
+    /// Every connection's settings; the keyspace and the host's version are filled in.
+    pub(crate) connection: ConnectionConfig,
+    /// The session's keyspace (new connections start in it).
+    pub(crate) keyspace: spin::Mutex<Option<Arc<str>>>,
+    pub(crate) metrics: SessionMetrics,
+    pub(crate) reconnection: Arc<dyn ReconnectionPolicy>,
+    /// The session is closing: no new connections.
+    pub(crate) closed: AtomicBool,
+}
+
+impl<R: Runtime> PoolContext<R> {
+    /// The session's keyspace.
+    pub(crate) fn keyspace(&self) -> Option<Arc<str>> {
+        self.keyspace.lock().clone()
+    }
+
+    /// Whether the session is closing.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Opens a connection to `addr` (speaking `version` when the host's is known), in
+    /// the session keyspace.
+    pub(crate) async fn open(
+        &self,
+        addr: &NodeAddr,
+        version: Option<ProtocolVersion>,
+    ) -> Result<Connection<R>, Error> {
+        let mut config = self.connection.clone();
+        config.protocol_version = version.or(config.protocol_version);
+        config.keyspace = self.keyspace().map(|k| String::from(&*k));
+        let span = tracing::debug_span!("cql.connection.open", host = %addr);
+        let result = Connection::open(&*self.transport, self.runtime.clone(), addr.clone(), config)
+            .instrument(span)
+            .await;
+        match result {
+            Ok(conn) => {
+                tracing::debug!(host = %addr, version = ?conn.protocol_version(), "connection open");
+                Ok(conn)
+            }
+            Err(e) => {
+                tracing::warn!(host = %addr, error = %e, "connection failed");
+                Err(Error::from_connection(addr.clone(), e))
+            }
+        }
+    }
+}
+
+/// The connections to one host (see the [module docs](self)).
 pub(crate) struct HostPool<R: Runtime> {
-    /// The host.
+    ctx: Arc<PoolContext<R>>,
+    /// The host (replaced when a refresh gives it new facts; the address never changes:
+    /// a host that moved gets a new pool).
+    host: spin::Mutex<Arc<Host>>,
+    /// Where the connections go.
     pub(crate) addr: NodeAddr,
+    distance: AtomicU8,
+    target: AtomicUsize,
     /// The version the host negotiated, reused for its later connections.
     version: spin::Mutex<Option<ProtocolVersion>>,
     conns: spin::Mutex<Vec<Connection<R>>>,
+    /// A background task is filling or reconnecting the pool.
+    maintaining: AtomicBool,
+    /// Cuts the background task's wait short (an UP event, a request waiting, closing).
+    wake: Arc<Signal>,
+    /// Told after each connection attempt of the background task.
+    attempted: Notify,
+    /// Why the last connection attempt failed.
+    last_error: spin::Mutex<Option<Error>>,
+    closed: AtomicBool,
+}
+
+/// A distance as stored in an atomic.
+fn distance_code(distance: HostDistance) -> u8 {
+    match distance {
+        HostDistance::Local => 0,
+        HostDistance::Remote => 1,
+        HostDistance::Ignored => 2,
+    }
+}
+
+fn distance_of(code: u8) -> HostDistance {
+    match code {
+        0 => HostDistance::Local,
+        1 => HostDistance::Remote,
+        _ => HostDistance::Ignored,
+    }
+}
+
+/// What a pool should do when its target size changes from `open` connections:
+/// open more (`> 0`), drop some (`< 0`) or nothing.
+pub(crate) fn resize_delta(open: usize, target: usize) -> isize {
+    let open = isize::try_from(open).unwrap_or(isize::MAX);
+    let target = isize::try_from(target).unwrap_or(isize::MAX);
+    target.saturating_sub(open)
 }
 
 impl<R: Runtime> HostPool<R> {
-    pub(crate) fn new(addr: NodeAddr) -> Self {
+    /// An empty pool for `host` at `distance` holding up to `target` connections.
+    pub(crate) fn new(
+        ctx: Arc<PoolContext<R>>,
+        host: Arc<Host>,
+        distance: HostDistance,
+        target: usize,
+    ) -> Self {
+        let addr = host.addr.clone();
         Self {
+            ctx,
+            host: spin::Mutex::new(host),
             addr,
+            distance: AtomicU8::new(distance_code(distance)),
+            target: AtomicUsize::new(target),
             version: spin::Mutex::new(None),
             conns: spin::Mutex::new(Vec::new()),
+            maintaining: AtomicBool::new(false),
+            wake: Arc::new(Signal::new()),
+            attempted: Notify::new(),
+            last_error: spin::Mutex::new(None),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// The host.
+    pub(crate) fn host(&self) -> Arc<Host> {
+        Arc::clone(&self.host.lock())
+    }
+
+    /// Replaces the host object (same node, new facts).
+    pub(crate) fn set_host(&self, host: Arc<Host>) {
+        *self.host.lock() = host;
+    }
+
+    /// The host's distance when the pool was last sized.
+    pub(crate) fn distance(&self) -> HostDistance {
+        distance_of(self.distance.load(Ordering::Acquire))
+    }
+
+    /// The number of connections the pool keeps.
+    pub(crate) fn target(&self) -> usize {
+        self.target.load(Ordering::Acquire)
+    }
+
+    /// Sizes the pool for `distance`: opens more connections in the background, or drops
+    /// the extra ones (they close once their requests in flight are answered).
+    pub(crate) fn resize(self: &Arc<Self>, distance: HostDistance, target: usize) {
+        self.distance
+            .store(distance_code(distance), Ordering::Release);
+        let previous = self.target.swap(target, Ordering::AcqRel);
+        if previous == target {
+            return;
+        }
+        let delta = resize_delta(self.open_count(), target);
+        if delta > 0 {
+            self.ensure_maintained(false);
+        } else if delta < 0 {
+            let extra = {
+                let mut conns = self.conns.lock();
+                let keep = target.min(conns.len());
+                conns.split_off(keep)
+            };
+            tracing::debug!(host = %self.addr, dropped = extra.len(), target, "pool shrunk");
+            drop(extra);
+            self.update_gauge();
         }
     }
 
@@ -32,27 +208,24 @@ impl<R: Runtime> HostPool<R> {
         *self.version.lock()
     }
 
-    /// Adds an open connection (dropping closed ones) and remembers its version.
-    pub(crate) fn add(&self, conn: Connection<R>) {
-        *self.version.lock() = Some(conn.protocol_version());
-        let mut conns = self.conns.lock();
-        conns.retain(|c| !c.is_closed());
-        conns.push(conn);
+    /// Whether the pool was closed (host removed, session closed).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire) || self.ctx.is_closed()
+    }
+
+    /// Number of open connections.
+    pub(crate) fn open_count(&self) -> usize {
+        self.conns.lock().iter().filter(|c| !c.is_closed()).count()
     }
 
     /// Open connections.
-    pub(crate) fn healthy(&self) -> Vec<Connection<R>> {
+    pub(crate) fn connections(&self) -> Vec<Connection<R>> {
         self.conns
             .lock()
             .iter()
             .filter(|c| !c.is_closed())
             .cloned()
             .collect()
-    }
-
-    /// Number of open connections.
-    pub(crate) fn healthy_count(&self) -> usize {
-        self.conns.lock().iter().filter(|c| !c.is_closed()).count()
     }
 
     /// The open connection with the fewest requests in flight.
@@ -65,169 +238,254 @@ impl<R: Runtime> HostPool<R> {
             .cloned()
     }
 
-    /// Removes and returns every connection.
-    pub(crate) fn take_all(&self) -> Vec<Connection<R>> {
-        core::mem::take(&mut *self.conns.lock())
+    /// Why the last connection attempt failed, if it did.
+    pub(crate) fn last_error(&self) -> Option<Error> {
+        self.last_error.lock().clone()
     }
-}
 
-/// Every host's pool and the round-robin cursor.
-pub(crate) struct Pool<R: Runtime> {
-    hosts: Vec<Arc<HostPool<R>>>,
-    next: AtomicUsize,
-}
+    fn update_gauge(&self) {
+        let open = self.open_count();
+        self.ctx.metrics.set_open_connections(&self.addr, open);
+    }
 
-impl<R: Runtime> Pool<R> {
-    pub(crate) fn new(addrs: Vec<NodeAddr>) -> Self {
-        Self {
-            hosts: addrs
-                .into_iter()
-                .map(|a| Arc::new(HostPool::new(a)))
-                .collect(),
-            next: AtomicUsize::new(0),
+    /// Adds an open connection, watched so that its loss refills the pool.
+    fn add(self: &Arc<Self>, conn: Connection<R>) {
+        *self.version.lock() = Some(conn.protocol_version());
+        let mut events = conn.events();
+        {
+            let mut conns = self.conns.lock();
+            conns.retain(|c| !c.is_closed());
+            conns.push(conn);
         }
+        self.update_gauge();
+        // The event stream of a connection registered for no events ends exactly when the
+        // connection closes: that is the watch.
+        let weak = Arc::downgrade(self);
+        self.ctx.runtime.spawn(Box::pin(async move {
+            while events.next().await.is_some() {}
+            if let Some(pool) = weak.upgrade() {
+                pool.connection_lost();
+            }
+        }));
     }
 
-    /// Every host, in contact point order.
-    pub(crate) fn hosts(&self) -> &[Arc<HostPool<R>>] {
-        &self.hosts
-    }
-
-    /// The hosts to try for one request: every host once, starting one further along
-    /// than the previous plan; hosts with an open connection first. Allocates nothing
-    /// for up to 64 hosts (it runs for every request).
-    pub(crate) fn plan(&self) -> Plan<'_, R> {
-        let n = self.hosts.len();
-        let start = match n {
-            0 => 0,
-            _ => self.next.fetch_add(1, Ordering::Relaxed) % n,
+    /// A connection closed: drop it and refill (a host known down is left to its
+    /// reconnection).
+    fn connection_lost(self: &Arc<Self>) {
+        let open = {
+            let mut conns = self.conns.lock();
+            conns.retain(|c| !c.is_closed());
+            conns.len()
         };
-        let rotated = |k: usize| self.hosts.get((start + k) % n.max(1));
-        let up = if n <= 64 {
-            let mut mask = 0u64;
-            for k in 0..n {
-                if rotated(k).is_some_and(|h| h.healthy_count() > 0) {
-                    mask |= 1 << k;
+        self.update_gauge();
+        if self.is_closed() || !self.host().is_up() {
+            return;
+        }
+        tracing::debug!(host = %self.addr, open, "connection lost; refilling the pool");
+        self.ensure_maintained(false);
+    }
+
+    /// Opens one connection (speaking the host's version once known).
+    async fn open_connection(&self) -> Result<Connection<R>, Error> {
+        let conn = self.ctx.open(&self.addr, self.version()).await?;
+        if self.is_closed() {
+            conn.close().await;
+            return Err(Error::Closed("closed while connecting"));
+        }
+        Ok(conn)
+    }
+
+    /// Opens the pool's connections one after the other (the first negotiates the
+    /// version); used when the session starts. Fails with the first error when no
+    /// connection could be opened; a partial pool is completed in the background.
+    pub(crate) async fn fill_now(self: &Arc<Self>) -> Result<(), Error> {
+        let target = self.target();
+        while self.open_count() < target {
+            match self.open_connection().await {
+                Ok(conn) => self.add(conn),
+                Err(e) => {
+                    *self.last_error.lock() = Some(e.clone());
+                    if self.open_count() == 0 {
+                        return Err(e);
+                    }
+                    self.ensure_maintained(true);
+                    break;
                 }
             }
-            Up::Mask(mask)
-        } else {
-            Up::Flags(
-                (0..n)
-                    .map(|k| rotated(k).is_some_and(|h| h.healthy_count() > 0))
-                    .collect(),
-            )
-        };
-        Plan {
-            hosts: &self.hosts,
-            start,
-            up,
-            pass_up: true,
-            k: 0,
         }
+        Ok(())
     }
-}
 
-/// Which positions of a plan (in rotated order) had an open connection when it was made.
-enum Up {
-    Mask(u64),
-    Flags(Vec<bool>),
-}
-
-impl Up {
-    fn get(&self, k: usize) -> bool {
-        match self {
-            Self::Mask(m) => k < 64 && m & (1 << k) != 0,
-            Self::Flags(f) => f.get(k).copied().unwrap_or(false),
+    /// Starts the background task unless it runs: it fills the pool to its target, and
+    /// reconnects per the reconnection policy while the host is unreachable.
+    /// `wait_first`: wait the schedule's first delay before the first attempt.
+    pub(crate) fn ensure_maintained(self: &Arc<Self>, wait_first: bool) {
+        if self.is_closed() || self.maintaining.swap(true, Ordering::AcqRel) {
+            return;
         }
+        let span = tracing::info_span!("cql.pool", host = %self.addr);
+        self.ctx.runtime.spawn(Box::pin(
+            maintain(Arc::downgrade(self), wait_first).instrument(span),
+        ));
     }
-}
 
-/// One request's query plan (see [`Pool::plan`]): hosts with an open connection, then
-/// the others, each once.
-pub(crate) struct Plan<'a, R: Runtime> {
-    hosts: &'a [Arc<HostPool<R>>],
-    start: usize,
-    up: Up,
-    /// Yielding the hosts that were up (then the others).
-    pass_up: bool,
-    /// The next position in rotated order.
-    k: usize,
-}
-
-impl<'a, R: Runtime> Iterator for Plan<'a, R> {
-    type Item = &'a Arc<HostPool<R>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let n = self.hosts.len();
-        loop {
-            if self.k >= n {
-                if !self.pass_up {
-                    return None;
+    /// The node is reported down: mark the host down, close its connections and
+    /// reconnect on the policy's schedule.
+    pub(crate) fn host_down(self: &Arc<Self>) {
+        if self.host().set_up(false) {
+            tracing::warn!(host = %self.addr, "host down (reported by the cluster)");
+        }
+        self.ensure_maintained(true);
+        let conns = core::mem::take(&mut *self.conns.lock());
+        self.update_gauge();
+        if !conns.is_empty() {
+            self.ctx.runtime.spawn(Box::pin(async move {
+                for conn in conns {
+                    conn.close().await;
                 }
-                self.pass_up = false;
-                self.k = 0;
+            }));
+        }
+    }
+
+    /// The node is reported up: try to connect now (the host is marked up only once a
+    /// connection opens).
+    pub(crate) fn host_up(self: &Arc<Self>) {
+        if self.open_count() >= self.target() {
+            return;
+        }
+        tracing::info!(host = %self.addr, "host reported up; connecting");
+        self.ensure_maintained(false);
+        self.wake.notify();
+    }
+
+    /// An open connection, connecting now if there is none: waits for the background
+    /// task's next attempt (started at once; shared with other waiting requests).
+    pub(crate) async fn connect_now(self: &Arc<Self>) -> Result<Connection<R>, Error> {
+        if let Some(conn) = self.least_busy() {
+            return Ok(conn);
+        }
+        if self.is_closed() {
+            return Err(Error::Closed("the host's pool is closed"));
+        }
+        let notified = self.attempted.notified();
+        self.ensure_maintained(false);
+        self.wake.notify();
+        // An attempt is bounded by the connect timeout (twice when the version is
+        // negotiated down); wait a little longer than that.
+        let limit = self
+            .ctx
+            .connection
+            .connect_timeout
+            .saturating_mul(2)
+            .saturating_add(Duration::from_secs(1));
+        let _ = select(notified, self.ctx.runtime.sleep(limit)).await;
+        self.least_busy().ok_or_else(|| {
+            self.last_error().unwrap_or_else(|| {
+                Error::from_connection(
+                    self.addr.clone(),
+                    ConnectionError::Closed(String::from("no connection could be opened")),
+                )
+            })
+        })
+    }
+
+    /// Stops the pool for good (host removed): its task ends, its connections are dropped
+    /// (closing once their requests in flight are answered); returns them for callers
+    /// that close them at once.
+    pub(crate) fn close(&self) -> Vec<Connection<R>> {
+        self.closed.store(true, Ordering::Release);
+        self.wake.notify();
+        let conns = core::mem::take(&mut *self.conns.lock());
+        self.attempted.notify_waiters();
+        conns
+    }
+}
+
+/// The pool's background task (see [`HostPool::ensure_maintained`]).
+async fn maintain<R: Runtime>(weak: Weak<HostPool<R>>, mut wait_first: bool) {
+    let mut schedule: Option<Box<dyn ReconnectionSchedule>> = None;
+    let mut attempts: u32 = 0;
+    loop {
+        if wait_first {
+            let (sleep, wake) = {
+                let Some(pool) = weak.upgrade() else { return };
+                if pool.is_closed() {
+                    pool.maintaining.store(false, Ordering::Release);
+                    return;
+                }
+                let delay = schedule
+                    .get_or_insert_with(|| pool.ctx.reconnection.new_schedule())
+                    .next_delay();
+                tracing::info!(host = %pool.addr, delay = ?delay, attempt = attempts + 1, "reconnection scheduled");
+                (pool.ctx.runtime.sleep(delay), Arc::clone(&pool.wake))
+            };
+            // Wait without holding the pool, so a dropped pool ends the task.
+            let _ = select(sleep, wake.wait()).await;
+        }
+        let Some(pool) = weak.upgrade() else { return };
+        if pool.is_closed() {
+            pool.maintaining.store(false, Ordering::Release);
+            return;
+        }
+        if pool.open_count() >= pool.target() {
+            pool.maintaining.store(false, Ordering::Release);
+            // A connection may have died between the check and the flag: look again.
+            let again = pool.open_count() < pool.target()
+                && !pool.is_closed()
+                && !pool.maintaining.swap(true, Ordering::AcqRel);
+            if again {
+                wait_first = false;
                 continue;
             }
-            let k = self.k;
-            self.k += 1;
-            if self.up.get(k) == self.pass_up {
-                return self.hosts.get((self.start + k) % n);
+            return;
+        }
+        attempts = attempts.saturating_add(1);
+        match pool.open_connection().await {
+            Ok(conn) => {
+                pool.add(conn);
+                *pool.last_error.lock() = None;
+                if pool.host().set_up(true) {
+                    tracing::info!(host = %pool.addr, attempts, "host up: reconnected");
+                }
+                schedule = None;
+                attempts = 0;
+                wait_first = false;
+            }
+            Err(e) => {
+                if pool.open_count() == 0 && pool.host().set_up(false) {
+                    tracing::warn!(host = %pool.addr, error = %e, "host down: no connection could be opened");
+                }
+                tracing::warn!(host = %pool.addr, attempt = attempts, error = %e, "reconnection attempt failed");
+                *pool.last_error.lock() = Some(e);
+                wait_first = true;
             }
         }
+        pool.attempted.notify_waiters();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::{BoxFuture, Instant};
-    use alloc::string::String;
-    use core::time::Duration;
 
-    #[derive(Clone)]
-    struct NoRuntime;
-
-    impl Runtime for NoRuntime {
-        fn spawn(&self, _task: BoxFuture<'static, ()>) {}
-        fn sleep(&self, _d: Duration) -> BoxFuture<'static, ()> {
-            alloc::boxed::Box::pin(async {})
-        }
-        fn now(&self) -> Instant {
-            Instant::from_nanos(0)
-        }
-        fn wall_clock_micros(&self) -> i64 {
-            0
-        }
+    #[test]
+    fn resizing_opens_or_drops_the_difference() {
+        assert_eq!(resize_delta(0, 2), 2);
+        assert_eq!(resize_delta(2, 2), 0);
+        assert_eq!(resize_delta(3, 1), -2);
+        assert_eq!(resize_delta(1, 0), -1);
+        assert_eq!(resize_delta(usize::MAX, 0), -isize::MAX);
     }
 
     #[test]
-    fn plans_rotate_over_every_host() {
-        let pool: Pool<NoRuntime> = Pool::new(
-            ["a", "b", "c"]
-                .into_iter()
-                .map(|h| NodeAddr::new(String::from(h), 9042))
-                .collect(),
-        );
-        let firsts: Vec<String> = (0..4)
-            .map(|_| pool.plan().next().unwrap().addr.host.clone())
-            .collect();
-        assert_eq!(firsts, ["a", "b", "c", "a"]);
-        let hosts: Vec<String> = pool.plan().map(|h| h.addr.host.clone()).collect();
-        assert_eq!(hosts, ["b", "c", "a"]);
-        assert!(pool.hosts()[0].least_busy().is_none());
-        assert_eq!(pool.hosts()[0].version(), None);
-        assert!(Pool::<NoRuntime>::new(Vec::new()).plan().next().is_none());
-        // Past 64 hosts the plan keeps one flag per host: still every host once.
-        let many: Pool<NoRuntime> = Pool::new(
-            (0..100)
-                .map(|i| NodeAddr::new(alloc::format!("h{i}"), 9042))
-                .collect(),
-        );
-        let mut seen: Vec<String> = many.plan().map(|h| h.addr.host.clone()).collect();
-        assert_eq!(seen.len(), 100);
-        seen.sort();
-        seen.dedup();
-        assert_eq!(seen.len(), 100);
+    fn distances_round_trip_through_their_codes() {
+        for d in [
+            HostDistance::Local,
+            HostDistance::Remote,
+            HostDistance::Ignored,
+        ] {
+            assert_eq!(distance_of(distance_code(d)), d);
+        }
+        assert_eq!(distance_of(200), HostDistance::Ignored);
     }
 }

@@ -112,6 +112,18 @@ impl PreparedStatement {
         &self.shared.bind.columns
     }
 
+    /// The keyspace of the table the bind markers belong to, as the prepared metadata says
+    /// (`None` for a statement without bind markers); routing uses it before the keyspace
+    /// the statement was prepared in.
+    pub fn metadata_keyspace(&self) -> Option<&str> {
+        let bind = &self.shared.bind;
+        bind.global_table_spec
+            .as_ref()
+            .map(|t| t.keyspace.as_str())
+            .or_else(|| bind.columns.first().map(|c| c.keyspace.as_str()))
+            .filter(|k| !k.is_empty())
+    }
+
     /// Indexes of the bind markers forming the partition key (empty when unknown).
     pub fn pk_indexes(&self) -> &[u16] {
         &self.shared.bind.pk_indexes
@@ -225,6 +237,7 @@ mod tests {
                 .contains("nam")
         );
         assert_eq!(p.pk_indexes(), [0]);
+        assert_eq!(p.metadata_keyspace(), Some("ks"));
     }
 
     #[test]

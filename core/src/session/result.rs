@@ -37,6 +37,11 @@ pub struct QueryResult {
     pub schema_change: Option<SchemaChange>,
     /// The keyspace a `USE` statement switched to.
     pub set_keyspace: Option<String>,
+    /// After a schema change: whether every live node reported the same schema version
+    /// before [`max_schema_agreement_wait`](super::SessionConfig::max_schema_agreement_wait)
+    /// passed (`None`: no schema change, the wait is off, or the session has no control
+    /// connection to check with).
+    pub schema_agreement: Option<bool>,
     /// The node that answered.
     pub host: NodeAddr,
     /// Attempts, latency and failed hosts of the request that produced this result.
@@ -61,6 +66,7 @@ impl fmt::Debug for QueryResult {
             .field("tracing_id", &self.tracing_id)
             .field("schema_change", &self.schema_change)
             .field("set_keyspace", &self.set_keyspace)
+            .field("schema_agreement", &self.schema_agreement)
             .field("host", &self.host)
             .field("request_info", &self.request_info)
             .finish_non_exhaustive()
@@ -79,6 +85,7 @@ impl QueryResult {
             custom_payload: Vec::new(),
             schema_change: None,
             set_keyspace: None,
+            schema_agreement: None,
             host,
             request_info: RequestInfo::default(),
         }
@@ -103,6 +110,7 @@ impl QueryResult {
             custom_payload: Vec::new(),
             schema_change: None,
             set_keyspace: None,
+            schema_agreement: None,
             host,
             request_info: RequestInfo::default(),
         }

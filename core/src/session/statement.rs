@@ -2,6 +2,7 @@
 //! [`StatementOptions`], [`PagingState`], and how options combine with the execution
 //! profile ([`ResolvedOptions`]).
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
 use core::fmt;
@@ -13,6 +14,7 @@ use super::config::{ExecutionProfile, SessionConfig};
 use super::error::Error;
 use super::prepared::PreparedStatement;
 use super::retry::RetryPolicy;
+use crate::cluster::token::Token;
 use crate::message::{Consistency, CustomPayload};
 
 /// Where a paged query stopped: hand it back (with the same statement and values) to get
@@ -65,6 +67,32 @@ pub struct StatementOptions {
     pub keyspace: Option<String>,
     /// Name of the execution profile to use.
     pub execution_profile: Option<String>,
+    /// The partition the statement touches, given explicitly, for token-aware routing of
+    /// statements whose key the driver cannot work out (simple statements); wins over the
+    /// key a prepared statement's values give. Boxed: most statements have none, and
+    /// options are copied into every request.
+    pub routing: Option<Box<ExplicitRouting>>,
+}
+
+/// The partition a statement touches, as the user gives it (see
+/// [`StatementOptions::routing`]).
+#[derive(Clone, PartialEq, Eq)]
+pub enum ExplicitRouting {
+    /// The routing key: the partition key's serialized value; for a composite key, the
+    /// components as [`routing_key`](crate::cluster::token::routing_key()) joins them.
+    Key(Bytes),
+    /// The partition's token.
+    Token(Token),
+}
+
+/// Prints a key's length only (it holds key values).
+impl fmt::Debug for ExplicitRouting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Key(k) => write!(f, "Key({} bytes)", k.len()),
+            Self::Token(t) => f.debug_tuple("Token").field(t).finish(),
+        }
+    }
 }
 
 /// Never prints the custom payload's values.
@@ -89,6 +117,7 @@ impl fmt::Debug for StatementOptions {
             )
             .field("keyspace", &self.keyspace)
             .field("execution_profile", &self.execution_profile)
+            .field("routing", &self.routing)
             .finish()
     }
 }
@@ -221,6 +250,26 @@ macro_rules! option_setters {
             #[must_use]
             pub fn with_keyspace(mut self, keyspace: impl Into<alloc::string::String>) -> Self {
                 self.options.keyspace = Some(keyspace.into());
+                self
+            }
+
+            /// Sets the routing key (the partition key's serialized value, composite keys
+            /// joined as `cql_core::routing_key` does) so token-aware load balancing can
+            /// send the statement to a replica (replaces a routing token set before).
+            #[must_use]
+            pub fn with_routing_key(mut self, key: impl Into<bytes::Bytes>) -> Self {
+                self.options.routing = Some(alloc::boxed::Box::new(
+                    $crate::session::statement::ExplicitRouting::Key(key.into()),
+                ));
+                self
+            }
+
+            /// Sets the partition's token directly (replaces a routing key set before).
+            #[must_use]
+            pub fn with_routing_token(mut self, token: $crate::cluster::token::Token) -> Self {
+                self.options.routing = Some(alloc::boxed::Box::new(
+                    $crate::session::statement::ExplicitRouting::Token(token),
+                ));
                 self
             }
 
@@ -362,6 +411,8 @@ mod tests {
     #[test]
     fn debug_hides_payload_values_and_paging_state() {
         let stmt = Statement::new("SELECT 1")
+            .with_routing_key(&b"secret-key"[..])
+            .with_routing_token(Token::Murmur3(7))
             .with_custom_payload("token", Some(Bytes::from_static(b"topsecret")))
             .with_paging_state(Some(PagingState::from_bytes(&b"pk=42"[..])));
         let d = format!("{stmt:?}");
@@ -370,5 +421,13 @@ mod tests {
             "{d}"
         );
         assert!(d.contains("5 bytes"));
+        assert!(!d.contains("secret-key"), "{d}");
+        assert_eq!(
+            stmt.options().routing.as_deref(),
+            Some(&ExplicitRouting::Token(Token::Murmur3(7)))
+        );
+        let keyed = Statement::new("SELECT 1").with_routing_key(&b"secret-key"[..]);
+        let d = format!("{keyed:?}");
+        assert!(d.contains("Key(10 bytes)") && !d.contains("secret-key"), "{d}");
     }
 }

@@ -14,7 +14,7 @@ use super::error::Error;
 use super::metrics::{ErrorKind, RequestInfo, SessionMetrics};
 use super::result::QueryResult;
 use super::retry::RetryDecision;
-use super::session::{ExecRequest, Payload};
+use super::request::{ExecRequest, Payload};
 use super::statement::ResolvedOptions;
 use crate::message::Consistency;
 use crate::runtime::{Instant, MaybeSend, MaybeSync, NodeAddr, Runtime};

@@ -1,0 +1,151 @@
+//! The session's reaction to the control connection's events, in a background task:
+//!
+//! * `Refreshed` → a new [`ClusterView`](crate::cluster::view::ClusterView) is swapped in;
+//!   added hosts get pools, removed ones lose theirs, every pool is resized for its
+//!   host's distance;
+//! * `HostDown` → the host is marked down, its pool closed and its reconnection
+//!   scheduled (distances are re-evaluated: a DC-aware policy may now use another remote
+//!   host);
+//! * `HostUp` → a connection attempt; the host is marked up only when it succeeds;
+//! * `SchemaChanged` → nothing more: keyspace changes arrive as a `Refreshed` with the
+//!   keyspaces;
+//! * `Reconnected` / `Disconnected` → logged.
+//!
+//! The task holds the session weakly: it ends when the session is dropped or closed (the
+//! control connection then stops and its event stream ends).
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::{Arc, Weak};
+use alloc::vec::Vec;
+
+use futures::StreamExt;
+use tracing::Instrument;
+
+use super::control::ControlEvent;
+use super::session::Inner;
+use super::state::{build_view, keyspaces_of, merge_hosts};
+use crate::cluster::replication::ReplicationStrategy;
+use crate::cluster::topology::TopologySnapshot;
+use crate::runtime::{NodeAddr, Runtime};
+use crate::sync::Receiver;
+
+/// Spawns the task handling `events` for the session `inner`.
+pub(super) fn spawn<R: Runtime>(inner: &Arc<Inner<R>>, events: Receiver<ControlEvent>) {
+    let span = tracing::info_span!("cql.session.events");
+    inner
+        .ctx
+        .runtime
+        .spawn(Box::pin(run(Arc::downgrade(inner), events).instrument(span)));
+}
+
+async fn run<R: Runtime>(session: Weak<Inner<R>>, mut events: Receiver<ControlEvent>) {
+    while let Some(event) = events.next().await {
+        let Some(inner) = session.upgrade() else {
+            break;
+        };
+        if inner.ctx.is_closed() {
+            break;
+        }
+        inner.handle_event(event);
+    }
+    tracing::debug!("session event task stopped");
+}
+
+impl<R: Runtime> Inner<R> {
+    /// Applies one control-connection event (see the [module docs](self)).
+    pub(super) fn handle_event(&self, event: ControlEvent) {
+        match event {
+            ControlEvent::Refreshed(refreshed) => {
+                let refreshed = *refreshed;
+                if !refreshed.diff.is_empty() {
+                    tracing::info!(
+                        added = refreshed.diff.added.len(),
+                        removed = refreshed.diff.removed.len(),
+                        changed = refreshed.diff.changed.len(),
+                        "topology changed"
+                    );
+                }
+                self.apply_refresh(refreshed.topology.as_ref(), refreshed.keyspaces);
+            }
+            ControlEvent::HostDown(addr) => {
+                let state = self.cluster.current();
+                let Some(host) = state.view.host_by_reported_addr(&addr) else {
+                    tracing::debug!(host = %addr, "DOWN event for an unknown node");
+                    return;
+                };
+                match state.pool(&host.host_id) {
+                    Some(pool) => pool.host_down(),
+                    None => {
+                        host.set_up(false);
+                    }
+                }
+                self.reevaluate_distances();
+            }
+            ControlEvent::HostUp(addr) => {
+                let state = self.cluster.current();
+                let Some(host) = state.view.host_by_reported_addr(&addr) else {
+                    tracing::debug!(host = %addr, "UP event for an unknown node");
+                    return;
+                };
+                match state.pool(&host.host_id) {
+                    Some(pool) => pool.host_up(),
+                    // No pool (an ignored host): nothing to confirm it with; trust the event.
+                    None => {
+                        host.set_up(true);
+                    }
+                }
+            }
+            ControlEvent::SchemaChanged(changes) => {
+                tracing::debug!(changes = changes.len(), "schema changed");
+            }
+            ControlEvent::Reconnected { addr } => {
+                tracing::info!(host = %addr, "control connection moved");
+            }
+            ControlEvent::Disconnected { error, retry_in } => {
+                tracing::warn!(error = %error, retry_in = ?retry_in, "control connection has no node");
+            }
+        }
+    }
+
+    /// Builds a view from a new topology and/or new keyspaces (what is not given is kept)
+    /// and installs it with its pools.
+    pub(super) fn apply_refresh(
+        &self,
+        topology: Option<&TopologySnapshot>,
+        keyspaces: Option<Vec<(String, ReplicationStrategy)>>,
+    ) {
+        let old = self.cluster.current();
+        let translator = &self.config.address_translator;
+        let (hosts, partitioner, local) = match topology {
+            Some(t) => (
+                merge_hosts(&old.view, t.hosts(|a: &NodeAddr| translator.translate(a))),
+                t.partitioner,
+                Some(t.local.host_id),
+            ),
+            None => (
+                old.view.hosts().to_vec(),
+                old.view.partitioner(),
+                old.view.local_host().map(|h| h.host_id),
+            ),
+        };
+        let keyspaces = keyspaces.unwrap_or_else(|| keyspaces_of(&old.view));
+        let view = build_view(
+            hosts,
+            partitioner,
+            keyspaces,
+            local,
+            self.local_dc_hint.as_deref(),
+        );
+        self.cluster
+            .install(Arc::new(view), &self.ctx, &self.config, &self.policies, true);
+    }
+
+    /// Re-sizes the pools for the hosts' distances now (up/down changes move a DC-aware
+    /// policy's remote hosts).
+    pub(super) fn reevaluate_distances(&self) {
+        let view = Arc::clone(&self.cluster.current().view);
+        self.cluster
+            .install(view, &self.ctx, &self.config, &self.policies, true);
+    }
+}

@@ -1,0 +1,548 @@
+//! Running a request: routing information → the profile's load-balancing plan → for each
+//! host the least busy connection of its pool → an attempt (re-preparing statements the
+//! node does not know) → the retry policy's decision → and, for idempotent requests,
+//! speculative executions on the next hosts of the same plan.
+//!
+//! **Cancellation.** A speculative execution that loses is dropped, and with it the
+//! future of its in-flight `Connection::send`. Dropping that future is safe: the
+//! connection marks the request's stream id abandoned and keeps it reserved until the
+//! node's late answer arrives (then frees it and discards the answer), so a stream id is
+//! never reused while the node may still answer on it (see `Connection::send` in
+//! `connection/handle.rs`).
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use futures::StreamExt;
+use futures::future::{Either, select};
+use futures::stream::FuturesUnordered;
+use tracing::Instrument;
+
+use super::config::ExecutionProfile;
+use super::error::Error;
+use super::pool::HostPool;
+use super::prepared::PreparedStatement;
+use super::request::{ExecRequest, Payload, build_message, find_prepared};
+use super::result::QueryResult;
+use super::retry::{RetryContext, RetryDecision, checked_decision};
+use super::routing::{request_keyspace, request_token};
+use super::session::Session;
+use super::state::ClusterState;
+use super::statement::ResolvedOptions;
+use super::tracker::RequestObserver;
+use crate::cluster::host::HostDistance;
+use crate::connection::{Connection, ConnectionError, RequestOptions};
+use crate::frame::ProtocolVersion;
+use crate::message::{
+    self, Consistency, DbError, Prepare, Request, Response, ResponseFrame, ResultMessage,
+    SchemaChangeTarget,
+};
+use crate::policies::load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use crate::policies::speculative::{SpeculativeExecutionPolicy, checked_next_delay};
+use crate::runtime::{BoxFuture, NodeAddr, Runtime};
+use crate::types::ColumnSpec;
+
+/// How one execution (the first or a speculative one) ended: a result, or an error that
+/// ends the request; `None` when the plan had no host left for it.
+type Finished = Option<Result<QueryResult, Error>>;
+
+/// What the executions of one request share (behind one short lock, never held across
+/// an `.await`).
+struct Shared<'a, 'o, R: Runtime> {
+    plan: QueryPlan<'a>,
+    plan_done: bool,
+    observer: &'a mut RequestObserver<'o, R>,
+    /// Each host's error, for `NoHostAvailable`.
+    errors: Vec<(NodeAddr, Error)>,
+    /// Retries made so far (all executions together).
+    retries: u32,
+    /// Whether an attempt was sent (or a connection attempted) anywhere.
+    attempted: bool,
+    /// Pools the plan named that had no open connection: connected on demand, last, if
+    /// nothing else could be tried.
+    skipped: Vec<Arc<HostPool<R>>>,
+    /// The on-demand candidates, once built.
+    fallback: Option<Vec<Arc<HostPool<R>>>>,
+}
+
+/// One request in execution.
+struct Exec<'a, 'o, R: Runtime> {
+    request: &'a ExecRequest,
+    resolved: &'a ResolvedOptions,
+    timestamp: Option<i64>,
+    state: &'a ClusterState<R>,
+    shared: spin::Mutex<Shared<'a, 'o, R>>,
+}
+
+impl<R: Runtime> Session<R> {
+    /// Runs a request over the query plan, with re-preparation, the retry policy and
+    /// speculative executions; waits for schema agreement after a schema change.
+    pub(crate) async fn run(&self, request: &ExecRequest) -> Result<QueryResult, Error> {
+        let _guard = self.enter()?;
+        let config = &self.inner.config;
+        let profile = config.profile(request.options.execution_profile.as_deref())?;
+        let resolved = ResolvedOptions::resolve(&request.options, profile);
+        let timestamp = request.options.timestamp.or_else(|| {
+            config
+                .timestamp_generator
+                .next_timestamp(self.inner.ctx.runtime.wall_clock_micros())
+        });
+        let mut observer = RequestObserver::start(
+            &self.inner.ctx.metrics,
+            config.request_tracker.as_deref(),
+            &self.inner.ctx.runtime,
+            request,
+            &resolved,
+        );
+        let span = tracing::debug_span!("cql.request", kind = request.kind());
+        let mut outcome = self
+            .run_plan(request, profile, &resolved, timestamp, &mut observer)
+            .instrument(span)
+            .await;
+        if let Ok(result) = &mut outcome {
+            if result.schema_change.is_some() {
+                Box::pin(self.after_schema_change(result)).await;
+            }
+        }
+        observer.finish(outcome)
+    }
+
+    async fn run_plan(
+        &self,
+        request: &ExecRequest,
+        profile: &ExecutionProfile,
+        resolved: &ResolvedOptions,
+        timestamp: Option<i64>,
+        observer: &mut RequestObserver<'_, R>,
+    ) -> Result<QueryResult, Error> {
+        let state = self.inner.cluster.current();
+        let view = &*state.view;
+        let token = request_token(request, view.partitioner());
+        // The session keyspace is read only when a token makes it useful.
+        let session_keyspace = match (&token, request_keyspace(request)) {
+            (Some(_), None) => self.inner.ctx.keyspace(),
+            _ => None,
+        };
+        let keyspace = request_keyspace(request).or(session_keyspace.as_deref());
+        let mut routing = RoutingInfo::new().with_consistency(resolved.consistency);
+        if let Some(ks) = keyspace {
+            routing = routing.with_keyspace(ks);
+        }
+        if let Some(t) = &token {
+            routing = routing.with_token(t);
+        }
+        let policy: &dyn LoadBalancingPolicy = match &profile.load_balancing_policy {
+            Some(p) => &**p,
+            None => &*self.inner.policy,
+        };
+        let exec = Exec {
+            request,
+            resolved,
+            timestamp,
+            state: &state,
+            shared: spin::Mutex::new(Shared {
+                plan: policy.plan(view, &routing),
+                plan_done: false,
+                observer,
+                errors: Vec::new(),
+                retries: 0,
+                attempted: false,
+                skipped: Vec::new(),
+                fallback: None,
+            }),
+        };
+        let speculation = profile
+            .speculative_execution_policy
+            .as_deref()
+            .and_then(|p| checked_next_delay(p, 1, resolved.idempotent).map(|d| (p, d)));
+        let finished = match speculation {
+            None => self.execution(&exec).await,
+            Some((policy, delay)) => Box::pin(self.speculate(&exec, policy, delay)).await,
+        };
+        match finished {
+            Some(result) => result,
+            None => {
+                let mut errors = core::mem::take(&mut exec.shared.lock().errors);
+                match errors.len() {
+                    1 => Err(errors
+                        .pop()
+                        .map_or(Error::NoHostAvailable(Vec::new()), |(_, e)| e)),
+                    _ => Err(Error::NoHostAvailable(errors)),
+                }
+            }
+        }
+    }
+
+    /// The first execution, then one more each time the policy's delay passes without an
+    /// answer (while the plan has hosts left); the first to finish wins and the others
+    /// are dropped (see the [module docs](self) on cancellation).
+    async fn speculate(
+        &self,
+        exec: &Exec<'_, '_, R>,
+        policy: &dyn SpeculativeExecutionPolicy,
+        first_delay: Duration,
+    ) -> Finished {
+        let runtime = &self.inner.ctx.runtime;
+        let mut running = FuturesUnordered::new();
+        running.push(self.execution(exec));
+        let mut started: u32 = 1;
+        let mut timer: Option<BoxFuture<'static, ()>> = Some(runtime.sleep(first_delay));
+        loop {
+            let next = running.next();
+            let finished = match timer.as_mut() {
+                Some(t) => match select(next, t.as_mut()).await {
+                    Either::Left((finished, _)) => Some(finished),
+                    Either::Right(((), _)) => None,
+                },
+                None => Some(next.await),
+            };
+            match finished {
+                Some(Some(Some(result))) => return Some(result),
+                Some(Some(None)) if running.is_empty() => {
+                    return None;
+                }
+                Some(Some(None)) => {}
+                Some(None) => return None,
+                None => {
+                    timer = None;
+                    if exec.shared.lock().plan_done {
+                        continue;
+                    }
+                    started = started.saturating_add(1);
+                    self.inner.ctx.metrics.speculative_execution();
+                    tracing::debug!(execution = started, "starting a speculative execution");
+                    running.push(self.execution(exec));
+                    timer = checked_next_delay(policy, started, true).map(|d| runtime.sleep(d));
+                }
+            }
+        }
+    }
+
+    /// One execution: hosts from the shared plan, attempts and retries on each, until a
+    /// result, an error the retry policy gives up on, or the end of the plan.
+    async fn execution(&self, exec: &Exec<'_, '_, R>) -> Finished {
+        let mut consistency = exec.resolved.consistency;
+        loop {
+            let (conn, mut counted) = self.next_connection(exec).await?;
+            loop {
+                if !counted {
+                    let mut shared = exec.shared.lock();
+                    shared.attempted = true;
+                    shared.observer.attempt_started();
+                }
+                counted = false;
+                let error = match self
+                    .attempt(&conn, exec.request, exec.resolved, consistency, exec.timestamp)
+                    .await
+                {
+                    Ok(result) => return Some(Ok(result)),
+                    Err(e @ (Error::Closed(_) | Error::Serialize(_) | Error::Encode(_))) => {
+                        return Some(Err(e));
+                    }
+                    Err(e) => e,
+                };
+                let host = conn.addr();
+                let mut shared = exec.shared.lock();
+                let context =
+                    RetryContext::new(&error, exec.resolved.idempotent, shared.retries, consistency);
+                let decision = checked_decision(&*exec.resolved.retry_policy, &context);
+                tracing::debug!(host = %host, error = %error, ?decision, "request failed");
+                shared.observer.attempt_failed(host, &error, Some(decision));
+                match decision {
+                    RetryDecision::RetrySameHost { consistency: c } => {
+                        shared.retries += 1;
+                        consistency = c.unwrap_or(consistency);
+                    }
+                    RetryDecision::RetryNextHost { consistency: c } => {
+                        shared.retries += 1;
+                        consistency = c.unwrap_or(consistency);
+                        shared.errors.push((host.clone(), error));
+                        break;
+                    }
+                    RetryDecision::Ignore => {
+                        return Some(Ok(QueryResult::empty(host.clone())));
+                    }
+                    RetryDecision::Rethrow => return Some(Err(error)),
+                }
+            }
+        }
+    }
+
+    /// The next connection to try: the least busy of the next plan host that has one.
+    /// When the plan is used up before anything could be tried, connects on demand to
+    /// the hosts it skipped, then to the local hosts that are down (so a session whose
+    /// only node lost its connection, or whose nodes are all down, still tries). The flag
+    /// says whether the attempt was already counted (an on-demand connection is part of
+    /// its attempt).
+    async fn next_connection(&self, exec: &Exec<'_, '_, R>) -> Option<(Connection<R>, bool)> {
+        loop {
+            let host = {
+                let mut shared = exec.shared.lock();
+                if shared.plan_done {
+                    break;
+                }
+                let host = shared.plan.next();
+                shared.plan_done = host.is_none();
+                host
+            };
+            let Some(host) = host else { break };
+            let Some(pool) = exec.state.pool(&host.host_id) else {
+                continue;
+            };
+            if let Some(conn) = pool.least_busy() {
+                return Some((conn, false));
+            }
+            tracing::trace!(host = %host.addr, "no open connection; skipped");
+            exec.shared.lock().skipped.push(Arc::clone(pool));
+        }
+        loop {
+            let pool = {
+                let mut shared = exec.shared.lock();
+                if shared.attempted && shared.fallback.is_none() {
+                    return None;
+                }
+                if shared.fallback.is_none() {
+                    let mut candidates = core::mem::take(&mut shared.skipped);
+                    for pool in exec.state.pools() {
+                        let usable = pool.distance() == HostDistance::Local && !pool.host().is_up();
+                        if usable && !candidates.iter().any(|p| Arc::ptr_eq(p, pool)) {
+                            candidates.push(Arc::clone(pool));
+                        }
+                    }
+                    candidates.reverse();
+                    shared.fallback = Some(candidates);
+                }
+                let next = shared.fallback.as_mut().and_then(Vec::pop);
+                if next.is_some() {
+                    shared.attempted = true;
+                    shared.observer.attempt_started();
+                }
+                next?
+            };
+            match pool.connect_now().await {
+                Ok(conn) => return Some((conn, true)),
+                Err(e) => {
+                    let mut shared = exec.shared.lock();
+                    shared.observer.attempt_failed(&pool.addr, &e, None);
+                    shared.errors.push((pool.addr.clone(), e));
+                }
+            }
+        }
+    }
+
+    /// Sends one request on `conn`, mapping transport failures.
+    pub(super) async fn send(
+        &self,
+        conn: &Connection<R>,
+        request: Request,
+        options: RequestOptions,
+    ) -> Result<ResponseFrame, Error> {
+        conn.send(request, options).await.map_err(|e| {
+            if self.is_closed() && matches!(e, ConnectionError::Closed(_)) {
+                Error::Closed("the session was closed while the request was in flight")
+            } else {
+                Error::from_connection(conn.addr().clone(), e)
+            }
+        })
+    }
+
+    /// One attempt on one connection, re-preparing unknown statements as often as the
+    /// request has prepared statements.
+    async fn attempt(
+        &self,
+        conn: &Connection<R>,
+        request: &ExecRequest,
+        resolved: &ResolvedOptions,
+        consistency: Consistency,
+        timestamp: Option<i64>,
+    ) -> Result<QueryResult, Error> {
+        let version = conn.protocol_version();
+        let mut reprepares = request.prepared_count();
+        loop {
+            let message = build_message(request, resolved, consistency, timestamp, version);
+            let options = RequestOptions {
+                timeout: resolved.timeout,
+                tracing: request.options.tracing,
+                custom_payload: request.options.custom_payload.clone(),
+            };
+            let frame = self.send(conn, message, options).await?;
+            let ResponseFrame {
+                tracing_id,
+                warnings,
+                custom_payload,
+                response,
+                ..
+            } = frame;
+            for w in &warnings {
+                tracing::warn!(host = %conn.addr(), warning = %w, "node warning");
+            }
+            let result = match response {
+                Response::Result(r) => r,
+                Response::Error(e) => {
+                    if let DbError::Unprepared { id } = &e.error
+                        && reprepares > 0
+                        && let Some(p) = find_prepared(request, id)
+                    {
+                        reprepares -= 1;
+                        tracing::debug!(host = %conn.addr(), "re-preparing an unknown statement");
+                        let prepared = Box::pin(self.prepare_on(
+                            conn,
+                            p.cql(),
+                            p.prepared_keyspace(),
+                            resolved.timeout,
+                        ))
+                        .await?;
+                        p.update_from(&prepared);
+                        continue;
+                    }
+                    return Err(Error::from_response(conn.addr().clone(), e));
+                }
+                other => return Err(unexpected(&other, request.kind())),
+            };
+            let mut out = match result {
+                ResultMessage::Rows(rows) => {
+                    let columns = columns_of(request, &rows)?;
+                    QueryResult::from_rows(conn.addr().clone(), rows, columns)
+                }
+                other => Box::pin(self.result_without_rows(conn, request, other)).await?,
+            };
+            out.tracing_id = tracing_id;
+            out.warnings = warnings;
+            out.custom_payload = custom_payload;
+            return Ok(out);
+        }
+    }
+
+    /// Prepares `cql` on `conn` (in `keyspace` when the connection speaks v5).
+    pub(super) async fn prepare_on(
+        &self,
+        conn: &Connection<R>,
+        cql: &str,
+        keyspace: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<message::Prepared, Error> {
+        let keyspace = keyspace
+            .filter(|_| conn.protocol_version() >= ProtocolVersion::V5)
+            .map(String::from);
+        let request = Request::Prepare(Prepare {
+            query: String::from(cql),
+            keyspace,
+        });
+        let options = RequestOptions {
+            timeout,
+            ..RequestOptions::default()
+        };
+        let frame = self.send(conn, request, options).await?;
+        match frame.response {
+            Response::Result(ResultMessage::Prepared(p)) => {
+                tracing::debug!(host = %conn.addr(), "statement prepared");
+                Ok(*p)
+            }
+            Response::Error(e) => Err(Error::from_response(conn.addr().clone(), e)),
+            other => Err(unexpected(&other, "PREPARE")),
+        }
+    }
+
+    /// The result of a request answered with something else than rows.
+    async fn result_without_rows(
+        &self,
+        conn: &Connection<R>,
+        request: &ExecRequest,
+        result: ResultMessage,
+    ) -> Result<QueryResult, Error> {
+        let mut out = QueryResult::empty(conn.addr().clone());
+        match result {
+            ResultMessage::Void | ResultMessage::Rows(_) => {}
+            ResultMessage::SetKeyspace(ks) => {
+                if self.keyspace().as_deref() != Some(ks.as_str()) {
+                    // A USE statement ran on one connection: run it on the others.
+                    self.set_keyspace_everywhere(&ks).await?;
+                }
+                out.set_keyspace = Some(ks);
+            }
+            ResultMessage::SchemaChange(change) => {
+                tracing::debug!(change = ?change, "schema changed");
+                out.schema_change = Some(change);
+            }
+            ResultMessage::Prepared(_) => {
+                return Err(Error::Protocol(format!(
+                    "the node answered {} with a Prepared result",
+                    request.kind()
+                )));
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                return Err(Error::Protocol(String::from("unknown result kind")));
+            }
+        }
+        Ok(out)
+    }
+
+    /// After a schema change: waits for schema agreement (up to
+    /// `max_schema_agreement_wait`) and, when a keyspace changed, reads the keyspaces'
+    /// replication into the view at once (token-aware routing needs it).
+    async fn after_schema_change(&self, result: &mut QueryResult) {
+        let Some(control) = &self.inner.control else {
+            return;
+        };
+        let wait = self.inner.config.max_schema_agreement_wait;
+        if !wait.is_zero() {
+            let agreed = match control.wait_for_schema_agreement(wait).await {
+                Ok(agreed) => agreed,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not check schema agreement");
+                    false
+                }
+            };
+            result.schema_agreement = Some(agreed);
+        }
+        let keyspace_changed = result
+            .schema_change
+            .as_ref()
+            .is_some_and(|c| matches!(c.target, SchemaChangeTarget::Keyspace { .. }));
+        if keyspace_changed {
+            match control.fetch_keyspaces().await {
+                Ok(keyspaces) => self.inner.apply_refresh(None, Some(keyspaces)),
+                Err(e) => tracing::debug!(error = %e, "keyspaces not refreshed after a schema change"),
+            }
+        }
+    }
+}
+
+/// The columns of a Rows result: its own, or the prepared statement's when the request
+/// skipped them; updates the prepared statement on METADATA_CHANGED.
+fn columns_of(request: &ExecRequest, rows: &message::Rows) -> Result<Arc<[ColumnSpec]>, Error> {
+    let prepared = match &request.payload {
+        Payload::Execute(p, _) => Some(p),
+        _ => None,
+    };
+    if let (Some(p), Some(id)) = (prepared, &rows.metadata.new_metadata_id) {
+        p.update_result_metadata(id.clone(), rows.metadata.columns.as_deref());
+    }
+    let known = prepared.and_then(PreparedStatement::result_columns);
+    if let Some(cols) = &rows.metadata.columns {
+        // Usually the prepared statement's columns again (v4 always sends them): share
+        // those rather than copying every name.
+        return Ok(match known {
+            Some(known) if *known == **cols => known,
+            _ => Arc::from(cols.clone()),
+        });
+    }
+    known.ok_or_else(|| {
+        Error::Protocol(String::from(
+            "the node sent rows without metadata and the statement has none",
+        ))
+    })
+}
+
+/// An unexpected response to `request`.
+pub(super) fn unexpected(response: &Response, request: &str) -> Error {
+    Error::Protocol(format!(
+        "unexpected {:?} response to {request}",
+        response.opcode()
+    ))
+}

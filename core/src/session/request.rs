@@ -1,0 +1,255 @@
+//! What a request runs ([`ExecRequest`]: CQL text, a prepared statement or a batch, with
+//! values written) and the wire message it becomes for one connection.
+
+use alloc::string::ToString;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use super::batch::BatchItem;
+use super::error::Error;
+use super::prepared::PreparedStatement;
+use super::statement::{ResolvedOptions, StatementOptions, StatementRef};
+use crate::frame::ProtocolVersion;
+use crate::message::{
+    self, BatchEntry, BatchStatement, Consistency, Execute, Query, QueryParameters, Request,
+};
+use crate::types::{SerializeRow, SerializedValues};
+
+/// What a request runs: CQL text, a prepared statement or a batch, with values written.
+#[derive(Clone)]
+pub(crate) enum Payload {
+    Query(Arc<str>, SerializedValues),
+    Execute(PreparedStatement, SerializedValues),
+    Batch(crate::message::BatchType, Vec<BatchItem>),
+}
+
+/// A request ready to run (and to run again for the next page).
+#[derive(Clone)]
+pub(crate) struct ExecRequest {
+    pub(crate) payload: Payload,
+    pub(crate) options: StatementOptions,
+}
+
+impl ExecRequest {
+    /// The request's opcode name, for messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self.payload {
+            Payload::Query(..) => "QUERY",
+            Payload::Execute(..) => "EXECUTE",
+            Payload::Batch(..) => "BATCH",
+        }
+    }
+
+    /// A request running `statement` with `values` (checked against a prepared statement's
+    /// bind markers).
+    pub(crate) fn new(
+        statement: StatementRef<'_>,
+        values: &impl SerializeRow,
+    ) -> Result<Self, Error> {
+        Ok(match statement {
+            StatementRef::Simple(s) => {
+                let mut v = SerializedValues::new();
+                values.serialize_natural(&mut v)?;
+                Self {
+                    payload: Payload::Query(s.cql_arc(), v),
+                    options: s.options.clone(),
+                }
+            }
+            StatementRef::Prepared(p) => Self {
+                payload: Payload::Execute(p.handle(), p.bind_values(values)?),
+                options: p.options.clone(),
+            },
+        })
+    }
+
+    /// How many times one attempt may re-prepare an unknown statement: once per prepared
+    /// statement the request carries.
+    pub(crate) fn prepared_count(&self) -> usize {
+        match &self.payload {
+            Payload::Query(..) => 0,
+            Payload::Execute(..) => 1,
+            Payload::Batch(_, items) => items
+                .iter()
+                .filter(|i| matches!(i, BatchItem::Prepared(..)))
+                .count(),
+        }
+    }
+}
+
+/// The prepared statement of `request` whose id is `id` (the node answered UNPREPARED).
+pub(crate) fn find_prepared<'a>(
+    request: &'a ExecRequest,
+    id: &[u8],
+) -> Option<&'a PreparedStatement> {
+    match &request.payload {
+        Payload::Execute(p, _) => Some(p),
+        Payload::Batch(_, items) => items.iter().find_map(|i| match i {
+            BatchItem::Prepared(p, _) if p.id() == id => Some(p),
+            _ => None,
+        }),
+        Payload::Query(..) => None,
+    }
+}
+
+/// The wire message of `request` for a connection speaking `version`.
+pub(crate) fn build_message(
+    request: &ExecRequest,
+    resolved: &ResolvedOptions,
+    consistency: Consistency,
+    timestamp: Option<i64>,
+    version: ProtocolVersion,
+) -> Request {
+    let o = &request.options;
+    let params = |values: &SerializedValues| QueryParameters {
+        consistency,
+        values: values.clone(),
+        skip_metadata: false,
+        page_size: resolved.page_size,
+        paging_state: o.paging_state.as_ref().map(|s| s.as_bytes().clone()),
+        serial_consistency: resolved.serial_consistency,
+        timestamp,
+        keyspace: o.keyspace.clone(),
+        now_in_seconds: None,
+    };
+    match &request.payload {
+        Payload::Query(cql, values) => Request::Query(Query {
+            query: cql.to_string(),
+            params: params(values),
+        }),
+        Payload::Execute(p, values) => {
+            let result_metadata_id = p.result_metadata_id();
+            let mut params = params(values);
+            // Only v5 can skip result metadata safely: its metadata id tells a changed
+            // schema apart.
+            params.skip_metadata = version >= ProtocolVersion::V5
+                && result_metadata_id.is_some()
+                && p.result_columns().is_some();
+            Request::Execute(Execute {
+                id: p.id(),
+                result_metadata_id,
+                params,
+            })
+        }
+        Payload::Batch(batch_type, items) => Request::Batch(message::Batch {
+            batch_type: *batch_type,
+            entries: items
+                .iter()
+                .map(|i| match i {
+                    BatchItem::Simple(cql, v) => BatchEntry {
+                        statement: BatchStatement::Query(cql.to_string()),
+                        values: v.clone(),
+                    },
+                    BatchItem::Prepared(p, v) => BatchEntry {
+                        statement: BatchStatement::Prepared(p.id()),
+                        values: v.clone(),
+                    },
+                })
+                .collect(),
+            consistency,
+            serial_consistency: resolved.serial_consistency,
+            timestamp,
+            keyspace: o.keyspace.clone(),
+            now_in_seconds: None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Prepared, PreparedMetadata, ResultMetadata};
+    use crate::session::config::ExecutionProfile;
+    use crate::session::statement::{PagingState, Statement};
+    use bytes::Bytes;
+
+    fn resolved(options: &StatementOptions) -> ResolvedOptions {
+        ResolvedOptions::resolve(options, &ExecutionProfile::default())
+    }
+
+    #[test]
+    fn messages_carry_the_resolved_options() {
+        let stmt = Statement::new("SELECT * FROM t WHERE k = ?")
+            .with_serial_consistency(Consistency::LocalSerial)
+            .with_paging_state(Some(PagingState::from_bytes(&b"p"[..])));
+        let req = ExecRequest::new(StatementRef::Simple(&stmt), &(1i32,)).unwrap();
+        let r = resolved(&req.options);
+        let Request::Query(q) =
+            build_message(&req, &r, Consistency::Two, Some(77), ProtocolVersion::V4)
+        else {
+            panic!("not a query")
+        };
+        assert_eq!(q.query, "SELECT * FROM t WHERE k = ?");
+        assert_eq!(q.params.consistency, Consistency::Two);
+        assert_eq!(q.params.values.len(), 1);
+        assert_eq!(q.params.page_size, Some(5000));
+        assert_eq!(q.params.timestamp, Some(77));
+        assert_eq!(q.params.serial_consistency, Some(Consistency::LocalSerial));
+        assert_eq!(q.params.paging_state, Some(Bytes::from_static(b"p")));
+        assert_eq!(req.prepared_count(), 0);
+    }
+
+    #[test]
+    fn execute_skips_metadata_only_in_v5_with_known_columns() {
+        let p = PreparedStatement::from_prepared(
+            "SELECT v FROM t",
+            None,
+            Prepared {
+                id: Bytes::from_static(b"id"),
+                result_metadata_id: Some(Bytes::from_static(b"m")),
+                bind_metadata: PreparedMetadata::default(),
+                result_metadata: ResultMetadata::new(
+                    alloc::vec![crate::session::result::tests::spec(
+                        "v",
+                        crate::ColumnType::Int
+                    )],
+                    None,
+                ),
+            },
+        );
+        let req = ExecRequest::new(StatementRef::Prepared(&p), &()).unwrap();
+        assert_eq!(req.prepared_count(), 1);
+        let r = resolved(&req.options);
+        for (version, skip) in [(ProtocolVersion::V4, false), (ProtocolVersion::V5, true)] {
+            let Request::Execute(e) = build_message(&req, &r, Consistency::One, None, version)
+            else {
+                panic!("not an execute")
+            };
+            assert_eq!(e.params.skip_metadata, skip);
+            assert_eq!(e.id, Bytes::from_static(b"id"));
+        }
+        // Too many values are refused before anything is sent.
+        let Err(e) = ExecRequest::new(StatementRef::Prepared(&p), &(1i32,)) else {
+            panic!("values were accepted")
+        };
+        assert!(matches!(e, Error::Serialize(_)));
+    }
+
+    #[test]
+    fn unprepared_ids_find_their_statement_in_a_batch() {
+        let make = |id: &'static [u8]| {
+            PreparedStatement::from_prepared(
+                "INSERT",
+                None,
+                Prepared {
+                    id: Bytes::from_static(id),
+                    ..Prepared::default()
+                },
+            )
+        };
+        let (a, b) = (make(b"a"), make(b"b"));
+        let req = ExecRequest {
+            payload: Payload::Batch(
+                crate::message::BatchType::Logged,
+                alloc::vec![
+                    BatchItem::Prepared(a, SerializedValues::new()),
+                    BatchItem::Simple(Arc::from("UPDATE"), SerializedValues::new()),
+                    BatchItem::Prepared(b.clone(), SerializedValues::new()),
+                ],
+            ),
+            options: StatementOptions::default(),
+        };
+        assert!(find_prepared(&req, b"b").unwrap().same_statement(&b));
+        assert!(find_prepared(&req, b"zz").is_none());
+        assert_eq!(req.prepared_count(), 2);
+    }
+}
