@@ -11,16 +11,16 @@ use core::time::Duration;
 
 use super::error::Error;
 use super::retry::{DefaultRetryPolicy, RetryPolicy};
+use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
+use super::tracker::RequestTracker;
 use crate::cluster::host::HostDistance;
+use crate::connection::{Authenticator, PlainTextAuthenticator};
+use crate::frame::{Compression, ProtocolVersion};
+use crate::message::Consistency;
 use crate::policies::address_translation::{AddressTranslator, IdentityTranslator};
 use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::policies::reconnection::ReconnectionPolicy;
 use crate::policies::speculative::SpeculativeExecutionPolicy;
-use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
-use super::tracker::RequestTracker;
-use crate::connection::{Authenticator, PlainTextAuthenticator};
-use crate::frame::{Compression, ProtocolVersion};
-use crate::message::Consistency;
 use crate::runtime::NodeAddr;
 
 /// The native protocol's default port.

@@ -71,10 +71,7 @@ fn distance_policies(
 }
 
 /// The error for a local datacenter no node is in, naming the datacenters that exist.
-pub(crate) fn check_local_datacenter(
-    local: Option<&str>,
-    view: &ClusterView,
-) -> Result<(), Error> {
+pub(crate) fn check_local_datacenter(local: Option<&str>, view: &ClusterView) -> Result<(), Error> {
     let Some(local) = local else { return Ok(()) };
     if view.datacenter(Some(local)).is_some() {
         return Ok(());
@@ -124,7 +121,9 @@ impl<R: Runtime> Session<R> {
         let policies = distance_policies(&config, &policy);
         let reconnection: Arc<dyn ReconnectionPolicy> = match &config.reconnection_policy {
             Some(p) => Arc::clone(p),
-            None => Arc::new(ExponentialReconnectionPolicy::default().with_seed(seed.rotate_left(32))),
+            None => {
+                Arc::new(ExponentialReconnectionPolicy::default().with_seed(seed.rotate_left(32)))
+            }
         };
         let ctx = Arc::new(PoolContext {
             runtime,
@@ -148,9 +147,11 @@ impl<R: Runtime> Session<R> {
         }
         let local_dc_hint = view.local_datacenter_hint().map(String::from);
         let state = cluster.install(Arc::new(view), &ctx, &config, &policies, false);
-        let opened = join_all(state.pools().map(|pool| async move {
-            (Arc::clone(pool), pool.fill_now().await)
-        }))
+        let opened = join_all(
+            state
+                .pools()
+                .map(|pool| async move { (Arc::clone(pool), pool.fill_now().await) }),
+        )
         .instrument(span.clone())
         .await;
         let mut errors: Vec<(NodeAddr, Error)> = Vec::new();
@@ -280,7 +281,9 @@ mod tests {
             .zip(1u128..)
             .map(|(dc, n)| {
                 let addr = NodeAddr::new(alloc::format!("10.0.0.{n}"), 9042);
-                Arc::new(Host::new(Uuid::from_u128(n), addr.clone(), addr).with_placement(*dc, "r1"))
+                Arc::new(
+                    Host::new(Uuid::from_u128(n), addr.clone(), addr).with_placement(*dc, "r1"),
+                )
             })
             .collect();
         ClusterView::new(hosts, None, [])
@@ -306,7 +309,8 @@ mod tests {
     fn profile_policies_count_for_distances_once_each() {
         let shared: Arc<dyn LoadBalancingPolicy> = Arc::new(RoundRobinPolicy::new());
         let config = SessionConfig {
-            default_profile: ExecutionProfile::default().with_load_balancing_policy(Arc::clone(&shared)),
+            default_profile: ExecutionProfile::default()
+                .with_load_balancing_policy(Arc::clone(&shared)),
             profiles: BTreeMap::from([
                 (
                     String::from("a"),
@@ -318,7 +322,10 @@ mod tests {
         };
         let session: Arc<dyn LoadBalancingPolicy> = Arc::new(RoundRobinPolicy::new());
         assert_eq!(distance_policies(&config, &session).len(), 2);
-        assert_eq!(distance_policies(&SessionConfig::default(), &session).len(), 1);
+        assert_eq!(
+            distance_policies(&SessionConfig::default(), &session).len(),
+            1
+        );
     }
 
     #[test]

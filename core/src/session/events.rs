@@ -33,10 +33,9 @@ use crate::sync::Receiver;
 /// Spawns the task handling `events` for the session `inner`.
 pub(super) fn spawn<R: Runtime>(inner: &Arc<Inner<R>>, events: Receiver<ControlEvent>) {
     let span = tracing::info_span!("cql.session.events");
-    inner
-        .ctx
-        .runtime
-        .spawn(Box::pin(run(Arc::downgrade(inner), events).instrument(span)));
+    inner.ctx.runtime.spawn(Box::pin(
+        run(Arc::downgrade(inner), events).instrument(span),
+    ));
 }
 
 async fn run<R: Runtime>(session: Weak<Inner<R>>, mut events: Receiver<ControlEvent>) {
@@ -137,8 +136,13 @@ impl<R: Runtime> Inner<R> {
             local,
             self.local_dc_hint.as_deref(),
         );
-        self.cluster
-            .install(Arc::new(view), &self.ctx, &self.config, &self.policies, true);
+        self.cluster.install(
+            Arc::new(view),
+            &self.ctx,
+            &self.config,
+            &self.policies,
+            true,
+        );
     }
 
     /// Re-sizes the pools for the hosts' distances now (up/down changes move a DC-aware

@@ -236,7 +236,13 @@ impl<R: Runtime> Session<R> {
                 }
                 counted = false;
                 let error = match self
-                    .attempt(&conn, exec.request, exec.resolved, consistency, exec.timestamp)
+                    .attempt(
+                        &conn,
+                        exec.request,
+                        exec.resolved,
+                        consistency,
+                        exec.timestamp,
+                    )
                     .await
                 {
                     Ok(result) => return Some(Ok(result)),
@@ -247,8 +253,12 @@ impl<R: Runtime> Session<R> {
                 };
                 let host = conn.addr();
                 let mut shared = exec.shared.lock();
-                let context =
-                    RetryContext::new(&error, exec.resolved.idempotent, shared.retries, consistency);
+                let context = RetryContext::new(
+                    &error,
+                    exec.resolved.idempotent,
+                    shared.retries,
+                    consistency,
+                );
                 let decision = checked_decision(&*exec.resolved.retry_policy, &context);
                 tracing::debug!(host = %host, error = %error, ?decision, "request failed");
                 shared.observer.attempt_failed(host, &error, Some(decision));
@@ -507,7 +517,9 @@ impl<R: Runtime> Session<R> {
         if keyspace_changed {
             match control.fetch_keyspaces().await {
                 Ok(keyspaces) => self.inner.apply_refresh(None, Some(keyspaces)),
-                Err(e) => tracing::debug!(error = %e, "keyspaces not refreshed after a schema change"),
+                Err(e) => {
+                    tracing::debug!(error = %e, "keyspaces not refreshed after a schema change")
+                }
             }
         }
     }

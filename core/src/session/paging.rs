@@ -11,8 +11,8 @@ use core::task::{Context, Poll};
 use futures::Stream;
 
 use super::error::Error;
-use super::result::{QueryResult, Row};
 use super::request::ExecRequest;
+use super::result::{QueryResult, Row};
 use super::session::Session;
 use super::statement::PagingState;
 use crate::runtime::{BoxFuture, Runtime};

@@ -68,7 +68,10 @@ fn first_prepared_values(request: &ExecRequest) -> Option<(&PreparedStatement, &
 
 /// The token of the partition `request` touches, when it can be known; `partitioner` is
 /// the cluster's (`None`: no token awareness, unless the user gave the token).
-pub(crate) fn request_token(request: &ExecRequest, partitioner: Option<Partitioner>) -> Option<Token> {
+pub(crate) fn request_token(
+    request: &ExecRequest,
+    partitioner: Option<Partitioner>,
+) -> Option<Token> {
     match request.options.routing.as_deref() {
         Some(ExplicitRouting::Token(token)) => return Some(token.clone()),
         Some(ExplicitRouting::Key(key)) => return partitioner.map(|p| p.token(key)),
@@ -186,7 +189,10 @@ mod tests {
         let p = prepared("ks", None, vec![0]);
         let req = execute(&p, (7, "x", "y"));
         let m = Partitioner::Murmur3;
-        assert_eq!(request_token(&req, Some(m)), Some(m.token(&7i32.to_be_bytes())));
+        assert_eq!(
+            request_token(&req, Some(m)),
+            Some(m.token(&7i32.to_be_bytes()))
+        );
         assert_eq!(request_keyspace(&req), Some("ks"));
         // No partitioner known: no token.
         assert_eq!(request_token(&req, None), None);
@@ -214,11 +220,8 @@ mod tests {
     #[test]
     fn null_or_missing_key_values_give_no_token() {
         let p = prepared("ks", None, vec![0, 1]);
-        let req = ExecRequest::new(
-            StatementRef::Prepared(&p),
-            &(Some(1i32), None::<&str>, "v"),
-        )
-        .unwrap();
+        let req =
+            ExecRequest::new(StatementRef::Prepared(&p), &(Some(1i32), None::<&str>, "v")).unwrap();
         assert_eq!(request_token(&req, Some(Partitioner::Murmur3)), None);
         let out_of_range = prepared("ks", None, vec![9]);
         let req = execute(&out_of_range, (1, "a", "b"));
@@ -253,7 +256,10 @@ mod tests {
     #[test]
     fn keyspace_order_statement_then_metadata_then_prepared_in() {
         let p = prepared("meta_ks", Some("session_ks"), vec![0]);
-        assert_eq!(request_keyspace(&execute(&p, (1, "a", "b"))), Some("meta_ks"));
+        assert_eq!(
+            request_keyspace(&execute(&p, (1, "a", "b"))),
+            Some("meta_ks")
+        );
         let p = p.with_keyspace("mine");
         assert_eq!(request_keyspace(&execute(&p, (1, "a", "b"))), Some("mine"));
         // No bind markers: the keyspace it was prepared in.
@@ -299,7 +305,10 @@ mod tests {
             options: StatementOptions::default(),
         };
         let m = Partitioner::Murmur3;
-        assert_eq!(request_token(&req, Some(m)), Some(m.token(&5i32.to_be_bytes())));
+        assert_eq!(
+            request_token(&req, Some(m)),
+            Some(m.token(&5i32.to_be_bytes()))
+        );
         assert_eq!(request_keyspace(&req), Some("ks"));
     }
 }

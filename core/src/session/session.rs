@@ -83,7 +83,12 @@ impl<R: Runtime> fmt::Debug for Session<R> {
         f.debug_struct("Session")
             .field(
                 "hosts",
-                &state.view.hosts().iter().map(|h| &h.addr).collect::<Vec<_>>(),
+                &state
+                    .view
+                    .hosts()
+                    .iter()
+                    .map(|h| &h.addr)
+                    .collect::<Vec<_>>(),
             )
             .field("keyspace", &self.inner.ctx.keyspace())
             .field("closed", &self.is_closed())
@@ -159,7 +164,11 @@ impl<R: Runtime> Session<R> {
             .view
             .hosts()
             .iter()
-            .filter_map(|h| state.pool(&h.host_id).map(|p| (h.addr.clone(), p.version())))
+            .filter_map(|h| {
+                state
+                    .pool(&h.host_id)
+                    .map(|p| (h.addr.clone(), p.version()))
+            })
             .collect()
     }
 

@@ -244,13 +244,11 @@ impl<R: Runtime> ControlHosts for ControlCandidates<R> {
     fn candidates(&self) -> Vec<NodeAddr> {
         let state = self.cluster.current();
         let hosts = state.view.hosts();
-        let mut out: Vec<NodeAddr> = Vec::with_capacity(hosts.len() + self.cluster.contact_points.len());
+        let mut out: Vec<NodeAddr> =
+            Vec::with_capacity(hosts.len() + self.cluster.contact_points.len());
         let pooled = |h: &Host| state.pool(&h.host_id).is_some();
-        let tiers: [&dyn Fn(&Host) -> bool; 3] = [
-            &|h| h.is_up() && pooled(h),
-            &|h| h.is_up(),
-            &|_| true,
-        ];
+        let tiers: [&dyn Fn(&Host) -> bool; 3] =
+            [&|h| h.is_up() && pooled(h), &|h| h.is_up(), &|_| true];
         for tier in tiers {
             for host in hosts.iter().filter(|h| tier(h)) {
                 if !out.contains(&host.addr) {
@@ -299,7 +297,10 @@ mod tests {
             None,
         );
         old.hosts()[1].set_up(false);
-        let merged = merge_hosts(&old, vec![host(1, "dc1", 0), host(2, "dc1", 20), host(3, "dc2", 30)]);
+        let merged = merge_hosts(
+            &old,
+            vec![host(1, "dc1", 0), host(2, "dc1", 20), host(3, "dc2", 30)],
+        );
         assert!(Arc::ptr_eq(&merged[0], &old.hosts()[0]));
         assert!(!Arc::ptr_eq(&merged[1], &old.hosts()[1]), "tokens moved");
         assert!(!merged[1].is_up(), "the down state carries over");
@@ -323,7 +324,10 @@ mod tests {
         );
         assert_eq!(keyspaces_of(&view), ks);
         assert_eq!(view.local_datacenter_hint(), Some("dc1"));
-        assert_eq!(view.local_host().map(|h| h.host_id), Some(Uuid::from_u128(2)));
+        assert_eq!(
+            view.local_host().map(|h| h.host_id),
+            Some(Uuid::from_u128(2))
+        );
         let fallback = contact_point_view(&[NodeAddr::new("a", 1), NodeAddr::new("b", 2)]);
         assert_eq!(fallback.hosts().len(), 2);
         assert!(fallback.partitioner().is_none());

@@ -428,6 +428,9 @@ mod tests {
         );
         let keyed = Statement::new("SELECT 1").with_routing_key(&b"secret-key"[..]);
         let d = format!("{keyed:?}");
-        assert!(d.contains("Key(10 bytes)") && !d.contains("secret-key"), "{d}");
+        assert!(
+            d.contains("Key(10 bytes)") && !d.contains("secret-key"),
+            "{d}"
+        );
     }
 }

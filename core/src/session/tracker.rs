@@ -12,9 +12,9 @@ use core::time::Duration;
 
 use super::error::Error;
 use super::metrics::{ErrorKind, RequestInfo, SessionMetrics};
+use super::request::{ExecRequest, Payload};
 use super::result::QueryResult;
 use super::retry::RetryDecision;
-use super::request::{ExecRequest, Payload};
 use super::statement::ResolvedOptions;
 use crate::message::Consistency;
 use crate::runtime::{Instant, MaybeSend, MaybeSync, NodeAddr, Runtime};
