@@ -4,10 +4,12 @@
 //! speculative executions on the next hosts of the same plan.
 //!
 //! **Cancellation.** A speculative execution that loses is dropped, and with it the
-//! future of its in-flight `Connection::send`. Dropping that future is safe: the
-//! connection marks the request's stream id abandoned and keeps it reserved until the
-//! node's late answer arrives (then frees it and discards the answer), so a stream id is
-//! never reused while the node may still answer on it (see `Connection::send` in
+//! future of its in-flight `Connection::send`. That is safe: `send` queues the request
+//! when called, and dropping its future cancels the request's reply slot and marks its
+//! stream id abandoned in the connection state, which keeps the id reserved until the
+//! node's late answer arrives (the answer is then discarded and the id freed). A stream
+//! id is never reused while the node may still answer on it, exactly as after a
+//! client-side timeout (see `Connection::send` and `Pending`'s `Drop` in
 //! `connection/handle.rs`).
 
 use alloc::boxed::Box;

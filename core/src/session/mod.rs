@@ -2,7 +2,8 @@
 //! [`Connection`](crate::connection::Connection)s.
 //!
 //! ```text
-//!   config     SessionBuilder / SessionConfig / ExecutionProfile (defaults as documented)
+//!   config     SessionBuilder / SessionConfig (defaults as documented)
+//!   profile    ExecutionProfile: per-request policies and defaults
 //!   statement  Statement, StatementOptions, PagingState, option resolution
 //!   prepared   PreparedStatement (cached per query + keyspace, re-prepared on UNPREPARED)
 //!   batch      Batch (logged, unlogged, counter; simple and prepared mixed)
@@ -42,6 +43,7 @@ pub mod metrics;
 mod paging;
 mod pool;
 pub mod prepared;
+mod profile;
 mod request;
 pub mod result;
 pub mod retry;

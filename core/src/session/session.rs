@@ -29,6 +29,7 @@ use super::result::QueryResult;
 use super::state::{Cluster, HostInfo, distance};
 use super::statement::{Statement, StatementRef};
 use super::trace::QueryTrace;
+use crate::cluster::host::HostDistance;
 use crate::cluster::view::ClusterView;
 use crate::frame::ProtocolVersion;
 use crate::message::{Consistency, Query, QueryParameters, Request, Response};
@@ -369,10 +370,19 @@ impl<R: Runtime> Session<R> {
                 pools.push(Arc::clone(pool));
             }
         }
+        // Local hosts known down last (the plan leaves them out): tried when nothing else
+        // answers, as requests do.
+        for pool in state.pools() {
+            let down_local = pool.distance() == HostDistance::Local && !pool.host().is_up();
+            if down_local && !pools.iter().any(|p| Arc::ptr_eq(p, pool)) {
+                pools.push(Arc::clone(pool));
+            }
+        }
         // Hosts with an open connection first; the others connect now if need be.
-        pools.sort_by_key(|p| p.open_count() == 0);
+        let (open, unopened): (Vec<_>, Vec<_>) =
+            pools.into_iter().partition(|p| p.open_count() > 0);
         let mut errors = Vec::new();
-        for pool in pools {
+        for pool in open.into_iter().chain(unopened) {
             let conn = match pool.connect_now().await {
                 Ok(c) => c,
                 Err(e) => {

@@ -145,9 +145,11 @@ impl<R: Runtime> Cluster<R> {
                     pool
                 }
             };
-            pools.push((host.host_id, pool));
+            // Kept sorted by id as they come (no sort: its code is large on wasm).
+            if let Err(at) = pools.binary_search_by(|(id, _)| id.cmp(&host.host_id)) {
+                pools.insert(at, (host.host_id, pool));
+            }
         }
-        pools.sort_by_key(|p| p.0);
         let state = Arc::new(ClusterState { view, pools });
         *self.state.lock() = Arc::clone(&state);
         for pool in old.pools() {
