@@ -299,21 +299,30 @@ impl<R: Runtime> HostPool<R> {
     /// version); used when the session starts. Fails with the first error when no
     /// connection could be opened; a partial pool is completed in the background.
     pub(crate) async fn fill_now(self: &Arc<Self>) -> Result<(), Error> {
+        // Holding the task flag keeps a refill (a connection lost meanwhile) from opening
+        // connections alongside.
+        let owned = !self.maintaining.swap(true, Ordering::AcqRel);
         let target = self.target();
+        let mut result = Ok(());
         while self.open_count() < target {
             match self.open_connection().await {
                 Ok(conn) => self.add(conn),
                 Err(e) => {
                     *self.last_error.lock() = Some(e.clone());
                     if self.open_count() == 0 {
-                        return Err(e);
+                        result = Err(e);
                     }
-                    self.ensure_maintained(true);
                     break;
                 }
             }
         }
-        Ok(())
+        if owned {
+            self.maintaining.store(false, Ordering::Release);
+        }
+        if result.is_ok() && self.open_count() < target {
+            self.ensure_maintained(true);
+        }
+        result
     }
 
     /// Starts the background task unless it runs: it fills the pool to its target, and

@@ -30,7 +30,7 @@ pub struct ExecutionProfile {
     /// Whether statements are idempotent unless they say otherwise (default false).
     pub idempotent: bool,
     /// Which hosts requests of this profile try, in which order (default `None`: the
-    /// session's [`load_balancing_policy`](SessionConfig::load_balancing_policy)). Hosts
+    /// session's [`load_balancing_policy`](super::SessionConfig::load_balancing_policy)). Hosts
     /// this policy considers closer than the session's get pools too.
     pub load_balancing_policy: Option<Arc<dyn LoadBalancingPolicy>>,
     /// When a further execution of a slow idempotent request starts on the next host
