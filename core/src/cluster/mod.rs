@@ -15,6 +15,7 @@ pub mod debounce;
 pub mod host;
 pub mod replication;
 pub mod ring;
+pub(crate) mod sort;
 pub mod token;
 pub mod token_map;
 pub mod topology;

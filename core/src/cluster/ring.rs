@@ -8,6 +8,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::sort::sorted_order;
 use super::token::{Partitioner, Token};
 
 /// A host as replica placement sees it: an opaque id chosen by the caller (an address, a
@@ -148,8 +149,7 @@ impl<H: Ord> TokenRing<H> {
 
 /// Host indices sorted by host id; fails on a repeated id.
 fn sorted_by_id<H: Ord>(hosts: &[RingHost<H>]) -> Result<Vec<usize>, RingError> {
-    let mut by_id: Vec<usize> = (0..hosts.len()).collect();
-    by_id.sort_by(|&a, &b| id_of(hosts, a).cmp(&id_of(hosts, b)));
+    let by_id = sorted_order(hosts.len(), &|a, b| id_of(hosts, a).cmp(&id_of(hosts, b)));
     for pair in by_id.windows(2) {
         if let [a, b] = *pair {
             if id_of(hosts, a) == id_of(hosts, b) {
@@ -170,7 +170,7 @@ fn id_of<H>(hosts: &[RingHost<H>], index: usize) -> Option<&H> {
 impl<H> TokenRing<H> {
     fn from_indexed(
         hosts: Vec<RingHost<H>>,
-        mut pairs: Vec<(Token, usize)>,
+        pairs: Vec<(Token, usize)>,
     ) -> Result<Self, RingError> {
         if let Some((first, _)) = pairs.first() {
             let expected = first.partitioner();
@@ -182,10 +182,16 @@ impl<H> TokenRing<H> {
             }
         }
         // Stable sort keeps the given order among equal tokens; the last one wins.
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let order = sorted_order(pairs.len(), &|a, b| {
+            pairs.get(a).map(|p| &p.0).cmp(&pairs.get(b).map(|p| &p.0))
+        });
         let mut tokens: Vec<Token> = Vec::with_capacity(pairs.len());
         let mut owners: Vec<usize> = Vec::with_capacity(pairs.len());
-        for (token, owner) in pairs {
+        let mut slots: Vec<Option<(Token, usize)>> = pairs.into_iter().map(Some).collect();
+        for (token, owner) in order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        {
             if tokens.last() == Some(&token) {
                 if let Some(last) = owners.last_mut() {
                     *last = owner;

@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::host::Host;
 use super::replication::{ReplicaMap, ReplicationStrategy};
 use super::ring::{RingHost, TokenRing};
+use super::sort::sorted_order;
 use super::token::{Partitioner, Token};
 use crate::runtime::NodeAddr;
 
@@ -425,9 +426,15 @@ impl ClusterViewBuilder {
             named.push((name, map));
         }
         // Stable sort, then keep the last entry of each name.
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut keyspaces: Vec<(String, usize)> = Vec::with_capacity(named.len());
-        for entry in named {
+        let order = sorted_order(named.len(), &|a, b| {
+            named.get(a).map(|e| &e.0).cmp(&named.get(b).map(|e| &e.0))
+        });
+        let mut slots: Vec<Option<(String, usize)>> = named.into_iter().map(Some).collect();
+        let mut keyspaces: Vec<(String, usize)> = Vec::with_capacity(slots.len());
+        for entry in order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        {
             match keyspaces.last_mut() {
                 Some(last) if last.0 == entry.0 => *last = entry,
                 _ => keyspaces.push(entry),
@@ -453,13 +460,11 @@ impl ClusterViewBuilder {
 
 /// Host indices sorted by a key (stable: equal keys keep view order).
 fn sorted_indices<K: Ord>(hosts: &[Arc<Host>], key: impl Fn(&Host) -> &K) -> Vec<usize> {
-    let mut indices: Vec<usize> = (0..hosts.len()).collect();
-    indices.sort_by(|&a, &b| {
+    sorted_order(hosts.len(), &|a, b| {
         let ka = hosts.get(a).map(|h| key(h));
         let kb = hosts.get(b).map(|h| key(h));
         ka.cmp(&kb)
-    });
-    indices
+    })
 }
 
 fn find_by<'a, K: Ord>(
