@@ -716,3 +716,60 @@ async fn fault_rules_are_shared_and_requests_recorded_per_node() {
     cluster.faults().clear();
     cluster.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn primes_are_answered_by_every_node_with_their_partition_key() {
+    use cql_core::types::{ColumnSpec, ColumnType, SerializeRow};
+    use cql_testkit::sim::server::{Prime, Primes};
+    use cql_testkit::sim::{Outcome, RowsResult};
+    const PRIMED: &str = "SELECT v FROM ks.kv WHERE k = ?";
+    let spec = |name: &str| ColumnSpec {
+        keyspace: "ks".into(),
+        table: "kv".into(),
+        name: name.into(),
+        typ: ColumnType::Int,
+    };
+    let mut primes = Primes::new();
+    primes.insert(
+        PRIMED,
+        Prime::new(Outcome::Rows(RowsResult {
+            columns: vec![spec("v")],
+            rows: vec![vec![Some(bytes::Bytes::from_static(&[0, 0, 0, 42]))]],
+            paging_state: None,
+        }))
+        .with_bind(vec![spec("k")])
+        .with_pk_indexes(vec![0]),
+    );
+    let cluster = SimCluster::start(SimClusterConfig::nodes(3).with_primes(primes))
+        .await
+        .unwrap();
+    for i in 0..3 {
+        let mut c = client(&cluster, i).await;
+        let prepared = c
+            .request(Request::Prepare(Prepare::new(PRIMED)))
+            .await
+            .unwrap()
+            .response;
+        let Response::Result(ResultMessage::Prepared(p)) = prepared else {
+            panic!("node {i}: {prepared:?}")
+        };
+        assert_eq!(p.bind_metadata.pk_indexes, vec![0], "node {i}");
+        let mut params = QueryParameters::with_consistency(Consistency::One);
+        (7i32,)
+            .serialize_row(&[spec("k")], &mut params.values)
+            .unwrap();
+        let answer = c
+            .request(Request::Execute(Execute {
+                id: p.id.clone(),
+                result_metadata_id: None,
+                params,
+            }))
+            .await
+            .unwrap()
+            .response;
+        let got = rows(&answer);
+        assert_eq!(got.len(), 1, "node {i}");
+        assert_eq!(cell(&got[0], "v"), &CqlValue::Int(42), "node {i}");
+    }
+    cluster.stop().await;
+}

@@ -299,6 +299,10 @@ mod tests {
             Addressing::Loopback { port: 9042, .. }
         ));
 
+        // Primes go to every node of a cluster.
+        let a = args("--nodes 3 --prime SELECT").unwrap();
+        assert!(cluster_config(&a).unwrap().primes.get("SELECT").is_some());
+
         let a = args("--dc dc1:3 --dc dc2:2 --one-address --tls --user u:p").unwrap();
         let c = cluster_config(&a).unwrap();
         assert_eq!(

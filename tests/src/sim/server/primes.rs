@@ -15,6 +15,10 @@ pub struct Prime {
     pub outcome: Outcome,
     /// The bind markers reported when the statement is PREPAREd (none by default).
     pub bind: Vec<ColumnSpec>,
+    /// The indexes (into `bind`) of the partition key's columns, in key order, reported
+    /// in the PREPARED metadata (protocol v4+): what lets a driver route an EXECUTE to
+    /// the replicas of its key (none by default: no routing).
+    pub pk_indexes: Vec<u16>,
 }
 
 impl Prime {
@@ -23,6 +27,7 @@ impl Prime {
         Self {
             outcome,
             bind: Vec::new(),
+            pk_indexes: Vec::new(),
         }
     }
 
@@ -30,6 +35,16 @@ impl Prime {
     #[must_use]
     pub fn with_bind(mut self, bind: Vec<ColumnSpec>) -> Self {
         self.bind = bind;
+        self
+    }
+
+    /// The same prime, reporting the bind markers at `pk_indexes` as the partition key
+    /// (e.g. `[0]` for `... WHERE k = ?` with `k` the whole partition key). The bind
+    /// markers' keyspace and table (of [`with_bind`](Self::with_bind)) name the table
+    /// whose replication routes the key.
+    #[must_use]
+    pub fn with_pk_indexes(mut self, pk_indexes: Vec<u16>) -> Self {
+        self.pk_indexes = pk_indexes;
         self
     }
 

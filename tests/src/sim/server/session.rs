@@ -613,7 +613,7 @@ impl Session {
             self.shared.prepared_primes.insert(&id, prime.clone());
             let result = result_metadata(prime.result_columns());
             let bind = PreparedMetadata {
-                pk_indexes: Vec::new(),
+                pk_indexes: prime.pk_indexes.clone(),
                 global_table_spec: result_metadata(&prime.bind).global_table_spec,
                 columns: prime.bind.clone(),
             };

@@ -242,6 +242,43 @@ fn primed_queries_and_traced_requests() {
 }
 
 #[test]
+fn primed_prepare_reports_bind_markers_partition_key_and_table() {
+    use cql_core::types::{ColumnSpec, ColumnType};
+    let spec = |name: &str| ColumnSpec {
+        keyspace: "ks".into(),
+        table: "t".into(),
+        name: name.into(),
+        typ: ColumnType::Int,
+    };
+    let mut sh = shared(&[]);
+    Arc::get_mut(&mut sh).unwrap().primes.insert(
+        "SELECT v FROM ks.t WHERE k = ? AND c = ?",
+        Prime::new(Outcome::Void)
+            .with_bind(vec![spec("k"), spec("c")])
+            .with_pk_indexes(vec![0]),
+    );
+    let v4 = ProtocolVersion::V4;
+    let mut s = Session::new(sh);
+    s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
+    let prepare = Prepare::new("SELECT v FROM ks.t WHERE k = ? AND c = ?");
+    let r = s.handle(&frame(v4, 1, Request::Prepare(prepare)));
+    let Response::Result(ResultMessage::Prepared(p)) = &r.frame.response else {
+        panic!("{r:?}")
+    };
+    assert_eq!(p.bind_metadata.pk_indexes, vec![0]);
+    let table = p.bind_metadata.global_table_spec.as_ref().unwrap();
+    assert_eq!((table.keyspace.as_str(), table.table.as_str()), ("ks", "t"));
+    let names: Vec<&str> = p.bind_metadata.columns.iter().map(|c| &*c.name).collect();
+    assert_eq!(names, ["k", "c"]);
+    // Without pk indexes (the default) no routing information is reported.
+    let r = s.handle(&frame(v4, 2, Request::Prepare(Prepare::new("PRIMED"))));
+    let Response::Result(ResultMessage::Prepared(p)) = &r.frame.response else {
+        panic!("{r:?}")
+    };
+    assert!(p.bind_metadata.pk_indexes.is_empty());
+}
+
+#[test]
 fn serve_lets_the_first_applying_rule_act_and_records_everything() {
     use crate::sim::faults::{Action, Disposition, FaultEffect, Rule};
     let v4 = ProtocolVersion::V4;
