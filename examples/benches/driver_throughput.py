@@ -1,9 +1,13 @@
-"""The Python cassandra-driver's side of `cargo bench -p cql-examples --bench driver_throughput`.
+"""The Python cassandra-driver's side of `cargo bench -p cql-examples --bench driver_throughput`
+(one node) and `--bench driver_throughput_cluster` (1 and 3 nodes).
 
-`python driver_throughput.py --addr HOST:PORT --concurrency N --seconds S --query Q` prepares Q
-(one int bind marker) on protocol v4 with one connection to the node, keeps N executions in
-flight with the driver's async callbacks (each completed request starts the next one) for a
-short warm-up and then S seconds, and prints
+`python driver_throughput.py --addr HOST:PORT[,HOST:PORT...] --concurrency N --seconds S
+--query Q [--fixed-key K]` prepares Q (one int bind marker, the partition key) on protocol v4
+with the driver's defaults (TokenAwarePolicy(DCAwareRoundRobinPolicy()), one connection per
+host; the nodes of a cluster are discovered from the contact points, which share one port),
+keeps N executions in flight with the driver's async callbacks (each completed request starts
+the next one; request i of a chain binds key i + chain number, or K with --fixed-key) for a
+short warm-up and then S seconds. It prints `MEASURING` when the measured window starts, then
 
     RESULT <completed> <elapsed_s> <cpu_s> <peak_rss_kib> <errors>
 
@@ -13,6 +17,7 @@ the measured window and peak_rss_kib its ru_maxrss.
 
 import argparse
 import resource
+import sys
 import threading
 import time
 
@@ -28,10 +33,11 @@ def cpu_seconds():
 class Runner:
     """Keeps `concurrency` executions in flight until `deadline`."""
 
-    def __init__(self, session, statement, concurrency, deadline):
+    def __init__(self, session, statement, concurrency, deadline, fixed_key=None):
         self.session = session
         self.statement = statement
         self.deadline = deadline
+        self.fixed_key = fixed_key
         self.lock = threading.Lock()
         self.outstanding = concurrency
         self.completed = 0
@@ -41,7 +47,8 @@ class Runner:
             self.start(i)
 
     def start(self, key):
-        future = self.session.execute_async(self.statement, (key,))
+        bound = key if self.fixed_key is None else self.fixed_key
+        future = self.session.execute_async(self.statement, (bound,))
         future.add_callbacks(self.on_success, self.on_error, callback_args=(key,),
                              errback_args=(key,))
 
@@ -61,7 +68,7 @@ class Runner:
             else:
                 self.errors += 1
         if time.perf_counter() < self.deadline:
-            self.start(key)
+            self.start((key + 1) & 0x7FFFFFFF)
             return
         with self.lock:
             self.outstanding -= 1
@@ -69,8 +76,8 @@ class Runner:
                 self.done.set()
 
 
-def run(session, statement, concurrency, seconds):
-    runner = Runner(session, statement, concurrency, time.perf_counter() + seconds)
+def run(session, statement, concurrency, seconds, fixed_key=None):
+    runner = Runner(session, statement, concurrency, time.perf_counter() + seconds, fixed_key)
     runner.done.wait()
     return runner
 
@@ -82,16 +89,27 @@ def main():
     p.add_argument("--warmup", type=float, default=0.5)
     p.add_argument("--concurrency", type=int, default=1)
     p.add_argument("--query", required=True)
+    p.add_argument("--fixed-key", type=int, default=None)
     args = p.parse_args()
-    host, port = args.addr.rsplit(":", 1)
-    cluster = Cluster([host], port=int(port), protocol_version=ProtocolVersion.V4)
+    hosts, ports = [], set()
+    for addr in args.addr.split(","):
+        host, port = addr.rsplit(":", 1)
+        hosts.append(host)
+        ports.add(int(port))
+    if len(ports) != 1:
+        raise SystemExit("the contact points must share one port")
+    cluster = Cluster(hosts, port=ports.pop(), protocol_version=ProtocolVersion.V4)
     session = cluster.connect()
     statement = session.prepare(args.query)
+    if not statement.routing_key_indexes:
+        print("warning: the prepared statement has no partition key indexes (no token-aware "
+              "routing)", file=sys.stderr, flush=True)
     if args.warmup > 0:
-        run(session, statement, args.concurrency, args.warmup)
+        run(session, statement, args.concurrency, args.warmup, args.fixed_key)
+    print("MEASURING", flush=True)
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    runner = run(session, statement, args.concurrency, args.seconds)
+    runner = run(session, statement, args.concurrency, args.seconds, args.fixed_key)
     elapsed = time.perf_counter() - t0
     cpu = cpu_seconds() - cpu0
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -31,38 +31,32 @@
 //!
 //! The Rust clients run on a multi-threaded tokio runtime with its default worker count;
 //! each of the N tasks holds its own handle on the session and the prepared statement and
-//! borrows them for every request, as an application would.
+//! borrows them for every request, as an application would. The clients, the measurement
+//! and the process plumbing are shared with the 3-node benchmark
+//! (`driver_throughput_cluster.rs`) in `common/mod.rs`.
+
+mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use common::{
+    BoxError, CELL, ClientArgs, Measure, QUERY, WARMUP, client_command, env_list, label,
+    parse_client_args, peak_rss_kib, process_cpu_seconds, python, run_client_command, runtime,
+    spec,
+};
 use cql_testkit::core::frame::ProtocolVersion;
 use cql_testkit::core::frame::{Compression, Opcode};
 use cql_testkit::core::message::{
     Consistency, Execute, Prepare, QueryParameters, Request, RequestFrame, Response, ResultMessage,
 };
-use cql_testkit::core::types::{ColumnSpec, ColumnType, SerializeRow};
+use cql_testkit::core::types::SerializeRow;
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::server::{Prime, Primes, SimServer, SimServerConfig};
 use cql_testkit::sim::{Outcome, RowsResult};
-use cql_transport_tcp::runtime::NodeAddr;
-use cql_transport_tcp::session::SessionBuilder;
-use cql_transport_tcp::{TcpTransport, TokioRuntime};
-
-/// The primed statement every client prepares and executes.
-const QUERY: &str = "SELECT v FROM bench.kv WHERE k = ?";
-/// The value of the one cell of the one row the node answers.
-const CELL: i32 = 42;
-const WARMUP: Duration = Duration::from_millis(500);
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,21 +70,6 @@ fn main() {
     if let Err(e) = result {
         eprintln!("driver_throughput: {e}");
         std::process::exit(1);
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, BoxError> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}
-
-fn spec(name: &str) -> ColumnSpec {
-    ColumnSpec {
-        keyspace: "bench".into(),
-        table: "kv".into(),
-        name: name.into(),
-        typ: ColumnType::Int,
     }
 }
 
@@ -132,104 +111,14 @@ fn serve() -> Result<(), BoxError> {
 
 // ---- the clients ----------------------------------------------------------------------
 
-/// What one client measured.
-#[derive(Debug, Clone, Copy)]
-struct Measure {
-    completed: u64,
-    elapsed: f64,
-    cpu: f64,
-    peak_rss_kib: u64,
-    errors: u64,
-}
-
-impl Measure {
-    fn print(&self) {
-        println!(
-            "RESULT {} {:.6} {:.6} {} {}",
-            self.completed, self.elapsed, self.cpu, self.peak_rss_kib, self.errors
-        );
-    }
-
-    fn parse(line: &str) -> Option<Self> {
-        let mut it = line.strip_prefix("RESULT ")?.split_whitespace();
-        Some(Self {
-            completed: it.next()?.parse().ok()?,
-            elapsed: it.next()?.parse().ok()?,
-            cpu: it.next()?.parse().ok()?,
-            peak_rss_kib: it.next()?.parse().ok()?,
-            errors: it.next()?.parse().ok()?,
-        })
-    }
-
-    fn per_second(&self) -> f64 {
-        self.completed as f64 / self.elapsed.max(1e-9)
-    }
-
-    fn cpu_per_100k(&self) -> f64 {
-        self.cpu * 100_000.0 / (self.completed.max(1) as f64)
-    }
-}
-
-/// User+sys CPU seconds of this process (all threads), from `/proc/self/stat`.
-fn process_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at field 3 (state);
-    // utime and stime are fields 14 and 15.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // USER_HZ is 100 on Linux.
-    (ticks(11) + ticks(12)) as f64 / 100.0
-}
-
-/// Peak resident set size of this process in KiB (`VmHWM`).
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-struct ClientArgs {
-    kind: String,
-    concurrency: usize,
-    seconds: f64,
-    addr: SocketAddr,
-}
-
-fn parse_client_args(args: &[String]) -> Result<ClientArgs, BoxError> {
-    let value = |name: &str| -> Result<&str, BoxError> {
-        let i = args
-            .iter()
-            .position(|a| a == name)
-            .ok_or_else(|| format!("{name} is required"))?;
-        Ok(args
-            .get(i + 1)
-            .ok_or_else(|| format!("{name} needs a value"))?)
-    };
-    Ok(ClientArgs {
-        kind: value("--client")?.to_string(),
-        concurrency: value("--concurrency")?.parse()?,
-        seconds: value("--seconds")?.parse()?,
-        addr: value("--addr")?.parse()?,
-    })
-}
-
 /// `--client KIND`: runs one client, prints its `RESULT` line.
 fn client(args: &[String]) -> Result<(), BoxError> {
     let args = parse_client_args(args)?;
     let rt = runtime()?;
     let measure = rt.block_on(async {
         match args.kind.as_str() {
-            "ours" => ours(&args).await,
-            "scylla" => scylla(&args).await,
+            "ours" => common::ours(&args).await,
+            "scylla" => common::scylla(&args).await,
             "raw" => raw(&args).await,
             "raw-lean" => raw_lean(&args).await,
             other => Err(format!("unknown client {other:?}").into()),
@@ -237,136 +126,6 @@ fn client(args: &[String]) -> Result<(), BoxError> {
     })?;
     measure.print();
     Ok(())
-}
-
-/// A client under test: runs one request (binding `k`) and checks the answer. Each task
-/// holds its own clone and borrows it for every request, as an application would.
-trait Client: Clone + Send + Sync + 'static {
-    fn one(&self, k: i32) -> impl std::future::Future<Output = bool> + Send + '_;
-}
-
-/// Runs `concurrency` tasks, each executing requests in a loop for `duration`; returns
-/// (completed, errors, elapsed).
-async fn closed_loop<C: Client>(
-    concurrency: usize,
-    duration: Duration,
-    client: &C,
-) -> (u64, u64, f64) {
-    let start = Instant::now();
-    let deadline = start + duration;
-    let errors = Arc::new(AtomicU64::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for t in 0..concurrency {
-        let client = client.clone();
-        let errors = errors.clone();
-        tasks.spawn(async move {
-            let (mut done, mut failed) = (0u64, 0u64);
-            let mut key = t as i32;
-            while Instant::now() < deadline {
-                if client.one(key).await {
-                    done += 1;
-                } else {
-                    failed += 1;
-                }
-                key = key.wrapping_add(1);
-            }
-            errors.fetch_add(failed, Ordering::Relaxed);
-            done
-        });
-    }
-    let mut completed = 0;
-    while let Some(done) = tasks.join_next().await {
-        completed += done.unwrap_or(0);
-    }
-    (
-        completed,
-        errors.load(Ordering::Relaxed),
-        start.elapsed().as_secs_f64(),
-    )
-}
-
-/// Warms up, then measures `client` at the requested concurrency.
-async fn measure<C: Client>(args: &ClientArgs, client: C) -> Measure {
-    closed_loop(args.concurrency, WARMUP, &client).await;
-    let cpu0 = process_cpu_seconds();
-    let (completed, errors, elapsed) = closed_loop(
-        args.concurrency,
-        Duration::from_secs_f64(args.seconds),
-        &client,
-    )
-    .await;
-    Measure {
-        completed,
-        elapsed,
-        cpu: process_cpu_seconds() - cpu0,
-        peak_rss_kib: peak_rss_kib(),
-        errors,
-    }
-}
-
-#[derive(Clone)]
-struct Ours {
-    session: cql_transport_tcp::session::Session<TokioRuntime>,
-    prepared: cql_transport_tcp::session::PreparedStatement,
-}
-
-impl Client for Ours {
-    async fn one(&self, k: i32) -> bool {
-        match self.session.execute(&self.prepared, (k,)).await {
-            Ok(r) => r
-                .first_row()
-                .is_some_and(|row| row.get::<i32>(0).is_ok_and(|v| v == CELL)),
-            Err(_) => false,
-        }
-    }
-}
-
-/// This driver: one connection, protocol v4.
-async fn ours(args: &ClientArgs) -> Result<Measure, BoxError> {
-    let session = SessionBuilder::new()
-        .contact_point(NodeAddr::from(args.addr))
-        .protocol_version(ProtocolVersion::V4)
-        .connections_per_host(1)
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await?;
-    let prepared = session.prepare(QUERY).await?;
-    Ok(measure(args, Ours { session, prepared }).await)
-}
-
-#[derive(Clone)]
-struct Scylla {
-    session: Arc<scylla::client::session::Session>,
-    prepared: scylla::statement::prepared::PreparedStatement,
-}
-
-impl Client for Scylla {
-    async fn one(&self, k: i32) -> bool {
-        match self.session.execute_unpaged(&self.prepared, (k,)).await {
-            Ok(r) => r
-                .into_rows_result()
-                .ok()
-                .and_then(|rows| rows.single_row::<(i32,)>().ok())
-                .is_some_and(|(v,)| v == CELL),
-            Err(_) => false,
-        }
-    }
-}
-
-/// The `scylla` crate: one connection per host (its control connection aside).
-async fn scylla(args: &ClientArgs) -> Result<Measure, BoxError> {
-    use scylla::client::PoolSize;
-    use scylla::client::session_builder::SessionBuilder as ScyllaBuilder;
-    let session = ScyllaBuilder::new()
-        .known_node_addr(args.addr)
-        .pool_size(PoolSize::PerHost(NonZeroUsize::MIN))
-        .build()
-        .await?;
-    let prepared = session.prepare(QUERY).await?;
-    let client = Scylla {
-        session: Arc::new(session),
-        prepared,
-    };
-    Ok(measure(args, client).await)
 }
 
 /// The raw generator: pre-encoded EXECUTE frames, `concurrency` in flight on one
@@ -392,7 +151,8 @@ async fn raw_lean(args: &ClientArgs) -> Result<Measure, BoxError> {
 }
 
 async fn raw_with(args: &ClientArgs, params: QueryParameters) -> Result<Measure, BoxError> {
-    let mut client = RawClient::connect(args.addr, ProtocolVersion::V4).await?;
+    let mut client =
+        RawClient::connect(*args.addrs.first().ok_or("no --addr")?, ProtocolVersion::V4).await?;
     client.handshake(Compression::None, None).await?;
     let prepared = match client
         .request(Request::Prepare(Prepare::new(QUERY.to_string())))
@@ -473,83 +233,16 @@ async fn drive_raw(
 
 // ---- the orchestrator -----------------------------------------------------------------
 
-fn env_list(name: &str, default: &str) -> Vec<String> {
-    std::env::var(name)
-        .unwrap_or_else(|_| default.to_string())
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CQL_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut candidates = vec![repo.join(".ci-venv/bin/python")];
-    // In a git worktree, the main worktree's venv.
-    if let Ok(out) = Command::new("git")
-        .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
-        .current_dir(&repo)
-        .output()
-    {
-        let common = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if let Some(main) = common.parent() {
-            candidates.push(main.join(".ci-venv/bin/python"));
-        }
-    }
-    candidates.into_iter().find(|p| p.exists())
-}
-
-/// Runs one client process; its `RESULT` line, or why there is none.
+/// Runs one client process against the node at `addr`.
 fn run_client(
     kind: &str,
     concurrency: usize,
     seconds: f64,
     addr: SocketAddr,
-    python: Option<&Path>,
+    python: Option<&std::path::Path>,
 ) -> Result<Measure, String> {
-    let mut cmd = if kind == "python" {
-        let python = python.ok_or("no Python venv: set CQL_PYTHON or create .ci-venv")?;
-        let mut cmd = Command::new(python);
-        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/driver_throughput.py"))
-            .args(["--query", QUERY]);
-        cmd
-    } else {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut cmd = Command::new(exe);
-        cmd.args(["--client", kind]);
-        cmd
-    };
-    let out = cmd
-        .args(["--concurrency", &concurrency.to_string()])
-        .args(["--seconds", &seconds.to_string()])
-        .args(["--addr", &addr.to_string()])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot start the {kind} client: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout.lines().find_map(Measure::parse).ok_or_else(|| {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
-        format!(
-            "the {kind} client failed ({}): {}",
-            out.status,
-            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
-        )
-    })
-}
-
-fn label(kind: &str) -> &str {
-    match kind {
-        "raw" => "raw generator (pre-encoded frames)",
-        "raw-lean" => "raw generator, leanest frame",
-        "ours" => "cql-core driver (this)",
-        "scylla" => "scylla crate 1.9",
-        "python" => "Python cassandra-driver",
-        other => other,
-    }
+    let cmd = client_command(kind, concurrency, seconds, &[addr], python)?;
+    run_client_command(kind, cmd, |_| {})
 }
 
 fn orchestrate() -> Result<(), BoxError> {
