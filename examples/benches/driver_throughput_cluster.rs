@@ -390,8 +390,9 @@ fn orchestrate() -> Result<(), BoxError> {
     println!(
         "driver throughput on a cluster: prepared single-row SELECT (bind the int partition \
          key), primed cql-sim cluster (one process, nodes on 127.0.0.x), keyspace RF 1, one \
-         connection per host, protocol v4, each client's default load balancing (see the routing probe), {} s per run after a {} ms \
-         warm-up; {cpus} CPUs, load average {} at start",
+         connection per host, protocol v4, each client's default load balancing (see the \
+         routing probe), {} s per run after a {} ms warm-up; {cpus} CPUs, load average {} \
+         at start",
         plan.seconds,
         common::WARMUP.as_millis(),
         load()
