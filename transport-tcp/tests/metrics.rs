@@ -3,12 +3,15 @@
 //! simulated node never gives — unavailable, overloaded, read timeouts, no answer — a
 //! small scripted node on 127.0.0.1).
 
+mod common;
+
+use common::sessions::{session_for, with_table};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
+use cql_testkit::sim::server::{SimServer, SimServerConfig};
 use cql_transport_tcp::frame::{Compression, ProtocolVersion, read_frame};
 use cql_transport_tcp::message::{
     Consistency, DbError, ErrorResponse, Request, RequestFrame, Response, ResponseFrame,
@@ -23,34 +26,6 @@ use cql_transport_tcp::{TcpTransport, TokioRuntime};
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-async fn session_for(server: &SimServerHandle, builder: SessionBuilder) -> Session<TokioRuntime> {
-    builder
-        .contact_point(NodeAddr::from(server.local_addr()))
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap()
-}
-
-async fn with_table(session: &Session<TokioRuntime>, ks: &str) {
-    session
-        .query(
-            &format!(
-                "CREATE KEYSPACE IF NOT EXISTS {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
-        .await
-        .unwrap();
-    session.use_keyspace(ks).await.unwrap();
-    session
-        .query(
-            "CREATE TABLE IF NOT EXISTS kv (k int, c int, v text, PRIMARY KEY (k, c))",
-            (),
-        )
-        .await
-        .unwrap();
-}
 
 async fn count_rows(session: &Session<TokioRuntime>) -> usize {
     let mut rows = session.query_iter("SELECT k FROM kv", ()).unwrap();

@@ -4,48 +4,22 @@
 //! Needs `TcpTransport`, `TlsTransport`/`TlsConfig` and `TokioRuntime` from branch `tcp`:
 //! merge `tcp` before this file. All pass on a merge of `session` and `tcp`.
 
+mod common;
+
+use common::sessions::{session_for, with_table};
 use std::net::IpAddr;
 use std::time::Duration;
 
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig as SimTls};
+use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
 use cql_transport_tcp::frame::{Compression, ProtocolVersion};
 use cql_transport_tcp::message::{BatchType, Consistency, DbError};
-use cql_transport_tcp::runtime::NodeAddr;
-use cql_transport_tcp::session::{Batch, Error, Session, SessionBuilder, Statement};
+use cql_transport_tcp::session::{Batch, Error, SessionBuilder, Statement};
 use cql_transport_tcp::types::{
     CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint, SerializeValue,
     Unset,
 };
 use cql_transport_tcp::{TcpTransport, TlsConfig, TlsTransport, TokioRuntime};
 use futures::StreamExt;
-
-async fn session_for(server: &SimServerHandle, builder: SessionBuilder) -> Session<TokioRuntime> {
-    builder
-        .contact_point(NodeAddr::from(server.local_addr()))
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap()
-}
-
-async fn with_table(session: &Session<TokioRuntime>, ks: &str) {
-    session
-        .query(
-            &format!(
-                "CREATE KEYSPACE IF NOT EXISTS {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
-        .await
-        .unwrap();
-    session.use_keyspace(ks).await.unwrap();
-    session
-        .query(
-            "CREATE TABLE IF NOT EXISTS kv (k int, c int, v text, PRIMARY KEY (k, c))",
-            (),
-        )
-        .await
-        .unwrap();
-}
 
 #[tokio::test]
 async fn simple_and_prepared_statements_on_every_version_and_compression() {

@@ -2,6 +2,8 @@
 //! [`Stream`], and certificates made with rcgen.
 #![allow(dead_code)]
 
+pub mod sessions;
+
 use cql_transport_tcp::frame::{Compression, DEFAULT_MAX_BODY_LEN, ProtocolVersion, read_frame};
 use cql_transport_tcp::message::{Request, RequestFrame, Response, ResponseFrame, Supported};
 use cql_transport_tcp::runtime::Stream;
