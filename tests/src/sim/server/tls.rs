@@ -179,26 +179,15 @@ fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Material, String> {
 fn load(cert: &PathBuf, key: &PathBuf) -> Result<Material, String> {
     let cert_pem = std::fs::read_to_string(cert)
         .map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))?;
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("invalid certificate PEM {}: {e}", cert.display()))?;
-    if chain.is_empty() {
-        return Err(format!("no certificate in {}", cert.display()));
-    }
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| format!("invalid private key PEM {}: {e}", key.display()))?;
-    let last = chain
-        .last()
-        .map(|c| pem_of("CERTIFICATE", c.as_ref()))
-        .unwrap_or_default();
-    Ok((
-        chain,
-        key,
-        TlsInfo {
-            ca_pem: last,
-            cert_pem,
-        },
-    ))
+    let key_pem = std::fs::read_to_string(key)
+        .map_err(|e| format!("cannot read private key {}: {e}", key.display()))?;
+    from_pem(&cert_pem, &key_pem).map_err(|e| {
+        format!(
+            "{e} (certificate {}, key {})",
+            cert.display(),
+            key.display()
+        )
+    })
 }
 
 /// Wraps DER bytes in a PEM block.
