@@ -6,8 +6,11 @@
 //! ```
 //!
 //! * [`protocol`] (every target): the tunnel protocol — URL and `target` parameter, bearer
-//!   tokens in the upgrade request, close codes — and [`BridgeAddressMap`], which maps the
-//!   node addresses the driver learns to tunnel URLs.
+//!   tokens in the upgrade request, close codes.
+//! * [`address_map`] (every target): [`BridgeAddressMap`], which maps every node address
+//!   the session opens — contact points and the nodes it discovers in `system.peers` — to
+//!   a tunnel URL (which bridge, which target); its documentation tells how it fits with
+//!   the session's address translator.
 //! * `WebSocketTransport` (native): a [`Transport`](cql_core::runtime::Transport) over
 //!   tokio-tungstenite, with rustls for `wss`.
 //! * `bridge` (native): the bridge as a library; the `cql-bridge` binary wraps it.
@@ -26,6 +29,7 @@
 
 pub use cql_core as core;
 
+pub mod address_map;
 pub mod protocol;
 
 pub use protocol::{BridgeAddressMap, CloseReason};

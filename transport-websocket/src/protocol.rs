@@ -52,6 +52,8 @@ use core::fmt;
 
 use cql_core::runtime::NodeAddr;
 
+pub use crate::address_map::BridgeAddressMap;
+
 /// The path the bridge serves tunnels on unless configured otherwise.
 pub const DEFAULT_PATH: &str = "/cql";
 
@@ -227,7 +229,7 @@ pub struct ProtocolError {
 }
 
 impl ProtocolError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
         }
@@ -535,81 +537,6 @@ pub fn offers_subprotocol(value: &str) -> bool {
     value.split(',').map(str::trim).any(|p| p == SUBPROTOCOL)
 }
 
-/// Maps node addresses the driver learns (contact points, `system.peers`) to the bridge
-/// URL that tunnels to them.
-///
-/// By default every node is reached through one bridge, with the node's own address as
-/// the target. Nodes can be sent through another bridge ([`with_bridge_for`]), and the
-/// target can differ from the learned address ([`with_target`]) when the bridge reaches
-/// the node by another name than the one the cluster advertises.
-///
-/// [`with_bridge_for`]: Self::with_bridge_for
-/// [`with_target`]: Self::with_target
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BridgeAddressMap {
-    default: BridgeUrl,
-    bridges: Vec<(NodeAddr, BridgeUrl)>,
-    targets: Vec<(NodeAddr, NodeAddr)>,
-}
-
-impl BridgeAddressMap {
-    /// Every node through the bridge at `bridge_url` (e.g. `wss://bridge.example.com/cql`).
-    ///
-    /// # Errors
-    /// A URL that is not `ws://` or `wss://`.
-    pub fn new(bridge_url: &str) -> Result<Self, ProtocolError> {
-        Ok(Self {
-            default: BridgeUrl::parse(bridge_url)?,
-            bridges: Vec::new(),
-            targets: Vec::new(),
-        })
-    }
-
-    /// Reaches `node` through the bridge at `bridge_url` instead of the default one.
-    ///
-    /// # Errors
-    /// A URL that is not `ws://` or `wss://`.
-    pub fn with_bridge_for(
-        mut self,
-        node: NodeAddr,
-        bridge_url: &str,
-    ) -> Result<Self, ProtocolError> {
-        let url = BridgeUrl::parse(bridge_url)?;
-        self.bridges.retain(|(n, _)| *n != node);
-        self.bridges.push((node, url));
-        Ok(self)
-    }
-
-    /// Asks the bridge for `target` when the driver wants `learned`.
-    #[must_use]
-    pub fn with_target(mut self, learned: NodeAddr, target: NodeAddr) -> Self {
-        self.targets.retain(|(n, _)| *n != learned);
-        self.targets.push((learned, target));
-        self
-    }
-
-    /// The bridge that tunnels to `node`.
-    pub fn bridge_for(&self, node: &NodeAddr) -> &BridgeUrl {
-        self.bridges
-            .iter()
-            .find(|(n, _)| n == node)
-            .map_or(&self.default, |(_, url)| url)
-    }
-
-    /// The target the bridge is asked for when the driver wants `node`.
-    pub fn target_for<'a>(&'a self, node: &'a NodeAddr) -> &'a NodeAddr {
-        self.targets
-            .iter()
-            .find(|(n, _)| n == node)
-            .map_or(node, |(_, t)| t)
-    }
-
-    /// The WebSocket URL of the tunnel to `node`.
-    pub fn url_for(&self, node: &NodeAddr) -> String {
-        self.bridge_for(node).tunnel_url(self.target_for(node))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,22 +645,6 @@ mod tests {
         assert!(is_valid_subject("web-app_1"));
         assert!(!is_valid_subject("a.b"));
         assert!(!is_valid_subject(""));
-    }
-
-    #[test]
-    fn address_map() {
-        let a = NodeAddr::new("10.0.0.1", 9042);
-        let b = NodeAddr::new("10.0.0.2", 9042);
-        let map = BridgeAddressMap::new("ws://127.0.0.1:8080/cql")
-            .unwrap()
-            .with_bridge_for(b.clone(), "wss://other/cql")
-            .unwrap()
-            .with_target(a.clone(), NodeAddr::new("db1.internal", 9142));
-        assert_eq!(
-            map.url_for(&a),
-            "ws://127.0.0.1:8080/cql?target=db1.internal%3A9142"
-        );
-        assert_eq!(map.url_for(&b), "wss://other/cql?target=10.0.0.2%3A9042");
     }
 
     #[test]
