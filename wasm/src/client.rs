@@ -7,6 +7,7 @@ use std::rc::Rc;
 use cql_core::message::BatchType;
 use cql_core::session::{Batch, PreparedStatement, QueryResult, Session, Statement};
 use cql_core::types::{ColumnSpec, SerializeValue};
+use cql_transport_websocket::BridgeAddressMap;
 use cql_transport_websocket::wasm::{WasmRuntime, WebSocketTransport};
 use futures::StreamExt;
 use js_sys::{Array, Object, Promise, Uint8Array};
@@ -243,8 +244,14 @@ impl Client {
     ) -> Promise {
         future_to_promise(async move {
             let o = options::connect(&options)?;
-            let mut transport = WebSocketTransport::new(&o.bridge)
+            let mut map = BridgeAddressMap::new(&o.bridge)
                 .map_err(|e| argument(format!("option `bridge`: {}", e.message())))?;
+            for (network, url) in &o.network_bridges {
+                map = map
+                    .with_bridge_for_network(network, url)
+                    .map_err(|e| argument(format!("option `networkBridges`: {}", e.message())))?;
+            }
+            let mut transport = WebSocketTransport::with_address_map(map);
             if let Some(t) = &o.token {
                 transport = transport
                     .with_token(t)
@@ -405,6 +412,33 @@ impl Client {
     #[wasm_bindgen(getter)]
     pub fn keyspace(&self) -> Option<String> {
         self.session.keyspace()
+    }
+
+    /// The cluster's nodes as the client knows them: the contact points and the nodes
+    /// discovered from `system.peers` (each reached through the bridge), with `address`
+    /// (`host:port`, as asked of the bridge), `hostId`, `datacenter`, `rack` (null when
+    /// unknown), `up` and `connections` (open now).
+    #[wasm_bindgen(unchecked_return_type = "HostInfo[]")]
+    pub fn hosts(&self) -> Array {
+        self.session
+            .hosts()
+            .iter()
+            .map(|h| {
+                let o = Object::new();
+                set(&o, "address", &JsValue::from_str(&h.addr.to_string()));
+                set(&o, "hostId", &JsValue::from_str(&h.host_id.to_string()));
+                let opt =
+                    |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+                set(&o, "datacenter", &opt(&h.datacenter));
+                set(&o, "rack", &opt(&h.rack));
+                set(&o, "up", &JsValue::from_bool(h.up));
+                // usize → f64 is exact for any realistic connection count.
+                #[allow(clippy::cast_precision_loss)]
+                let connections = h.open_connections as f64;
+                set(&o, "connections", &JsValue::from_f64(connections));
+                JsValue::from(o)
+            })
+            .collect()
     }
 
     /// Whether `close()` was called.

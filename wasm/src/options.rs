@@ -1,14 +1,19 @@
 //! Reading the JS option objects: `ConnectOptions` and `QueryOptions` (see `index.d.ts`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use cql_core::frame::ProtocolVersion;
 use cql_core::message::Consistency;
+use cql_core::policies::address_translation::MapAddressTranslator;
+use cql_core::runtime::NodeAddr;
 use cql_core::session::{PagingState, SessionBuilder, StatementOptions};
 use cql_core::types::ColumnType;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+use cql_transport_websocket::protocol::split_host_port;
 
 use crate::convert::to_js::{TimestampMode, ToJs};
 use crate::error::argument;
@@ -56,6 +61,63 @@ fn boolean(obj: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
     v.as_bool()
         .map(Some)
         .ok_or_else(|| argument(format!("option `{key}` must be a boolean")))
+}
+
+/// The `"key": "value"` string pairs of an object option (empty when absent).
+fn string_pairs(obj: &JsValue, key: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let v = get(obj, key);
+    if !present(&v) {
+        return Ok(Vec::new());
+    }
+    let bad = || {
+        argument(format!(
+            "option `{key}` must be an object of strings {{ \"from\": \"to\" }}"
+        ))
+    };
+    if !v.is_object() || Array::is_array(&v) {
+        return Err(bad());
+    }
+    js_sys::Object::entries(v.unchecked_ref())
+        .iter()
+        .map(|e| {
+            let e: Array = e.unchecked_into();
+            match (e.get(0).as_string(), e.get(1).as_string()) {
+                (Some(k), Some(v)) => Ok((k, v)),
+                _ => Err(bad()),
+            }
+        })
+        .collect()
+}
+
+/// The `addressTranslation` option: `"host:port": "host:port"` entries translate one
+/// address, `"host": "host"` entries a host on any port.
+fn address_translator(o: &JsValue) -> Result<Option<MapAddressTranslator>, JsValue> {
+    let pairs = string_pairs(o, "addressTranslation")?;
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let mut t = MapAddressTranslator::new();
+    for (from, to) in pairs {
+        t = match (split_host_port(&from, None), split_host_port(&to, None)) {
+            (Ok((fh, fp)), Ok((th, tp))) => {
+                t.with_address(NodeAddr::new(fh, fp), NodeAddr::new(th, tp))
+            }
+            (Err(_), Err(_))
+                if !from.contains(':')
+                    && !to.contains(':')
+                    && !from.is_empty()
+                    && !to.is_empty() =>
+            {
+                t.with_host(from, to)
+            }
+            _ => {
+                return Err(argument(format!(
+                    "option `addressTranslation`: {from:?}: {to:?} must both be \"host:port\" (IPv6 \"[addr]:port\") or both a host name or IPv4 address"
+                )));
+            }
+        };
+    }
+    Ok(Some(t))
 }
 
 fn millis(obj: &JsValue, key: &str) -> Result<Option<Duration>, JsValue> {
@@ -110,6 +172,8 @@ pub struct Connect {
     pub token: Option<String>,
     /// Result conversion defaults.
     pub to_js: ToJs,
+    /// `networkBridges`: (IP network, bridge URL) pairs.
+    pub network_bridges: Vec<(String, String)>,
 }
 
 /// Reads `ConnectOptions`.
@@ -204,11 +268,15 @@ pub fn connect(o: &JsValue) -> Result<Connect, JsValue> {
     if let Some(v) = string(o, "applicationVersion")? {
         b = b.application_version(v);
     }
+    if let Some(t) = address_translator(o)? {
+        b = b.address_translator(Arc::new(t));
+    }
     Ok(Connect {
         builder: b,
         bridge,
         token,
         to_js: to_js(o, ToJs::default())?,
+        network_bridges: string_pairs(o, "networkBridges")?,
     })
 }
 

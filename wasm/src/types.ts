@@ -5,8 +5,25 @@ export interface ConnectOptions {
   bridge: string;
   /** Bearer token for the bridge (sent as the `cql.bearer.<token>` subprotocol). */
   token?: string;
-  /** Nodes as the bridge reaches them: `"host[:port]"` (IPv6 as `"[addr]:port"`). */
+  /**
+   * Nodes as the bridge reaches them: `"host[:port]"` (IPv6 as `"[addr]:port"`). One is
+   * enough: the client discovers the others (`system.peers`) and reaches each through the
+   * bridge (see `hosts()`); the bridge's allow-list must cover them.
+   */
   contactPoints: string[] | string;
+  /**
+   * Rewrites the addresses the cluster reports for its nodes (NAT, private addresses) to
+   * addresses the bridge can reach: `{ "10.0.0.5:9042": "172.16.0.5:9042" }` (one
+   * address) or `{ "10.0.0.5": "172.16.0.5" }` (a host, any port). Contact points are not
+   * rewritten.
+   */
+  addressTranslation?: Record<string, string>;
+  /**
+   * Other bridges for nodes in IP networks, e.g. one per datacenter:
+   * `{ "10.2.0.0/16": "wss://bridge-dc2.example.com/cql" }` (the longest matching network
+   * wins; other nodes use `bridge`).
+   */
+  networkBridges?: Record<string, string>;
   /** Default port for contact points without one (9042). */
   port?: number;
   /** Keyspace to `USE` on every connection. */
@@ -144,6 +161,20 @@ export interface ErrorClasses {
 /** `for await (const row of client.stream(...))`. */
 export interface RowStream {
   [Symbol.asyncIterator](): RowStream;
+}
+
+/** One node as `client.hosts()` reports it. */
+export interface HostInfo {
+  /** `host:port` the client connects to (through the bridge). */
+  address: string;
+  /** The node's `host_id` (a uuid string). */
+  hostId: string;
+  datacenter: string | null;
+  rack: string | null;
+  /** Whether the client considers it up. */
+  up: boolean;
+  /** Connections open to it now. */
+  connections: number;
 }
 
 export interface Client {

@@ -5,7 +5,12 @@
 #   CQL_WASM_NODE    host:port of cql-sim (as the bridge reaches it)
 #   CQL_WASM_BRIDGE  ws://127.0.0.1:PORT/cql
 #   CQL_WASM_TOKEN   the bridge's bearer token
+#   CQL_WASM_CLUSTER a node of a second cql-sim, a 3-node cluster (--nodes 3, on
+#                    127.0.0.1/.2/.3, one port), for the discovery tests; the bridge's
+#                    allow-list covers its three nodes too (empty with websockify)
 #
+# The single node stays what the existing tests assume (a cluster of one); the
+# cluster is separate so that they see one host and the discovery test sees three.
 # The wasm tests read these at compile time (option_env!), the JS tests at run time.
 # CQL_WASM_BRIDGE_KIND=websockify uses python websockify as a stand-in bridge (one target).
 set -euo pipefail
@@ -51,10 +56,24 @@ target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import js
 pids+=($!)
 node_addr=$(wait_for "$work/sim.log" 'listening on ([0-9.]+:[0-9]+)')
 
+# The cluster: one port on 127.0.0.1, .2 and .3.
+cluster=()
+if [ "$kind" = cql-bridge ]; then
+  "$target_dir/cql-sim" --listen 127.0.0.1:0 --nodes 3 >"$work/cluster.log" 2>&1 &
+  pids+=($!)
+  wait_for "$work/cluster.log" '(cluster ready)' >/dev/null
+  mapfile -t cluster < <(grep -Eo 'listening on [0-9.]+:[0-9]+' "$work/cluster.log" | awk '{print $3}')
+  [ "${#cluster[@]}" -eq 3 ] || { echo "expected 3 cluster nodes:" >&2; cat "$work/cluster.log" >&2; exit 1; }
+fi
+
+cluster_targets=()
+for a in "${cluster[@]}"; do cluster_targets+=(--target "$a"); done
+
 token="wasm-test-token-$$"
 case "$kind" in
   cql-bridge)
-    "$target_dir/cql-bridge" --listen 127.0.0.1:0 --target "$node_addr" --token "wasm-tests:$token" \
+    "$target_dir/cql-bridge" --listen 127.0.0.1:0 --target "$node_addr" \
+      "${cluster_targets[@]}" --token "wasm-tests:$token" \
       >"$work/bridge.log" 2>&1 &
     pids+=($!)
     bridge_url=$(wait_for "$work/bridge.log" 'listening on (ws://[^ ]+)')
@@ -73,7 +92,8 @@ esac
 export CQL_WASM_NODE="$node_addr"
 export CQL_WASM_BRIDGE="$bridge_url"
 export CQL_WASM_TOKEN="$token"
-echo "cql-sim on $CQL_WASM_NODE, $kind on $CQL_WASM_BRIDGE"
+export CQL_WASM_CLUSTER="${cluster[0]:-}"
+echo "cql-sim on $CQL_WASM_NODE, cluster on ${cluster[*]:-(none)}, $kind on $CQL_WASM_BRIDGE"
 set +e
 "$@"
 status=$?

@@ -32,6 +32,14 @@ extern "C" {
     pub async fn closing(client: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = systemLocal)]
     pub async fn system_local(client: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    pub async fn discovery(client: &JsValue, contact_point: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    pub async fn translation(
+        ctor: &JsValue,
+        opts: &JsValue,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// The bridge URL, e.g. `ws://127.0.0.1:PORT/cql`.
@@ -40,6 +48,24 @@ pub const BRIDGE: Option<&str> = option_env!("CQL_WASM_BRIDGE");
 pub const NODE: Option<&str> = option_env!("CQL_WASM_NODE");
 /// The bridge's token, if it wants one.
 pub const TOKEN: Option<&str> = option_env!("CQL_WASM_TOKEN");
+/// A node of the 3-node cluster behind the same bridge (empty or unset: no cluster).
+pub const CLUSTER: Option<&str> = option_env!("CQL_WASM_CLUSTER");
+
+/// A client with one contact point on the 3-node cluster, or `None` (the test is
+/// skipped) when the launcher started none.
+pub async fn connect_cluster() -> Option<(JsValue, &'static str)> {
+    let node = CLUSTER.filter(|n| !n.is_empty());
+    let (Some(bridge), Some(node)) = (BRIDGE, node) else {
+        web_sys_log("CQL_WASM_CLUSTER not set at build time: no cluster; skipped");
+        return None;
+    };
+    let opts = options(bridge, node, TOKEN.map(str::to_string), None);
+    let c = JsFuture::from(Client::connect(opts)).await;
+    Some((
+        c.unwrap_or_else(|e| panic!("connect: {}", describe(&e))),
+        node,
+    ))
+}
 
 /// Options for the test servers, or `None` (the test is skipped) when the launcher did
 /// not set them.
@@ -127,6 +153,29 @@ macro_rules! suite {
             let Some(c) = connect(None).await else { return };
             ok(ddl(&c, ks).await, "ddl");
             ok(paging(&c, ks).await, "paging");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn one_contact_point_discovers_the_cluster_through_the_bridge() {
+            let Some((c, node)) = connect_cluster().await else {
+                return;
+            };
+            ok(discovery(&c, node).await, "discovery");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn translated_addresses_and_network_bridges() {
+            let Some((c, node)) = connect_cluster().await else {
+                return;
+            };
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let opts = options(BRIDGE.unwrap(), node, TOKEN.map(str::to_string), None);
+            ok(
+                translation(&ctor, &opts, &cql_wasm::error_classes()).await,
+                "translation",
+            );
             ok(closing(&c).await, "close");
         }
 

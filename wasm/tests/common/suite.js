@@ -209,3 +209,87 @@ export async function systemLocal(client) {
   if (typeof r.rows[0].release_version !== "string") fail(`system.local: ${show(r.rows)}`);
   return r.rows[0].release_version;
 }
+
+/**
+ * A client with one contact point on a 3-node cluster: it discovers the other two nodes
+ * (system.peers), reaches them through the same bridge, and routes queries to them.
+ */
+export async function discovery(client, contactPoint) {
+  let hosts = [];
+  for (let i = 0; i < 250; i++) {
+    hosts = client.hosts();
+    if (hosts.length === 3 && hosts.every((h) => h.up && h.connections > 0)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (hosts.length !== 3 || !hosts.every((h) => h.up && h.connections > 0)) {
+    fail(`3 hosts up with connections: ${show(hosts)}`);
+  }
+  if (!hosts.some((h) => h.address === contactPoint)) fail(`${contactPoint} among ${show(hosts)}`);
+  for (const h of hosts) {
+    if (h.datacenter !== "datacenter1" || typeof h.rack !== "string") fail(`dc/rack: ${show(h)}`);
+    if (!/^[0-9a-f-]{36}$/.test(h.hostId)) fail(`hostId: ${show(h)}`);
+  }
+  if (new Set(hosts.map((h) => h.address.split(":")[0])).size !== 3) fail(`3 addresses: ${show(hosts)}`);
+  await client.execute(
+    "CREATE KEYSPACE IF NOT EXISTS wasm_discovery WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+  );
+  await client.execute("CREATE TABLE IF NOT EXISTS wasm_discovery.kv (k int PRIMARY KEY, v text)");
+  for (let k = 0; k < 30; k++) {
+    await client.execute("INSERT INTO wasm_discovery.kv (k, v) VALUES (?, ?)", [k, `v${k}`]);
+  }
+  for (let k = 0; k < 30; k++) {
+    const r = await client.execute("SELECT v FROM wasm_discovery.kv WHERE k = ?", [k]);
+    if (r.rows.length !== 1 || r.rows[0].v !== `v${k}`) fail(`key ${k}: ${show(r.rows)}`);
+  }
+  return hosts.length;
+}
+
+async function hostsWhere(client, what, check) {
+  for (let i = 0; i < 250; i++) {
+    if (check(client.hosts())) return client.hosts();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  fail(`${what}: ${show(client.hosts())}`);
+}
+
+/**
+ * `addressTranslation` and `networkBridges` on the 3-node cluster: a discovered node's
+ * address translated to one the bridge refuses shows in `hosts()` under the translated
+ * address and down, while queries go on through the other two; malformed entries are
+ * ArgumentErrors.
+ */
+export async function translation(Client, opts, E) {
+  const probe = await Client.connect(opts);
+  const all = await hostsWhere(probe, "3 hosts up", (h) => h.length === 3 && h.every((x) => x.up));
+  await probe.close();
+  const victim = all.find((h) => h.address !== opts.contactPoints[0]).address;
+  const moved = `127.0.0.9:${victim.split(":")[1]}`;
+  const client = await Client.connect({
+    ...opts,
+    addressTranslation: { [victim]: moved },
+    networkBridges: { "127.0.0.0/8": opts.bridge },
+  });
+  await hostsWhere(client, `${victim} translated to ${moved}, down`, (h) =>
+    h.length === 3 && !h.some((x) => x.address === victim)
+      && h.some((x) => x.address === moved && !x.up && x.connections === 0)
+      && h.filter((x) => x.up && x.connections > 0).length === 2);
+  await client.execute(
+    "CREATE KEYSPACE IF NOT EXISTS wasm_translation WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+  );
+  await client.execute("CREATE TABLE IF NOT EXISTS wasm_translation.kv (k int PRIMARY KEY, v int)");
+  for (let k = 0; k < 20; k++) await client.execute("INSERT INTO wasm_translation.kv (k, v) VALUES (?, ?)", [k, k]);
+  const r = await client.execute("SELECT count(*) AS n FROM wasm_translation.kv");
+  if (r.rows[0].n !== 20n) fail(`count: ${show(r.rows)}`);
+  await client.close();
+  for (const bad of [
+    { addressTranslation: { "10.0.0.1:9042": "10.0.0.2" } },
+    { addressTranslation: ["x"] },
+    { networkBridges: { "10.0.0.0/99": opts.bridge } },
+    { networkBridges: { "10.0.0.0/8": "http://x/" } },
+  ]) {
+    let err;
+    try { await Client.connect({ ...opts, ...bad }); } catch (e) { err = e; }
+    if (!(err instanceof E.ArgumentError)) fail(`${show(bad)}: ${err}`);
+  }
+  return 3;
+}

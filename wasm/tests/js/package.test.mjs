@@ -24,6 +24,7 @@ const rows = [];
 for await (const row of client.stream("SELECT * FROM pkg.t WHERE k = ?", [1])) rows.push(row);
 let syntax;
 try { await client.execute("SELEKT"); } catch (e) { syntax = e; }
+const hosts = client.hosts().map((h) => [h.address, h.datacenter, h.up]);
 await client.close();
 console.log(JSON.stringify({
   version: version(),
@@ -32,6 +33,7 @@ console.log(JSON.stringify({
   at: rows[4].at.toISOString(),
   tags: [...rows[4].tags],
   error: [syntax instanceof ServerError, syntax instanceof CqlError, syntax.codeName],
+  hosts,
 }));
 `;
 
@@ -54,6 +56,7 @@ test("npm pack tarball installs into a fresh directory and runs there", { skip }
     assert.deepEqual(got, {
       version: "0.1.0", n: 5, big: String(2n ** 62n + 4n), at: "2024-01-05T00:00:00.000Z",
       tags: ["x", "y4"], error: [true, true, "SyntaxError"],
+      hosts: [[NODE, "datacenter1", true]],
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

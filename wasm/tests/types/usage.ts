@@ -2,7 +2,7 @@
 // the generated definitions must accept normal use and reject misuse.
 import {
   Client, Prepared, ServerError, CqlError, NoHostAvailableError,
-  type ConnectOptions, type ResultSet, type Row, type CqlDate,
+  type ConnectOptions, type ResultSet, type Row, type CqlDate, type HostInfo,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -10,6 +10,8 @@ export async function use(): Promise<number> {
     bridge: "wss://bridge.example.com/cql", token: "t", contactPoints: ["10.0.0.5:9042"],
     keyspace: "ks", credentials: { username: "u", password: "p" }, localDatacenter: "dc1",
     consistency: "LOCAL_QUORUM", pageSize: 100, timestamps: "number",
+    addressTranslation: { "10.0.0.6:9042": "172.16.0.6:9042" },
+    networkBridges: { "10.2.0.0/16": "wss://bridge-dc2.example.com/cql" },
   };
   const client: Client = await Client.connect(options);
   const r: ResultSet = await client.execute("SELECT * FROM t WHERE k = ?", [1n], { consistency: "ONE", pageSize: 10 });
@@ -32,6 +34,12 @@ export async function use(): Promise<number> {
     if (e instanceof NoHostAvailableError) n += e.errors.length;
     if (e instanceof CqlError) n += (e.host ?? "").length;
   }
+  const hosts: HostInfo[] = client.hosts();
+  n += hosts.filter((h) => h.up && h.datacenter !== null).length + hosts[0].connections;
+  const where: string = hosts[0].address;
+  n += where.length;
+  // @ts-expect-error: read-only view, no such field
+  n += hosts[0].port;
   await client.close();
   // @ts-expect-error: the bridge is required
   await Client.connect({ contactPoints: ["x"] });
