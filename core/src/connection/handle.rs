@@ -26,10 +26,10 @@ use spin::{Mutex, MutexGuard};
 use super::config::{ConnectionConfig, RequestOptions};
 use super::error::ConnectionError;
 use super::replies::ReplySlots;
-use super::state::{ConnectionState, Output, SubmitError, decode_response};
+use super::state::{ConnectionState, Output, SubmitError, decode_response_with};
 use super::version::initial_version;
 use crate::frame::{Frame, ProtocolVersion};
-use crate::message::{Event, Request, RequestFrame, ResponseFrame};
+use crate::message::{Event, KnownColumns, Request, RequestFrame, ResponseFrame};
 use crate::runtime::{
     BoxFuture, Instant, NodeAddr, Runtime, StreamReader, StreamWriter, Transport,
 };
@@ -51,10 +51,10 @@ enum Answer {
 }
 
 impl Answer {
-    fn decode(reply: Reply) -> Result<ResponseFrame, ConnectionError> {
+    fn decode(reply: Reply, known: Option<&KnownColumns>) -> Result<ResponseFrame, ConnectionError> {
         match reply? {
             Self::Decoded(frame) => Ok(*frame),
-            Self::Raw(frame) => decode_response(&frame),
+            Self::Raw(frame) => decode_response_with(&frame, known),
         }
     }
 }
@@ -371,6 +371,22 @@ impl<R: Runtime> Connection<R> {
         request: Request,
         options: RequestOptions,
     ) -> impl Future<Output = Result<ResponseFrame, ConnectionError>> + '_ {
+        self.send_with(request, options, None)
+    }
+
+    /// [`send`](Self::send), except that the column specs of a Rows answer byte-equal to
+    /// `known` (a prepared statement's result columns) are not decoded: the answer's
+    /// `columns` is then `None` and the caller uses the ones `known` stands for (see
+    /// [`ResultMetadata::decode_with`](crate::message::ResultMetadata::decode_with)).
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn send_with<'a>(
+        &'a self,
+        request: Request,
+        options: RequestOptions,
+        known: Option<&'a KnownColumns>,
+    ) -> impl Future<Output = Result<ResponseFrame, ConnectionError>> + 'a {
         // Submitted right away, outside the returned future, which then holds only what
         // it waits on: the request path nests this future in several others, and every
         // byte of it is copied at each level. Only a request that finds every stream id
@@ -395,7 +411,7 @@ impl<R: Runtime> Connection<R> {
                 Err(Err(e)) => return Err(e),
             };
             let reply = (&mut pending).await;
-            Answer::decode(reply)
+            Answer::decode(reply, known)
         }
     }
 

@@ -39,7 +39,7 @@ use crate::frame::{
     read_frame,
 };
 use crate::message::{
-    AuthToken, DbError, Event, EventType, Query, QueryParameters, Register, Request, RequestFrame,
+    AuthToken, DbError, Event, EventType, KnownColumns, Query, QueryParameters, Register, Request, RequestFrame,
     Response, ResponseFrame, Startup, startup, supported,
 };
 use crate::runtime::Instant;
@@ -853,7 +853,16 @@ impl ConnectionState {
 /// Decodes the answer to a user request; a malformed one is a protocol error naming its
 /// opcode and stream.
 pub fn decode_response(frame: &Frame) -> Result<ResponseFrame, ConnectionError> {
-    ResponseFrame::decode(frame).map_err(|e| {
+    decode_response_with(frame, None)
+}
+
+/// [`decode_response`], not decoding Rows column specs byte-equal to `known` (see
+/// [`ResultMetadata::decode_with`](crate::message::ResultMetadata::decode_with)).
+pub fn decode_response_with(
+    frame: &Frame,
+    known: Option<&KnownColumns>,
+) -> Result<ResponseFrame, ConnectionError> {
+    ResponseFrame::decode_with(frame, known).map_err(|e| {
         ConnectionError::Protocol(format!(
             "undecodable {:?} response on stream {}: {e}",
             frame.header.opcode, frame.header.stream

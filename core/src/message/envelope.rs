@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 use uuid::Uuid;
 
-use super::{Request, Response};
+use super::{KnownColumns, Request, Response};
 use crate::frame::error::{EncodeError, FrameError};
 use crate::frame::primitives::{Reader, write_bytes_map, write_string_list, write_uuid};
 use crate::frame::{
@@ -181,6 +181,16 @@ impl ResponseFrame {
     /// [`FrameError::WrongDirection`] for a request frame; [`FrameError::Decode`] for a
     /// malformed body.
     pub fn decode(frame: &Frame) -> Result<Self, FrameError> {
+        Self::decode_with(frame, None)
+    }
+
+    /// Decodes a response frame like [`decode`](Self::decode); the column specs of Rows
+    /// byte-equal to `known` are not decoded (see
+    /// [`ResultMetadata::decode_with`](super::ResultMetadata::decode_with)).
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode).
+    pub fn decode_with(frame: &Frame, known: Option<&KnownColumns>) -> Result<Self, FrameError> {
         let h = &frame.header;
         if h.direction != Direction::Response || h.opcode.direction() != Direction::Response {
             return Err(FrameError::WrongDirection);
@@ -206,7 +216,7 @@ impl ResponseFrame {
         };
         let used = frame.body.len() - r.remaining();
         let body = frame.body.slice(used..);
-        let response = Response::decode(h.opcode, h.version, &body)?;
+        let response = Response::decode_with(h.opcode, h.version, &body, known)?;
         Ok(Self {
             stream: h.stream,
             tracing_id,

@@ -114,6 +114,22 @@ impl ResultMetadata {
     /// # Errors
     /// [`DecodeError`] for truncated input, negative counts or unknown types.
     pub fn decode(version: ProtocolVersion, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Self::decode_with(version, r, None)
+    }
+
+    /// Reads the metadata like [`decode`](Self::decode), except that column specs
+    /// byte-equal to `known` are skipped instead of decoded: `columns` is then `None`, as
+    /// if the node had sent none (flag No_metadata), and the caller uses the columns
+    /// `known` was made from. Saves a string allocation per name on every response to a
+    /// prepared statement that cannot skip metadata (protocol v4).
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode).
+    pub fn decode_with(
+        version: ProtocolVersion,
+        r: &mut Reader<'_>,
+        known: Option<&KnownColumns>,
+    ) -> Result<Self, DecodeError> {
         let flags = r.read_i32()?;
         let columns_count = read_count(r, "columns count")?;
         let paging_state = if flags & HAS_MORE_PAGES != 0 {
@@ -126,7 +142,11 @@ impl ResultMetadata {
         } else {
             None
         };
+        let global = flags & GLOBAL_TABLES_SPEC != 0;
         let (global_table_spec, columns) = if flags & NO_METADATA != 0 {
+            (None, None)
+        } else if let Some(k) = known.filter(|k| k.matches(global, columns_count, r.rest())) {
+            r.take(k.specs.len())?;
             (None, None)
         } else {
             let (global, columns) =
@@ -140,6 +160,36 @@ impl ResultMetadata {
             global_table_spec,
             columns,
         })
+    }
+}
+
+/// The column specs of a result's metadata as the node writes them (from the statement's
+/// Prepared result), so later Rows results carrying the same specs can be recognised by
+/// comparing bytes instead of decoding them (see [`ResultMetadata::decode_with`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownColumns {
+    global: bool,
+    count: usize,
+    specs: Bytes,
+}
+
+impl KnownColumns {
+    /// The encoded column specs of `metadata`; `None` when it has none (or they cannot be
+    /// encoded).
+    pub fn of(metadata: &ResultMetadata) -> Option<Self> {
+        let columns = metadata.columns.as_ref()?;
+        let mut out = Vec::new();
+        write_column_specs(&mut out, metadata.global_table_spec.as_ref(), columns).ok()?;
+        Some(Self {
+            global: metadata.global_table_spec.is_some(),
+            count: columns.len(),
+            specs: Bytes::from(out),
+        })
+    }
+
+    /// Whether specs starting `rest`, announced with these flag and count, are these.
+    fn matches(&self, global: bool, count: usize, rest: &[u8]) -> bool {
+        self.global == global && self.count == count && rest.starts_with(&self.specs)
     }
 }
 
@@ -264,4 +314,63 @@ fn read_column_specs(
         });
     }
     Ok((global, columns))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
+        ColumnSpec {
+            keyspace: "ks".into(),
+            table: "t".into(),
+            name: name.into(),
+            typ,
+        }
+    }
+
+    fn metadata(global: bool, names: &[&str]) -> ResultMetadata {
+        let columns = names.iter().map(|n| spec(n, ColumnType::Int)).collect();
+        let table = global.then(|| TableSpec {
+            keyspace: "ks".into(),
+            table: "t".into(),
+        });
+        ResultMetadata::new(columns, table)
+    }
+
+    #[test]
+    fn known_column_specs_are_skipped_and_others_decoded() {
+        for version in [ProtocolVersion::V4, ProtocolVersion::V5] {
+            for global in [false, true] {
+                let prepared = metadata(global, &["a", "b"]);
+                let known = KnownColumns::of(&prepared).unwrap();
+                let mut sent = prepared.clone();
+                sent.paging_state = Some(Bytes::from_static(b"page"));
+                let mut out = Vec::new();
+                sent.encode(version, &mut out).unwrap();
+                out.extend_from_slice(b"rest");
+                let r = &mut Reader::new(&out);
+                let m = ResultMetadata::decode_with(version, r, Some(&known)).unwrap();
+                assert_eq!(m.columns, None);
+                assert_eq!(m.column_count(), 2);
+                assert_eq!(m.paging_state, sent.paging_state);
+                assert_eq!(r.rest(), b"rest");
+                // Other columns (a name, the count or the global flag differ) are decoded.
+                for other in [
+                    metadata(global, &["a", "c"]),
+                    metadata(global, &["a"]),
+                    metadata(!global, &["a", "b"]),
+                ] {
+                    let mut out = Vec::new();
+                    other.encode(version, &mut out).unwrap();
+                    let r = &mut Reader::new(&out);
+                    let m = ResultMetadata::decode_with(version, r, Some(&known)).unwrap();
+                    assert_eq!(m, other);
+                    assert!(r.is_empty());
+                }
+            }
+        }
+        assert_eq!(KnownColumns::of(&ResultMetadata::without_columns(1)), None);
+    }
 }

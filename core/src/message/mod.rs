@@ -43,7 +43,7 @@ pub use envelope::{CustomPayload, RequestFrame, ResponseFrame};
 pub use error::{DbError, ErrorResponse, Failures, WriteType};
 pub use event::{Event, StatusChangeType, TopologyChangeType};
 pub use execute::Execute;
-pub use metadata::{PreparedMetadata, ResultMetadata, TableSpec};
+pub use metadata::{KnownColumns, PreparedMetadata, ResultMetadata, TableSpec};
 pub use prepare::Prepare;
 pub use query::{Query, QueryParameters};
 pub use register::{EventType, Register};
@@ -239,13 +239,27 @@ impl Response {
         version: ProtocolVersion,
         body: &Bytes,
     ) -> Result<Self, DecodeError> {
+        Self::decode_with(opcode, version, body, None)
+    }
+
+    /// Reads a response body like [`decode`](Self::decode); the column specs of Rows
+    /// byte-equal to `known` are not decoded (see [`ResultMetadata::decode_with`]).
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode).
+    pub fn decode_with(
+        opcode: Opcode,
+        version: ProtocolVersion,
+        body: &Bytes,
+        known: Option<&KnownColumns>,
+    ) -> Result<Self, DecodeError> {
         let r = &mut Reader::new(body);
         Ok(match opcode {
             Opcode::Error => Self::Error(ErrorResponse::decode(version, r)?),
             Opcode::Ready => Self::Ready,
             Opcode::Authenticate => Self::Authenticate(Authenticate::decode(r)?),
             Opcode::Supported => Self::Supported(Supported::decode(r)?),
-            Opcode::Result => Self::Result(ResultMessage::decode(version, body)?),
+            Opcode::Result => Self::Result(ResultMessage::decode_with(version, body, known)?),
             Opcode::Event => Self::Event(Event::decode(r)?),
             Opcode::AuthChallenge => Self::AuthChallenge(AuthChallenge::decode(r)?),
             Opcode::AuthSuccess => Self::AuthSuccess(AuthSuccess::decode(r)?),

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use bytes::Bytes;
 
-use super::metadata::{PreparedMetadata, ResultMetadata};
+use super::metadata::{KnownColumns, PreparedMetadata, ResultMetadata};
 use super::schema_change::SchemaChange;
 use crate::frame::ProtocolVersion;
 use crate::frame::error::{DecodeError, EncodeError};
@@ -129,8 +129,9 @@ impl Rows {
         version: ProtocolVersion,
         body: &Bytes,
         r: &mut Reader<'_>,
+        known: Option<&KnownColumns>,
     ) -> Result<Self, DecodeError> {
-        let metadata = ResultMetadata::decode(version, r)?;
+        let metadata = ResultMetadata::decode_with(version, r, known)?;
         let n = r.read_i32()?;
         let rows_count = usize::try_from(n).map_err(|_| DecodeError::InvalidLength {
             what: "rows count",
@@ -313,10 +314,23 @@ impl ResultMessage {
     /// # Errors
     /// [`DecodeError`] for malformed input or an unknown kind.
     pub fn decode(version: ProtocolVersion, body: &Bytes) -> Result<Self, DecodeError> {
+        Self::decode_with(version, body, None)
+    }
+
+    /// Reads a RESULT body like [`decode`](Self::decode); the column specs of Rows
+    /// byte-equal to `known` are not decoded (see [`ResultMetadata::decode_with`]).
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode).
+    pub fn decode_with(
+        version: ProtocolVersion,
+        body: &Bytes,
+        known: Option<&KnownColumns>,
+    ) -> Result<Self, DecodeError> {
         let r = &mut Reader::new(body);
         Ok(match r.read_i32()? {
             1 => Self::Void,
-            2 => Self::Rows(Rows::decode(version, body, r)?),
+            2 => Self::Rows(Rows::decode(version, body, r, known)?),
             3 => Self::SetKeyspace(r.read_string()?.to_string()),
             4 => Self::Prepared(Box::new(Prepared::decode(version, r)?)),
             5 => Self::SchemaChange(SchemaChange::decode(r)?),

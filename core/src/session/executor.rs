@@ -27,7 +27,7 @@ use tracing::Instrument;
 use super::config::ExecutionProfile;
 use super::error::Error;
 use super::pool::HostPool;
-use super::prepared::PreparedStatement;
+use super::prepared::ResultColumns;
 use super::request::{ExecRequest, Payload, build_message, find_prepared};
 use super::result::QueryResult;
 use super::retry::{RetryContext, RetryDecision, checked_decision};
@@ -40,8 +40,8 @@ use crate::cluster::host::HostDistance;
 use crate::connection::{Connection, ConnectionError, RequestOptions};
 use crate::frame::ProtocolVersion;
 use crate::message::{
-    self, Consistency, DbError, Prepare, Request, Response, ResponseFrame, ResultMessage,
-    SchemaChangeTarget,
+    self, Consistency, DbError, KnownColumns, Prepare, Request, Response, ResponseFrame,
+    ResultMessage, SchemaChangeTarget,
 };
 use crate::policies::load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
 use crate::policies::speculative::{SpeculativeExecutionPolicy, checked_next_delay};
@@ -353,7 +353,19 @@ impl<R: Runtime> Session<R> {
         request: Request,
         options: RequestOptions,
     ) -> Result<ResponseFrame, Error> {
-        conn.send(request, options).await.map_err(|e| {
+        self.send_with(conn, request, options, None).await
+    }
+
+    /// [`send`](Self::send), recognising Rows column specs equal to `known` without
+    /// decoding them.
+    async fn send_with(
+        &self,
+        conn: &Connection<R>,
+        request: Request,
+        options: RequestOptions,
+        known: Option<&KnownColumns>,
+    ) -> Result<ResponseFrame, Error> {
+        conn.send_with(request, options, known).await.map_err(|e| {
             if self.is_closed() && matches!(e, ConnectionError::Closed(_)) {
                 Error::Closed("the session was closed while the request was in flight")
             } else {
@@ -375,13 +387,20 @@ impl<R: Runtime> Session<R> {
         let version = conn.protocol_version();
         let mut reprepares = request.prepared_count();
         loop {
+            // Read once: the columns a Rows answer is recognised by (without decoding its
+            // specs) and then carries.
+            let known = match &request.payload {
+                Payload::Execute(p, _) => p.result(),
+                _ => None,
+            };
             let message = build_message(request, resolved, consistency, timestamp, version);
             let options = RequestOptions {
                 timeout: resolved.timeout,
                 tracing: request.options.tracing,
                 custom_payload: request.options.custom_payload.clone(),
             };
-            let frame = self.send(conn, message, options).await?;
+            let hint = known.as_ref().and_then(|k| k.known.as_ref());
+            let frame = self.send_with(conn, message, options, hint).await?;
             let ResponseFrame {
                 tracing_id,
                 warnings,
@@ -417,7 +436,7 @@ impl<R: Runtime> Session<R> {
             };
             let mut out = match result {
                 ResultMessage::Rows(rows) => {
-                    let columns = columns_of(request, &rows)?;
+                    let columns = columns_of(request, known, &rows)?;
                     QueryResult::from_rows(conn.addr().clone(), rows, columns)
                 }
                 other => Box::pin(self.result_without_rows(conn, request, other)).await?,
@@ -527,17 +546,18 @@ impl<R: Runtime> Session<R> {
     }
 }
 
-/// The columns of a Rows result: its own, or the prepared statement's when the request
-/// skipped them; updates the prepared statement on METADATA_CHANGED.
-fn columns_of(request: &ExecRequest, rows: &message::Rows) -> Result<Arc<[ColumnSpec]>, Error> {
-    let prepared = match &request.payload {
-        Payload::Execute(p, _) => Some(p),
-        _ => None,
-    };
-    if let (Some(p), Some(id)) = (prepared, &rows.metadata.new_metadata_id) {
-        p.update_result_metadata(id.clone(), rows.metadata.columns.as_deref());
+/// The columns of a Rows result: its own, or the prepared statement's (`known`, read when
+/// the request was sent) when the request skipped them or they were recognised without
+/// decoding; updates the prepared statement on METADATA_CHANGED.
+fn columns_of(
+    request: &ExecRequest,
+    known: Option<Arc<ResultColumns>>,
+    rows: &message::Rows,
+) -> Result<Arc<[ColumnSpec]>, Error> {
+    if let (Payload::Execute(p, _), Some(id)) = (&request.payload, &rows.metadata.new_metadata_id) {
+        p.update_result_metadata(id.clone(), &rows.metadata);
     }
-    let known = prepared.and_then(PreparedStatement::result_columns);
+    let known = known.map(|k| Arc::clone(&k.columns));
     if let Some(cols) = &rows.metadata.columns {
         // Usually the prepared statement's columns again (v4 always sends them): share
         // those rather than copying every name.

@@ -3,14 +3,13 @@
 
 use alloc::string::String;
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 use core::fmt;
 
 use bytes::Bytes;
 
 use super::error::Error;
 use super::statement::{StatementOptions, option_setters};
-use crate::message::{Prepared, PreparedMetadata};
+use crate::message::{KnownColumns, Prepared, PreparedMetadata, ResultMetadata};
 use crate::types::{ColumnSpec, SerializeRow, SerializedValues};
 
 /// What may change when a statement is prepared again or the node reports new result
@@ -19,7 +18,28 @@ use crate::types::{ColumnSpec, SerializeRow, SerializedValues};
 struct Current {
     id: Bytes,
     result_metadata_id: Option<Bytes>,
-    result_columns: Option<Arc<[ColumnSpec]>>,
+    result: Option<Arc<ResultColumns>>,
+}
+
+/// The columns of the rows a prepared statement returns, with their encoding (to
+/// recognise them in a response without decoding them).
+#[derive(Debug)]
+pub(crate) struct ResultColumns {
+    /// The decoded columns.
+    pub(crate) columns: Arc<[ColumnSpec]>,
+    /// Their column specs as the node writes them.
+    pub(crate) known: Option<KnownColumns>,
+}
+
+impl ResultColumns {
+    /// The columns of `metadata`, if it has any.
+    fn of(metadata: &ResultMetadata) -> Option<Arc<Self>> {
+        let columns = metadata.columns.as_deref()?;
+        Some(Arc::new(Self {
+            columns: Arc::from(columns),
+            known: KnownColumns::of(metadata),
+        }))
+    }
 }
 
 /// The shared part of a prepared statement (one per query and keyspace in the session's
@@ -80,7 +100,7 @@ impl PreparedStatement {
                 current: spin::Mutex::new(Current {
                     id,
                     result_metadata_id,
-                    result_columns: result_metadata.columns.map(Arc::from),
+                    result: ResultColumns::of(&result_metadata),
                 }),
             }),
             options: StatementOptions::default(),
@@ -131,7 +151,12 @@ impl PreparedStatement {
 
     /// The columns of the rows the statement returns (`None` for statements without rows).
     pub fn result_columns(&self) -> Option<Arc<[ColumnSpec]>> {
-        self.shared.current.lock().result_columns.clone()
+        self.result().map(|r| Arc::clone(&r.columns))
+    }
+
+    /// The result columns with their encoding (one short lock: read once per request).
+    pub(crate) fn result(&self) -> Option<Arc<ResultColumns>> {
+        self.shared.current.lock().result.clone()
     }
 
     /// Writes `values` against the bind markers, failing — before anything is sent —
@@ -168,17 +193,18 @@ impl PreparedStatement {
         let mut c = self.shared.current.lock();
         c.id = prepared.id.clone();
         c.result_metadata_id = prepared.result_metadata_id.clone();
-        if let Some(cols) = &prepared.result_metadata.columns {
-            c.result_columns = Some(Arc::from(cols.clone()));
+        if let Some(result) = ResultColumns::of(&prepared.result_metadata) {
+            c.result = Some(result);
         }
     }
 
     /// Takes new result metadata (v5 METADATA_CHANGED).
-    pub(crate) fn update_result_metadata(&self, id: Bytes, columns: Option<&[ColumnSpec]>) {
+    pub(crate) fn update_result_metadata(&self, id: Bytes, metadata: &ResultMetadata) {
+        let result = ResultColumns::of(metadata);
         let mut c = self.shared.current.lock();
         c.result_metadata_id = Some(id);
-        if let Some(cols) = columns {
-            c.result_columns = Some(Arc::from(Vec::from(cols)));
+        if let Some(result) = result {
+            c.result = Some(result);
         }
     }
 }
@@ -246,7 +272,7 @@ mod tests {
         let q = p.clone();
         p.update_result_metadata(
             Bytes::from_static(&[9]),
-            Some(&[spec("x", ColumnType::Int)]),
+            &ResultMetadata::new(vec![spec("x", ColumnType::Int)], None),
         );
         assert_eq!(q.result_metadata_id().unwrap(), Bytes::from_static(&[9]));
         assert_eq!(q.result_columns().unwrap().len(), 1);
