@@ -51,7 +51,10 @@ enum Answer {
 }
 
 impl Answer {
-    fn decode(reply: Reply, known: Option<&KnownColumns>) -> Result<ResponseFrame, ConnectionError> {
+    fn decode(
+        reply: Reply,
+        known: Option<&KnownColumns>,
+    ) -> Result<ResponseFrame, ConnectionError> {
         match reply? {
             Self::Decoded(frame) => Ok(*frame),
             Self::Raw(frame) => decode_response_with(&frame, known),

@@ -39,8 +39,8 @@ use crate::frame::{
     read_frame,
 };
 use crate::message::{
-    AuthToken, DbError, Event, EventType, KnownColumns, Query, QueryParameters, Register, Request, RequestFrame,
-    Response, ResponseFrame, Startup, startup, supported,
+    AuthToken, DbError, Event, EventType, KnownColumns, Query, QueryParameters, Register, Request,
+    RequestFrame, Response, ResponseFrame, Startup, startup, supported,
 };
 use crate::runtime::Instant;
 

@@ -387,19 +387,27 @@ impl<R: Runtime> Session<R> {
         let version = conn.protocol_version();
         let mut reprepares = request.prepared_count();
         loop {
-            // Read once: the columns a Rows answer is recognised by (without decoding its
-            // specs) and then carries.
-            let known = match &request.payload {
-                Payload::Execute(p, _) => p.result(),
+            // Read once: the statement id, and the columns a Rows answer is recognised by
+            // (without decoding its specs) and then carries.
+            let current = match &request.payload {
+                Payload::Execute(p, _) => Some(p.current()),
                 _ => None,
             };
-            let message = build_message(request, resolved, consistency, timestamp, version);
+            let known = current.as_ref().and_then(|c| c.result.as_deref());
+            let message = build_message(
+                request,
+                current.as_deref(),
+                resolved,
+                consistency,
+                timestamp,
+                version,
+            );
             let options = RequestOptions {
                 timeout: resolved.timeout,
                 tracing: request.options.tracing,
                 custom_payload: request.options.custom_payload.clone(),
             };
-            let hint = known.as_ref().and_then(|k| k.known.as_ref());
+            let hint = known.and_then(|k| k.known.as_ref());
             let frame = self.send_with(conn, message, options, hint).await?;
             let ResponseFrame {
                 tracing_id,
@@ -551,7 +559,7 @@ impl<R: Runtime> Session<R> {
 /// decoding; updates the prepared statement on METADATA_CHANGED.
 fn columns_of(
     request: &ExecRequest,
-    known: Option<Arc<ResultColumns>>,
+    known: Option<&ResultColumns>,
     rows: &message::Rows,
 ) -> Result<Arc<[ColumnSpec]>, Error> {
     if let (Payload::Execute(p, _), Some(id)) = (&request.payload, &rows.metadata.new_metadata_id) {

@@ -13,12 +13,16 @@ use crate::message::{KnownColumns, Prepared, PreparedMetadata, ResultMetadata};
 use crate::types::{ColumnSpec, SerializeRow, SerializedValues};
 
 /// What may change when a statement is prepared again or the node reports new result
-/// metadata (protocol v5's METADATA_CHANGED).
+/// metadata (protocol v5's METADATA_CHANGED). Replaced whole, never changed in place: a
+/// request reads it once (one short lock, one reference count).
 #[derive(Debug, Clone)]
-struct Current {
-    id: Bytes,
-    result_metadata_id: Option<Bytes>,
-    result: Option<Arc<ResultColumns>>,
+pub(crate) struct Current {
+    /// The statement id.
+    pub(crate) id: Bytes,
+    /// The v5 result metadata id.
+    pub(crate) result_metadata_id: Option<Bytes>,
+    /// The result columns, if the statement returns rows.
+    pub(crate) result: Option<Arc<ResultColumns>>,
 }
 
 /// The columns of the rows a prepared statement returns, with their encoding (to
@@ -48,7 +52,7 @@ pub(crate) struct PreparedShared {
     cql: Arc<str>,
     keyspace: Option<String>,
     bind: PreparedMetadata,
-    current: spin::Mutex<Current>,
+    current: spin::Mutex<Arc<Current>>,
 }
 
 /// A prepared statement. Cheap to clone: clones share the id and metadata, and each has its
@@ -97,11 +101,11 @@ impl PreparedStatement {
                 cql: Arc::from(cql),
                 keyspace,
                 bind: bind_metadata,
-                current: spin::Mutex::new(Current {
+                current: spin::Mutex::new(Arc::new(Current {
                     id,
                     result_metadata_id,
                     result: ResultColumns::of(&result_metadata),
-                }),
+                })),
             }),
             options: StatementOptions::default(),
         }
@@ -119,12 +123,17 @@ impl PreparedStatement {
 
     /// The statement id.
     pub fn id(&self) -> Bytes {
-        self.shared.current.lock().id.clone()
+        self.current().id.clone()
+    }
+
+    /// What may change (id, result metadata id, result columns), read at once.
+    pub(crate) fn current(&self) -> Arc<Current> {
+        Arc::clone(&self.shared.current.lock())
     }
 
     /// The v5 result metadata id (sent with EXECUTE; updated on METADATA_CHANGED).
     pub fn result_metadata_id(&self) -> Option<Bytes> {
-        self.shared.current.lock().result_metadata_id.clone()
+        self.current().result_metadata_id.clone()
     }
 
     /// The bind markers: one spec per `?` or `:name`, in order.
@@ -156,7 +165,7 @@ impl PreparedStatement {
 
     /// The result columns with their encoding (one short lock: read once per request).
     pub(crate) fn result(&self) -> Option<Arc<ResultColumns>> {
-        self.shared.current.lock().result.clone()
+        self.current().result.clone()
     }
 
     /// Writes `values` against the bind markers, failing — before anything is sent —
@@ -190,22 +199,27 @@ impl PreparedStatement {
 
     /// Takes a new Prepared result (the statement was prepared again).
     pub(crate) fn update_from(&self, prepared: &Prepared) {
-        let mut c = self.shared.current.lock();
+        let result = ResultColumns::of(&prepared.result_metadata);
+        let mut current = self.shared.current.lock();
+        let mut c = Current::clone(&current);
         c.id = prepared.id.clone();
         c.result_metadata_id = prepared.result_metadata_id.clone();
-        if let Some(result) = ResultColumns::of(&prepared.result_metadata) {
-            c.result = Some(result);
+        if result.is_some() {
+            c.result = result;
         }
+        *current = Arc::new(c);
     }
 
     /// Takes new result metadata (v5 METADATA_CHANGED).
     pub(crate) fn update_result_metadata(&self, id: Bytes, metadata: &ResultMetadata) {
         let result = ResultColumns::of(metadata);
-        let mut c = self.shared.current.lock();
+        let mut current = self.shared.current.lock();
+        let mut c = Current::clone(&current);
         c.result_metadata_id = Some(id);
-        if let Some(result) = result {
-            c.result = Some(result);
+        if result.is_some() {
+            c.result = result;
         }
+        *current = Arc::new(c);
     }
 }
 

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use super::batch::BatchItem;
 use super::error::Error;
-use super::prepared::PreparedStatement;
+use super::prepared::{Current, PreparedStatement};
 use super::statement::{ResolvedOptions, StatementOptions, StatementRef};
 use crate::frame::ProtocolVersion;
 use crate::message::{
@@ -92,8 +92,12 @@ pub(crate) fn find_prepared<'a>(
 }
 
 /// The wire message of `request` for a connection speaking `version`.
+///
+/// `current` is the prepared statement's id and metadata read for this attempt (read
+/// here when `None`).
 pub(crate) fn build_message(
     request: &ExecRequest,
+    current: Option<&Current>,
     resolved: &ResolvedOptions,
     consistency: Consistency,
     timestamp: Option<i64>,
@@ -117,16 +121,23 @@ pub(crate) fn build_message(
             params: params(values),
         }),
         Payload::Execute(p, values) => {
-            let result_metadata_id = p.result_metadata_id();
+            let read;
+            let c = match current {
+                Some(c) => c,
+                None => {
+                    read = p.current();
+                    &*read
+                }
+            };
             let mut params = params(values);
             // Only v5 can skip result metadata safely: its metadata id tells a changed
             // schema apart.
             params.skip_metadata = version >= ProtocolVersion::V5
-                && result_metadata_id.is_some()
-                && p.result_columns().is_some();
+                && c.result_metadata_id.is_some()
+                && c.result.is_some();
             Request::Execute(Execute {
-                id: p.id(),
-                result_metadata_id,
+                id: c.id.clone(),
+                result_metadata_id: c.result_metadata_id.clone(),
                 params,
             })
         }
@@ -173,9 +184,14 @@ mod tests {
             .with_paging_state(Some(PagingState::from_bytes(&b"p"[..])));
         let req = ExecRequest::new(StatementRef::Simple(&stmt), &(1i32,)).unwrap();
         let r = resolved(&req.options);
-        let Request::Query(q) =
-            build_message(&req, &r, Consistency::Two, Some(77), ProtocolVersion::V4)
-        else {
+        let Request::Query(q) = build_message(
+            &req,
+            None,
+            &r,
+            Consistency::Two,
+            Some(77),
+            ProtocolVersion::V4,
+        ) else {
             panic!("not a query")
         };
         assert_eq!(q.query, "SELECT * FROM t WHERE k = ?");
@@ -210,7 +226,8 @@ mod tests {
         assert_eq!(req.prepared_count(), 1);
         let r = resolved(&req.options);
         for (version, skip) in [(ProtocolVersion::V4, false), (ProtocolVersion::V5, true)] {
-            let Request::Execute(e) = build_message(&req, &r, Consistency::One, None, version)
+            let Request::Execute(e) =
+                build_message(&req, None, &r, Consistency::One, None, version)
             else {
                 panic!("not an execute")
             };
