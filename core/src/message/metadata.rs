@@ -319,7 +319,6 @@ fn read_column_specs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
 
     fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
         ColumnSpec {
