@@ -100,8 +100,22 @@ pub fn to_cql(typ: &ColumnType, v: &Value) -> Option<CqlValue> {
 
 /// Equality with floats compared by bit pattern (NaN, -0.0).
 pub fn same(a: &CqlValue, b: &CqlValue) -> bool {
+    same_with(a, b, false)
+}
+
+/// As [`same`], with sets and maps compared without regard to order (a node returns them
+/// in its own comparator's order, not in the order they were written).
+pub fn same_unordered(a: &CqlValue, b: &CqlValue) -> bool {
+    same_with(a, b, true)
+}
+
+fn same_with(a: &CqlValue, b: &CqlValue, unordered: bool) -> bool {
+    let same = |p: &CqlValue, q: &CqlValue| same_with(p, q, unordered);
     let all = |x: &[CqlValue], y: &[CqlValue]| {
         x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+    };
+    let any_order = |x: &[CqlValue], y: &[CqlValue]| {
+        x.len() == y.len() && x.iter().all(|p| y.iter().any(|q| same(p, q)))
     };
     let opt = |x: &Option<CqlValue>, y: &Option<CqlValue>| match (x, y) {
         (Some(p), Some(q)) => same(p, q),
@@ -111,9 +125,16 @@ pub fn same(a: &CqlValue, b: &CqlValue) -> bool {
     match (a, b) {
         (CqlValue::Float(x), CqlValue::Float(y)) => x.to_bits() == y.to_bits(),
         (CqlValue::Double(x), CqlValue::Double(y)) => x.to_bits() == y.to_bits(),
-        (CqlValue::List(x), CqlValue::List(y))
-        | (CqlValue::Set(x), CqlValue::Set(y))
-        | (CqlValue::Vector(x), CqlValue::Vector(y)) => all(x, y),
+        (CqlValue::List(x), CqlValue::List(y)) | (CqlValue::Vector(x), CqlValue::Vector(y)) => {
+            all(x, y)
+        }
+        (CqlValue::Set(x), CqlValue::Set(y)) if unordered => any_order(x, y),
+        (CqlValue::Set(x), CqlValue::Set(y)) => all(x, y),
+        (CqlValue::Map(x), CqlValue::Map(y)) if unordered => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k1, v1)| y.iter().any(|(k2, v2)| same(k1, k2) && same(v1, v2)))
+        }
         (CqlValue::Map(x), CqlValue::Map(y)) => {
             x.len() == y.len()
                 && x.iter()

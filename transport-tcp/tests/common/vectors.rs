@@ -333,55 +333,5 @@ pub async fn read_one<R: Runtime>(
 }
 
 /// Equality with floats compared by bit pattern (NaN, -0.0), and sets and maps compared
-/// without regard to order (a node returns them in its own comparator's order, not in
-/// the order they were written).
-pub fn same(a: &CqlValue, b: &CqlValue) -> bool {
-    let all = |x: &[CqlValue], y: &[CqlValue]| {
-        x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-    };
-    let unordered = |x: &[CqlValue], y: &[CqlValue]| {
-        x.len() == y.len() && x.iter().all(|p| y.iter().any(|q| same(p, q)))
-    };
-    let opt = |x: &Option<CqlValue>, y: &Option<CqlValue>| match (x, y) {
-        (Some(p), Some(q)) => same(p, q),
-        (None, None) => true,
-        _ => false,
-    };
-    match (a, b) {
-        (CqlValue::Float(x), CqlValue::Float(y)) => x.to_bits() == y.to_bits(),
-        (CqlValue::Double(x), CqlValue::Double(y)) => x.to_bits() == y.to_bits(),
-        (CqlValue::List(x), CqlValue::List(y)) | (CqlValue::Vector(x), CqlValue::Vector(y)) => {
-            all(x, y)
-        }
-        (CqlValue::Set(x), CqlValue::Set(y)) => unordered(x, y),
-        (CqlValue::Map(x), CqlValue::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k1, v1)| y.iter().any(|(k2, v2)| same(k1, k2) && same(v1, v2)))
-        }
-        (CqlValue::Tuple(x), CqlValue::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| opt(p, q))
-        }
-        (
-            CqlValue::Udt {
-                keyspace: k1,
-                name: n1,
-                fields: f1,
-            },
-            CqlValue::Udt {
-                keyspace: k2,
-                name: n2,
-                fields: f2,
-            },
-        ) => {
-            k1 == k2
-                && n1 == n2
-                && f1.len() == f2.len()
-                && f1
-                    .iter()
-                    .zip(f2)
-                    .all(|((a, x), (b, y))| a == b && opt(x, y))
-        }
-        _ => a == b,
-    }
-}
+/// without regard to order (see `cql_json::same_unordered`).
+pub use cql_json::same_unordered as same;
