@@ -10,24 +10,13 @@
 
 mod common;
 
+use common::tokens_json::{as_i64, strategy_of, strings};
 use common::{load, unhex};
 use cql_core::cluster::replication::{ReplicaMap, ReplicationStrategy};
 use cql_core::cluster::ring::{RingHost, TokenRing};
 use cql_core::cluster::token::{Partitioner, Token, murmur3_hash_token, routing_key};
 use cql_core::cluster::token_map::TokenMap;
 use serde_json::Value;
-
-fn as_i64(v: &Value) -> i64 {
-    v.as_i64().expect("token is a JSON integer")
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|s| s.as_str().expect("string").to_string())
-        .collect()
-}
 
 #[test]
 fn murmur3_tokens() {
@@ -149,15 +138,6 @@ fn vector_ring(file: &Value) -> TokenRing<String> {
         );
     }
     built
-}
-
-fn strategy_of(spec: &Value) -> ReplicationStrategy {
-    let class = spec["class"].as_str().expect("class").to_string();
-    let mut options: Vec<(String, String)> = vec![("class".into(), class)];
-    for (k, v) in spec["options"].as_object().expect("options") {
-        options.push((k.clone(), v.as_str().expect("option value").to_string()));
-    }
-    ReplicationStrategy::from_replication_map(options).expect("strategy")
 }
 
 fn ids(ring: &TokenRing<String>, replicas: &[usize]) -> Vec<String> {

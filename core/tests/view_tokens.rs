@@ -7,35 +7,14 @@ mod common;
 
 use std::sync::Arc;
 
+use common::tokens_json::{as_i64, strategy_of, strings};
 use common::{load, unhex};
 use cql_core::cluster::host::Host;
-use cql_core::cluster::replication::ReplicationStrategy;
 use cql_core::cluster::token::{Partitioner, Token};
 use cql_core::cluster::view::{ClusterView, Replicas};
 use cql_core::runtime::NodeAddr;
 use serde_json::Value;
 use uuid::Uuid;
-
-fn as_i64(v: &Value) -> i64 {
-    v.as_i64().expect("token is a JSON integer")
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|s| s.as_str().expect("string").to_string())
-        .collect()
-}
-
-fn strategy_of(spec: &Value) -> ReplicationStrategy {
-    let class = spec["class"].as_str().expect("class").to_string();
-    let mut options: Vec<(String, String)> = vec![("class".into(), class)];
-    for (k, v) in spec["options"].as_object().expect("options") {
-        options.push((k.clone(), v.as_str().expect("option value").to_string()));
-    }
-    ReplicationStrategy::from_replication_map(options).expect("strategy")
-}
 
 /// The vector ring as a view; keyspaces are named after the strategies.
 fn vector_view(file: &Value) -> ClusterView {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cql_json;
+pub mod tokens_json;
 
 use std::path::PathBuf;
 
