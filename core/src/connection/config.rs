@@ -10,6 +10,7 @@ use core::time::Duration;
 use super::auth::Authenticator;
 use crate::frame::{Compression, ProtocolVersion};
 use crate::message::{CustomPayload, EventType};
+use crate::runtime::Instant;
 
 /// How a connection is opened.
 #[derive(Clone)]
@@ -75,4 +76,8 @@ pub struct RequestOptions {
     pub tracing: bool,
     /// Custom payload (v4+).
     pub custom_payload: CustomPayload,
+    /// When the request started, if the caller has just read the runtime's clock (the
+    /// timeout then counts from it, and `send` does not read the clock again); `None`:
+    /// from when `send` is called.
+    pub started: Option<Instant>,
 }

@@ -394,7 +394,7 @@ impl<R: Runtime> Connection<R> {
         // it waits on: the request path nests this future in several others, and every
         // byte of it is copied at each level. Only a request that finds every stream id
         // busy carries its frame (boxed) into the wait.
-        let start = self.handle.runtime.now();
+        let start = options.started.unwrap_or_else(|| self.handle.runtime.now());
         let timeout = options.timeout;
         let mut frame = RequestFrame {
             stream: 0,

@@ -40,12 +40,12 @@ use crate::cluster::host::HostDistance;
 use crate::connection::{Connection, ConnectionError, RequestOptions};
 use crate::frame::ProtocolVersion;
 use crate::message::{
-    self, Consistency, DbError, KnownColumns, Prepare, Request, Response, ResponseFrame,
-    ResultMessage, SchemaChangeTarget,
+    self, Consistency, DbError, Prepare, Request, Response, ResponseFrame, ResultMessage,
+    SchemaChangeTarget,
 };
 use crate::policies::load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
 use crate::policies::speculative::{SpeculativeExecutionPolicy, checked_next_delay};
-use crate::runtime::{BoxFuture, NodeAddr, Runtime};
+use crate::runtime::{BoxFuture, Instant, NodeAddr, Runtime};
 use crate::types::ColumnSpec;
 
 /// How one execution (the first or a speculative one) ended: a result, or an error that
@@ -231,10 +231,11 @@ impl<R: Runtime> Session<R> {
         loop {
             let (conn, mut counted) = self.next_connection(exec).await?;
             loop {
+                let mut started = None;
                 if !counted {
                     let mut shared = exec.shared.lock();
                     shared.attempted = true;
-                    shared.observer.attempt_started();
+                    started = shared.observer.attempt_started();
                 }
                 counted = false;
                 let error = match self
@@ -244,6 +245,7 @@ impl<R: Runtime> Session<R> {
                         exec.resolved,
                         consistency,
                         exec.timestamp,
+                        started,
                     )
                     .await
                 {
@@ -353,25 +355,18 @@ impl<R: Runtime> Session<R> {
         request: Request,
         options: RequestOptions,
     ) -> Result<ResponseFrame, Error> {
-        self.send_with(conn, request, options, None).await
+        conn.send(request, options)
+            .await
+            .map_err(|e| self.connection_error(conn, e))
     }
 
-    /// [`send`](Self::send), recognising Rows column specs equal to `known` without
-    /// decoding them.
-    async fn send_with(
-        &self,
-        conn: &Connection<R>,
-        request: Request,
-        options: RequestOptions,
-        known: Option<&KnownColumns>,
-    ) -> Result<ResponseFrame, Error> {
-        conn.send_with(request, options, known).await.map_err(|e| {
-            if self.is_closed() && matches!(e, ConnectionError::Closed(_)) {
-                Error::Closed("the session was closed while the request was in flight")
-            } else {
-                Error::from_connection(conn.addr().clone(), e)
-            }
-        })
+    /// The error a request sees when `conn` failed it.
+    fn connection_error(&self, conn: &Connection<R>, e: ConnectionError) -> Error {
+        if self.is_closed() && matches!(e, ConnectionError::Closed(_)) {
+            Error::Closed("the session was closed while the request was in flight")
+        } else {
+            Error::from_connection(conn.addr().clone(), e)
+        }
     }
 
     /// One attempt on one connection, re-preparing unknown statements as often as the
@@ -383,6 +378,7 @@ impl<R: Runtime> Session<R> {
         resolved: &ResolvedOptions,
         consistency: Consistency,
         timestamp: Option<i64>,
+        mut started: Option<Instant>,
     ) -> Result<QueryResult, Error> {
         let version = conn.protocol_version();
         let mut reprepares = request.prepared_count();
@@ -406,9 +402,15 @@ impl<R: Runtime> Session<R> {
                 timeout: resolved.timeout,
                 tracing: request.options.tracing,
                 custom_payload: request.options.custom_payload.clone(),
+                started: started.take(),
             };
             let hint = known.and_then(|k| k.known.as_ref());
-            let frame = self.send_with(conn, message, options, hint).await?;
+            // Awaited directly (no wrapper future): every nesting level copies the
+            // request's state once more.
+            let frame = match conn.send_with(message, options, hint).await {
+                Ok(frame) => frame,
+                Err(e) => return Err(self.connection_error(conn, e)),
+            };
             let ResponseFrame {
                 tracing_id,
                 warnings,
@@ -505,7 +507,7 @@ impl<R: Runtime> Session<R> {
             }
             ResultMessage::SchemaChange(change) => {
                 tracing::debug!(change = ?change, "schema changed");
-                out.schema_change = Some(change);
+                out.schema_change = Some(Box::new(change));
             }
             ResultMessage::Prepared(_) => {
                 return Err(Error::Protocol(format!(

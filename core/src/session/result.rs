@@ -1,6 +1,7 @@
 //! [`QueryResult`] (one page of a result with its envelope: warnings, tracing id, paging
 //! state, schema change) and [`Row`] (one row, cells read by index or column name).
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -19,10 +20,21 @@ use crate::types::{
     ColumnSpec, CqlValue, DeserializeError, DeserializeRow, DeserializeValue, RowIterator,
 };
 
+/// The rows of one page, as the node sent them: what a [`QueryResult`] keeps of a Rows
+/// message once its columns and paging state are taken out (small, because results are
+/// moved through every layer of a request).
+#[derive(Clone)]
+pub(crate) struct PageRows {
+    /// Number of rows in `content`.
+    pub(crate) count: usize,
+    /// Every cell of every row, as `[bytes]`.
+    pub(crate) content: Bytes,
+}
+
 /// The answer to one request: rows (one page) or the outcome of a statement without rows.
 #[derive(Clone)]
 pub struct QueryResult {
-    pub(crate) rows: Option<Rows>,
+    pub(crate) rows: Option<PageRows>,
     pub(crate) columns: Arc<[ColumnSpec]>,
     /// Where the next page starts, when there is one.
     pub paging_state: Option<PagingState>,
@@ -33,8 +45,9 @@ pub struct QueryResult {
     pub tracing_id: Option<Uuid>,
     /// The node's custom payload.
     pub custom_payload: CustomPayload,
-    /// The schema change a DDL statement made.
-    pub schema_change: Option<SchemaChange>,
+    /// The schema change a DDL statement made (boxed: rare, and results are moved
+    /// often).
+    pub schema_change: Option<Box<SchemaChange>>,
     /// The keyspace a `USE` statement switched to.
     pub set_keyspace: Option<String>,
     /// After a schema change: whether every live node reported the same schema version
@@ -52,7 +65,7 @@ pub struct QueryResult {
 impl fmt::Debug for QueryResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QueryResult")
-            .field("rows", &self.rows.as_ref().map(|r| r.rows_count))
+            .field("rows", &self.rows.as_ref().map(|r| r.count))
             .field(
                 "columns",
                 &self
@@ -92,17 +105,18 @@ impl QueryResult {
     }
 
     /// A Rows result from `host` whose columns are `columns`.
-    pub(crate) fn from_rows(host: NodeAddr, mut rows: Rows, columns: Arc<[ColumnSpec]>) -> Self {
-        let paging_state = rows
-            .metadata
-            .paging_state
-            .take()
-            .map(PagingState::from_bytes);
-        if rows.metadata.columns.is_none() {
-            rows.metadata.columns = Some(columns.to_vec());
-        }
+    pub(crate) fn from_rows(host: NodeAddr, rows: Rows, columns: Arc<[ColumnSpec]>) -> Self {
+        let Rows {
+            metadata,
+            rows_count,
+            content,
+        } = rows;
+        let paging_state = metadata.paging_state.map(PagingState::from_bytes);
         Self {
-            rows: Some(rows),
+            rows: Some(PageRows {
+                count: rows_count,
+                content,
+            }),
             columns,
             paging_state,
             warnings: Vec::new(),
@@ -128,12 +142,14 @@ impl QueryResult {
 
     /// Rows in this page.
     pub fn row_count(&self) -> usize {
-        self.rows.as_ref().map_or(0, |r| r.rows_count)
+        self.rows.as_ref().map_or(0, |r| r.count)
     }
 
-    /// The Rows message, as sent (with its column specs filled in).
-    pub fn raw_rows(&self) -> Option<&Rows> {
-        self.rows.as_ref()
+    /// The page's `<rows_content>` as the node sent it (every cell of every row as
+    /// `[bytes]`, [`row_count`](Self::row_count) rows of [`columns`](Self::columns)), for
+    /// decoders of one's own; `None` without rows.
+    pub fn raw_rows_content(&self) -> Option<&Bytes> {
+        self.rows.as_ref().map(|r| &r.content)
     }
 
     /// Whether more pages follow.
@@ -151,7 +167,7 @@ impl QueryResult {
     /// for a result without rows.
     pub fn typed<'a, R: DeserializeRow<'a>>(&'a self) -> Result<RowIterator<'a, R>, Error> {
         let rows = self.rows.as_ref().ok_or_else(no_rows)?;
-        Ok(rows.typed_with::<R>(&self.columns)?)
+        Ok(RowIterator::new(&self.columns, rows.count, &rows.content)?)
     }
 
     /// The rows of this page as [`Row`]s (each shares the frame's bytes).

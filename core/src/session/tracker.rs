@@ -202,12 +202,16 @@ impl<'a, R: Runtime> RequestObserver<'a, R> {
         }
     }
 
-    /// An attempt starts: a host is tried, or the same host again.
-    pub(crate) fn attempt_started(&mut self) {
+    /// An attempt starts: a host is tried, or the same host again. Returns when it
+    /// started if that is known without reading the clock again (the first attempt
+    /// starts with the request; with a tracker the clock was just read).
+    pub(crate) fn attempt_started(&mut self) -> Option<Instant> {
         self.attempts = self.attempts.saturating_add(1);
         if self.tracker.is_some() {
             self.attempt_started = self.runtime.now();
+            return Some(self.attempt_started);
         }
+        (self.attempts == 1).then_some(self.started)
     }
 
     /// The current attempt on `host` failed with `error`; `decision` is the retry
