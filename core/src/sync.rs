@@ -16,6 +16,10 @@ use core::task::{Context, Poll, Waker};
 use futures::task::AtomicWaker;
 use spin::Mutex;
 
+mod lock;
+pub(crate) mod stripe;
+pub use lock::{Mutex as Lock, MutexGuard as LockGuard};
+
 /// Wakes one waiting task: `notify` sets a flag, [`wait`](Self::wait) completes once the
 /// flag is set and clears it. Notifications while nobody waits are kept (as one).
 #[derive(Debug, Default)]

@@ -21,7 +21,6 @@ use core::time::Duration;
 
 use futures::channel::oneshot;
 use futures::future::{Either, select};
-use spin::{Mutex, MutexGuard};
 
 use super::config::{ConnectionConfig, RequestOptions};
 use super::error::ConnectionError;
@@ -33,7 +32,7 @@ use crate::message::{Event, KnownColumns, Request, RequestFrame, ResponseFrame};
 use crate::runtime::{
     BoxFuture, Instant, NodeAddr, Runtime, StreamReader, StreamWriter, Transport,
 };
-use crate::sync::{Notify, Signal, channel};
+use crate::sync::{Lock as Mutex, LockGuard as MutexGuard, Notify, Signal, channel};
 
 /// Events queued for one [`EventStream`] that is not read; later ones are dropped.
 const MAX_QUEUED_EVENTS: usize = 1024;

@@ -23,6 +23,7 @@ pub use histogram::{LatencyHistogram, LatencySnapshot};
 use super::error::Error;
 use crate::message::DbError;
 use crate::runtime::NodeAddr;
+use crate::sync::stripe::StripedCounter;
 
 /// The kind of a failed attempt or request, as metrics count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -226,9 +227,11 @@ impl KindCounters {
 /// behind a short lock.
 #[derive(Debug, Default)]
 pub(crate) struct SessionMetrics {
-    requests: AtomicU64,
-    successes: AtomicU64,
-    failures: AtomicU64,
+    // Counted on every request from every worker thread: striped.
+    requests: StripedCounter,
+    successes: StripedCounter,
+    failures: StripedCounter,
+    request_ids: AtomicU64,
     speculative_executions: AtomicU64,
     errors: KindCounters,
     retries: KindCounters,
@@ -238,21 +241,27 @@ pub(crate) struct SessionMetrics {
 }
 
 impl SessionMetrics {
-    /// Counts a request starting; returns its number (from 0), unique in the session.
-    pub(crate) fn request_started(&self) -> u64 {
-        self.requests.fetch_add(1, Ordering::Relaxed)
+    /// Counts a request starting.
+    pub(crate) fn request_started(&self) {
+        self.requests.add(1);
+    }
+
+    /// The next request number (from 0, unique in the session), for a request tracker:
+    /// taken only when one is set, as it is one more count every thread shares.
+    pub(crate) fn next_request_id(&self) -> u64 {
+        self.request_ids.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Counts a request that ended with a result after `latency`.
     pub(crate) fn request_succeeded(&self, latency: Duration) {
         self.latency.record(latency);
-        self.successes.fetch_add(1, Ordering::Relaxed);
+        self.successes.add(1);
     }
 
     /// Counts a request that ended with an error after `latency`.
     pub(crate) fn request_failed(&self, latency: Duration) {
         self.latency.record(latency);
-        self.failures.fetch_add(1, Ordering::Relaxed);
+        self.failures.add(1);
     }
 
     /// Counts one failed attempt's error.
@@ -294,9 +303,9 @@ impl SessionMetrics {
     /// Everything, read now.
     pub(crate) fn snapshot(&self) -> MetricsSnapshot {
         MetricsSnapshot {
-            requests: self.requests.load(Ordering::Relaxed),
-            successes: self.successes.load(Ordering::Relaxed),
-            failures: self.failures.load(Ordering::Relaxed),
+            requests: self.requests.get(),
+            successes: self.successes.get(),
+            failures: self.failures.get(),
             speculative_executions: self.speculative_executions.load(Ordering::Relaxed),
             errors: self.errors.load(),
             retries: self.retries.load(),
@@ -487,7 +496,9 @@ mod tests {
         m.error(ErrorKind::InvalidQuery);
         m.ignore(ErrorKind::WriteTimeout);
         m.speculative_execution();
-        assert_eq!(m.request_started(), 3, "request numbers count from 0");
+        m.request_started();
+        assert_eq!(m.next_request_id(), 0, "request numbers count from 0");
+        assert_eq!(m.next_request_id(), 1);
         m.request_failed(Duration::from_millis(6));
         let s = m.snapshot();
         assert_eq!((s.requests, s.successes, s.failures), (4, 2, 1));

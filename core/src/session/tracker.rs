@@ -149,6 +149,7 @@ pub(crate) struct RequestObserver<'a, R: Runtime> {
     metrics: &'a SessionMetrics,
     tracker: Option<&'a dyn RequestTracker>,
     runtime: &'a R,
+    /// The request number given to the tracker (0 without one).
     id: u64,
     kind: StatementKind,
     query: Option<&'a str>,
@@ -175,7 +176,8 @@ impl<'a, R: Runtime> RequestObserver<'a, R> {
             Payload::Batch(_, items) => (StatementKind::Batch, None, items.len()),
         };
         let started = runtime.now();
-        let id = metrics.request_started();
+        metrics.request_started();
+        let id = tracker.map_or(0, |_| metrics.next_request_id());
         if let Some(t) = tracker {
             t.on_start(&RequestStart {
                 id,
