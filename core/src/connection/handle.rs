@@ -32,12 +32,14 @@ use crate::message::{Event, KnownColumns, Request, RequestFrame, ResponseFrame};
 use crate::runtime::{
     BoxFuture, Instant, NodeAddr, Runtime, StreamReader, StreamWriter, Transport,
 };
+use crate::sync::stripe::Padded;
 use crate::sync::{Lock as Mutex, LockGuard as MutexGuard, Notify, Signal, channel};
 
 /// Events queued for one [`EventStream`] that is not read; later ones are dropped.
 const MAX_QUEUED_EVENTS: usize = 1024;
 /// Size of the reader task's buffer.
 const READ_BUFFER_LEN: usize = 64 * 1024;
+const WAKE_CHUNK: usize = 48;
 
 /// What a waiting request is handed: its response, decoded by the machine or (usually)
 /// raw, to be decoded by the request's own task outside the lock.
@@ -69,23 +71,28 @@ enum AttemptError {
 }
 
 /// State shared by the handles, the reader task and the writer task.
+///
+/// The parts written on every request are each on their own cache line (`Padded`):
+/// request tasks on every worker thread and the reader and writer tasks use them at
+/// once, and parts sharing a line would make each write evict the others' reads.
 struct Shared {
-    inner: Mutex<Inner>,
+    inner: Padded<Mutex<Inner>>,
     /// Where each request's answer waits for its task (under its own lock, so a task
     /// picking its answer up does not wait for the reader parsing a batch). Lock order:
     /// `inner`, then `replies`. The writer task wakes at the earliest deadline and fails
     /// the requests whose time is up.
-    replies: Mutex<ReplySlots<Reply>>,
+    replies: Padded<Mutex<ReplySlots<Reply>>>,
     /// Wakes the writer: bytes to write, or the connection closed.
-    write: Signal,
-    /// Stops the reader.
-    stop_reader: Signal,
+    write: Padded<Signal>,
     /// A stream id may have been freed, or the connection closed.
-    freed: Notify,
-    closed: AtomicBool,
+    freed: Padded<Notify>,
     /// The machine's in-flight count as of its last change, readable without the lock
     /// (pools compare connections by it on every request).
-    in_flight: AtomicUsize,
+    in_flight: Padded<AtomicUsize>,
+    /// Read on every request, written once.
+    closed: Padded<AtomicBool>,
+    /// Stops the reader.
+    stop_reader: Signal,
 }
 
 struct Inner {
@@ -160,7 +167,13 @@ impl Shared {
         value
     }
 
-    fn settle(&self, mut inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>) {
+    fn settle(&self, inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>) {
+        self.settle_waking(inner, wakers, true);
+    }
+
+    /// [`settle`](Self::settle); with `wake` false the tasks to wake are left in
+    /// `wakers` for the caller.
+    fn settle_waking(&self, mut inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>, wake: bool) {
         let mut handshake = None;
         let mut retry = None;
         let mut closed = None;
@@ -201,8 +214,10 @@ impl Shared {
         self.in_flight
             .store(inner.machine.in_flight(), Ordering::Relaxed);
         drop(inner);
-        for waker in wakers.drain(..) {
-            waker.wake();
+        if wake {
+            for waker in wakers.drain(..) {
+                waker.wake();
+            }
         }
         if let Some((tx, reply)) = handshake_reply {
             let _ = tx.send(reply);
@@ -320,18 +335,18 @@ impl<R: Runtime> Connection<R> {
         machine.set_raw_responses(true);
         let (tx, rx) = oneshot::channel();
         let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
+            inner: Padded(Mutex::new(Inner {
                 machine,
                 subscribers: Vec::new(),
                 backlog: Some(Vec::new()),
                 handshake: Some(tx),
-            }),
-            replies: Mutex::new(ReplySlots::new()),
-            write: Signal::new(),
+            })),
+            replies: Padded(Mutex::new(ReplySlots::new())),
+            write: Padded(Signal::new()),
             stop_reader: Signal::new(),
-            freed: Notify::new(),
-            closed: AtomicBool::new(false),
-            in_flight: AtomicUsize::new(0),
+            freed: Padded(Notify::new()),
+            closed: Padded(AtomicBool::new(false)),
+            in_flight: Padded(AtomicUsize::new(0)),
         });
         // Dropped (closing the connection) if the handshake fails or is given up on.
         let handle = Arc::new(Handle {
@@ -618,7 +633,12 @@ async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamRe
             Some(Ok(n)) => {
                 let data = buf.get(..n).unwrap_or(&buf);
                 let now = runtime.now();
-                shared.with_machine(&mut wakers, |m| m.handle_input(data, now));
+                {
+                    let mut inner = shared.inner.lock();
+                    inner.machine.handle_input(data, now);
+                    shared.settle_waking(inner, &mut wakers, false);
+                }
+                wake_in_chunks(&mut wakers).await;
                 if shared.is_closed() {
                     break;
                 }
@@ -629,6 +649,28 @@ async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamRe
             }
         }
     }
+}
+
+/// Wakes the tasks whose answers one read brought, [`WAKE_CHUNK`] at a time, letting the
+/// runtime run each chunk (and the writer, with the requests they send next) before
+/// waking the next.
+///
+/// Waking a whole read at once (hundreds of answers under load) makes the node wait:
+/// the writer, queued behind every woken task, sends nothing until all of them ran,
+/// while the node, having answered everything it had, sits idle. In chunks, the first
+/// requests go out while later answers are still being handed over, so the node and
+/// the client work at the same time.
+async fn wake_in_chunks(wakers: &mut Vec<Waker>) {
+    let mut chunks = wakers.chunks(WAKE_CHUNK).peekable();
+    while let Some(chunk) = chunks.next() {
+        for waker in chunk {
+            waker.wake_by_ref();
+        }
+        if chunks.peek().is_some() {
+            YieldOnce(false).await;
+        }
+    }
+    wakers.clear();
 }
 
 /// Writes what the machine queues and keeps its clock, until the connection closes.

@@ -141,6 +141,9 @@ enum Slot {
 
 /// The stream id every handshake request uses (they are sent one at a time).
 const HANDSHAKE_STREAM: i16 = 0;
+/// Largest frame body copied out of the read buffer rather than split off it (see
+/// `split_plain_frame`).
+const COPIED_BODY_MAX: usize = 2048;
 
 /// One connection's protocol state (see the [module docs](self)).
 pub struct ConnectionState {
@@ -585,6 +588,11 @@ impl ConnectionState {
     /// A whole uncompressed frame at the front of the input, split off without copying
     /// its body; `None` when the frame is incomplete, compressed or its header is
     /// invalid (then [`read_frame`] decides and reports).
+    ///
+    /// A small body is copied into its own buffer instead: frames split off one read
+    /// share its buffer's reference count, which the tasks of every worker thread then
+    /// update as they take their answers, and a private copy of a few hundred bytes costs
+    /// less than that shared count; the read buffer is then reused, not reallocated.
     fn split_plain_frame(&mut self) -> Result<Option<Frame>, FrameError> {
         let Some(head) = self.inbuf.get(..HEADER_LEN) else {
             return Ok(None);
@@ -599,12 +607,19 @@ impl ConnectionState {
         {
             return Ok(None);
         }
-        let mut whole = self.inbuf.split_to(HEADER_LEN + len);
-        whole.advance(HEADER_LEN);
-        Ok(Some(Frame {
-            header,
-            body: whole.freeze(),
-        }))
+        let body = if len <= COPIED_BODY_MAX {
+            let body = self
+                .inbuf
+                .get(HEADER_LEN..HEADER_LEN + len)
+                .map_or_else(Bytes::new, Bytes::copy_from_slice);
+            self.inbuf.advance(HEADER_LEN + len);
+            body
+        } else {
+            let mut whole = self.inbuf.split_to(HEADER_LEN + len);
+            whole.advance(HEADER_LEN);
+            whole.freeze()
+        };
+        Ok(Some(Frame { header, body }))
     }
 
     fn on_frame(&mut self, frame: Frame, now: Instant) {

@@ -15,6 +15,14 @@ pub(crate) const STRIPES: usize = if cfg!(feature = "std") { 4 } else { 1 };
 #[repr(align(128))]
 pub(crate) struct Padded<T>(pub(crate) T);
 
+impl<T> core::ops::Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// The part the current thread counts into, in `0..STRIPES`.
 #[cfg(feature = "std")]
 pub(crate) fn stripe() -> usize {
