@@ -37,8 +37,11 @@ use crate::sync::{Lock as Mutex, LockGuard as MutexGuard, Notify, Signal, channe
 
 /// Events queued for one [`EventStream`] that is not read; later ones are dropped.
 const MAX_QUEUED_EVENTS: usize = 1024;
-/// Size of the reader task's buffer.
-const READ_BUFFER_LEN: usize = 64 * 1024;
+/// Size of the reader task's buffer: what one read takes from the socket. Small enough
+/// that under load one read is a few hundred answers, not everything the node sent
+/// (the node keeps working on the next requests while these are handed over): with 512
+/// in flight, 8-16 KiB measured 4-7 % more requests/s than 64 KiB.
+const READ_BUFFER_LEN: usize = 16 * 1024;
 const WAKE_CHUNK: usize = 48;
 
 /// What a waiting request is handed: its response, decoded by the machine or (usually)
