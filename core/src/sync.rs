@@ -40,6 +40,11 @@ impl Signal {
         self.waker.wake();
     }
 
+    /// Whether the signal was set, clearing it (without waiting).
+    pub fn take(&self) -> bool {
+        self.set.swap(false, Ordering::AcqRel)
+    }
+
     /// Completes when the signal is set (immediately if it already is), clearing it.
     /// Meant for a single waiting task.
     pub fn wait(&self) -> SignalWait<'_> {
@@ -350,6 +355,10 @@ mod tests {
         s.notify();
         s.notify();
         assert!(poll_once(&mut s.wait()).is_ready());
+        assert!(poll_once(&mut s.wait()).is_pending());
+        s.notify();
+        assert!(s.take(), "take clears a notification");
+        assert!(!s.take());
         assert!(poll_once(&mut s.wait()).is_pending());
     }
 

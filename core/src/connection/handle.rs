@@ -42,7 +42,14 @@ const MAX_QUEUED_EVENTS: usize = 1024;
 /// (the node keeps working on the next requests while these are handed over): with 512
 /// in flight, 8-16 KiB measured 4-7 % more requests/s than 64 KiB.
 const READ_BUFFER_LEN: usize = 16 * 1024;
-const WAKE_CHUNK: usize = 48;
+/// Tasks the reader wakes before it lets them run (see `wake_in_chunks`): with 512
+/// requests in flight, chunks of 32-64 measured 10-15 % more requests/s than waking a
+/// whole read at once.
+const WAKE_CHUNK: usize = 64;
+/// At most how many times the writer lets the runtime run other tasks before writing
+/// (see `write_loop`): 2 measured 6-8 % more requests/s than 1 and than 3 with 512 in
+/// flight; with few requests in flight the second yield is skipped.
+const WRITER_YIELDS: usize = 2;
 
 /// What a waiting request is handed: its response, decoded by the machine or (usually)
 /// raw, to be decoded by the request's own task outside the lock.
@@ -727,8 +734,14 @@ async fn write_loop<R: Runtime>(
         }
         // Let the tasks already scheduled (typically the ones just handed a response)
         // queue their next requests before we write: one write for the whole batch
-        // instead of one per request.
-        YieldOnce(false).await;
+        // instead of one per request. Once more if requests kept coming meanwhile (a
+        // write is a system call and, on loopback, the node's receive work too).
+        for _ in 0..WRITER_YIELDS {
+            YieldOnce(false).await;
+            if !shared.write.take() {
+                break;
+            }
+        }
     }
     writer.close().await;
 }
