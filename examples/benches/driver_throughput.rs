@@ -20,18 +20,26 @@
 //! reports, in clock ticks of 10 ms); peak RSS is `VmHWM` from `/proc/self/status` (what
 //! getrusage reports as ru_maxrss). The Python client uses `resource.getrusage` itself.
 //!
-//! Environment: `DRIVER_BENCH_SECONDS` (default 3), `DRIVER_BENCH_CONCURRENCY` (default
-//! `1,32,512`), `DRIVER_BENCH_CLIENTS` (default `raw,raw-lean,ours,scylla,python`), `CQL_PYTHON`
-//! (default `<repo>/.ci-venv/bin/python`, then the main worktree's).
+//! Environment: `DRIVER_BENCH_SECONDS` (default 3), `DRIVER_BENCH_RUNS` (runs per cell,
+//! default 3: the table shows the median run and the spread), `DRIVER_BENCH_CONCURRENCY`
+//! (default `1,32,512`), `DRIVER_BENCH_CLIENTS` (default `raw,raw-lean,ours,scylla,python`),
+//! `DRIVER_BENCH_ONE_WORKER` (`0` drops the one-worker rows), `CQL_PYTHON` (default
+//! `<repo>/.ci-venv/bin/python`, then the main worktree's).
+//!
+//! Runs of one concurrency take turns (every client once, then every client again), so a
+//! noisy moment of the machine falls on all of them rather than on one cell.
 //!
 //! The raw generator (`raw`, what the goals compare with) sends the very frame this driver
 //! sends for the workload, so the node does the same work per request; `raw-lean` sends
 //! the leanest frame the node accepts (result metadata skipped, no page size, no
 //! timestamp), shown for reference.
 //!
-//! The Rust clients run on a multi-threaded tokio runtime with its default worker count;
-//! each of the N tasks holds its own handle on the session and the prepared statement and
-//! borrows them for every request, as an application would. The clients, the measurement
+//! The Rust clients run on a multi-threaded tokio runtime with its default worker count
+//! (one per core) and, in rows of their own, with one worker (`TOKIO_WORKER_THREADS=1`):
+//! the node takes about one of the machine's cores, and a client with as many workers as
+//! cores makes them compete with it. The goals are printed for both. Each of the N
+//! tasks holds its own handle on the session and the prepared statement and borrows them
+//! for every request, as an application would. The clients, the measurement
 //! and the process plumbing are shared with the 3-node benchmark
 //! (`driver_throughput_cluster.rs`) in `common/mod.rs`.
 
@@ -233,16 +241,46 @@ async fn drive_raw(
 
 // ---- the orchestrator -----------------------------------------------------------------
 
+/// One configuration measured: a client, and for the Rust drivers the tokio worker count
+/// (`None`: tokio's default, one per core).
+#[derive(Clone, PartialEq)]
+struct Party {
+    kind: String,
+    workers: Option<usize>,
+}
+
+impl Party {
+    fn label(&self) -> String {
+        match self.workers {
+            None => label(&self.kind).to_string(),
+            Some(1) => format!("{}, 1 tokio worker", label(&self.kind)),
+            Some(n) => format!("{}, {n} tokio workers", label(&self.kind)),
+        }
+    }
+}
+
 /// Runs one client process against the node at `addr`.
 fn run_client(
-    kind: &str,
+    party: &Party,
     concurrency: usize,
     seconds: f64,
     addr: SocketAddr,
     python: Option<&std::path::Path>,
 ) -> Result<Measure, String> {
-    let cmd = client_command(kind, concurrency, seconds, &[addr], python)?;
-    run_client_command(kind, cmd, |_| {})
+    let mut cmd = client_command(&party.kind, concurrency, seconds, &[addr], python)?;
+    if let Some(n) = party.workers {
+        // Read by tokio's runtime builder for its default worker count.
+        cmd.env("TOKIO_WORKER_THREADS", n.to_string());
+    }
+    run_client_command(&party.kind, cmd, |_| {})
+}
+
+/// The run whose requests/s is the median of `runs` (the runs of one cell).
+fn median(mut runs: Vec<Measure>) -> Option<(Measure, f64, f64)> {
+    runs.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+    let low = runs.first()?.per_second();
+    let high = runs.last()?.per_second();
+    runs.get(runs.len() / 2).map(|m| (*m, low, high))
 }
 
 fn orchestrate() -> Result<(), BoxError> {
@@ -250,11 +288,34 @@ fn orchestrate() -> Result<(), BoxError> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
+    let runs: usize = std::env::var("DRIVER_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let concurrencies: Vec<usize> = env_list("DRIVER_BENCH_CONCURRENCY", "1,32,512")
         .iter()
         .map(|c| c.parse())
         .collect::<Result<_, _>>()?;
     let clients = env_list("DRIVER_BENCH_CLIENTS", "raw,raw-lean,ours,scylla,python");
+    let one_worker = std::env::var("DRIVER_BENCH_ONE_WORKER").map_or(true, |v| v != "0");
+    let mut parties: Vec<Party> = clients
+        .iter()
+        .map(|kind| Party {
+            kind: kind.clone(),
+            workers: None,
+        })
+        .collect();
+    if one_worker {
+        for kind in ["ours", "scylla"] {
+            if clients.iter().any(|c| c == kind) {
+                parties.push(Party {
+                    kind: kind.to_string(),
+                    workers: Some(1),
+                });
+            }
+        }
+    }
     let python = python();
 
     let exe = std::env::current_exe()?;
@@ -274,39 +335,45 @@ fn orchestrate() -> Result<(), BoxError> {
     println!(
         "driver throughput: prepared single-row SELECT (bind one int), primed cql-sim node \
          (own process) at {addr}, one connection, protocol v4, {seconds} s per run after a \
-         {} ms warm-up",
+         {} ms warm-up; each cell is the median of {runs} runs (the clients take turns, \
+         round after round), with the lowest and highest requests/s of its runs",
         WARMUP.as_millis()
     );
     println!();
     println!(
-        "| client | concurrency | requests/s | client CPU s / 100k req | peak client RSS (MiB) |"
+        "| client | concurrency | requests/s (median) | low-high | client CPU s / 100k req | peak client RSS (MiB) |"
     );
-    println!("|---|---:|---:|---:|---:|");
-    let mut results: Vec<(String, usize, Measure)> = Vec::new();
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut results: Vec<(Party, usize, Measure)> = Vec::new();
     let mut notes = Vec::new();
     for &concurrency in &concurrencies {
-        for kind in &clients {
-            match run_client(kind, concurrency, seconds, addr, python.as_deref()) {
-                Ok(m) => {
-                    let errors = if m.errors > 0 {
-                        format!(" ({} errors)", m.errors)
-                    } else {
-                        String::new()
-                    };
-                    println!(
-                        "| {} | {concurrency} | {:.0}{errors} | {:.3} | {:.1} |",
-                        label(kind),
-                        m.per_second(),
-                        m.cpu_per_100k(),
-                        m.peak_rss_kib as f64 / 1024.0
-                    );
-                    results.push((kind.clone(), concurrency, m));
-                }
-                Err(e) => {
-                    println!("| {} | {concurrency} | - | - | - |", label(kind));
-                    notes.push(format!("{} at {concurrency}: {e}", label(kind)));
+        let mut measured: Vec<Vec<Measure>> = vec![Vec::new(); parties.len()];
+        for _ in 0..runs {
+            for (party, cell) in parties.iter().zip(measured.iter_mut()) {
+                match run_client(party, concurrency, seconds, addr, python.as_deref()) {
+                    Ok(m) => cell.push(m),
+                    Err(e) => notes.push(format!("{} at {concurrency}: {e}", party.label())),
                 }
             }
+        }
+        for (party, cell) in parties.iter().zip(measured) {
+            let Some((m, low, high)) = median(cell) else {
+                println!("| {} | {concurrency} | - | - | - | - |", party.label());
+                continue;
+            };
+            let errors = if m.errors > 0 {
+                format!(" ({} errors)", m.errors)
+            } else {
+                String::new()
+            };
+            println!(
+                "| {} | {concurrency} | {:.0}{errors} | {low:.0}-{high:.0} | {:.3} | {:.1} |",
+                party.label(),
+                m.per_second(),
+                m.cpu_per_100k(),
+                m.peak_rss_kib as f64 / 1024.0
+            );
+            results.push((party.clone(), concurrency, m));
         }
     }
     drop(node.stdin.take());
@@ -318,16 +385,38 @@ fn orchestrate() -> Result<(), BoxError> {
             println!("note: {n}");
         }
     }
-    let get = |kind: &str, c: usize| {
+    let get = |kind: &str, workers: Option<usize>, c: usize| {
         results
             .iter()
-            .find(|(k, cc, _)| k == kind && *cc == c)
+            .find(|(p, cc, _)| p.kind == kind && p.workers == workers && *cc == c)
             .map(|(_, _, m)| *m)
     };
+    let raw = get("raw", None, 512);
     println!();
-    println!("goals at concurrency 512:");
+    print_goals(
+        "goals at concurrency 512 (tokio's default runtime for both Rust drivers):",
+        get("ours", None, 512),
+        get("scylla", None, 512),
+        raw,
+    );
+    if one_worker {
+        println!();
+        print_goals(
+            "the same with 1 tokio worker for both Rust drivers (the node uses about one of \
+             this machine's cores):",
+            get("ours", Some(1), 512),
+            get("scylla", Some(1), 512),
+            raw,
+        );
+    }
+    Ok(())
+}
+
+/// Prints the issue's three goals for one pair of measurements.
+fn print_goals(title: &str, ours: Option<Measure>, scylla: Option<Measure>, raw: Option<Measure>) {
+    println!("{title}");
     let check = |ok: bool| if ok { "PASS" } else { "MISS" };
-    match (get("ours", 512), get("scylla", 512)) {
+    match (ours, scylla) {
         (Some(o), Some(s)) => {
             let tput = o.per_second() / s.per_second();
             let cpu = o.cpu_per_100k() / s.cpu_per_100k();
@@ -342,7 +431,7 @@ fn orchestrate() -> Result<(), BoxError> {
         }
         _ => println!("  ours vs scylla: not measured"),
     }
-    match (get("ours", 512), get("raw", 512)) {
+    match (ours, raw) {
         (Some(o), Some(r)) => {
             let ratio = o.per_second() / r.per_second();
             println!(
@@ -352,5 +441,4 @@ fn orchestrate() -> Result<(), BoxError> {
         }
         _ => println!("  ours vs raw generator: not measured"),
     }
-    Ok(())
 }
