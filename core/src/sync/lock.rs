@@ -13,7 +13,8 @@ mod imp {
     /// The guard of a locked [`Mutex`]: the value, until it is dropped.
     pub type MutexGuard<'a, T> = std::sync::MutexGuard<'a, T>;
 
-    /// A mutual-exclusion lock (see the [module docs](super)).
+    /// A mutual-exclusion lock: std's mutex with std, a spin lock without (why: the
+    /// `sync::lock` module's docs).
     #[derive(Debug, Default)]
     pub struct Mutex<T>(std::sync::Mutex<T>);
 
@@ -46,7 +47,8 @@ mod imp {
     /// The guard of a locked [`Mutex`]: the value, until it is dropped.
     pub type MutexGuard<'a, T> = spin::MutexGuard<'a, T>;
 
-    /// A mutual-exclusion lock (see the [module docs](super)).
+    /// A mutual-exclusion lock: std's mutex with std, a spin lock without (why: the
+    /// `sync::lock` module's docs).
     #[derive(Debug, Default)]
     pub struct Mutex<T>(spin::Mutex<T>);
 
