@@ -80,39 +80,6 @@ struct Exec<'a, 'o, R: Runtime> {
     shared: spin::Mutex<Shared<'a, 'o, R>>,
 }
 
-impl<'a, 'o, R: Runtime> Exec<'a, 'o, R> {
-    /// The execution of `request` over `policy`'s plan for `routing`. Built in one
-    /// function (not inline in the async caller) so the plan is written where it stays
-    /// instead of being copied through temporaries.
-    #[inline(never)]
-    fn new(
-        request: &'a ExecRequest,
-        resolved: &'a ResolvedOptions,
-        timestamp: Option<i64>,
-        state: &'a ClusterState<R>,
-        policy: &'a dyn LoadBalancingPolicy,
-        routing: &RoutingInfo<'a>,
-        observer: &'a mut RequestObserver<'o, R>,
-    ) -> Self {
-        Exec {
-            request,
-            resolved,
-            timestamp,
-            state,
-            shared: spin::Mutex::new(Shared {
-                plan: policy.plan(state.view.as_ref(), routing),
-                plan_done: false,
-                observer,
-                errors: Vec::new(),
-                retries: 0,
-                attempted: false,
-                skipped: Vec::new(),
-                fallback: None,
-            }),
-        }
-    }
-}
-
 impl<R: Runtime> Session<R> {
     /// Runs a request over the query plan, with re-preparation, the retry policy and
     /// speculative executions; waits for schema agreement after a schema change.
@@ -174,9 +141,22 @@ impl<R: Runtime> Session<R> {
             Some(p) => &**p,
             None => &*self.inner.policy,
         };
-        let exec = Exec::new(
-            request, resolved, timestamp, &state, policy, &routing, observer,
-        );
+        let exec = Exec {
+            request,
+            resolved,
+            timestamp,
+            state: &state,
+            shared: spin::Mutex::new(Shared {
+                plan: policy.plan(view, &routing),
+                plan_done: false,
+                observer,
+                errors: Vec::new(),
+                retries: 0,
+                attempted: false,
+                skipped: Vec::new(),
+                fallback: None,
+            }),
+        };
         let speculation = profile
             .speculative_execution_policy
             .as_deref()
