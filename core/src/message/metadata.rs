@@ -320,14 +320,7 @@ fn read_column_specs(
 mod tests {
     use super::*;
 
-    fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
-        ColumnSpec {
-            keyspace: "ks".into(),
-            table: "t".into(),
-            name: name.into(),
-            typ,
-        }
-    }
+    use crate::types::column_type::test_spec as spec;
 
     fn metadata(global: bool, names: &[&str]) -> ResultMetadata {
         let columns = names.iter().map(|n| spec(n, ColumnType::Int)).collect();

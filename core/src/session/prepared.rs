@@ -233,14 +233,7 @@ mod tests {
     use alloc::string::ToString;
     use alloc::{format, vec};
 
-    fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
-        ColumnSpec {
-            keyspace: "ks".into(),
-            table: "t".into(),
-            name: name.into(),
-            typ,
-        }
-    }
+    use crate::types::column_type::test_spec as spec;
 
     fn prepared() -> PreparedStatement {
         PreparedStatement::from_prepared(

@@ -214,7 +214,7 @@ mod tests {
                 result_metadata_id: Some(Bytes::from_static(b"m")),
                 bind_metadata: PreparedMetadata::default(),
                 result_metadata: ResultMetadata::new(
-                    alloc::vec![crate::session::result::tests::spec(
+                    alloc::vec![crate::types::column_type::test_spec(
                         "v",
                         crate::ColumnType::Int
                     )],

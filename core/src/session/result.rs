@@ -382,14 +382,7 @@ pub(crate) mod tests {
     use alloc::string::ToString;
     use alloc::vec;
 
-    pub(crate) fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
-        ColumnSpec {
-            keyspace: "ks".into(),
-            table: "t".into(),
-            name: name.into(),
-            typ,
-        }
-    }
+    use crate::types::column_type::test_spec as spec;
 
     fn result() -> QueryResult {
         let cols = vec![spec("id", ColumnType::Int), spec("name", ColumnType::Text)];

@@ -265,3 +265,15 @@ pub struct ColumnSpec {
     /// Column type.
     pub typ: ColumnType,
 }
+
+/// A column `name` of type `typ` in table `ks.t`: the spec unit tests build their
+/// metadata from.
+#[cfg(test)]
+pub(crate) fn test_spec(name: &str, typ: ColumnType) -> ColumnSpec {
+    ColumnSpec {
+        keyspace: "ks".into(),
+        table: "t".into(),
+        name: name.into(),
+        typ,
+    }
+}

@@ -241,14 +241,7 @@ mod tests {
     use alloc::vec;
     use uuid::Uuid;
 
-    fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
-        ColumnSpec {
-            keyspace: "ks".into(),
-            table: "t".into(),
-            name: name.into(),
-            typ,
-        }
-    }
+    use crate::types::column_type::test_spec as spec;
 
     fn cell(out: &mut Vec<u8>, b: &[u8]) {
         out.extend_from_slice(&(b.len() as i32).to_be_bytes());

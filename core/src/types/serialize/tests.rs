@@ -3,14 +3,7 @@ use crate::frame::primitives::RawValue;
 use alloc::string::ToString;
 use alloc::vec;
 
-fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
-    ColumnSpec {
-        keyspace: "ks".into(),
-        table: "t".into(),
-        name: name.into(),
-        typ,
-    }
-}
+use crate::types::column_type::test_spec as spec;
 
 #[test]
 fn rows_are_checked_against_specs() {
