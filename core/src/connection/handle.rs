@@ -115,25 +115,6 @@ struct Inner {
 }
 
 impl Inner {
-    /// Fails the requests whose deadline is past `now` with a timeout (their stream ids
-    /// stay reserved until the late answers, as for any abandoned request).
-    fn expire(
-        &mut self,
-        replies: &Mutex<ReplySlots<Reply>>,
-        now: Instant,
-        wakers: &mut Vec<Waker>,
-    ) {
-        let machine = &mut self.machine;
-        replies.lock().expire(
-            now,
-            |timeout| Err(ConnectionError::Timeout(timeout)),
-            |stream| {
-                machine.abandon(stream);
-            },
-            wakers,
-        );
-    }
-
     fn publish(&mut self, event: &Event) {
         if let Some(backlog) = &mut self.backlog {
             if backlog.len() < MAX_QUEUED_EVENTS {
@@ -178,12 +159,15 @@ impl Shared {
     }
 
     fn settle(&self, inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>) {
-        self.settle_waking(inner, wakers, true);
+        self.settle_collecting(inner, wakers);
+        for waker in wakers.drain(..) {
+            waker.wake();
+        }
     }
 
-    /// [`settle`](Self::settle); with `wake` false the tasks to wake are left in
-    /// `wakers` for the caller.
-    fn settle_waking(&self, mut inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>, wake: bool) {
+    /// [`settle`](Self::settle), except that the tasks to wake are left in `wakers`
+    /// for the caller.
+    fn settle_collecting(&self, mut inner: MutexGuard<'_, Inner>, wakers: &mut Vec<Waker>) {
         let mut handshake = None;
         let mut retry = None;
         let mut closed = None;
@@ -224,11 +208,6 @@ impl Shared {
         self.in_flight
             .store(inner.machine.in_flight(), Ordering::Relaxed);
         drop(inner);
-        if wake {
-            for waker in wakers.drain(..) {
-                waker.wake();
-            }
-        }
         if let Some((tx, reply)) = handshake_reply {
             let _ = tx.send(reply);
         }
@@ -646,7 +625,7 @@ async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamRe
                 {
                     let mut inner = shared.inner.lock();
                     inner.machine.handle_input(data, now);
-                    shared.settle_waking(inner, &mut wakers, false);
+                    shared.settle_collecting(inner, &mut wakers);
                 }
                 wake_in_chunks(&mut wakers).await;
                 if shared.is_closed() {
@@ -695,13 +674,25 @@ async fn write_loop<R: Runtime>(
     loop {
         let now = runtime.now();
         let deadline = shared.with_inner(&mut wakers, |inner, wakers| {
-            inner.expire(&shared.replies, now, wakers);
             let m = &mut inner.machine;
+            // Requests past their deadline fail with a timeout; their stream ids stay
+            // reserved until the late answers, as for any abandoned request.
+            let mut replies = shared.replies.lock();
+            replies.expire(
+                now,
+                |timeout| Err(ConnectionError::Timeout(timeout)),
+                |stream| {
+                    m.abandon(stream);
+                },
+                wakers,
+            );
+            let next_expiry = replies.next_expiry();
+            drop(replies);
             if m.next_deadline().is_some_and(|d| d <= now) {
                 m.handle_timeout(now);
             }
             m.take_output(&mut buf);
-            match (m.next_deadline(), shared.replies.lock().next_expiry()) {
+            match (m.next_deadline(), next_expiry) {
                 (Some(a), Some(b)) => Some(if a < b { a } else { b }),
                 (a, b) => a.or(b),
             }

@@ -47,15 +47,17 @@ pub(crate) struct StripedCounter {
 }
 
 impl StripedCounter {
-    /// Adds `n` to the current thread's part; returns that part's value before, and
-    /// the part's index.
-    pub(crate) fn add(&self, n: u64) -> (u64, usize) {
-        let i = stripe();
-        let before = self
-            .parts
-            .get(i)
-            .map_or(0, |p| p.0.fetch_add(n, Ordering::Relaxed));
-        (before, i)
+    /// Adds `n` to the current thread's part.
+    pub(crate) fn add(&self, n: u64) {
+        self.add_to(stripe(), n);
+    }
+
+    /// Adds `n` to part `stripe` (a value of [`stripe`], for callers that update other
+    /// striped values of the same thread too).
+    pub(crate) fn add_to(&self, stripe: usize, n: u64) {
+        if let Some(p) = self.parts.get(stripe) {
+            p.0.fetch_add(n, Ordering::Relaxed);
+        }
     }
 
     /// The total (parts read one after the other: counts made meanwhile may be missed).

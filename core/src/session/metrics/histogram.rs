@@ -13,7 +13,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
 
-use crate::sync::stripe::{STRIPES, StripedCounter};
+use crate::sync::stripe::{STRIPES, StripedCounter, stripe};
 
 /// log2 of the buckets each power of two is split into.
 const SUB_BITS: u32 = 6;
@@ -101,7 +101,8 @@ impl LatencyHistogram {
     /// Records one duration (microsecond resolution). Lock-free, allocation-free.
     pub fn record(&self, latency: Duration) {
         let us = micros_of(latency);
-        let (_, stripe) = self.sum.add(us);
+        let stripe = stripe();
+        self.sum.add_to(stripe, us);
         if let Some(b) = self
             .stripes
             .get(stripe)
