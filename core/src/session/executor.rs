@@ -36,7 +36,6 @@ use super::session::Session;
 use super::state::ClusterState;
 use super::statement::ResolvedOptions;
 use super::tracker::RequestObserver;
-use crate::cluster::host::HostDistance;
 use crate::connection::{Connection, ConnectionError, RequestOptions};
 use crate::frame::ProtocolVersion;
 use crate::message::{
@@ -124,12 +123,13 @@ impl<R: Runtime> Session<R> {
         let state = self.inner.cluster.current();
         let view = &*state.view;
         let token = request_token(request, view.partitioner());
+        let request_ks = request_keyspace(request);
         // The session keyspace is read only when a token makes it useful.
-        let session_keyspace = match (&token, request_keyspace(request)) {
+        let session_keyspace = match (&token, request_ks) {
             (Some(_), None) => self.inner.ctx.keyspace(),
             _ => None,
         };
-        let keyspace = request_keyspace(request).or(session_keyspace.as_deref());
+        let keyspace = request_ks.or(session_keyspace.as_deref());
         let mut routing = RoutingInfo::new().with_consistency(resolved.consistency);
         if let Some(ks) = keyspace {
             routing = routing.with_keyspace(ks);
@@ -321,9 +321,8 @@ impl<R: Runtime> Session<R> {
                 }
                 if shared.fallback.is_none() {
                     let mut candidates = core::mem::take(&mut shared.skipped);
-                    for pool in exec.state.pools() {
-                        let usable = pool.distance() == HostDistance::Local && !pool.host().is_up();
-                        if usable && !candidates.iter().any(|p| Arc::ptr_eq(p, pool)) {
+                    for pool in exec.state.down_local_pools() {
+                        if !candidates.iter().any(|p| Arc::ptr_eq(p, pool)) {
                             candidates.push(Arc::clone(pool));
                         }
                     }

@@ -44,14 +44,7 @@ fn prepared_keyspace(p: &PreparedStatement) -> Option<&str> {
 /// The prepared statement whose values give the routing key: the statement itself, or
 /// a batch's first prepared statement.
 fn first_prepared(request: &ExecRequest) -> Option<&PreparedStatement> {
-    match &request.payload {
-        Payload::Execute(p, _) => Some(p),
-        Payload::Batch(_, items) => items.iter().find_map(|i| match i {
-            BatchItem::Prepared(p, _) => Some(p),
-            BatchItem::Simple(..) => None,
-        }),
-        Payload::Query(..) => None,
-    }
+    first_prepared_values(request).map(|(p, _)| p)
 }
 
 /// The values bound to [`first_prepared`].

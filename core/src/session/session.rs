@@ -29,7 +29,6 @@ use super::result::QueryResult;
 use super::state::{Cluster, HostInfo, distance};
 use super::statement::{Statement, StatementRef};
 use super::trace::QueryTrace;
-use crate::cluster::host::HostDistance;
 use crate::cluster::view::ClusterView;
 use crate::frame::ProtocolVersion;
 use crate::message::{Consistency, Query, QueryParameters, Request, Response};
@@ -372,9 +371,8 @@ impl<R: Runtime> Session<R> {
         }
         // Local hosts known down last (the plan leaves them out): tried when nothing else
         // answers, as requests do.
-        for pool in state.pools() {
-            let down_local = pool.distance() == HostDistance::Local && !pool.host().is_up();
-            if down_local && !pools.iter().any(|p| Arc::ptr_eq(p, pool)) {
+        for pool in state.down_local_pools() {
+            if !pools.iter().any(|p| Arc::ptr_eq(p, pool)) {
                 pools.push(Arc::clone(pool));
             }
         }

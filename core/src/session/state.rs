@@ -66,6 +66,13 @@ impl<R: Runtime> ClusterState<R> {
     pub(crate) fn pools(&self) -> impl Iterator<Item = &Arc<HostPool<R>>> {
         self.pools.iter().map(|(_, p)| p)
     }
+
+    /// The pools of local hosts known to be down: query plans leave them out, and a
+    /// request (or a PREPARE) tries them last when nothing else could be tried.
+    pub(crate) fn down_local_pools(&self) -> impl Iterator<Item = &Arc<HostPool<R>>> {
+        self.pools()
+            .filter(|p| p.distance() == HostDistance::Local && !p.host().is_up())
+    }
 }
 
 /// The closest distance any of `policies` gives `host` (the session's policy and the
