@@ -101,21 +101,24 @@ impl IpNetwork {
         else {
             return false;
         };
-        match (ip.to_canonical(), self.address) {
-            (IpAddr::V4(a), IpAddr::V4(n)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(a) & mask == u32::from(n) & mask
-            }
-            (IpAddr::V6(a), IpAddr::V6(n)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(a) & mask == u128::from(n) & mask
-            }
-            _ => false,
+        in_network(ip, self.address, self.prefix)
+    }
+}
+
+/// Whether `ip` is in the network `network/prefix` (both compared in canonical form:
+/// an IPv4-mapped IPv6 address is its IPv4 address). Shared with the bridge's target
+/// allow-list.
+pub(crate) fn in_network(ip: IpAddr, network: IpAddr, prefix: u8) -> bool {
+    match (ip.to_canonical(), network.to_canonical()) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            u32::from(a) & mask == u32::from(n) & mask
         }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
     }
 }
 

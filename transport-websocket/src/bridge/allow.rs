@@ -12,6 +12,8 @@ use std::str::FromStr;
 
 use cql_core::runtime::NodeAddr;
 
+use crate::address_map::in_network;
+
 /// One allow-list entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetRule {
@@ -61,20 +63,6 @@ impl TargetRule {
                     && target_ip.is_some_and(|ip| in_network(ip, *network, *prefix))
             }
         }
-    }
-}
-
-fn in_network(ip: IpAddr, network: IpAddr, prefix: u8) -> bool {
-    match (ip, network.to_canonical()) {
-        (IpAddr::V4(a), IpAddr::V4(n)) => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-            u32::from(a) & mask == u32::from(n) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(n)) => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
-            u128::from(a) & mask == u128::from(n) & mask
-        }
-        _ => false,
     }
 }
 
