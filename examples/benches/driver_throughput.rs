@@ -50,9 +50,8 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use common::{
-    BoxError, CELL, ClientArgs, Measure, QUERY, WARMUP, client_command, env_list, label,
+    BoxError, ClientArgs, Measure, QUERY, WARMUP, client_command, env_list, env_or, label,
     parse_client_args, peak_rss_kib, process_cpu_seconds, python, run_client_command, runtime,
     spec,
 };
@@ -63,8 +62,7 @@ use cql_testkit::core::message::{
 };
 use cql_testkit::core::types::SerializeRow;
 use cql_testkit::raw::RawClient;
-use cql_testkit::sim::server::{Prime, Primes, SimServer, SimServerConfig};
-use cql_testkit::sim::{Outcome, RowsResult};
+use cql_testkit::sim::server::{Primes, SimServer, SimServerConfig};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -88,16 +86,8 @@ fn main() {
 fn serve() -> Result<(), BoxError> {
     let rt = runtime()?;
     rt.block_on(async {
-        let row = RowsResult {
-            columns: vec![spec("v")],
-            rows: vec![vec![Some(Bytes::copy_from_slice(&CELL.to_be_bytes()))]],
-            paging_state: None,
-        };
         let mut primes = Primes::new();
-        primes.insert(
-            QUERY,
-            Prime::new(Outcome::Rows(row)).with_bind(vec![spec("k")]),
-        );
+        primes.insert(QUERY, common::prime());
         let server = SimServer::start(
             SimServerConfig::new(SocketAddr::from(([127, 0, 0, 1], 0))).with_primes(primes),
         )
@@ -284,15 +274,8 @@ fn median(mut runs: Vec<Measure>) -> Option<(Measure, f64, f64)> {
 }
 
 fn orchestrate() -> Result<(), BoxError> {
-    let seconds: f64 = std::env::var("DRIVER_BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3.0);
-    let runs: usize = std::env::var("DRIVER_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3)
-        .max(1);
+    let seconds: f64 = env_or("DRIVER_BENCH_SECONDS", 3.0);
+    let runs: usize = env_or("DRIVER_BENCH_RUNS", 3usize).max(1);
     let concurrencies: Vec<usize> = env_list("DRIVER_BENCH_CONCURRENCY", "1,32,512")
         .iter()
         .map(|c| c.parse())

@@ -53,14 +53,13 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use bytes::Bytes;
 use common::{
-    BoxError, CELL, ClientEvent, Measure, QUERY, client_command, cpu_seconds_of, env_list, label,
-    parse_client_args, python, run_client_command, runtime, spec,
+    BoxError, ClientEvent, Measure, QUERY, client_command, cpu_seconds_of, env_list, env_or, label,
+    parse_client_args, python, run_client_command, runtime,
 };
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
-use cql_testkit::sim::server::{Prime, Primes};
-use cql_testkit::sim::{BoundValues, ExecParams, Outcome, RowsResult, SessionState};
+use cql_testkit::sim::server::Primes;
+use cql_testkit::sim::{BoundValues, ExecParams, SessionState};
 
 /// The keyspace and table the primed statement reads.
 const SCHEMA: [&str; 2] = [
@@ -89,18 +88,9 @@ fn main() {
 // ---- the cluster ----------------------------------------------------------------------
 
 fn primes() -> Primes {
-    let row = RowsResult {
-        columns: vec![spec("v")],
-        rows: vec![vec![Some(Bytes::copy_from_slice(&CELL.to_be_bytes()))]],
-        paging_state: None,
-    };
     let mut primes = Primes::new();
-    primes.insert(
-        QUERY,
-        Prime::new(Outcome::Rows(row))
-            .with_bind(vec![spec("k")])
-            .with_pk_indexes(vec![0]),
-    );
+    // Partition key indexes in PREPARED, so the drivers route by token.
+    primes.insert(QUERY, common::prime().with_pk_indexes(vec![0]));
     primes
 }
 
@@ -366,10 +356,7 @@ struct Plan {
 
 fn plan() -> Result<Plan, BoxError> {
     Ok(Plan {
-        seconds: std::env::var("DRIVER_BENCH_SECONDS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(3.0),
+        seconds: env_or("DRIVER_BENCH_SECONDS", 3.0),
         concurrencies: env_list("DRIVER_BENCH_CONCURRENCY", "1,32,512")
             .iter()
             .map(|c| c.parse())

@@ -13,8 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use cql_testkit::core::frame::ProtocolVersion;
 use cql_testkit::core::types::{ColumnSpec, ColumnType};
+use cql_testkit::sim::server::Prime;
+use cql_testkit::sim::{Outcome, RowsResult};
 use cql_transport_tcp::runtime::NodeAddr;
 use cql_transport_tcp::session::SessionBuilder;
 use cql_transport_tcp::{TcpTransport, TokioRuntime};
@@ -319,6 +322,24 @@ pub async fn scylla(args: &ClientArgs) -> Result<Measure, BoxError> {
 // ---- the orchestrator's side ----------------------------------------------------------
 
 /// A comma-separated list from the environment, or `default`.
+/// The environment variable `name` parsed, or `default` when unset or unparsable.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The workload's prime: `QUERY` answered with one row holding `CELL`.
+pub fn prime() -> Prime {
+    let row = RowsResult {
+        columns: vec![spec("v")],
+        rows: vec![vec![Some(Bytes::copy_from_slice(&CELL.to_be_bytes()))]],
+        paging_state: None,
+    };
+    Prime::new(Outcome::Rows(row)).with_bind(vec![spec("k")])
+}
+
 pub fn env_list(name: &str, default: &str) -> Vec<String> {
     std::env::var(name)
         .unwrap_or_else(|_| default.to_string())
