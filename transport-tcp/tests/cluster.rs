@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
-use cql_testkit::sim::faults::RequestRecord;
+use cql_testkit::sim::faults::{RequestLog, RequestRecord};
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::cluster::host::HostDistance;
 use cql_transport_tcp::policies::reconnection::ConstantReconnectionPolicy;
@@ -56,22 +56,24 @@ fn host(session: &TokioSession, addr: SocketAddr) -> HostInfo {
         .unwrap_or_else(|| panic!("{addr} is not among {:?}", session.hosts()))
 }
 
-/// Every node's request records, with the node's index.
-fn records(cluster: &SimCluster) -> Vec<(usize, RequestRecord)> {
+/// The records `pick` selects from each node's request log, with the node's index.
+fn records(
+    cluster: &SimCluster,
+    pick: impl Fn(&RequestLog) -> Vec<RequestRecord>,
+) -> Vec<(usize, RequestRecord)> {
     cluster
         .nodes()
         .iter()
         .enumerate()
-        .flat_map(|(i, n)| n.request_log().records().into_iter().map(move |r| (i, r)))
+        .flat_map(|(i, n)| pick(n.request_log()).into_iter().map(move |r| (i, r)))
         .collect()
 }
 
 /// The indices of the nodes (with repetition, in no particular order) that received a
 /// request whose text is `cql`.
 fn nodes_that_ran(cluster: &SimCluster, cql: &str) -> Vec<usize> {
-    records(cluster)
+    records(cluster, |log| log.with_query(cql))
         .into_iter()
-        .filter(|(_, r)| r.queries().any(|q| q == cql))
         .map(|(i, _)| i)
         .collect()
 }

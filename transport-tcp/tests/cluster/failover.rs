@@ -126,14 +126,10 @@ async fn control_connection_fails_over_when_its_node_dies() {
         .map(|n| n.request_log().clone())
         .collect();
     let peers_reads = |i: usize| {
-        logs[i]
-            .records()
-            .iter()
-            .filter(|r| {
-                r.queries()
-                    .any(|q| q.starts_with("SELECT * FROM system.peers"))
-            })
-            .count()
+        logs[i].count_where(|r| {
+            r.queries()
+                .any(|q| q.starts_with("SELECT * FROM system.peers"))
+        })
     };
     assert!(peers_reads(0) > 0);
     clear_records(&cluster);

@@ -10,10 +10,7 @@ use cql_transport_tcp::session::{Batch, ExecutionProfile, Statement};
 /// The nodes that received `cql`, in the order they received it, with whether a fault
 /// rule answered.
 fn attempts(cluster: &SimCluster, cql: &str) -> Vec<(usize, bool)> {
-    let mut seen: Vec<(usize, RequestRecord)> = records(cluster)
-        .into_iter()
-        .filter(|(_, r)| r.queries().any(|q| q == cql))
-        .collect();
+    let mut seen = records(cluster, |log| log.with_query(cql));
     seen.sort_by_key(|(_, r)| r.received);
     seen.into_iter().map(|(i, r)| (i, r.faulted())).collect()
 }

@@ -28,9 +28,8 @@ async fn token_aware_routing_hits_replicas() {
         assert_eq!(replicas.len(), 1);
         clear_records(&cluster);
         let r = s.execute(&insert, (k, "v")).await.unwrap();
-        let executes: Vec<usize> = records(&cluster)
+        let executes: Vec<usize> = records(&cluster, |log| log.with_opcode(Opcode::Execute))
             .into_iter()
-            .filter(|(_, r)| r.opcode == Opcode::Execute)
             .map(|(i, _)| i)
             .collect();
         assert!(!executes.is_empty());
@@ -67,10 +66,8 @@ async fn token_aware_routing_hits_replicas() {
         s.execute(&select, (7i32,)).await.unwrap();
     }
     let mut per_node = [0usize; 3];
-    for (i, r) in records(&cluster) {
-        if r.opcode == Opcode::Execute {
-            per_node[i] += 1;
-        }
+    for (i, _) in records(&cluster, |log| log.with_opcode(Opcode::Execute)) {
+        per_node[i] += 1;
     }
     assert!(per_node.iter().all(|&n| n >= 5), "{per_node:?}");
     s.close().await;
