@@ -28,12 +28,10 @@ use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::cluster::host::HostDistance;
 use cql_transport_tcp::policies::reconnection::ConstantReconnectionPolicy;
 use cql_transport_tcp::runtime::NodeAddr;
-use cql_transport_tcp::session::{Error, HostInfo, Session, SessionBuilder};
-use cql_transport_tcp::{Partitioner, TcpTransport, TokioRuntime};
+use cql_transport_tcp::session::{Error, HostInfo, SessionBuilder};
+use cql_transport_tcp::{Partitioner, SessionBuilderExt, TokioSession};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-
-type TokioSession = Session<TokioRuntime>;
 
 /// A builder for a session on `cluster` (its first node as the contact point), with
 /// short timeouts and a fast reconnection policy.
@@ -108,7 +106,7 @@ async fn kv(session: &TokioSession, ks: &str, rf: usize) {
 async fn session(builder: SessionBuilder) -> TokioSession {
     builder
         .connect_timeout(Duration::from_secs(2))
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap()
 }

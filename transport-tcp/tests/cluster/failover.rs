@@ -48,7 +48,7 @@ async fn node_stop_fails_over_marks_it_down_reconnects_per_policy_and_uses_it_ag
             delay,
             asked: asked.clone(),
         }))
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
     let victim = cluster.node(2).unwrap().address();
@@ -114,11 +114,7 @@ async fn node_stop_fails_over_marks_it_down_reconnects_per_policy_and_uses_it_ag
 #[tokio::test]
 async fn control_connection_fails_over_when_its_node_dies() {
     let mut cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
-    let s = on(&cluster)
-        .idempotent(true)
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap();
+    let s = on(&cluster).idempotent(true).connect().await.unwrap();
     // The control connection is on the contact point, node 0: it read the peers there.
     let logs: Vec<_> = cluster
         .nodes()
@@ -168,7 +164,7 @@ async fn thousand_concurrent_writes_with_a_node_killed_midway_lose_no_acknowledg
     let mut cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
     let s = on(&cluster)
         .connections_per_host(2)
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
     kv(&s, "durable", 3).await;

@@ -19,7 +19,7 @@ async fn cluster_and_session() -> (SimCluster, TokioSession) {
     let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
     let s = on(&cluster)
         .request_timeout(Some(Duration::from_millis(500)))
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
     kv(&s, "r", 3).await;
@@ -199,7 +199,7 @@ async fn speculative_execution_starts_a_second_attempt_after_the_delay_and_cance
                     ConstantSpeculativeExecutionPolicy::new(Duration::from_millis(100), 2),
                 )),
         )
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
     kv(&s, "spec", 3).await;

@@ -10,10 +10,7 @@ use cql_transport_tcp::session::{ExecutionProfile, Statement};
 #[tokio::test]
 async fn token_aware_routing_hits_replicas() {
     let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
-    let s = on(&cluster)
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap();
+    let s = on(&cluster).connect().await.unwrap();
     assert_eq!(s.hosts().len(), 3);
     kv(&s, "rf1", 1).await;
     s.use_keyspace("rf1").await.unwrap();
@@ -95,7 +92,7 @@ async fn dc_aware_never_leaves_the_local_dc_while_it_has_live_hosts() {
                 .with_idempotent(true)
                 .with_load_balancing_policy(remote),
         )
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
     let hosts = s.hosts();

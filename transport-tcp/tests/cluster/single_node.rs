@@ -83,7 +83,7 @@ async fn an_unknown_local_datacenter_is_refused_naming_the_real_ones() {
     let e = SessionBuilder::new()
         .contact_point(addr(&server))
         .local_datacenter("dc9")
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");

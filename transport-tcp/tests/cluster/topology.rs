@@ -4,14 +4,12 @@
 use super::*;
 use cql_transport_tcp::connection::{Connection, ConnectionConfig, RequestOptions};
 use cql_transport_tcp::message::{Query, QueryParameters, Request, Response};
+use cql_transport_tcp::{TcpTransport, TokioRuntime};
 
 #[tokio::test]
 async fn a_new_node_joining_gets_a_pool_and_a_removed_one_loses_it() {
     let mut cluster = SimCluster::start(SimClusterConfig::nodes(2)).await.unwrap();
-    let s = on(&cluster)
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap();
+    let s = on(&cluster).connect().await.unwrap();
     assert_eq!(s.hosts().len(), 2);
     let ring_before = s.cluster_view().ring().len();
     let added = cluster.add_node("datacenter1", "rack1").await.unwrap();
@@ -61,10 +59,7 @@ async fn schema_agreement_wait() {
     )
     .await
     .unwrap();
-    let s = on(&cluster)
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap();
+    let s = on(&cluster).connect().await.unwrap();
     let started = std::time::Instant::now();
     let r = s
         .query(
@@ -84,7 +79,7 @@ async fn schema_agreement_wait() {
     // A wait shorter than the cluster needs: the DDL returns saying so.
     let impatient = on(&cluster)
         .max_schema_agreement_wait(Duration::from_millis(150))
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
     let started = std::time::Instant::now();
@@ -105,10 +100,7 @@ async fn schema_agreement_wait() {
 #[tokio::test]
 async fn event_storm_is_debounced() {
     let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
-    let s = on(&cluster)
-        .build(TcpTransport::new(), TokioRuntime::new())
-        .await
-        .unwrap();
+    let s = on(&cluster).connect().await.unwrap();
     const KEYSPACES_QUERY: &str = "SELECT keyspace_name, replication FROM system_schema.keyspaces";
     // Thirty keyspaces created by another client in a burst: thirty SCHEMA_CHANGE events
     // reach the session's control connection.
