@@ -15,6 +15,12 @@ fn attempts(cluster: &SimCluster, cql: &str) -> Vec<(usize, bool)> {
     seen.into_iter().map(|(i, r)| (i, r.faulted())).collect()
 }
 
+/// Makes the cluster answer the first request with `cql` with `action` (a fault rule
+/// that fires once).
+fn fail_once(cluster: &SimCluster, cql: &str, action: Action) {
+    cluster.faults().add(Rule::new(action).query(cql).first(1));
+}
+
 async fn cluster_and_session() -> (SimCluster, TokioSession) {
     let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
     let s = on(&cluster)
@@ -30,12 +36,15 @@ async fn cluster_and_session() -> (SimCluster, TokioSession) {
 async fn retry_decisions_per_error_type() {
     let (cluster, s) = cluster_and_session().await;
     let faults = cluster.faults();
-    let fail_once = |cql: &str, action: Action| faults.add(Rule::new(action).query(cql).first(1));
 
     // Read timeout, enough replicas answered but not the data one: once more on the same
     // node (same node, first attempt faulted).
     let cql = "SELECT v FROM r.kv WHERE k = 1";
-    fail_once(cql, Action::read_timeout(Consistency::Quorum, 2, 2, false));
+    fail_once(
+        &cluster,
+        cql,
+        Action::read_timeout(Consistency::Quorum, 2, 2, false),
+    );
     s.query(cql, ()).await.unwrap();
     let a = attempts(&cluster, cql);
     assert_eq!(a.len(), 2, "{a:?}");
@@ -44,14 +53,22 @@ async fn retry_decisions_per_error_type() {
 
     // Read timeout with too few replicas: rethrown.
     let cql = "SELECT v FROM r.kv WHERE k = 2";
-    fail_once(cql, Action::read_timeout(Consistency::Quorum, 1, 2, false));
+    fail_once(
+        &cluster,
+        cql,
+        Action::read_timeout(Consistency::Quorum, 1, 2, false),
+    );
     let e = s.query(cql, ()).await.unwrap_err();
     assert!(e.is_server_timeout(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 1);
 
     // Unavailable: once on the next node, whatever the idempotence.
     let cql = "SELECT v FROM r.kv WHERE k = 3";
-    fail_once(cql, Action::unavailable(Consistency::Quorum, 2, 1));
+    fail_once(
+        &cluster,
+        cql,
+        Action::unavailable(Consistency::Quorum, 2, 1),
+    );
     s.query(cql, ()).await.unwrap();
     let a = attempts(&cluster, cql);
     assert_eq!(a.len(), 2, "{a:?}");
@@ -89,7 +106,7 @@ async fn retry_decisions_per_error_type() {
 
     // Server error on an idempotent statement: the next node.
     let cql = "SELECT v FROM r.kv WHERE k = 6";
-    fail_once(cql, Action::server_error("boom"));
+    fail_once(&cluster, cql, Action::server_error("boom"));
     s.execute(&Statement::new(cql).with_idempotent(true), ())
         .await
         .unwrap();
@@ -99,15 +116,10 @@ async fn retry_decisions_per_error_type() {
 
     // Write timeout of the batch log: once more on the same node, idempotent batches only.
     let cql = "INSERT INTO r.kv (k, v) VALUES (7, 'x')";
-    faults.add(
-        Rule::new(Action::write_timeout(
-            Consistency::Quorum,
-            0,
-            2,
-            WriteType::BatchLog,
-        ))
-        .query(cql)
-        .first(1),
+    fail_once(
+        &cluster,
+        cql,
+        Action::write_timeout(Consistency::Quorum, 0, 2, WriteType::BatchLog),
     );
     let mut batch = Batch::new(BatchType::Logged).with_idempotent(true);
     batch.add(&Statement::new(cql), ()).unwrap();
@@ -118,7 +130,7 @@ async fn retry_decisions_per_error_type() {
 
     // Syntax-level refusals are never retried.
     let cql = "SELECT v FROM r.kv WHERE k = 8";
-    fail_once(cql, Action::invalid("no"));
+    fail_once(&cluster, cql, Action::invalid("no"));
     assert!(s.query(cql, ()).await.is_err());
     assert_eq!(attempts(&cluster, cql).len(), 1);
 
@@ -134,33 +146,22 @@ async fn retry_decisions_per_error_type() {
 #[tokio::test]
 async fn a_non_idempotent_write_that_times_out_is_not_retried() {
     let (cluster, s) = cluster_and_session().await;
-    let faults = cluster.faults();
     // Server-side write timeout of a simple write.
     let cql = "INSERT INTO r.kv (k, v) VALUES (1, 'a')";
-    faults.add(
-        Rule::new(Action::write_timeout(
-            Consistency::Quorum,
-            1,
-            2,
-            WriteType::Simple,
-        ))
-        .query(cql)
-        .first(1),
+    fail_once(
+        &cluster,
+        cql,
+        Action::write_timeout(Consistency::Quorum, 1, 2, WriteType::Simple),
     );
     let e = s.query(cql, ()).await.unwrap_err();
     assert!(e.is_server_timeout(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 1);
     // Even marked idempotent, a SIMPLE write timeout is rethrown (Cassandra's semantics).
     let cql = "INSERT INTO r.kv (k, v) VALUES (2, 'a')";
-    faults.add(
-        Rule::new(Action::write_timeout(
-            Consistency::Quorum,
-            1,
-            2,
-            WriteType::Simple,
-        ))
-        .query(cql)
-        .first(1),
+    fail_once(
+        &cluster,
+        cql,
+        Action::write_timeout(Consistency::Quorum, 1, 2, WriteType::Simple),
     );
     assert!(
         s.execute(&Statement::new(cql).with_idempotent(true), ())
@@ -171,13 +172,13 @@ async fn a_non_idempotent_write_that_times_out_is_not_retried() {
 
     // Client-side timeout (no answer): a non-idempotent write is not sent again ...
     let cql = "INSERT INTO r.kv (k, v) VALUES (3, 'a')";
-    faults.add(Rule::new(Action::NoAnswer).query(cql).first(1));
+    fail_once(&cluster, cql, Action::NoAnswer);
     let e = s.query(cql, ()).await.unwrap_err();
     assert!(e.is_client_timeout(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 1);
     // ... an idempotent one is, once, on another node.
     let cql = "INSERT INTO r.kv (k, v) VALUES (4, 'a')";
-    faults.add(Rule::new(Action::NoAnswer).query(cql).first(1));
+    fail_once(&cluster, cql, Action::NoAnswer);
     s.execute(&Statement::new(cql).with_idempotent(true), ())
         .await
         .unwrap();
