@@ -54,26 +54,15 @@ fn rows(response: &Response) -> Vec<Vec<(String, Option<CqlValue>)>> {
         panic!("expected rows, got {response:?}");
     };
     let columns = r.metadata.columns.clone().expect("metadata");
-    let mut content = &r.content[..];
-    let mut out = Vec::new();
-    for _ in 0..r.rows_count {
-        let mut row = Vec::new();
-        for c in &columns {
-            let (len, rest) = content.split_at(4);
-            let len = i32::from_be_bytes(len.try_into().unwrap());
-            let cell = if len < 0 {
-                content = rest;
-                None
-            } else {
-                let (cell, rest) = rest.split_at(len as usize);
-                content = rest;
-                Some(cell)
-            };
-            row.push((c.name.clone(), CqlValue::deserialize(&c.typ, cell).unwrap()));
-        }
-        out.push(row);
-    }
-    out
+    r.rows()
+        .map(|row| {
+            columns
+                .iter()
+                .zip(row)
+                .map(|(c, cell)| (c.name.clone(), CqlValue::deserialize(&c.typ, cell).unwrap()))
+                .collect()
+        })
+        .collect()
 }
 
 fn cell<'a>(row: &'a [(String, Option<CqlValue>)], name: &str) -> &'a CqlValue {
