@@ -4,8 +4,11 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use cql_core::cluster::token::byte_ordered_to_hex;
 use cql_core::frame::Opcode;
 use regex::Regex;
+
+use crate::sim::server::session::type_name;
 
 /// Which node a rule targets: one server of a cluster sharing an injector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,12 +92,6 @@ impl fmt::Display for QueryMatch {
     }
 }
 
-/// The protocol name of a request opcode (`QUERY`, `AUTH_RESPONSE`, ...), as rules and
-/// records spell it.
-pub fn opcode_name(opcode: Opcode) -> &'static str {
-    crate::sim::server::session::type_name(opcode)
-}
-
 /// The request opcode named `name` (case-insensitive: `query`, `EXECUTE`, ...).
 ///
 /// # Errors
@@ -112,9 +109,9 @@ pub fn parse_opcode(name: &str) -> Result<Opcode, String> {
     ];
     REQUESTS
         .into_iter()
-        .find(|op| opcode_name(*op).eq_ignore_ascii_case(name))
+        .find(|op| type_name(*op).eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            let names: Vec<_> = REQUESTS.iter().map(|op| opcode_name(*op)).collect();
+            let names: Vec<_> = REQUESTS.iter().map(|op| type_name(*op)).collect();
             format!(
                 "unknown opcode {name:?}; expected one of {}",
                 names.join(", ")
@@ -195,13 +192,13 @@ impl fmt::Display for Matcher {
             parts.push(format!("connection = {c}"));
         }
         if let Some(op) = self.opcode {
-            parts.push(format!("opcode = {}", opcode_name(op)));
+            parts.push(format!("opcode = {}", type_name(op)));
         }
         if let Some(q) = &self.query {
             parts.push(q.to_string());
         }
         if let Some(id) = &self.prepared_id {
-            parts.push(format!("prepared_id = {}", hex(id)));
+            parts.push(format!("prepared_id = {}", byte_ordered_to_hex(id)));
         }
         if parts.is_empty() {
             f.write_str("every request")
@@ -209,11 +206,6 @@ impl fmt::Display for Matcher {
             f.write_str(&parts.join(", "))
         }
     }
-}
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -317,6 +309,6 @@ mod tests {
         assert_eq!(parse_opcode("AUTH_RESPONSE"), Ok(Opcode::AuthResponse));
         let e = parse_opcode("RESULT").unwrap_err();
         assert!(e.contains("expected one of STARTUP, OPTIONS, QUERY"), "{e}");
-        assert_eq!(opcode_name(Opcode::Batch), "BATCH");
+        assert_eq!(type_name(Opcode::Batch), "BATCH");
     }
 }

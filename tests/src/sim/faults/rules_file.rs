@@ -31,6 +31,7 @@ use super::action::{Action, CorruptKind, ErrorAction};
 use super::count::CountFilter;
 use super::injector::Rule;
 use super::matcher::{Matcher, NodeMatch, QueryMatch, parse_opcode};
+use crate::sim::exec::literal::parse_hex;
 
 /// A rules file could not be read or is invalid; the message names the file, the line
 /// and the field.
@@ -483,19 +484,8 @@ impl TryFrom<String> for HexSpec {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
         let digits = s.strip_prefix("0x").unwrap_or(&s);
-        let bad = || format!("{s:?} is not hex bytes (like \"0a1b2c\")");
-        if digits.len() % 2 != 0 {
-            return Err(bad());
-        }
-        (0..digits.len())
-            .step_by(2)
-            .map(|i| {
-                digits
-                    .get(i..i + 2)
-                    .and_then(|d| u8::from_str_radix(d, 16).ok())
-                    .ok_or_else(bad)
-            })
-            .collect::<Result<_, _>>()
+        parse_hex(digits)
+            .ok_or_else(|| format!("{s:?} is not hex bytes (like \"0a1b2c\")"))
             .map(Self)
     }
 }
