@@ -162,6 +162,8 @@ pub struct Decision {
 struct Inner {
     /// Whether any rule exists (checked without locking on every request).
     armed: AtomicBool,
+    /// Whether any rule matches query texts (kept with `armed`, under the rules' lock).
+    query_rules: AtomicBool,
     next_id: AtomicU64,
     rules: RwLock<Vec<Arc<Entry>>>,
 }
@@ -185,6 +187,7 @@ impl FaultInjector {
     /// Adds a rule (after the existing ones); it applies to requests decoded from now on.
     pub fn add(&self, rule: Rule) -> RuleId {
         let id = RuleId(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        let matches_query = rule.matcher.query.is_some();
         let mut rules = self.write();
         rules.push(Arc::new(Entry {
             id,
@@ -193,6 +196,9 @@ impl FaultInjector {
             applied: AtomicU64::new(0),
         }));
         self.inner.armed.store(true, Ordering::Release);
+        if matches_query {
+            self.inner.query_rules.store(true, Ordering::Release);
+        }
         id
     }
 
@@ -207,6 +213,10 @@ impl FaultInjector {
         let before = rules.len();
         rules.retain(|e| e.id != id);
         self.inner.armed.store(!rules.is_empty(), Ordering::Release);
+        let matches_query = rules.iter().any(|e| e.rule.matcher.query.is_some());
+        self.inner
+            .query_rules
+            .store(matches_query, Ordering::Release);
         rules.len() != before
     }
 
@@ -215,6 +225,7 @@ impl FaultInjector {
         let mut rules = self.write();
         rules.clear();
         self.inner.armed.store(false, Ordering::Release);
+        self.inner.query_rules.store(false, Ordering::Release);
     }
 
     /// The rules, in order, with their ids.
@@ -237,7 +248,7 @@ impl FaultInjector {
 
     /// Whether some rule matches query texts (so EXECUTEs need their text looked up).
     pub fn wants_query_text(&self) -> bool {
-        !self.is_empty() && self.read().iter().any(|e| e.rule.matcher.query.is_some())
+        self.inner.query_rules.load(Ordering::Acquire)
     }
 
     /// The rule acting on `request`, if any (request rules only); counts the request for
@@ -360,6 +371,20 @@ mod tests {
         assert!(!faults.wants_query_text());
         clone.add(Rule::new(Action::NoAnswer).query("SELECT 1"));
         assert!(faults.wants_query_text());
+    }
+
+    #[test]
+    fn wants_query_text_follows_removal_and_clear() {
+        let faults = FaultInjector::new();
+        let plain = faults.add(Rule::new(Action::NoAnswer));
+        let text = faults.add(Rule::new(Action::NoAnswer).query("SELECT 1"));
+        assert!(faults.remove(plain));
+        assert!(faults.wants_query_text());
+        assert!(faults.remove(text));
+        assert!(!faults.wants_query_text());
+        faults.add(Rule::new(Action::NoAnswer).query("SELECT 1"));
+        faults.clear();
+        assert!(!faults.wants_query_text());
     }
 
     #[test]
