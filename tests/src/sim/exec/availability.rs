@@ -22,9 +22,7 @@ use cql_core::Consistency;
 
 use super::ExecContext;
 use super::modify::{Op, Plan};
-use super::restrict;
-use super::terms::Env;
-use crate::cql::ast::Select;
+use super::restrict::Where;
 use crate::sim::cluster::consistency::{
     Operation, paxos_read_level, validate_cas, validate_cas_commit, validate_counter_write,
     validate_read, validate_write,
@@ -43,15 +41,15 @@ fn keyspace<'s>(ctx: &ExecContext<'s>, table: &Table) -> Option<&'s Keyspace> {
 }
 
 /// Checks a SELECT that ran successfully (reads have no side effects, so checking after
-/// keeps Cassandra's order: the statement's own errors first).
+/// keeps Cassandra's order: the statement's own errors first); `w` is its WHERE clause
+/// analysed, as the SELECT ran it.
 ///
 /// # Errors
 /// `Invalid` for ANY or a SERIAL read of several partitions; `Unavailable`.
 pub fn check_select(
     ctx: &ExecContext<'_>,
     table: &Table,
-    select: &Select,
-    env: &Env<'_>,
+    w: &Where,
     params: &ExecParams,
 ) -> CqlResult<()> {
     let Some(a) = ctx.availability else {
@@ -65,10 +63,9 @@ pub fn check_select(
     if ks.is_virtual {
         return Ok(());
     }
-    let w = restrict::analyze(table, &select.where_clause, env)?;
-    match w.keys {
+    match w.keys.as_deref() {
         Some(keys) if cl.is_serial() => {
-            let [key] = keys.as_slice() else {
+            let [key] = keys else {
                 return Err(CqlError::invalid(SERIAL_ONE_PARTITION));
             };
             let token = PartitionPosition::of(key).token;
@@ -76,7 +73,7 @@ pub fn check_select(
             a.check(ks, token, paxos_read_level(cl), Operation::Read)
         }
         Some(keys) => {
-            for key in &keys {
+            for key in keys {
                 a.check(ks, PartitionPosition::of(key).token, cl, Operation::Read)?;
             }
             Ok(())

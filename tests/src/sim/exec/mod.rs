@@ -128,8 +128,9 @@ pub fn execute(
                 Some(d) => Some(d),
                 None => ctx.store.table(table.id),
             };
-            let rows = select::run(table, data, sel, &env, params)?;
-            availability::check_select(ctx, table, sel, &env, params)?;
+            let w = restrict::analyze(table, &sel.where_clause, &env)?;
+            let rows = select::run(table, data, sel, &w, &env, params)?;
+            availability::check_select(ctx, table, &w, params)?;
             Ok(Outcome::Rows(rows))
         }
         Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {

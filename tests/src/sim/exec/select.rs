@@ -9,7 +9,7 @@ use cql_core::types::{ColumnSpec, ColumnType};
 
 use super::functions;
 use super::paging::PagingState;
-use super::restrict::{FILTERING, Where, analyze, compare_keys, matches};
+use super::restrict::{FILTERING, Where, compare_keys, matches};
 use super::terms::{Env, eval};
 use crate::cql::ast::{Order, Select, Selection, Selector, Term};
 use crate::sim::error::{CqlError, CqlResult};
@@ -249,7 +249,8 @@ fn positive_limit(env: &Env<'_>, t: &Term, what: &str) -> CqlResult<Option<usize
     }
 }
 
-/// Runs a SELECT over a table's data.
+/// Runs a SELECT over a table's data; `w` is its WHERE clause analysed
+/// ([`super::restrict::analyze`]).
 ///
 /// # Errors
 /// Cassandra's validation errors (filtering, ORDER BY, limits, unknown columns).
@@ -257,10 +258,10 @@ pub fn run(
     table: &Table,
     data: Option<&TableData>,
     select: &Select,
+    w: &Where,
     env: &Env<'_>,
     params: &ExecParams,
 ) -> CqlResult<RowsResult> {
-    let w = analyze(table, &select.where_clause, env)?;
     if w.needs_filtering && !select.allow_filtering {
         if let (Some(e), true) = (&w.clustering_error, w.keys.is_some()) {
             return Err(CqlError::invalid(e.clone()));
@@ -285,7 +286,7 @@ pub fn run(
             }
         }
     }
-    let reversed = order_reversed(table, select, &w)?;
+    let reversed = order_reversed(table, select, w)?;
     let limit = match &select.limit {
         Some(t) => positive_limit(env, t, "[limit]")?,
         None => None,
@@ -309,7 +310,7 @@ pub fn run(
     let want = page_size.map(|p| p + 1);
     let mut scan = Scan {
         table,
-        w: &w,
+        w,
         now,
         reversed,
         distinct: select.distinct,
