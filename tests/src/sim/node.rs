@@ -22,7 +22,7 @@ use crate::cql::{Parsed, parse_statement};
 use crate::sim::cluster::topology::{Availability, Topology};
 use crate::sim::describe;
 use crate::sim::error::{CqlError, CqlResult};
-use crate::sim::exec::{self, ExecContext, PreparedShape};
+use crate::sim::exec::{self, ExecContext, NodeView, PreparedShape};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{BoundValues, ExecParams, Outcome};
 use crate::sim::schema::options::ReplicationContext;
@@ -548,12 +548,16 @@ impl Node {
             topology,
         } = &mut *state;
         topology.refresh_placement(schema);
-        let view;
+        let topology = &*topology;
         let info = if topology.is_single() {
-            &self.config.info
+            NodeView::Alone(&self.config.info)
         } else {
-            view = topology.view_of(self.slot, &self.config.info, Instant::now());
-            &view
+            NodeView::Member {
+                base: &self.config.info,
+                topology,
+                slot: self.slot,
+                at: Instant::now(),
+            }
         };
         let mut ctx = ExecContext {
             schema,
@@ -595,7 +599,7 @@ impl Node {
                 })
             }
             Statement::Describe(d) => self.with_context(0, keyspace.as_deref(), |ctx| {
-                describe::execute(ctx.schema, ctx.info, d, ctx.keyspace, params)
+                describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params)
             }),
             ddl_statement => self.apply_ddl(ddl_statement, keyspace.as_deref()),
         }

@@ -25,16 +25,20 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+use std::time::Instant;
+
 use cql_core::types::ColumnSpec;
 
 use crate::cql::Parsed;
 use crate::cql::ast::{BatchKind, BatchStatement, QualifiedName, Statement};
-use crate::sim::cluster::topology::Availability;
+use crate::sim::cluster::topology::{Availability, Topology};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{BoundValues, ExecParams, Outcome};
 use crate::sim::schema::{Schema, Table};
 use crate::sim::storage::{Store, TableData};
+use crate::sim::system;
 
 use modify::Plan;
 use terms::Env;
@@ -45,8 +49,8 @@ pub struct ExecContext<'a> {
     pub schema: &'a Schema,
     /// The data.
     pub store: &'a mut Store,
-    /// The node's identity (for system tables and functions).
-    pub info: &'a NodeInfo,
+    /// The node's identity (for system tables), built when read.
+    pub info: NodeView<'a>,
     /// The current time, microseconds since the epoch (write timestamps, TTL expiry).
     pub now_micros: i64,
     /// The keyspace unqualified names resolve to (`USE`, or v5's per-request keyspace).
@@ -54,6 +58,42 @@ pub struct ExecContext<'a> {
     /// The cluster's replicas as the coordinating node sees them, against which
     /// consistency levels are checked; `None` checks nothing.
     pub availability: Option<Availability<'a>>,
+}
+
+/// A node's identity as its system tables show it, built on demand: a cluster member's
+/// view copies its identity and lists every other member with its tokens, which only
+/// system-table reads and DESCRIBE need.
+#[derive(Debug, Clone, Copy)]
+pub enum NodeView<'a> {
+    /// A node alone: its identity as configured.
+    Alone(&'a NodeInfo),
+    /// A member of a cluster: its identity with the cluster as it sees it at `at`
+    /// ([`Topology::view_of`]).
+    Member {
+        /// The member's configured identity.
+        base: &'a NodeInfo,
+        /// The cluster.
+        topology: &'a Topology,
+        /// The member's slot.
+        slot: usize,
+        /// When the view is taken.
+        at: Instant,
+    },
+}
+
+impl<'a> NodeView<'a> {
+    /// The identity.
+    pub fn info(&self) -> Cow<'a, NodeInfo> {
+        match *self {
+            Self::Alone(info) => Cow::Borrowed(info),
+            Self::Member {
+                base,
+                topology,
+                slot,
+                at,
+            } => Cow::Owned(topology.view_of(slot, base, at)),
+        }
+    }
 }
 
 /// The shape of a prepared statement: its bind markers' columns, the partition key
@@ -122,8 +162,12 @@ pub fn execute(
     match &parsed.statement {
         Statement::Select(sel) => {
             let table = resolve_table(schema, &sel.table, ctx.keyspace)?;
-            let computed = crate::sim::system::rows(schema, ctx.info, &table.keyspace, &table.name)
-                .map(|rows| TableData::from_rows(table, &rows));
+            let computed = if system::is_computed(&table.keyspace, &table.name) {
+                system::rows(schema, &ctx.info.info(), &table.keyspace, &table.name)
+                    .map(|rows| TableData::from_rows(table, &rows))
+            } else {
+                None
+            };
             let data = match &computed {
                 Some(d) => Some(d),
                 None => ctx.store.table(table.id),

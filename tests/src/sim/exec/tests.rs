@@ -137,7 +137,7 @@ impl Harness {
         let mut ctx = ExecContext {
             schema: &self.schema,
             store: &mut self.store,
-            info: &self.info,
+            info: NodeView::Alone(&self.info),
             now_micros: self.now,
             keyspace: Some("ks"),
             availability: None,
