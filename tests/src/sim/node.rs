@@ -255,6 +255,14 @@ impl Node {
         self.lock().topology.remove(self.slot);
     }
 
+    /// Whether the node left the cluster ([`leave`](Self::leave)).
+    pub fn is_removed(&self) -> bool {
+        self.lock()
+            .topology
+            .member(self.slot)
+            .is_some_and(|m| m.is_removed())
+    }
+
     /// The schema version this node reports in `system.local` (it lags behind
     /// [`schema_version`](Self::schema_version) for the cluster's schema agreement delay
     /// after a change coordinated by another node).

@@ -25,7 +25,6 @@ pub struct ClusterNode {
     node: Node,
     addr: SocketAddr,
     server: Option<SimServerHandle>,
-    removed: bool,
     log: RequestLog,
 }
 
@@ -62,7 +61,7 @@ impl ClusterNode {
 
     /// Whether the node was removed from the cluster.
     pub fn is_removed(&self) -> bool {
-        self.removed
+        self.node.is_removed()
     }
 
     /// The simulated node (run CQL on it directly, inspect its prepared statements...).
@@ -165,7 +164,6 @@ impl SimCluster {
                 node,
                 addr,
                 server: Some(server),
-                removed: false,
                 log,
             });
         }
@@ -264,7 +262,7 @@ impl SimCluster {
 
     fn get(&self, index: usize) -> io::Result<&ClusterNode> {
         match self.nodes.get(index) {
-            Some(n) if !n.removed => Ok(n),
+            Some(n) if !n.is_removed() => Ok(n),
             Some(_) => Err(invalid(format!("node {index} was removed"))),
             None => Err(invalid(format!(
                 "no node {index}: the cluster has {}",
@@ -374,7 +372,7 @@ impl SimCluster {
         let existing: Vec<i64> = self
             .nodes
             .iter()
-            .filter(|n| !n.removed)
+            .filter(|n| !n.is_removed())
             .flat_map(|n| n.tokens().iter().copied())
             .collect();
         let tokens = joining_tokens(&existing, self.config.num_tokens);
@@ -390,7 +388,6 @@ impl SimCluster {
             node,
             addr,
             server: Some(server),
-            removed: false,
             log,
         });
         self.announce(
@@ -417,7 +414,6 @@ impl SimCluster {
             server.stop().await;
         }
         n.node.leave();
-        n.removed = true;
         let address = n.addr;
         self.announce(
             index,
