@@ -311,9 +311,12 @@ fn close_result(frame: Option<CloseFrame>, peer: &str) -> Result<usize, Transpor
     let kind = match reason {
         Some(r) if r.is_refusal() => TransportErrorKind::Refused,
         Some(CloseReason::UpstreamFailed) => TransportErrorKind::Connect,
-        Some(CloseReason::MessageTooBig | CloseReason::TextMessage | CloseReason::Internal) => {
-            TransportErrorKind::Io
-        }
+        Some(
+            CloseReason::MessageTooBig
+            | CloseReason::TextMessage
+            | CloseReason::ProtocolViolation
+            | CloseReason::Internal,
+        ) => TransportErrorKind::Io,
         _ => TransportErrorKind::Closed,
     };
     let text = if frame.reason.is_empty() {

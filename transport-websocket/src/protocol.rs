@@ -43,10 +43,14 @@
 //!
 //! # Closing
 //!
-//! A refusal is reported after the upgrade, as a close frame with a [`CloseReason`] code
-//! (4000-4999, the range RFC 6455 leaves to applications; the last three digits echo the
-//! matching HTTP status) and a short human-readable reason, so that browsers, which hide
-//! HTTP statuses of failed upgrades, can show why. See [`CloseReason`] for the table.
+//! The bridge decides on the upgrade request alone (path, target, Origin, token,
+//! allow-list, limits) before it answers. A refusal is then reported as a close frame
+//! right after the upgrade, with a [`CloseReason`] code (4000-4999, the range RFC 6455
+//! leaves to applications; the last three digits echo the matching HTTP status) and a
+//! short human-readable reason, so that browsers, which hide HTTP statuses of failed
+//! upgrades, can show why; the bridge reads next to nothing from a refused client. A
+//! request that is not a WebSocket upgrade gets a plain HTTP error. See [`CloseReason`]
+//! for the table.
 
 use core::fmt;
 
@@ -76,6 +80,7 @@ pub const MAX_CHUNK: usize = 64 * 1024;
 /// | --- | --- | --- |
 /// | 1000 | [`Normal`](Self::Normal) | the node or the client ended the stream |
 /// | 1001 | [`GoingAway`](Self::GoingAway) | the bridge is shutting down |
+/// | 1002 | [`ProtocolViolation`](Self::ProtocolViolation) | the client broke the WebSocket protocol (RFC 6455) |
 /// | 1003 | [`TextMessage`](Self::TextMessage) | a text message was sent (binary only) |
 /// | 1009 | [`MessageTooBig`](Self::MessageTooBig) | a message exceeded the bridge's limit |
 /// | 1011 | [`Internal`](Self::Internal) | an unexpected bridge failure |
@@ -95,6 +100,9 @@ pub enum CloseReason {
     Normal,
     /// 1001: the bridge is shutting down.
     GoingAway,
+    /// 1002: the client broke the WebSocket protocol (an unmasked or malformed frame,
+    /// reserved bits, a bad close frame...).
+    ProtocolViolation,
     /// 1003: the client sent a text message.
     TextMessage,
     /// 1009: a message exceeded the bridge's size limit.
@@ -124,9 +132,10 @@ pub enum CloseReason {
 
 impl CloseReason {
     /// Every reason, in code order.
-    pub const ALL: [CloseReason; 14] = [
+    pub const ALL: [CloseReason; 15] = [
         CloseReason::Normal,
         CloseReason::GoingAway,
+        CloseReason::ProtocolViolation,
         CloseReason::TextMessage,
         CloseReason::MessageTooBig,
         CloseReason::Internal,
@@ -146,6 +155,7 @@ impl CloseReason {
         match self {
             Self::Normal => 1000,
             Self::GoingAway => 1001,
+            Self::ProtocolViolation => 1002,
             Self::TextMessage => 1003,
             Self::MessageTooBig => 1009,
             Self::Internal => 1011,
@@ -172,6 +182,7 @@ impl CloseReason {
         match self {
             Self::Normal => "stream ended",
             Self::GoingAway => "bridge shutting down",
+            Self::ProtocolViolation => "WebSocket protocol error",
             Self::TextMessage => "text messages are not accepted; send binary",
             Self::MessageTooBig => "message too big",
             Self::Internal => "internal bridge error",

@@ -6,6 +6,7 @@
 //!            [--allow-anonymous] [--tls-cert FILE --tls-key FILE | --tls-generate [--ca-out FILE]]
 //!            [--upstream-tls [--upstream-ca FILE]] [--max-connections N]
 //!            [--max-connections-per-client N] [--max-message-size BYTES]
+//!            [--max-handshakes N] [--max-handshakes-per-ip N] [--handshake-timeout SECS]
 //!            [--idle-timeout SECS] [--log-format text|json]
 //! cql-bridge token (--secret SECRET | --secret-file FILE) --subject NAME --ttl DURATION
 //! ```
@@ -46,6 +47,7 @@ mod cli {
              [--allow-anonymous] [--tls-cert FILE --tls-key FILE | --tls-generate [--ca-out FILE]]
              [--upstream-tls [--upstream-ca FILE]] [--max-connections N]
              [--max-connections-per-client N] [--max-message-size BYTES]
+             [--max-handshakes N] [--max-handshakes-per-ip N] [--handshake-timeout SECS]
              [--idle-timeout SECS] [--log-format text|json]
   cql-bridge token (--secret SECRET | --secret-file FILE) --subject NAME --ttl DURATION";
 
@@ -135,6 +137,10 @@ mod cli {
                 v.parse::<usize>()
                     .map_err(|_| format!("{name} wants a number, got {v:?}"))
             };
+            let seconds = |name: &str, v: String| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("{name} wants a number of seconds, got {v:?}"))
+            };
             match arg.as_str() {
                 "--config" => {
                     value("--config")?;
@@ -186,10 +192,17 @@ mod cli {
                 "--max-message-size" => {
                     file.limits.max_message_size = Some(number(&arg, value(&arg)?)?)
                 }
+                "--max-handshakes" => {
+                    file.limits.max_handshakes = Some(number(&arg, value(&arg)?)?)
+                }
+                "--max-handshakes-per-ip" => {
+                    file.limits.max_handshakes_per_ip = Some(number(&arg, value(&arg)?)?)
+                }
                 "--idle-timeout" => {
-                    let v = value("--idle-timeout")?;
-                    file.limits.idle_timeout_secs =
-                        Some(v.parse().map_err(|_| format!("bad --idle-timeout {v:?}"))?);
+                    file.limits.idle_timeout_secs = Some(seconds(&arg, value(&arg)?)?)
+                }
+                "--handshake-timeout" => {
+                    file.limits.handshake_timeout_secs = Some(seconds(&arg, value(&arg)?)?)
                 }
                 "--log-format" => match value("--log-format")?.as_str() {
                     "json" => json_logs = true,
@@ -255,8 +268,10 @@ mod cli {
     fn init_logs(json: bool) {
         use tracing_subscriber::EnvFilter;
         let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+        // Colours only on a terminal: a log file or a pipe gets plain text.
         let builder = tracing_subscriber::fmt()
             .with_env_filter(filter)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_writer(std::io::stderr);
         if json {
             builder.json().init();

@@ -29,6 +29,8 @@
 //! max_connections = 1024
 //! max_connections_per_client = 64
 //! max_message_size = 16777216
+//! max_handshakes = 512                 # connections not yet admitted, in total
+//! max_handshakes_per_ip = 16           # ... and per source address
 //! idle_timeout_secs = 300
 //! handshake_timeout_secs = 10
 //! ```
@@ -57,6 +59,14 @@ pub struct Limits {
     pub max_message_size: usize,
     /// Closes a tunnel (4408) after this long without data in either direction.
     pub idle_timeout: Duration,
+    /// Connections not yet admitted — in TLS, in the upgrade request, or being refused —
+    /// in total; over it, new sockets are dropped at once. Counted apart from tunnels, so
+    /// slow or refused clients never take an admitted client's slot.
+    pub max_handshakes: usize,
+    /// Connections not yet admitted from one source IP address (over it, that address's
+    /// new sockets are dropped). Raise it when many clients share an address (a NAT or
+    /// a proxy in front of the bridge).
+    pub max_handshakes_per_ip: usize,
     /// The time a client has to complete TLS and the WebSocket upgrade.
     pub handshake_timeout: Duration,
     /// The time allowed to connect to the node (TCP and TLS).
@@ -69,6 +79,8 @@ impl Default for Limits {
             max_connections: 1024,
             max_connections_per_client: 64,
             max_message_size: 16 * 1024 * 1024,
+            max_handshakes: 512,
+            max_handshakes_per_ip: 16,
             idle_timeout: Duration::from_secs(300),
             handshake_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(5),
@@ -130,7 +142,12 @@ impl BridgeConfig {
             return Err(format!("the path `{}` must start with `/`", self.path));
         }
         let l = &self.limits;
-        if l.max_connections == 0 || l.max_connections_per_client == 0 || l.max_message_size == 0 {
+        if l.max_connections == 0
+            || l.max_connections_per_client == 0
+            || l.max_message_size == 0
+            || l.max_handshakes == 0
+            || l.max_handshakes_per_ip == 0
+        {
             return Err("limits must be at least 1".into());
         }
         if l.idle_timeout.is_zero() || l.handshake_timeout.is_zero() || l.connect_timeout.is_zero()
@@ -232,6 +249,10 @@ pub struct LimitsSection {
     pub max_connections_per_client: Option<usize>,
     /// [`Limits::max_message_size`].
     pub max_message_size: Option<usize>,
+    /// [`Limits::max_handshakes`].
+    pub max_handshakes: Option<usize>,
+    /// [`Limits::max_handshakes_per_ip`].
+    pub max_handshakes_per_ip: Option<usize>,
     /// [`Limits::idle_timeout`], seconds.
     pub idle_timeout_secs: Option<f64>,
     /// [`Limits::handshake_timeout`], seconds.
@@ -346,6 +367,12 @@ impl ConfigFile {
         if let Some(v) = f.max_message_size {
             l.max_message_size = v;
         }
+        if let Some(v) = f.max_handshakes {
+            l.max_handshakes = v;
+        }
+        if let Some(v) = f.max_handshakes_per_ip {
+            l.max_handshakes_per_ip = v;
+        }
         if let Some(v) = f.idle_timeout_secs {
             l.idle_timeout = secs("idle_timeout_secs", v)?;
         }
@@ -380,7 +407,9 @@ mod tests {
             token = "0123456789abcdefXYZ"
             [limits]
             max_connections = 10
+            max_handshakes_per_ip = 3
             idle_timeout_secs = 0.5
+            handshake_timeout_secs = 2
             "#,
         )
         .unwrap();
@@ -390,6 +419,8 @@ mod tests {
         assert_eq!(c.targets.rules().len(), 2);
         assert_eq!(c.limits.max_connections, 10);
         assert_eq!(c.limits.idle_timeout, Duration::from_millis(500));
+        assert_eq!(c.limits.max_handshakes_per_ip, 3);
+        assert_eq!(c.limits.handshake_timeout, Duration::from_secs(2));
         assert_eq!(c.auth.tokens.len(), 1);
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
     }

@@ -23,9 +23,11 @@
 mod allow;
 mod auth;
 mod config;
+mod handshake;
 mod limits;
 mod tls;
 mod tunnel;
+mod untrusted;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -102,10 +104,7 @@ impl Bridge {
         let local_addr = listener
             .local_addr()
             .map_err(|e| BridgeError(format!("cannot read the bound address: {e}")))?;
-        let limiter = Limiter::new(
-            config.limits.max_connections,
-            config.limits.max_connections_per_client,
-        );
+        let limiter = Limiter::new(&config.limits);
         let url = format!(
             "{}://{}{}",
             if acceptor.is_some() { "wss" } else { "ws" },
@@ -140,16 +139,25 @@ async fn accept_loop(
 ) {
     let mut tunnels = tokio::task::JoinSet::new();
     let tunnel_stop = stop.clone();
+    let mut dropped = DroppedSockets::default();
     loop {
         tokio::select! {
             _ = async { let _ = stop.wait_for(|s| *s).await; } => break,
             accepted = listener.accept() => match accepted {
                 Ok((tcp, peer)) => {
+                    let slot = match shared.limiter.handshake(peer.ip()) {
+                        Ok(slot) => slot,
+                        Err(why) => {
+                            // Dropped before reading a byte: nothing to hold for a client
+                            // over its share.
+                            dropped.count(why);
+                            continue;
+                        }
+                    };
                     let _ = tcp.set_nodelay(true);
                     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-                    let admission = shared.limiter.admit();
                     tunnels.spawn(tunnel::run(
-                        tcp, peer, id, shared.clone(), acceptor.clone(), admission, tunnel_stop.clone(),
+                        tcp, peer, id, shared.clone(), acceptor.clone(), slot, tunnel_stop.clone(),
                     ));
                 }
                 Err(e) => {
@@ -169,6 +177,40 @@ async fn accept_loop(
         tunnels.abort_all();
     }
     tracing::info!("cql-bridge stopped");
+}
+
+/// Sockets dropped over the handshake limits, logged at most once a second (a flood of
+/// them must not become a flood of log lines).
+#[derive(Default)]
+struct DroppedSockets {
+    per_ip: u64,
+    total: u64,
+    last_report: Option<std::time::Instant>,
+}
+
+impl DroppedSockets {
+    fn count(&mut self, why: limits::HandshakeRefusal) {
+        match why {
+            limits::HandshakeRefusal::PerIp => self.per_ip += 1,
+            limits::HandshakeRefusal::Total => self.total += 1,
+        }
+        let now = std::time::Instant::now();
+        if self
+            .last_report
+            .is_some_and(|t| now.duration_since(t) < std::time::Duration::from_secs(1))
+        {
+            return;
+        }
+        tracing::warn!(
+            over_per_ip_limit = self.per_ip,
+            over_total_limit = self.total,
+            "sockets dropped: too many handshakes in progress (max_handshakes_per_ip / max_handshakes)"
+        );
+        *self = Self {
+            last_report: Some(now),
+            ..Self::default()
+        };
+    }
 }
 
 /// A running bridge.
@@ -200,9 +242,15 @@ impl BridgeHandle {
         self.ca_pem.as_deref()
     }
 
-    /// Connections currently counted against the total limit.
+    /// Open tunnels (admitted connections), counted against `max_connections`.
     pub fn active_connections(&self) -> usize {
-        self.limiter.total()
+        self.limiter.tunnels()
+    }
+
+    /// Connections not yet admitted: in TLS, in the upgrade request, or being refused
+    /// (counted against `max_handshakes`, apart from the tunnels).
+    pub fn pending_handshakes(&self) -> usize {
+        self.limiter.handshakes()
     }
 
     /// Replaces the configuration for tunnels opened from now on: allow-list,
@@ -232,10 +280,7 @@ impl BridgeHandle {
                 "the wss certificate settings cannot change without a restart".into(),
             ));
         }
-        self.limiter.set_limits(
-            config.limits.max_connections,
-            config.limits.max_connections_per_client,
-        );
+        self.limiter.set_limits(&config.limits);
         tracing::info!(
             targets = config.targets.rules().len(),
             "configuration reloaded"

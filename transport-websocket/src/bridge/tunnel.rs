@@ -1,5 +1,7 @@
-//! One tunnel: TLS and WebSocket handshakes, the admission checks (path and target,
-//! Origin, token, allow-list, limits), the connection to the node, and the copy loop.
+//! One tunnel: TLS, the upgrade request and the admission checks (path and target,
+//! Origin, token, allow-list, limits) — all decided before the upgrade is answered —
+//! then the connection to the node and the copy loop. A refused client gets its close
+//! code over a WebSocket that reads almost nothing ([`refusal_config`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -16,25 +18,16 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tracing::Instrument;
 
-use super::limits::{Admission, ClientGuard};
-use super::{BridgeConfig, Shared};
+use super::handshake::{self, RequestInfo};
+use super::limits::{HandshakeGuard, TunnelGuard};
+use super::untrusted::Untrusted;
+use super::{BridgeConfig, Limits, Shared};
 use crate::protocol::{self, CloseReason, MAX_CHUNK};
-
-/// What the upgrade request said (no token kept beyond the check).
-#[derive(Default)]
-struct RequestInfo {
-    path: String,
-    query: Option<String>,
-    token: Option<String>,
-    origin: Option<String>,
-}
 
 /// A refusal or an ending: the close code and the reason sent to the client.
 struct Close {
@@ -58,110 +51,132 @@ impl Close {
     }
 }
 
+/// The most a refused client's WebSocket reads at once, and the largest frame it takes
+/// from it: enough for a client's first CQL frames and its close reply, nothing more.
+const REFUSAL_READ_LIMIT: usize = 4 * 1024;
+
+/// The WebSocket of a refused client: a small read buffer, and frames over
+/// [`REFUSAL_READ_LIMIT`] end the exchange instead of being buffered.
+fn refusal_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(REFUSAL_READ_LIMIT)
+        .write_buffer_size(0)
+        .max_message_size(Some(REFUSAL_READ_LIMIT))
+        .max_frame_size(Some(REFUSAL_READ_LIMIT))
+}
+
+/// The WebSocket of an admitted tunnel.
+fn tunnel_config(limits: &Limits) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(limits.max_message_size))
+        .max_frame_size(Some(limits.max_message_size))
+}
+
 pub(crate) async fn run(
     tcp: TcpStream,
     peer: SocketAddr,
     id: u64,
     shared: Arc<Shared>,
     acceptor: Option<tokio_rustls::TlsAcceptor>,
-    admission: Admission,
+    slot: HandshakeGuard,
     stop: watch::Receiver<bool>,
 ) {
     let span = tracing::info_span!("tunnel", id, peer = %peer.ip());
     async move {
-        let refuse_full = match &admission {
-            Admission::Slot(_) => false,
-            Admission::Refuse(_) => true,
-            Admission::Drop => {
-                tracing::warn!(
-                    code = CloseReason::BridgeFull.code(),
-                    "refused: bridge full, socket dropped"
-                );
-                return;
-            }
-        };
-        // The configuration at admission holds for the tunnel's whole life.
+        // The configuration at accept time holds for the tunnel's whole life.
         let config = shared.config();
-        let deadline = config.limits.handshake_timeout;
+        // One deadline for TLS and the upgrade request together.
+        let deadline = Instant::now() + config.limits.handshake_timeout;
         match acceptor {
-            Some(acceptor) => match tokio::time::timeout(deadline, acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => serve(tls, peer, &shared, &config, refuse_full, stop).await,
-                Ok(Err(e)) => tracing::info!(error = %e, "TLS handshake failed"),
+            Some(acceptor) => match tokio::time::timeout_at(deadline, acceptor.accept(tcp)).await {
+                Ok(Ok(tls)) => serve(tls, peer, &shared, &config, slot, deadline, stop).await,
+                Ok(Err(e)) => {
+                    tracing::info!(error = %Untrusted(&e.to_string()), "TLS handshake failed");
+                }
                 Err(_) => tracing::info!("TLS handshake timed out"),
             },
-            None => serve(tcp, peer, &shared, &config, refuse_full, stop).await,
+            None => serve(tcp, peer, &shared, &config, slot, deadline, stop).await,
         }
-        drop(admission);
     }
     .instrument(span)
     .await;
 }
 
 async fn serve<S>(
-    stream: S,
+    mut stream: S,
     peer: SocketAddr,
     shared: &Shared,
     config: &BridgeConfig,
-    refuse_full: bool,
+    slot: HandshakeGuard,
+    deadline: Instant,
     stop: watch::Receiver<bool>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let limits = &config.limits;
-    let mut info = RequestInfo::default();
-    // tungstenite's callback signature, not ours.
-    #[allow(clippy::result_large_err)]
-    let callback = |req: &Request, mut resp: Response| -> Result<Response, ErrorResponse> {
-        info.path = req.uri().path().to_string();
-        info.query = req.uri().query().map(str::to_string);
-        let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-        let protocols = header("sec-websocket-protocol");
-        info.token = header("authorization")
-            .and_then(protocol::token_from_authorization)
-            .or_else(|| protocols.and_then(protocol::token_from_subprotocols))
-            .map(str::to_string);
-        info.origin = header("origin").map(str::to_string);
-        if protocols.is_some_and(protocol::offers_subprotocol) {
-            resp.headers_mut().insert(
-                "sec-websocket-protocol",
-                HeaderValue::from_static(protocol::SUBPROTOCOL),
-            );
-        }
-        Ok(resp)
-    };
-    let ws_config = WebSocketConfig::default()
-        .max_message_size(Some(limits.max_message_size))
-        .max_frame_size(Some(limits.max_message_size));
-    let accepted = tokio::time::timeout(
-        limits.handshake_timeout,
-        tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config)),
-    )
-    .await;
-    let ws = match accepted {
-        Ok(Ok(ws)) => ws,
+    let (request, tail) =
+        match tokio::time::timeout_at(deadline, handshake::read_request(&mut stream)).await {
+            Ok(Ok(read)) => read,
+            Ok(Err(e)) => {
+                tracing::info!(error = %Untrusted(&e.message), "upgrade request refused");
+                let _ = tokio::time::timeout_at(deadline, handshake::answer_error(&mut stream, &e))
+                    .await;
+                return;
+            }
+            Err(_) => {
+                tracing::info!("upgrade request timed out");
+                return;
+            }
+        };
+    let info = RequestInfo::of(&request);
+    // Decided on the request alone, before anything is accepted.
+    let decision = admit(&info, peer.ip(), shared, config);
+    match tokio::time::timeout_at(deadline, handshake::accept(&mut stream, &request, &info)).await {
+        Ok(Ok(())) => {}
         Ok(Err(e)) => {
-            tracing::info!(error = %e, "WebSocket handshake failed");
+            tracing::info!(error = %Untrusted(&e.message), "WebSocket upgrade failed");
             return;
         }
         Err(_) => {
-            tracing::info!("WebSocket handshake timed out");
+            tracing::info!("WebSocket upgrade timed out");
+            return;
+        }
+    }
+    let admitted = match decision {
+        Ok(admitted) => admitted,
+        Err(close) => {
+            // Still counted as a handshake (per IP) until the close is sent.
+            let ws = WebSocketStream::from_partially_read(
+                stream,
+                tail,
+                Role::Server,
+                Some(refusal_config()),
+            )
+            .await;
+            let (mut sink, mut source) = ws.split();
+            refuse(&mut sink, &mut source, close).await;
+            drop(slot);
             return;
         }
     };
+    drop(slot);
+    let ws = WebSocketStream::from_partially_read(
+        stream,
+        tail,
+        Role::Server,
+        Some(tunnel_config(&config.limits)),
+    )
+    .await;
     let (mut sink, mut source) = ws.split();
-    if refuse_full {
-        return refuse(&mut sink, &mut source, Close::new(CloseReason::BridgeFull)).await;
-    }
-    let admitted = match admit(&info, peer.ip(), shared, config) {
-        Ok(a) => a,
-        Err(close) => return refuse(&mut sink, &mut source, close).await,
-    };
     let Admitted {
         target,
         subject,
-        guard,
+        slot,
     } = admitted;
-    let span = tracing::info_span!("upstream", subject = subject.as_deref().unwrap_or("-"), target = %target);
+    let span = tracing::info_span!(
+        "upstream",
+        subject = subject.as_deref().unwrap_or("-"),
+        target = %Untrusted(&target.to_string())
+    );
     async move {
         let upstream = match dial(config, &target).await {
             Ok(up) => up,
@@ -177,18 +192,24 @@ async fn serve<S>(
         };
         tracing::info!("tunnel open");
         let started = Instant::now();
-        let (ending, bytes_in, bytes_out) =
-            pump(&mut sink, &mut source, upstream, limits.idle_timeout, stop).await;
+        let (ending, bytes_in, bytes_out) = pump(
+            &mut sink,
+            &mut source,
+            upstream,
+            config.limits.idle_timeout,
+            stop,
+        )
+        .await;
         tracing::info!(
             code = ending.reason.code(),
-            reason = %ending.text,
+            reason = %Untrusted(&ending.text),
             bytes_in,
             bytes_out,
             secs = started.elapsed().as_secs_f64(),
             "tunnel closed"
         );
         finish(&mut sink, &mut source, ending).await;
-        drop(guard);
+        drop(slot);
     }
     .instrument(span)
     .await;
@@ -197,11 +218,11 @@ async fn serve<S>(
 struct Admitted {
     target: NodeAddr,
     subject: Option<String>,
-    guard: ClientGuard,
+    slot: TunnelGuard,
 }
 
-/// The admission checks, in order: path and target, Origin, token, allow-list, client
-/// limit.
+/// The admission checks, in order: path and target, Origin, token, allow-list, then a
+/// tunnel slot (the bridge's total, then the client's share).
 fn admit(
     info: &RequestInfo,
     ip: IpAddr,
@@ -258,14 +279,11 @@ fn admit(
         Some(s) => format!("subject:{s}"),
         None => format!("ip:{ip}"),
     };
-    let guard = shared
-        .limiter
-        .client(&key)
-        .ok_or_else(|| Close::new(CloseReason::ClientLimit))?;
+    let slot = shared.limiter.tunnel(&key).map_err(Close::new)?;
     Ok(Admitted {
         target,
         subject,
-        guard,
+        slot,
     })
 }
 
@@ -298,7 +316,7 @@ async fn dial(config: &BridgeConfig, target: &NodeAddr) -> Result<Upstream, Stri
     match tokio::time::timeout(timeout, connect).await {
         Ok(Ok(up)) => Ok(up),
         Ok(Err(e)) => {
-            tracing::warn!(error = %e.message, "cannot reach the node");
+            tracing::warn!(error = %Untrusted(&e.message), "cannot reach the node");
             Err(format!("cannot reach the node: {}", e.message))
         }
         Err(_) => {
@@ -347,7 +365,7 @@ where
                         up_w.flush().await
                     };
                     if let Err(e) = written.await {
-                        tracing::info!(error = %e, "writing to the node failed");
+                        tracing::info!(error = %Untrusted(&e.to_string()), "writing to the node failed");
                         return Close::with_text(
                             CloseReason::UpstreamFailed,
                             "the node's connection failed",
@@ -359,16 +377,7 @@ where
                     return Close::with_text(CloseReason::Normal, "client closed");
                 }
                 Some(Ok(_)) => touch(),
-                Some(Err(WsError::Capacity(_))) => {
-                    return Close::with_text(
-                        CloseReason::MessageTooBig,
-                        "message too big for this bridge",
-                    );
-                }
-                Some(Err(e)) => {
-                    tracing::info!(error = %e, "client WebSocket error");
-                    return Close::with_text(CloseReason::Normal, "client WebSocket error");
-                }
+                Some(Err(e)) => return client_error(&e),
             }
         }
     };
@@ -388,7 +397,7 @@ where
                     }
                 }
                 Err(e) => {
-                    tracing::info!(error = %e, "reading from the node failed");
+                    tracing::info!(error = %Untrusted(&e.to_string()), "reading from the node failed");
                     return Close::with_text(
                         CloseReason::UpstreamFailed,
                         "the node's connection failed",
@@ -421,12 +430,35 @@ where
     (ending, bytes_in.into_inner(), bytes_out.into_inner())
 }
 
+/// How a failed read from the client ends the tunnel (RFC 6455's codes: 1002 for a
+/// protocol violation, 1009 for a message over the limit).
+fn client_error(e: &WsError) -> Close {
+    match e {
+        WsError::Capacity(_) => Close::with_text(
+            CloseReason::MessageTooBig,
+            "message too big for this bridge",
+        ),
+        WsError::Protocol(p) => {
+            tracing::info!(error = %Untrusted(&p.to_string()), "client broke the WebSocket protocol");
+            Close::with_text(
+                CloseReason::ProtocolViolation,
+                protocol::clip_reason(&format!("WebSocket protocol error: {p}")).to_string(),
+            )
+        }
+        WsError::Utf8(_) => Close::new(CloseReason::TextMessage),
+        other => {
+            tracing::info!(error = %Untrusted(&other.to_string()), "client WebSocket error");
+            Close::with_text(CloseReason::Normal, "client went away")
+        }
+    }
+}
+
 /// Refuses a tunnel: logs the code and reason (never the token), then closes.
 async fn refuse<S>(sink: &mut Sink<S>, source: &mut Source<S>, close: Close)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    tracing::warn!(code = close.reason.code(), reason = %close.text, "tunnel refused");
+    tracing::warn!(code = close.reason.code(), reason = %Untrusted(&close.text), "tunnel refused");
     finish(sink, source, close).await;
 }
 
