@@ -3,7 +3,7 @@
 //!
 //! ```text
 //!   TcpTransport   plain TCP (TCP_NODELAY, optional keepalive), tokio's resolver
-//!   TlsTransport   rustls (ring) over TcpTransport: CA from PEM or the system store,
+//!   TlsTransport   rustls (aws-lc-rs) over TcpTransport: CA from PEM or the system store,
 //!                  optional client certificate, host names verified by default
 //!   TokioRuntime   spawn, sleep and clocks on tokio
 //! ```
@@ -51,5 +51,5 @@ pub use rustls;
 
 pub use connect::{SessionBuilderExt, TokioSession};
 pub use tcp::{TcpTransport, resolve};
-pub use tls::{TlsConfig, TlsConfigBuilder, TlsConfigError, TlsTransport};
+pub use tls::{TlsConfig, TlsConfigBuilder, TlsConfigError, TlsTransport, default_crypto_provider};
 pub use tokio_runtime::TokioRuntime;

@@ -1,5 +1,6 @@
-//! TLS on rustls (the `ring` provider): [`TlsConfig`] built with [`TlsConfigBuilder`], and
-//! [`TlsTransport`], which opens TCP through a [`TcpTransport`] and runs the handshake.
+//! TLS on rustls: [`TlsConfig`] built with [`TlsConfigBuilder`], and [`TlsTransport`],
+//! which opens TCP through a [`TcpTransport`] and runs the handshake. The cryptography is
+//! [`default_crypto_provider`] unless the builder is given another.
 //!
 //! Certificates and host names are verified by default: the node's certificate must chain
 //! to a trusted CA and name the host the driver connected to (its DNS name or IP address,
@@ -17,6 +18,7 @@ use cql_core::runtime::{
 };
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
@@ -84,6 +86,16 @@ enum ClientIdentity {
     Pem { cert: Vec<u8>, key: Vec<u8> },
 }
 
+/// The rustls crypto provider TLS uses unless one is given: the process default when
+/// the application installed one ([`CryptoProvider::install_default`]), otherwise
+/// aws-lc-rs, rustls's default provider (with the post-quantum hybrid key exchange
+/// X25519MLKEM768 preferred).
+pub fn default_crypto_provider() -> Arc<CryptoProvider> {
+    CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+}
+
 /// Builds a [`TlsConfig`]: trusted CAs (at least one source), an optional client
 /// certificate, and host-name verification (on unless switched off explicitly).
 #[derive(Debug, Clone)]
@@ -91,6 +103,7 @@ pub struct TlsConfigBuilder {
     cas: Vec<CaSource>,
     identity: Option<ClientIdentity>,
     verify_hostnames: bool,
+    provider: Option<Arc<CryptoProvider>>,
 }
 
 impl TlsConfigBuilder {
@@ -143,6 +156,14 @@ impl TlsConfigBuilder {
         self
     }
 
+    /// Uses `provider` for the cryptography (a FIPS build, another library) instead of
+    /// [`default_crypto_provider`].
+    #[must_use]
+    pub fn crypto_provider(mut self, provider: Arc<CryptoProvider>) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
     /// **Dangerous**: accepts a node certificate that does not name the host connected to.
     /// The certificate must still chain to a trusted CA, but anyone holding any
     /// certificate from that CA can impersonate the node. For clusters whose certificates
@@ -165,7 +186,10 @@ impl TlsConfigBuilder {
         for source in &self.cas {
             add_cas(&mut roots, source)?;
         }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = self
+            .provider
+            .clone()
+            .unwrap_or_else(default_crypto_provider);
         let rustls_err = |e: rustls::Error| TlsConfigError::Rustls(e.to_string());
         let versions = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -295,6 +319,7 @@ impl TlsConfig {
             cas: Vec::new(),
             identity: None,
             verify_hostnames: true,
+            provider: None,
         }
     }
 

@@ -47,6 +47,44 @@ async fn generated_ca_is_trusted_over_ip_and_name() {
 }
 
 #[tokio::test]
+async fn the_crypto_provider_is_the_default_or_the_one_given() {
+    // No process default is installed here: aws-lc-rs, post-quantum hybrid first.
+    let default = cql_transport_tcp::default_crypto_provider();
+    assert_eq!(
+        default.kx_groups.first().map(|g| g.name()),
+        Some(rustls::NamedGroup::X25519MLKEM768)
+    );
+    let server = tls_sim("127.0.0.1:0").await;
+    // A provider restricted to X25519 still reaches the node...
+    let mut x25519 = rustls::crypto::aws_lc_rs::default_provider();
+    x25519.kx_groups = vec![rustls::crypto::aws_lc_rs::kx_group::X25519];
+    let config = TlsConfig::builder()
+        .ca_pem(ca_of(&server))
+        .crypto_provider(Arc::new(x25519))
+        .build()
+        .unwrap();
+    let addr = NodeAddr::new("127.0.0.1", server.local_addr().port());
+    let mut stream = TlsTransport::new(config).connect(&addr).await.unwrap();
+    assert!(
+        !common::options(&mut stream)
+            .await
+            .get("CQL_VERSION")
+            .is_empty()
+    );
+    stream.writer.close().await;
+    // ...and one with no cipher suites is refused when the configuration is built.
+    let mut empty = rustls::crypto::aws_lc_rs::default_provider();
+    empty.cipher_suites.clear();
+    let refused = TlsConfig::builder()
+        .ca_pem(ca_of(&server))
+        .crypto_provider(Arc::new(empty))
+        .build()
+        .unwrap_err();
+    assert!(matches!(refused, TlsConfigError::Rustls(_)), "{refused}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn ca_from_a_pem_file() {
     let server = tls_sim("127.0.0.1:0").await;
     let dir = std::env::temp_dir().join(format!("cql-tcp-tls-{}", std::process::id()));
@@ -227,7 +265,7 @@ async fn mtls_echo_server(server_cert: &str, server_key: &str, client_ca: &str) 
     for c in CertificateDer::pem_slice_iter(client_ca.as_bytes()) {
         roots.add(c.unwrap()).unwrap();
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = cql_transport_tcp::default_crypto_provider();
     let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
         Arc::new(roots),
         provider.clone(),

@@ -46,8 +46,7 @@ pub(crate) fn acceptor(tls: &ServerTls) -> Result<(TlsAcceptor, Option<String>),
             (chain, key, Some(ca))
         }
     };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = ServerConfig::builder_with_provider(provider)
+    let config = ServerConfig::builder_with_provider(cql_transport_tcp::default_crypto_provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup failed: {e}"))?
         .with_no_client_auth()

@@ -99,7 +99,7 @@ pub fn setup(config: &TlsConfig) -> Result<TlsSetup, String> {
         TlsConfig::Files { cert, key } => load(cert, key)?,
         TlsConfig::Pem { cert, key } => from_pem(cert, key)?,
     };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let server = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup failed: {e}"))?
