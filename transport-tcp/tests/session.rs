@@ -494,3 +494,84 @@ async fn no_host_available_names_each_host() {
     assert_eq!(e.host_errors().len(), 1, "{e}");
     assert!(e.to_string().contains("127.0.0.1:1"), "{e}");
 }
+
+/// A statement's own keyspace wins over the session's on every path — simple and
+/// prepared (v5 carries it in QUERY and PREPARE) — and where it cannot be honoured (a
+/// prepared statement run in another keyspace, v4) the caller gets an error, never a
+/// read of the session's keyspace.
+#[tokio::test]
+async fn a_statement_keyspace_is_honoured_or_refused_never_ignored() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    let session = session_for(&server, SessionBuilder::new()).await;
+    with_table(&session, "ks_other").await;
+    session
+        .query("INSERT INTO kv (k, c, v) VALUES (1, 1, 'other')", ())
+        .await
+        .unwrap();
+    with_table(&session, "ks_shop").await;
+    session
+        .query("INSERT INTO kv (k, c, v) VALUES (1, 1, 'shop')", ())
+        .await
+        .unwrap();
+    let value = |r: cql_transport_tcp::session::QueryResult| {
+        r.typed::<(String,)>()
+            .unwrap()
+            .map(|row| row.unwrap().0)
+            .collect::<Vec<_>>()
+    };
+    const SELECT: &str = "SELECT v FROM kv WHERE k = ?";
+    // Prepared in the statement's keyspace, then in the session's (cached apart).
+    let other = session
+        .prepare(Statement::new(SELECT).with_keyspace("ks_other"))
+        .await
+        .unwrap();
+    assert_eq!(other.prepared_keyspace(), Some("ks_other"));
+    assert_eq!(
+        value(session.execute(&other, (1i32,)).await.unwrap()),
+        ["other"]
+    );
+    let shop = session.prepare(SELECT).await.unwrap();
+    assert_eq!(shop.prepared_keyspace(), Some("ks_shop"));
+    assert_eq!(
+        value(session.execute(&shop, (1i32,)).await.unwrap()),
+        ["shop"]
+    );
+    // A simple statement in another keyspace.
+    let simple = Statement::new(SELECT).with_keyspace("ks_other");
+    assert_eq!(
+        value(session.execute(&simple, (1i32,)).await.unwrap()),
+        ["other"]
+    );
+    // A statement prepared in one keyspace and told to run in another: refused.
+    let moved = shop.clone().with_keyspace("ks_other");
+    let err = session.execute(&moved, (1i32,)).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument(m) if m.contains("ks_shop")),
+        "{err}"
+    );
+    session.close().await;
+
+    // v4 has no keyspace in PREPARE: another keyspace than the session's is refused.
+    let v4 = session_for(
+        &server,
+        SessionBuilder::new()
+            .protocol_version(ProtocolVersion::V4)
+            .keyspace("ks_shop"),
+    )
+    .await;
+    let err = v4
+        .prepare(Statement::new(SELECT).with_keyspace("ks_other"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument(m) if m.contains("protocol v5")),
+        "{err}"
+    );
+    let same = v4
+        .prepare(Statement::new(SELECT).with_keyspace("ks_shop"))
+        .await
+        .unwrap();
+    assert_eq!(value(v4.execute(&same, (1i32,)).await.unwrap()), ["shop"]);
+    v4.close().await;
+    server.stop().await;
+}

@@ -25,12 +25,15 @@ ${reexports}`);
 
 writeFileSync(join(pkg, "node.js"), `// Node.js: reads the .wasm from disk. Node 22+ has a global WebSocket; on Node 20 run with
 // --experimental-websocket, or install the \`ws\` package, which is used when present.
+// No top-level await: the module loads synchronously, so require("cql-wasm") works too
+// (Node 20.19+ / 22.12+ load ES modules from require).
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { initSync } from "./cql_wasm.js";
 if (typeof globalThis.WebSocket === "undefined") {
   try {
-    const ws = await import("ws");
-    globalThis.WebSocket = ws.WebSocket || ws.default;
+    const ws = createRequire(import.meta.url)("ws");
+    globalThis.WebSocket = ws.WebSocket || ws;
   } catch {
     // Client.connect reports the missing WebSocket with what to do.
   }

@@ -224,15 +224,19 @@ impl Client {
     }
 }
 
-/// A prepared statement from the cache (or the node), with `opts` applied.
+/// A prepared statement from the cache (or the node), prepared in `opts`'s keyspace (or
+/// the session's) and carrying `opts`.
 async fn prepared_with(
     session: &Session<WasmRuntime>,
     cql: &str,
     opts: &cql_core::session::StatementOptions,
 ) -> Result<PreparedStatement, JsValue> {
-    let mut p = session.prepare(cql).await.map_err(|e| error::to_js(&e))?;
-    *p.options_mut() = opts.clone();
-    Ok(p)
+    let mut statement = Statement::new(cql);
+    *statement.options_mut() = opts.clone();
+    session
+        .prepare(statement)
+        .await
+        .map_err(|e| error::to_js(&e))
 }
 
 #[wasm_bindgen]
@@ -353,7 +357,10 @@ impl Client {
                     .map_err(|_| argument(format!("batch statement {i}: needs a `query`")))?;
                 let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
                 let added = if prepare {
-                    let p = prepared_with(&session, &cql, &Default::default()).await?;
+                    // In the batch's keyspace, like the batch itself.
+                    let mut in_keyspace = cql_core::session::StatementOptions::default();
+                    in_keyspace.keyspace.clone_from(&o.statement.keyspace);
+                    let p = prepared_with(&session, &cql, &in_keyspace).await?;
                     let values = typed_values(&params, p.bind_specs())?;
                     batch.add(&p, values).map(|_| ())
                 } else {

@@ -457,7 +457,10 @@ impl<R: Runtime> Session<R> {
         }
     }
 
-    /// Prepares `cql` on `conn` (in `keyspace` when the connection speaks v5).
+    /// Prepares `cql` on `conn` in `keyspace` (`None`: the connection's, which is the
+    /// session's). v5 carries the keyspace in PREPARE; an older connection can only
+    /// prepare in the session's keyspace, and refuses another rather than prepare in the
+    /// wrong one.
     pub(super) async fn prepare_on(
         &self,
         conn: &Connection<R>,
@@ -465,9 +468,19 @@ impl<R: Runtime> Session<R> {
         keyspace: Option<&str>,
         timeout: Option<Duration>,
     ) -> Result<message::Prepared, Error> {
-        let keyspace = keyspace
-            .filter(|_| conn.protocol_version() >= ProtocolVersion::V5)
-            .map(String::from);
+        let version = conn.protocol_version();
+        let keyspace = match keyspace {
+            Some(ks) if version >= ProtocolVersion::V5 => Some(String::from(ks)),
+            Some(ks) if self.keyspace().as_deref() == Some(ks) => None,
+            Some(ks) => {
+                return Err(Error::InvalidArgument(format!(
+                    "preparing in keyspace {ks:?} needs protocol v5 ({} speaks {version:?}): \
+                     qualify the table names ({ks}.table) or switch the session to it",
+                    conn.addr()
+                )));
+            }
+            None => None,
+        };
         let request = Request::Prepare(Prepare {
             query: String::from(cql),
             keyspace,

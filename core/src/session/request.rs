@@ -55,10 +55,22 @@ impl ExecRequest {
                     options: s.options.clone(),
                 }
             }
-            StatementRef::Prepared(p) => Self {
-                payload: Payload::Execute(p.handle(), p.bind_values(values)?),
-                options: p.options.clone(),
-            },
+            StatementRef::Prepared(p) => {
+                // A prepared statement runs in the keyspace it was prepared in; a keyspace
+                // option naming another would silently not apply.
+                if let Some(ks) = &p.options.keyspace
+                    && p.prepared_keyspace() != Some(ks.as_str())
+                {
+                    return Err(Error::InvalidArgument(alloc::format!(
+                        "the statement was prepared in keyspace {:?}, not {ks:?}: prepare it with that keyspace",
+                        p.prepared_keyspace().unwrap_or("(none)")
+                    )));
+                }
+                Self {
+                    payload: Payload::Execute(p.handle(), p.bind_values(values)?),
+                    options: p.options.clone(),
+                }
+            }
         })
     }
 
@@ -130,6 +142,8 @@ pub(crate) fn build_message(
                 }
             };
             let mut params = params(values);
+            // The keyspace is the one it was prepared in; EXECUTE carries none.
+            params.keyspace = None;
             // Only v5 can skip result metadata safely: its metadata id tells a changed
             // schema apart.
             params.skip_metadata = version >= ProtocolVersion::V5

@@ -349,17 +349,36 @@ impl<R: Runtime> Session<R> {
         self.execute_iter(&Statement::new(cql), values)
     }
 
-    /// Prepares `cql` (or returns the cached statement prepared for the same text in the
-    /// current keyspace) on the first host of a query plan that answers.
+    /// Prepares a statement — CQL text, or a [`Statement`] whose options the prepared
+    /// statement takes over — on the first host of a query plan that answers, or returns
+    /// the cached one prepared for the same text in the same keyspace.
+    ///
+    /// It is prepared in the statement's keyspace ([`Statement::with_keyspace`]) or else
+    /// the session's. Another keyspace than the session's needs protocol v5, which carries
+    /// it in PREPARE; on older versions that is an [`Error::InvalidArgument`] (qualify the
+    /// table names instead).
     ///
     /// # Errors
     /// See [`Error`]; a syntax error is an [`Error::Server`] with [`DbError::SyntaxError`](crate::message::DbError::SyntaxError).
-    pub async fn prepare(&self, cql: &str) -> Result<PreparedStatement, Error> {
+    pub async fn prepare(
+        &self,
+        statement: impl Into<Statement>,
+    ) -> Result<PreparedStatement, Error> {
+        let statement = statement.into();
+        let cql = statement.cql();
         let _guard = self.enter()?;
-        let keyspace = self.keyspace();
+        let explicit_keyspace = statement.options.keyspace.as_deref();
+        let keyspace = explicit_keyspace
+            .map(String::from)
+            .or_else(|| self.keyspace());
         let key = (cql.to_string(), keyspace.clone());
+        let with_options = |p: &PreparedStatement| {
+            let mut p = p.clone();
+            p.options = statement.options.clone();
+            p
+        };
         if let Some(p) = self.inner.prepared.lock().get(&key) {
-            return Ok(p.clone());
+            return Ok(with_options(p));
         }
         let timeout = self.inner.config.default_profile.request_timeout;
         let state = self.inner.cluster.current();
@@ -388,12 +407,15 @@ impl<R: Runtime> Session<R> {
                     continue;
                 }
             };
-            match self.prepare_on(&conn, cql, None, timeout).await {
+            match self
+                .prepare_on(&conn, cql, explicit_keyspace, timeout)
+                .await
+            {
                 Ok(p) => {
-                    let statement = PreparedStatement::from_prepared(cql, keyspace, p);
+                    let prepared = PreparedStatement::from_prepared(cql, keyspace, p);
                     let mut cache = self.inner.prepared.lock();
-                    let entry = cache.entry(key).or_insert(statement);
-                    return Ok(entry.clone());
+                    let entry = cache.entry(key).or_insert(prepared);
+                    return Ok(with_options(entry));
                 }
                 Err(e @ (Error::Connection { .. } | Error::Timeout { .. })) => {
                     errors.push((pool.addr.clone(), e));

@@ -329,6 +329,12 @@ impl From<String> for Statement {
     }
 }
 
+impl From<&String> for Statement {
+    fn from(cql: &String) -> Self {
+        Self::new(cql.as_str())
+    }
+}
+
 /// Something [`Session::execute`](super::Session::execute) runs: a simple or a prepared
 /// statement (`&Statement` and `&PreparedStatement` convert into it).
 #[derive(Debug, Clone, Copy)]

@@ -30,6 +30,8 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn closing(client: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = keyspaceOption)]
+    pub async fn keyspace_option(client: &JsValue, ks: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = systemLocal)]
     pub async fn system_local(client: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
@@ -153,6 +155,14 @@ macro_rules! suite {
             let Some(c) = connect(None).await else { return };
             ok(ddl(&c, ks).await, "ddl");
             ok(paging(&c, ks).await, "paging");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn the_keyspace_option_applies_to_every_path() {
+            let ks = concat!($prefix, "_ksopt");
+            let Some(c) = connect(None).await else { return };
+            ok(keyspace_option(&c, ks).await, "keyspace option");
             ok(closing(&c).await, "close");
         }
 

@@ -293,3 +293,28 @@ export async function translation(Client, opts, E) {
   }
   return 3;
 }
+
+/**
+ * The per-query `keyspace` option on every path: prepared (the default with parameters),
+ * simple, streamed and batched statements run in that keyspace, not the client's.
+ */
+export async function keyspaceOption(client, ks) {
+  const other = `${ks}_other`;
+  for (const k of [ks, other]) {
+    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${k} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await client.execute(`CREATE TABLE IF NOT EXISTS ${k}.kv (k int PRIMARY KEY, v text)`);
+    await client.execute(`INSERT INTO ${k}.kv (k, v) VALUES (1, '${k}')`);
+  }
+  await client.execute(`USE ${ks}`);
+  const q = "SELECT v FROM kv WHERE k = ?";
+  eq((await client.execute(q, [1])).rows[0].v, ks, "the client's keyspace");
+  eq((await client.execute(q, [1], { keyspace: other })).rows[0].v, other, "prepared, keyspace option");
+  eq((await client.execute(q, [1], { keyspace: other, prepare: false, hints: ["int"] })).rows[0].v, other, "simple, keyspace option");
+  const streamed = [];
+  for await (const row of client.stream(q, [1], { keyspace: other })) streamed.push(row.v);
+  eq(streamed, [other], "stream, keyspace option");
+  await client.batch([{ query: "INSERT INTO kv (k, v) VALUES (?, ?)", params: [2, "batched"] }], { keyspace: other });
+  eq((await client.execute(q, [2], { keyspace: other })).rows.length, 1, "batch, keyspace option");
+  eq((await client.execute(q, [2])).rows.length, 0, "the batch did not write the client's keyspace");
+  return "ok";
+}
