@@ -10,6 +10,7 @@ use core::fmt;
 use core::time::Duration;
 
 use super::error::Error;
+use super::host_events::HostListener;
 pub use super::profile::ExecutionProfile;
 use super::retry::RetryPolicy;
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
@@ -166,6 +167,9 @@ pub struct SessionConfig {
     /// Told about every request's start, end and failed attempts (default none: the
     /// session then calls nothing).
     pub request_tracker: Option<Arc<dyn RequestTracker>>,
+    /// Told when hosts are added, removed, go down or up, and of failed connection
+    /// attempts (default none).
+    pub host_listeners: Vec<Arc<dyn HostListener>>,
 }
 
 impl Default for SessionConfig {
@@ -194,6 +198,7 @@ impl Default for SessionConfig {
             client_id: None,
             max_frame_len: crate::frame::DEFAULT_MAX_BODY_LEN,
             request_tracker: None,
+            host_listeners: Vec::new(),
         }
     }
 }
@@ -229,6 +234,7 @@ impl fmt::Debug for SessionConfig {
             .field("application_version", &self.application_version)
             .field("client_id", &self.client_id)
             .field("request_tracker", &self.request_tracker)
+            .field("host_listeners", &self.host_listeners.len())
             .finish_non_exhaustive()
     }
 }
@@ -241,7 +247,7 @@ impl SessionConfig {
     pub fn resolve_contact_points(&self) -> Result<Vec<NodeAddr>, Error> {
         if self.contact_points.is_empty() {
             return Err(Error::InvalidArgument(String::from(
-                "no contact points: add at least one with SessionBuilder::contact_point",
+                "no contact points: give at least one node address",
             )));
         }
         let mut out: Vec<NodeAddr> = Vec::with_capacity(self.contact_points.len());
@@ -274,7 +280,7 @@ impl SessionConfig {
             None => Ok(&self.default_profile),
             Some(n) => self.profiles.get(n).ok_or_else(|| {
                 Error::InvalidArgument(format!(
-                    "unknown execution profile {n:?} (add it with SessionBuilder::execution_profile)"
+                    "unknown execution profile {n:?} (define it when the session is built)"
                 ))
             }),
         }
@@ -563,6 +569,14 @@ impl SessionBuilder {
     #[must_use]
     pub fn request_tracker(mut self, tracker: Arc<dyn RequestTracker>) -> Self {
         self.config.request_tracker = Some(tracker);
+        self
+    }
+
+    /// Adds a listener told when hosts are added, removed, go down (with why) or up, and
+    /// of every failed connection attempt (see [`HostListener`]).
+    #[must_use]
+    pub fn host_listener(mut self, listener: Arc<dyn HostListener>) -> Self {
+        self.config.host_listeners.push(listener);
         self
     }
 }

@@ -21,6 +21,7 @@ use super::config::SessionConfig;
 use super::control::{ControlConfig, ControlConnection};
 use super::error::{Error, HostErrors};
 use super::events;
+use super::host_events::HostListeners;
 use super::metrics::SessionMetrics;
 use super::pool::PoolContext;
 use super::session::{Inner, Session};
@@ -132,6 +133,7 @@ impl<R: Runtime> Session<R> {
             keyspace: spin::Mutex::new(config.keyspace.as_deref().map(Arc::from)),
             metrics: SessionMetrics::default(),
             reconnection,
+            listeners: HostListeners::new(config.host_listeners.clone()),
             closed: AtomicBool::new(false),
         });
         let cluster = Arc::new(Cluster::new(addrs.clone()));
@@ -160,7 +162,7 @@ impl<R: Runtime> Session<R> {
             match result {
                 Ok(()) => up += 1,
                 Err(e) => {
-                    pool.host().set_up(false);
+                    pool.mark_down(Some(&e));
                     errors.push((pool.addr.clone(), e));
                 }
             }

@@ -23,10 +23,12 @@ use futures::StreamExt;
 use tracing::Instrument;
 
 use super::control::ControlEvent;
+use super::host_events::HostEventKind;
 use super::session::Inner;
 use super::state::{build_view, keyspaces_of, merge_hosts};
 use crate::cluster::replication::ReplicationStrategy;
 use crate::cluster::topology::TopologySnapshot;
+use crate::cluster::view::ClusterView;
 use crate::runtime::{NodeAddr, Runtime};
 use crate::sync::Receiver;
 
@@ -76,7 +78,9 @@ impl<R: Runtime> Inner<R> {
                 match state.pool(&host.host_id) {
                     Some(pool) => pool.host_down(),
                     None => {
-                        host.set_up(false);
+                        if host.set_up(false) {
+                            self.ctx.listeners.notify(HostEventKind::Down, host, None);
+                        }
                     }
                 }
                 self.reevaluate_distances();
@@ -91,7 +95,9 @@ impl<R: Runtime> Inner<R> {
                     Some(pool) => pool.host_up(),
                     // No pool (an ignored host): nothing to confirm it with; trust the event.
                     None => {
-                        host.set_up(true);
+                        if host.set_up(true) {
+                            self.ctx.listeners.notify(HostEventKind::Up, host, None);
+                        }
                     }
                 }
             }
@@ -136,13 +142,27 @@ impl<R: Runtime> Inner<R> {
             local,
             self.local_dc_hint.as_deref(),
         );
-        self.cluster.install(
+        let new = self.cluster.install(
             Arc::new(view),
             &self.ctx,
             &self.config,
             &self.policies,
             true,
         );
+        if topology.is_some() {
+            self.announce_membership(&old.view, &new.view);
+        }
+    }
+
+    /// Tells the host listeners which hosts joined and which left between two views.
+    fn announce_membership(&self, old: &ClusterView, new: &ClusterView) {
+        let known = |view: &ClusterView, id| view.hosts().iter().any(|h| h.host_id == id);
+        for h in new.hosts().iter().filter(|h| !known(old, h.host_id)) {
+            self.ctx.listeners.notify(HostEventKind::Added, h, None);
+        }
+        for h in old.hosts().iter().filter(|h| !known(new, h.host_id)) {
+            self.ctx.listeners.notify(HostEventKind::Removed, h, None);
+        }
     }
 
     /// Re-sizes the pools for the hosts' distances now (up/down changes move a DC-aware

@@ -21,6 +21,7 @@
 //!   retry      RetryPolicy (a trait; DefaultRetryPolicy)
 //!   metrics    per-session counters and latency histogram (MetricsSnapshot), RequestInfo
 //!   tracker    RequestTracker: users' hook on request start, end and failed attempts
+//!   host_events HostListener: users' hook on hosts added, removed, up, down, failing
 //!   concurrent execute_concurrent: many statements, bounded concurrency, results in order
 //!   timestamp  TimestampGenerator (MonotonicTimestampGenerator by default)
 //!   trace      QueryTrace from system_traces
@@ -39,6 +40,7 @@ pub mod control;
 pub mod error;
 mod events;
 mod executor;
+pub mod host_events;
 pub mod metrics;
 mod paging;
 mod pool;
@@ -60,6 +62,7 @@ pub use batch::Batch;
 pub use concurrent::ConcurrentError;
 pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionBuilder, SessionConfig};
 pub use error::{Error, ServerError};
+pub use host_events::{HostEvent, HostEventKind, HostListener};
 pub use metrics::{
     ErrorCounts, ErrorKind, LatencyHistogram, LatencySnapshot, MetricsSnapshot, RequestInfo,
 };

@@ -24,6 +24,7 @@ use futures::future::select;
 use tracing::Instrument;
 
 use super::error::Error;
+use super::host_events::{HostEventKind, HostListeners};
 use super::metrics::SessionMetrics;
 use crate::cluster::host::{Host, HostDistance};
 use crate::connection::{Connection, ConnectionConfig, ConnectionError};
@@ -43,6 +44,8 @@ pub(crate) struct PoolContext<R: Runtime> {
     pub(crate) keyspace: spin::Mutex<Option<Arc<str>>>,
     pub(crate) metrics: SessionMetrics,
     pub(crate) reconnection: Arc<dyn ReconnectionPolicy>,
+    /// Told when hosts go up or down and when connection attempts fail.
+    pub(crate) listeners: HostListeners,
     /// The session is closing: no new connections.
     pub(crate) closed: AtomicBool,
 }
@@ -285,9 +288,42 @@ impl<R: Runtime> HostPool<R> {
         self.ensure_maintained(false);
     }
 
-    /// Opens one connection (speaking the host's version once known).
+    /// Marks the host up; when it was down, listeners hear of it. Returns whether it
+    /// changed.
+    pub(crate) fn mark_up(&self) -> bool {
+        let host = self.host();
+        let changed = host.set_up(true);
+        if changed {
+            self.ctx.listeners.notify(HostEventKind::Up, &host, None);
+        }
+        changed
+    }
+
+    /// Marks the host down (`error`: why, when a connection attempt failed); when it was
+    /// up, listeners hear of it. Returns whether it changed.
+    pub(crate) fn mark_down(&self, error: Option<&Error>) -> bool {
+        let host = self.host();
+        let changed = host.set_up(false);
+        if changed {
+            self.ctx.listeners.notify(HostEventKind::Down, &host, error);
+        }
+        changed
+    }
+
+    /// Opens one connection (speaking the host's version once known); a failure is kept
+    /// as the pool's last error and told to the listeners.
     async fn open_connection(&self) -> Result<Connection<R>, Error> {
-        let conn = self.ctx.open(&self.addr, self.version()).await?;
+        let conn = match self.ctx.open(&self.addr, self.version()).await {
+            Ok(conn) => conn,
+            Err(e) => {
+                *self.last_error.lock() = Some(e.clone());
+                let host = self.host();
+                self.ctx
+                    .listeners
+                    .notify(HostEventKind::ConnectFailed, &host, Some(&e));
+                return Err(e);
+            }
+        };
         if self.is_closed() {
             conn.close().await;
             return Err(Error::Closed("closed while connecting"));
@@ -308,7 +344,6 @@ impl<R: Runtime> HostPool<R> {
             match self.open_connection().await {
                 Ok(conn) => self.add(conn),
                 Err(e) => {
-                    *self.last_error.lock() = Some(e.clone());
                     if self.open_count() == 0 {
                         result = Err(e);
                     }
@@ -341,7 +376,7 @@ impl<R: Runtime> HostPool<R> {
     /// The node is reported down: mark the host down, close its connections and
     /// reconnect on the policy's schedule.
     pub(crate) fn host_down(self: &Arc<Self>) {
-        if self.host().set_up(false) {
+        if self.mark_down(None) {
             tracing::warn!(host = %self.addr, "host down (reported by the cluster)");
         }
         self.ensure_maintained(true);
@@ -453,7 +488,7 @@ async fn maintain<R: Runtime>(weak: Weak<HostPool<R>>, mut wait_first: bool) {
             Ok(conn) => {
                 pool.add(conn);
                 *pool.last_error.lock() = None;
-                if pool.host().set_up(true) {
+                if pool.mark_up() {
                     tracing::info!(host = %pool.addr, attempts, "host up: reconnected");
                 }
                 schedule = None;
@@ -461,11 +496,10 @@ async fn maintain<R: Runtime>(weak: Weak<HostPool<R>>, mut wait_first: bool) {
                 wait_first = false;
             }
             Err(e) => {
-                if pool.open_count() == 0 && pool.host().set_up(false) {
+                if pool.open_count() == 0 && pool.mark_down(Some(&e)) {
                     tracing::warn!(host = %pool.addr, error = %e, "host down: no connection could be opened");
                 }
                 tracing::warn!(host = %pool.addr, attempt = attempts, error = %e, "reconnection attempt failed");
-                *pool.last_error.lock() = Some(e);
                 wait_first = true;
             }
         }

@@ -195,6 +195,7 @@ impl<R: Runtime> Session<R> {
                 up: h.is_up(),
                 distance: distance(&self.inner.policies, view, h),
                 open_connections: state.pool(&h.host_id).map_or(0, |p| p.open_count()),
+                last_error: state.pool(&h.host_id).and_then(|p| p.last_error()),
             })
             .collect()
     }

@@ -20,7 +20,7 @@ use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::runtime::{NodeAddr, Runtime};
 
 /// One host as [`Session::hosts`](super::Session::hosts) reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HostInfo {
     /// Where the driver connects (after address translation).
@@ -38,6 +38,10 @@ pub struct HostInfo {
     pub distance: HostDistance,
     /// Connections open to it now.
     pub open_connections: usize,
+    /// Why the last attempt to open a connection to it failed (cleared when one opens):
+    /// for a host that is down, the reason — unreachable, refused by a bridge, bad
+    /// credentials...
+    pub last_error: Option<super::error::Error>,
 }
 
 /// A view and the pools of its hosts (those at distance local or remote), sorted by host

@@ -149,3 +149,94 @@ async fn event_storm_is_debounced() {
     s.close().await;
     cluster.stop().await;
 }
+
+/// Records host events as `(kind, address, has an error)`.
+#[derive(Debug, Default)]
+struct HostEvents(Mutex<Vec<(&'static str, NodeAddr, bool)>>);
+
+impl cql_transport_tcp::session::HostListener for HostEvents {
+    fn on_event(&self, event: &cql_transport_tcp::session::HostEvent) {
+        self.0
+            .lock()
+            .unwrap()
+            .push((event.kind.name(), event.addr.clone(), event.error.is_some()));
+    }
+}
+
+impl HostEvents {
+    fn saw(&self, kind: &str, addr: &NodeAddr) -> bool {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(k, a, _)| *k == kind && a == addr)
+    }
+}
+
+#[tokio::test]
+async fn host_listeners_hear_joins_leaves_downs_and_ups_and_hosts_keep_the_last_error() {
+    let mut cluster = SimCluster::start(SimClusterConfig::nodes(2)).await.unwrap();
+    let events = Arc::new(HostEvents::default());
+    let s = on(&cluster)
+        .host_listener(events.clone())
+        .connect()
+        .await
+        .unwrap();
+    let added = cluster.add_node("datacenter1", "rack1").await.unwrap();
+    let addr = NodeAddr::from(cluster.node(added).unwrap().address());
+    eventually(Duration::from_secs(10), "the join is announced", || {
+        events.saw("added", &addr)
+    })
+    .await;
+
+    // Stopped: down, each failed reconnection attempt told with its error, and the host
+    // keeps the last one.
+    cluster.stop_node(added).await.unwrap();
+    eventually(
+        Duration::from_secs(10),
+        "down, then failed attempts",
+        || events.saw("down", &addr) && events.saw("connect_failed", &addr),
+    )
+    .await;
+    assert!(
+        events
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(k, a, _)| *k == "connect_failed" && *a == addr)
+            .all(|(_, _, has_error)| *has_error)
+    );
+    let down = host(&s, cluster.node(added).unwrap().address());
+    assert!(!down.up);
+    let reason = down.last_error.expect("the last connection error");
+    assert!(reason.to_string().contains(&addr.to_string()), "{reason}");
+
+    // Back: up, and the error is cleared.
+    cluster.start_node(added).await.unwrap();
+    eventually(Duration::from_secs(10), "up again", || {
+        events.saw("up", &addr)
+    })
+    .await;
+    eventually(
+        Duration::from_secs(5),
+        "no last error once connected",
+        || {
+            let h = host(&s, cluster.node(added).unwrap().address());
+            h.up && h.last_error.is_none()
+        },
+    )
+    .await;
+
+    // Decommissioned: removed.
+    cluster.remove_node(added).await.unwrap();
+    eventually(Duration::from_secs(10), "the leave is announced", || {
+        events.saw("removed", &addr)
+    })
+    .await;
+    // The two original nodes never changed.
+    let first = NodeAddr::from(cluster.node(0).unwrap().address());
+    assert!(!events.0.lock().unwrap().iter().any(|(_, a, _)| *a == first));
+    s.close().await;
+    cluster.stop().await;
+}
