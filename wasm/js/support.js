@@ -65,6 +65,165 @@ export function errorClasses() {
   return classes;
 }
 
+/**
+ * Where the user called the driver: an Error made synchronously inside the API call, so
+ * its stack holds the caller's frames (a rejection built later, inside the driver's
+ * tasks, has only the driver's).
+ */
+export function callSite() {
+  // V8 keeps Error.stackTraceLimit frames (10 by default): leave room for the driver's own
+  // frames (dropped later) so the caller's still fit.
+  const limit = Error.stackTraceLimit;
+  if (typeof limit !== "number") return new Error("call site");
+  Error.stackTraceLimit = limit + 32;
+  try {
+    return new Error("call site");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+// Frames of the driver's inside: the wasm module, the glue's imports (`__wbg_...`) and
+// this file. The glue's API method (`Client.execute`) stays: it names the call.
+const INTERNAL = /wasm:\/\/|wasm-function|\.wasm:|\/support\.js:|__wbg_/;
+
+/**
+ * Gives a rejection the caller's stack (the frames of `site` outside the driver) and, for
+ * errors about a statement, its CQL text as `query` (`queries` for a batch).
+ */
+export function finishError(err, site, query) {
+  if (!(err instanceof Error)) return err;
+  if (query !== undefined && (err instanceof ServerError || err instanceof ArgumentError)) {
+    if (Array.isArray(query)) {
+      if (err.queries === undefined) err.queries = query;
+    } else if (err.query === undefined) {
+      err.query = query;
+    }
+  }
+  const stack = site && typeof site.stack === "string" ? site.stack : "";
+  const frames = stack.split("\n").filter((l) => /^\s+at |@/.test(l) && !INTERNAL.test(l));
+  if (frames.length > 0) {
+    err.stack = `${err.name}: ${err.message}\n${frames.join("\n")}`;
+  }
+  return err;
+}
+
+const pad = (n, w) => String(n).padStart(w, "0");
+
+/** A `decimal`: `unscaled × 10^-scale`, exactly. */
+export class CqlDecimal {
+  constructor(unscaled, scale) { this.unscaled = BigInt(unscaled); this.scale = scale; }
+  /**
+   * The exact decimal text, e.g. "-123.4500": plain notation unless that needs more than
+   * 64 padding zeros, then "<unscaled>E<exponent>" (as Java's BigDecimal and cql-rs write).
+   */
+  toString() {
+    const neg = this.unscaled < 0n;
+    const sign = neg ? "-" : "";
+    const digits = (neg ? -this.unscaled : this.unscaled).toString();
+    const scale = this.scale, len = digits.length;
+    if (scale <= 0 && -scale <= 64) return sign + digits + "0".repeat(-scale);
+    if (scale > 0 && scale - len <= 64) {
+      if (scale >= len) return `${sign}0.${"0".repeat(scale - len)}${digits}`;
+      return `${sign}${digits.slice(0, len - scale)}.${digits.slice(len - scale)}`;
+    }
+    return `${sign}${digits}E${-scale >= 0 ? "+" : ""}${-scale}`;
+  }
+  toJSON() { return this.toString(); }
+}
+
+/** A `date`: a calendar day (proleptic Gregorian). */
+export class CqlDate {
+  constructor(year, month, day) { this.year = year; this.month = month; this.day = day; }
+  /** "YYYY-MM-DD" (years beyond 9999 or before 0 with their sign). */
+  toString() {
+    const y = this.year < 0 || this.year > 9999
+      ? `${this.year < 0 ? "-" : "+"}${pad(Math.abs(this.year), 6)}` : pad(this.year, 4);
+    return `${y}-${pad(this.month, 2)}-${pad(this.day, 2)}`;
+  }
+  toJSON() { return this.toString(); }
+}
+
+/** A `time`: time of day to the nanosecond. */
+export class CqlTime {
+  constructor(hour, minute, second, nanosecond) {
+    this.hour = hour; this.minute = minute; this.second = second; this.nanosecond = nanosecond;
+  }
+  /** "HH:MM:SS.nnnnnnnnn". */
+  toString() {
+    return `${pad(this.hour, 2)}:${pad(this.minute, 2)}:${pad(this.second, 2)}.${pad(this.nanosecond, 9)}`;
+  }
+  toJSON() { return this.toString(); }
+}
+
+/** A `duration`: months, days and nanoseconds, each signed, never normalised. */
+export class CqlDuration {
+  constructor(months, days, nanoseconds) {
+    this.months = months; this.days = days; this.nanoseconds = BigInt(nanoseconds);
+  }
+  /** CQL's duration text, e.g. "1y2mo3d4h5m6s7ms8us9ns" ("-" first when negative, "0s" for zero). */
+  toString() {
+    const neg = this.months < 0 || this.days < 0 || this.nanoseconds < 0n;
+    const pos = this.months > 0 || this.days > 0 || this.nanoseconds > 0n;
+    // Mixed signs (Cassandra refuses them) have no CQL text: the components as they are.
+    if (neg && pos) return `${this.months}mo${this.days}d${this.nanoseconds}ns`;
+    const months = Math.abs(this.months), days = Math.abs(this.days);
+    let ns = this.nanoseconds < 0n ? -this.nanoseconds : this.nanoseconds;
+    let out = "";
+    const part = (n, unit) => { if (n) out += `${n}${unit}`; };
+    part(Math.floor(months / 12), "y"); part(months % 12, "mo"); part(days, "d");
+    for (const [size, unit] of [[3600000000000n, "h"], [60000000000n, "m"], [1000000000n, "s"],
+      [1000000n, "ms"], [1000n, "us"], [1n, "ns"]]) {
+      part(ns / size, unit);
+      ns %= size;
+    }
+    return (neg ? "-" : "") + (out || "0s");
+  }
+  toJSON() { return this.toString(); }
+}
+
+export function makeDecimal(unscaled, scale) { return new CqlDecimal(unscaled, scale); }
+export function makeDate(year, month, day) { return new CqlDate(year, month, day); }
+export function makeTime(hour, minute, second, nanosecond) { return new CqlTime(hour, minute, second, nanosecond); }
+export function makeDuration(months, days, nanoseconds) { return new CqlDuration(months, days, nanoseconds); }
+
+// Node.js keeps running while a timer or socket is referenced. The driver's own timers
+// and sockets are unreferenced; while a call is in progress one referenced interval
+// keeps the process alive, so a script ends once its last call settles, with or
+// without close().
+let inProgress = 0;
+let keepAlive = null;
+
+/** A call started: keep the process alive until `release`. */
+export function hold() {
+  if (inProgress++ === 0 && typeof setInterval === "function") {
+    keepAlive = setInterval(() => {}, 0x7fffffff);
+  }
+}
+
+/** A call settled. */
+export function release() {
+  if (inProgress > 0 && --inProgress === 0 && keepAlive !== null) {
+    clearInterval(keepAlive);
+    keepAlive = null;
+  }
+}
+
+/**
+ * Calls `listener(event)` in a microtask, so a listener runs outside the driver's code
+ * and one that throws is reported without disturbing the driver.
+ */
+export function dispatch(listener, event) {
+  queueMicrotask(() => {
+    try {
+      listener(event);
+    } catch (e) {
+      if (typeof reportError === "function") reportError(e);
+      else console.error("cql-wasm: an event listener threw", e);
+    }
+  });
+}
+
 /** Makes `obj` usable with `for await`: its async iterator is itself. */
 export function asyncIterable(obj) {
   obj[Symbol.asyncIterator] = function () { return this; };

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use cql_core::message::BatchType;
 use cql_core::session::{Batch, PreparedStatement, QueryResult, Session, Statement};
@@ -10,14 +11,17 @@ use cql_core::types::{ColumnSpec, SerializeValue};
 use cql_transport_websocket::BridgeAddressMap;
 use cql_transport_websocket::wasm::{WasmRuntime, WebSocketTransport};
 use futures::StreamExt;
-use js_sys::{Array, Object, Promise, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::call::{Call, Site};
 use crate::convert::from_js::{self, Bound};
 use crate::convert::to_js::{ToJs, columns, set};
+use crate::encoding;
 use crate::error::{self, argument};
+use crate::events::{JsHostListener, Listeners};
 use crate::options::{self, get};
 
 /// A connected client: a session to the nodes behind a `cql-bridge`.
@@ -25,6 +29,7 @@ use crate::options::{self, get};
 pub struct Client {
     session: Session<WasmRuntime>,
     to_js: ToJs,
+    listeners: Rc<Listeners>,
 }
 
 /// A prepared statement: its text and the metadata of its parameters and result columns.
@@ -38,6 +43,9 @@ pub struct Prepared {
 pub struct RowStream {
     inner: Rc<StreamState>,
     to_js: ToJs,
+    /// Where `stream(...)` was called, and its CQL text: what a failed row reports.
+    site: Site,
+    query: JsValue,
 }
 
 /// A stream's rows, or what it needs to start them on its first `next()`.
@@ -174,11 +182,16 @@ fn result_object(r: &QueryResult, conv: ToJs) -> Result<JsValue, JsValue> {
     }
     set(&o, "rows", &rows);
     set(&o, "columns", &columns(cols));
+    // JSON mode: a hex string, which `pageState` accepts back (a REST cursor).
     set(
         &o,
         "pageState",
         &r.paging_state.as_ref().map_or(JsValue::NULL, |p| {
-            Uint8Array::from(p.as_bytes().as_ref()).into()
+            if conv.json {
+                JsValue::from_str(&encoding::hex(p.as_bytes()))
+            } else {
+                Uint8Array::from(p.as_bytes().as_ref()).into()
+            }
         }),
     );
     let warnings: Array = r.warnings.iter().map(|w| JsValue::from_str(w)).collect();
@@ -239,6 +252,104 @@ async fn prepared_with(
         .map_err(|e| error::to_js(&e))
 }
 
+/// The CQL text a failed call was about, for its error's `query` (`undefined` when the
+/// query argument was not usable).
+fn query_for_errors(query: &JsValue) -> JsValue {
+    query_text(query).map_or(JsValue::UNDEFINED, |(cql, _)| JsValue::from_str(&cql))
+}
+
+/// The CQL texts of a batch's statements, for its error's `queries`.
+fn batch_queries(queries: &JsValue) -> JsValue {
+    if !Array::is_array(queries) {
+        return JsValue::UNDEFINED;
+    }
+    queries
+        .unchecked_ref::<Array>()
+        .iter()
+        .map(|item| {
+            let q = if item.is_string() {
+                item
+            } else {
+                get(&item, "query")
+            };
+            query_for_errors(&q)
+        })
+        .collect::<Array>()
+        .into()
+}
+
+/// Runs one statement: prepared (when asked, or by default with parameters) or simple.
+async fn execute_once(
+    session: Session<WasmRuntime>,
+    query: &JsValue,
+    params: &JsValue,
+    options: &JsValue,
+    default: ToJs,
+) -> Result<JsValue, JsValue> {
+    let (cql, is_prepared) = query_text(query)?;
+    let o = options::query(options, default)?;
+    let prepare = o.prepare.unwrap_or(is_prepared || has_params(params));
+    let result = if prepare {
+        let p = prepared_with(&session, &cql, &o.statement).await?;
+        let values = typed_values(params, p.bind_specs())?;
+        session.execute(&p, values).await
+    } else {
+        let values = natural_values(params, &o.hints)?;
+        let mut s = Statement::new(cql);
+        *s.options_mut() = o.statement;
+        session.execute(&s, values).await
+    }
+    .map_err(|e| error::to_js(&e))?;
+    result_object(&result, o.to_js)
+}
+
+/// Runs a batch (`queries` an array of strings or `{ query, params }`).
+async fn batch_once(
+    session: Session<WasmRuntime>,
+    queries: &JsValue,
+    options: &JsValue,
+    default: ToJs,
+) -> Result<JsValue, JsValue> {
+    if !Array::is_array(queries) {
+        return Err(argument("batch() needs an array of statements"));
+    }
+    let o = options::batch(options, default)?;
+    let counter = get(options, "counter").as_bool().unwrap_or(false);
+    let logged = get(options, "logged").as_bool().unwrap_or(true);
+    let mut batch = Batch::new(if counter {
+        BatchType::Counter
+    } else if logged {
+        BatchType::Logged
+    } else {
+        BatchType::Unlogged
+    });
+    for (i, item) in queries.unchecked_ref::<Array>().iter().enumerate() {
+        let (q, params) = if item.is_string() {
+            (item.clone(), JsValue::UNDEFINED)
+        } else {
+            (get(&item, "query"), get(&item, "params"))
+        };
+        let (cql, is_prepared) = query_text(&q)
+            .map_err(|_| argument(format!("batch statement {i}: needs a `query`")))?;
+        let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
+        let added = if prepare {
+            // In the batch's keyspace, like the batch itself.
+            let mut in_keyspace = cql_core::session::StatementOptions::default();
+            in_keyspace.keyspace.clone_from(&o.statement.keyspace);
+            let p = prepared_with(&session, &cql, &in_keyspace).await?;
+            let values = typed_values(&params, p.bind_specs())?;
+            batch.add(&p, values).map(|_| ())
+        } else {
+            let values = natural_values(&params, &JsValue::UNDEFINED)?;
+            batch.add(&Statement::new(cql), values).map(|_| ())
+        };
+        added.map_err(|e| error::to_js(&e))?;
+    }
+    *batch.options_mut() = o.statement;
+    let result = session.batch(&batch).await.map_err(|e| error::to_js(&e))?;
+    result_object(&result, o.to_js)
+}
+
 #[wasm_bindgen]
 impl Client {
     /// Connects to the nodes in `contactPoints` through the bridge at `bridge`.
@@ -246,31 +357,40 @@ impl Client {
     pub fn connect(
         #[wasm_bindgen(unchecked_param_type = "ConnectOptions")] options: JsValue,
     ) -> Promise {
+        let call = Call::start();
         future_to_promise(async move {
-            let o = options::connect(&options)?;
-            let mut map = BridgeAddressMap::new(&o.bridge)
-                .map_err(|e| argument(format!("option `bridge`: {}", e.message())))?;
-            for (network, url) in &o.network_bridges {
-                map = map
-                    .with_bridge_for_network(network, url)
-                    .map_err(|e| argument(format!("option `networkBridges`: {}", e.message())))?;
-            }
-            let mut transport = WebSocketTransport::with_address_map(map);
-            if let Some(t) = &o.token {
-                transport = transport
-                    .with_token(t)
-                    .map_err(|e| argument(format!("option `token`: {}", e.message())))?;
-            }
-            let session = o
-                .builder
-                .build(transport, WasmRuntime::new())
+            let connected = async {
+                let o = options::connect(&options)?;
+                let mut map = BridgeAddressMap::new(&o.bridge)
+                    .map_err(|e| argument(format!("option `bridge`: {}", e.message())))?;
+                for (network, url) in &o.network_bridges {
+                    map = map.with_bridge_for_network(network, url).map_err(|e| {
+                        argument(format!("option `networkBridges`: {}", e.message()))
+                    })?;
+                }
+                let mut transport = WebSocketTransport::with_address_map(map);
+                if let Some(t) = &o.token {
+                    transport = transport
+                        .with_token(t)
+                        .map_err(|e| argument(format!("option `token`: {}", e.message())))?;
+                }
+                let listeners = Rc::new(Listeners::default());
+                let session = o
+                    .builder
+                    .host_listener(Arc::new(JsHostListener(Rc::clone(&listeners))))
+                    .build(transport, WasmRuntime::new())
+                    .await
+                    .map_err(|e| error::to_js(&e))?;
+                Ok(Client {
+                    session,
+                    to_js: o.to_js,
+                    listeners,
+                }
+                .into())
+            };
+            connected
                 .await
-                .map_err(|e| error::to_js(&e))?;
-            Ok(Client {
-                session,
-                to_js: o.to_js,
-            }
-            .into())
+                .map_err(|e| call.fail(e, &JsValue::UNDEFINED))
         })
     }
 
@@ -288,40 +408,33 @@ impl Client {
         params: Option<JsValue>,
         options: Option<JsValue>,
     ) -> Promise {
+        let call = Call::start();
         let params = params.unwrap_or(JsValue::UNDEFINED);
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let session = self.session();
         let default = self.to_js;
         future_to_promise(async move {
-            let session = session?;
-            let (cql, is_prepared) = query_text(&query)?;
-            let o = options::query(&options, default)?;
-            let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
-            let result = if prepare {
-                let p = prepared_with(&session, &cql, &o.statement).await?;
-                let values = typed_values(&params, p.bind_specs())?;
-                session.execute(&p, values).await
-            } else {
-                let values = natural_values(&params, &o.hints)?;
-                let mut s = Statement::new(cql);
-                *s.options_mut() = o.statement;
-                session.execute(&s, values).await
-            }
-            .map_err(|e| error::to_js(&e))?;
-            result_object(&result, o.to_js)
+            let run = async { execute_once(session?, &query, &params, &options, default).await };
+            run.await
+                .map_err(|e| call.fail(e, &query_for_errors(&query)))
         })
     }
 
     /// Prepares `query` (cached per text and keyspace).
     #[wasm_bindgen(unchecked_return_type = "Promise<Prepared>")]
     pub fn prepare(&self, query: String) -> Promise {
+        let call = Call::start();
         let session = self.session();
         future_to_promise(async move {
-            let p = session?
-                .prepare(&query)
-                .await
-                .map_err(|e| error::to_js(&e))?;
-            Ok(Prepared { inner: p }.into())
+            let run = async {
+                let p = session?
+                    .prepare(&query)
+                    .await
+                    .map_err(|e| error::to_js(&e))?;
+                Ok(Prepared { inner: p }.into())
+            };
+            run.await
+                .map_err(|e| call.fail(e, &JsValue::from_str(&query)))
         })
     }
 
@@ -329,49 +442,14 @@ impl Client {
     #[wasm_bindgen(skip_typescript)]
     // Typed in types.ts (optional parameters).
     pub fn batch(&self, queries: JsValue, options: Option<JsValue>) -> Promise {
+        let call = Call::start();
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let session = self.session();
         let default = self.to_js;
         future_to_promise(async move {
-            let session = session?;
-            if !Array::is_array(&queries) {
-                return Err(argument("batch() needs an array of statements"));
-            }
-            let o = options::query(&options, default)?;
-            let counter = get(&options, "counter").as_bool().unwrap_or(false);
-            let logged = get(&options, "logged").as_bool().unwrap_or(true);
-            let mut batch = Batch::new(if counter {
-                BatchType::Counter
-            } else if logged {
-                BatchType::Logged
-            } else {
-                BatchType::Unlogged
-            });
-            for (i, item) in queries.unchecked_ref::<Array>().iter().enumerate() {
-                let (q, params) = if item.is_string() {
-                    (item.clone(), JsValue::UNDEFINED)
-                } else {
-                    (get(&item, "query"), get(&item, "params"))
-                };
-                let (cql, is_prepared) = query_text(&q)
-                    .map_err(|_| argument(format!("batch statement {i}: needs a `query`")))?;
-                let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
-                let added = if prepare {
-                    // In the batch's keyspace, like the batch itself.
-                    let mut in_keyspace = cql_core::session::StatementOptions::default();
-                    in_keyspace.keyspace.clone_from(&o.statement.keyspace);
-                    let p = prepared_with(&session, &cql, &in_keyspace).await?;
-                    let values = typed_values(&params, p.bind_specs())?;
-                    batch.add(&p, values).map(|_| ())
-                } else {
-                    let values = natural_values(&params, &JsValue::UNDEFINED)?;
-                    batch.add(&Statement::new(cql), values).map(|_| ())
-                };
-                added.map_err(|e| error::to_js(&e))?;
-            }
-            *batch.options_mut() = o.statement;
-            let result = session.batch(&batch).await.map_err(|e| error::to_js(&e))?;
-            result_object(&result, o.to_js)
+            let run = async { batch_once(session?, &queries, &options, default).await };
+            run.await
+                .map_err(|e| call.fail(e, &batch_queries(&queries)))
         })
     }
 
@@ -385,34 +463,55 @@ impl Client {
         params: Option<JsValue>,
         options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let params = params.unwrap_or(JsValue::UNDEFINED);
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let session = self.session()?;
-        let (cql, is_prepared) = query_text(&query)?;
-        let o = options::query(&options, self.to_js)?;
-        let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
-        let state = StreamState::default();
-        if prepare {
-            *state.start.borrow_mut() = Some(PendingStart {
-                session,
-                cql,
-                options: o.statement,
-                params,
-            });
-        } else {
-            let values = natural_values(&params, &o.hints)?;
-            let mut s = Statement::new(cql);
-            *s.options_mut() = o.statement;
-            let rows = session
-                .execute_iter(&s, values)
-                .map_err(|e| error::to_js(&e))?;
-            *state.rows.borrow_mut() = Some(rows);
-        }
+        let site = Site::here();
+        let query_js = query_for_errors(&query);
+        let started = (|| {
+            let params = params.unwrap_or(JsValue::UNDEFINED);
+            let options = options.unwrap_or(JsValue::UNDEFINED);
+            let session = self.session()?;
+            let (cql, is_prepared) = query_text(&query)?;
+            let o = options::query(&options, self.to_js)?;
+            let prepare = o.prepare.unwrap_or(is_prepared || has_params(&params));
+            let state = StreamState::default();
+            if prepare {
+                *state.start.borrow_mut() = Some(PendingStart {
+                    session,
+                    cql,
+                    options: o.statement,
+                    params,
+                });
+            } else {
+                let values = natural_values(&params, &o.hints)?;
+                let mut s = Statement::new(cql);
+                *s.options_mut() = o.statement;
+                let rows = session
+                    .execute_iter(&s, values)
+                    .map_err(|e| error::to_js(&e))?;
+                *state.rows.borrow_mut() = Some(rows);
+            }
+            Ok::<_, JsValue>((state, o.to_js))
+        })();
+        let (state, to_js) = started.map_err(|e| site.fail(e, &query_js))?;
         let stream = RowStream {
             inner: Rc::new(state),
-            to_js: o.to_js,
+            to_js,
+            site,
+            query: query_js,
         };
         Ok(error::async_iterable(&JsValue::from(stream)))
+    }
+
+    /// Adds `listener` for `event`: `"hostUp"`, `"hostDown"`, `"hostAdd"`,
+    /// `"hostRemove"`, `"connectionError"` (a failed connection attempt, e.g. a bridge
+    /// refusal), or `"log"` (all of them). Each call gets `{ type, address, hostId,
+    /// level, message, error }`, in a microtask of its own.
+    pub fn on(&self, event: &str, listener: Function) -> Result<(), JsValue> {
+        self.listeners.add(event, listener)
+    }
+
+    /// Removes a listener added with `on`.
+    pub fn off(&self, event: &str, listener: &Function) -> Result<(), JsValue> {
+        self.listeners.remove(event, listener)
     }
 
     /// The keyspace statements run in.
@@ -424,7 +523,8 @@ impl Client {
     /// The cluster's nodes as the client knows them: the contact points and the nodes
     /// discovered from `system.peers` (each reached through the bridge), with `address`
     /// (`host:port`, as asked of the bridge), `hostId`, `datacenter`, `rack` (null when
-    /// unknown), `up` and `connections` (open now).
+    /// unknown), `up`, `connections` (open now) and `lastError` (why the last connection
+    /// attempt failed, e.g. a bridge refusal; null once one opens).
     #[wasm_bindgen(unchecked_return_type = "HostInfo[]")]
     pub fn hosts(&self) -> Array {
         self.session
@@ -443,6 +543,11 @@ impl Client {
                 #[allow(clippy::cast_precision_loss)]
                 let connections = h.open_connections as f64;
                 set(&o, "connections", &JsValue::from_f64(connections));
+                set(
+                    &o,
+                    "lastError",
+                    &h.last_error.as_ref().map_or(JsValue::NULL, error::to_js),
+                );
                 JsValue::from(o)
             })
             .collect()
@@ -457,9 +562,11 @@ impl Client {
     /// Closes every connection (requests in flight finish first).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
+        let call = Call::start();
         let session = self.session.clone();
         future_to_promise(async move {
             session.close().await;
+            drop(call);
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -515,17 +622,25 @@ impl RowStream {
     /// The next row (`{ done, value }`, as async iterators answer).
     #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<Row, undefined>>")]
     pub fn next(&self) -> Promise {
+        let call = Call::start();
         let slot = Rc::clone(&self.inner);
         let conv = self.to_js;
+        // Errors of rows point at the `stream(...)` call.
+        let site = self.site.clone();
+        let query = self.query.clone();
         future_to_promise(async move {
             if slot.busy.replace(true) {
-                return Err(argument(
-                    "RowStream.next() called before the previous next() settled: await each row",
+                return Err(site.fail(
+                    argument(
+                        "RowStream.next() called before the previous next() settled: await each row",
+                    ),
+                    &query,
                 ));
             }
             let out = next_row(&slot, conv).await;
             slot.busy.set(false);
-            out
+            drop(call);
+            out.map_err(|e| site.fail(e, &query))
         })
     }
 

@@ -16,6 +16,13 @@ extern "C" {
     pub(crate) fn error_classes() -> JsValue;
     #[wasm_bindgen(js_name = asyncIterable)]
     pub(crate) fn async_iterable(obj: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = callSite)]
+    pub(crate) fn call_site() -> JsValue;
+    #[wasm_bindgen(js_name = finishError)]
+    pub(crate) fn finish_error(err: JsValue, site: &JsValue, query: &JsValue) -> JsValue;
+    pub(crate) fn hold();
+    pub(crate) fn release();
+    pub(crate) fn dispatch(listener: &js_sys::Function, event: &JsValue);
 }
 
 fn num(v: impl Into<f64>) -> JsValue {
@@ -197,7 +204,16 @@ pub fn to_js(e: &Error) -> JsValue {
                 })
                 .collect();
             set(&o, "errors", &errors);
-            "NoHostAvailableError"
+            // Every host refused the credentials: that is the error to act on.
+            let all_auth = !list.is_empty()
+                && list
+                    .iter()
+                    .all(|(_, e)| matches!(e, Error::Authentication { .. }));
+            if all_auth {
+                "AuthenticationError"
+            } else {
+                "NoHostAvailableError"
+            }
         }
         Error::Serialize(_) | Error::Encode(_) | Error::InvalidArgument(_) => "ArgumentError",
         Error::Protocol(_) | Error::Deserialize(_) => "DriverProtocolError",

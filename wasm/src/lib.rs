@@ -3,26 +3,39 @@
 //! through a `cql-bridge` WebSocket tunnel.
 //!
 //! ```text
-//!   client.rs    Client (connect, execute, prepare, batch, stream, close), Prepared, RowStream
-//!   options.rs   ConnectOptions / QueryOptions objects → session builder, statement options
-//!   convert/     JS ⇄ CQL values (to_js, from_js)
-//!   calendar.rs  proleptic Gregorian days ⇄ (year, month, day) for `date`
-//!   error.rs     driver errors → JS Error subclasses (js/support.js)
-//!   types.ts     the TypeScript types of options, results and values (typescript_custom_section)
+//!   client.rs        Client (connect, execute, prepare, batch, stream, on, close), Prepared, RowStream
+//!   call.rs          one API call: the caller's stack for errors; Node.js kept alive meanwhile
+//!   options.rs       ConnectOptions / QueryOptions objects → session builder, statement options
+//!   option_names.rs  the options each object accepts; advice for unknown ones
+//!   events.rs        client.on(...): host events to JS listeners
+//!   convert/         JS ⇄ CQL values (to_js, from_js), JSON-safe values
+//!   calendar.rs      proleptic Gregorian days ⇄ (year, month, day) for `date`
+//!   encoding.rs      base64 / hex for JSON values and paging states
+//!   error.rs         driver errors → JS Error subclasses (js/support.js)
+//!   types.ts         the TypeScript types of options, results and values (typescript_custom_section)
 //! ```
 //!
-//! Built only for `wasm32`; on other targets the crate holds only the calendar helpers
-//! (tested natively).
+//! Built only for `wasm32`; on other targets the crate holds only its pure helpers
+//! (calendar, encoding, option names), tested natively.
 
 // Pure Rust, so its unit tests run natively too.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod calendar;
 #[cfg(target_arch = "wasm32")]
+mod call;
+#[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod convert;
+// Pure Rust, tested natively.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod encoding;
 #[cfg(target_arch = "wasm32")]
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod events;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod option_names;
 #[cfg(target_arch = "wasm32")]
 mod options;
 
@@ -49,5 +62,14 @@ pub mod exports {
     #[wasm_bindgen]
     pub fn version() -> String {
         env!("CARGO_PKG_VERSION").to_string()
+    }
+
+    /// Makes the client use `constructor` (a class with the browser `WebSocket` API, such
+    /// as the `ws` package's) instead of the global `WebSocket`; `null` goes back to the
+    /// global one. The Node.js entry point sets the `ws` package's, whose sockets can be
+    /// unreferenced: an idle client then never keeps the process running.
+    #[wasm_bindgen(js_name = setWebSocketImplementation)]
+    pub fn set_websocket_implementation(constructor: Option<js_sys::Function>) {
+        cql_transport_websocket::wasm::set_websocket_implementation(constructor);
     }
 }

@@ -16,7 +16,9 @@ use wasm_bindgen::prelude::*;
 use cql_transport_websocket::protocol::split_host_port;
 
 use crate::convert::to_js::{TimestampMode, ToJs};
+use crate::encoding;
 use crate::error::argument;
+use crate::option_names;
 
 /// Reads `obj[key]`; `undefined` when absent (or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -28,6 +30,23 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 fn present(v: &JsValue) -> bool {
     !v.is_undefined() && !v.is_null()
+}
+
+/// Refuses any own key of `obj` not in `known` (an `ArgumentError` naming the option to
+/// use instead); keys whose value is `undefined` count as absent.
+fn only_known(obj: &JsValue, what: &str, known: &[&[&str]]) -> Result<(), JsValue> {
+    if !obj.is_object() {
+        return Ok(());
+    }
+    for key in js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>()).iter() {
+        let Some(key) = key.as_string() else { continue };
+        if known.iter().any(|list| list.contains(&key.as_str())) || get(obj, &key).is_undefined() {
+            continue;
+        }
+        let all: Vec<&str> = known.iter().flat_map(|l| l.iter().copied()).collect();
+        return Err(argument(option_names::unknown(what, &key, &all)));
+    }
+    Ok(())
 }
 
 fn string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
@@ -145,9 +164,12 @@ pub fn consistency(obj: &JsValue, key: &str) -> Result<Option<Consistency>, JsVa
         })
 }
 
-/// How results convert (the `timestamps` option).
+/// How results convert (the `timestamps` and `json` options).
 pub fn to_js(obj: &JsValue, default: ToJs) -> Result<ToJs, JsValue> {
     let mut out = default;
+    if let Some(json) = boolean(obj, "json")? {
+        out.json = json;
+    }
     if let Some(t) = string(obj, "timestamps")? {
         out.timestamps = match t.as_str() {
             "date" => TimestampMode::Date,
@@ -183,6 +205,7 @@ pub fn connect(o: &JsValue) -> Result<Connect, JsValue> {
             "Client.connect needs an options object: { bridge, contactPoints, ... }",
         ));
     }
+    only_known(o, "connect options", &[option_names::CONNECT])?;
     let bridge = string(o, "bridge")?.ok_or_else(|| {
         argument("option `bridge` is required: the cql-bridge URL, e.g. \"wss://bridge.example.com/cql\"")
     })?;
@@ -294,6 +317,21 @@ pub struct Query {
 
 /// Reads `QueryOptions`.
 pub fn query(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
+    only_known(o, "query options", &[option_names::QUERY])?;
+    statement_options(o, default)
+}
+
+/// Reads `BatchOptions` (`logged` and `counter` are read by the caller).
+pub fn batch(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
+    only_known(
+        o,
+        "batch options",
+        &[option_names::QUERY, option_names::BATCH_EXTRA],
+    )?;
+    statement_options(o, default)
+}
+
+fn statement_options(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
     if present(o) && !o.is_object() {
         return Err(argument("query options must be an object"));
     }
@@ -305,10 +343,17 @@ pub fn query(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
     }
     let ps = get(o, "pageState");
     if present(&ps) {
-        let bytes = ps
-            .dyn_ref::<Uint8Array>()
-            .map(Uint8Array::to_vec)
-            .ok_or_else(|| argument("`pageState` must be the Uint8Array of a previous result"))?;
+        let bytes = if let Some(text) = ps.as_string() {
+            encoding::bytes_from_text(&text).ok_or_else(|| {
+                argument(
+                    "`pageState` as a string must be hex or base64 (as a previous result gave it)",
+                )
+            })?
+        } else {
+            ps.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).ok_or_else(|| {
+                argument("`pageState` must be the `pageState` of a previous result: a Uint8Array, or a hex or base64 string")
+            })?
+        };
         s.paging_state = Some(PagingState::from_bytes(bytes));
     }
     let ts = get(o, "timestamp");

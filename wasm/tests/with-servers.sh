@@ -8,6 +8,8 @@
 #   CQL_WASM_CLUSTER a node of a second cql-sim, a 3-node cluster (--nodes 3, on
 #                    127.0.0.1/.2/.3, one port), for the discovery tests; the bridge's
 #                    allow-list covers its three nodes too (empty with websockify)
+#   CQL_WASM_AUTH_NODE a third cql-sim that wants credentials wasm:wasm-password, for the
+#                    authentication tests (empty with websockify)
 #
 # The single node stays what the existing tests assume (a cluster of one); the
 # cluster is separate so that they see one host and the discovery test sees three.
@@ -66,8 +68,17 @@ if [ "$kind" = cql-bridge ]; then
   [ "${#cluster[@]}" -eq 3 ] || { echo "expected 3 cluster nodes:" >&2; cat "$work/cluster.log" >&2; exit 1; }
 fi
 
+# A node that wants credentials.
+auth_node=""
+if [ "$kind" = cql-bridge ]; then
+  "$target_dir/cql-sim" --listen 127.0.0.1:0 --user wasm:wasm-password >"$work/auth.log" 2>&1 &
+  pids+=($!)
+  auth_node=$(wait_for "$work/auth.log" 'listening on ([0-9.]+:[0-9]+)')
+fi
+
 cluster_targets=()
 for a in "${cluster[@]}"; do cluster_targets+=(--target "$a"); done
+[ -z "$auth_node" ] || cluster_targets+=(--target "$auth_node")
 
 token="wasm-test-token-$$"
 case "$kind" in
@@ -93,6 +104,7 @@ export CQL_WASM_NODE="$node_addr"
 export CQL_WASM_BRIDGE="$bridge_url"
 export CQL_WASM_TOKEN="$token"
 export CQL_WASM_CLUSTER="${cluster[0]:-}"
+export CQL_WASM_AUTH_NODE="$auth_node"
 echo "cql-sim on $CQL_WASM_NODE, cluster on ${cluster[*]:-(none)}, $kind on $CQL_WASM_BRIDGE"
 set +e
 "$@"

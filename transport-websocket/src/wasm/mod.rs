@@ -16,6 +16,7 @@ mod socket;
 use cql_core::runtime::{BoxFuture, NodeAddr, Stream, Transport, TransportError};
 
 pub use runtime::{Sleep, WasmRuntime};
+pub use socket::set_websocket_implementation;
 
 use crate::protocol::{BridgeAddressMap, ProtocolError, bearer_subprotocols};
 

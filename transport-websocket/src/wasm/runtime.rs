@@ -28,8 +28,10 @@ extern "C" {
 /// Spawning, sleeping and clocks on the host's JavaScript event loop.
 ///
 /// Tasks run with `wasm_bindgen_futures::spawn_local`; sleeps are `setTimeout` timers that
-/// are cleared when the sleep is dropped (so a finished Node.js script is not kept alive by
-/// the timeouts of requests that already completed). The monotonic clock is
+/// are cleared when the sleep is dropped, and unreferenced where the host can (Node.js):
+/// the driver's timers (heartbeats, reconnection, timeouts) never keep a process alive on
+/// their own; the JavaScript API keeps it alive while a call is in progress. The monotonic
+/// clock is
 /// `performance.now()` (falling back to `Date.now()` where a host has no `performance`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WasmRuntime;
@@ -115,12 +117,26 @@ impl Future for Sleep {
                 }
             });
             let id = set_timeout(callback.as_ref().unchecked_ref(), self.millis);
+            unref(&id);
             self.timer = Some(Timer {
                 id,
                 _callback: callback,
             });
         }
         Poll::Pending
+    }
+}
+
+/// Calls `handle.unref()` when the host's timer or socket handle has it (Node.js objects;
+/// browsers' timer ids are numbers).
+pub(crate) fn unref(handle: &JsValue) {
+    if !handle.is_object() {
+        return;
+    }
+    if let Ok(f) = js_sys::Reflect::get(handle, &JsValue::from_str("unref")) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(handle);
+        }
     }
 }
 

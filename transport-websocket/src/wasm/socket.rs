@@ -21,11 +21,40 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::runtime::Sleep;
+use super::runtime::{Sleep, unref};
 use crate::protocol::{CloseReason, MAX_CHUNK};
 
 /// Bytes queued in the host's send buffer above which writes wait for it to drain.
 const HIGH_WATER: u32 = 4 * 1024 * 1024;
+
+thread_local! {
+    /// The `WebSocket` constructor to use instead of the global one (see
+    /// [`set_websocket_implementation`]).
+    static IMPLEMENTATION: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Makes tunnels use `constructor` (a class with the browser `WebSocket` API, e.g. the
+/// `ws` package's in Node.js) instead of the global `WebSocket`; `None` goes back to the
+/// global one. The sockets of an implementation that exposes its TCP socket as `_socket`
+/// (as `ws` does) are unreferenced, so an idle client never keeps Node.js running.
+pub fn set_websocket_implementation(constructor: Option<js_sys::Function>) {
+    IMPLEMENTATION.with(|i| *i.borrow_mut() = constructor);
+}
+
+/// A new WebSocket to `url` offering `protocols`, from the configured implementation or
+/// the global `WebSocket`.
+fn new_websocket(url: &str, protocols: &[String]) -> Result<WebSocket, JsValue> {
+    let list: js_sys::Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
+    match IMPLEMENTATION.with(|i| i.borrow().clone()) {
+        Some(ctor) => {
+            let args = js_sys::Array::of2(&JsValue::from_str(url), &list);
+            // Used through the same structural calls as the global one.
+            js_sys::Reflect::construct(&ctor, &args).map(JsCast::unchecked_into)
+        }
+        None if protocols.is_empty() => WebSocket::new(url),
+        None => WebSocket::new_with_str_sequence(url, &list),
+    }
+}
 
 /// Where the socket is in its life.
 #[derive(Debug, Clone)]
@@ -131,16 +160,7 @@ impl Socket {
         url: &str,
         protocols: &[String],
     ) -> Result<Rc<Socket>, TransportError> {
-        let ws = if protocols.is_empty() {
-            WebSocket::new(url)
-        } else {
-            let list = js_sys::Array::new();
-            for p in protocols {
-                list.push(&JsValue::from_str(p));
-            }
-            WebSocket::new_with_str_sequence(url, &list)
-        }
-        .map_err(|e| {
+        let ws = new_websocket(url, protocols).map_err(|e| {
             let msg = js_message(&e);
             let kind = if msg.contains("not defined") {
                 TransportErrorKind::Other
@@ -248,6 +268,9 @@ impl Socket {
             }
         })
         .await?;
+        if let Ok(tcp) = js_sys::Reflect::get(&socket.ws, &JsValue::from_str("_socket")) {
+            unref(&tcp);
+        }
         Ok(socket)
     }
 }

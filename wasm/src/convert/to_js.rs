@@ -1,15 +1,31 @@
-//! CQL values → JavaScript values (the table is in the crate's README and `index.d.ts`).
+//! CQL values → JavaScript values (the table is in the crate's README and `index.d.ts`):
+//! native values (`bigint`, `Map`, `Set`, `Uint8Array`, `Date`, value classes with
+//! `toString`/`toJSON`), or with `json: true` values `JSON.stringify` keeps whole.
 
 use cql_core::types::{ColumnSpec, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlValue, CqlVarint};
 use js_sys::{Array, BigInt, Date, Map, Object, Reflect, Set, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::calendar::civil_from_days;
+use crate::encoding;
+
+#[wasm_bindgen(module = "/js/support.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeDecimal)]
+    fn make_decimal(unscaled: JsValue, scale: i32) -> JsValue;
+    #[wasm_bindgen(js_name = makeDate)]
+    fn make_date(year: f64, month: u32, day: u32) -> JsValue;
+    #[wasm_bindgen(js_name = makeTime)]
+    fn make_time(hour: u32, minute: u32, second: u32, nanosecond: u32) -> JsValue;
+    #[wasm_bindgen(js_name = makeDuration)]
+    fn make_duration(months: i32, days: i32, nanoseconds: JsValue) -> JsValue;
+}
 
 /// How `timestamp` values come out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimestampMode {
-    /// `Date` (a `bigint` of milliseconds outside `Date`'s range, ±8.64e15 ms).
+    /// `Date` (a `bigint` of milliseconds outside `Date`'s range, ±8.64e15 ms; an ISO
+    /// string in JSON mode).
     #[default]
     Date,
     /// A `number` of milliseconds since the epoch.
@@ -21,6 +37,9 @@ pub enum TimestampMode {
 pub struct ToJs {
     /// How timestamps come out.
     pub timestamps: TimestampMode,
+    /// JSON-safe values: strings for 64-bit and bigger integers, decimals, blobs (base64),
+    /// dates, times, durations and timestamps; arrays for sets; objects for maps.
+    pub json: bool,
 }
 
 /// Sets `obj[key] = value` (plain objects never refuse).
@@ -38,54 +57,89 @@ fn bigint_varint(v: &CqlVarint) -> JsValue {
     BigInt::new(&JsValue::from_str(&text)).map_or_else(|_| JsValue::from_str(&text), JsValue::from)
 }
 
+/// `(hour, minute, second, nanosecond)` of a time of day.
+fn time_parts(t: CqlTime) -> (u32, u32, u32, u32) {
+    let ns = t.0;
+    (
+        (ns / 3_600_000_000_000) as u32,
+        (ns / 60_000_000_000 % 60) as u32,
+        (ns / 1_000_000_000 % 60) as u32,
+        (ns % 1_000_000_000) as u32,
+    )
+}
+
 fn date_object(d: CqlDate) -> JsValue {
     let (y, m, day) = civil_from_days(d.days_since_epoch());
-    let o = Object::new();
-    set(&o, "year", &JsValue::from_f64(y as f64));
-    set(&o, "month", &JsValue::from_f64(f64::from(m)));
-    set(&o, "day", &JsValue::from_f64(f64::from(day)));
-    o.into()
+    make_date(y as f64, m, day)
 }
 
 fn time_object(t: CqlTime) -> JsValue {
-    let ns = t.0;
-    let o = Object::new();
-    set(
-        &o,
-        "hour",
-        &JsValue::from_f64((ns / 3_600_000_000_000) as f64),
-    );
-    set(
-        &o,
-        "minute",
-        &JsValue::from_f64((ns / 60_000_000_000 % 60) as f64),
-    );
-    set(
-        &o,
-        "second",
-        &JsValue::from_f64((ns / 1_000_000_000 % 60) as f64),
-    );
-    set(
-        &o,
-        "nanosecond",
-        &JsValue::from_f64((ns % 1_000_000_000) as f64),
-    );
-    o.into()
+    let (h, m, s, ns) = time_parts(t);
+    make_time(h, m, s, ns)
 }
 
 fn duration_object(d: CqlDuration) -> JsValue {
-    let o = Object::new();
-    set(&o, "months", &JsValue::from_f64(f64::from(d.months)));
-    set(&o, "days", &JsValue::from_f64(f64::from(d.days)));
-    set(&o, "nanoseconds", &bigint_i64(d.nanoseconds));
-    o.into()
+    make_duration(d.months, d.days, bigint_i64(d.nanoseconds))
 }
 
 fn decimal_object(d: &CqlDecimal) -> JsValue {
-    let o = Object::new();
-    set(&o, "unscaled", &bigint_varint(&d.unscaled));
-    set(&o, "scale", &JsValue::from_f64(f64::from(d.scale)));
-    o.into()
+    make_decimal(bigint_varint(&d.unscaled), d.scale)
+}
+
+/// `YYYY-MM-DD` (years outside 0..=9999 as a sign and six digits), as `CqlDate.toString`.
+pub fn date_text(d: CqlDate) -> String {
+    let (y, m, day) = civil_from_days(d.days_since_epoch());
+    if (0..=9999).contains(&y) {
+        format!("{y:04}-{m:02}-{day:02}")
+    } else {
+        format!(
+            "{}{:06}-{m:02}-{day:02}",
+            if y < 0 { '-' } else { '+' },
+            y.unsigned_abs()
+        )
+    }
+}
+
+/// `HH:MM:SS.nnnnnnnnn`, as `CqlTime.toString`.
+pub fn time_text(t: CqlTime) -> String {
+    let (h, m, s, ns) = time_parts(t);
+    format!("{h:02}:{m:02}:{s:02}.{ns:09}")
+}
+
+/// CQL's duration text (`1y2mo3d4h5m6s7ms8us9ns`, `-` first when negative, `0s` for zero;
+/// mixed signs as their raw components), as `CqlDuration.toString`.
+pub fn duration_text(d: CqlDuration) -> String {
+    let neg = d.months < 0 || d.days < 0 || d.nanoseconds < 0;
+    let pos = d.months > 0 || d.days > 0 || d.nanoseconds > 0;
+    if neg && pos {
+        return format!("{}mo{}d{}ns", d.months, d.days, d.nanoseconds);
+    }
+    let mut out = String::new();
+    let mut part = |n: u64, unit: &str| {
+        if n != 0 {
+            out.push_str(&format!("{n}{unit}"));
+        }
+    };
+    let months = u64::from(d.months.unsigned_abs());
+    part(months / 12, "y");
+    part(months % 12, "mo");
+    part(u64::from(d.days.unsigned_abs()), "d");
+    let mut ns = d.nanoseconds.unsigned_abs();
+    for (size, unit) in [
+        (3_600_000_000_000, "h"),
+        (60_000_000_000, "m"),
+        (1_000_000_000, "s"),
+        (1_000_000, "ms"),
+        (1_000, "us"),
+        (1, "ns"),
+    ] {
+        part(ns / size, unit);
+        ns %= size;
+    }
+    if out.is_empty() {
+        out.push_str("0s");
+    }
+    if neg { format!("-{out}") } else { out }
 }
 
 /// Largest |milliseconds| a JS `Date` holds.
@@ -99,6 +153,9 @@ impl ToJs {
 
     /// One value.
     pub fn value(&self, v: &CqlValue) -> JsValue {
+        if self.json {
+            return self.json_value(v);
+        }
         match v {
             CqlValue::Ascii(s) | CqlValue::Text(s) => JsValue::from_str(s),
             CqlValue::BigInt(n) | CqlValue::Counter(n) => bigint_i64(*n),
@@ -160,6 +217,64 @@ impl ToJs {
         }
     }
 
+    /// One value, JSON-safe (see [`ToJs::json`]).
+    fn json_value(&self, v: &CqlValue) -> JsValue {
+        let text = |s: String| JsValue::from_str(&s);
+        match v {
+            CqlValue::Ascii(s) | CqlValue::Text(s) => JsValue::from_str(s),
+            CqlValue::BigInt(n) | CqlValue::Counter(n) => text(n.to_string()),
+            CqlValue::Varint(n) => text(n.to_decimal_string()),
+            CqlValue::Decimal(d) => text(d.to_string()),
+            CqlValue::Blob(b) | CqlValue::Custom(b) => text(encoding::base64(b)),
+            CqlValue::Boolean(b) => JsValue::from_bool(*b),
+            CqlValue::Double(f) => json_number(*f),
+            CqlValue::Float(f) => json_number(f64::from(*f)),
+            CqlValue::Int(n) => JsValue::from_f64(f64::from(*n)),
+            CqlValue::SmallInt(n) => JsValue::from_f64(f64::from(*n)),
+            CqlValue::TinyInt(n) => JsValue::from_f64(f64::from(*n)),
+            CqlValue::Timestamp(t) => match self.timestamps {
+                TimestampMode::Number => JsValue::from_f64(t.0 as f64),
+                TimestampMode::Date if t.0.abs() <= DATE_LIMIT_MS => {
+                    Date::new(&JsValue::from_f64(t.0 as f64))
+                        .to_iso_string()
+                        .into()
+                }
+                TimestampMode::Date => text(t.0.to_string()),
+            },
+            CqlValue::Uuid(u) | CqlValue::Timeuuid(u) => text(u.to_string()),
+            CqlValue::Inet(ip) => text(ip.to_string()),
+            CqlValue::Date(d) => text(date_text(*d)),
+            CqlValue::Time(t) => text(time_text(*t)),
+            CqlValue::Duration(d) => text(duration_text(*d)),
+            CqlValue::List(items) | CqlValue::Vector(items) | CqlValue::Set(items) => items
+                .iter()
+                .map(|i| self.json_value(i))
+                .collect::<Array>()
+                .into(),
+            CqlValue::Map(entries) => {
+                let o = Object::new();
+                for (k, v) in entries {
+                    set(&o, &json_key(&self.json_value(k)), &self.json_value(v));
+                }
+                o.into()
+            }
+            CqlValue::Tuple(items) => items
+                .iter()
+                .map(|i| i.as_ref().map_or(JsValue::NULL, |i| self.json_value(i)))
+                .collect::<Array>()
+                .into(),
+            CqlValue::Udt { fields, .. } => {
+                let o = Object::new();
+                for (name, v) in fields {
+                    let v = v.as_ref().map_or(JsValue::NULL, |v| self.json_value(v));
+                    set(&o, name, &v);
+                }
+                o.into()
+            }
+            _ => JsValue::NULL,
+        }
+    }
+
     /// A row as a plain object keyed by column name.
     pub fn row(&self, columns: &[ColumnSpec], values: &[Option<CqlValue>]) -> JsValue {
         let o = Object::new();
@@ -183,4 +298,29 @@ pub fn columns(specs: &[ColumnSpec]) -> Array {
             JsValue::from(o)
         })
         .collect()
+}
+
+/// A double as JSON keeps it: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`
+/// (`JSON.stringify` would turn those into `null`).
+fn json_number(f: f64) -> JsValue {
+    if f.is_finite() {
+        JsValue::from_f64(f)
+    } else if f.is_nan() {
+        JsValue::from_str("NaN")
+    } else if f > 0.0 {
+        JsValue::from_str("Infinity")
+    } else {
+        JsValue::from_str("-Infinity")
+    }
+}
+
+/// A map key as an object key: a string as it is, anything else as its JSON text (as
+/// Cassandra's `SELECT JSON` writes non-text keys).
+fn json_key(key: &JsValue) -> String {
+    key.as_string().unwrap_or_else(|| {
+        js_sys::JSON::stringify(key)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    })
 }

@@ -32,6 +32,33 @@ extern "C" {
     pub async fn closing(client: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = keyspaceOption)]
     pub async fn keyspace_option(client: &JsValue, ks: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = errorContext)]
+    pub async fn error_context(
+        client: &JsValue,
+        ks: &str,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = unknownOptions)]
+    pub async fn unknown_options(
+        client: &JsValue,
+        ctor: &JsValue,
+        opts: &JsValue,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = jsonResults)]
+    pub async fn json_results(client: &JsValue, ks: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = hostTrouble)]
+    pub async fn host_trouble(
+        ctor: &JsValue,
+        opts: &JsValue,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = badCredentials)]
+    pub async fn bad_credentials(
+        ctor: &JsValue,
+        opts: &JsValue,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = systemLocal)]
     pub async fn system_local(client: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
@@ -52,6 +79,8 @@ pub const NODE: Option<&str> = option_env!("CQL_WASM_NODE");
 pub const TOKEN: Option<&str> = option_env!("CQL_WASM_TOKEN");
 /// A node of the 3-node cluster behind the same bridge (empty or unset: no cluster).
 pub const CLUSTER: Option<&str> = option_env!("CQL_WASM_CLUSTER");
+/// A node that wants credentials `wasm`/`wasm-password` (empty or unset: none).
+pub const AUTH_NODE: Option<&str> = option_env!("CQL_WASM_AUTH_NODE");
 
 /// A client with one contact point on the 3-node cluster, or `None` (the test is
 /// skipped) when the launcher started none.
@@ -163,6 +192,70 @@ macro_rules! suite {
             let ks = concat!($prefix, "_ksopt");
             let Some(c) = connect(None).await else { return };
             ok(keyspace_option(&c, ks).await, "keyspace option");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn errors_carry_the_callers_stack_and_the_query() {
+            let ks = concat!($prefix, "_errctx");
+            let Some(c) = connect(None).await else { return };
+            ok(ddl(&c, ks).await, "ddl");
+            ok(
+                error_context(&c, ks, &cql_wasm::error_classes()).await,
+                "error context",
+            );
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn unknown_options_are_refused_with_the_equivalent() {
+            let Some(c) = connect(None).await else { return };
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let opts = test_options(None).unwrap();
+            ok(
+                unknown_options(&c, &ctor, &opts, &cql_wasm::error_classes()).await,
+                "unknown options",
+            );
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn json_results_and_printable_values() {
+            let ks = concat!($prefix, "_json");
+            let Some(c) = connect(None).await else { return };
+            ok(ddl(&c, ks).await, "ddl");
+            ok(all_types(&c, ks).await, "all types");
+            ok(paging(&c, ks).await, "paging");
+            ok(json_results(&c, ks).await, "json");
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn refused_hosts_show_why_and_listeners_hear_it() {
+            let Some((c, node)) = connect_cluster().await else {
+                return;
+            };
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let opts = options(BRIDGE.unwrap(), node, TOKEN.map(str::to_string), None);
+            ok(
+                host_trouble(&ctor, &opts, &cql_wasm::error_classes()).await,
+                "host trouble",
+            );
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn wrong_credentials_everywhere_are_an_authentication_error() {
+            let (Some(bridge), Some(node)) = (BRIDGE, AUTH_NODE.filter(|n| !n.is_empty())) else {
+                return;
+            };
+            let Some(c) = connect(None).await else { return };
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let opts = options(bridge, node, TOKEN.map(str::to_string), None);
+            ok(
+                bad_credentials(&ctor, &opts, &cql_wasm::error_classes()).await,
+                "bad credentials",
+            );
             ok(closing(&c).await, "close");
         }
 

@@ -318,3 +318,165 @@ export async function keyspaceOption(client, ks) {
   eq((await client.execute(q, [2])).rows.length, 0, "the batch did not write the client's keyspace");
   return "ok";
 }
+
+/**
+ * A rejection carries the caller's frames (not only the driver's) and the statement's
+ * CQL text: `query` for execute, prepare and stream, `queries` for a batch.
+ */
+export async function errorContext(client, ks, E) {
+  async function userCallsExecute() { return client.execute("SELEC 1"); }
+  let e = await userCallsExecute().then(() => fail("SELEC 1 succeeded"), (x) => x);
+  if (!(e instanceof E.ServerError)) fail(`syntax error: ${e}`);
+  eq(e.query, "SELEC 1", "ServerError.query");
+  if (!/userCallsExecute/.test(e.stack)) fail(`the caller is not in the stack:\n${e.stack}`);
+  if (/wasm-function|wasm:\/\//.test(e.stack)) fail(`wasm frames in the stack:\n${e.stack}`);
+  if (!e.stack.startsWith("ServerError: ")) fail(`stack header:\n${e.stack}`);
+
+  const insert = `INSERT INTO ${ks}.pages (p, c, v) VALUES (?, ?, ?)`;
+  e = await client.execute(insert, [1, "not an int", "v"]).then(() => fail("bad value bound"), (x) => x);
+  if (!(e instanceof E.ArgumentError)) fail(`bad value: ${e}`);
+  eq(e.query, insert, "ArgumentError.query");
+
+  async function userCallsBatch() {
+    return client.batch([`INSERT INTO ${ks}.pages (p, c, v) VALUES (1, 1, 'a')`, "SELEC 2"], { prepare: false });
+  }
+  e = await userCallsBatch().then(() => fail("batch succeeded"), (x) => x);
+  if (!(e instanceof E.ServerError)) fail(`batch: ${e}`);
+  eq(e.queries, [`INSERT INTO ${ks}.pages (p, c, v) VALUES (1, 1, 'a')`, "SELEC 2"], "ServerError.queries");
+  if (!/userCallsBatch/.test(e.stack)) fail(`batch caller not in the stack:\n${e.stack}`);
+
+  function userStartsAStream() { return client.stream(`SELECT * FROM ${ks}.nope WHERE p = ?`, [1]); }
+  const stream = userStartsAStream();
+  e = await stream.next().then(() => fail("stream of an unknown table"), (x) => x);
+  eq(e.query, `SELECT * FROM ${ks}.nope WHERE p = ?`, "stream error query");
+  if (!/userStartsAStream/.test(e.stack)) fail(`stream caller not in the stack:\n${e.stack}`);
+
+  e = await client.prepare("SELEC 3").then(() => fail("prepared a syntax error"), (x) => x);
+  eq(e.query, "SELEC 3", "prepare error query");
+  return "ok";
+}
+
+/** Options the driver does not know are refused, naming what to use instead. */
+export async function unknownOptions(client, Client, opts, E) {
+  const refused = async (p, pattern, what) => {
+    const e = await p.then(() => fail(`${what}: accepted`), (x) => x);
+    if (!(e instanceof E.ArgumentError)) fail(`${what}: ${e}`);
+    if (!pattern.test(e.message)) fail(`${what}: ${e.message}`);
+  };
+  await refused(client.execute("SELECT * FROM system.local", [], { fetchSize: 10 }),
+    /`fetchSize` is `pageSize` here/, "fetchSize");
+  await refused(client.execute("SELECT * FROM system.local", [], { pageSzie: 10 }),
+    /did you mean `pageSize`/, "a typo");
+  await refused(client.batch(["SELECT * FROM system.local"], { isIdempotent: true }),
+    /`isIdempotent` is `idempotent` here/, "batch option");
+  await refused(Client.connect({ ...opts, localDataCenter: "dc1" }),
+    /`localDataCenter` is `localDatacenter` here/, "localDataCenter");
+  await refused(Client.connect({ ...opts, queryOptions: { fetchSize: 10 } }),
+    /`queryOptions`.*`consistency`/, "queryOptions");
+  await refused(Client.connect({ ...opts, protocolOptions: { port: 9042 } }),
+    /`port` and `protocolVersion`/, "protocolOptions");
+  let thrown;
+  try { client.stream("SELECT * FROM system.local", [], { autoPage: true }); } catch (e) { thrown = e; }
+  if (!(thrown instanceof E.ArgumentError) || !/client\.stream/.test(thrown.message)) fail(`stream option: ${thrown}`);
+  // Known options left undefined are fine.
+  await client.execute("SELECT * FROM system.local", [], { pageSize: undefined, consistency: undefined });
+  for (const e of [await Client.connect({ ...opts, localDataCenter: "x" }).catch((x) => x)]) {
+    if (/SessionBuilder|::|with_|\(\)/.test(e.message)) fail(`a Rust name in a JS message: ${e.message}`);
+  }
+  return "ok";
+}
+
+/**
+ * `json: true` gives values JSON.stringify keeps whole; the value objects of the default
+ * mode print themselves (`toString`, `toJSON`); a page state travels as a string.
+ */
+export async function jsonResults(client, ks) {
+  const q = `SELECT * FROM ${ks}.all_types WHERE id = 1`;
+  const r = await client.execute(q, [], { json: true });
+  const row = JSON.parse(JSON.stringify(r.rows[0]));
+  eq(row, {
+    id: 1, a: "ascii!", bi: "-9007199254740993", b: "AAEC/v8=", bo: true,
+    de: "-1234567890123456.7890123", do: -1.5e300, f: 0.15625, i: -2147483648,
+    ts: "2023-11-14T22:13:20.123Z", u: "f47ac10b-58cc-4372-a567-0e02b2c3d479", t: "héllo ✓ 🌍",
+    vi: "-123456789012345678901234567890", tu: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+    ip: "2001:db8::1", d: "2024-02-29", ti: "23:59:59.999999999", si: -32768, tiny: 127,
+    du: "14mo-3d123456789012ns", l: [3, 1, 2], s: ["a", "b"], m: { k1: "5", k2: "-6" },
+    tup: [7, null], addr: { street: "Main St", zip: 12345 },
+    nested: [{ "1": "one" }, {}], v: [1.5, -2, 0.25],
+  }, "JSON row");
+  const native = (await client.execute(q)).rows[0];
+  eq([String(native.de), String(native.d), String(native.ti), String(native.du)],
+    [row.de, row.d, row.ti, row.du], "toString of decimal, date, time and duration");
+  eq(JSON.parse(JSON.stringify({ d: native.d, de: native.de })), { d: row.d, de: row.de }, "toJSON");
+  eq(String(new Date(native.ts).toISOString()), row.ts, "timestamp");
+  // A page state as a string, back in.
+  const page = `SELECT c FROM ${ks}.pages WHERE p = 1`;
+  const first = await client.execute(page, [], { json: true, pageSize: 3 });
+  if (typeof first.pageState !== "string") fail(`JSON pageState: ${show(first.pageState)}`);
+  const next = await client.execute(page, [], { pageSize: 3, pageState: first.pageState });
+  const viaBytes = await client.execute(page, [], {
+    pageSize: 3, pageState: (await client.execute(page, [], { pageSize: 3 })).pageState,
+  });
+  eq(next.rows, viaBytes.rows, "pageState as hex string");
+  const b64 = btoa(String.fromCharCode(...first.pageState.match(/../g).map((h) => parseInt(h, 16))));
+  eq((await client.execute(page, [], { pageSize: 3, pageState: b64 })).rows, viaBytes.rows, "pageState as base64");
+  return "ok";
+}
+
+async function until(what, check, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  fail(what);
+}
+
+/**
+ * A node the bridge refuses: `hosts()` shows why (`lastError`), and listeners hear of
+ * the failed attempts (`connectionError`, and `log`).
+ */
+export async function hostTrouble(Client, opts, E) {
+  const probe = await Client.connect(opts);
+  await until("3 hosts up", () => probe.hosts().length === 3 && probe.hosts().every((h) => h.up));
+  const victim = probe.hosts().find((h) => h.address !== opts.contactPoints[0]).address;
+  await probe.close();
+  const moved = `127.0.0.9:${victim.split(":")[1]}`;
+  const client = await Client.connect({ ...opts, addressTranslation: { [victim]: moved } });
+  const heard = [], logged = [];
+  const onError = (e) => heard.push(e);
+  client.on("connectionError", onError);
+  client.on("log", (e) => logged.push(e));
+  await until(`lastError of ${moved}`, () => client.hosts().some((h) => h.address === moved && h.lastError));
+  const down = client.hosts().find((h) => h.address === moved);
+  if (down.up || !(down.lastError instanceof E.CqlError) || !/4404|allow-list/.test(down.lastError.message)) {
+    fail(`down host: ${show(down)} ${down.lastError}`);
+  }
+  eq(client.hosts().filter((h) => h.lastError === null).length, 2, "the other hosts have no error");
+  await until("a connectionError event", () => heard.length > 0);
+  const ev = heard[0];
+  eq([ev.type, ev.address, ev.level], ["connectionError", moved, "warning"], "event fields");
+  if (!(ev.error instanceof E.CqlError) || !/4404/.test(ev.message)) fail(`event: ${show(ev)} ${ev.error}`);
+  await until("a log record", () => logged.some((l) => l.type === "connectionError"));
+  client.off("connectionError", onError);
+  let bad;
+  try { client.on("nope", () => {}); } catch (e) { bad = e; }
+  if (!(bad instanceof E.ArgumentError) || !/hostDown/.test(bad.message)) fail(`unknown event: ${bad}`);
+  await client.close();
+  return "ok";
+}
+
+/** Every host refusing the credentials is an AuthenticationError (with `errors`). */
+export async function badCredentials(Client, opts, E) {
+  const e = await Client.connect({ ...opts, credentials: { username: "wasm", password: "wrong" } })
+    .then(() => fail("connected with a wrong password"), (x) => x);
+  if (!(e instanceof E.AuthenticationError)) fail(`wrong password: ${e && e.name}: ${e && e.message}`);
+  if (!Array.isArray(e.errors) || !(e.errors[0].error instanceof E.AuthenticationError)) fail(`errors: ${show(e.errors)}`);
+  const none = await Client.connect(opts).then(() => fail("connected without credentials"), (x) => x);
+  if (!(none instanceof E.AuthenticationError)) fail(`no credentials: ${none && none.name}: ${none && none.message}`);
+  if (/SessionBuilder|::|\bwith_/.test(none.message)) fail(`a Rust name in a JS message: ${none.message}`);
+  const ok = await Client.connect({ ...opts, credentials: { username: "wasm", password: "wasm-password" } });
+  await ok.execute("SELECT release_version FROM system.local");
+  await ok.close();
+  return "ok";
+}
