@@ -47,6 +47,17 @@ import { initSync } from "./cql_wasm.js";
 initSync({ module: wasm });
 ${reexports}`);
 
+// wasm-bindgen declares `[Symbol.dispose](): void` on its classes, which type-checks only
+// with the esnext.disposable lib: TypeScript 7's default lib has not got it, nor has any
+// target's below esnext. A lib reference at the top of each .d.ts adds it to the user's
+// program (Symbol.dispose, Disposable, DisposableStack; TypeScript 5.2+). Declaring
+// Symbol.dispose here instead would clash with that lib where users have it; dropping the
+// member would hide `using` support from them.
+const disposable = '/// <reference lib="esnext.disposable" />\n';
+const glueTypes = join(pkg, "cql_wasm.d.ts");
+const glue = readFileSync(glueTypes, "utf8");
+if (!glue.startsWith(disposable)) writeFileSync(glueTypes, disposable + glue);
+
 const classDecls = errors.map((e) => e === "CqlError"
   ? `/** Base class of every error the driver rejects with. */
 export declare class CqlError extends Error {
@@ -55,7 +66,7 @@ export declare class CqlError extends Error {
   [field: string]: unknown;
 }`
   : `export declare class ${e} extends CqlError {}`).join("\n");
-writeFileSync(join(pkg, "index.d.ts"), `export * from "./cql_wasm.js";
+writeFileSync(join(pkg, "index.d.ts"), `${disposable}export * from "./cql_wasm.js";
 ${classDecls}
 /** A ServerError's fields (see the README for every code's details). */
 export declare interface ServerError {
