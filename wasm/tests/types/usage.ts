@@ -2,7 +2,8 @@
 // the generated definitions must accept normal use and reject misuse.
 import {
   Client, Prepared, ServerError, CqlError, NoHostAvailableError,
-  type ConnectOptions, type ResultSet, type Row, type CqlDate, type HostInfo,
+  type ConnectOptions, type ResultSet, type Row, type CqlDate, type CqlValue, type HostInfo,
+  type Params,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -27,6 +28,23 @@ export async function use(): Promise<number> {
   for await (const row of client.stream("SELECT * FROM t", null, { pageSize: 50 })) {
     if (row.k !== null) n++;
   }
+  // Blob parameters: an ArrayBuffer or any view of one, alone or inside collections.
+  const bytes = new ArrayBuffer(4);
+  await client.execute("INSERT INTO b (k, v) VALUES (?, ?)", [1, bytes]);
+  await client.execute("INSERT INTO b (k, v) VALUES (?, ?)", [2, new Int8Array([1, -1])]);
+  await client.execute("INSERT INTO b (k, v) VALUES (:k, :v)", { k: 3, v: new DataView(bytes, 1, 2) });
+  await client.execute("INSERT INTO b (k, l, m) VALUES (?, ?, ?)",
+    [4, [new Uint8Array(2), bytes], new Map([["a", new Uint16Array(1)]])]);
+  await client.batch([{ query: "INSERT INTO b (k, v) VALUES (?, ?)", params: [5, new Float64Array(1)] }]);
+  const params: Params = [new BigInt64Array(1), { field: new Uint8ClampedArray(1) }];
+  await client.execute(p, params);
+  // ...but results stay Uint8Array: these are parameter types only.
+  // @ts-expect-error: a result value is never an ArrayBuffer
+  const notResult: CqlValue = bytes;
+  // @ts-expect-error: nor a DataView in a row
+  const notRow: Row = { v: new DataView(bytes) };
+  // @ts-expect-error: a function is not a value
+  await client.execute("INSERT INTO b (k, v) VALUES (?, ?)", [6, () => bytes]);
   try {
     await client.execute("SELEKT");
   } catch (e) {
@@ -45,5 +63,5 @@ export async function use(): Promise<number> {
   await Client.connect({ contactPoints: ["x"] });
   // @ts-expect-error: not a consistency level
   await client.execute("SELECT 1", [], { consistency: "MOST" });
-  return n + names.length + (day?.year ?? 0) + (next?.length ?? 0);
+  return n + names.length + (day?.year ?? 0) + (next?.length ?? 0) + (notResult ? 1 : 0) + Object.keys(notRow).length;
 }
