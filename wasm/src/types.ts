@@ -154,7 +154,7 @@ export interface ResultSet {
 /** The error classes; every error the driver rejects with is a `CqlError`. */
 export interface ErrorClasses {
   CqlError: ErrorConstructor;
-  /** `code`, `codeName`, `serverMessage`, `host` and the code's details (`consistency`, `required`, `alive`, `received`, `blockFor`, `writeType`, `dataPresent`, `failures`, `keyspace`, `table`...). */
+  /** `code`, `codeName`, `serverMessage`, `host` and the code's details (see `ServerError` in index.d.ts). */
   ServerError: ErrorConstructor;
   /** `host`, `timeoutMs`. */
   TimeoutError: ErrorConstructor;

@@ -1,9 +1,9 @@
 // Compiled with `tsc --noEmit` against the package's index.d.ts (tests/js/types.test.mjs):
 // the generated definitions must accept normal use and reject misuse.
 import {
-  Client, Prepared, ServerError, CqlError, NoHostAvailableError,
+  Client, Prepared, ServerError, CqlError, NoHostAvailableError, TimeoutError,
   type ConnectOptions, type ResultSet, type Row, type CqlDate, type CqlValue, type HostInfo,
-  type Params,
+  type Consistency, type Params,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -48,7 +48,22 @@ export async function use(): Promise<number> {
   try {
     await client.execute("SELEKT");
   } catch (e) {
-    if (e instanceof ServerError) n += e.code + (e.required ?? 0);
+    if (e instanceof ServerError) {
+      const host: string = e.host;
+      const level: Consistency | undefined = e.consistency;
+      n += e.code + (e.required ?? 0) + e.codeName.length + e.serverMessage.length + host.length;
+      n += (e.alive ?? 0) + (e.received ?? 0) + (e.blockFor ?? 0) + (e.failures ?? 0) + (e.contentions ?? 0);
+      n += Object.values(e.reasonByReplica ?? {}).reduce((a, b) => a + b, 0);
+      n += (e.writeType ?? "").length + (e.keyspace ?? "").length + (e.table ?? "").length + (level ?? "").length;
+      n += (e.functionName ?? "").length + (e.argTypes ?? []).join(",").length + (e.queryId?.byteLength ?? 0);
+      n += e.dataPresent ? 1 : 0;
+      // @ts-expect-error: queryId is the statement id's bytes
+      const id: string | undefined = e.queryId;
+      // @ts-expect-error: argTypes are CQL type names
+      const args: number[] | undefined = e.argTypes;
+      n += (id ?? "").length + (args ?? []).length;
+    }
+    if (e instanceof TimeoutError) n += e.timeoutMs + e.host.length;
     if (e instanceof NoHostAvailableError) n += e.errors.length;
     if (e instanceof CqlError) n += (e.host ?? "").length;
   }
