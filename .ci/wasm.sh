@@ -35,7 +35,9 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
-if [ ! -x wasm/node_modules/.bin/wasm-opt ] || [ ! -x wasm/node_modules/.bin/workerd ] || [ ! -x wasm/node_modules/.bin/tsc ] \
+# (typescript and typescript5 both link node_modules/.bin/tsc: check each package's own.)
+if [ ! -x wasm/node_modules/.bin/wasm-opt ] || [ ! -x wasm/node_modules/.bin/workerd ] \
+   || [ ! -x wasm/node_modules/typescript/bin/tsc ] || [ ! -x wasm/node_modules/typescript5/bin/tsc ] \
    || [ wasm/package-lock.json -nt wasm/node_modules/.package-lock.json ]; then
   (cd wasm && npm ci --no-audit --no-fund)
 fi

@@ -47,6 +47,17 @@ import { initSync } from "./cql_wasm.js";
 initSync({ module: wasm });
 ${reexports}`);
 
+// wasm-bindgen declares `[Symbol.dispose](): void` on its classes, which type-checks only
+// with the esnext.disposable lib: TypeScript 7's default lib has not got it, nor has any
+// target's below esnext. A lib reference at the top of each .d.ts adds it to the user's
+// program (Symbol.dispose, Disposable, DisposableStack; TypeScript 5.2+). Declaring
+// Symbol.dispose here instead would clash with that lib where users have it; dropping the
+// member would hide `using` support from them.
+const disposable = '/// <reference lib="esnext.disposable" />\n';
+const glueTypes = join(pkg, "cql_wasm.d.ts");
+const glue = readFileSync(glueTypes, "utf8");
+if (!glue.startsWith(disposable)) writeFileSync(glueTypes, disposable + glue);
+
 const classDecls = errors.map((e) => e === "CqlError"
   ? `/** Base class of every error the driver rejects with. */
 export declare class CqlError extends Error {
@@ -55,28 +66,56 @@ export declare class CqlError extends Error {
   [field: string]: unknown;
 }`
   : `export declare class ${e} extends CqlError {}`).join("\n");
-writeFileSync(join(pkg, "index.d.ts"), `export * from "./cql_wasm.js";
+writeFileSync(join(pkg, "index.d.ts"), `${disposable}import type { Consistency } from "./cql_wasm.js";
+export * from "./cql_wasm.js";
 ${classDecls}
-/** A ServerError's fields (see the README for every code's details). */
+/** A ServerError's fields: the node's ERROR, with the details its code carries. */
 export declare interface ServerError {
+  /** The protocol's error code (e.g. 0x1000 for Unavailable). */
   code: number;
+  /** The code's name: "Unavailable", "WriteTimeout", "SyntaxError", "AlreadyExists"... */
   codeName: string;
+  /** The message the node sent. */
   serverMessage: string;
-  consistency?: string;
+  /** The node that answered, as "host:port". */
+  host: string;
+  /** Unavailable, timeouts, failures, CasWriteUnknown: the request's consistency. */
+  consistency?: Consistency;
+  /** Unavailable: replicas needed and alive. */
   required?: number;
   alive?: number;
+  /** Timeouts, failures, CasWriteUnknown: replicas that answered, and how many were needed. */
   received?: number;
   blockFor?: number;
+  /**
+   * WriteTimeout, WriteFailure: "SIMPLE", "BATCH", "UNLOGGED_BATCH", "COUNTER", "BATCH_LOG",
+   * "CAS", "VIEW", "CDC", or a newer name the node sent.
+   */
   writeType?: string;
+  /** WriteTimeout of a CAS write (protocol v5): contentions seen. */
+  contentions?: number;
+  /** ReadTimeout, ReadFailure: whether the replica asked for data answered. */
   dataPresent?: boolean;
+  /** ReadFailure, WriteFailure: replicas that failed... */
   failures?: number;
+  /** ... and, in protocol v5, each one's failure code by its IP address. */
+  reasonByReplica?: Record<string, number>;
+  /** AlreadyExists, FunctionFailure: the keyspace. */
   keyspace?: string;
+  /** AlreadyExists: the table (empty when the keyspace exists). */
   table?: string;
+  /** FunctionFailure: the function and its argument types. */
+  functionName?: string;
+  argTypes?: string[];
+  /** Unprepared: the statement id the node does not know. */
+  queryId?: Uint8Array;
 }
 export declare interface NoHostAvailableError {
   errors: { host: string; error: CqlError }[];
 }
 export declare interface TimeoutError {
+  /** The node that did not answer in time, as "host:port". */
+  host: string;
   timeoutMs: number;
 }
 `);

@@ -95,7 +95,7 @@ export interface BatchOptions extends QueryOptions {
 export type BatchStatement = string | { query: string | Prepared; params?: Params };
 
 /** Parameters: an array for positional markers, an object for named ones (or column names). */
-export type Params = CqlValue[] | { [name: string]: CqlValue } | undefined | null;
+export type Params = ParamValue[] | { [name: string]: ParamValue } | undefined | null;
 
 /** A `date`: a calendar day (proleptic Gregorian). Also accepted: `"YYYY-MM-DD"`, a `Date` (UTC day). */
 export interface CqlDate { year: number; month: number; day: number }
@@ -118,6 +118,15 @@ export type CqlValue =
   | null | undefined | string | number | bigint | boolean | Uint8Array | Date
   | CqlDate | CqlTime | CqlDuration | CqlDecimal
   | CqlValue[] | Set<CqlValue> | Map<CqlValue, CqlValue> | { [field: string]: CqlValue };
+
+/**
+ * A value as a parameter: any `CqlValue`, and blob bytes as an `ArrayBuffer` or any view of
+ * one (`Int8Array`, `DataView`, Node's `Buffer`...), also inside collections and UDTs.
+ * Results never hold these: a blob comes back as a `Uint8Array`.
+ */
+export type ParamValue =
+  | CqlValue | ArrayBuffer | ArrayBufferView
+  | ParamValue[] | Set<ParamValue> | Map<ParamValue, ParamValue> | { [field: string]: ParamValue };
 
 /** A row: column name → value. */
 export type Row = { [column: string]: CqlValue };
@@ -145,7 +154,7 @@ export interface ResultSet {
 /** The error classes; every error the driver rejects with is a `CqlError`. */
 export interface ErrorClasses {
   CqlError: ErrorConstructor;
-  /** `code`, `codeName`, `serverMessage`, `host` and the code's details (`consistency`, `required`, `alive`, `received`, `blockFor`, `writeType`, `dataPresent`, `failures`, `keyspace`, `table`...). */
+  /** `code`, `codeName`, `serverMessage`, `host` and the code's details (see `ServerError` in index.d.ts). */
   ServerError: ErrorConstructor;
   /** `host`, `timeoutMs`. */
   TimeoutError: ErrorConstructor;

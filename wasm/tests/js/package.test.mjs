@@ -1,14 +1,15 @@
-// The npm package: `npm pack` of wasm/pkg installed into a fresh directory, imported as
-// "cql-wasm" from a Node.js ES module, querying cql-sim through the bridge.
-import { test } from "node:test";
+// The npm package: `npm pack` of wasm/pkg installed into fresh directories and used as
+// "cql-wasm" from an ES module project, from a CommonJS project through require(), and
+// from an .mjs file in a CommonJS project, each querying cql-sim through the bridge.
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BRIDGE, NODE, TOKEN, skip, WASM_DIR } from "./env.mjs";
 
-const app = `
+const esmApp = `
 import { Client, ServerError, CqlError, version } from "cql-wasm";
 const client = await Client.connect({
   bridge: process.env.CQL_WASM_BRIDGE, token: process.env.CQL_WASM_TOKEN || undefined,
@@ -37,28 +38,152 @@ console.log(JSON.stringify({
 }));
 `;
 
+// CommonJS: require() of the ES module package (Node 20.19+ / 22.12+), an async main.
+const cjsApp = `
+const { Client, ServerError, CqlError, ClosedError, version } = require("cql-wasm");
+
+async function main() {
+  const client = await Client.connect({
+    bridge: process.env.CQL_WASM_BRIDGE, token: process.env.CQL_WASM_TOKEN || undefined,
+    contactPoints: [process.env.CQL_WASM_NODE],
+  });
+  await client.execute("CREATE KEYSPACE IF NOT EXISTS pkg_cjs WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  await client.execute("CREATE TABLE IF NOT EXISTS pkg_cjs.t (k int PRIMARY KEY, v text, b blob)");
+  await client.execute("INSERT INTO pkg_cjs.t (k, v, b) VALUES (?, ?, ?)", [1, "from require", Buffer.from("hi")]);
+  const { rows } = await client.execute("SELECT v, b FROM pkg_cjs.t WHERE k = ?", [1]);
+  let syntax;
+  try { await client.execute("SELEKT"); } catch (e) { syntax = e; }
+  await client.close();
+  let closed;
+  try { await client.execute("SELECT v FROM pkg_cjs.t"); } catch (e) { closed = e; }
+  console.log(JSON.stringify({
+    version: version(),
+    v: rows[0].v,
+    b: Buffer.from(rows[0].b).toString(),
+    error: [syntax instanceof ServerError, syntax instanceof CqlError, syntax.codeName],
+    closed: closed instanceof ClosedError,
+    // What the README tells users of older Node to do instead: the same module.
+    sameViaImport: (await import("cql-wasm")).Client === Client,
+  }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
+`;
+
+// An .mjs file in a CommonJS project, shaped like the README's example.
+const mjsApp = `
+import { Client, ServerError } from "cql-wasm";
+
+const connection = {
+  bridge: process.env.CQL_WASM_BRIDGE, token: process.env.CQL_WASM_TOKEN || undefined,
+  contactPoints: [process.env.CQL_WASM_NODE],
+};
+const setup = await Client.connect(connection);
+await setup.execute("CREATE KEYSPACE IF NOT EXISTS shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+await setup.execute("CREATE TABLE IF NOT EXISTS shop.users (id bigint PRIMARY KEY, name text, tags set<text>)");
+await setup.execute("CREATE TABLE IF NOT EXISTS shop.events (day date, at timestamp, payload text, PRIMARY KEY (day, at))");
+await setup.execute("CREATE TABLE IF NOT EXISTS shop.t (k int PRIMARY KEY, v text)");
+await setup.execute("INSERT INTO shop.users (id, name, tags) VALUES (?, ?, ?)", [42n, "Grace", ["admin"]]);
+for (let i = 0; i < 3; i++) {
+  await setup.execute("INSERT INTO shop.events (day, at, payload) VALUES (?, ?, ?)",
+    ["2024-05-01", new Date(Date.UTC(2024, 4, 1, i)), "e" + i]);
+}
+await setup.close();
+
+const client = await Client.connect({
+  ...connection,
+  keyspace: "shop",
+  localDatacenter: "datacenter1",
+  consistency: "LOCAL_QUORUM",
+  pageSize: 1000,
+});
+
+const { rows } = await client.execute("SELECT id, name, tags FROM users WHERE id = ?", [42n]);
+await client.execute("UPDATE users SET name = :name WHERE id = :id", { id: 42n, name: "Ada" });
+const events = [];
+for await (const row of client.stream("SELECT * FROM events WHERE day = ?", ["2024-05-01"])) {
+  events.push([row.at.toISOString(), row.payload]);
+}
+await client.batch([
+  { query: "INSERT INTO t (k, v) VALUES (?, ?)", params: [1, "a"] },
+  { query: "INSERT INTO t (k, v) VALUES (?, ?)", params: [2, "b"] },
+], { logged: true });
+const stmt = await client.prepare("SELECT * FROM t WHERE k = ?");
+const t = await client.execute(stmt, [2]);
+const after = await client.execute("SELECT name FROM users WHERE id = ?", [42n]);
+let missing;
+try { await client.execute("SELECT * FROM nowhere"); } catch (e) { missing = e; }
+await client.close();
+console.log(JSON.stringify({
+  before: [String(rows[0].id), rows[0].name, [...rows[0].tags]],
+  after: after.rows[0].name,
+  events,
+  t: t.rows[0].v,
+  params: stmt.params.map((p) => p.type),
+  error: [missing instanceof ServerError, missing.codeName],
+}));
+`;
+
+let dir;
+let tarball;
+
+before(() => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), "cql-wasm-pkg-"));
+  const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, `${WASM_DIR}pkg`], { encoding: "utf8" })
+    .trim().split("\n").pop();
+  tarball = join(dir, name);
+  assert.ok(existsSync(tarball), `tarball ${name}`);
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh project with `packageJson`, the tarball installed and `file` written; runs it and parses its last line. */
+function run(project, packageJson, file, source) {
+  const cwd = join(dir, project);
+  mkdirSync(cwd);
+  writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: project, private: true, ...packageJson }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", tarball], { cwd, stdio: "inherit" });
+  writeFileSync(join(cwd, file), source);
+  const out = execFileSync(process.execPath, ["--experimental-websocket", "--no-warnings", file], {
+    cwd, encoding: "utf8",
+    env: { ...process.env, CQL_WASM_BRIDGE: BRIDGE, CQL_WASM_NODE: NODE, CQL_WASM_TOKEN: TOKEN },
+  });
+  return JSON.parse(out.trim().split("\n").pop());
+}
+
 test("npm pack tarball installs into a fresh directory and runs there", { skip }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "cql-wasm-pkg-"));
-  try {
-    const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, `${WASM_DIR}pkg`], { encoding: "utf8" })
-      .trim().split("\n").pop();
-    assert.ok(existsSync(join(dir, tgz)), `tarball ${tgz}`);
-    const project = join(dir, "app");
-    execFileSync("mkdir", ["-p", project]);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tgz)], { cwd: project, stdio: "inherit" });
-    writeFileSync(join(project, "app.mjs"), app);
-    const out = execFileSync(process.execPath, ["--experimental-websocket", "--no-warnings", "app.mjs"], {
-      cwd: project, encoding: "utf8",
-      env: { ...process.env, CQL_WASM_BRIDGE: BRIDGE, CQL_WASM_NODE: NODE, CQL_WASM_TOKEN: TOKEN },
-    });
-    const got = JSON.parse(out.trim().split("\n").pop());
-    assert.deepEqual(got, {
-      version: "0.1.0", n: 5, big: String(2n ** 62n + 4n), at: "2024-01-05T00:00:00.000Z",
-      tags: ["x", "y4"], error: [true, true, "SyntaxError"],
-      hosts: [[NODE, "datacenter1", true]],
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const got = run("esm", { type: "module" }, "app.mjs", esmApp);
+  assert.deepEqual(got, {
+    version: "0.1.0", n: 5, big: String(2n ** 62n + 4n), at: "2024-01-05T00:00:00.000Z",
+    tags: ["x", "y4"], error: [true, true, "SyntaxError"],
+    hosts: [[NODE, "datacenter1", true]],
+  });
+});
+
+test("a CommonJS project loads the package with require()", {
+  skip: skip || (!process.features.require_module && "require() of ES modules needs Node 20.19+ / 22.12+"),
+}, () => {
+  const got = run("cjs", {}, "app.js", cjsApp);
+  assert.deepEqual(got, {
+    version: "0.1.0", v: "from require", b: "hi", error: [true, true, "SyntaxError"], closed: true,
+    sameViaImport: true,
+  });
+});
+
+test("an .mjs file in a CommonJS project imports the package (the README's example)", { skip }, () => {
+  const got = run("cjs-with-mjs", {}, "app.mjs", mjsApp);
+  assert.deepEqual(got, {
+    before: ["42", "Grace", ["admin"]],
+    after: "Ada",
+    events: [0, 1, 2].map((i) => [`2024-05-01T0${i}:00:00.000Z`, "e" + i]),
+    t: "b",
+    params: ["int"],
+    error: [true, "Invalid"],
+  });
 });

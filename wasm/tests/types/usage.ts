@@ -1,8 +1,9 @@
 // Compiled with `tsc --noEmit` against the package's index.d.ts (tests/js/types.test.mjs):
 // the generated definitions must accept normal use and reject misuse.
 import {
-  Client, Prepared, ServerError, CqlError, NoHostAvailableError,
-  type ConnectOptions, type ResultSet, type Row, type CqlDate, type HostInfo,
+  Client, Prepared, ServerError, CqlError, NoHostAvailableError, TimeoutError,
+  type ConnectOptions, type ResultSet, type Row, type CqlDate, type CqlValue, type HostInfo,
+  type Consistency, type Params,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -27,10 +28,42 @@ export async function use(): Promise<number> {
   for await (const row of client.stream("SELECT * FROM t", null, { pageSize: 50 })) {
     if (row.k !== null) n++;
   }
+  // Blob parameters: an ArrayBuffer or any view of one, alone or inside collections.
+  const bytes = new ArrayBuffer(4);
+  await client.execute("INSERT INTO b (k, v) VALUES (?, ?)", [1, bytes]);
+  await client.execute("INSERT INTO b (k, v) VALUES (?, ?)", [2, new Int8Array([1, -1])]);
+  await client.execute("INSERT INTO b (k, v) VALUES (:k, :v)", { k: 3, v: new DataView(bytes, 1, 2) });
+  await client.execute("INSERT INTO b (k, l, m) VALUES (?, ?, ?)",
+    [4, [new Uint8Array(2), bytes], new Map([["a", new Uint16Array(1)]])]);
+  await client.batch([{ query: "INSERT INTO b (k, v) VALUES (?, ?)", params: [5, new Float64Array(1)] }]);
+  const params: Params = [new BigInt64Array(1), { field: new Uint8ClampedArray(1) }];
+  await client.execute(p, params);
+  // ...but results stay Uint8Array: these are parameter types only.
+  // @ts-expect-error: a result value is never an ArrayBuffer
+  const notResult: CqlValue = bytes;
+  // @ts-expect-error: nor a DataView in a row
+  const notRow: Row = { v: new DataView(bytes) };
+  // @ts-expect-error: a function is not a value
+  await client.execute("INSERT INTO b (k, v) VALUES (?, ?)", [6, () => bytes]);
   try {
     await client.execute("SELEKT");
   } catch (e) {
-    if (e instanceof ServerError) n += e.code + (e.required ?? 0);
+    if (e instanceof ServerError) {
+      const host: string = e.host;
+      const level: Consistency | undefined = e.consistency;
+      n += e.code + (e.required ?? 0) + e.codeName.length + e.serverMessage.length + host.length;
+      n += (e.alive ?? 0) + (e.received ?? 0) + (e.blockFor ?? 0) + (e.failures ?? 0) + (e.contentions ?? 0);
+      n += Object.values(e.reasonByReplica ?? {}).reduce((a, b) => a + b, 0);
+      n += (e.writeType ?? "").length + (e.keyspace ?? "").length + (e.table ?? "").length + (level ?? "").length;
+      n += (e.functionName ?? "").length + (e.argTypes ?? []).join(",").length + (e.queryId?.byteLength ?? 0);
+      n += e.dataPresent ? 1 : 0;
+      // @ts-expect-error: queryId is the statement id's bytes
+      const id: string | undefined = e.queryId;
+      // @ts-expect-error: argTypes are CQL type names
+      const args: number[] | undefined = e.argTypes;
+      n += (id ?? "").length + (args ?? []).length;
+    }
+    if (e instanceof TimeoutError) n += e.timeoutMs + e.host.length;
     if (e instanceof NoHostAvailableError) n += e.errors.length;
     if (e instanceof CqlError) n += (e.host ?? "").length;
   }
@@ -45,5 +78,5 @@ export async function use(): Promise<number> {
   await Client.connect({ contactPoints: ["x"] });
   // @ts-expect-error: not a consistency level
   await client.execute("SELECT 1", [], { consistency: "MOST" });
-  return n + names.length + (day?.year ?? 0) + (next?.length ?? 0);
+  return n + names.length + (day?.year ?? 0) + (next?.length ?? 0) + (notResult ? 1 : 0) + Object.keys(notRow).length;
 }
