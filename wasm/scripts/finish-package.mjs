@@ -1,6 +1,6 @@
 // Turns wasm-pack's --target web output (wasm/pkg) into one ESM package for every host:
 //   index.js   browsers and bundlers (await init() at import)
-//   node.js    Node.js (reads the .wasm from disk; uses the `ws` package when there is no global WebSocket)
+//   node.js    Node.js (reads the .wasm from disk; WebSockets from the `ws` package, a dependency)
 //   worker.js  workerd / Cloudflare Workers (the .wasm imported as a module, initSync)
 // and index.d.ts (the generated types plus the error classes).
 import { readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync } from "node:fs";
@@ -14,8 +14,9 @@ if (!snippetDir) throw new Error(`no cql-wasm snippet directory in ${pkg}/snippe
 const support = `./snippets/${snippetDir}/js/support.js`;
 const errors = ["CqlError", "ServerError", "TimeoutError", "ConnectionError", "AuthenticationError",
   "NoHostAvailableError", "ArgumentError", "DriverProtocolError", "ClosedError"];
+const values = ["CqlDecimal", "CqlDate", "CqlTime", "CqlDuration"];
 const reexports = `export * from "./cql_wasm.js";
-export { ${errors.join(", ")} } from "${support}";
+export { ${[...errors, ...values].join(", ")} } from "${support}";
 `;
 
 writeFileSync(join(pkg, "index.js"), `// Browsers and bundlers: fetches and instantiates the .wasm next to this file.
@@ -23,22 +24,23 @@ import init from "./cql_wasm.js";
 await init({ module_or_path: new URL("./cql_wasm_bg.wasm", import.meta.url) });
 ${reexports}`);
 
-writeFileSync(join(pkg, "node.js"), `// Node.js: reads the .wasm from disk. Node 22+ has a global WebSocket; on Node 20 run with
-// --experimental-websocket, or install the \`ws\` package, which is used when present.
+writeFileSync(join(pkg, "node.js"), `// Node.js: reads the .wasm from disk; WebSockets come from the \`ws\` package (a dependency):
+// it needs no flag on Node 20, and its sockets can be unreferenced, so a client that is
+// idle — or never closed — does not keep the process running. Without it (a bundle that
+// left it out) the global WebSocket is used (Node 22+, or 20 with --experimental-websocket).
 // No top-level await: the module loads synchronously, so require("cql-wasm") works too
 // (Node 20.19+ / 22.12+ load ES modules from require).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { initSync } from "./cql_wasm.js";
-if (typeof globalThis.WebSocket === "undefined") {
-  try {
-    const ws = createRequire(import.meta.url)("ws");
-    globalThis.WebSocket = ws.WebSocket || ws;
-  } catch {
-    // Client.connect reports the missing WebSocket with what to do.
-  }
-}
+import { initSync, setWebSocketImplementation } from "./cql_wasm.js";
 initSync({ module: readFileSync(new URL("./cql_wasm_bg.wasm", import.meta.url)) });
+let ws = null;
+try {
+  ws = createRequire(import.meta.url)("ws");
+} catch {
+  // The global WebSocket, if any; Client.connect says what to do when there is none.
+}
+if (ws) setWebSocketImplementation(ws.WebSocket || ws);
 ${reexports}`);
 
 writeFileSync(join(pkg, "worker.js"), `// workerd / Cloudflare Workers: the .wasm is imported as a compiled module.
@@ -109,9 +111,63 @@ export declare interface ServerError {
   argTypes?: string[];
   /** Unprepared: the statement id the node does not know. */
   queryId?: Uint8Array;
+  /** The CQL text of the statement that failed (execute, prepare, stream). */
+  query?: string;
+  /** The CQL texts of a failed batch's statements. */
+  queries?: string[];
+}
+export declare interface ArgumentError {
+  /** The CQL text of the statement whose parameters or options were refused. */
+  query?: string;
+  /** The CQL texts of a refused batch's statements. */
+  queries?: string[];
 }
 export declare interface NoHostAvailableError {
   errors: { host: string; error: CqlError }[];
+}
+/** Every host refused the credentials: each host's error, as NoHostAvailableError has. */
+export declare interface AuthenticationError {
+  errors?: { host: string; error: CqlError }[];
+}
+/** A \`decimal\` as results give it: \`unscaled × 10^-scale\`, exactly. */
+export declare class CqlDecimal {
+  constructor(unscaled: bigint | number | string, scale: number);
+  unscaled: bigint;
+  scale: number;
+  /** The exact decimal text ("-123.4500"; "<unscaled>E<exponent>" beyond 64 padding zeros). */
+  toString(): string;
+  toJSON(): string;
+}
+/** A \`date\` as results give it: a calendar day (proleptic Gregorian). */
+export declare class CqlDate {
+  constructor(year: number, month: number, day: number);
+  year: number;
+  month: number;
+  day: number;
+  /** "YYYY-MM-DD". */
+  toString(): string;
+  toJSON(): string;
+}
+/** A \`time\` as results give it: time of day to the nanosecond. */
+export declare class CqlTime {
+  constructor(hour: number, minute: number, second: number, nanosecond: number);
+  hour: number;
+  minute: number;
+  second: number;
+  nanosecond: number;
+  /** "HH:MM:SS.nnnnnnnnn". */
+  toString(): string;
+  toJSON(): string;
+}
+/** A \`duration\` as results give it: months, days and nanoseconds, each signed. */
+export declare class CqlDuration {
+  constructor(months: number, days: number, nanoseconds: bigint | number);
+  months: number;
+  days: number;
+  nanoseconds: bigint;
+  /** CQL's form, e.g. "1y2mo3d4h5m6s7ms8us9ns". */
+  toString(): string;
+  toJSON(): string;
 }
 export declare interface TimeoutError {
   /** The node that did not answer in time, as "host:port". */
@@ -141,8 +197,8 @@ meta.exports = {
 meta.files = ["cql_wasm_bg.wasm", "cql_wasm.js", "cql_wasm.d.ts", "cql_wasm_bg.wasm.d.ts", "index.js",
   "index.d.ts", "node.js", "node.d.ts", "worker.js", "worker.d.ts", "snippets", "README.md"];
 meta.engines = { node: ">=20" };
-meta.peerDependencies = { ws: ">=8" };
-meta.peerDependenciesMeta = { ws: { optional: true } };
+// Node.js only (browsers and workers use their own WebSocket); small, with no dependencies.
+meta.dependencies = { ws: "^8.18.0" };
 meta.sideEffects = ["./index.js", "./node.js", "./worker.js", "./snippets/*"];
 writeFileSync(join(pkg, "package.json"), JSON.stringify(meta, null, 2) + "\n");
 const readme = join(here, "..", "README.md");

@@ -505,11 +505,15 @@ impl Client {
     /// `"hostRemove"`, `"connectionError"` (a failed connection attempt, e.g. a bridge
     /// refusal), or `"log"` (all of them). Each call gets `{ type, address, hostId,
     /// level, message, error }`, in a microtask of its own.
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts (event names, the listener's argument).
     pub fn on(&self, event: &str, listener: Function) -> Result<(), JsValue> {
         self.listeners.add(event, listener)
     }
 
     /// Removes a listener added with `on`.
+    #[wasm_bindgen(skip_typescript)]
+    // Typed in types.ts.
     pub fn off(&self, event: &str, listener: &Function) -> Result<(), JsValue> {
         self.listeners.remove(event, listener)
     }

@@ -51,6 +51,8 @@ export interface ConnectOptions {
   applicationVersion?: string;
   /** How `timestamp` values come out: `Date` (default) or a number of milliseconds. */
   timestamps?: "date" | "number";
+  /** JSON-safe results by default (see `QueryOptions.json`). */
+  json?: boolean;
 }
 
 export type Consistency =
@@ -69,8 +71,11 @@ export interface QueryOptions {
   consistency?: Consistency;
   serialConsistency?: Consistency;
   pageSize?: number;
-  /** Resume after the page a previous result ended with. */
-  pageState?: Uint8Array;
+  /**
+   * Resume after the page a previous result ended with: its `pageState`, as bytes or as a
+   * hex or base64 string (e.g. a REST cursor).
+   */
+  pageState?: Uint8Array | string;
   /** Write timestamp in microseconds since the epoch. */
   timestamp?: bigint | number;
   /** Client-side timeout for this request. */
@@ -81,6 +86,14 @@ export interface QueryOptions {
   keyspace?: string;
   executionProfile?: string;
   timestamps?: "date" | "number";
+  /**
+   * JSON-safe values, which `JSON.stringify` keeps whole: strings for bigint, counter,
+   * varint, decimal, date (`YYYY-MM-DD`), time (`HH:MM:SS.nnnnnnnnn`), duration (CQL's
+   * `1mo2d3ns` form) and timestamp (ISO 8601, or a number with `timestamps: "number"`);
+   * blobs as base64; sets as arrays; maps as objects (non-text keys as their JSON text);
+   * NaN and infinities as strings; `pageState` as a hex string.
+   */
+  json?: boolean;
 }
 
 /** Options of `batch`. */
@@ -97,14 +110,32 @@ export type BatchStatement = string | { query: string | Prepared; params?: Param
 /** Parameters: an array for positional markers, an object for named ones (or column names). */
 export type Params = ParamValue[] | { [name: string]: ParamValue } | undefined | null;
 
-/** A `date`: a calendar day (proleptic Gregorian). Also accepted: `"YYYY-MM-DD"`, a `Date` (UTC day). */
-export interface CqlDate { year: number; month: number; day: number }
-/** A `time`: time of day to the nanosecond. Also accepted: `"HH:MM:SS[.fffffffff]"`, a bigint of nanoseconds. */
-export interface CqlTime { hour: number; minute: number; second: number; nanosecond: number }
-/** A `duration`: months, days and nanoseconds, each signed, never normalised. */
-export interface CqlDuration { months: number; days: number; nanoseconds: bigint }
-/** A `decimal`: `unscaled × 10^-scale`. Also accepted: a decimal string, a number, a bigint. */
-export interface CqlDecimal { unscaled: bigint; scale: number }
+/**
+ * A `date`: a calendar day (proleptic Gregorian); `toString()`/`toJSON()` give
+ * `"YYYY-MM-DD"`. As a parameter: any `{ year, month, day }`, `"YYYY-MM-DD"`, a `Date` (its
+ * UTC day).
+ */
+export interface CqlDate { year: number; month: number; day: number; toString(): string; toJSON(): string }
+/**
+ * A `time`: time of day to the nanosecond; `toString()`/`toJSON()` give
+ * `"HH:MM:SS.nnnnnnnnn"`. As a parameter: any `{ hour, minute, second, nanosecond }`,
+ * `"HH:MM:SS[.fffffffff]"`, a bigint of nanoseconds.
+ */
+export interface CqlTime {
+  hour: number; minute: number; second: number; nanosecond: number;
+  toString(): string; toJSON(): string;
+}
+/**
+ * A `duration`: months, days and nanoseconds, each signed, never normalised;
+ * `toString()`/`toJSON()` give CQL's form (`"1y2mo3d4h5m6s7ms8us9ns"`). As a parameter:
+ * any `{ months, days, nanoseconds }`.
+ */
+export interface CqlDuration { months: number; days: number; nanoseconds: bigint; toString(): string; toJSON(): string }
+/**
+ * A `decimal`: `unscaled × 10^-scale`; `toString()`/`toJSON()` give the exact decimal
+ * text. As a parameter: any `{ unscaled, scale }`, a decimal string, a number, a bigint.
+ */
+export interface CqlDecimal { unscaled: bigint; scale: number; toString(): string; toJSON(): string }
 
 /**
  * A CQL value as JavaScript sees it:
@@ -138,8 +169,11 @@ export interface ColumnInfo { name: string; type: string; keyspace: string; tabl
 export interface ResultSet {
   rows: Row[];
   columns: ColumnInfo[];
-  /** Pass as `pageState` to fetch the next page; `null` on the last page. */
-  pageState: Uint8Array | null;
+  /**
+   * Pass as `pageState` to fetch the next page; `null` on the last page. Bytes, or a hex
+   * string with `json: true`.
+   */
+  pageState: Uint8Array | string | null;
   warnings: string[];
   tracingId: string | null;
   /** For lightweight transactions: whether it was applied. */
@@ -184,6 +218,32 @@ export interface HostInfo {
   up: boolean;
   /** Connections open to it now. */
   connections: number;
+  /**
+   * Why the last attempt to connect to it failed (a `CqlError`: unreachable, refused by
+   * the bridge — its close code is in the message —, bad credentials...); `null` once a
+   * connection opens.
+   */
+  lastError: Error | null;
+}
+
+/** The events `client.on` follows. `"log"` receives every other event as it happens. */
+export type ClientEventName =
+  | "hostUp" | "hostDown" | "hostAdd" | "hostRemove" | "connectionError" | "log";
+
+/** What an event listener receives. */
+export interface ClientEvent {
+  /** The event: `"hostUp"`, `"hostDown"`, `"hostAdd"`, `"hostRemove"` or `"connectionError"`. */
+  type: Exclude<ClientEventName, "log">;
+  /** The node, as `host:port`. */
+  address: string;
+  /** The node's `host_id`. */
+  hostId: string;
+  /** `"warning"` for `hostDown` and `connectionError`, `"info"` otherwise. */
+  level: "info" | "warning";
+  /** A line to log, e.g. `"host 10.0.0.5:9042 down: ..."`. */
+  message: string;
+  /** For `hostDown` and `connectionError`: the connection error (a `CqlError`), when known. */
+  error: Error | null;
 }
 
 export interface Client {
@@ -198,4 +258,8 @@ export interface Client {
   stream(query: string | Prepared, params?: Params, options?: QueryOptions): RowStream;
   /** Runs a batch of statements (`string` or `{ query, params }`). */
   batch(statements: BatchStatement[], options?: BatchOptions): Promise<ResultSet>;
+  /** Follows host events (each listener called in a microtask of its own). */
+  on(event: ClientEventName, listener: (event: ClientEvent) => void): void;
+  /** Stops a listener added with `on`. */
+  off(event: ClientEventName, listener: (event: ClientEvent) => void): void;
 }

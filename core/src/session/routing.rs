@@ -253,8 +253,20 @@ mod tests {
             request_keyspace(&execute(&p, (1, "a", "b"))),
             Some("meta_ks")
         );
-        let p = p.with_keyspace("mine");
-        assert_eq!(request_keyspace(&execute(&p, (1, "a", "b"))), Some("mine"));
+        // The statement's own keyspace first; for a prepared statement it can only be the
+        // one it was prepared in (another is refused before routing).
+        let mine = prepared("meta_ks", Some("mine"), vec![0]).with_keyspace("mine");
+        assert_eq!(
+            request_keyspace(&execute(&mine, (1, "a", "b"))),
+            Some("mine")
+        );
+        assert!(
+            ExecRequest::new(
+                StatementRef::Prepared(&p.with_keyspace("mine")),
+                &(1, "a", "b")
+            )
+            .is_err()
+        );
         // No bind markers: the keyspace it was prepared in.
         let bare = PreparedStatement::from_prepared(
             "SELECT * FROM t",

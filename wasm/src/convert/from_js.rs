@@ -44,6 +44,9 @@ fn describe(v: &JsValue) -> String {
         if v.is_instance_of::<Uint8Array>() {
             return "a Uint8Array".into();
         }
+        if v.is_instance_of::<ArrayBuffer>() || ArrayBuffer::is_view(v) {
+            return "bytes (an ArrayBuffer or a view of one)".into();
+        }
         if v.is_instance_of::<Map>() {
             return "a Map".into();
         }
@@ -134,7 +137,7 @@ fn is_plain_object(v: &JsValue) -> bool {
     v.is_object()
         && !Array::is_array(v)
         && !v.is_instance_of::<Date>()
-        && !v.is_instance_of::<Uint8Array>()
+        && !ArrayBuffer::is_view(v)
         && !v.is_instance_of::<ArrayBuffer>()
         && !v.is_instance_of::<Map>()
         && !v.is_instance_of::<Set>()
@@ -613,7 +616,9 @@ pub fn natural(v: &JsValue) -> ConvResult<CqlValue> {
     if v.is_instance_of::<Date>() {
         return typed(v, &ColumnType::Timestamp);
     }
-    if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<ArrayBuffer>() {
+    // Any bytes: an ArrayBuffer or any view of one (Int8Array, DataView, Node's Buffer...),
+    // before the iterable check that would read a typed array as a list of numbers.
+    if v.is_instance_of::<ArrayBuffer>() || ArrayBuffer::is_view(v) {
         return typed(v, &ColumnType::Blob);
     }
     if let Some(m) = v.dyn_ref::<Map>() {

@@ -105,6 +105,12 @@ export async function allTypes(client, ks) {
     ["simple", 2.5, 9n, ["x"].map(() => 1)], { prepare: false, hints: [null, null, null, "list<int>"] });
   const r3 = await client.execute(`SELECT t, do, bi, l FROM ${ks}.all_types WHERE id = 3`);
   eq(r3.rows[0], { t: "simple", do: 2.5, bi: 9n, l: [1] }, "simple statement");
+  // Any view of bytes is a blob, also without metadata.
+  const raw = new Uint8Array([9, 8, 7, 6]);
+  await client.execute(`INSERT INTO ${ks}.all_types (id, b) VALUES (5, ?)`, [new Int8Array(raw.buffer)], { prepare: false });
+  await client.execute(`INSERT INTO ${ks}.all_types (id, b) VALUES (6, ?)`, [new DataView(raw.buffer, 1, 2)], { prepare: false });
+  const views = await client.execute(`SELECT id, b FROM ${ks}.all_types WHERE id IN (5, 6)`);
+  eq(views.rows.map((r) => r.b), [raw, new Uint8Array([8, 7])], "typed-array views as blobs");
 
   // A 1 MiB blob: written in 64 KiB messages, read back across message boundaries.
   const big = new Uint8Array(1 << 20).map((_, i) => (i * 7 + 3) & 0xff);

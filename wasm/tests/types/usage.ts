@@ -1,9 +1,10 @@
 // Compiled with `tsc --noEmit` against the package's index.d.ts (tests/js/types.test.mjs):
 // the generated definitions must accept normal use and reject misuse.
 import {
-  Client, Prepared, ServerError, CqlError, NoHostAvailableError, TimeoutError,
+  Client, Prepared, ServerError, CqlError, NoHostAvailableError, TimeoutError, ArgumentError,
+  AuthenticationError, CqlDecimal, CqlDate as CqlDateClass, setWebSocketImplementation,
   type ConnectOptions, type ResultSet, type Row, type CqlDate, type CqlValue, type HostInfo,
-  type Consistency, type Params,
+  type Consistency, type Params, type ClientEvent,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -18,7 +19,24 @@ export async function use(): Promise<number> {
   const r: ResultSet = await client.execute("SELECT * FROM t WHERE k = ?", [1n], { consistency: "ONE", pageSize: 10 });
   const first: Row | undefined = r.rows[0];
   const day = first?.day as CqlDate | undefined;
-  const next: Uint8Array | null = r.pageState;
+  const next: Uint8Array | string | null = r.pageState;
+  // JSON-safe results, and a page state kept as a string (a REST cursor).
+  const page = await client.execute("SELECT * FROM t", [], { json: true, pageState: "00ab10" });
+  const cursor: string = JSON.stringify({ rows: page.rows, next: page.pageState });
+  await client.execute("SELECT * FROM t", [], { pageState: next ?? undefined });
+  // Value classes print themselves, and are parameters too.
+  const text: string = String(day) + JSON.stringify(day?.toJSON());
+  await client.execute("INSERT INTO d (k, de, da) VALUES (?, ?, ?)", [1, new CqlDecimal(12345n, 2), new CqlDateClass(2024, 2, 29)]);
+  // @ts-expect-error: a decimal's scale is a number
+  new CqlDecimal(1n, "2");
+  // Host events.
+  const onDown = (e: ClientEvent) => { n += e.address.length + (e.error?.message ?? "").length + e.level.length; };
+  client.on("hostDown", onDown);
+  client.on("log", (e) => console.log(e.message));
+  client.off("hostDown", onDown);
+  // @ts-expect-error: not an event
+  client.on("hostExploded", onDown);
+  setWebSocketImplementation(null);
   await client.execute("SELECT * FROM t");
   const p: Prepared = await client.prepare("SELECT * FROM t WHERE k = ?");
   const names: string[] = p.params.map((c) => c.type);
@@ -63,12 +81,15 @@ export async function use(): Promise<number> {
       const args: number[] | undefined = e.argTypes;
       n += (id ?? "").length + (args ?? []).length;
     }
+    if (e instanceof ServerError || e instanceof ArgumentError) n += (e.query ?? "").length + (e.queries ?? []).length;
+    if (e instanceof AuthenticationError) n += (e.errors ?? []).length;
     if (e instanceof TimeoutError) n += e.timeoutMs + e.host.length;
     if (e instanceof NoHostAvailableError) n += e.errors.length;
     if (e instanceof CqlError) n += (e.host ?? "").length;
   }
   const hosts: HostInfo[] = client.hosts();
   n += hosts.filter((h) => h.up && h.datacenter !== null).length + hosts[0].connections;
+  n += (hosts[0].lastError?.message ?? "").length;
   const where: string = hosts[0].address;
   n += where.length;
   // @ts-expect-error: read-only view, no such field
@@ -78,5 +99,6 @@ export async function use(): Promise<number> {
   await Client.connect({ contactPoints: ["x"] });
   // @ts-expect-error: not a consistency level
   await client.execute("SELECT 1", [], { consistency: "MOST" });
-  return n + names.length + (day?.year ?? 0) + (next?.length ?? 0) + (notResult ? 1 : 0) + Object.keys(notRow).length;
+  const n2 = text.length + cursor.length;
+  return n + n2 + names.length + (day?.year ?? 0) + (next?.length ?? 0) + (notResult ? 1 : 0) + Object.keys(notRow).length;
 }
