@@ -27,13 +27,7 @@ pub fn base64(bytes: &[u8]) -> String {
 
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    out
+    cql_core::cluster::token::byte_ordered_to_hex(bytes)
 }
 
 fn hex_digit(c: u8) -> Option<u8> {

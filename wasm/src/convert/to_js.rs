@@ -154,8 +154,14 @@ impl ToJs {
     /// One value.
     pub fn value(&self, v: &CqlValue) -> JsValue {
         if self.json {
-            return self.json_value(v);
+            self.json_value(v)
+        } else {
+            self.native_value(v)
         }
+    }
+
+    /// One value as it is in JavaScript (see the README's table).
+    fn native_value(&self, v: &CqlValue) -> JsValue {
         match v {
             CqlValue::Ascii(s) | CqlValue::Text(s) => JsValue::from_str(s),
             CqlValue::BigInt(n) | CqlValue::Counter(n) => bigint_i64(*n),
@@ -217,21 +223,17 @@ impl ToJs {
         }
     }
 
-    /// One value, JSON-safe (see [`ToJs::json`]).
+    /// One value, JSON-safe (see [`ToJs::json`]); what JSON keeps as it is (text,
+    /// booleans, 32-bit numbers, uuids, addresses) comes out as natively.
     fn json_value(&self, v: &CqlValue) -> JsValue {
         let text = |s: String| JsValue::from_str(&s);
         match v {
-            CqlValue::Ascii(s) | CqlValue::Text(s) => JsValue::from_str(s),
             CqlValue::BigInt(n) | CqlValue::Counter(n) => text(n.to_string()),
             CqlValue::Varint(n) => text(n.to_decimal_string()),
             CqlValue::Decimal(d) => text(d.to_string()),
             CqlValue::Blob(b) | CqlValue::Custom(b) => text(encoding::base64(b)),
-            CqlValue::Boolean(b) => JsValue::from_bool(*b),
             CqlValue::Double(f) => json_number(*f),
             CqlValue::Float(f) => json_number(f64::from(*f)),
-            CqlValue::Int(n) => JsValue::from_f64(f64::from(*n)),
-            CqlValue::SmallInt(n) => JsValue::from_f64(f64::from(*n)),
-            CqlValue::TinyInt(n) => JsValue::from_f64(f64::from(*n)),
             CqlValue::Timestamp(t) => match self.timestamps {
                 TimestampMode::Number => JsValue::from_f64(t.0 as f64),
                 TimestampMode::Date if t.0.abs() <= DATE_LIMIT_MS => {
@@ -241,8 +243,6 @@ impl ToJs {
                 }
                 TimestampMode::Date => text(t.0.to_string()),
             },
-            CqlValue::Uuid(u) | CqlValue::Timeuuid(u) => text(u.to_string()),
-            CqlValue::Inet(ip) => text(ip.to_string()),
             CqlValue::Date(d) => text(date_text(*d)),
             CqlValue::Time(t) => text(time_text(*t)),
             CqlValue::Duration(d) => text(duration_text(*d)),
@@ -271,7 +271,7 @@ impl ToJs {
                 }
                 o.into()
             }
-            _ => JsValue::NULL,
+            scalar => self.native_value(scalar),
         }
     }
 
