@@ -5,14 +5,17 @@
 //! functions over bytes.
 //!
 //! ```text
-//!   session   the async driver: statements, prepared, batches, paging    (layer 6)
-//!   runtime   the Transport and Runtime traits the async layers are written against
-//!   sync      no_std async primitives (signal, notify, channel) for the async layers
-//!   cluster   tokens (Murmur3, RandomPartitioner) and replica placement      (layer 5)
-//!   connection one connection: handshake, auth, streams, heartbeats           (layer 4)
-//!   message   every request and response, encoded and decoded both ways    (layer 3)
-//!   types     the CQL type model, values, Rust <-> CQL mapping               (layer 2)
-//!   frame     v3/v4/v5 frame headers, v5 segments, compression, primitives   (layer 1)
+//!   session    the async driver: builder, statements, prepared, batches, paging (layer 6)
+//!   policies   load balancing, retry, reconnection, speculative execution,
+//!              address translation: pure decisions                          (layer 5)
+//!   cluster    hosts, topology, tokens, the ring and replica placement, the
+//!              cluster view the policies read                                (layer 5)
+//!   connection one connection: handshake, auth, streams, heartbeats         (layer 4)
+//!   message    every request and response, encoded and decoded both ways   (layer 3)
+//!   types      the CQL type model, values, Rust <-> CQL mapping              (layer 2)
+//!   frame      v3/v4/v5 frame headers, v5 segments, compression, primitives (layer 1)
+//!   runtime    the Transport and Runtime traits the async layers are written against
+//!   sync       no_std async primitives (signal, notify, channel) for the async layers
 //! ```
 //!
 //! A layer imports only from the layers below it.
@@ -25,7 +28,7 @@
 //! | `lz4`    | yes     | LZ4 body (v4) and segment (v5) compression; works without std |
 //! | `snappy` | yes     | Snappy body compression (v4); implies `std` |
 //! | `serde`  | no      | rows into `serde::Deserialize` types (`types::serde::SerdeRow`), values from `Serialize` ones; works without std |
-//! | `derive` | no      | `#[derive(FromRow, SerializeRow, UserType)]` (re-exported from `cql-derive`) |
+//! | `derive` | no      | `#[derive(DeserializeRow, SerializeRow, DeserializeValue, SerializeValue)]` (from `cql-derive`; each named after the trait it implements) |
 #![no_std]
 // Keeps the crate honest about what it needs: core first, then alloc, std only behind `std`.
 #![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
@@ -53,23 +56,18 @@ pub mod session;
 pub mod sync;
 pub mod types;
 
-pub use cluster::replication::{ReplicaMap, ReplicationError, ReplicationStrategy};
-pub use cluster::ring::{RingError, RingHost, TokenRing};
-pub use cluster::token::{Partitioner, Token, TokenError, routing_key};
-pub use cluster::token_map::TokenMap;
-pub use frame::segment::{SegmentDecoder, SegmentEncoder};
-pub use frame::{Compression, FrameFlags, FrameHeader, Opcode, ProtocolVersion};
-pub use message::BatchType;
-pub use message::{
-    Consistency, DbError, ErrorResponse, Event, Prepared, QueryParameters, Request, RequestFrame,
-    Response, ResponseFrame, ResultMessage, Rows,
-};
+// The public interface at the root is what an application uses: open a session, run
+// statements, read rows, handle errors. Everything else is under its layer's module.
+pub use frame::{Compression, ProtocolVersion};
+pub use message::{BatchType, Consistency, DbError};
+pub use runtime::NodeAddr;
 pub use session::{
-    Batch, Error, ExecutionProfile, PagingState, PreparedStatement, QueryResult, RowStream,
-    Session, SessionBuilder, SessionConfig, Statement,
+    Batch, Error, ExecutionProfile, PagingState, PreparedStatement, QueryResult, Row, RowStream,
+    ServerError, Session, SessionBuilder, SessionBuilderOn, SessionConfig, Statement,
+    TypedRowStream,
 };
+// The row and value traits, and (feature `derive`) the derives of the same names.
 pub use types::{
-    ColumnSpec, ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,
-    CqlVarint, DeserializeError, DeserializeRow, DeserializeValue, MaybeUnset, Row, RowIterator,
-    SerializeError, SerializeRow, SerializeValue, SerializedValues, Unset,
+    ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint,
+    DeserializeRow, DeserializeValue, MaybeUnset, SerializeRow, SerializeValue, Unset,
 };

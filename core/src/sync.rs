@@ -17,8 +17,10 @@ use futures::task::AtomicWaker;
 use spin::Mutex;
 
 mod lock;
+mod outlined;
 pub(crate) mod stripe;
 pub use lock::{Mutex as Lock, MutexGuard as LockGuard};
+pub(crate) use outlined::Outlined;
 
 /// Wakes one waiting task: `notify` sets a flag, [`wait`](Self::wait) completes once the
 /// flag is set and clears it. Notifications while nobody waits are kept (as one).

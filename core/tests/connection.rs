@@ -24,7 +24,7 @@ use tokio::sync::mpsc;
 
 // ---------------------------------------------------------------- runtime and transport
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct TokioRuntime {
     origin: tokio::time::Instant,
 }
@@ -336,9 +336,9 @@ fn timeout(ms: u64) -> RequestOptions {
 async fn open(
     b: Behaviour,
     config: ConnectionConfig,
-) -> (Result<Connection<TokioRuntime>, ConnectionError>, usize) {
+) -> (Result<Connection, ConnectionError>, usize) {
     let transport = MockTransport::new(b);
-    let result = Connection::open(&transport, TokioRuntime::new(), addr(), config).await;
+    let result = Connection::open(&transport, Arc::new(TokioRuntime::new()), addr(), config).await;
     (result, transport.connects.load(Ordering::SeqCst))
 }
 
@@ -642,7 +642,7 @@ async fn close_fails_in_flight_requests_and_dropping_every_handle_closes() {
     let transport = MockTransport::new(b);
     let conn = Connection::open(
         &transport,
-        TokioRuntime::new(),
+        Arc::new(TokioRuntime::new()),
         addr(),
         ConnectionConfig::default(),
     )

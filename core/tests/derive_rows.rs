@@ -3,14 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use cql_core::Rows;
 use cql_core::frame::primitives::RawValue;
 use cql_core::message::ResultMetadata;
+use cql_core::message::Rows;
 use cql_core::types::{
     ColumnSpec, ColumnType, CqlTimestamp, CqlValue, DeserializeError, DeserializeRow,
     DeserializeValue, MaybeUnset, SerializeError, SerializeRow, SerializeValue, SerializedValues,
 };
-use cql_derive::{FromRow, UserType};
 use uuid::Uuid;
 
 fn spec(name: &str, typ: ColumnType) -> ColumnSpec {
@@ -60,7 +59,7 @@ fn address_type() -> ColumnType {
     }
 }
 
-#[derive(Debug, PartialEq, Default, UserType)]
+#[derive(Debug, PartialEq, Default, DeserializeValue, SerializeValue)]
 struct Address {
     street: String,
     #[cql(rename = "zip")]
@@ -69,7 +68,7 @@ struct Address {
     local_note: u8,
 }
 
-#[derive(Debug, PartialEq, FromRow)]
+#[derive(Debug, PartialEq, DeserializeRow)]
 struct User<'a> {
     id: Uuid,
     name: &'a str,
@@ -230,7 +229,7 @@ fn from_row_null_into_non_option_names_the_column() {
     );
 }
 
-#[derive(Debug, PartialEq, FromRow, cql_derive::SerializeRow)]
+#[derive(Debug, PartialEq, DeserializeRow, SerializeRow)]
 struct Generic<T> {
     key: i32,
     value: T,
@@ -266,7 +265,7 @@ fn generic_structs() {
     );
 }
 
-#[derive(cql_derive::SerializeRow)]
+#[derive(SerializeRow)]
 struct NewUser<'a> {
     id: i32,
     name: &'a str,
@@ -447,7 +446,7 @@ mod renamed_crate {
     // The generated code can name cql-core through another path.
     use cql_core as core_again;
 
-    #[derive(cql_derive::FromRow)]
+    #[derive(cql_derive::DeserializeRow)]
     #[cql(crate = "core_again")]
     #[allow(dead_code)]
     pub struct Count {

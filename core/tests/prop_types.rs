@@ -10,7 +10,7 @@ use cql_core::frame::primitives::Reader;
 use cql_core::types::marshal::{marshal_class, parse_marshal};
 use cql_core::types::{
     ColumnSpec, ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,
-    CqlVarint, DeserializeValue, Row, RowIterator, SerializeValue,
+    CqlVarint, DeserializeValue, OwnedRow, RowIterator, SerializeValue,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -341,7 +341,7 @@ proptest! {
         let _ = <CqlDecimal>::deserialize(&t, Some(&bytes));
         let _ = <IpAddr>::deserialize(&t, Some(&bytes));
         let specs = vec![ColumnSpec { keyspace: "k".into(), table: "t".into(), name: "c".into(), typ: t }];
-        if let Ok(it) = RowIterator::<Row>::new(&specs, 4, &bytes) {
+        if let Ok(it) = RowIterator::<OwnedRow>::new(&specs, 4, &bytes) {
             for row in it {
                 let _ = row;
             }

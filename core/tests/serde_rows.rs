@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 
-use cql_core::Rows;
 use cql_core::frame::primitives::RawValue;
 use cql_core::message::ResultMetadata;
+use cql_core::message::Rows;
 use cql_core::types::serde::{SerdeRow, SerdeValue, SerdeValues, from_value};
 use cql_core::types::{
     ColumnSpec, ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,

@@ -20,7 +20,7 @@ use cql_core::frame::primitives::Reader;
 use cql_core::types::marshal::{marshal_class, parse_marshal};
 use cql_core::types::{
     ColumnSpec, ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue,
-    CqlVarint, DeserializeValue, Row, RowIterator, SerializeValue,
+    CqlVarint, DeserializeValue, OwnedRow, RowIterator, SerializeValue,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -271,7 +271,7 @@ fn vectors_as_one_row() {
     }
     let first = rows.clone();
     rows.extend_from_slice(&first);
-    let got: Vec<Row> = RowIterator::<Row>::new(&specs, 2, &rows)
+    let got: Vec<OwnedRow> = RowIterator::<OwnedRow>::new(&specs, 2, &rows)
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -287,7 +287,7 @@ fn vectors_as_one_row() {
         }
     }
     // Truncated input ends in an error, not a panic.
-    let mut it = RowIterator::<Row>::new(&specs, 3, &rows).unwrap();
+    let mut it = RowIterator::<OwnedRow>::new(&specs, 3, &rows).unwrap();
     assert!(it.next().unwrap().is_ok());
     assert!(it.next().unwrap().is_ok());
     assert!(it.next().unwrap().is_err());

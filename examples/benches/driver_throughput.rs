@@ -55,12 +55,12 @@ use common::{
     parse_client_args, peak_rss_kib, process_cpu_seconds, python, run_client_command, runtime,
     spec,
 };
-use cql_testkit::core::frame::ProtocolVersion;
-use cql_testkit::core::frame::{Compression, Opcode};
-use cql_testkit::core::message::{
+use cql_core::frame::ProtocolVersion;
+use cql_core::frame::{Compression, Opcode};
+use cql_core::message::{
     Consistency, Execute, Prepare, QueryParameters, Request, RequestFrame, Response, ResultMessage,
 };
-use cql_testkit::core::types::SerializeRow;
+use cql_core::types::SerializeRow;
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::server::{Primes, SimServer, SimServerConfig};
 

@@ -8,23 +8,21 @@
 use std::io::Write;
 use std::time::Instant;
 
+use cql_core::Consistency;
 use cql_core::session::{Batch, Error, Session, Statement};
-use cql_core::types::FromRow;
-use cql_core::{Consistency, runtime::Runtime};
+use cql_core::types::DeserializeRow;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
-use cql_transport_tcp::{SessionBuilderExt, TlsConfig, TokioSession};
+use cql_transport_tcp::{SessionBuilder, TlsConfig, TlsTransport};
 use futures::StreamExt;
-
-pub use cql_core as core;
 
 /// Rows written for the paging step.
 pub const PAGING_ROWS: i32 = 300;
 /// Page size of the paging step.
 pub const PAGE_SIZE: i32 = 50;
 
-/// A user as the tour reads it back: one struct per row through `#[derive(FromRow)]`
+/// A user as the tour reads it back: one struct per row through `#[derive(DeserializeRow)]`
 /// (fields matched to columns by name).
-#[derive(Debug, Clone, PartialEq, FromRow)]
+#[derive(Debug, Clone, PartialEq, DeserializeRow)]
 pub struct User {
     /// The partition key.
     pub id: i32,
@@ -117,24 +115,26 @@ impl QuickstartArgs {
 /// The node could not start, the TLS CA could not be read, or no host was reachable.
 pub async fn connect(
     args: &QuickstartArgs,
-) -> Result<(TokioSession, Option<SimServerHandle>), Box<dyn std::error::Error>> {
+) -> Result<(Session, Option<SimServerHandle>), Box<dyn std::error::Error>> {
     let Some(contact_point) = &args.contact_point else {
         let server = SimServer::start(SimServerConfig::default()).await?;
-        let session = cql_core::session::SessionBuilder::new()
+        let session = SessionBuilder::new()
             .contact_point(server.local_addr())
             .connect()
             .await?;
         return Ok((session, Some(server)));
     };
-    let mut builder =
-        cql_core::session::SessionBuilder::new().contact_point(contact_point.as_str());
+    let mut builder = SessionBuilder::new().contact_point(contact_point.as_str());
     if let (Some(user), Some(password)) = (&args.user, &args.password) {
         builder = builder.credentials(user.as_str(), password.as_str());
     }
     let session = match &args.tls_ca {
         Some(ca) => {
             builder
-                .connect_tls(TlsConfig::builder().ca_pem_file(ca).build()?)
+                .transport(TlsTransport::new(
+                    TlsConfig::builder().ca_pem_file(ca).build()?,
+                ))
+                .connect()
                 .await?
         }
         None => builder.connect().await?,
@@ -156,14 +156,14 @@ fn step(out: &mut dyn Write, n: u32, label: &str, what: &str) {
 ///
 /// # Errors
 /// The first statement that failed.
-pub async fn tour<R: Runtime>(
-    session: &Session<R>,
+pub async fn tour(
+    session: &Session,
     keyspace: &str,
     out: &mut dyn Write,
 ) -> Result<TourReport, Error> {
     let started = Instant::now();
     session
-        .query(
+        .execute(
             &format!(
                 "CREATE KEYSPACE IF NOT EXISTS {keyspace} WITH replication = \
                  {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
@@ -173,7 +173,7 @@ pub async fn tour<R: Runtime>(
         .await?;
     let result = steps(session, keyspace, out).await;
     let dropped = session
-        .query(&format!("DROP KEYSPACE IF EXISTS {keyspace}"), ())
+        .execute(&format!("DROP KEYSPACE IF EXISTS {keyspace}"), ())
         .await;
     let report = result?;
     dropped?;
@@ -189,8 +189,8 @@ pub async fn tour<R: Runtime>(
     Ok(report)
 }
 
-async fn steps<R: Runtime>(
-    session: &Session<R>,
+async fn steps(
+    session: &Session,
     keyspace: &str,
     out: &mut dyn Write,
 ) -> Result<TourReport, Error> {
@@ -199,13 +199,13 @@ async fn steps<R: Runtime>(
     // 1. Schema.
     session.use_keyspace(keyspace).await?;
     session
-        .query(
+        .execute(
             "CREATE TABLE IF NOT EXISTS users (id int PRIMARY KEY, name text, email text)",
             (),
         )
         .await?;
     session
-        .query(
+        .execute(
             "CREATE TABLE IF NOT EXISTS events (user_id int, seq int, what text, \
              PRIMARY KEY (user_id, seq))",
             (),
@@ -220,7 +220,7 @@ async fn steps<R: Runtime>(
 
     // 2. A simple statement: values travel as protocol values, never pasted into the CQL.
     session
-        .query(
+        .execute(
             "INSERT INTO users (id, name, email) VALUES (?, ?, ?)",
             (1i32, "Ada Lovelace", "ada@example.com"),
         )
@@ -291,18 +291,18 @@ async fn steps<R: Runtime>(
     // 5. A logged batch: simple and prepared statements, applied together.
     let mut batch = Batch::logged();
     batch
-        .add_query(
+        .add(
             "INSERT INTO users (id, name, email) VALUES (?, ?, ?)",
             (2i32, "Grace Hopper", "grace@example.com"),
         )?
-        .add_query(
+        .add(
             "INSERT INTO users (id, name) VALUES (?, ?)",
             (3i32, "Alan Turing"),
         )?
         .add(&insert_event, (2i32, 0i32, "signup"))?;
     session.batch(&batch).await?;
     let count = session
-        .query("SELECT COUNT(*) FROM events WHERE user_id IN (1, 2)", ())
+        .execute("SELECT COUNT(*) FROM events WHERE user_id IN (1, 2)", ())
         .await?;
     report.rows_after_batch = match count.first_row() {
         Some(row) => usize::try_from(row.get::<i64>(0)?).unwrap_or(0),
@@ -342,7 +342,7 @@ async fn steps<R: Runtime>(
     );
 
     // 7. Typed rows: every user into the `User` struct.
-    let all = session.query("SELECT * FROM users", ()).await?;
+    let all = session.execute("SELECT * FROM users", ()).await?;
     let mut users = all.typed::<User>()?.collect::<Result<Vec<User>, _>>()?;
     users.sort_by_key(|u| u.id);
     step(
@@ -358,7 +358,7 @@ async fn steps<R: Runtime>(
 
     // 8. Errors carry what the node said.
     let e = session
-        .query("SELECT * FROM no_such_table", ())
+        .execute("SELECT * FROM no_such_table", ())
         .await
         .err()
         .map(|e| e.to_string())

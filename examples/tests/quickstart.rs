@@ -51,7 +51,7 @@ async fn quickstart_tour_runs_on_the_simulated_node() {
 
     // The keyspace is gone; the tour can run again.
     let r = session
-        .query(
+        .execute(
             "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = 'quickstart'",
             (),
         )

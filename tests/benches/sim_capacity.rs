@@ -13,7 +13,6 @@ use std::process::Command;
 use std::time::Duration;
 
 use cql_core::types::{ColumnSpec, ColumnType, SerializeRow, SerializedValues};
-use cql_testkit::core as cql_core;
 use cql_testkit::load::{LoadConfig, run};
 use cql_testkit::sim::server::{Primes, SimServer, SimServerConfig};
 use cql_testkit::sim::{BoundValues, ExecParams, Outcome, SessionState};

@@ -190,7 +190,7 @@ async fn answer(cluster: &mut SimCluster, command: &str) -> String {
                 .nodes()
                 .iter()
                 .map(|n| {
-                    let execute = cql_testkit::core::frame::Opcode::Execute;
+                    let execute = cql_core::frame::Opcode::Execute;
                     n.request_log().with_opcode(execute).len().to_string()
                 })
                 .collect::<Vec<_>>()

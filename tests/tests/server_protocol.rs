@@ -12,7 +12,6 @@ use cql_core::message::{
     Startup,
 };
 use cql_core::types::{ColumnSpec, ColumnType};
-use cql_testkit::core as cql_core;
 use cql_testkit::load::{LoadConfig, run};
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::server::{

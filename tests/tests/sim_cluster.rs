@@ -13,7 +13,6 @@ use cql_core::message::{
     Response, ResultMessage, SchemaChangeType, StatusChangeType, TopologyChangeType,
 };
 use cql_core::types::CqlValue;
-use cql_testkit::core as cql_core;
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
 
@@ -594,8 +593,8 @@ async fn replicas_follow_the_keyspace_strategy() {
     ring.sort_unstable();
     for k in 0..200i32 {
         let key = k.to_be_bytes();
-        let token = cql_core::Partitioner::Murmur3.token(&key);
-        let cql_core::Token::Murmur3(token) = token else {
+        let token = cql_core::cluster::token::Partitioner::Murmur3.token(&key);
+        let cql_core::cluster::token::Token::Murmur3(token) = token else {
             panic!()
         };
         let start = ring.partition_point(|(t, _)| *t < token) % ring.len();

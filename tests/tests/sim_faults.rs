@@ -13,7 +13,6 @@ use cql_core::message::{
     QueryParameters, Request, RequestFrame, Response, ResponseFrame, ResultMessage, WriteType,
 };
 use cql_core::types::SerializedValues;
-use cql_testkit::core as cql_core;
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::faults::{
     Action, Disposition, FaultEffect, FaultInjector, Regex, RequestLog, Rule,

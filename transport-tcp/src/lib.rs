@@ -1,34 +1,35 @@
-//! Native transport for `cql-core`: tokio TCP and rustls TLS byte streams, and the tokio
-//! [`Runtime`](cql_core::runtime::Runtime).
-//!
-//! ```text
-//!   TcpTransport   plain TCP (TCP_NODELAY, optional keepalive), tokio's resolver
-//!   TlsTransport   rustls (aws-lc-rs) over TcpTransport: CA from PEM or the system store,
-//!                  optional client certificate, host names verified by default
-//!   TokioRuntime   spawn, sleep and clocks on tokio
-//! ```
-//!
-//! The crate re-exports the whole protocol core (`cql_transport_tcp::message`,
-//! `cql_transport_tcp::connection`, `cql_transport_tcp::session`, ...), so native users
-//! depend on one crate. [`SessionBuilderExt`] opens a session in one call:
-//! `SessionBuilder::new().contact_point("127.0.0.1:9042").connect().await?`.
+//! The Cassandra driver on tokio: the crate a native application adds. It opens sessions
+//! over TCP or TLS (rustls) on tokio and re-exports the driver's API from `cql-core`, so
+//! one dependency is enough.
 //!
 //! ```no_run
-//! use cql_transport_tcp::runtime::{NodeAddr, Transport};
-//! use cql_transport_tcp::{TlsConfig, TlsTransport};
+//! use cql_transport_tcp::{Session, SessionBuilder};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let tls = TlsTransport::new(
-//!     TlsConfig::builder()
-//!         .ca_pem_file("ca.pem")
-//!         .client_cert_pem_files("client.pem", "client.key")
-//!         .build()?,
-//! );
-//! let stream = tls.connect(&NodeAddr::new("db1.example.com", 9042)).await?;
-//! # drop(stream);
+//! # async fn demo() -> Result<(), cql_transport_tcp::Error> {
+//! let session: Session = SessionBuilder::new()
+//!     .contact_point("127.0.0.1:9042")
+//!     .connect()
+//!     .await?;
+//! let user = session.prepare("SELECT name FROM shop.users WHERE id = ?").await?;
+//! for row in session.execute(&user, (42i32,)).await?.rows() {
+//!     let name: &str = row.get(0)?;
+//!     println!("{name}");
+//! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ```text
+//!   SessionBuilder  the session builder on tokio: plain TCP unless given another transport
+//!   TcpTransport    plain TCP (TCP_NODELAY, optional keepalive), tokio's resolver
+//!   TlsTransport    rustls (aws-lc-rs) over TcpTransport: CA from PEM or the system store,
+//!                   optional client certificate, host names verified by default
+//!   TokioRuntime    spawn, sleep and clocks on tokio
+//! ```
+//!
+//! The root re-exports `cql-core`'s root (sessions, statements, results, values, errors)
+//! and its modules for the rest (`session`, `types`, `policies`, `cluster`, `message`,
+//! `runtime`, `frame`); `cql-core`'s other modules are the driver's insides.
 #![cfg_attr(
     not(test),
     deny(
@@ -39,17 +40,25 @@
     )
 )]
 
-mod connect;
+mod platform;
 mod stream;
 mod tcp;
 mod tls;
 mod tokio_runtime;
 
-pub use cql_core::*;
+// The driver's API, as `cql-core` exports it.
+pub use cql_core::{
+    Batch, BatchType, ColumnType, Compression, Consistency, CqlDate, CqlDecimal, CqlDuration,
+    CqlTime, CqlTimestamp, CqlValue, CqlVarint, DbError, DeserializeRow, DeserializeValue, Error,
+    ExecutionProfile, MaybeUnset, NodeAddr, PagingState, PreparedStatement, ProtocolVersion,
+    QueryResult, Row, RowStream, SerializeRow, SerializeValue, ServerError, Session, SessionConfig,
+    Statement, TypedRowStream, Unset,
+};
+pub use cql_core::{cluster, frame, message, policies, runtime, session, types};
 /// The rustls version the TLS transport is built on (for [`TlsConfig::from_rustls`]).
 pub use rustls;
 
-pub use connect::{SessionBuilderExt, TokioSession};
+pub use platform::{SessionBuilder, TokioTcp};
 pub use tcp::{TcpTransport, resolve};
 pub use tls::{TlsConfig, TlsConfigBuilder, TlsConfigError, TlsTransport, default_crypto_provider};
 pub use tokio_runtime::TokioRuntime;

@@ -25,11 +25,13 @@ use std::time::Duration;
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
 use cql_testkit::sim::faults::{RequestLog, RequestRecord};
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
+use cql_transport_tcp::Session;
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::cluster::host::HostDistance;
+use cql_transport_tcp::cluster::token::Partitioner;
 use cql_transport_tcp::policies::reconnection::ConstantReconnectionPolicy;
 use cql_transport_tcp::runtime::NodeAddr;
-use cql_transport_tcp::session::{Error, HostInfo, SessionBuilder};
-use cql_transport_tcp::{Partitioner, SessionBuilderExt, TokioSession};
+use cql_transport_tcp::session::{Error, HostInfo};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
@@ -45,7 +47,7 @@ fn on(cluster: &SimCluster) -> SessionBuilder {
 }
 
 /// The session's view of the node listening on `addr`.
-fn host(session: &TokioSession, addr: SocketAddr) -> HostInfo {
+fn host(session: &Session, addr: SocketAddr) -> HostInfo {
     let addr = NodeAddr::from(addr);
     session
         .hosts()
@@ -84,9 +86,9 @@ fn clear_records(cluster: &SimCluster) {
 
 /// Creates keyspace `ks` (SimpleStrategy with `rf`) and table `ks.kv (k int PRIMARY KEY,
 /// v text)`.
-async fn kv(session: &TokioSession, ks: &str, rf: usize) {
+async fn kv(session: &Session, ks: &str, rf: usize) {
     session
-        .query(
+        .execute(
             &format!(
                 "CREATE KEYSPACE {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': {rf}}}"
             ),
@@ -95,7 +97,7 @@ async fn kv(session: &TokioSession, ks: &str, rf: usize) {
         .await
         .unwrap();
     session
-        .query(
+        .execute(
             &format!("CREATE TABLE {ks}.kv (k int PRIMARY KEY, v text)"),
             (),
         )
@@ -103,7 +105,7 @@ async fn kv(session: &TokioSession, ks: &str, rf: usize) {
         .unwrap();
 }
 
-async fn session(builder: SessionBuilder) -> TokioSession {
+async fn session(builder: SessionBuilder) -> Session {
     builder
         .connect_timeout(Duration::from_secs(2))
         .connect()

@@ -2,12 +2,13 @@
 //! simulated node.
 
 use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
-use cql_transport_tcp::session::{Error, SessionBuilder};
-use cql_transport_tcp::{SessionBuilderExt, TlsConfig, TokioSession};
+use cql_transport_tcp::SessionBuilder;
+use cql_transport_tcp::session::Error;
+use cql_transport_tcp::{Session, TlsConfig, TlsTransport};
 
-async fn release_version(session: &TokioSession) -> String {
+async fn release_version(session: &Session) -> String {
     let r = session
-        .query("SELECT release_version FROM system.local", ())
+        .execute("SELECT release_version FROM system.local", ())
         .await
         .unwrap();
     r.first_row().unwrap().get::<String>(0).unwrap()
@@ -35,7 +36,8 @@ async fn connect_tls_verifies_the_node() {
     let tls = TlsConfig::builder().ca_pem(&ca).build().unwrap();
     let session = SessionBuilder::new()
         .contact_point(format!("localhost:{}", server.local_addr().port()))
-        .connect_tls(tls)
+        .transport(TlsTransport::new(tls))
+        .connect()
         .await
         .unwrap();
     assert!(!release_version(&session).await.is_empty());

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig as SimTls};
-use cql_transport_tcp::connection::{
+use cql_core::connection::{
     Connection, ConnectionConfig, ConnectionError, PlainTextAuthenticator, RequestOptions,
 };
+use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig as SimTls};
 use cql_transport_tcp::frame::{Compression, DEFAULT_MAX_BODY_LEN, ProtocolVersion, read_frame};
 use cql_transport_tcp::message::{
     Event, EventType, Query, QueryParameters, Request, RequestFrame, Response, ResponseFrame,
@@ -35,10 +35,10 @@ fn config(version: Option<ProtocolVersion>, compression: Compression) -> Connect
     }
 }
 
-async fn open(server: &SimServerHandle, config: ConnectionConfig) -> Connection<TokioRuntime> {
+async fn open(server: &SimServerHandle, config: ConnectionConfig) -> Connection {
     Connection::open(
         &TcpTransport::new(),
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         server.local_addr().into(),
         config,
     )
@@ -47,7 +47,7 @@ async fn open(server: &SimServerHandle, config: ConnectionConfig) -> Connection<
 }
 
 /// Runs `SELECT release_version FROM system.local` and checks a row came back.
-async fn select_release_version(conn: &Connection<TokioRuntime>) {
+async fn select_release_version(conn: &Connection) {
     let answer = conn
         .send(
             query("SELECT release_version FROM system.local"),
@@ -163,7 +163,7 @@ async fn authentication_good_bad_and_missing() {
     for config in [with("alice", "wrong"), ConnectionConfig::default()] {
         let err = Connection::open(
             &transport,
-            TokioRuntime::new(),
+            std::sync::Arc::new(TokioRuntime::new()),
             server.local_addr().into(),
             config,
         )
@@ -188,7 +188,7 @@ async fn over_tls_with_the_generated_ca() {
     for version in [ProtocolVersion::V4, ProtocolVersion::V5] {
         let conn = Connection::open(
             &tls,
-            TokioRuntime::new(),
+            std::sync::Arc::new(TokioRuntime::new()),
             NodeAddr::new("localhost", server.local_addr().port()),
             config(Some(version), Compression::Lz4),
         )
@@ -201,7 +201,7 @@ async fn over_tls_with_the_generated_ca() {
     // timeout, never a hang.
     let plain = Connection::open(
         &TcpTransport::new(),
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         server.local_addr().into(),
         ConnectionConfig {
             connect_timeout: Duration::from_millis(500),
@@ -228,7 +228,7 @@ async fn concurrent_requests_over_one_tls_connection() {
     );
     let conn = Connection::open(
         &tls,
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         server.local_addr().into(),
         ConnectionConfig::default(),
     )
@@ -325,7 +325,7 @@ async fn refused_and_unresolvable_are_transport_errors() {
     ] {
         let err = Connection::open(
             &transport,
-            TokioRuntime::new(),
+            std::sync::Arc::new(TokioRuntime::new()),
             addr,
             ConnectionConfig::default(),
         )
@@ -428,10 +428,15 @@ async fn serve_scripted(socket: tokio::net::TcpStream, script: Script) {
     }
 }
 
-async fn open_scripted(addr: NodeAddr, config: ConnectionConfig) -> Connection<TokioRuntime> {
-    Connection::open(&TcpTransport::new(), TokioRuntime::new(), addr, config)
-        .await
-        .unwrap()
+async fn open_scripted(addr: NodeAddr, config: ConnectionConfig) -> Connection {
+    Connection::open(
+        &TcpTransport::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
+        addr,
+        config,
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]

@@ -6,11 +6,14 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cql_core::connection::{Connection, ConnectionConfig, RequestOptions};
+use cql_core::sync::Receiver;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
 use cql_testkit::sim::{NodeConfig, NodeInfo, PeerInfo};
 use cql_transport_tcp::cluster::debounce::DebounceConfig;
+use cql_transport_tcp::cluster::replication::ReplicationStrategy;
+use cql_transport_tcp::cluster::token::Partitioner;
 use cql_transport_tcp::cluster::topology::TopologySnapshot;
-use cql_transport_tcp::connection::{Connection, ConnectionConfig, RequestOptions};
 use cql_transport_tcp::frame::ProtocolVersion;
 use cql_transport_tcp::message::{
     Event, Query, QueryParameters, Request, Response, SchemaChangeTarget, SchemaChangeType,
@@ -21,13 +24,12 @@ use cql_transport_tcp::session::Error;
 use cql_transport_tcp::session::control::{
     ControlConfig, ControlConnection, ControlEvent, ControlHosts,
 };
-use cql_transport_tcp::sync::Receiver;
-use cql_transport_tcp::{Partitioner, ReplicationStrategy, TcpTransport, TokioRuntime};
+use cql_transport_tcp::{TcpTransport, TokioRuntime};
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-type Control = ControlConnection<TokioRuntime>;
+type Control = ControlConnection;
 
 fn config() -> ControlConfig {
     ControlConfig {
@@ -53,9 +55,14 @@ fn transport() -> Arc<dyn Transport> {
 }
 
 async fn connect_with(config: ControlConfig, hosts: Arc<dyn ControlHosts>) -> Control {
-    ControlConnection::connect(transport(), TokioRuntime::new(), config, hosts)
-        .await
-        .unwrap()
+    ControlConnection::connect(
+        transport(),
+        std::sync::Arc::new(TokioRuntime::new()),
+        config,
+        hosts,
+    )
+    .await
+    .unwrap()
 }
 
 async fn connect(server: &SimServerHandle) -> Control {
@@ -75,7 +82,7 @@ async fn dead_addr() -> NodeAddr {
 async fn run(server: &SimServerHandle, cql: &str) {
     let conn = Connection::open(
         &TcpTransport::new(),
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         addr(server),
         ConnectionConfig::default(),
     )
@@ -191,7 +198,7 @@ async fn connects_and_reads_the_topology() {
     let mut expected: Vec<_> = info
         .tokens
         .iter()
-        .map(|t| cql_transport_tcp::Token::Murmur3(*t))
+        .map(|t| cql_transport_tcp::cluster::token::Token::Murmur3(*t))
         .collect();
     let mut got = snap.local.tokens.clone();
     expected.sort();
@@ -248,7 +255,7 @@ async fn skips_unreachable_candidates() {
     let all_dead = vec![dead.clone(), dead2.clone()];
     let err = ControlConnection::connect(
         transport(),
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         config(),
         Arc::new(move || all_dead.clone()),
     )
@@ -258,7 +265,7 @@ async fn skips_unreachable_candidates() {
     assert_eq!(tried, vec![&dead, &dead2], "{err}");
     let none = ControlConnection::connect(
         transport(),
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         config(),
         Arc::new(Vec::<NodeAddr>::new),
     )

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
-use cql_transport_tcp::session::SessionBuilder;
-use cql_transport_tcp::{SessionBuilderExt, TokioSession};
+use cql_transport_tcp::Session;
+use cql_transport_tcp::SessionBuilder;
 use serde_json::Value;
 
 fn repo_root() -> PathBuf {
@@ -85,7 +85,7 @@ async fn run_python(python: PathBuf, server: &SimServerHandle, mode: &str, plan:
     stdout
 }
 
-async fn node_with_schema(plan: &vectors::Plan) -> (SimServerHandle, TokioSession) {
+async fn node_with_schema(plan: &vectors::Plan) -> (SimServerHandle, Session) {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     let session = SessionBuilder::new()
         .contact_point(server.local_addr())

@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
-use cql_transport_tcp::session::{Error, SessionBuilder, Statement};
-use cql_transport_tcp::{SessionBuilderExt, TokioSession};
+use cql_transport_tcp::Session;
+use cql_transport_tcp::SessionBuilder;
+use cql_transport_tcp::session::{Error, Statement};
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-async fn session(server: &SimServerHandle) -> TokioSession {
+async fn session(server: &SimServerHandle) -> Session {
     SessionBuilder::new()
         .contact_point(server.local_addr())
         .connect()
@@ -22,9 +23,9 @@ async fn session(server: &SimServerHandle) -> TokioSession {
         .unwrap()
 }
 
-async fn kv(session: &TokioSession) {
+async fn kv(session: &Session) {
     session
-        .query(
+        .execute(
             "CREATE KEYSPACE IF NOT EXISTS life WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
             (),
         )
@@ -32,7 +33,7 @@ async fn kv(session: &TokioSession) {
         .unwrap();
     session.use_keyspace("life").await.unwrap();
     session
-        .query(
+        .execute(
             "CREATE TABLE IF NOT EXISTS kv (k int PRIMARY KEY, v text)",
             (),
         )
@@ -107,7 +108,7 @@ async fn traced_requests_have_a_trace() {
     assert_eq!(r.tracing_id, None);
     // (A uuid made by the node: this crate has no uuid dependency.)
     let ids = session
-        .query("SELECT uuid() FROM system.local", ())
+        .execute("SELECT uuid() FROM system.local", ())
         .await
         .unwrap();
     let unknown = ids.first_row().unwrap().get(0).unwrap();
@@ -149,7 +150,7 @@ async fn close_lets_requests_in_flight_finish_and_refuses_new_ones() {
     assert!(session.is_closed());
 
     // Everything after close: Error::Closed with a message saying so.
-    let e = session.query("SELECT * FROM kv", ()).await.unwrap_err();
+    let e = session.execute("SELECT * FROM kv", ()).await.unwrap_err();
     assert!(matches!(e, Error::Closed(_)), "{e}");
     assert!(e.to_string().contains("closed"), "{e}");
     assert!(matches!(
@@ -164,7 +165,7 @@ async fn close_lets_requests_in_flight_finish_and_refuses_new_ones() {
         session.use_keyspace("life").await,
         Err(Error::Closed(_))
     ));
-    let mut stream = session.query_iter("SELECT * FROM kv", ()).unwrap();
+    let mut stream = session.execute_iter("SELECT * FROM kv", ()).unwrap();
     assert!(matches!(stream.next().await, Some(Err(Error::Closed(_)))));
     // Closing twice is harmless.
     session.close().await;

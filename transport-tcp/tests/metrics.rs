@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cql_testkit::sim::server::{SimServer, SimServerConfig};
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::frame::{Compression, ProtocolVersion, read_frame};
 use cql_transport_tcp::message::{
     Consistency, DbError, ErrorResponse, Request, RequestFrame, Response, ResponseFrame,
@@ -20,15 +21,14 @@ use cql_transport_tcp::message::{
 use cql_transport_tcp::runtime::NodeAddr;
 use cql_transport_tcp::session::{
     AttemptFailure, ConcurrentError, Error, ErrorKind, RequestEnd, RequestStart, RequestTracker,
-    Session, SessionBuilder, Statement, StatementKind, StatementRef,
+    Session, Statement, StatementKind, StatementRef,
 };
-use cql_transport_tcp::{TcpTransport, TokioRuntime};
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-async fn count_rows(session: &Session<TokioRuntime>) -> usize {
-    let mut rows = session.query_iter("SELECT k FROM kv", ()).unwrap();
+async fn count_rows(session: &Session) -> usize {
+    let mut rows = session.execute_iter("SELECT k FROM kv", ()).unwrap();
     let mut n = 0;
     while let Some(row) = rows.next().await {
         row.unwrap();
@@ -233,12 +233,12 @@ async fn counters_and_latency_after_successes_and_server_errors() {
         assert!(r.request_info.latency > Duration::ZERO);
         assert_eq!(r.host, NodeAddr::from(server.local_addr()));
     }
-    let rows = session.query("SELECT * FROM kv", ()).await.unwrap();
+    let rows = session.execute("SELECT * FROM kv", ()).await.unwrap();
     assert_eq!(rows.row_count(), 20);
-    let syntax = session.query("SELEC nonsense", ()).await.unwrap_err();
+    let syntax = session.execute("SELEC nonsense", ()).await.unwrap_err();
     assert_eq!(syntax.db_error(), Some(&DbError::SyntaxError));
     let invalid = session
-        .query("SELECT * FROM no_such_table", ())
+        .execute("SELECT * FROM no_such_table", ())
         .await
         .unwrap_err();
     assert_eq!(invalid.db_error(), Some(&DbError::Invalid));
@@ -297,14 +297,14 @@ async fn tracker_sees_start_success_and_error_with_host_and_latency_never_values
         .await
         .unwrap();
     session
-        .query(
+        .execute(
             "INSERT INTO kv (k, c, v) VALUES (?, ?, ?)",
             (2i32, 2i32, secret),
         )
         .await
         .unwrap();
     session
-        .query("SELECT v FROM kv WHERE k = ? AND c = ?", (1i32, secret))
+        .execute("SELECT v FROM kv WHERE k = ? AND c = ?", (1i32, secret))
         .await
         .unwrap_err();
     let seen = recorder.seen();
@@ -399,7 +399,7 @@ async fn retries_failover_and_client_timeouts_are_counted_per_attempt() {
         .protocol_version(ProtocolVersion::V4)
         .request_timeout(Some(Duration::from_millis(300)))
         .request_tracker(recorder.clone())
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap();
 
@@ -437,7 +437,7 @@ async fn retries_failover_and_client_timeouts_are_counted_per_attempt() {
     // erroring node, succeeds on the other.
     let mut timeouts = 0;
     for _ in 0..4 {
-        match session.query("SELECT read_timeout", ()).await {
+        match session.execute("SELECT read_timeout", ()).await {
             Ok(r) => assert_eq!(r.host, good),
             Err(e) => {
                 assert!(e.is_server_timeout(), "{e}");

@@ -11,14 +11,15 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::frame::{Compression, ProtocolVersion};
 use cql_transport_tcp::message::{BatchType, Consistency, DbError};
-use cql_transport_tcp::session::{Batch, Error, SessionBuilder, Statement};
+use cql_transport_tcp::session::{Batch, Error, Statement};
 use cql_transport_tcp::types::{
     CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint, SerializeValue,
     Unset,
 };
-use cql_transport_tcp::{TcpTransport, TlsConfig, TlsTransport, TokioRuntime};
+use cql_transport_tcp::{TlsConfig, TlsTransport};
 use futures::StreamExt;
 
 #[tokio::test]
@@ -42,7 +43,7 @@ async fn simple_and_prepared_statements_on_every_version_and_compression() {
         assert_eq!(session.host_versions()[0].1, Some(expected));
         with_table(&session, "ks_versions").await;
         session
-            .query(
+            .execute(
                 "INSERT INTO kv (k, c, v) VALUES (?, ?, ?)",
                 (i as i32, 1i32, "simple"),
             )
@@ -51,7 +52,7 @@ async fn simple_and_prepared_statements_on_every_version_and_compression() {
         let named: [(&str, &dyn SerializeValue); 3] =
             [("v", &"named"), ("k", &(i as i32)), ("c", &2i32)];
         session
-            .query("INSERT INTO kv (k, c, v) VALUES (:k, :c, :v)", named)
+            .execute("INSERT INTO kv (k, c, v) VALUES (:k, :c, :v)", named)
             .await
             .unwrap();
         let select = session
@@ -106,11 +107,12 @@ async fn tls_and_authentication() {
     let session = SessionBuilder::new()
         .contact_point(addr.as_str())
         .credentials("alice", "s3cret")
-        .build(tls(), TokioRuntime::new())
+        .transport(tls())
+        .connect()
         .await
         .unwrap();
     let r = session
-        .query("SELECT release_version FROM system.local", ())
+        .execute("SELECT release_version FROM system.local", ())
         .await
         .unwrap();
     assert_eq!(r.row_count(), 1);
@@ -119,13 +121,15 @@ async fn tls_and_authentication() {
     let e = SessionBuilder::new()
         .contact_point(addr.as_str())
         .credentials("alice", "wrong")
-        .build(tls(), TokioRuntime::new())
+        .transport(tls())
+        .connect()
         .await
         .unwrap_err();
     assert!(e.is_authentication(), "{e}");
     let e = SessionBuilder::new()
         .contact_point(addr.as_str())
-        .build(tls(), TokioRuntime::new())
+        .transport(tls())
+        .connect()
         .await
         .unwrap_err();
     assert!(e.is_authentication(), "{e}");
@@ -138,12 +142,12 @@ async fn every_cql_type_round_trips() {
     let session = session_for(&server, SessionBuilder::new()).await;
     with_table(&session, "ks_types").await;
     session
-        .query("CREATE TYPE IF NOT EXISTS pt (x int, y text)", ())
+        .execute("CREATE TYPE IF NOT EXISTS pt (x int, y text)", ())
         .await
         .unwrap();
     // A uuid and a timeuuid made by the node (this crate has no uuid dependency).
     let ids = session
-        .query("SELECT uuid(), now() FROM system.local", ())
+        .execute("SELECT uuid(), now() FROM system.local", ())
         .await
         .unwrap();
     let ids = ids.first_row().unwrap();
@@ -240,7 +244,7 @@ async fn every_cql_type_round_trips() {
     ];
     let defs: Vec<String> = columns.iter().map(|(n, t, _)| format!("{n} {t}")).collect();
     session
-        .query(
+        .execute(
             &format!(
                 "CREATE TABLE IF NOT EXISTS every (k int PRIMARY KEY, {})",
                 defs.join(", ")
@@ -261,10 +265,10 @@ async fn every_cql_type_round_trips() {
     let prepared = session.prepare(&insert).await.unwrap();
     session.execute(&prepared, values.clone()).await.unwrap();
     values[0] = CqlValue::Int(2);
-    session.query(&insert, values.clone()).await.unwrap();
+    session.execute(&insert, values.clone()).await.unwrap();
     for k in [1, 2] {
         let r = session
-            .query(
+            .execute(
                 &format!("SELECT {} FROM every WHERE k = ?", names.join(", ")),
                 (k,),
             )
@@ -279,14 +283,14 @@ async fn every_cql_type_round_trips() {
     }
     // UNSET leaves a column as it was; null clears it.
     session
-        .query(
+        .execute(
             "UPDATE every SET i = ?, t = ? WHERE k = ?",
             (Unset, None::<String>, 1i32),
         )
         .await
         .unwrap();
     let r = session
-        .query("SELECT i, t FROM every WHERE k = 1", ())
+        .execute("SELECT i, t FROM every WHERE k = 1", ())
         .await
         .unwrap();
     assert_eq!(
@@ -299,18 +303,34 @@ async fn every_cql_type_round_trips() {
     server.stop().await;
 }
 
+/// 12,000 rows (pages of 5,000 by default) read every way the session offers: all at once,
+/// a page at a time with the paging state, and as a stream. None stops at the first page.
 #[tokio::test]
-async fn paging_ten_thousand_rows() {
+async fn twelve_thousand_rows_every_way() {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
-    let session = session_for(&server, SessionBuilder::new().page_size(Some(1000))).await;
+    let session = session_for(&server, SessionBuilder::new()).await;
     with_table(&session, "ks_paging").await;
     let insert = session
         .prepare("INSERT INTO kv (k, c, v) VALUES (?, ?, ?)")
         .await
         .unwrap();
-    for c in 0..10_000i32 {
+    const ROWS: i32 = 12_000;
+    for c in 0..ROWS {
         session.execute(&insert, (1i32, c, "x")).await.unwrap();
     }
+    // All rows in one call: every page fetched.
+    let all = session
+        .execute("SELECT c FROM kv WHERE k = ?", (1i32,))
+        .await
+        .unwrap();
+    assert_eq!(all.row_count(), ROWS as usize);
+    assert!(all.paging_state.is_none());
+    let read: Vec<i32> = all
+        .typed::<(i32,)>()
+        .unwrap()
+        .map(|r| r.unwrap().0)
+        .collect();
+    assert_eq!(read, (0..ROWS).collect::<Vec<_>>());
     // One page at a time, with the paging state.
     let select = Statement::new("SELECT c FROM kv WHERE k = 1").with_page_size(3000);
     let mut state = None;
@@ -318,7 +338,7 @@ async fn paging_ten_thousand_rows() {
     let mut pages = 0;
     loop {
         let r = session
-            .execute(&select.clone().with_paging_state(state.take()), ())
+            .execute_page(&select, (), state.take())
             .await
             .unwrap();
         pages += 1;
@@ -328,10 +348,10 @@ async fn paging_ten_thousand_rows() {
             None => break,
         }
     }
-    assert_eq!((seen, pages), (10_000, 4));
+    assert_eq!((seen, pages), (ROWS as usize, 4));
     // As a stream: pages fetched on demand.
     let mut stream = session
-        .query_iter("SELECT c FROM kv WHERE k = ?", (1i32,))
+        .execute_iter("SELECT c FROM kv WHERE k = ?", (1i32,))
         .unwrap()
         .typed::<(i32,)>();
     let mut expected = 0;
@@ -339,9 +359,9 @@ async fn paging_ten_thousand_rows() {
         assert_eq!(row.unwrap().0, expected);
         expected += 1;
     }
-    assert_eq!(expected, 10_000);
+    assert_eq!(expected, ROWS);
     let mut lazy = session
-        .query_iter("SELECT c FROM kv WHERE k = 1", ())
+        .execute_iter("SELECT c FROM kv WHERE k = 1", ())
         .unwrap();
     lazy.next().await.unwrap().unwrap();
     assert_eq!(
@@ -379,7 +399,7 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
     batch
         .add(&insert, (2i32, 1i32, "p"))
         .unwrap()
-        .add_query(
+        .add(
             "INSERT INTO kv (k, c, v) VALUES (?, ?, ?)",
             (2i32, 2i32, "s"),
         )
@@ -391,17 +411,17 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
         .await
         .unwrap();
     let r = session
-        .query("SELECT v FROM kv WHERE k = 2", ())
+        .execute("SELECT v FROM kv WHERE k = 2", ())
         .await
         .unwrap();
     assert_eq!(r.row_count(), 2);
     let mut unlogged = Batch::unlogged();
     unlogged
-        .add_query("DELETE FROM kv WHERE k = ? AND c = ?", (2i32, 1i32))
+        .add("DELETE FROM kv WHERE k = ? AND c = ?", (2i32, 1i32))
         .unwrap();
     session.batch(&unlogged).await.unwrap();
     session
-        .query(
+        .execute(
             "CREATE TABLE IF NOT EXISTS counts (k int PRIMARY KEY, n counter)",
             (),
         )
@@ -409,11 +429,11 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
         .unwrap();
     let mut counter = Batch::counter();
     counter
-        .add_query("UPDATE counts SET n = n + ? WHERE k = ?", (5i64, 1i32))
+        .add("UPDATE counts SET n = n + ? WHERE k = ?", (5i64, 1i32))
         .unwrap();
     session.batch(&counter).await.unwrap();
     let r = session
-        .query("SELECT n FROM counts WHERE k = 1", ())
+        .execute("SELECT n FROM counts WHERE k = 1", ())
         .await
         .unwrap();
     assert_eq!(r.first_row().unwrap().get::<i64>("n").unwrap(), 5);
@@ -422,13 +442,13 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
     let lwt = "INSERT INTO kv (k, c, v) VALUES (?, ?, ?) IF NOT EXISTS";
     assert_eq!(
         session
-            .query(lwt, (9i32, 9i32, "first"))
+            .execute(lwt, (9i32, 9i32, "first"))
             .await
             .unwrap()
             .applied(),
         Some(true)
     );
-    let second = session.query(lwt, (9i32, 9i32, "second")).await.unwrap();
+    let second = session.execute(lwt, (9i32, 9i32, "second")).await.unwrap();
     assert_eq!(second.applied(), Some(false));
     assert_eq!(
         second.first_row().unwrap().get::<&str>("v").unwrap(),
@@ -437,7 +457,7 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
 
     // Schema change results, server errors with their fields.
     let r = session
-        .query("CREATE TABLE t2 (k int PRIMARY KEY)", ())
+        .execute("CREATE TABLE t2 (k int PRIMARY KEY)", ())
         .await
         .unwrap();
     assert_eq!(
@@ -445,14 +465,14 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
         "ks_misc"
     );
     let e = session
-        .query("CREATE TABLE t2 (k int PRIMARY KEY)", ())
+        .execute("CREATE TABLE t2 (k int PRIMARY KEY)", ())
         .await
         .unwrap_err();
     assert!(
         matches!(e.db_error(), Some(DbError::AlreadyExists { .. })),
         "{e}"
     );
-    let e = session.query("SELEC 1", ()).await.unwrap_err();
+    let e = session.execute("SELEC 1", ()).await.unwrap_err();
     assert!(matches!(e.db_error(), Some(DbError::SyntaxError)), "{e}");
     let e = session.use_keyspace("no_such_ks").await.unwrap_err();
     assert!(matches!(e.db_error(), Some(DbError::Invalid)), "{e}");
@@ -471,12 +491,12 @@ async fn reprepare_batches_lwt_schema_changes_and_close() {
     // Close: in-flight requests finish, new ones are refused.
     let in_flight = {
         let s = session.clone();
-        tokio::spawn(async move { s.query("SELECT * FROM kv WHERE k = 1", ()).await })
+        tokio::spawn(async move { s.execute("SELECT * FROM kv WHERE k = 1", ()).await })
     };
     tokio::task::yield_now().await;
     session.close().await;
     let _ = in_flight.await.unwrap();
-    let e = session.query("SELECT * FROM kv", ()).await.unwrap_err();
+    let e = session.execute("SELECT * FROM kv", ()).await.unwrap_err();
     assert!(matches!(e, Error::Closed(_)), "{e}");
     assert!(e.to_string().contains("closed"));
     server.stop().await;
@@ -488,7 +508,7 @@ async fn no_host_available_names_each_host() {
     let e = SessionBuilder::new()
         .contact_point("127.0.0.1:1")
         .connect_timeout(Duration::from_secs(2))
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap_err();
     assert_eq!(e.host_errors().len(), 1, "{e}");
@@ -505,12 +525,12 @@ async fn a_statement_keyspace_is_honoured_or_refused_never_ignored() {
     let session = session_for(&server, SessionBuilder::new()).await;
     with_table(&session, "ks_other").await;
     session
-        .query("INSERT INTO kv (k, c, v) VALUES (1, 1, 'other')", ())
+        .execute("INSERT INTO kv (k, c, v) VALUES (1, 1, 'other')", ())
         .await
         .unwrap();
     with_table(&session, "ks_shop").await;
     session
-        .query("INSERT INTO kv (k, c, v) VALUES (1, 1, 'shop')", ())
+        .execute("INSERT INTO kv (k, c, v) VALUES (1, 1, 'shop')", ())
         .await
         .unwrap();
     let value = |r: cql_transport_tcp::session::QueryResult| {

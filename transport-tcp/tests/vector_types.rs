@@ -10,9 +10,8 @@
 mod vectors;
 
 use cql_testkit::sim::server::{SimServer, SimServerConfig};
-use cql_transport_tcp::SessionBuilderExt;
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::frame::ProtocolVersion;
-use cql_transport_tcp::session::SessionBuilder;
 
 async fn round_trip(version: ProtocolVersion) {
     let file = vectors::load_types();

@@ -10,13 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use cql_core::runtime::{NodeAddr, Transport};
+use cql_core::session::{PreparedStatement, Session};
+use cql_core::types::{ColumnSpec, ColumnType};
 use cql_testkit::sim::server::{Prime, Primes, SimServer, SimServerConfig};
 use cql_testkit::sim::{Outcome, RowsResult};
-use cql_transport_tcp::{TcpTransport, TokioRuntime};
+use cql_transport_tcp::SessionBuilder;
+use cql_transport_tcp::TcpTransport;
 use cql_transport_websocket::bridge::{Bridge, BridgeConfig, TargetAllowList};
-use cql_transport_websocket::core::runtime::{NodeAddr, Transport};
-use cql_transport_websocket::core::session::{PreparedStatement, Session, SessionBuilder};
-use cql_transport_websocket::core::types::{ColumnSpec, ColumnType};
 use cql_transport_websocket::{BridgeAddressMap, WebSocketTransport};
 
 const QUERY: &str = "SELECT v FROM ks.t WHERE k = ?";
@@ -30,10 +31,11 @@ fn col(name: &str, typ: ColumnType) -> ColumnSpec {
     }
 }
 
-async fn session<T: Transport>(node: NodeAddr, transport: T) -> Arc<Session<TokioRuntime>> {
+async fn session<T: Transport>(node: NodeAddr, transport: T) -> Arc<Session> {
     let session = SessionBuilder::new()
         .contact_point(node)
-        .build(transport, TokioRuntime::new())
+        .transport(transport)
+        .connect()
         .await
         .unwrap_or_else(|e| panic!("cannot connect: {e}"));
     Arc::new(session)
@@ -41,7 +43,7 @@ async fn session<T: Transport>(node: NodeAddr, transport: T) -> Arc<Session<Toki
 
 /// Requests/s and mean latency with `concurrency` tasks for `secs`.
 async fn measure(
-    session: &Arc<Session<TokioRuntime>>,
+    session: &Arc<Session>,
     prepared: &PreparedStatement,
     concurrency: usize,
     secs: f64,

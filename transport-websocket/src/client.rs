@@ -41,16 +41,15 @@ pub enum TokenPlacement {
 /// [`TransportErrorKind::Refused`] error naming the close code and reason.
 ///
 /// ```no_run
-/// use cql_transport_websocket::core::session::SessionBuilder;
+/// use cql_transport_tcp::SessionBuilder;
 /// use cql_transport_websocket::{BridgeAddressMap, WebSocketTransport};
-/// use cql_transport_tcp::TokioRuntime;
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let transport = WebSocketTransport::new(BridgeAddressMap::new("wss://bridge.example.com/cql")?)
 ///     .with_token("web.1767225600.5f1c...");
 /// let session = SessionBuilder::new()
 ///     .contact_point("10.0.0.5:9042")
-///     .build(transport, TokioRuntime::new())
+///     .transport(transport).connect()
 ///     .await?;
 /// # drop(session);
 /// # Ok(())

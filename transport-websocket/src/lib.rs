@@ -27,8 +27,6 @@
     )
 )]
 
-pub use cql_core as core;
-
 pub mod address_map;
 pub mod protocol;
 

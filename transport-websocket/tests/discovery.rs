@@ -12,18 +12,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{TOKEN, bridge, config};
+use cql_core::frame::Opcode;
+use cql_core::policies::address_translation::MapAddressTranslator;
+use cql_core::policies::reconnection::ConstantReconnectionPolicy;
+use cql_core::runtime::NodeAddr;
+use cql_core::session::{HostInfo, Session};
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
-use cql_transport_tcp::TokioRuntime;
-use cql_transport_websocket::core::Opcode;
-use cql_transport_websocket::core::policies::address_translation::MapAddressTranslator;
-use cql_transport_websocket::core::policies::reconnection::ConstantReconnectionPolicy;
-use cql_transport_websocket::core::runtime::NodeAddr;
-use cql_transport_websocket::core::session::{HostInfo, Session, SessionBuilder};
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_websocket::{BridgeAddressMap, WebSocketTransport};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-type WsSession = Session<TokioRuntime>;
+type WsSession = Session;
 
 /// A session through `map` with the cluster's first node as its only contact point.
 async fn session(
@@ -38,10 +38,8 @@ async fn session(
         .reconnection_policy(Arc::new(ConstantReconnectionPolicy::new(
             Duration::from_millis(100),
         )))
-        .build(
-            WebSocketTransport::new(map).with_token(TOKEN),
-            TokioRuntime::new(),
-        )
+        .transport(WebSocketTransport::new(map).with_token(TOKEN))
+        .connect()
         .await
         .unwrap()
 }
@@ -106,7 +104,7 @@ fn executed_on(cluster: &SimCluster) -> Vec<usize> {
 /// text)`.
 async fn kv(session: &WsSession, ks: &str, rf: usize) {
     session
-        .query(
+        .execute(
             &format!(
                 "CREATE KEYSPACE {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': {rf}}}"
             ),
@@ -115,7 +113,7 @@ async fn kv(session: &WsSession, ks: &str, rf: usize) {
         .await
         .unwrap();
     session
-        .query(
+        .execute(
             &format!("CREATE TABLE {ks}.kv (k int PRIMARY KEY, v text)"),
             (),
         )

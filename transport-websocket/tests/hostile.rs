@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use cql_transport_websocket::core::session::SessionBuilder;
+use cql_transport_tcp::SessionBuilder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
@@ -236,7 +236,7 @@ async fn an_authenticated_client_connects_while_100_slow_handshakes_are_open() {
 
     let session = session(sim.local_addr(), transport(&bridge), SessionBuilder::new()).await;
     session
-        .query("SELECT release_version FROM system.local", ())
+        .execute("SELECT release_version FROM system.local", ())
         .await
         .unwrap();
     assert!(bridge.active_connections() >= 1);

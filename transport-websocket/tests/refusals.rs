@@ -7,11 +7,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::*;
-use cql_transport_tcp::TokioRuntime;
+use cql_core::runtime::{NodeAddr, TransportErrorKind};
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_websocket::CloseReason;
 use cql_transport_websocket::bridge::mint_token;
-use cql_transport_websocket::core::runtime::{NodeAddr, TransportErrorKind};
-use cql_transport_websocket::core::session::SessionBuilder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -100,7 +99,8 @@ async fn policy_refusals_have_their_close_codes() {
     // The transport reports refusals as Refused errors naming the code.
     let err = SessionBuilder::new()
         .contact_point(NodeAddr::new("127.0.0.1", sim.local_addr().port() + 1))
-        .build(transport(&bridge), TokioRuntime::new())
+        .transport(transport(&bridge))
+        .connect()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("4404"), "{err}");
@@ -115,7 +115,7 @@ async fn node_answers(
     node: SocketAddr,
     origin: &str,
 ) -> bool {
-    use cql_transport_websocket::core::runtime::Transport;
+    use cql_core::runtime::Transport;
     let t = transport(bridge).with_origin(origin);
     let mut stream = t.connect(&NodeAddr::from(node)).await.unwrap();
     stream
@@ -138,7 +138,7 @@ async fn per_client_and_total_limits() {
     config.auth.allow_anonymous = true;
     let bridge = bridge(config).await;
     let t = transport(&bridge);
-    use cql_transport_websocket::core::runtime::Transport;
+    use cql_core::runtime::Transport;
     let node = NodeAddr::from(sim.local_addr());
     let a = t.connect(&node).await.unwrap();
     let b = t.connect(&node).await.unwrap();
@@ -254,7 +254,7 @@ async fn the_bridge_survives_garbage() {
     // Still serving.
     let session = session(sim.local_addr(), transport(&bridge), SessionBuilder::new()).await;
     session
-        .query("SELECT release_version FROM system.local", ())
+        .execute("SELECT release_version FROM system.local", ())
         .await
         .unwrap();
     session.close().await;

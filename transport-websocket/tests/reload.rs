@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_websocket::CloseReason;
 use cql_transport_websocket::bridge::{BridgeHandle, TargetAllowList};
-use cql_transport_websocket::core::session::SessionBuilder;
 
 /// The close code a tunnel to `target` ends with right away (`None`: it was admitted and
 /// stayed open until the node-side handshake timed out, i.e. the target was allowed).
@@ -40,11 +40,11 @@ async fn new_tunnels_follow_the_reloaded_allow_list() {
 
     bridge.reload(config(&[b.local_addr()])).unwrap();
     let to_b = session(b.local_addr(), transport(&bridge), SessionBuilder::new()).await;
-    to_b.query("SELECT key FROM system.local", ())
+    to_b.execute("SELECT key FROM system.local", ())
         .await
         .unwrap();
     // The tunnel opened before the reload keeps running.
-    to_a.query("SELECT key FROM system.local", ())
+    to_a.execute("SELECT key FROM system.local", ())
         .await
         .unwrap();
     assert_eq!(
@@ -70,7 +70,7 @@ async fn new_tunnels_follow_the_reloaded_allow_list() {
     );
     let again = session(b.local_addr(), transport(&bridge), SessionBuilder::new()).await;
     again
-        .query("SELECT key FROM system.local", ())
+        .execute("SELECT key FROM system.local", ())
         .await
         .unwrap();
 
@@ -120,11 +120,10 @@ async fn the_binary_reloads_its_file_on_sighup() {
         )
         .with_token(TOKEN);
         SessionBuilder::new()
-            .contact_point(cql_transport_websocket::core::runtime::NodeAddr::from(
-                target,
-            ))
+            .contact_point(cql_core::runtime::NodeAddr::from(target))
             .connect_timeout(Duration::from_secs(2))
-            .build(transport, cql_transport_tcp::TokioRuntime::new())
+            .transport(transport)
+            .connect()
             .await
     };
     tunnel_to(a.local_addr()).await.unwrap().close().await;

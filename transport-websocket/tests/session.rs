@@ -4,17 +4,17 @@
 mod common;
 
 use common::*;
+use cql_core::session::Session;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::TlsConfig;
-use cql_transport_tcp::TokioRuntime;
 use cql_transport_websocket::TokenPlacement;
 use cql_transport_websocket::bridge::{ServerTls, mint_token};
-use cql_transport_websocket::core::session::{Session, SessionBuilder};
 use futures::StreamExt;
 
-async fn workload(session: &Session<TokioRuntime>, ks: &str) {
+async fn workload(session: &Session, ks: &str) {
     session
-        .query(
+        .execute(
             &format!("CREATE KEYSPACE IF NOT EXISTS {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"),
             (),
         )
@@ -22,14 +22,14 @@ async fn workload(session: &Session<TokioRuntime>, ks: &str) {
         .unwrap();
     session.use_keyspace(ks).await.unwrap();
     session
-        .query(
+        .execute(
             "CREATE TABLE IF NOT EXISTS kv (k int, c int, v text, PRIMARY KEY (k, c))",
             (),
         )
         .await
         .unwrap();
     session
-        .query(
+        .execute(
             "INSERT INTO kv (k, c, v) VALUES (?, ?, ?)",
             (0i32, 0i32, "simple"),
         )
@@ -46,7 +46,7 @@ async fn workload(session: &Session<TokioRuntime>, ks: &str) {
             .unwrap();
     }
     let row = session
-        .query("SELECT v FROM kv WHERE k = 0 AND c = 0", ())
+        .execute("SELECT v FROM kv WHERE k = 0 AND c = 0", ())
         .await
         .unwrap()
         .first_row()
@@ -137,11 +137,11 @@ async fn a_one_mebibyte_blob_round_trips_across_many_messages() {
     let bridge = bridge(config).await;
     let session = session(sim.local_addr(), transport(&bridge), SessionBuilder::new()).await;
     session
-        .query("CREATE KEYSPACE ks_blob WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}", ())
+        .execute("CREATE KEYSPACE ks_blob WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}", ())
         .await
         .unwrap();
     session
-        .query("CREATE TABLE ks_blob.b (k int PRIMARY KEY, v blob)", ())
+        .execute("CREATE TABLE ks_blob.b (k int PRIMARY KEY, v blob)", ())
         .await
         .unwrap();
     let blob: Vec<u8> = (0..1024 * 1024u32)
@@ -156,7 +156,7 @@ async fn a_one_mebibyte_blob_round_trips_across_many_messages() {
         .await
         .unwrap();
     let row = session
-        .query("SELECT v FROM ks_blob.b WHERE k = 1", ())
+        .execute("SELECT v FROM ks_blob.b WHERE k = 1", ())
         .await
         .unwrap()
         .first_row()

@@ -23,8 +23,7 @@ mod native {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
 
-    use cql_transport_tcp::TokioRuntime;
-    use cql_transport_tcp::session::SessionBuilder;
+    use cql_transport_tcp::SessionBuilder;
     use cql_transport_websocket::{BridgeAddressMap, WebSocketTransport};
 
     fn env(name: &str, default: &str) -> String {
@@ -49,22 +48,23 @@ mod native {
         }
         let session = SessionBuilder::new()
             .contact_point(node.as_str())
-            .build(transport, TokioRuntime::new())
+            .transport(transport)
+            .connect()
             .await?;
         session
-            .query(
+            .execute(
                 "CREATE KEYSPACE IF NOT EXISTS bench WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
                 (),
             )
             .await?;
         session
-            .query(
+            .execute(
                 "CREATE TABLE IF NOT EXISTS bench.kv (k int PRIMARY KEY, v text)",
                 (),
             )
             .await?;
         session
-            .query("INSERT INTO bench.kv (k, v) VALUES (1, 'one')", ())
+            .execute("INSERT INTO bench.kv (k, v) VALUES (1, 'one')", ())
             .await?;
         let select = session
             .prepare("SELECT k, v FROM bench.kv WHERE k = ?")

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use cql_core::message::BatchType;
-use cql_core::session::{Batch, PreparedStatement, QueryResult, Session, Statement};
+use cql_core::session::{Batch, PagingState, PreparedStatement, QueryResult, Session, Statement};
 use cql_core::types::{ColumnSpec, SerializeValue};
 use cql_transport_websocket::BridgeAddressMap;
 use cql_transport_websocket::wasm::{WasmRuntime, WebSocketTransport};
@@ -27,7 +27,7 @@ use crate::options::{self, get};
 /// A connected client: a session to the nodes behind a `cql-bridge`.
 #[wasm_bindgen]
 pub struct Client {
-    session: Session<WasmRuntime>,
+    session: Session,
     to_js: ToJs,
     listeners: Rc<Listeners>,
 }
@@ -51,7 +51,7 @@ pub struct RowStream {
 /// A stream's rows, or what it needs to start them on its first `next()`.
 #[derive(Default)]
 struct StreamState {
-    rows: RefCell<Option<cql_core::session::RowStream<WasmRuntime>>>,
+    rows: RefCell<Option<cql_core::session::RowStream>>,
     start: RefCell<Option<PendingStart>>,
     /// A `next()` is in progress (it holds the rows meanwhile).
     busy: std::cell::Cell<bool>,
@@ -229,7 +229,7 @@ fn result_object(r: &QueryResult, conv: ToJs) -> Result<JsValue, JsValue> {
 }
 
 impl Client {
-    fn session(&self) -> Result<Session<WasmRuntime>, JsValue> {
+    fn session(&self) -> Result<Session, JsValue> {
         if self.session.is_closed() {
             return Err(error::closed("the client is closed"));
         }
@@ -240,7 +240,7 @@ impl Client {
 /// A prepared statement from the cache (or the node), prepared in `opts`'s keyspace (or
 /// the session's) and carrying `opts`.
 async fn prepared_with(
-    session: &Session<WasmRuntime>,
+    session: &Session,
     cql: &str,
     opts: &cql_core::session::StatementOptions,
 ) -> Result<PreparedStatement, JsValue> {
@@ -280,7 +280,7 @@ fn batch_queries(queries: &JsValue) -> JsValue {
 
 /// Runs one statement: prepared (when asked, or by default with parameters) or simple.
 async fn execute_once(
-    session: Session<WasmRuntime>,
+    session: Session,
     query: &JsValue,
     params: &JsValue,
     options: &JsValue,
@@ -289,15 +289,16 @@ async fn execute_once(
     let (cql, is_prepared) = query_text(query)?;
     let o = options::query(options, default)?;
     let prepare = o.prepare.unwrap_or(is_prepared || has_params(params));
+    // One page, as the Node.js driver's execute returns (stream() reads them all).
     let result = if prepare {
         let p = prepared_with(&session, &cql, &o.statement).await?;
         let values = typed_values(params, p.bind_specs())?;
-        session.execute(&p, values).await
+        session.execute_page(&p, values, o.paging_state).await
     } else {
         let values = natural_values(params, &o.hints)?;
         let mut s = Statement::new(cql);
         *s.options_mut() = o.statement;
-        session.execute(&s, values).await
+        session.execute_page(&s, values, o.paging_state).await
     }
     .map_err(|e| error::to_js(&e))?;
     result_object(&result, o.to_js)
@@ -305,7 +306,7 @@ async fn execute_once(
 
 /// Runs a batch (`queries` an array of strings or `{ query, params }`).
 async fn batch_once(
-    session: Session<WasmRuntime>,
+    session: Session,
     queries: &JsValue,
     options: &JsValue,
     default: ToJs,
@@ -378,7 +379,9 @@ impl Client {
                 let session = o
                     .builder
                     .host_listener(Arc::new(JsHostListener(Rc::clone(&listeners))))
-                    .build(transport, WasmRuntime::new())
+                    .transport(transport)
+                    .runtime(WasmRuntime::new())
+                    .connect()
                     .await
                     .map_err(|e| error::to_js(&e))?;
                 Ok(Client {
@@ -478,15 +481,19 @@ impl Client {
                     session,
                     cql,
                     options: o.statement,
+                    paging_state: o.paging_state,
                     params,
                 });
             } else {
                 let values = natural_values(&params, &o.hints)?;
                 let mut s = Statement::new(cql);
                 *s.options_mut() = o.statement;
-                let rows = session
+                let mut rows = session
                     .execute_iter(&s, values)
                     .map_err(|e| error::to_js(&e))?;
+                if let Some(start) = o.paging_state {
+                    rows = rows.resume_from(start);
+                }
                 *state.rows.borrow_mut() = Some(rows);
             }
             Ok::<_, JsValue>((state, o.to_js))
@@ -578,9 +585,10 @@ impl Client {
 
 /// What a `RowStream` needs to start a prepared iteration on its first `next()`.
 struct PendingStart {
-    session: Session<WasmRuntime>,
+    session: Session,
     cql: String,
     options: cql_core::session::StatementOptions,
+    paging_state: Option<PagingState>,
     params: JsValue,
 }
 
@@ -591,9 +599,14 @@ async fn next_row(slot: &StreamState, conv: ToJs) -> Result<JsValue, JsValue> {
         Some(s) => {
             let prepared = prepared_with(&s.session, &s.cql, &s.options).await?;
             let values = typed_values(&s.params, prepared.bind_specs())?;
-            s.session
+            let rows = s
+                .session
                 .execute_iter(&prepared, values)
-                .map_err(|e| error::to_js(&e))?
+                .map_err(|e| error::to_js(&e))?;
+            match s.paging_state {
+                Some(start) => rows.resume_from(start),
+                None => rows,
+            }
         }
         None => match slot.rows.borrow_mut().take() {
             Some(s) => s,

@@ -307,6 +307,8 @@ pub fn connect(o: &JsValue) -> Result<Connect, JsValue> {
 pub struct Query {
     /// The statement options.
     pub statement: StatementOptions,
+    /// The page to start at (`pageState`).
+    pub paging_state: Option<PagingState>,
     /// Whether to prepare (`None`: decide from the parameters).
     pub prepare: Option<bool>,
     /// Types for the parameters of a simple statement.
@@ -341,6 +343,7 @@ fn statement_options(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
     if let Some(n) = number(o, "pageSize")? {
         s.page_size = Some(n as i32);
     }
+    let mut paging_state = None;
     let ps = get(o, "pageState");
     if present(&ps) {
         let bytes = if let Some(text) = ps.as_string() {
@@ -354,7 +357,7 @@ fn statement_options(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
                 argument("`pageState` must be the `pageState` of a previous result: a Uint8Array, or a hex or base64 string")
             })?
         };
-        s.paging_state = Some(PagingState::from_bytes(bytes));
+        paging_state = Some(PagingState::from_bytes(bytes));
     }
     let ts = get(o, "timestamp");
     if present(&ts) {
@@ -371,6 +374,7 @@ fn statement_options(o: &JsValue, default: ToJs) -> Result<Query, JsValue> {
     s.execution_profile = string(o, "executionProfile")?;
     Ok(Query {
         statement: s,
+        paging_state,
         prepare: boolean(o, "prepare")?,
         hints: get(o, "hints"),
         to_js: to_js(o, default)?,

@@ -1,15 +1,17 @@
 //! Derive macros for `cql-core`'s row and value traits.
 //!
-//! * `#[derive(FromRow)]` implements `DeserializeRow` for a struct with named fields:
+//! Each derive is named after the trait it implements, as with serde.
+//!
+//! * `#[derive(DeserializeRow)]` implements `DeserializeRow` for a struct with named fields:
 //!   each field reads the column of the same name (any column order; extra columns are
 //!   ignored). The struct is type-checked once per page against the column specs, with
 //!   an error naming the missing or mistyped column. Fields may borrow from the frame
 //!   (`&'a str`, `&'a [u8]`) when the struct has one lifetime parameter.
 //! * `#[derive(SerializeRow)]` implements `SerializeRow`: each bind marker gets the field of
 //!   the same name; every marker needs a field and every field a marker.
-//! * `#[derive(UserType)]` implements `DeserializeValue` and `SerializeValue` for a struct
-//!   mapped to a user-defined type, field by field by name (UDT fields the struct lacks read
-//!   nothing and are written as null).
+//! * `#[derive(DeserializeValue)]` and `#[derive(SerializeValue)]` implement those traits
+//!   for a struct mapped to a user-defined type, field by field by name (UDT fields the
+//!   struct lacks read nothing and are written as null); derive both to read and write it.
 //!
 //! Attributes:
 //! * on the struct: `#[cql(crate = "path::to::cql_core")]` when `cql_core` is not a direct
@@ -30,8 +32,8 @@ use syn::{
 
 /// Implements `cql_core::types::DeserializeRow` for a struct with named fields, matching
 /// fields to columns by name. See the [crate docs](crate).
-#[proc_macro_derive(FromRow, attributes(cql))]
-pub fn derive_from_row(input: TokenStream) -> TokenStream {
+#[proc_macro_derive(DeserializeRow, attributes(cql))]
+pub fn derive_deserialize_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand(&input, from_row)
         .unwrap_or_else(syn::Error::into_compile_error)
@@ -48,14 +50,31 @@ pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// Implements `cql_core::types::DeserializeValue` and `SerializeValue` for a struct mapped
-/// to a user-defined type by field name. See the [crate docs](crate).
-#[proc_macro_derive(UserType, attributes(cql))]
-pub fn derive_user_type(input: TokenStream) -> TokenStream {
+/// Implements `cql_core::types::DeserializeValue` for a struct mapped to a user-defined
+/// type by field name. See the [crate docs](crate).
+#[proc_macro_derive(DeserializeValue, attributes(cql))]
+pub fn derive_deserialize_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand(&input, user_type)
+    expand(&input, |i| user_type(i, UdtSide::Deserialize))
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// Implements `cql_core::types::SerializeValue` for a struct mapped to a user-defined type
+/// by field name. See the [crate docs](crate).
+#[proc_macro_derive(SerializeValue, attributes(cql))]
+pub fn derive_serialize_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input, |i| user_type(i, UdtSide::Serialize))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Which trait a user-type derive implements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UdtSide {
+    Deserialize,
+    Serialize,
 }
 
 /// One field of the struct and what its attributes say.
@@ -333,7 +352,7 @@ fn serialize_row(input: &Input<'_>) -> syn::Result<TokenStream2> {
     })
 }
 
-fn user_type(input: &Input<'_>) -> syn::Result<TokenStream2> {
+fn user_type(input: &Input<'_>, side: UdtSide) -> syn::Result<TokenStream2> {
     let krate = &input.krate;
     let ident = input.ident;
     let rust_name = ident.to_string();
@@ -422,7 +441,7 @@ fn user_type(input: &Input<'_>) -> syn::Result<TokenStream2> {
                 .map_err(|e| e.in_field(#name))?,
         }
     });
-    Ok(quote! {
+    let deserialize = quote! {
         #[automatically_derived]
         impl #de_impl_g #krate::types::DeserializeValue<#lt> for #ident #ty_g #de_where {
             fn type_check(typ: &#krate::types::ColumnType) -> ::core::result::Result<(), #derr> {
@@ -450,7 +469,8 @@ fn user_type(input: &Input<'_>) -> syn::Result<TokenStream2> {
                 ::core::result::Result::Ok(Self { #( #inits, )* })
             }
         }
-
+    };
+    let serialize = quote! {
         #[automatically_derived]
         impl #ser_impl_g #krate::types::SerializeValue for #ident #ty_g #ser_where {
             fn serialize(
@@ -475,5 +495,9 @@ fn user_type(input: &Input<'_>) -> syn::Result<TokenStream2> {
                 })
             }
         }
+    };
+    Ok(match side {
+        UdtSide::Deserialize => deserialize,
+        UdtSide::Serialize => serialize,
     })
 }

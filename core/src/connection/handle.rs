@@ -231,14 +231,14 @@ impl Shared {
 }
 
 /// The shared part of the handles; closing the connection when the last one goes.
-struct Handle<R: Runtime> {
+struct Handle {
     shared: Arc<Shared>,
-    runtime: R,
+    runtime: Arc<dyn Runtime>,
     addr: NodeAddr,
     version: ProtocolVersion,
 }
 
-impl<R: Runtime> Drop for Handle<R> {
+impl Drop for Handle {
     fn drop(&mut self) {
         if !self.shared.is_closed() {
             self.shared.fail(ConnectionError::Closed(String::from(
@@ -249,11 +249,11 @@ impl<R: Runtime> Drop for Handle<R> {
 }
 
 /// An open connection to one node (cheap to clone; clones share it).
-pub struct Connection<R: Runtime> {
-    handle: Arc<Handle<R>>,
+pub struct Connection {
+    handle: Arc<Handle>,
 }
 
-impl<R: Runtime> Clone for Connection<R> {
+impl Clone for Connection {
     fn clone(&self) -> Self {
         Self {
             handle: self.handle.clone(),
@@ -261,7 +261,7 @@ impl<R: Runtime> Clone for Connection<R> {
     }
 }
 
-impl<R: Runtime> fmt::Debug for Connection<R> {
+impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Connection")
             .field("addr", &self.handle.addr)
@@ -271,7 +271,7 @@ impl<R: Runtime> fmt::Debug for Connection<R> {
     }
 }
 
-impl<R: Runtime> Connection<R> {
+impl Connection {
     /// Opens a connection: stream, OPTIONS, STARTUP, authentication, optional USE and
     /// REGISTER, all within `config.connect_timeout`.
     ///
@@ -284,7 +284,7 @@ impl<R: Runtime> Connection<R> {
     /// when the whole opening takes longer than `connect_timeout`.
     pub async fn open<T: Transport + ?Sized>(
         transport: &T,
-        runtime: R,
+        runtime: Arc<dyn Runtime>,
         addr: NodeAddr,
         config: ConnectionConfig,
     ) -> Result<Self, ConnectionError> {
@@ -311,7 +311,7 @@ impl<R: Runtime> Connection<R> {
     /// One stream and handshake in `version`.
     async fn attempt<T: Transport + ?Sized>(
         transport: &T,
-        runtime: R,
+        runtime: Arc<dyn Runtime>,
         addr: NodeAddr,
         config: &ConnectionConfig,
         version: ProtocolVersion,
@@ -600,7 +600,11 @@ impl Drop for Pending<'_> {
 }
 
 /// Reads from the node until the stream ends, the connection closes or reading fails.
-async fn read_loop<R: Runtime>(shared: Arc<Shared>, mut reader: Box<dyn StreamReader>, runtime: R) {
+async fn read_loop(
+    shared: Arc<Shared>,
+    mut reader: Box<dyn StreamReader>,
+    runtime: Arc<dyn Runtime>,
+) {
     let mut buf = vec![0u8; READ_BUFFER_LEN];
     let mut wakers = Vec::new();
     loop {
@@ -663,10 +667,10 @@ async fn wake_in_chunks(wakers: &mut Vec<Waker>) {
 }
 
 /// Writes what the machine queues and keeps its clock, until the connection closes.
-async fn write_loop<R: Runtime>(
+async fn write_loop(
     shared: Arc<Shared>,
     mut writer: Box<dyn StreamWriter>,
-    runtime: R,
+    runtime: Arc<dyn Runtime>,
 ) {
     let mut buf = Vec::new();
     let mut timer: Option<(Instant, BoxFuture<'static, ()>)> = None;

@@ -10,6 +10,7 @@ mod time;
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::sync::Arc;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
@@ -161,7 +162,10 @@ pub trait Transport: MaybeSend + MaybeSync + 'static {
 }
 
 /// Spawning, sleeping and clocks, supplied by the host (tokio, the browser's event loop...).
-pub trait Runtime: Clone + MaybeSend + MaybeSync + 'static {
+///
+/// Held as `Arc<dyn Runtime>`, as the transport is: nothing above this seam is generic over
+/// the host.
+pub trait Runtime: fmt::Debug + MaybeSend + MaybeSync + 'static {
     /// Runs `task` in the background until it completes.
     fn spawn(&self, task: BoxFuture<'static, ()>);
     /// Completes after `duration`.
@@ -171,4 +175,52 @@ pub trait Runtime: Clone + MaybeSend + MaybeSync + 'static {
     /// Wall-clock time in microseconds since the Unix epoch (for client-side write
     /// timestamps).
     fn wall_clock_micros(&self) -> i64;
+}
+
+/// Where a session runs: how it opens byte streams to nodes and how it spawns, sleeps and
+/// reads clocks. `cql-transport-tcp` supplies tokio with TCP or TLS; the wasm side a
+/// WebSocket tunnel with the JavaScript event loop.
+#[derive(Clone)]
+pub struct Platform {
+    /// Opens byte streams to nodes.
+    pub transport: Arc<dyn Transport>,
+    /// Spawns tasks, sleeps, reads the clocks.
+    pub runtime: Arc<dyn Runtime>,
+}
+
+impl Platform {
+    /// A platform of `transport` and `runtime`.
+    pub fn new(transport: impl Transport, runtime: impl Runtime) -> Self {
+        Self {
+            transport: Arc::new(transport),
+            runtime: Arc::new(runtime),
+        }
+    }
+}
+
+impl fmt::Debug for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Platform")
+            .field("runtime", &self.runtime)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The platform a session builder uses for what it is not given: a host crate names its
+/// own (`cql_transport_tcp::SessionBuilder` builds on tokio and TCP), so that
+/// `SessionBuilder::new().contact_point(..).connect()` needs nothing more.
+pub trait DefaultPlatform {
+    /// The default platform, or `None` when there is none (the builder must be given a
+    /// transport and a runtime).
+    fn platform() -> Option<Platform>;
+}
+
+/// No default platform: a builder must be given a transport and a runtime.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoDefaultPlatform;
+
+impl DefaultPlatform for NoDefaultPlatform {
+    fn platform() -> Option<Platform> {
+        None
+    }
 }

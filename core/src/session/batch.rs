@@ -94,8 +94,8 @@ impl Batch {
         self.items.is_empty()
     }
 
-    /// Adds a statement (simple or prepared) with its values. The batch's own options
-    /// apply; the statement's options are ignored.
+    /// Adds a statement (CQL text, simple or prepared) with its values. The batch's own
+    /// options apply; the statement's options are ignored.
     ///
     /// # Errors
     /// [`Error::Serialize`] when the values do not fit (a prepared statement's markers, or
@@ -112,6 +112,11 @@ impl Batch {
             )));
         }
         let item = match statement.into() {
+            StatementRef::Text(cql) => {
+                let mut v = SerializedValues::new();
+                values.serialize_natural(&mut v)?;
+                BatchItem::Simple(alloc::sync::Arc::from(cql), v)
+            }
             StatementRef::Simple(s) => {
                 let mut v = SerializedValues::new();
                 values.serialize_natural(&mut v)?;
@@ -125,14 +130,6 @@ impl Batch {
         self.items.push(item);
         Ok(self)
     }
-
-    /// Adds CQL text with its values (see [`add`](Self::add)).
-    ///
-    /// # Errors
-    /// As [`add`](Self::add).
-    pub fn add_query(&mut self, cql: &str, values: impl SerializeRow) -> Result<&mut Self, Error> {
-        self.add(&super::statement::Statement::new(cql), values)
-    }
 }
 
 option_setters!(Batch);
@@ -145,9 +142,9 @@ mod tests {
     #[test]
     fn values_are_written_when_added_and_not_printed() {
         let mut b = Batch::unlogged();
-        b.add_query("INSERT INTO t (k, v) VALUES (?, ?)", (1i32, "hunter2"))
+        b.add("INSERT INTO t (k, v) VALUES (?, ?)", (1i32, "hunter2"))
             .unwrap()
-            .add_query("DELETE FROM t WHERE k = ?", (2i32,))
+            .add("DELETE FROM t WHERE k = ?", (2i32,))
             .unwrap();
         assert_eq!(b.len(), 2);
         assert_eq!(b.batch_type(), BatchType::Unlogged);

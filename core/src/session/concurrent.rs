@@ -19,7 +19,6 @@ use super::error::Error;
 use super::result::QueryResult;
 use super::session::Session;
 use super::statement::StatementRef;
-use crate::runtime::Runtime;
 use crate::types::SerializeRow;
 
 /// The error that stopped a `try_execute_concurrent*` run: the failing statement's
@@ -39,13 +38,13 @@ impl From<ConcurrentError> for Error {
     }
 }
 
-impl<R: Runtime> Session<R> {
+impl Session {
     /// Runs every `(statement, values)` pair with at most `concurrency` (at least 1)
     /// requests in flight and returns each outcome in input order. Failures do not stop
     /// the run.
     ///
     /// ```no_run
-    /// # async fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session<R>) {
+    /// # async fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session) {
     /// let insert = session.prepare("INSERT INTO kv (k, v) VALUES (?, ?)").await.unwrap();
     /// let results = session
     ///     .execute_concurrent((0..1000).map(|i| (&insert, (i, "v"))), 64)

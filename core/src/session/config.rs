@@ -1,5 +1,5 @@
-//! Session configuration: [`SessionConfig`] (every setting, with the documented defaults),
-//! [`SessionBuilder`] (the fluent way to fill it) and [`ExecutionProfile`]s.
+//! Session configuration: [`SessionConfig`] (every setting, with the documented defaults)
+//! and [`ExecutionProfile`]s; [`SessionBuilder`](super::SessionBuilder) fills it.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -12,17 +12,14 @@ use core::time::Duration;
 use super::error::Error;
 use super::host_events::HostListener;
 pub use super::profile::ExecutionProfile;
-use super::retry::RetryPolicy;
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
 use super::tracker::RequestTracker;
 use crate::cluster::host::HostDistance;
-use crate::connection::{Authenticator, PlainTextAuthenticator};
+use crate::connection::Authenticator;
 use crate::frame::{Compression, ProtocolVersion};
-use crate::message::Consistency;
 use crate::policies::address_translation::{AddressTranslator, IdentityTranslator};
 use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::policies::reconnection::ReconnectionPolicy;
-use crate::policies::speculative::SpeculativeExecutionPolicy;
 use crate::runtime::NodeAddr;
 
 /// The native protocol's default port.
@@ -103,8 +100,8 @@ impl ContactPoint {
     }
 }
 
-/// Every setting of a session. Build one with [`SessionBuilder`] (or fill the fields and
-/// call [`SessionBuilder::from_config`]).
+/// Every setting of a session. Build one with [`SessionBuilder`](super::SessionBuilder) (or
+/// fill the fields and call [`SessionBuilderOn::from_config`](super::SessionBuilderOn::from_config)).
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SessionConfig {
@@ -308,282 +305,11 @@ impl SessionConfig {
     }
 }
 
-/// Builds a [`Session`](super::Session): set what differs from the defaults, then
-/// [`build`](Self::build).
-///
-/// ```
-/// # use cql_core::session::SessionBuilder;
-/// # use cql_core::Consistency;
-/// let builder = SessionBuilder::new()
-///     .contact_point("127.0.0.1:9042")
-///     .credentials("cassandra", "cassandra")
-///     .consistency(Consistency::LocalQuorum);
-/// assert_eq!(builder.config().default_profile.page_size, Some(5000));
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct SessionBuilder {
-    config: SessionConfig,
-}
-
-impl SessionBuilder {
-    /// A builder with every default.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A builder starting from `config`.
-    pub fn from_config(config: SessionConfig) -> Self {
-        Self { config }
-    }
-
-    /// The configuration so far.
-    pub fn config(&self) -> &SessionConfig {
-        &self.config
-    }
-
-    /// The configuration, consumed.
-    pub fn into_config(self) -> SessionConfig {
-        self.config
-    }
-
-    /// Adds a contact point: `"host"`, `"host:port"`, `"[v6]:port"`, a [`NodeAddr`] or
-    /// a socket address.
-    #[must_use]
-    pub fn contact_point(mut self, cp: impl Into<ContactPoint>) -> Self {
-        self.config.contact_points.push(cp.into());
-        self
-    }
-
-    /// Adds several contact points.
-    #[must_use]
-    pub fn contact_points<C: Into<ContactPoint>>(
-        mut self,
-        cps: impl IntoIterator<Item = C>,
-    ) -> Self {
-        self.config
-            .contact_points
-            .extend(cps.into_iter().map(Into::into));
-        self
-    }
-
-    /// Port for contact points that name none.
-    #[must_use]
-    pub fn port(mut self, port: u16) -> Self {
-        self.config.port = port;
-        self
-    }
-
-    /// The local datacenter.
-    #[must_use]
-    pub fn local_datacenter(mut self, dc: impl Into<String>) -> Self {
-        self.config.local_datacenter = Some(dc.into());
-        self
-    }
-
-    /// User name and password (SASL PLAIN, Cassandra's PasswordAuthenticator).
-    #[must_use]
-    pub fn credentials(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.authenticator(Arc::new(PlainTextAuthenticator::new(username, password)))
-    }
-
-    /// Any authenticator.
-    #[must_use]
-    pub fn authenticator(mut self, authenticator: Arc<dyn Authenticator>) -> Self {
-        self.config.authenticator = Some(authenticator);
-        self
-    }
-
-    /// Compression: [`Compression::Lz4`], [`Compression::Snappy`] (v4 only; v5 then
-    /// runs uncompressed) or [`Compression::None`].
-    #[must_use]
-    pub fn compression(mut self, compression: Compression) -> Self {
-        self.config.compression = compression;
-        self
-    }
-
-    /// A fixed protocol version (default: negotiated).
-    #[must_use]
-    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
-        self.config.protocol_version = Some(version);
-        self
-    }
-
-    /// Connect (and handshake) timeout.
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
-        self
-    }
-
-    /// Default request timeout (of the default profile); `None` waits for ever.
-    #[must_use]
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.config.default_profile.request_timeout = timeout;
-        self
-    }
-
-    /// Heartbeat interval; `None` turns heartbeats off.
-    #[must_use]
-    pub fn heartbeat_interval(mut self, interval: Option<Duration>) -> Self {
-        self.config.heartbeat_interval = interval;
-        self
-    }
-
-    /// Connections per host of the local datacenter (at least 1).
-    #[must_use]
-    pub fn connections_per_host(mut self, n: usize) -> Self {
-        self.config.connections_per_host = n.max(1);
-        self
-    }
-
-    /// Connections per remote host the load-balancing policy uses (at least 1).
-    #[must_use]
-    pub fn connections_per_remote_host(mut self, n: usize) -> Self {
-        self.config.connections_per_remote_host = n.max(1);
-        self
-    }
-
-    /// The session's load-balancing policy (default: token-aware over DC-aware).
-    #[must_use]
-    pub fn load_balancing_policy(mut self, policy: Arc<dyn LoadBalancingPolicy>) -> Self {
-        self.config.load_balancing_policy = Some(policy);
-        self
-    }
-
-    /// The reconnection policy (default: exponential, 1 s to 10 minutes, jitter).
-    #[must_use]
-    pub fn reconnection_policy(mut self, policy: Arc<dyn ReconnectionPolicy>) -> Self {
-        self.config.reconnection_policy = Some(policy);
-        self
-    }
-
-    /// The address translator (default: addresses used as the cluster reports them).
-    #[must_use]
-    pub fn address_translator(mut self, translator: Arc<dyn AddressTranslator>) -> Self {
-        self.config.address_translator = translator;
-        self
-    }
-
-    /// Longest wait for schema agreement after a schema change (zero: no wait).
-    #[must_use]
-    pub fn max_schema_agreement_wait(mut self, wait: Duration) -> Self {
-        self.config.max_schema_agreement_wait = wait;
-        self
-    }
-
-    /// Default speculative execution policy (of the default profile).
-    #[must_use]
-    pub fn speculative_execution_policy(
-        mut self,
-        policy: Arc<dyn SpeculativeExecutionPolicy>,
-    ) -> Self {
-        self.config.default_profile.speculative_execution_policy = Some(policy);
-        self
-    }
-
-    /// Keyspace used from the start.
-    #[must_use]
-    pub fn keyspace(mut self, keyspace: impl Into<String>) -> Self {
-        self.config.keyspace = Some(keyspace.into());
-        self
-    }
-
-    /// Default consistency.
-    #[must_use]
-    pub fn consistency(mut self, consistency: Consistency) -> Self {
-        self.config.default_profile.consistency = consistency;
-        self
-    }
-
-    /// Default serial consistency.
-    #[must_use]
-    pub fn serial_consistency(mut self, consistency: Consistency) -> Self {
-        self.config.default_profile.serial_consistency = Some(consistency);
-        self
-    }
-
-    /// Default page size; `None` turns paging off.
-    #[must_use]
-    pub fn page_size(mut self, page_size: Option<i32>) -> Self {
-        self.config.default_profile.page_size = page_size;
-        self
-    }
-
-    /// Default retry policy.
-    #[must_use]
-    pub fn retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
-        self.config.default_profile.retry_policy = policy;
-        self
-    }
-
-    /// Whether statements are idempotent by default.
-    #[must_use]
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.config.default_profile.idempotent = idempotent;
-        self
-    }
-
-    /// Replaces the default execution profile.
-    #[must_use]
-    pub fn default_profile(mut self, profile: ExecutionProfile) -> Self {
-        self.config.default_profile = profile;
-        self
-    }
-
-    /// Adds (or replaces) a named execution profile.
-    #[must_use]
-    pub fn execution_profile(mut self, name: impl Into<String>, profile: ExecutionProfile) -> Self {
-        self.config.profiles.insert(name.into(), profile);
-        self
-    }
-
-    /// The timestamp generator.
-    #[must_use]
-    pub fn timestamp_generator(mut self, generator: Arc<dyn TimestampGenerator>) -> Self {
-        self.config.timestamp_generator = generator;
-        self
-    }
-
-    /// Application name (STARTUP `APPLICATION_NAME`).
-    #[must_use]
-    pub fn application_name(mut self, name: impl Into<String>) -> Self {
-        self.config.application_name = Some(name.into());
-        self
-    }
-
-    /// Application version (STARTUP `APPLICATION_VERSION`).
-    #[must_use]
-    pub fn application_version(mut self, version: impl Into<String>) -> Self {
-        self.config.application_version = Some(version.into());
-        self
-    }
-
-    /// Client id (STARTUP `CLIENT_ID`).
-    #[must_use]
-    pub fn client_id(mut self, id: uuid::Uuid) -> Self {
-        self.config.client_id = Some(id);
-        self
-    }
-
-    /// A tracker told about every request (see [`RequestTracker`]).
-    #[must_use]
-    pub fn request_tracker(mut self, tracker: Arc<dyn RequestTracker>) -> Self {
-        self.config.request_tracker = Some(tracker);
-        self
-    }
-
-    /// Adds a listener told when hosts are added, removed, go down (with why) or up, and
-    /// of every failed connection attempt (see [`HostListener`]).
-    #[must_use]
-    pub fn host_listener(mut self, listener: Arc<dyn HostListener>) -> Self {
-        self.config.host_listeners.push(listener);
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::Consistency;
+    use crate::session::SessionBuilder;
     use alloc::string::ToString;
 
     #[test]

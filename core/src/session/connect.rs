@@ -35,7 +35,7 @@ use crate::runtime::{NodeAddr, Runtime, Transport};
 
 /// A seed for the policies' randomness (replica shuffle, reconnection jitter) from the
 /// runtime's clocks: sessions started at different times shuffle differently.
-pub(crate) fn seed_from<R: Runtime>(runtime: &R) -> u64 {
+pub(crate) fn seed_from(runtime: &dyn Runtime) -> u64 {
     let wall = runtime.wall_clock_micros().unsigned_abs();
     let mono = runtime.now().as_nanos();
     wall.rotate_left(21) ^ mono ^ 0x9E37_79B9_7F4A_7C15
@@ -93,16 +93,16 @@ pub(crate) fn check_local_datacenter(local: Option<&str>, view: &ClusterView) ->
     )))
 }
 
-impl<R: Runtime> Session<R> {
-    /// Opens a session with `config` over `transport` (shared with other sessions if
-    /// wanted).
+impl Session {
+    /// Opens a session with `config` over `transport` and `runtime` (what
+    /// [`SessionBuilderOn::connect`](super::SessionBuilderOn::connect) does).
     ///
     /// # Errors
-    /// As [`SessionBuilder::build`](super::SessionBuilder::build).
-    pub async fn connect(
+    /// As [`SessionBuilderOn::connect`](super::SessionBuilderOn::connect).
+    pub(crate) async fn open(
         config: SessionConfig,
         transport: Arc<dyn Transport>,
-        runtime: R,
+        runtime: Arc<dyn Runtime>,
     ) -> Result<Self, Error> {
         let addrs = config.resolve_contact_points()?;
         if config.compression == Compression::Snappy
@@ -112,7 +112,7 @@ impl<R: Runtime> Session<R> {
                 "Snappy compression does not exist in protocol v5: use LZ4 or no compression",
             )));
         }
-        let seed = seed_from(&runtime);
+        let seed = seed_from(&*runtime);
         let policy: Arc<dyn LoadBalancingPolicy> = match &config.load_balancing_policy {
             Some(p) => Arc::clone(p),
             None => Arc::new(
@@ -206,12 +206,12 @@ impl<R: Runtime> Session<R> {
 }
 
 /// The control connection (if the cluster could describe itself) and the first view.
-async fn discover<R: Runtime>(
+async fn discover(
     config: &SessionConfig,
-    ctx: &Arc<PoolContext<R>>,
-    cluster: &Arc<Cluster<R>>,
+    ctx: &Arc<PoolContext>,
+    cluster: &Arc<Cluster>,
     addrs: &[NodeAddr],
-) -> Result<(Option<ControlConnection<R>>, ClusterView), Error> {
+) -> Result<(Option<ControlConnection>, ClusterView), Error> {
     let control_config = ControlConfig {
         connection: ctx.connection.clone(),
         default_port: config.port,

@@ -177,13 +177,13 @@ pub enum ControlEvent {
 }
 
 /// State shared by the handles and the background task.
-struct Inner<R: Runtime> {
-    runtime: R,
+struct Inner {
+    runtime: Arc<dyn Runtime>,
     transport: Arc<dyn Transport>,
     config: ControlConfig,
     hosts: Arc<dyn ControlHosts>,
     /// The current connection (kept once closed, for its address, until replaced).
-    conn: spin::Mutex<Option<Connection<R>>>,
+    conn: spin::Mutex<Option<Connection>>,
     /// `system.peers_v2` failed once: use `system.peers` from now on.
     peers_v1: AtomicBool,
     /// The last topology read (the base of the next diff).
@@ -195,11 +195,11 @@ struct Inner<R: Runtime> {
 }
 
 /// Stops everything when the last [`ControlConnection`] handle goes.
-struct Guard<R: Runtime> {
-    inner: Arc<Inner<R>>,
+struct Guard {
+    inner: Arc<Inner>,
 }
 
-impl<R: Runtime> Drop for Guard<R> {
+impl Drop for Guard {
     fn drop(&mut self) {
         if let Some(conn) = self.inner.stop_task() {
             self.inner
@@ -211,11 +211,11 @@ impl<R: Runtime> Drop for Guard<R> {
 
 /// The control connection (cheap to clone; clones share it). See the
 /// [module docs](self).
-pub struct ControlConnection<R: Runtime> {
-    guard: Arc<Guard<R>>,
+pub struct ControlConnection {
+    guard: Arc<Guard>,
 }
 
-impl<R: Runtime> Clone for ControlConnection<R> {
+impl Clone for ControlConnection {
     fn clone(&self) -> Self {
         Self {
             guard: Arc::clone(&self.guard),
@@ -223,7 +223,7 @@ impl<R: Runtime> Clone for ControlConnection<R> {
     }
 }
 
-impl<R: Runtime> fmt::Debug for ControlConnection<R> {
+impl fmt::Debug for ControlConnection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ControlConnection")
             .field("addr", &self.addr())
@@ -233,7 +233,7 @@ impl<R: Runtime> fmt::Debug for ControlConnection<R> {
     }
 }
 
-impl<R: Runtime> ControlConnection<R> {
+impl ControlConnection {
     /// Connects to the first reachable of `hosts.candidates()`, registered for topology,
     /// status and schema events. Nothing runs in the background until
     /// [`start`](Self::start).
@@ -243,7 +243,7 @@ impl<R: Runtime> ControlConnection<R> {
     /// (with none when there was no candidate).
     pub async fn connect(
         transport: Arc<dyn Transport>,
-        runtime: R,
+        runtime: Arc<dyn Runtime>,
         config: ControlConfig,
         hosts: Arc<dyn ControlHosts>,
     ) -> Result<Self, Error> {
@@ -266,7 +266,7 @@ impl<R: Runtime> ControlConnection<R> {
         })
     }
 
-    fn inner(&self) -> &Inner<R> {
+    fn inner(&self) -> &Inner {
         &self.guard.inner
     }
 
@@ -397,10 +397,10 @@ impl<R: Runtime> ControlConnection<R> {
     }
 }
 
-impl<R: Runtime> Inner<R> {
+impl Inner {
     /// Marks the control connection shut down and wakes the task; returns the connection
     /// to close (once).
-    fn stop_task(&self) -> Option<Connection<R>> {
+    fn stop_task(&self) -> Option<Connection> {
         if self.shut_down.swap(true, Ordering::AcqRel) {
             return None;
         }
@@ -413,7 +413,7 @@ impl<R: Runtime> Inner<R> {
     }
 
     /// The open connection.
-    fn connection(&self) -> Result<Connection<R>, Error> {
+    fn connection(&self) -> Result<Connection, Error> {
         if self.is_shut_down() {
             return Err(Error::Closed("the control connection was shut down"));
         }
@@ -435,7 +435,7 @@ impl<R: Runtime> Inner<R> {
         &self,
         candidates: Vec<NodeAddr>,
         failed: Option<&NodeAddr>,
-    ) -> Result<Connection<R>, Error> {
+    ) -> Result<Connection, Error> {
         let mut order: Vec<NodeAddr> = Vec::with_capacity(candidates.len());
         for addr in candidates {
             if !order.contains(&addr) {
@@ -477,7 +477,7 @@ impl<R: Runtime> Inner<R> {
         Err(Error::NoHostAvailable(errors))
     }
 
-    async fn open(&self, addr: NodeAddr) -> Result<Connection<R>, Error> {
+    async fn open(&self, addr: NodeAddr) -> Result<Connection, Error> {
         let mut config = self.config.connection.clone();
         config.events = EventType::ALL.to_vec();
         config.keyspace = None;
@@ -489,7 +489,7 @@ impl<R: Runtime> Inner<R> {
     }
 
     /// Runs `cql` at consistency ONE and returns its rows.
-    async fn query(&self, conn: &Connection<R>, cql: &'static str) -> Result<Rows, Error> {
+    async fn query(&self, conn: &Connection, cql: &'static str) -> Result<Rows, Error> {
         let request = Request::Query(Query {
             query: cql.to_string(),
             params: QueryParameters::with_consistency(Consistency::One),
@@ -517,7 +517,7 @@ impl<R: Runtime> Inner<R> {
     /// server error on `system.peers_v2`, switches to `system.peers` for good and asks it.
     async fn local_and_peers(
         &self,
-        conn: &Connection<R>,
+        conn: &Connection,
         local: &'static str,
         peers_v2: &'static str,
         peers_v1: &'static str,

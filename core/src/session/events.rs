@@ -29,18 +29,18 @@ use super::state::{build_view, keyspaces_of, merge_hosts};
 use crate::cluster::replication::ReplicationStrategy;
 use crate::cluster::topology::TopologySnapshot;
 use crate::cluster::view::ClusterView;
-use crate::runtime::{NodeAddr, Runtime};
+use crate::runtime::NodeAddr;
 use crate::sync::Receiver;
 
 /// Spawns the task handling `events` for the session `inner`.
-pub(super) fn spawn<R: Runtime>(inner: &Arc<Inner<R>>, events: Receiver<ControlEvent>) {
+pub(super) fn spawn(inner: &Arc<Inner>, events: Receiver<ControlEvent>) {
     let span = tracing::info_span!("cql.session.events");
     inner.ctx.runtime.spawn(Box::pin(
         run(Arc::downgrade(inner), events).instrument(span),
     ));
 }
 
-async fn run<R: Runtime>(session: Weak<Inner<R>>, mut events: Receiver<ControlEvent>) {
+async fn run(session: Weak<Inner>, mut events: Receiver<ControlEvent>) {
     while let Some(event) = events.next().await {
         let Some(inner) = session.upgrade() else {
             break;
@@ -53,7 +53,7 @@ async fn run<R: Runtime>(session: Weak<Inner<R>>, mut events: Receiver<ControlEv
     tracing::debug!("session event task stopped");
 }
 
-impl<R: Runtime> Inner<R> {
+impl Inner {
     /// Applies one control-connection event (see the [module docs](self)).
     pub(super) fn handle_event(&self, event: ControlEvent) {
         match event {

@@ -17,6 +17,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::future::Future;
 use core::time::Duration;
 
 use futures::StreamExt;
@@ -44,7 +45,8 @@ use crate::message::{
 };
 use crate::policies::load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
 use crate::policies::speculative::{SpeculativeExecutionPolicy, checked_next_delay};
-use crate::runtime::{BoxFuture, Instant, NodeAddr, Runtime};
+use crate::runtime::{BoxFuture, Instant, MaybeSend, NodeAddr};
+use crate::sync::Outlined;
 use crate::types::ColumnSpec;
 
 /// How one execution (the first or a speculative one) ended: a result, or an error that
@@ -53,10 +55,10 @@ type Finished = Option<Result<QueryResult, Error>>;
 
 /// What the executions of one request share (behind one short lock, never held across
 /// an `.await`).
-struct Shared<'a, 'o, R: Runtime> {
+struct Shared<'a, 'o> {
     plan: QueryPlan<'a>,
     plan_done: bool,
-    observer: &'a mut RequestObserver<'o, R>,
+    observer: &'a mut RequestObserver<'o>,
     /// Each host's error, for `NoHostAvailable`.
     errors: Vec<(NodeAddr, Error)>,
     /// Retries made so far (all executions together).
@@ -65,24 +67,33 @@ struct Shared<'a, 'o, R: Runtime> {
     attempted: bool,
     /// Pools the plan named that had no open connection: connected on demand, last, if
     /// nothing else could be tried.
-    skipped: Vec<Arc<HostPool<R>>>,
+    skipped: Vec<Arc<HostPool>>,
     /// The on-demand candidates, once built.
-    fallback: Option<Vec<Arc<HostPool<R>>>>,
+    fallback: Option<Vec<Arc<HostPool>>>,
 }
 
 /// One request in execution.
-struct Exec<'a, 'o, R: Runtime> {
+struct Exec<'a, 'o> {
     request: &'a ExecRequest,
     resolved: &'a ResolvedOptions,
     timestamp: Option<i64>,
-    state: &'a ClusterState<R>,
-    shared: spin::Mutex<Shared<'a, 'o, R>>,
+    state: &'a ClusterState,
+    shared: spin::Mutex<Shared<'a, 'o>>,
 }
 
-impl<R: Runtime> Session<R> {
+impl Session {
     /// Runs a request over the query plan, with re-preparation, the retry policy and
     /// speculative executions; waits for schema agreement after a schema change.
-    pub(crate) async fn run(&self, request: &ExecRequest) -> Result<QueryResult, Error> {
+    ///
+    /// Outlined: every statement call and the row streams await it.
+    pub(crate) fn run<'a>(
+        &'a self,
+        request: &'a ExecRequest,
+    ) -> Outlined<impl Future<Output = Result<QueryResult, Error>> + MaybeSend + 'a> {
+        Outlined::new(self.run_inner(request))
+    }
+
+    async fn run_inner(&self, request: &ExecRequest) -> Result<QueryResult, Error> {
         let _guard = self.enter()?;
         let config = &self.inner.config;
         let profile = config.profile(request.options.execution_profile.as_deref())?;
@@ -95,7 +106,7 @@ impl<R: Runtime> Session<R> {
         let mut observer = RequestObserver::start(
             &self.inner.ctx.metrics,
             config.request_tracker.as_deref(),
-            &self.inner.ctx.runtime,
+            &*self.inner.ctx.runtime,
             request,
             &resolved,
         );
@@ -118,7 +129,7 @@ impl<R: Runtime> Session<R> {
         profile: &ExecutionProfile,
         resolved: &ResolvedOptions,
         timestamp: Option<i64>,
-        observer: &mut RequestObserver<'_, R>,
+        observer: &mut RequestObserver<'_>,
     ) -> Result<QueryResult, Error> {
         let state = self.inner.cluster.current();
         let view = &*state.view;
@@ -184,7 +195,7 @@ impl<R: Runtime> Session<R> {
     /// are dropped (see the [module docs](self) on cancellation).
     async fn speculate(
         &self,
-        exec: &Exec<'_, '_, R>,
+        exec: &Exec<'_, '_>,
         policy: &dyn SpeculativeExecutionPolicy,
         first_delay: Duration,
     ) -> Finished {
@@ -226,7 +237,16 @@ impl<R: Runtime> Session<R> {
 
     /// One execution: hosts from the shared plan, attempts and retries on each, until a
     /// result, an error the retry policy gives up on, or the end of the plan.
-    async fn execution(&self, exec: &Exec<'_, '_, R>) -> Finished {
+    ///
+    /// Outlined: awaited directly and inside speculative executions.
+    fn execution<'a>(
+        &'a self,
+        exec: &'a Exec<'_, '_>,
+    ) -> Outlined<impl Future<Output = Finished> + MaybeSend + 'a> {
+        Outlined::new(self.execution_inner(exec))
+    }
+
+    async fn execution_inner(&self, exec: &Exec<'_, '_>) -> Finished {
         let mut consistency = exec.resolved.consistency;
         loop {
             let (conn, mut counted) = self.next_connection(exec).await?;
@@ -292,7 +312,7 @@ impl<R: Runtime> Session<R> {
     /// only node lost its connection, or whose nodes are all down, still tries). The flag
     /// says whether the attempt was already counted (an on-demand connection is part of
     /// its attempt).
-    async fn next_connection(&self, exec: &Exec<'_, '_, R>) -> Option<(Connection<R>, bool)> {
+    async fn next_connection(&self, exec: &Exec<'_, '_>) -> Option<(Connection, bool)> {
         loop {
             let host = {
                 let mut shared = exec.shared.lock();
@@ -350,7 +370,7 @@ impl<R: Runtime> Session<R> {
     /// Sends one request on `conn`, mapping transport failures.
     pub(super) async fn send(
         &self,
-        conn: &Connection<R>,
+        conn: &Connection,
         request: Request,
         options: RequestOptions,
     ) -> Result<ResponseFrame, Error> {
@@ -360,7 +380,7 @@ impl<R: Runtime> Session<R> {
     }
 
     /// The error a request sees when `conn` failed it.
-    fn connection_error(&self, conn: &Connection<R>, e: ConnectionError) -> Error {
+    fn connection_error(&self, conn: &Connection, e: ConnectionError) -> Error {
         if self.is_closed() && matches!(e, ConnectionError::Closed(_)) {
             Error::Closed("the session was closed while the request was in flight")
         } else {
@@ -372,7 +392,7 @@ impl<R: Runtime> Session<R> {
     /// request has prepared statements.
     async fn attempt(
         &self,
-        conn: &Connection<R>,
+        conn: &Connection,
         request: &ExecRequest,
         resolved: &ResolvedOptions,
         consistency: Consistency,
@@ -463,7 +483,7 @@ impl<R: Runtime> Session<R> {
     /// wrong one.
     pub(super) async fn prepare_on(
         &self,
-        conn: &Connection<R>,
+        conn: &Connection,
         cql: &str,
         keyspace: Option<&str>,
         timeout: Option<Duration>,
@@ -503,7 +523,7 @@ impl<R: Runtime> Session<R> {
     /// The result of a request answered with something else than rows.
     async fn result_without_rows(
         &self,
-        conn: &Connection<R>,
+        conn: &Connection,
         request: &ExecRequest,
         result: ResultMessage,
     ) -> Result<QueryResult, Error> {

@@ -2,7 +2,8 @@
 //! [`Connection`](crate::connection::Connection)s.
 //!
 //! ```text
-//!   config     SessionBuilder / SessionConfig (defaults as documented)
+//!   builder    SessionBuilder: settings, the platform, connect — the one way to open a session
+//!   config     SessionConfig (defaults as documented), ExecutionProfile
 //!   profile    ExecutionProfile: per-request policies and defaults
 //!   statement  Statement, StatementOptions, PagingState, option resolution
 //!   prepared   PreparedStatement (cached per query + keyspace, re-prepared on UNPREPARED)
@@ -33,6 +34,7 @@
 //! never appear in `Debug` output or logs (`tracing` spans and events).
 
 pub mod batch;
+pub mod builder;
 mod concurrent;
 pub mod config;
 mod connect;
@@ -59,8 +61,9 @@ pub mod trace;
 pub mod tracker;
 
 pub use batch::Batch;
+pub use builder::{SessionBuilder, SessionBuilderOn};
 pub use concurrent::ConcurrentError;
-pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionBuilder, SessionConfig};
+pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionConfig};
 pub use error::{Error, ServerError};
 pub use host_events::{HostEvent, HostEventKind, HostListener};
 pub use metrics::{

@@ -15,12 +15,12 @@ use super::request::ExecRequest;
 use super::result::{QueryResult, Row};
 use super::session::Session;
 use super::statement::PagingState;
-use crate::runtime::{BoxFuture, Runtime};
+use crate::runtime::BoxFuture;
 use crate::types::DeserializeRow;
 
 /// Rows across pages (see [`Session::execute_iter`]). After an error the stream ends.
-pub struct RowStream<R: Runtime> {
-    session: Session<R>,
+pub struct RowStream {
+    session: Session,
     request: ExecRequest,
     buffer: VecDeque<Row>,
     fetching: Option<BoxFuture<'static, Result<QueryResult, Error>>>,
@@ -30,7 +30,7 @@ pub struct RowStream<R: Runtime> {
     pages: usize,
 }
 
-impl<R: Runtime> fmt::Debug for RowStream<R> {
+impl fmt::Debug for RowStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RowStream")
             .field("buffered", &self.buffer.len())
@@ -41,9 +41,9 @@ impl<R: Runtime> fmt::Debug for RowStream<R> {
     }
 }
 
-impl<R: Runtime> RowStream<R> {
-    pub(crate) fn new(session: Session<R>, request: ExecRequest) -> Self {
-        let next_page = request.options.paging_state.clone();
+impl RowStream {
+    pub(crate) fn new(session: Session, request: ExecRequest) -> Self {
+        let next_page = request.paging_state.clone();
         Self {
             session,
             request,
@@ -54,6 +54,17 @@ impl<R: Runtime> RowStream<R> {
             done: false,
             pages: 0,
         }
+    }
+
+    /// The same stream starting at the page `paging_state` names (a previous page's
+    /// [`QueryResult::paging_state`], or [`paging_state`](Self::paging_state) of a stream
+    /// stopped earlier) instead of the first. Only before the first row is read.
+    #[must_use]
+    pub fn resume_from(mut self, paging_state: PagingState) -> Self {
+        if !self.started {
+            self.next_page = Some(paging_state);
+        }
+        self
     }
 
     /// Pages fetched so far.
@@ -68,7 +79,7 @@ impl<R: Runtime> RowStream<R> {
 
     /// The same stream, each row read as `T` (a tuple or a [`DeserializeRow`] type that
     /// owns its data).
-    pub fn typed<T>(self) -> TypedRowStream<R, T>
+    pub fn typed<T>(self) -> TypedRowStream<T>
     where
         T: for<'a> DeserializeRow<'a>,
     {
@@ -80,16 +91,16 @@ impl<R: Runtime> RowStream<R> {
 
     fn start_fetch(&mut self) {
         let mut request = self.request.clone();
-        request.options.paging_state = self.next_page.take();
+        request.paging_state = self.next_page.take();
         let session = self.session.clone();
         self.fetching = Some(Box::pin(async move { session.run(&request).await }));
         self.started = true;
     }
 }
 
-impl<R: Runtime> Unpin for RowStream<R> {}
+impl Unpin for RowStream {}
 
-impl<R: Runtime> Stream for RowStream<R> {
+impl Stream for RowStream {
     type Item = Result<Row, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -138,20 +149,20 @@ impl<R: Runtime> Stream for RowStream<R> {
 }
 
 /// A [`RowStream`] whose rows are read as `T` (see [`RowStream::typed`]).
-pub struct TypedRowStream<R: Runtime, T> {
-    inner: RowStream<R>,
+pub struct TypedRowStream<T> {
+    inner: RowStream,
     _row: PhantomData<fn() -> T>,
 }
 
-impl<R: Runtime, T> fmt::Debug for TypedRowStream<R, T> {
+impl<T> fmt::Debug for TypedRowStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.inner.fmt(f)
     }
 }
 
-impl<R: Runtime, T> Unpin for TypedRowStream<R, T> {}
+impl<T> Unpin for TypedRowStream<T> {}
 
-impl<R: Runtime, T> Stream for TypedRowStream<R, T>
+impl<T> Stream for TypedRowStream<T>
 where
     T: for<'a> DeserializeRow<'a>,
 {

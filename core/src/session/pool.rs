@@ -35,8 +35,8 @@ use crate::sync::{Notify, Signal};
 
 /// What every pool of a session shares: how to open connections, the session keyspace,
 /// the metrics, the reconnection policy and whether the session is closing.
-pub(crate) struct PoolContext<R: Runtime> {
-    pub(crate) runtime: R,
+pub(crate) struct PoolContext {
+    pub(crate) runtime: Arc<dyn Runtime>,
     pub(crate) transport: Arc<dyn Transport>,
     /// Every connection's settings; the keyspace and the host's version are filled in.
     pub(crate) connection: ConnectionConfig,
@@ -50,7 +50,7 @@ pub(crate) struct PoolContext<R: Runtime> {
     pub(crate) closed: AtomicBool,
 }
 
-impl<R: Runtime> PoolContext<R> {
+impl PoolContext {
     /// The session's keyspace.
     pub(crate) fn keyspace(&self) -> Option<Arc<str>> {
         self.keyspace.lock().clone()
@@ -67,7 +67,7 @@ impl<R: Runtime> PoolContext<R> {
         &self,
         addr: &NodeAddr,
         version: Option<ProtocolVersion>,
-    ) -> Result<Connection<R>, Error> {
+    ) -> Result<Connection, Error> {
         let mut config = self.connection.clone();
         config.protocol_version = version.or(config.protocol_version);
         config.keyspace = self.keyspace().map(|k| String::from(&*k));
@@ -89,8 +89,8 @@ impl<R: Runtime> PoolContext<R> {
 }
 
 /// The connections to one host (see the [module docs](self)).
-pub(crate) struct HostPool<R: Runtime> {
-    ctx: Arc<PoolContext<R>>,
+pub(crate) struct HostPool {
+    ctx: Arc<PoolContext>,
     /// The host (replaced when a refresh gives it new facts; the address never changes:
     /// a host that moved gets a new pool).
     host: spin::Mutex<Arc<Host>>,
@@ -100,7 +100,7 @@ pub(crate) struct HostPool<R: Runtime> {
     target: AtomicUsize,
     /// The version the host negotiated, reused for its later connections.
     version: spin::Mutex<Option<ProtocolVersion>>,
-    conns: spin::Mutex<Vec<Connection<R>>>,
+    conns: spin::Mutex<Vec<Connection>>,
     /// A background task is filling or reconnecting the pool.
     maintaining: AtomicBool,
     /// Cuts the background task's wait short (an UP event, a request waiting, closing).
@@ -137,10 +137,10 @@ pub(crate) fn resize_delta(open: usize, target: usize) -> isize {
     target.saturating_sub(open)
 }
 
-impl<R: Runtime> HostPool<R> {
+impl HostPool {
     /// An empty pool for `host` at `distance` holding up to `target` connections.
     pub(crate) fn new(
-        ctx: Arc<PoolContext<R>>,
+        ctx: Arc<PoolContext>,
         host: Arc<Host>,
         distance: HostDistance,
         target: usize,
@@ -222,7 +222,7 @@ impl<R: Runtime> HostPool<R> {
     }
 
     /// Open connections.
-    pub(crate) fn connections(&self) -> Vec<Connection<R>> {
+    pub(crate) fn connections(&self) -> Vec<Connection> {
         self.conns
             .lock()
             .iter()
@@ -232,7 +232,7 @@ impl<R: Runtime> HostPool<R> {
     }
 
     /// The open connection with the fewest requests in flight.
-    pub(crate) fn least_busy(&self) -> Option<Connection<R>> {
+    pub(crate) fn least_busy(&self) -> Option<Connection> {
         self.conns
             .lock()
             .iter()
@@ -252,7 +252,7 @@ impl<R: Runtime> HostPool<R> {
     }
 
     /// Adds an open connection, watched so that its loss refills the pool.
-    fn add(self: &Arc<Self>, conn: Connection<R>) {
+    fn add(self: &Arc<Self>, conn: Connection) {
         *self.version.lock() = Some(conn.protocol_version());
         let mut events = conn.events();
         {
@@ -312,7 +312,7 @@ impl<R: Runtime> HostPool<R> {
 
     /// Opens one connection (speaking the host's version once known); a failure is kept
     /// as the pool's last error and told to the listeners.
-    async fn open_connection(&self) -> Result<Connection<R>, Error> {
+    async fn open_connection(&self) -> Result<Connection, Error> {
         let conn = match self.ctx.open(&self.addr, self.version()).await {
             Ok(conn) => conn,
             Err(e) => {
@@ -404,7 +404,7 @@ impl<R: Runtime> HostPool<R> {
 
     /// An open connection, connecting now if there is none: waits for the background
     /// task's next attempt (started at once; shared with other waiting requests).
-    pub(crate) async fn connect_now(self: &Arc<Self>) -> Result<Connection<R>, Error> {
+    pub(crate) async fn connect_now(self: &Arc<Self>) -> Result<Connection, Error> {
         if let Some(conn) = self.least_busy() {
             return Ok(conn);
         }
@@ -436,7 +436,7 @@ impl<R: Runtime> HostPool<R> {
     /// Stops the pool for good (host removed): its task ends, its connections are dropped
     /// (closing once their requests in flight are answered); returns them for callers
     /// that close them at once.
-    pub(crate) fn close(&self) -> Vec<Connection<R>> {
+    pub(crate) fn close(&self) -> Vec<Connection> {
         self.closed.store(true, Ordering::Release);
         self.wake.notify();
         let conns = core::mem::take(&mut *self.conns.lock());
@@ -446,7 +446,7 @@ impl<R: Runtime> HostPool<R> {
 }
 
 /// The pool's background task (see [`HostPool::ensure_maintained`]).
-async fn maintain<R: Runtime>(weak: Weak<HostPool<R>>, mut wait_first: bool) {
+async fn maintain(weak: Weak<HostPool>, mut wait_first: bool) {
     let mut schedule: Option<Box<dyn ReconnectionSchedule>> = None;
     let mut attempts: u32 = 0;
     loop {

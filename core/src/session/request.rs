@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use super::batch::BatchItem;
 use super::error::Error;
 use super::prepared::{Current, PreparedStatement};
-use super::statement::{ResolvedOptions, StatementOptions, StatementRef};
+use super::statement::{PagingState, ResolvedOptions, StatementOptions, StatementRef};
 use crate::frame::ProtocolVersion;
 use crate::message::{
     self, BatchEntry, BatchStatement, Consistency, Execute, Query, QueryParameters, Request,
@@ -28,6 +28,8 @@ pub(crate) enum Payload {
 pub(crate) struct ExecRequest {
     pub(crate) payload: Payload,
     pub(crate) options: StatementOptions,
+    /// The page to ask for (`None`: the first).
+    pub(crate) paging_state: Option<PagingState>,
 }
 
 impl ExecRequest {
@@ -47,12 +49,22 @@ impl ExecRequest {
         values: &impl SerializeRow,
     ) -> Result<Self, Error> {
         Ok(match statement {
+            StatementRef::Text(cql) => {
+                let mut v = SerializedValues::new();
+                values.serialize_natural(&mut v)?;
+                Self {
+                    payload: Payload::Query(Arc::from(cql), v),
+                    options: StatementOptions::default(),
+                    paging_state: None,
+                }
+            }
             StatementRef::Simple(s) => {
                 let mut v = SerializedValues::new();
                 values.serialize_natural(&mut v)?;
                 Self {
                     payload: Payload::Query(s.cql_arc(), v),
                     options: s.options.clone(),
+                    paging_state: None,
                 }
             }
             StatementRef::Prepared(p) => {
@@ -69,6 +81,7 @@ impl ExecRequest {
                 Self {
                     payload: Payload::Execute(p.handle(), p.bind_values(values)?),
                     options: p.options.clone(),
+                    paging_state: None,
                 }
             }
         })
@@ -121,7 +134,7 @@ pub(crate) fn build_message(
         values: values.clone(),
         skip_metadata: false,
         page_size: resolved.page_size,
-        paging_state: o.paging_state.as_ref().map(|s| s.as_bytes().clone()),
+        paging_state: request.paging_state.as_ref().map(|s| s.as_bytes().clone()),
         serial_consistency: resolved.serial_consistency,
         timestamp,
         keyspace: o.keyspace.clone(),
@@ -194,9 +207,9 @@ mod tests {
     #[test]
     fn messages_carry_the_resolved_options() {
         let stmt = Statement::new("SELECT * FROM t WHERE k = ?")
-            .with_serial_consistency(Consistency::LocalSerial)
-            .with_paging_state(Some(PagingState::from_bytes(&b"p"[..])));
-        let req = ExecRequest::new(StatementRef::Simple(&stmt), &(1i32,)).unwrap();
+            .with_serial_consistency(Consistency::LocalSerial);
+        let mut req = ExecRequest::new(StatementRef::Simple(&stmt), &(1i32,)).unwrap();
+        req.paging_state = Some(PagingState::from_bytes(&b"p"[..]));
         let r = resolved(&req.options);
         let Request::Query(q) = build_message(
             &req,
@@ -278,6 +291,7 @@ mod tests {
                 ],
             ),
             options: StatementOptions::default(),
+            paging_state: None,
         };
         assert!(find_prepared(&req, b"b").unwrap().same_statement(&b));
         assert!(find_prepared(&req, b"zz").is_none());

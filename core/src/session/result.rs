@@ -130,6 +130,25 @@ impl QueryResult {
         }
     }
 
+    /// Adds the rows of `page`, the next page of the same statement, and takes its paging
+    /// state (where the page after it starts) and warnings.
+    pub(crate) fn append_page(&mut self, page: QueryResult) {
+        if let (Some(mine), Some(more)) = (&mut self.rows, page.rows) {
+            if mine.count == 0 {
+                *mine = more;
+            } else if more.count > 0 {
+                let mut content =
+                    bytes::BytesMut::with_capacity(mine.content.len() + more.content.len());
+                content.extend_from_slice(&mine.content);
+                content.extend_from_slice(&more.content);
+                mine.content = content.freeze();
+                mine.count += more.count;
+            }
+        }
+        self.paging_state = page.paging_state;
+        self.warnings.extend(page.warnings);
+    }
+
     /// Whether the result is a Rows result (a SELECT, or a lightweight transaction).
     pub fn is_rows(&self) -> bool {
         self.rows.is_some()
@@ -158,7 +177,7 @@ impl QueryResult {
     }
 
     /// The rows of this page, typed: `R` (a tuple, `Vec<Option<CqlValue>>`,
-    /// `types::Row`, or a user type implementing [`DeserializeRow`]) is checked once
+    /// `types::OwnedRow`, or a user type implementing [`DeserializeRow`]) is checked once
     /// against the columns, then each row is read straight from the frame (borrowing text
     /// and blobs).
     ///

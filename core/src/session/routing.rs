@@ -308,6 +308,7 @@ mod tests {
                 ],
             ),
             options: StatementOptions::default(),
+            paging_state: None,
         };
         let m = Partitioner::Murmur3;
         assert_eq!(

@@ -7,6 +7,7 @@
 //! speculative executions, re-preparation) in `executor.rs`, the cluster state and its
 //! pools in `state.rs` and `pool.rs`.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -17,7 +18,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 
 use super::batch::Batch;
-use super::config::{SessionBuilder, SessionConfig};
+use super::config::SessionConfig;
 use super::control::ControlConnection;
 use super::error::Error;
 use super::metrics::MetricsSnapshot;
@@ -27,30 +28,30 @@ use super::prepared::PreparedStatement;
 use super::request::{ExecRequest, Payload};
 use super::result::QueryResult;
 use super::state::{Cluster, HostInfo, distance};
-use super::statement::{Statement, StatementRef};
+use super::statement::{PagingState, Statement, StatementRef};
 use super::trace::QueryTrace;
 use crate::cluster::view::ClusterView;
 use crate::frame::ProtocolVersion;
 use crate::message::{Consistency, Query, QueryParameters, Request, Response};
 use crate::policies::load_balancing::{LoadBalancingPolicy, RoutingInfo};
-use crate::runtime::{NodeAddr, Runtime, Transport};
+use crate::runtime::{NodeAddr, Runtime};
 use crate::types::SerializeRow;
 
 /// Everything a session's handles share.
-pub(super) struct Inner<R: Runtime> {
+pub(super) struct Inner {
     /// Runtime, transport, connection settings, keyspace, metrics, reconnection policy
     /// and the closed flag, shared with the pools.
-    pub(super) ctx: Arc<PoolContext<R>>,
+    pub(super) ctx: Arc<PoolContext>,
     pub(super) config: SessionConfig,
     /// The view of the cluster and the pools of its hosts.
-    pub(super) cluster: Arc<Cluster<R>>,
+    pub(super) cluster: Arc<Cluster>,
     /// The session's load-balancing policy (the configured one, or the default).
     pub(super) policy: Arc<dyn LoadBalancingPolicy>,
     /// Every policy whose distances decide pools: the session's and the profiles'.
     pub(super) policies: Vec<Arc<dyn LoadBalancingPolicy>>,
     /// `None` when the cluster's topology could not be read (the contact points are then
     /// the hosts).
-    pub(super) control: Option<ControlConnection<R>>,
+    pub(super) control: Option<ControlConnection>,
     /// The datacenter of the node first reached, kept as every later view's hint.
     pub(super) local_dc_hint: Option<String>,
     pub(super) prepared: spin::Mutex<BTreeMap<(String, Option<String>), PreparedStatement>>,
@@ -58,18 +59,19 @@ pub(super) struct Inner<R: Runtime> {
 }
 
 /// A session: connections to the cluster's nodes and everything to run statements over
-/// them. Cheap to clone (clones share the connections); generic over the host's
-/// [`Runtime`] (and built with any [`Transport`]).
+/// them. Cheap to clone (clones share the connections); the same type on every platform
+/// (tokio, the browser, workerd). Open one with a
+/// [`SessionBuilder`](super::SessionBuilderOn).
 ///
 /// It follows the cluster through a control connection (nodes joining, leaving, going
 /// down and up, keyspaces changing), keeps a pool of connections per host the
 /// load-balancing policy uses, and runs each request over the policy's query plan with
 /// the retry and speculative execution policies of its execution profile.
-pub struct Session<R: Runtime> {
-    pub(super) inner: Arc<Inner<R>>,
+pub struct Session {
+    pub(super) inner: Arc<Inner>,
 }
 
-impl<R: Runtime> Clone for Session<R> {
+impl Clone for Session {
     fn clone(&self) -> Self {
         Self {
             inner: Arc::clone(&self.inner),
@@ -77,7 +79,7 @@ impl<R: Runtime> Clone for Session<R> {
     }
 }
 
-impl<R: Runtime> fmt::Debug for Session<R> {
+impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.inner.cluster.current();
         f.debug_struct("Session")
@@ -105,24 +107,6 @@ impl Drop for InFlight<'_> {
     }
 }
 
-impl SessionBuilder {
-    /// Opens the session: reads the cluster's topology through a control connection to
-    /// the first reachable contact point, then opens the pools of the hosts the
-    /// load-balancing policy uses. Succeeds when at least one host is reachable.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for a bad configuration (or a local datacenter no node
-    /// is in); [`Error::NoHostAvailable`] with each host's error when none could be
-    /// reached.
-    pub async fn build<T: Transport, R: Runtime>(
-        self,
-        transport: T,
-        runtime: R,
-    ) -> Result<Session<R>, Error> {
-        Session::connect(self.into_config(), Arc::new(transport), runtime).await
-    }
-}
-
 /// Quotes a keyspace name for `USE` unless it is a plain lowercase identifier (as the
 /// Python driver's `protect_name`).
 pub(crate) fn quote_identifier(name: &str) -> String {
@@ -140,12 +124,7 @@ pub(crate) fn quote_identifier(name: &str) -> String {
     }
 }
 
-impl<R: Runtime> Session<R> {
-    /// A builder (same as [`SessionBuilder::new`]).
-    pub fn builder() -> SessionBuilder {
-        SessionBuilder::new()
-    }
-
+impl Session {
     /// The configuration the session was built with.
     pub fn config(&self) -> &SessionConfig {
         &self.inner.config
@@ -176,7 +155,7 @@ impl<R: Runtime> Session<R> {
     /// datacenter, rack, up or down, distance and open connections.
     ///
     /// ```no_run
-    /// # fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session<R>) {
+    /// # fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session) {
     /// for h in session.hosts() {
     ///     println!("{} {:?}/{:?} up={} {:?} conns={}", h.addr, h.datacenter, h.rack, h.up, h.distance, h.open_connections);
     /// }
@@ -242,7 +221,7 @@ impl<R: Runtime> Session<R> {
         }
     }
 
-    fn control(&self) -> Result<&ControlConnection<R>, Error> {
+    fn control(&self) -> Result<&ControlConnection, Error> {
         self.inner.control.as_ref().ok_or_else(|| {
             Error::InvalidArgument(String::from(
                 "the session has no control connection: the cluster's topology could not be read at startup",
@@ -254,7 +233,7 @@ impl<R: Runtime> Session<R> {
     /// percentiles, open connections per host (see [`MetricsSnapshot`]).
     ///
     /// ```no_run
-    /// # fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session<R>) {
+    /// # fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session) {
     /// let m = session.metrics();
     /// println!(
     ///     "{} requests, {} failed, {} unavailable, p99 {:?}",
@@ -286,18 +265,15 @@ impl<R: Runtime> Session<R> {
 
     // ---- statements ------------------------------------------------------------------
 
-    /// Runs CQL text with `values` (positional `?` or named `:name` markers; `()` for
-    /// none), sent as protocol values with their natural CQL types.
+    /// Runs a statement — CQL text, a [`Statement`] or a [`PreparedStatement`] — with
+    /// `values` (positional `?` or named `:name` markers; `()` for none) and returns its
+    /// whole result: every row, the pages after the first fetched one after the other.
+    /// Text and simple statements send values with their natural CQL types; a prepared
+    /// statement checks them against its bind markers first.
     ///
-    /// # Errors
-    /// See [`Error`].
-    pub async fn query(&self, cql: &str, values: impl SerializeRow) -> Result<QueryResult, Error> {
-        self.execute(&Statement::new(cql), values).await
-    }
-
-    /// Runs a simple or prepared statement with `values`; for a prepared statement they
-    /// are checked against its bind markers first. Returns one page (see
-    /// [`QueryResult::paging_state`] and [`execute_iter`](Self::execute_iter)).
+    /// Every row is held in memory: for results of unknown size read them as they come
+    /// with [`execute_iter`](Self::execute_iter), or a page at a time with
+    /// [`execute_page`](Self::execute_page).
     ///
     /// # Errors
     /// See [`Error`].
@@ -306,7 +282,45 @@ impl<R: Runtime> Session<R> {
         statement: impl Into<StatementRef<'a>>,
         values: impl SerializeRow,
     ) -> Result<QueryResult, Error> {
-        let request = ExecRequest::new(statement.into(), &values)?;
+        let mut request = ExecRequest::new(statement.into(), &values)?;
+        let mut result = self.run(&request).await?;
+        if result.paging_state.is_some() {
+            // Boxed: most results have one page, and this keeps their future small.
+            Box::pin(self.fetch_remaining_pages(&mut request, &mut result)).await?;
+        }
+        Ok(result)
+    }
+
+    /// Appends the pages after `result`'s to it until the last.
+    async fn fetch_remaining_pages(
+        &self,
+        request: &mut ExecRequest,
+        result: &mut QueryResult,
+    ) -> Result<(), Error> {
+        while let Some(next) = result.paging_state.take() {
+            request.paging_state = Some(next);
+            let page = self.run(request).await?;
+            result.append_page(page);
+        }
+        Ok(())
+    }
+
+    /// Runs a statement (as [`execute`](Self::execute) does) and returns one page of its
+    /// rows: the first, or the one `paging_state` (a previous page's
+    /// [`QueryResult::paging_state`], kept as long as needed — e.g. as a REST cursor with
+    /// [`PagingState::as_bytes`]) names. The result's `paging_state` says where the next
+    /// page starts; `None` on the last.
+    ///
+    /// # Errors
+    /// See [`Error`].
+    pub async fn execute_page<'a>(
+        &self,
+        statement: impl Into<StatementRef<'a>>,
+        values: impl SerializeRow,
+        paging_state: Option<PagingState>,
+    ) -> Result<QueryResult, Error> {
+        let mut request = ExecRequest::new(statement.into(), &values)?;
+        request.paging_state = paging_state;
         self.run(&request).await
     }
 
@@ -323,6 +337,7 @@ impl<R: Runtime> Session<R> {
         let request = ExecRequest {
             payload: Payload::Batch(batch.batch_type(), batch.items.clone()),
             options: batch.options.clone(),
+            paging_state: None,
         };
         self.run(&request).await
     }
@@ -337,17 +352,9 @@ impl<R: Runtime> Session<R> {
         &self,
         statement: impl Into<StatementRef<'a>>,
         values: impl SerializeRow,
-    ) -> Result<RowStream<R>, Error> {
+    ) -> Result<RowStream, Error> {
         let request = ExecRequest::new(statement.into(), &values)?;
         Ok(RowStream::new(self.clone(), request))
-    }
-
-    /// Like [`execute_iter`](Self::execute_iter) for CQL text.
-    ///
-    /// # Errors
-    /// As [`execute_iter`](Self::execute_iter).
-    pub fn query_iter(&self, cql: &str, values: impl SerializeRow) -> Result<RowStream<R>, Error> {
-        self.execute_iter(&Statement::new(cql), values)
     }
 
     /// Prepares a statement — CQL text, or a [`Statement`] whose options the prepared
@@ -489,7 +496,7 @@ impl<R: Runtime> Session<R> {
         super::trace::fetch(self, tracing_id).await
     }
 
-    pub(crate) fn runtime(&self) -> &R {
+    pub(crate) fn runtime(&self) -> &Arc<dyn Runtime> {
         &self.inner.ctx.runtime
     }
 

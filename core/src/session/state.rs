@@ -17,7 +17,7 @@ use crate::cluster::replication::ReplicationStrategy;
 use crate::cluster::token::Partitioner;
 use crate::cluster::view::ClusterView;
 use crate::policies::load_balancing::LoadBalancingPolicy;
-use crate::runtime::{NodeAddr, Runtime};
+use crate::runtime::NodeAddr;
 
 /// One host as [`Session::hosts`](super::Session::hosts) reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,12 +46,12 @@ pub struct HostInfo {
 
 /// A view and the pools of its hosts (those at distance local or remote), sorted by host
 /// id.
-pub(crate) struct ClusterState<R: Runtime> {
+pub(crate) struct ClusterState {
     pub(crate) view: Arc<ClusterView>,
-    pools: Vec<(Uuid, Arc<HostPool<R>>)>,
+    pools: Vec<(Uuid, Arc<HostPool>)>,
 }
 
-impl<R: Runtime> ClusterState<R> {
+impl ClusterState {
     /// A state with an empty view and no pools.
     fn empty() -> Self {
         Self {
@@ -61,19 +61,19 @@ impl<R: Runtime> ClusterState<R> {
     }
 
     /// The pool of the host with `id`.
-    pub(crate) fn pool(&self, id: &Uuid) -> Option<&Arc<HostPool<R>>> {
+    pub(crate) fn pool(&self, id: &Uuid) -> Option<&Arc<HostPool>> {
         let pos = self.pools.binary_search_by(|(k, _)| k.cmp(id)).ok()?;
         self.pools.get(pos).map(|(_, p)| p)
     }
 
     /// Every pool.
-    pub(crate) fn pools(&self) -> impl Iterator<Item = &Arc<HostPool<R>>> {
+    pub(crate) fn pools(&self) -> impl Iterator<Item = &Arc<HostPool>> {
         self.pools.iter().map(|(_, p)| p)
     }
 
     /// The pools of local hosts known to be down: query plans leave them out, and a
     /// request (or a PREPARE) tries them last when nothing else could be tried.
-    pub(crate) fn down_local_pools(&self) -> impl Iterator<Item = &Arc<HostPool<R>>> {
+    pub(crate) fn down_local_pools(&self) -> impl Iterator<Item = &Arc<HostPool>> {
         self.pools()
             .filter(|p| p.distance() == HostDistance::Local && !p.host().is_up())
     }
@@ -94,15 +94,15 @@ pub(crate) fn distance(
 }
 
 /// The current [`ClusterState`], replaced as a whole.
-pub(crate) struct Cluster<R: Runtime> {
-    state: spin::Mutex<Arc<ClusterState<R>>>,
+pub(crate) struct Cluster {
+    state: spin::Mutex<Arc<ClusterState>>,
     /// Serialises [`install`](Self::install)s.
     update: spin::Mutex<()>,
     /// The contact points (where the control connection goes when nothing else is known).
     pub(crate) contact_points: Vec<NodeAddr>,
 }
 
-impl<R: Runtime> Cluster<R> {
+impl Cluster {
     /// No view yet.
     pub(crate) fn new(contact_points: Vec<NodeAddr>) -> Self {
         Self {
@@ -113,7 +113,7 @@ impl<R: Runtime> Cluster<R> {
     }
 
     /// The current state (one lock, one reference count).
-    pub(crate) fn current(&self) -> Arc<ClusterState<R>> {
+    pub(crate) fn current(&self) -> Arc<ClusterState> {
         Arc::clone(&self.state.lock())
     }
 
@@ -124,14 +124,14 @@ impl<R: Runtime> Cluster<R> {
     pub(crate) fn install(
         &self,
         view: Arc<ClusterView>,
-        ctx: &Arc<PoolContext<R>>,
+        ctx: &Arc<PoolContext>,
         config: &SessionConfig,
         policies: &[Arc<dyn LoadBalancingPolicy>],
         fill: bool,
-    ) -> Arc<ClusterState<R>> {
+    ) -> Arc<ClusterState> {
         let _update = self.update.lock();
         let old = self.current();
-        let mut pools: Vec<(Uuid, Arc<HostPool<R>>)> = Vec::with_capacity(view.hosts().len());
+        let mut pools: Vec<(Uuid, Arc<HostPool>)> = Vec::with_capacity(view.hosts().len());
         for host in view.hosts() {
             let d = distance(policies, &view, host);
             if d == HostDistance::Ignored {
@@ -249,11 +249,11 @@ pub(crate) fn contact_point_view(addrs: &[NodeAddr]) -> ClusterView {
 
 /// What the control connection asks the session: where to connect (live pooled hosts
 /// first, then the other known hosts, then the contact points) and which hosts are down.
-pub(crate) struct ControlCandidates<R: Runtime> {
-    pub(crate) cluster: Arc<Cluster<R>>,
+pub(crate) struct ControlCandidates {
+    pub(crate) cluster: Arc<Cluster>,
 }
 
-impl<R: Runtime> ControlHosts for ControlCandidates<R> {
+impl ControlHosts for ControlCandidates {
     fn candidates(&self) -> Vec<NodeAddr> {
         let state = self.cluster.current();
         let hosts = state.view.hosts();

@@ -53,8 +53,6 @@ pub struct StatementOptions {
     pub timestamp: Option<i64>,
     /// Rows per page.
     pub page_size: Option<i32>,
-    /// Resume paging here.
-    pub paging_state: Option<PagingState>,
     /// Client-side timeout.
     pub timeout: Option<Duration>,
     /// Whether the statement is safe to run twice.
@@ -103,7 +101,6 @@ impl fmt::Debug for StatementOptions {
             .field("serial_consistency", &self.serial_consistency)
             .field("timestamp", &self.timestamp)
             .field("page_size", &self.page_size)
-            .field("paging_state", &self.paging_state)
             .field("timeout", &self.timeout)
             .field("idempotent", &self.idempotent)
             .field("tracing", &self.tracing)
@@ -204,16 +201,6 @@ macro_rules! option_setters {
                 self
             }
 
-            /// Resumes paging where a previous result stopped.
-            #[must_use]
-            pub fn with_paging_state(
-                mut self,
-                state: Option<$crate::session::PagingState>,
-            ) -> Self {
-                self.options.paging_state = state;
-                self
-            }
-
             /// Sets the client-side timeout.
             #[must_use]
             pub fn with_timeout(mut self, timeout: core::time::Duration) -> Self {
@@ -254,7 +241,7 @@ macro_rules! option_setters {
             }
 
             /// Sets the routing key (the partition key's serialized value, composite keys
-            /// joined as `cql_core::routing_key` does) so token-aware load balancing can
+            /// joined as `cql_core::cluster::token::routing_key` does) so token-aware load balancing can
             /// send the statement to a replica (replaces a routing token set before).
             #[must_use]
             pub fn with_routing_key(mut self, key: impl Into<bytes::Bytes>) -> Self {
@@ -335,23 +322,28 @@ impl From<&String> for Statement {
     }
 }
 
-/// Something [`Session::execute`](super::Session::execute) runs: a simple or a prepared
-/// statement (`&Statement` and `&PreparedStatement` convert into it).
+/// Something [`Session::execute`](super::Session::execute) runs: CQL text, a simple or a
+/// prepared statement (`&str`, `&String`, `&Statement` and `&PreparedStatement` convert
+/// into it).
 #[derive(Debug, Clone, Copy)]
 pub enum StatementRef<'a> {
+    /// CQL text, run as a simple statement with default options.
+    Text(&'a str),
     /// A simple statement: values are sent with their natural types.
     Simple(&'a Statement),
     /// A prepared statement: values are checked against its bind markers.
     Prepared(&'a PreparedStatement),
 }
 
-impl<'a> StatementRef<'a> {
-    /// The statement's options.
-    pub fn options(&self) -> &'a StatementOptions {
-        match self {
-            Self::Simple(s) => &s.options,
-            Self::Prepared(p) => &p.options,
-        }
+impl<'a> From<&'a str> for StatementRef<'a> {
+    fn from(cql: &'a str) -> Self {
+        Self::Text(cql)
+    }
+}
+
+impl<'a> From<&'a String> for StatementRef<'a> {
+    fn from(cql: &'a String) -> Self {
+        Self::Text(cql)
     }
 }
 
@@ -401,7 +393,7 @@ mod tests {
 
     #[test]
     fn named_profiles_are_looked_up() {
-        let config = super::super::config::SessionBuilder::new()
+        let config = crate::session::SessionBuilder::new()
             .execution_profile(
                 "slow",
                 ExecutionProfile::default().with_request_timeout(Some(Duration::from_secs(60))),
@@ -419,14 +411,11 @@ mod tests {
         let stmt = Statement::new("SELECT 1")
             .with_routing_key(&b"secret-key"[..])
             .with_routing_token(Token::Murmur3(7))
-            .with_custom_payload("token", Some(Bytes::from_static(b"topsecret")))
-            .with_paging_state(Some(PagingState::from_bytes(&b"pk=42"[..])));
+            .with_custom_payload("token", Some(Bytes::from_static(b"topsecret")));
         let d = format!("{stmt:?}");
-        assert!(
-            d.contains("token") && !d.contains("topsecret") && !d.contains("pk=42"),
-            "{d}"
-        );
-        assert!(d.contains("5 bytes"));
+        assert!(d.contains("token") && !d.contains("topsecret"), "{d}");
+        let state = format!("{:?}", PagingState::from_bytes(&b"pk=42"[..]));
+        assert_eq!(state, "PagingState(5 bytes)");
         assert!(!d.contains("secret-key"), "{d}");
         assert_eq!(
             stmt.options().routing.as_deref(),

@@ -12,7 +12,6 @@ use super::error::Error;
 use super::result::Row;
 use super::session::Session;
 use crate::message::Consistency;
-use crate::runtime::Runtime;
 use crate::types::{CqlTimestamp, CqlValue};
 
 /// A request's trace: the session row and its events.
@@ -75,7 +74,7 @@ fn params(row: &Row) -> Vec<(String, String)> {
 
 /// Reads the trace, retrying (up to about 2 s) while it is missing or incomplete, as the
 /// node writes traces asynchronously.
-pub(crate) async fn fetch<R: Runtime>(session: &Session<R>, id: Uuid) -> Result<QueryTrace, Error> {
+pub(crate) async fn fetch(session: &Session, id: Uuid) -> Result<QueryTrace, Error> {
     let sessions = super::statement::Statement::new(
         "SELECT * FROM system_traces.sessions WHERE session_id = ?",
     )

@@ -145,10 +145,10 @@ pub trait RequestTracker: fmt::Debug + MaybeSend + MaybeSync {
 
 /// Records one request into the session's metrics and its tracker: created when the
 /// request starts, told about each attempt, consumed with the outcome.
-pub(crate) struct RequestObserver<'a, R: Runtime> {
+pub(crate) struct RequestObserver<'a> {
     metrics: &'a SessionMetrics,
     tracker: Option<&'a dyn RequestTracker>,
-    runtime: &'a R,
+    runtime: &'a dyn Runtime,
     /// The request number given to the tracker (0 without one).
     id: u64,
     kind: StatementKind,
@@ -161,12 +161,12 @@ pub(crate) struct RequestObserver<'a, R: Runtime> {
     failed: Vec<(NodeAddr, ErrorKind)>,
 }
 
-impl<'a, R: Runtime> RequestObserver<'a, R> {
+impl<'a> RequestObserver<'a> {
     /// Counts the request and tells the tracker.
     pub(crate) fn start(
         metrics: &'a SessionMetrics,
         tracker: Option<&'a dyn RequestTracker>,
-        runtime: &'a R,
+        runtime: &'a dyn Runtime,
         request: &'a ExecRequest,
         resolved: &ResolvedOptions,
     ) -> Self {
@@ -306,7 +306,7 @@ mod tests {
     use core::sync::atomic::{AtomicU64, Ordering};
 
     /// A runtime whose clock moves 1 ms each time it is read.
-    #[derive(Clone, Default)]
+    #[derive(Clone, Default, Debug)]
     struct TickRt(Arc<AtomicU64>);
 
     impl Runtime for TickRt {
@@ -372,6 +372,7 @@ mod tests {
         ExecRequest {
             payload: Payload::Query(Arc::from(cql), crate::types::SerializedValues::new()),
             options: StatementOptions::default(),
+            paging_state: None,
         }
     }
 
@@ -494,6 +495,7 @@ mod tests {
                 ],
             ),
             options: StatementOptions::default(),
+            paging_state: None,
         };
         let resolved = resolved();
         let mut o = RequestObserver::start(&metrics, Some(&log), &rt, &req, &resolved);

@@ -21,11 +21,11 @@ pub mod value;
 pub use self::serde::{SerdeRow, SerdeValue, SerdeValues};
 pub use column_type::{ColumnSpec, ColumnType};
 #[cfg(feature = "derive")]
-pub use cql_derive::{FromRow, SerializeRow, UserType};
+pub use cql_derive::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
 pub use deserialize::DeserializeValue;
 pub use error::{DeserializeError, SerializeError, TypeParseError};
 pub use numeric::ParseNumberError;
-pub use row::{ColumnIterator, DeserializeRow, RawColumn, Row, RowIterator};
+pub use row::{ColumnIterator, DeserializeRow, OwnedRow, RawColumn, RowIterator};
 pub use serialize::{MaybeUnset, SerializeRow, SerializeValue, Unset, serialize_natural};
 pub use serialized_values::SerializedValues;
 pub use value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};

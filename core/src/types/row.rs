@@ -1,5 +1,5 @@
 //! Rows of a RESULT Rows message: [`DeserializeRow`], the borrowing [`RowIterator`] over a
-//! page, and the owned [`Row`].
+//! page, and the owned [`OwnedRow`].
 
 use alloc::vec::Vec;
 use core::marker::PhantomData;
@@ -121,7 +121,7 @@ pub trait DeserializeRow<'frame>: Sized {
 
 /// An owned row: every column as an optional [`CqlValue`], in column order.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Row {
+pub struct OwnedRow {
     /// The cells; `None` is null (or an empty value of a type where that means null).
     pub columns: Vec<Option<CqlValue>>,
 }
@@ -146,7 +146,7 @@ impl<'frame> DeserializeRow<'frame> for Vec<Option<CqlValue>> {
     }
 }
 
-impl<'frame> DeserializeRow<'frame> for Row {
+impl<'frame> DeserializeRow<'frame> for OwnedRow {
     fn type_check(_specs: &[ColumnSpec]) -> Result<(), DeserializeError> {
         Ok(())
     }

@@ -14,13 +14,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use cql_testkit::core::frame::ProtocolVersion;
-use cql_testkit::core::types::{ColumnSpec, ColumnType};
+use cql_core::frame::ProtocolVersion;
+use cql_core::types::{ColumnSpec, ColumnType};
 use cql_testkit::sim::server::Prime;
 use cql_testkit::sim::{Outcome, RowsResult};
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::runtime::NodeAddr;
-use cql_transport_tcp::session::SessionBuilder;
-use cql_transport_tcp::{TcpTransport, TokioRuntime};
 
 /// The primed statement every client prepares and executes.
 pub const QUERY: &str = "SELECT v FROM bench.kv WHERE k = ?";
@@ -253,7 +252,7 @@ pub async fn measure<C: Client>(args: &ClientArgs, client: C) -> Measure {
 /// This driver's client.
 #[derive(Clone)]
 pub struct Ours {
-    session: cql_transport_tcp::session::Session<TokioRuntime>,
+    session: cql_transport_tcp::session::Session,
     prepared: cql_transport_tcp::session::PreparedStatement,
 }
 
@@ -275,7 +274,7 @@ pub async fn ours(args: &ClientArgs) -> Result<Measure, BoxError> {
         .contact_points(args.addrs.iter().map(|a| NodeAddr::from(*a)))
         .protocol_version(ProtocolVersion::V4)
         .connections_per_host(1)
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await?;
     let prepared = session.prepare(QUERY).await?;
     Ok(measure(args, Ours { session, prepared }).await)

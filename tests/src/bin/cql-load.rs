@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cql_testkit::core::frame::{Compression, ProtocolVersion};
+use cql_core::frame::{Compression, ProtocolVersion};
 use cql_testkit::load::{LoadConfig, run};
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<LoadConfig, String> {

@@ -54,7 +54,7 @@ async fn node_stop_fails_over_marks_it_down_reconnects_per_policy_and_uses_it_ag
     let victim = cluster.node(2).unwrap().address();
     let cql = "SELECT * FROM system.local";
     for _ in 0..30 {
-        s.query(cql, ()).await.unwrap();
+        s.execute(cql, ()).await.unwrap();
     }
     assert!(nodes_that_ran(&cluster, cql).contains(&2));
 
@@ -64,7 +64,7 @@ async fn node_stop_fails_over_marks_it_down_reconnects_per_policy_and_uses_it_ag
     // closing connection is retried on the next host).
     clear_records(&cluster);
     for _ in 0..30 {
-        let r = s.query(cql, ()).await.unwrap();
+        let r = s.execute(cql, ()).await.unwrap();
         assert_ne!(r.host, NodeAddr::from(victim));
     }
     eventually(
@@ -104,7 +104,7 @@ async fn node_stop_fails_over_marks_it_down_reconnects_per_policy_and_uses_it_ag
     .await;
     clear_records(&cluster);
     for _ in 0..30 {
-        s.query(cql, ()).await.unwrap();
+        s.execute(cql, ()).await.unwrap();
     }
     assert!(nodes_that_ran(&cluster, cql).contains(&2));
     s.close().await;
@@ -148,7 +148,7 @@ async fn control_connection_fails_over_when_its_node_dies() {
     .await;
     // And schema agreement is checked through it.
     let r = s
-        .query(
+        .execute(
             "CREATE KEYSPACE moved WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
             (),
         )

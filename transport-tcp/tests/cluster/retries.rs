@@ -21,7 +21,7 @@ fn fail_once(cluster: &SimCluster, cql: &str, action: Action) {
     cluster.faults().add(Rule::new(action).query(cql).first(1));
 }
 
-async fn cluster_and_session() -> (SimCluster, TokioSession) {
+async fn cluster_and_session() -> (SimCluster, Session) {
     let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
     let s = on(&cluster)
         .request_timeout(Some(Duration::from_millis(500)))
@@ -45,7 +45,7 @@ async fn retry_decisions_per_error_type() {
         cql,
         Action::read_timeout(Consistency::Quorum, 2, 2, false),
     );
-    s.query(cql, ()).await.unwrap();
+    s.execute(cql, ()).await.unwrap();
     let a = attempts(&cluster, cql);
     assert_eq!(a.len(), 2, "{a:?}");
     assert!(a[0].1 && !a[1].1);
@@ -58,7 +58,7 @@ async fn retry_decisions_per_error_type() {
         cql,
         Action::read_timeout(Consistency::Quorum, 1, 2, false),
     );
-    let e = s.query(cql, ()).await.unwrap_err();
+    let e = s.execute(cql, ()).await.unwrap_err();
     assert!(e.is_server_timeout(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 1);
 
@@ -69,7 +69,7 @@ async fn retry_decisions_per_error_type() {
         cql,
         Action::unavailable(Consistency::Quorum, 2, 1),
     );
-    s.query(cql, ()).await.unwrap();
+    s.execute(cql, ()).await.unwrap();
     let a = attempts(&cluster, cql);
     assert_eq!(a.len(), 2, "{a:?}");
     assert_ne!(a[0].0, a[1].0, "unavailable: retried on another node");
@@ -80,14 +80,14 @@ async fn retry_decisions_per_error_type() {
             .query(cql)
             .first(2),
     );
-    let e = s.query(cql, ()).await.unwrap_err();
+    let e = s.execute(cql, ()).await.unwrap_err();
     assert!(e.is_unavailable(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 2);
 
     // Overloaded: the next node for an idempotent statement; rethrown otherwise.
     let cql = "SELECT v FROM r.kv WHERE k = 5";
     faults.add(Rule::new(Action::overloaded()).query(cql).first(2));
-    let e = s.query(cql, ()).await.unwrap_err();
+    let e = s.execute(cql, ()).await.unwrap_err();
     assert_eq!(
         e.db_error(),
         Some(&cql_transport_tcp::message::DbError::Overloaded)
@@ -131,7 +131,7 @@ async fn retry_decisions_per_error_type() {
     // Syntax-level refusals are never retried.
     let cql = "SELECT v FROM r.kv WHERE k = 8";
     fail_once(&cluster, cql, Action::invalid("no"));
-    assert!(s.query(cql, ()).await.is_err());
+    assert!(s.execute(cql, ()).await.is_err());
     assert_eq!(attempts(&cluster, cql).len(), 1);
 
     let m = s.metrics();
@@ -153,7 +153,7 @@ async fn a_non_idempotent_write_that_times_out_is_not_retried() {
         cql,
         Action::write_timeout(Consistency::Quorum, 1, 2, WriteType::Simple),
     );
-    let e = s.query(cql, ()).await.unwrap_err();
+    let e = s.execute(cql, ()).await.unwrap_err();
     assert!(e.is_server_timeout(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 1);
     // Even marked idempotent, a SIMPLE write timeout is rethrown (Cassandra's semantics).
@@ -173,7 +173,7 @@ async fn a_non_idempotent_write_that_times_out_is_not_retried() {
     // Client-side timeout (no answer): a non-idempotent write is not sent again ...
     let cql = "INSERT INTO r.kv (k, v) VALUES (3, 'a')";
     fail_once(&cluster, cql, Action::NoAnswer);
-    let e = s.query(cql, ()).await.unwrap_err();
+    let e = s.execute(cql, ()).await.unwrap_err();
     assert!(e.is_client_timeout(), "{e}");
     assert_eq!(attempts(&cluster, cql).len(), 1);
     // ... an idempotent one is, once, on another node.
@@ -234,7 +234,7 @@ async fn speculative_execution_starts_a_second_attempt_after_the_delay_and_cance
     // which keeps working.
     tokio::time::sleep(Duration::from_millis(2200)).await;
     for _ in 0..10 {
-        s.query("SELECT * FROM system.local", ()).await.unwrap();
+        s.execute("SELECT * FROM system.local", ()).await.unwrap();
     }
     assert_eq!(s.metrics().failures, 0);
 
@@ -242,7 +242,7 @@ async fn speculative_execution_starts_a_second_attempt_after_the_delay_and_cance
     let cql = "SELECT v FROM spec.kv WHERE k = 2";
     faults.add(Rule::new(Action::delay_ms(400)).query(cql).first(1));
     let started = std::time::Instant::now();
-    s.query(cql, ()).await.unwrap();
+    s.execute(cql, ()).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(380));
     assert_eq!(attempts(&cluster, cql).len(), 1);
     assert_eq!(s.metrics().speculative_executions, 1);

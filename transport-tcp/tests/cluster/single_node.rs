@@ -33,7 +33,7 @@ async fn ddl_waits_for_schema_agreement_and_updates_the_view() {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     let s = session(SessionBuilder::new().contact_point(addr(&server))).await;
     let r = s
-        .query(
+        .execute(
             "CREATE KEYSPACE agree WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
             (),
         )
@@ -45,13 +45,13 @@ async fn ddl_waits_for_schema_agreement_and_updates_the_view() {
     assert!(s.cluster_view().keyspace_strategy("agree").is_some());
     s.use_keyspace("agree").await.unwrap();
     let r = s
-        .query("CREATE TABLE t (k int PRIMARY KEY, v int)", ())
+        .execute("CREATE TABLE t (k int PRIMARY KEY, v int)", ())
         .await
         .unwrap();
     assert_eq!(r.schema_agreement, Some(true));
     // Not a schema change: no agreement to report.
     let r = s
-        .query("INSERT INTO t (k, v) VALUES (1, 1)", ())
+        .execute("INSERT INTO t (k, v) VALUES (1, 1)", ())
         .await
         .unwrap();
     assert_eq!(r.schema_agreement, None);
@@ -67,7 +67,7 @@ async fn ddl_waits_for_schema_agreement_and_updates_the_view() {
     )
     .await;
     let r = quick
-        .query("CREATE TABLE agree.u (k int PRIMARY KEY)", ())
+        .execute("CREATE TABLE agree.u (k int PRIMARY KEY)", ())
         .await
         .unwrap();
     assert_eq!(r.schema_agreement, None);
@@ -99,7 +99,7 @@ async fn an_unknown_local_datacenter_is_refused_naming_the_real_ones() {
             .local_datacenter("datacenter1"),
     )
     .await;
-    s.query("SELECT * FROM system.local", ()).await.unwrap();
+    s.execute("SELECT * FROM system.local", ()).await.unwrap();
     s.close().await;
     server.stop().await;
 }
@@ -129,12 +129,15 @@ async fn lost_connections_are_refilled_and_requests_go_on() {
         !s.hosts()[0].up
     })
     .await;
-    let e = s.query("SELECT * FROM system.local", ()).await.unwrap_err();
+    let e = s
+        .execute("SELECT * FROM system.local", ())
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains(&proxy.addr.to_string()), "{e}");
     // Reachable again: the next request connects at once rather than waiting for the
     // reconnection schedule.
     proxy.refuse(false);
-    let r = s.query("SELECT * FROM system.local", ()).await.unwrap();
+    let r = s.execute("SELECT * FROM system.local", ()).await.unwrap();
     assert_eq!(r.host, NodeAddr::from(proxy.addr));
     assert!(s.hosts()[0].up);
     eventually(Duration::from_secs(5), "the pool is full again", || {
@@ -148,7 +151,7 @@ async fn lost_connections_are_refilled_and_requests_go_on() {
     );
     // The control connection comes back too: DDL still reports agreement.
     let r = s
-        .query(
+        .execute(
             "CREATE KEYSPACE IF NOT EXISTS refill WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
             (),
         )
@@ -178,7 +181,7 @@ async fn a_node_that_stops_is_marked_down_and_the_other_contact_point_takes_over
     .await;
     assert_eq!(s.hosts().len(), 1);
     assert_eq!(s.hosts()[0].addr, addr(&a));
-    s.query("SELECT * FROM system.local", ()).await.unwrap();
+    s.execute("SELECT * FROM system.local", ()).await.unwrap();
     let a_addr = addr(&a);
     a.stop().await;
     eventually(
@@ -190,7 +193,7 @@ async fn a_node_that_stops_is_marked_down_and_the_other_contact_point_takes_over
         },
     )
     .await;
-    let r = s.query("SELECT * FROM system.local", ()).await.unwrap();
+    let r = s.execute("SELECT * FROM system.local", ()).await.unwrap();
     assert_eq!(r.host, addr(&b));
     assert_eq!(s.metrics().open_connections_to(&a_addr), 0);
     s.close().await;
@@ -205,7 +208,7 @@ async fn close_stops_everything_and_requests_after_it_fail() {
     assert!(s.hosts().iter().all(|h| h.open_connections == 0));
     assert_eq!(s.metrics().total_open_connections(), 0);
     assert!(matches!(
-        s.query("SELECT * FROM system.local", ()).await,
+        s.execute("SELECT * FROM system.local", ()).await,
         Err(Error::Closed(_))
     ));
     assert!(matches!(s.refresh_topology().await, Err(Error::Closed(_))));

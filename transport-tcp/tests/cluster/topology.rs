@@ -2,7 +2,7 @@
 //! taking time, storms of events.
 
 use super::*;
-use cql_transport_tcp::connection::{Connection, ConnectionConfig, RequestOptions};
+use cql_core::connection::{Connection, ConnectionConfig, RequestOptions};
 use cql_transport_tcp::message::{Query, QueryParameters, Request, Response};
 use cql_transport_tcp::{TcpTransport, TokioRuntime};
 
@@ -29,7 +29,7 @@ async fn a_new_node_joining_gets_a_pool_and_a_removed_one_loses_it() {
     // Requests reach it.
     let cql = "SELECT * FROM system.local";
     for _ in 0..30 {
-        s.query(cql, ()).await.unwrap();
+        s.execute(cql, ()).await.unwrap();
     }
     assert!(nodes_that_ran(&cluster, cql).contains(&added));
 
@@ -62,7 +62,7 @@ async fn schema_agreement_wait() {
     let s = on(&cluster).connect().await.unwrap();
     let started = std::time::Instant::now();
     let r = s
-        .query(
+        .execute(
             "CREATE KEYSPACE slow WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
             (),
         )
@@ -84,7 +84,7 @@ async fn schema_agreement_wait() {
         .unwrap();
     let started = std::time::Instant::now();
     let r = impatient
-        .query("CREATE TABLE slow.t (k int PRIMARY KEY)", ())
+        .execute("CREATE TABLE slow.t (k int PRIMARY KEY)", ())
         .await
         .unwrap();
     assert_eq!(r.schema_agreement, Some(false));
@@ -106,7 +106,7 @@ async fn event_storm_is_debounced() {
     // reach the session's control connection.
     let other = Connection::open(
         &TcpTransport::new(),
-        TokioRuntime::new(),
+        std::sync::Arc::new(TokioRuntime::new()),
         NodeAddr::from(cluster.node(2).unwrap().address()),
         ConnectionConfig::default(),
     )

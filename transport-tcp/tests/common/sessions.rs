@@ -1,27 +1,24 @@
 //! Sessions on a simulated node, and the keyspace + table several suites write to.
 
 use cql_testkit::sim::server::SimServerHandle;
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::runtime::NodeAddr;
-use cql_transport_tcp::session::{Session, SessionBuilder};
-use cql_transport_tcp::{TcpTransport, TokioRuntime};
+use cql_transport_tcp::session::Session;
 
 /// A session built from `builder` with `server` as its contact point.
-pub async fn session_for(
-    server: &SimServerHandle,
-    builder: SessionBuilder,
-) -> Session<TokioRuntime> {
+pub async fn session_for(server: &SimServerHandle, builder: SessionBuilder) -> Session {
     builder
         .contact_point(NodeAddr::from(server.local_addr()))
-        .build(TcpTransport::new(), TokioRuntime::new())
+        .connect()
         .await
         .unwrap()
 }
 
 /// Creates keyspace `ks` (SimpleStrategy, RF 1) and its table
 /// `kv (k int, c int, v text, PRIMARY KEY (k, c))`, and makes `ks` the session's keyspace.
-pub async fn with_table(session: &Session<TokioRuntime>, ks: &str) {
+pub async fn with_table(session: &Session, ks: &str) {
     session
-        .query(
+        .execute(
             &format!(
                 "CREATE KEYSPACE IF NOT EXISTS {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
             ),
@@ -31,7 +28,7 @@ pub async fn with_table(session: &Session<TokioRuntime>, ks: &str) {
         .unwrap();
     session.use_keyspace(ks).await.unwrap();
     session
-        .query(
+        .execute(
             "CREATE TABLE IF NOT EXISTS kv (k int, c int, v text, PRIMARY KEY (k, c))",
             (),
         )

@@ -10,7 +10,6 @@
 use std::path::PathBuf;
 
 use cql_transport_tcp::frame::primitives::Reader;
-use cql_transport_tcp::runtime::Runtime;
 use cql_transport_tcp::session::Session;
 use cql_transport_tcp::types::{ColumnType, CqlValue};
 use serde_json::{Value, json};
@@ -226,10 +225,10 @@ impl Plan {
     }
 
     /// Runs the DDL through `session`.
-    pub async fn create_schema<R: Runtime>(&self, session: &Session<R>) {
+    pub async fn create_schema(&self, session: &Session) {
         for ddl in self.ddl() {
             session
-                .query(&ddl, ())
+                .execute(&ddl, ())
                 .await
                 .unwrap_or_else(|e| panic!("{ddl}: {e}"));
         }
@@ -300,7 +299,7 @@ pub fn read_matches(row: &PlannedRow, got: Option<&CqlValue>) -> bool {
 
 /// Writes every row of the plan with this driver: prepared statements, the value bound
 /// as a `CqlValue` checked against the prepared metadata.
-pub async fn write_all<R: Runtime>(session: &Session<R>, plan: &Plan, prefix: &str) {
+pub async fn write_all(session: &Session, plan: &Plan, prefix: &str) {
     for row in &plan.rows {
         let cql = write_cql(row);
         let prepared = session.prepare(&cql).await.unwrap();
@@ -318,11 +317,7 @@ pub async fn write_all<R: Runtime>(session: &Session<R>, plan: &Plan, prefix: &s
 }
 
 /// Reads `row` back with this driver (`None` when the row or the cell is missing).
-pub async fn read_one<R: Runtime>(
-    session: &Session<R>,
-    row: &PlannedRow,
-    prefix: &str,
-) -> Option<CqlValue> {
+pub async fn read_one(session: &Session, row: &PlannedRow, prefix: &str) -> Option<CqlValue> {
     let prepared = session.prepare(&read_cql(row)).await.unwrap();
     let id = CqlValue::Text(format!("{prefix}{}", row.vector_id));
     let result = session

@@ -27,7 +27,7 @@ use crate::protocol::{BridgeAddressMap, ProtocolError, bearer_subprotocols};
 /// let transport = WebSocketTransport::new("wss://bridge.example.com/cql")?.with_token("s3cret");
 /// let session = SessionBuilder::new()
 ///     .contact_point("10.0.0.5:9042")
-///     .build(transport, WasmRuntime::new())
+///     .transport(transport).runtime(WasmRuntime::new()).connect()
 ///     .await?;
 /// ```
 #[derive(Debug, Clone)]

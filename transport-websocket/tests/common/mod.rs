@@ -6,15 +6,15 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use cql_core::runtime::NodeAddr;
+use cql_core::session::Session;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
-use cql_transport_tcp::TokioRuntime;
+use cql_transport_tcp::SessionBuilder;
 use cql_transport_websocket::BridgeAddressMap;
 use cql_transport_websocket::WebSocketTransport;
 use cql_transport_websocket::bridge::{
     Bridge, BridgeConfig, BridgeHandle, Secret, StaticToken, TargetAllowList, TargetRule,
 };
-use cql_transport_websocket::core::runtime::NodeAddr;
-use cql_transport_websocket::core::session::{Session, SessionBuilder};
 use futures::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -62,11 +62,12 @@ pub async fn session(
     node: SocketAddr,
     transport: WebSocketTransport,
     builder: SessionBuilder,
-) -> Session<TokioRuntime> {
+) -> Session {
     builder
         .contact_point(NodeAddr::from(node))
         .connect_timeout(Duration::from_secs(5))
-        .build(transport, TokioRuntime::new())
+        .transport(transport)
+        .connect()
         .await
         .unwrap()
 }

@@ -15,7 +15,7 @@ use crate::cluster::debounce::{Debouncer, Refresh};
 use crate::cluster::replication::ReplicationStrategy;
 use crate::cluster::topology::{TopologyDiff, TopologySnapshot};
 use crate::connection::Connection;
-use crate::runtime::{BoxFuture, NodeAddr, Runtime};
+use crate::runtime::{BoxFuture, NodeAddr};
 use crate::session::error::Error;
 use crate::sync::Sender;
 
@@ -28,7 +28,7 @@ enum Ended {
 }
 
 /// The task: serve the current connection until it dies, then move to another candidate.
-pub(super) async fn run<R: Runtime>(inner: Arc<Inner<R>>, tx: Sender<ControlEvent>) {
+pub(super) async fn run(inner: Arc<Inner>, tx: Sender<ControlEvent>) {
     let mut debouncer = Debouncer::new(inner.config.debounce);
     let mut failed_rounds: u32 = 0;
     let mut conn = inner.conn.lock().clone();
@@ -79,7 +79,7 @@ pub(super) async fn run<R: Runtime>(inner: Arc<Inner<R>>, tx: Sender<ControlEven
 }
 
 /// The wait after `failed_rounds` rounds in which every candidate failed.
-fn backoff<R: Runtime>(inner: &Inner<R>, failed_rounds: u32) -> Duration {
+fn backoff(inner: &Inner, failed_rounds: u32) -> Duration {
     let base = inner.config.reconnect_delay;
     let factor = 1u32.checked_shl(failed_rounds.min(16)).unwrap_or(u32::MAX);
     base.saturating_mul(factor)
@@ -87,11 +87,11 @@ fn backoff<R: Runtime>(inner: &Inner<R>, failed_rounds: u32) -> Duration {
 }
 
 /// Connects to another candidate and re-reads everything, telling the session.
-async fn failover<R: Runtime>(
-    inner: &Inner<R>,
+async fn failover(
+    inner: &Inner,
     tx: &Sender<ControlEvent>,
     failed: Option<&NodeAddr>,
-) -> Result<Connection<R>, Error> {
+) -> Result<Connection, Error> {
     let candidates = inner.hosts.candidates();
     let conn = inner.connect_any(candidates, failed).await?;
     tracing::info!(host = %conn.addr(), from = ?failed, "control connection moved");
@@ -110,10 +110,10 @@ async fn failover<R: Runtime>(
 
 /// Reads `conn`'s events and runs the refreshes they call for, until the connection dies
 /// or the control connection shuts down.
-async fn serve<R: Runtime>(
-    inner: &Inner<R>,
+async fn serve(
+    inner: &Inner,
     tx: &Sender<ControlEvent>,
-    conn: &Connection<R>,
+    conn: &Connection,
     debouncer: &mut Debouncer,
 ) -> Ended {
     let mut events = conn.events();
@@ -156,11 +156,7 @@ async fn serve<R: Runtime>(
 }
 
 /// Runs one refresh and delivers its results.
-async fn apply<R: Runtime>(
-    inner: &Inner<R>,
-    tx: &Sender<ControlEvent>,
-    refresh: Refresh,
-) -> Result<(), Error> {
+async fn apply(inner: &Inner, tx: &Sender<ControlEvent>, refresh: Refresh) -> Result<(), Error> {
     match refresh {
         Refresh::Topology => {
             let (topology, diff) = inner.refresh_topology().await?;

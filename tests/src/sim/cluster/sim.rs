@@ -251,7 +251,7 @@ impl SimCluster {
 
     /// The indices of the nodes holding the replicas of a partition of `keyspace`
     /// (`partition_key`: the serialized key, composite keys in their `CompositeType`
-    /// form, see [`cql_core::routing_key()`]), in the strategy's order; empty for system
+    /// form, see [`cql_core::cluster::token::routing_key()`]), in the strategy's order; empty for system
     /// and unknown keyspaces.
     pub fn replicas(&self, keyspace: &str, partition_key: &[u8]) -> Vec<usize> {
         self.nodes

@@ -10,8 +10,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cql_core::cluster::replication::ReplicationStrategy;
+use cql_core::cluster::ring::{RingHost, TokenRing};
+use cql_core::cluster::token::{Partitioner, Token};
+use cql_core::cluster::token_map::TokenMap;
 use cql_core::message::Event;
-use cql_core::{Partitioner, ReplicationStrategy, RingHost, Token, TokenMap, TokenRing};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 

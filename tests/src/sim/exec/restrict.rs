@@ -513,7 +513,9 @@ fn token_term(env: &Env<'_>, t: &Term, table: &Table) -> CqlResult<i64> {
             for (a, c) in args.iter().zip(&pk) {
                 parts.push(value(env, a, &c.name, &c.typ)?);
             }
-            return Ok(token_of(&cql_core::routing_key(&parts).unwrap_or_default()));
+            return Ok(token_of(
+                &cql_core::cluster::token::routing_key(&parts).unwrap_or_default(),
+            ));
         }
     }
     let b = value(env, t, "partition key token", &ColumnType::BigInt)?;
@@ -607,7 +609,9 @@ pub fn matches(table: &Table, row: &LiveRow, pred: &Pred) -> bool {
             })
         }),
         Pred::Token(op, t) => {
-            let tok = token_of(&cql_core::routing_key(&row.partition_key).unwrap_or_default());
+            let tok = token_of(
+                &cql_core::cluster::token::routing_key(&row.partition_key).unwrap_or_default(),
+            );
             op_holds(*op, tok.cmp(t))
         }
     }

@@ -635,7 +635,7 @@ pub fn eval_sel(table: &Table, s: &Sel, row: &LiveRow, env: &Env<'_>) -> CqlResu
         Sel::Const(v, _) => v.clone(),
         Sel::Token => {
             let t = crate::sim::storage::token_of(
-                &cql_core::routing_key(&row.partition_key).unwrap_or_default(),
+                &cql_core::cluster::token::routing_key(&row.partition_key).unwrap_or_default(),
             );
             Some(Bytes::copy_from_slice(&t.to_be_bytes()))
         }

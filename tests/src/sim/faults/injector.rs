@@ -28,8 +28,8 @@ impl fmt::Display for RuleId {
 ///
 /// ```
 /// use cql_testkit::sim::faults::{Action, Rule};
-/// use cql_testkit::core::frame::Opcode;
-/// use cql_testkit::core::message::Consistency;
+/// use cql_core::frame::Opcode;
+/// use cql_core::message::Consistency;
 ///
 /// // The first two QUERYs on node 127.0.0.2 whose text mentions ks.t time out.
 /// let rule = Rule::new(Action::read_timeout(Consistency::Quorum, 1, 2, false))

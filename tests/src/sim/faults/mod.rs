@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use cql_testkit::core::frame::Opcode;
+//! use cql_core::frame::Opcode;
 //! use cql_testkit::sim::faults::{Action, Rule};
 //! use cql_testkit::sim::server::{SimServer, SimServerConfig};
 //!

@@ -12,7 +12,7 @@ mod partition;
 use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;
-use cql_core::{Partitioner, Token};
+use cql_core::cluster::token::{Partitioner, Token};
 use uuid::Uuid;
 
 pub use partition::{
@@ -33,7 +33,7 @@ pub struct PartitionPosition {
 impl PartitionPosition {
     /// The position of a partition key given as its components' serialized values.
     pub fn of(components: &[Bytes]) -> Self {
-        let key = cql_core::routing_key(components).unwrap_or_default();
+        let key = cql_core::cluster::token::routing_key(components).unwrap_or_default();
         Self {
             token: token_of(&key),
             key,
