@@ -59,7 +59,7 @@ fn address_type() -> ColumnType {
     }
 }
 
-#[derive(Debug, PartialEq, Default, DeserializeValue, SerializeValue)]
+#[derive(Debug, PartialEq, Default, cql_derive::DeserializeValue, cql_derive::SerializeValue)]
 struct Address {
     street: String,
     #[cql(rename = "zip")]
@@ -68,7 +68,7 @@ struct Address {
     local_note: u8,
 }
 
-#[derive(Debug, PartialEq, DeserializeRow)]
+#[derive(Debug, PartialEq, cql_derive::DeserializeRow)]
 struct User<'a> {
     id: Uuid,
     name: &'a str,
@@ -229,7 +229,7 @@ fn from_row_null_into_non_option_names_the_column() {
     );
 }
 
-#[derive(Debug, PartialEq, DeserializeRow, SerializeRow)]
+#[derive(Debug, PartialEq, cql_derive::DeserializeRow, cql_derive::SerializeRow)]
 struct Generic<T> {
     key: i32,
     value: T,
@@ -265,7 +265,7 @@ fn generic_structs() {
     );
 }
 
-#[derive(SerializeRow)]
+#[derive(cql_derive::SerializeRow)]
 struct NewUser<'a> {
     id: i32,
     name: &'a str,

@@ -120,7 +120,7 @@ impl RequestTracker for Recorder {
             kind: a.error_kind,
             retried: matches!(
                 a.decision,
-                Some(cql_transport_tcp::session::RetryDecision::RetryNextHost { .. })
+                Some(cql_transport_tcp::policies::retry::RetryDecision::RetryNextHost { .. })
             ),
         });
     }

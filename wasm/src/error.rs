@@ -39,33 +39,6 @@ pub fn closed(message: &str) -> JsValue {
     make_error("ClosedError", message, &Object::new())
 }
 
-/// The code's name as the protocol spec writes it (`"Unavailable"`, `"WriteTimeout"`...).
-fn code_name(e: &DbError) -> &'static str {
-    match e {
-        DbError::ServerError => "ServerError",
-        DbError::ProtocolError => "ProtocolError",
-        DbError::BadCredentials => "BadCredentials",
-        DbError::Unavailable { .. } => "Unavailable",
-        DbError::Overloaded => "Overloaded",
-        DbError::IsBootstrapping => "IsBootstrapping",
-        DbError::TruncateError => "TruncateError",
-        DbError::WriteTimeout { .. } => "WriteTimeout",
-        DbError::ReadTimeout { .. } => "ReadTimeout",
-        DbError::ReadFailure { .. } => "ReadFailure",
-        DbError::FunctionFailure { .. } => "FunctionFailure",
-        DbError::WriteFailure { .. } => "WriteFailure",
-        DbError::CdcWriteFailure => "CdcWriteFailure",
-        DbError::CasWriteUnknown { .. } => "CasWriteUnknown",
-        DbError::SyntaxError => "SyntaxError",
-        DbError::Unauthorized => "Unauthorized",
-        DbError::Invalid => "Invalid",
-        DbError::ConfigError => "ConfigError",
-        DbError::AlreadyExists { .. } => "AlreadyExists",
-        DbError::Unprepared { .. } => "Unprepared",
-        _ => "Unknown",
-    }
-}
-
 fn failures(o: &Object, f: &Failures) {
     set(o, "failures", &num(f.count() as f64));
     if let Failures::ByReplica(map) = f {
@@ -80,7 +53,7 @@ fn failures(o: &Object, f: &Failures) {
 /// The server error's details as fields of `o`.
 fn db_fields(o: &Object, e: &DbError) {
     set(o, "code", &num(e.code()));
-    set(o, "codeName", &JsValue::from_str(code_name(e)));
+    set(o, "codeName", &JsValue::from_str(e.code_name()));
     let cl = |c: &cql_core::message::Consistency| JsValue::from_str(c.name());
     match e {
         DbError::Unavailable {

@@ -16,8 +16,9 @@
 //!
 //! Every decision is a pure function of its inputs (a view, a routing description, an
 //! error, a counter, a seed): no clock, no I/O, no global randomness — randomness comes
-//! from a seed the session takes from its runtime. Only the retry policy names a session
-//! type ([`Error`](crate::session::Error)), because it decides on the session's errors.
+//! from a seed the session takes from its runtime. The retry policy decides on an
+//! attempt's error ([`AttemptError`](retry::AttemptError)), its own type: nothing here
+//! names the session layer above.
 
 pub mod address_translation;
 pub mod load_balancing;

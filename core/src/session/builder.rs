@@ -11,7 +11,6 @@ use core::time::Duration;
 use super::config::{ContactPoint, ExecutionProfile, SessionConfig};
 use super::error::Error;
 use super::host_events::HostListener;
-use super::retry::RetryPolicy;
 use super::session::Session;
 use super::timestamp::TimestampGenerator;
 use super::tracker::RequestTracker;
@@ -21,6 +20,7 @@ use crate::message::Consistency;
 use crate::policies::address_translation::AddressTranslator;
 use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::policies::reconnection::ReconnectionPolicy;
+use crate::policies::retry::RetryPolicy;
 use crate::policies::speculative::SpeculativeExecutionPolicy;
 use crate::runtime::{DefaultPlatform, NoDefaultPlatform, Platform, Runtime, Transport};
 

@@ -147,7 +147,7 @@ pub struct SessionConfig {
     /// Keyspace every connection uses from the start.
     pub keyspace: Option<String>,
     /// The default execution profile (consistency LOCAL_ONE, page size 5000, request
-    /// timeout 10 s, [`DefaultRetryPolicy`](super::retry::DefaultRetryPolicy), not idempotent).
+    /// timeout 10 s, [`DefaultRetryPolicy`](crate::policies::retry::DefaultRetryPolicy), not idempotent).
     pub default_profile: ExecutionProfile,
     /// Named execution profiles.
     pub profiles: BTreeMap<String, ExecutionProfile>,

@@ -10,6 +10,7 @@ use core::time::Duration;
 use crate::connection::ConnectionError;
 use crate::frame::error::EncodeError;
 use crate::message::{DbError, ErrorResponse, WriteType};
+use crate::policies::retry::AttemptError;
 use crate::runtime::NodeAddr;
 use crate::types::{DeserializeError, SerializeError};
 
@@ -90,13 +91,7 @@ pub struct ServerError {
 
 impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} (from {}): {}",
-            describe(&self.error),
-            self.host,
-            self.message
-        )
+        write!(f, "{} (from {}): {}", self.error, self.host, self.message)
     }
 }
 
@@ -113,93 +108,6 @@ fn list_hosts(errors: &[(NodeAddr, Error)]) -> String {
         let _ = write!(s, "{host}: {e}");
     }
     s
-}
-
-/// A human description of a server error code and its details.
-fn describe(e: &DbError) -> String {
-    use alloc::format;
-    match e {
-        DbError::ServerError => String::from("server error (a bug on the node)"),
-        DbError::ProtocolError => String::from("protocol error reported by the node"),
-        DbError::BadCredentials => String::from("bad credentials"),
-        DbError::Unavailable {
-            consistency,
-            required,
-            alive,
-        } => format!(
-            "unavailable: consistency {consistency:?} needs {required} replica(s), {alive} alive"
-        ),
-        DbError::Overloaded => String::from("coordinator overloaded"),
-        DbError::IsBootstrapping => String::from("coordinator is bootstrapping"),
-        DbError::TruncateError => String::from("truncate failed"),
-        DbError::WriteTimeout {
-            consistency,
-            received,
-            block_for,
-            write_type,
-            ..
-        } => format!(
-            "write timeout ({}) at consistency {consistency:?}: {received} of {block_for} acknowledgements",
-            write_type.name()
-        ),
-        DbError::ReadTimeout {
-            consistency,
-            received,
-            block_for,
-            data_present,
-        } => format!(
-            "read timeout at consistency {consistency:?}: {received} of {block_for} responses{}",
-            if *data_present {
-                ""
-            } else {
-                ", data replica did not answer"
-            }
-        ),
-        DbError::ReadFailure {
-            consistency,
-            received,
-            block_for,
-            failures,
-            ..
-        } => format!(
-            "read failure at consistency {consistency:?}: {received} of {block_for} responses, {} replica(s) failed",
-            failures.count()
-        ),
-        DbError::FunctionFailure {
-            keyspace, function, ..
-        } => format!("function {keyspace}.{function} failed"),
-        DbError::WriteFailure {
-            consistency,
-            received,
-            block_for,
-            failures,
-            write_type,
-        } => format!(
-            "write failure ({}) at consistency {consistency:?}: {received} of {block_for} acknowledgements, {} replica(s) failed",
-            write_type.name(),
-            failures.count()
-        ),
-        DbError::CdcWriteFailure => String::from("CDC write failure"),
-        DbError::CasWriteUnknown {
-            consistency,
-            received,
-            block_for,
-        } => format!(
-            "lightweight transaction outcome unknown at consistency {consistency:?}: {received} of {block_for} acknowledgements"
-        ),
-        DbError::SyntaxError => String::from("syntax error"),
-        DbError::Unauthorized => String::from("unauthorized"),
-        DbError::Invalid => String::from("invalid query"),
-        DbError::ConfigError => String::from("configuration error"),
-        DbError::AlreadyExists { keyspace, table } if table.is_empty() => {
-            format!("keyspace {keyspace} already exists")
-        }
-        DbError::AlreadyExists { keyspace, table } => {
-            format!("table {keyspace}.{table} already exists")
-        }
-        DbError::Unprepared { .. } => String::from("the node does not know the prepared statement"),
-        other => format!("server error code 0x{:04x}", other.code()),
-    }
 }
 
 impl Error {
@@ -312,25 +220,37 @@ impl Error {
     }
 
     /// Whether the request certainly never ran on the node (so retrying it anywhere is
-    /// safe even when it is not idempotent). Overloaded is not among them: Cassandra can
-    /// answer it after part of a multi-partition write was sent (hint overflow).
+    /// safe even when it is not idempotent): a server error that proves it
+    /// ([`DbError::certainly_not_applied`]), or a request that could not be written.
     pub fn request_not_applied(&self) -> bool {
-        matches!(
-            self.db_error(),
-            Some(
-                DbError::Unavailable { .. }
-                    | DbError::IsBootstrapping
-                    | DbError::SyntaxError
-                    | DbError::Invalid
-                    | DbError::Unauthorized
-                    | DbError::ConfigError
-                    | DbError::AlreadyExists { .. }
-                    | DbError::Unprepared { .. }
-            )
-        ) || matches!(
-            self,
-            Self::Serialize(_) | Self::Encode(_) | Self::InvalidArgument(_)
-        )
+        match self {
+            Self::Server(e) => e.error.certainly_not_applied(),
+            Self::Serialize(_) | Self::Encode(_) | Self::InvalidArgument(_) => true,
+            Self::Timeout { .. }
+            | Self::Connection { .. }
+            | Self::Authentication { .. }
+            | Self::NoHostAvailable(_)
+            | Self::Protocol(_)
+            | Self::Deserialize(_)
+            | Self::Closed(_) => false,
+        }
+    }
+
+    /// This error as one failed attempt, for the retry policy.
+    pub(crate) fn as_attempt(&self) -> AttemptError<'_> {
+        match self {
+            Self::Server(e) => AttemptError::Server(&e.error),
+            Self::Timeout { .. } => AttemptError::ClientTimeout,
+            Self::Connection { source, .. } => AttemptError::Connection(source),
+            Self::Serialize(_) | Self::Encode(_) | Self::InvalidArgument(_) => {
+                AttemptError::Unrecoverable { not_applied: true }
+            }
+            Self::Authentication { .. }
+            | Self::NoHostAvailable(_)
+            | Self::Protocol(_)
+            | Self::Deserialize(_)
+            | Self::Closed(_) => AttemptError::Unrecoverable { not_applied: false },
+        }
     }
 }
 

@@ -31,7 +31,6 @@ use super::pool::HostPool;
 use super::prepared::ResultColumns;
 use super::request::{ExecRequest, Payload, build_message, find_prepared};
 use super::result::QueryResult;
-use super::retry::{RetryContext, RetryDecision, checked_decision};
 use super::routing::{request_keyspace, request_token};
 use super::session::Session;
 use super::state::ClusterState;
@@ -44,6 +43,7 @@ use crate::message::{
     SchemaChangeTarget,
 };
 use crate::policies::load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use crate::policies::retry::{RetryContext, RetryDecision, checked_decision};
 use crate::policies::speculative::{SpeculativeExecutionPolicy, checked_next_delay};
 use crate::runtime::{BoxFuture, Instant, MaybeSend, NodeAddr};
 use crate::sync::Outlined;
@@ -278,7 +278,7 @@ impl Session {
                 let host = conn.addr();
                 let mut shared = exec.shared.lock();
                 let context = RetryContext::new(
-                    &error,
+                    error.as_attempt(),
                     exec.resolved.idempotent,
                     shared.retries,
                     consistency,

@@ -21,7 +21,7 @@ use core::time::Duration;
 pub use histogram::{LatencyHistogram, LatencySnapshot};
 
 use super::error::Error;
-use crate::message::DbError;
+use crate::message::DbErrorKind;
 use crate::runtime::NodeAddr;
 use crate::sync::stripe::StripedCounter;
 
@@ -79,18 +79,18 @@ impl ErrorKind {
     /// The kind of `error`.
     pub fn of(error: &Error) -> Self {
         match error {
-            Error::Server(e) => match e.error {
-                DbError::ReadTimeout { .. } => Self::ReadTimeout,
-                DbError::WriteTimeout { .. } => Self::WriteTimeout,
-                DbError::Unavailable { .. } => Self::Unavailable,
-                DbError::Overloaded | DbError::IsBootstrapping => Self::Overloaded,
-                DbError::SyntaxError
-                | DbError::Invalid
-                | DbError::Unauthorized
-                | DbError::ConfigError
-                | DbError::AlreadyExists { .. } => Self::InvalidQuery,
-                DbError::BadCredentials => Self::Authentication,
-                _ => Self::OtherServer,
+            Error::Server(e) => match e.error.kind() {
+                DbErrorKind::ReadTimeout => Self::ReadTimeout,
+                DbErrorKind::WriteTimeout => Self::WriteTimeout,
+                DbErrorKind::Unavailable => Self::Unavailable,
+                DbErrorKind::Overloaded | DbErrorKind::Bootstrapping => Self::Overloaded,
+                DbErrorKind::InvalidRequest => Self::InvalidQuery,
+                DbErrorKind::Authentication => Self::Authentication,
+                DbErrorKind::Unprepared
+                | DbErrorKind::ReplicaFailure
+                | DbErrorKind::ServerSide
+                | DbErrorKind::FunctionFailure
+                | DbErrorKind::Protocol => Self::OtherServer,
             },
             Error::Timeout { .. } => Self::ClientTimeout,
             Error::Connection { .. } => Self::Connection,
@@ -391,7 +391,7 @@ impl MetricsSnapshot {
 mod tests {
     use super::*;
     use crate::connection::ConnectionError;
-    use crate::message::{Consistency, ErrorResponse, WriteType};
+    use crate::message::{Consistency, DbError, ErrorResponse, WriteType};
     use alloc::string::String;
 
     fn host() -> NodeAddr {

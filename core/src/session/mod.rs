@@ -19,7 +19,6 @@
 //!   state      the current cluster view with its pools; HostInfo
 //!   pool       per-host connections: sizing, least busy, refill, reconnection
 //!   control    the control connection: topology, keyspaces, schema agreement, events
-//!   retry      RetryPolicy (a trait; DefaultRetryPolicy)
 //!   metrics    per-session counters and latency histogram (MetricsSnapshot), RequestInfo
 //!   tracker    RequestTracker: users' hook on request start, end and failed attempts
 //!   host_events HostListener: users' hook on hosts added, removed, up, down, failing
@@ -50,7 +49,6 @@ pub mod prepared;
 mod profile;
 mod request;
 pub mod result;
-pub mod retry;
 mod routing;
 #[allow(clippy::module_inception)]
 mod session;
@@ -72,9 +70,6 @@ pub use metrics::{
 pub use paging::{RowStream, TypedRowStream};
 pub use prepared::PreparedStatement;
 pub use result::{ColumnIndex, QueryResult, Row, RowsIter};
-pub use retry::{
-    DefaultRetryPolicy, FallthroughRetryPolicy, RetryContext, RetryDecision, RetryPolicy,
-};
 pub use session::Session;
 pub use state::HostInfo;
 pub use statement::{

@@ -5,9 +5,9 @@ use alloc::sync::Arc;
 use core::fmt;
 use core::time::Duration;
 
-use super::retry::{DefaultRetryPolicy, RetryPolicy};
 use crate::message::Consistency;
 use crate::policies::load_balancing::LoadBalancingPolicy;
+use crate::policies::retry::{DefaultRetryPolicy, RetryPolicy};
 use crate::policies::speculative::SpeculativeExecutionPolicy;
 
 /// How statements run: consistency, timeouts, paging, retries, load balancing and

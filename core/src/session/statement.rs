@@ -13,9 +13,9 @@ use bytes::Bytes;
 use super::config::{ExecutionProfile, SessionConfig};
 use super::error::Error;
 use super::prepared::PreparedStatement;
-use super::retry::RetryPolicy;
 use crate::cluster::token::Token;
 use crate::message::{Consistency, CustomPayload};
+use crate::policies::retry::RetryPolicy;
 
 /// Where a paged query stopped: hand it back (with the same statement and values) to get
 /// the next page. Opaque; printed as its length only (it can hold key values).

@@ -14,9 +14,9 @@ use super::error::Error;
 use super::metrics::{ErrorKind, RequestInfo, SessionMetrics};
 use super::request::{ExecRequest, Payload};
 use super::result::QueryResult;
-use super::retry::RetryDecision;
 use super::statement::ResolvedOptions;
 use crate::message::Consistency;
+use crate::policies::retry::RetryDecision;
 use crate::runtime::{Instant, MaybeSend, MaybeSync, NodeAddr, Runtime};
 
 /// What kind of statement a request runs.

@@ -80,10 +80,9 @@ mod tests {
     use super::super::test_errors::*;
     use super::*;
     use crate::message::{Consistency, DbError};
-    use crate::session::Error;
 
-    fn decide(error: &Error, idempotent: bool, retries: u32) -> RetryDecision {
-        let ctx = RetryContext::new(error, idempotent, retries, Consistency::Quorum);
+    fn decide(error: &Failed, idempotent: bool, retries: u32) -> RetryDecision {
+        let ctx = RetryContext::new(error.attempt(), idempotent, retries, Consistency::Quorum);
         let decision = DefaultRetryPolicy.decide(&ctx);
         // The policy keeps the safety rule by itself.
         assert_eq!(checked_decision(&DefaultRetryPolicy, &ctx), decision);

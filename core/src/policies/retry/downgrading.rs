@@ -103,10 +103,9 @@ mod tests {
     use super::super::test_errors::*;
     use super::*;
     use crate::message::DbError;
-    use crate::session::Error;
 
-    fn decide(error: &Error, idempotent: bool, retries: u32) -> RetryDecision {
-        let ctx = RetryContext::new(error, idempotent, retries, Consistency::Quorum);
+    fn decide(error: &Failed, idempotent: bool, retries: u32) -> RetryDecision {
+        let ctx = RetryContext::new(error.attempt(), idempotent, retries, Consistency::Quorum);
         let decision = DowngradingConsistencyRetryPolicy.decide(&ctx);
         assert_eq!(
             checked_decision(&DowngradingConsistencyRetryPolicy, &ctx),
@@ -209,7 +208,7 @@ mod tests {
         ] {
             for idempotent in [true, false] {
                 for retries in [0, 1] {
-                    let ctx = RetryContext::new(&e, idempotent, retries, Consistency::One);
+                    let ctx = RetryContext::new(e.attempt(), idempotent, retries, Consistency::One);
                     assert_eq!(
                         DowngradingConsistencyRetryPolicy.decide(&ctx),
                         DefaultRetryPolicy.decide(&ctx),

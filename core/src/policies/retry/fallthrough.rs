@@ -31,7 +31,7 @@ mod tests {
             closed(),
         ] {
             for idempotent in [false, true] {
-                let ctx = RetryContext::new(&e, idempotent, 0, Consistency::One);
+                let ctx = RetryContext::new(e.attempt(), idempotent, 0, Consistency::One);
                 assert_eq!(FallthroughRetryPolicy.decide(&ctx), RetryDecision::Rethrow);
             }
         }

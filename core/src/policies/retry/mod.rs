@@ -29,7 +29,6 @@ use core::fmt;
 use crate::connection::ConnectionError;
 use crate::message::{Consistency, DbError, WriteType};
 use crate::runtime::{MaybeSend, MaybeSync};
-use crate::session::Error;
 
 /// What a [`RetryPolicy`] decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,13 +65,32 @@ impl RetryDecision {
     pub const NEXT_HOST: Self = Self::RetryNextHost { consistency: None };
 }
 
+/// How one attempt failed, as a retry policy sees it: what can go wrong while a request
+/// is tried on one host (the session's whole-request errors — no host available, a closed
+/// session — never reach a policy).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum AttemptError<'a> {
+    /// The node answered with an ERROR (every field it sent is in the [`DbError`]).
+    Server(&'a DbError),
+    /// The client-side request timeout expired: the request may still run on the node.
+    ClientTimeout,
+    /// The connection failed before or while the request was in flight.
+    Connection(&'a ConnectionError),
+    /// Something retrying cannot fix: an answer that could not be read, a request that
+    /// could not be written (`not_applied`: it certainly never reached the node).
+    Unrecoverable {
+        /// The request certainly never ran.
+        not_applied: bool,
+    },
+}
+
 /// What a [`RetryPolicy`] is told about a failed attempt.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct RetryContext<'a> {
-    /// The error of this attempt (every field the node sent is in it: see
-    /// [`Error::db_error`] and [`RetryContext::kind`]).
-    pub error: &'a Error,
+    /// The error of this attempt.
+    pub error: AttemptError<'a>,
     /// Whether the statement is idempotent (safe to run twice).
     pub idempotent: bool,
     /// Retries already made for this request (0 on the first failure).
@@ -83,7 +101,12 @@ pub struct RetryContext<'a> {
 
 impl<'a> RetryContext<'a> {
     /// The context of a failed attempt.
-    pub fn new(error: &'a Error, idempotent: bool, retries: u32, consistency: Consistency) -> Self {
+    pub fn new(
+        error: AttemptError<'a>,
+        idempotent: bool,
+        retries: u32,
+        consistency: Consistency,
+    ) -> Self {
         Self {
             error,
             idempotent,
@@ -94,7 +117,10 @@ impl<'a> RetryContext<'a> {
 
     /// The node's error code and details, if the node answered with an ERROR.
     pub fn db_error(&self) -> Option<&'a DbError> {
-        self.error.db_error()
+        match self.error {
+            AttemptError::Server(e) => Some(e),
+            _ => None,
+        }
     }
 
     /// The failure, classified for retry decisions, with the fields that matter.
@@ -104,13 +130,15 @@ impl<'a> RetryContext<'a> {
 
     /// Whether the request may have been applied (fully or partly) despite the error, so
     /// that running it again could apply it twice. Conservative: `true` unless the error
-    /// shows the request was not executed (or executed no write). For
-    /// [`FailureKind::Unrecoverable`] errors it is [`Error::request_not_applied`]'s answer
-    /// (a rejected statement or an unwritable value never ran).
+    /// shows the request was not executed (or executed no write): a server error that
+    /// proves it ([`DbError::certainly_not_applied`]), a connection that failed before
+    /// the request was written, a request that could not be written.
     pub fn may_have_been_applied(&self) -> bool {
-        match self.kind() {
-            FailureKind::Unrecoverable => !self.error.request_not_applied(),
-            kind => kind.may_have_been_applied(),
+        match self.error {
+            AttemptError::Server(e) => !e.certainly_not_applied(),
+            AttemptError::ClientTimeout => true,
+            AttemptError::Connection(e) => connection_in_flight(e),
+            AttemptError::Unrecoverable { not_applied } => !not_applied,
         }
     }
 }
@@ -178,14 +206,14 @@ pub enum FailureKind<'a> {
 
 impl<'a> FailureKind<'a> {
     /// The classification of `error`.
-    pub fn of(error: &'a Error) -> Self {
+    pub fn of(error: AttemptError<'a>) -> Self {
         match error {
-            Error::Server(e) => Self::of_db_error(&e.error),
-            Error::Timeout { .. } => Self::ClientTimeout,
-            Error::Connection { source, .. } => Self::Connection {
+            AttemptError::Server(e) => Self::of_db_error(e),
+            AttemptError::ClientTimeout => Self::ClientTimeout,
+            AttemptError::Connection(source) => Self::Connection {
                 in_flight: connection_in_flight(source),
             },
-            _ => Self::Unrecoverable,
+            AttemptError::Unrecoverable { .. } => Self::Unrecoverable,
         }
     }
 
@@ -244,23 +272,6 @@ impl<'a> FailureKind<'a> {
             | DbError::AlreadyExists { .. } => Self::Unrecoverable,
         }
     }
-
-    /// Whether a request failing this way may have been applied (see
-    /// [`RetryContext::may_have_been_applied`]). A read timeout counts as not applied:
-    /// Cassandra raises it from the read path, before any write of the statement (the read
-    /// of a list update by index or of an LWT condition precedes its write).
-    pub fn may_have_been_applied(&self) -> bool {
-        match self {
-            Self::ReadTimeout { .. } | Self::Unavailable { .. } | Self::NotExecuted => false,
-            Self::ReplicaFailure(e) => !matches!(e, DbError::ReadFailure { .. }),
-            Self::Connection { in_flight } => *in_flight,
-            Self::WriteTimeout { .. }
-            | Self::Overloaded
-            | Self::ServerSide(_)
-            | Self::ClientTimeout
-            | Self::Unrecoverable => true,
-        }
-    }
 }
 
 /// Whether a connection error may have happened after the request was written.
@@ -309,7 +320,7 @@ mod tests {
     #[test]
     fn classification_keeps_the_fields() {
         let e = read_timeout(1, 2, false);
-        let ctx = RetryContext::new(&e, false, 0, Consistency::Quorum);
+        let ctx = RetryContext::new(e.attempt(), false, 0, Consistency::Quorum);
         assert_eq!(
             ctx.kind(),
             FailureKind::ReadTimeout {
@@ -323,7 +334,7 @@ mod tests {
         assert!(!ctx.may_have_been_applied());
         let e = write_timeout(WriteType::BatchLog, 0, 1);
         assert!(matches!(
-            FailureKind::of(&e),
+            FailureKind::of(e.attempt()),
             FailureKind::WriteTimeout {
                 write_type: WriteType::BatchLog,
                 received: 0,
@@ -333,7 +344,7 @@ mod tests {
         ));
         let e = unavailable(3, 1);
         assert!(matches!(
-            FailureKind::of(&e),
+            FailureKind::of(e.attempt()),
             FailureKind::Unavailable {
                 required: 3,
                 alive: 1,
@@ -358,7 +369,10 @@ mod tests {
             protocol_error(),
         ];
         for e in &applied {
-            assert!(FailureKind::of(e).may_have_been_applied(), "{e}");
+            assert!(
+                RetryContext::new(e.attempt(), false, 0, Consistency::One).may_have_been_applied(),
+                "{e}"
+            );
         }
         let not_applied = [
             read_timeout(2, 2, false),
@@ -368,11 +382,14 @@ mod tests {
             handshake_failed(),
         ];
         for e in &not_applied {
-            assert!(!FailureKind::of(e).may_have_been_applied(), "{e}");
+            assert!(
+                !RetryContext::new(e.attempt(), false, 0, Consistency::One).may_have_been_applied(),
+                "{e}"
+            );
         }
         // Unrecoverable: the context refines with Error::request_not_applied.
-        fn ctx(e: &Error) -> RetryContext<'_> {
-            RetryContext::new(e, false, 0, Consistency::One)
+        fn ctx(e: &Failed) -> RetryContext<'_> {
+            RetryContext::new(e.attempt(), false, 0, Consistency::One)
         }
         for e in [server(DbError::SyntaxError), invalid_argument()] {
             assert!(!ctx(&e).may_have_been_applied(), "{e}");
@@ -389,7 +406,11 @@ mod tests {
             authentication(),
             invalid_argument(),
         ] {
-            assert_eq!(FailureKind::of(&e), FailureKind::Unrecoverable, "{e}");
+            assert_eq!(
+                FailureKind::of(e.attempt()),
+                FailureKind::Unrecoverable,
+                "{e}"
+            );
         }
     }
 
@@ -405,7 +426,9 @@ mod tests {
     #[test]
     fn checked_decision_never_resends_a_non_idempotent_request_that_may_have_run() {
         let timeout = write_timeout(WriteType::Simple, 0, 1);
-        let ctx = |e, idempotent| RetryContext::new(e, idempotent, 0, Consistency::One);
+        fn ctx(e: &test_errors::Failed, idempotent: bool) -> RetryContext<'_> {
+            RetryContext::new(e.attempt(), idempotent, 0, Consistency::One)
+        }
         assert_eq!(
             checked_decision(&AlwaysRetry, &ctx(&timeout, false)),
             RetryDecision::Rethrow

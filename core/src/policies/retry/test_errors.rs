@@ -1,27 +1,54 @@
-//! Errors of every kind, for the retry policy tests.
+//! Failed attempts of every kind, for the retry policy tests.
 
-use alloc::boxed::Box;
 use alloc::string::String;
-use core::time::Duration;
+use core::fmt;
 
+use super::AttemptError;
 use crate::connection::ConnectionError;
 use crate::message::{Consistency, DbError, ErrorResponse, Failures, WriteType};
-use crate::runtime::NodeAddr;
-use crate::session::{Error, ServerError};
 
-fn node() -> NodeAddr {
-    NodeAddr::new("10.0.0.1", 9042)
+/// A failed attempt the tests own; policies see it as [`AttemptError`] ([`Failed::attempt`]),
+/// as the session gives them its errors.
+#[derive(Debug, Clone)]
+pub(crate) enum Failed {
+    Server(DbError),
+    ClientTimeout,
+    Connection(ConnectionError),
+    Unrecoverable {
+        not_applied: bool,
+        what: &'static str,
+    },
 }
 
-pub(crate) fn server(error: DbError) -> Error {
-    Error::Server(Box::new(ServerError {
-        host: node(),
-        error,
-        message: String::from("the node's words"),
-    }))
+impl Failed {
+    pub(crate) fn attempt(&self) -> AttemptError<'_> {
+        match self {
+            Self::Server(e) => AttemptError::Server(e),
+            Self::ClientTimeout => AttemptError::ClientTimeout,
+            Self::Connection(e) => AttemptError::Connection(e),
+            Self::Unrecoverable { not_applied, .. } => AttemptError::Unrecoverable {
+                not_applied: *not_applied,
+            },
+        }
+    }
 }
 
-pub(crate) fn read_timeout(received: i32, block_for: i32, data_present: bool) -> Error {
+impl fmt::Display for Failed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Server(e) => write!(f, "{e}"),
+            Self::ClientTimeout => f.write_str("client timeout"),
+            Self::Connection(e) => write!(f, "{e}"),
+            Self::Unrecoverable { what, .. } => f.write_str(what),
+        }
+    }
+}
+
+pub(crate) fn server(error: DbError) -> Failed {
+    Failed::Server(error)
+}
+
+pub(crate) fn read_timeout(received: i32, block_for: i32, data_present: bool) -> Failed {
     server(DbError::ReadTimeout {
         consistency: Consistency::Quorum,
         received,
@@ -30,7 +57,7 @@ pub(crate) fn read_timeout(received: i32, block_for: i32, data_present: bool) ->
     })
 }
 
-pub(crate) fn serial_read_timeout(received: i32, block_for: i32) -> Error {
+pub(crate) fn serial_read_timeout(received: i32, block_for: i32) -> Failed {
     server(DbError::ReadTimeout {
         consistency: Consistency::Serial,
         received,
@@ -39,7 +66,7 @@ pub(crate) fn serial_read_timeout(received: i32, block_for: i32) -> Error {
     })
 }
 
-pub(crate) fn write_timeout(write_type: WriteType, received: i32, block_for: i32) -> Error {
+pub(crate) fn write_timeout(write_type: WriteType, received: i32, block_for: i32) -> Failed {
     server(DbError::WriteTimeout {
         consistency: Consistency::Quorum,
         received,
@@ -49,7 +76,7 @@ pub(crate) fn write_timeout(write_type: WriteType, received: i32, block_for: i32
     })
 }
 
-pub(crate) fn unavailable(required: i32, alive: i32) -> Error {
+pub(crate) fn unavailable(required: i32, alive: i32) -> Failed {
     server(DbError::Unavailable {
         consistency: Consistency::Quorum,
         required,
@@ -57,7 +84,7 @@ pub(crate) fn unavailable(required: i32, alive: i32) -> Error {
     })
 }
 
-pub(crate) fn serial_unavailable() -> Error {
+pub(crate) fn serial_unavailable() -> Failed {
     server(DbError::Unavailable {
         consistency: Consistency::Serial,
         required: 2,
@@ -65,7 +92,7 @@ pub(crate) fn serial_unavailable() -> Error {
     })
 }
 
-pub(crate) fn read_failure() -> Error {
+pub(crate) fn read_failure() -> Failed {
     server(DbError::ReadFailure {
         consistency: Consistency::Quorum,
         received: 1,
@@ -75,7 +102,7 @@ pub(crate) fn read_failure() -> Error {
     })
 }
 
-pub(crate) fn write_failure() -> Error {
+pub(crate) fn write_failure() -> Failed {
     server(DbError::WriteFailure {
         consistency: Consistency::Quorum,
         received: 1,
@@ -85,7 +112,7 @@ pub(crate) fn write_failure() -> Error {
     })
 }
 
-pub(crate) fn cas_unknown() -> Error {
+pub(crate) fn cas_unknown() -> Failed {
     server(DbError::CasWriteUnknown {
         consistency: Consistency::Serial,
         received: 0,
@@ -93,41 +120,41 @@ pub(crate) fn cas_unknown() -> Error {
     })
 }
 
-pub(crate) fn client_timeout() -> Error {
-    Error::Timeout {
-        host: node(),
-        timeout: Duration::from_secs(1),
+pub(crate) fn client_timeout() -> Failed {
+    Failed::ClientTimeout
+}
+
+pub(crate) fn closed() -> Failed {
+    Failed::Connection(ConnectionError::Closed("reset by peer".into()))
+}
+
+pub(crate) fn handshake_failed() -> Failed {
+    Failed::Connection(ConnectionError::Handshake(ErrorResponse {
+        error: DbError::ProtocolError,
+        message: String::from("no"),
+    }))
+}
+
+/// The node refused the credentials (the session's authentication error).
+pub(crate) fn authentication() -> Failed {
+    Failed::Unrecoverable {
+        not_applied: false,
+        what: "authentication failed",
     }
 }
 
-pub(crate) fn closed() -> Error {
-    Error::from_connection(node(), ConnectionError::Closed("reset by peer".into()))
+/// A value that could not be written: the request never left.
+pub(crate) fn invalid_argument() -> Failed {
+    Failed::Unrecoverable {
+        not_applied: true,
+        what: "invalid argument",
+    }
 }
 
-pub(crate) fn handshake_failed() -> Error {
-    Error::from_connection(
-        node(),
-        ConnectionError::Handshake(ErrorResponse {
-            error: DbError::ProtocolError,
-            message: "no".into(),
-        }),
-    )
-}
-
-pub(crate) fn authentication() -> Error {
-    Error::from_response(
-        node(),
-        ErrorResponse {
-            error: DbError::BadCredentials,
-            message: "bad password".into(),
-        },
-    )
-}
-
-pub(crate) fn invalid_argument() -> Error {
-    Error::InvalidArgument("no".into())
-}
-
-pub(crate) fn protocol_error() -> Error {
-    Error::Protocol("garbled rows".into())
+/// An answer that could not be read.
+pub(crate) fn protocol_error() -> Failed {
+    Failed::Unrecoverable {
+        not_applied: false,
+        what: "garbled rows",
+    }
 }
