@@ -400,6 +400,9 @@ impl Session {
         mut started: Option<Instant>,
     ) -> Result<QueryResult, Error> {
         let version = conn.protocol_version();
+        if let Payload::Prepare(_, Some(keyspace)) = &request.payload {
+            check_prepare_keyspace(self, conn, keyspace)?;
+        }
         let mut reprepares = request.prepared_count();
         loop {
             // Read once: the statement id, and the columns a Rows answer is recognised by
@@ -468,6 +471,14 @@ impl Session {
                     let columns = columns_of(request, known, &rows)?;
                     QueryResult::from_rows(conn.addr().clone(), rows, columns)
                 }
+                ResultMessage::Prepared(prepared)
+                    if matches!(request.payload, Payload::Prepare(..)) =>
+                {
+                    tracing::debug!(host = %conn.addr(), "statement prepared");
+                    let mut out = QueryResult::empty(conn.addr().clone());
+                    out.prepared = Some(prepared);
+                    out
+                }
                 other => Box::pin(self.result_without_rows(conn, request, other)).await?,
             };
             out.tracing_id = tracing_id;
@@ -477,30 +488,21 @@ impl Session {
         }
     }
 
-    /// Prepares `cql` on `conn` in `keyspace` (`None`: the connection's, which is the
-    /// session's). v5 carries the keyspace in PREPARE; an older connection can only
-    /// prepare in the session's keyspace, and refuses another rather than prepare in the
-    /// wrong one.
-    pub(super) async fn prepare_on(
+    /// Prepares `cql` again on `conn` (the node answered UNPREPARED) in `keyspace`
+    /// (`None`: the connection's, which is the session's).
+    async fn prepare_on(
         &self,
         conn: &Connection,
         cql: &str,
         keyspace: Option<&str>,
         timeout: Option<Duration>,
     ) -> Result<message::Prepared, Error> {
-        let version = conn.protocol_version();
-        let keyspace = match keyspace {
-            Some(ks) if version >= ProtocolVersion::V5 => Some(String::from(ks)),
-            Some(ks) if self.keyspace().as_deref() == Some(ks) => None,
-            Some(ks) => {
-                return Err(Error::InvalidArgument(format!(
-                    "preparing in keyspace {ks:?} needs protocol v5 ({} speaks {version:?}): \
-                     qualify the table names ({ks}.table) or switch the session to it",
-                    conn.addr()
-                )));
-            }
-            None => None,
-        };
+        if let Some(ks) = keyspace {
+            check_prepare_keyspace(self, conn, ks)?;
+        }
+        let keyspace = keyspace
+            .filter(|_| conn.protocol_version() >= ProtocolVersion::V5)
+            .map(String::from);
         let request = Request::Prepare(Prepare {
             query: String::from(cql),
             keyspace,
@@ -586,6 +588,25 @@ impl Session {
             }
         }
     }
+}
+
+/// Whether `conn` can prepare in `keyspace`: v5 carries the keyspace in PREPARE; an older
+/// connection can only prepare in the session's keyspace, and refuses another rather than
+/// prepare in the wrong one.
+fn check_prepare_keyspace(
+    session: &Session,
+    conn: &Connection,
+    keyspace: &str,
+) -> Result<(), Error> {
+    let version = conn.protocol_version();
+    if version >= ProtocolVersion::V5 || session.keyspace().as_deref() == Some(keyspace) {
+        return Ok(());
+    }
+    Err(Error::InvalidArgument(format!(
+        "preparing in keyspace {keyspace:?} needs protocol v5 ({} speaks {version:?}): \
+         qualify the table names ({keyspace}.table) or switch the session to it",
+        conn.addr()
+    )))
 }
 
 /// The columns of a Rows result: its own, or the prepared statement's (`known`, read when

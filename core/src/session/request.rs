@@ -1,7 +1,7 @@
 //! What a request runs ([`ExecRequest`]: CQL text, a prepared statement or a batch, with
 //! values written) and the wire message it becomes for one connection.
 
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -15,12 +15,14 @@ use crate::message::{
 };
 use crate::types::{SerializeRow, SerializedValues};
 
-/// What a request runs: CQL text, a prepared statement or a batch, with values written.
+/// What a request runs: CQL text, a prepared statement or a batch, with values written;
+/// or the preparation of CQL text (in a keyspace, when given).
 #[derive(Clone)]
 pub(crate) enum Payload {
     Query(Arc<str>, SerializedValues),
     Execute(PreparedStatement, SerializedValues),
     Batch(crate::message::BatchType, Vec<BatchItem>),
+    Prepare(Arc<str>, Option<String>),
 }
 
 /// A request ready to run (and to run again for the next page).
@@ -39,6 +41,23 @@ impl ExecRequest {
             Payload::Query(..) => "QUERY",
             Payload::Execute(..) => "EXECUTE",
             Payload::Batch(..) => "BATCH",
+            Payload::Prepare(..) => "PREPARE",
+        }
+    }
+
+    /// The preparation of `cql` in `keyspace` (`None`: the session's), with `options`
+    /// (profile, timeout, payload); a PREPARE is idempotent whatever the options say.
+    pub(crate) fn prepare(
+        cql: Arc<str>,
+        keyspace: Option<String>,
+        options: &StatementOptions,
+    ) -> Self {
+        let mut options = options.clone();
+        options.idempotent = Some(true);
+        Self {
+            payload: Payload::Prepare(cql, keyspace),
+            options,
+            paging_state: None,
         }
     }
 
@@ -91,7 +110,7 @@ impl ExecRequest {
     /// statement the request carries.
     pub(crate) fn prepared_count(&self) -> usize {
         match &self.payload {
-            Payload::Query(..) => 0,
+            Payload::Query(..) | Payload::Prepare(..) => 0,
             Payload::Execute(..) => 1,
             Payload::Batch(_, items) => items
                 .iter()
@@ -112,7 +131,7 @@ pub(crate) fn find_prepared<'a>(
             BatchItem::Prepared(p, _) if p.id() == id => Some(p),
             _ => None,
         }),
-        Payload::Query(..) => None,
+        Payload::Query(..) | Payload::Prepare(..) => None,
     }
 }
 
@@ -168,6 +187,12 @@ pub(crate) fn build_message(
                 params,
             })
         }
+        // The keyspace goes in PREPARE from v5 on (the attempt refused another keyspace
+        // than the session's on older connections).
+        Payload::Prepare(cql, keyspace) => Request::Prepare(message::Prepare {
+            query: cql.to_string(),
+            keyspace: keyspace.clone().filter(|_| version >= ProtocolVersion::V5),
+        }),
         Payload::Batch(batch_type, items) => Request::Batch(message::Batch {
             batch_type: *batch_type,
             entries: items

@@ -14,7 +14,7 @@ use super::error::Error;
 use super::metrics::RequestInfo;
 use super::statement::PagingState;
 use crate::frame::primitives::Reader;
-use crate::message::{CustomPayload, Rows, SchemaChange};
+use crate::message::{CustomPayload, Prepared, Rows, SchemaChange};
 use crate::runtime::NodeAddr;
 use crate::types::{
     ColumnSpec, CqlValue, DeserializeError, DeserializeRow, DeserializeValue, RowIterator,
@@ -59,6 +59,9 @@ pub struct QueryResult {
     pub host: NodeAddr,
     /// Attempts, latency and failed hosts of the request that produced this result.
     pub request_info: RequestInfo,
+    /// The answer to a PREPARE (what [`Session::prepare`](super::Session::prepare) makes
+    /// its statement of).
+    pub(crate) prepared: Option<Box<Prepared>>,
 }
 
 /// Prints the shape, not the cells.
@@ -101,6 +104,7 @@ impl QueryResult {
             schema_agreement: None,
             host,
             request_info: RequestInfo::default(),
+            prepared: None,
         }
     }
 
@@ -127,6 +131,7 @@ impl QueryResult {
             schema_agreement: None,
             host,
             request_info: RequestInfo::default(),
+            prepared: None,
         }
     }
 

@@ -55,7 +55,7 @@ fn first_prepared_values(request: &ExecRequest) -> Option<(&PreparedStatement, &
             BatchItem::Prepared(p, v) => Some((p, v)),
             BatchItem::Simple(..) => None,
         }),
-        Payload::Query(..) => None,
+        Payload::Query(..) | Payload::Prepare(..) => None,
     }
 }
 

@@ -33,7 +33,7 @@ use super::trace::QueryTrace;
 use crate::cluster::view::ClusterView;
 use crate::frame::ProtocolVersion;
 use crate::message::{Consistency, Query, QueryParameters, Request, Response};
-use crate::policies::load_balancing::{LoadBalancingPolicy, RoutingInfo};
+use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::runtime::{NodeAddr, Runtime};
 use crate::types::SerializeRow;
 
@@ -388,50 +388,24 @@ impl Session {
         if let Some(p) = self.inner.prepared.lock().get(&key) {
             return Ok(with_options(p));
         }
-        let timeout = self.inner.config.default_profile.request_timeout;
-        let state = self.inner.cluster.current();
-        let mut pools = Vec::new();
-        for host in self.inner.policy.plan(&state.view, &RoutingInfo::new()) {
-            if let Some(pool) = state.pool(&host.host_id) {
-                pools.push(Arc::clone(pool));
-            }
-        }
-        // Local hosts known down last (the plan leaves them out): tried when nothing else
-        // answers, as requests do.
-        for pool in state.down_local_pools() {
-            if !pools.iter().any(|p| Arc::ptr_eq(p, pool)) {
-                pools.push(Arc::clone(pool));
-            }
-        }
-        // Hosts with an open connection first; the others connect now if need be.
-        let (open, unopened): (Vec<_>, Vec<_>) =
-            pools.into_iter().partition(|p| p.open_count() > 0);
-        let mut errors = Vec::new();
-        for pool in open.into_iter().chain(unopened) {
-            let conn = match pool.connect_now().await {
-                Ok(c) => c,
-                Err(e) => {
-                    errors.push((pool.addr.clone(), e));
-                    continue;
-                }
-            };
-            match self
-                .prepare_on(&conn, cql, explicit_keyspace, timeout)
-                .await
-            {
-                Ok(p) => {
-                    let prepared = PreparedStatement::from_prepared(cql, keyspace, p);
-                    let mut cache = self.inner.prepared.lock();
-                    let entry = cache.entry(key).or_insert(prepared);
-                    return Ok(with_options(entry));
-                }
-                Err(e @ (Error::Connection { .. } | Error::Timeout { .. })) => {
-                    errors.push((pool.addr.clone(), e));
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::NoHostAvailable(errors))
+        // Through the executor like any request: the query plan, retries (a PREPARE is
+        // idempotent), speculative executions, metrics and the request tracker.
+        let request = ExecRequest::prepare(
+            statement.cql_arc(),
+            explicit_keyspace.map(String::from),
+            &statement.options,
+        );
+        let answer = self.run(&request).await?;
+        let Some(prepared) = answer.prepared else {
+            return Err(Error::Protocol(format!(
+                "{} answered PREPARE without a Prepared result",
+                answer.host
+            )));
+        };
+        let prepared = PreparedStatement::from_prepared(cql, keyspace, *prepared);
+        let mut cache = self.inner.prepared.lock();
+        let entry = cache.entry(key).or_insert(prepared);
+        Ok(with_options(entry))
     }
 
     /// Switches every connection (and those opened later) to `keyspace`.

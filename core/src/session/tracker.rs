@@ -29,6 +29,8 @@ pub enum StatementKind {
     Prepared,
     /// A batch.
     Batch,
+    /// The preparation of CQL text (a PREPARE message).
+    Prepare,
 }
 
 /// A request starting ([`RequestTracker::on_start`]).
@@ -144,9 +146,12 @@ pub trait RequestTracker: fmt::Debug + MaybeSend + MaybeSync {
 }
 
 /// Records one request into the session's metrics and its tracker: created when the
-/// request starts, told about each attempt, consumed with the outcome.
+/// request starts, told about each attempt, consumed with the outcome. A PREPARE is not a
+/// request in the metrics (they count what the application runs); the tracker sees it, as
+/// [`StatementKind::Prepare`].
 pub(crate) struct RequestObserver<'a> {
-    metrics: &'a SessionMetrics,
+    /// The session's metrics, or `None` for a PREPARE.
+    metrics: Option<&'a SessionMetrics>,
     tracker: Option<&'a dyn RequestTracker>,
     runtime: &'a dyn Runtime,
     /// The request number given to the tracker (0 without one).
@@ -174,10 +179,14 @@ impl<'a> RequestObserver<'a> {
             Payload::Query(cql, _) => (StatementKind::Simple, Some(&**cql), 1),
             Payload::Execute(p, _) => (StatementKind::Prepared, Some(p.cql()), 1),
             Payload::Batch(_, items) => (StatementKind::Batch, None, items.len()),
+            Payload::Prepare(cql, _) => (StatementKind::Prepare, Some(&**cql), 1),
         };
         let started = runtime.now();
-        metrics.request_started();
         let id = tracker.map_or(0, |_| metrics.next_request_id());
+        let metrics = (kind != StatementKind::Prepare).then_some(metrics);
+        if let Some(m) = metrics {
+            m.request_started();
+        }
         if let Some(t) = tracker {
             t.on_start(&RequestStart {
                 id,
@@ -225,13 +234,15 @@ impl<'a> RequestObserver<'a> {
         decision: Option<RetryDecision>,
     ) {
         let kind = ErrorKind::of(error);
-        self.metrics.error(kind);
-        match decision {
-            Some(RetryDecision::RetrySameHost { .. } | RetryDecision::RetryNextHost { .. }) => {
-                self.metrics.retry(kind);
+        if let Some(m) = self.metrics {
+            m.error(kind);
+            match decision {
+                Some(RetryDecision::RetrySameHost { .. } | RetryDecision::RetryNextHost { .. }) => {
+                    m.retry(kind);
+                }
+                Some(RetryDecision::Ignore) => m.ignore(kind),
+                Some(RetryDecision::Rethrow) | None => {}
             }
-            Some(RetryDecision::Ignore) => self.metrics.ignore(kind),
-            Some(RetryDecision::Rethrow) | None => {}
         }
         self.failed.push((host.clone(), kind));
         if let Some(t) = self.tracker {
@@ -265,7 +276,9 @@ impl<'a> RequestObserver<'a> {
         };
         match outcome {
             Ok(mut result) => {
-                self.metrics.request_succeeded(latency);
+                if let Some(m) = self.metrics {
+                    m.request_succeeded(latency);
+                }
                 if let Some(t) = self.tracker {
                     end.host = Some(&result.host);
                     t.on_success(&end);
@@ -278,12 +291,15 @@ impl<'a> RequestObserver<'a> {
                 Ok(result)
             }
             Err(error) => {
-                if self.failed.is_empty() {
-                    // Failed before any attempt could be counted (no host to try, a
-                    // closed session, values that do not fit): count the request's error.
-                    self.metrics.error(ErrorKind::of(&error));
+                if let Some(m) = self.metrics {
+                    if self.failed.is_empty() {
+                        // Failed before any attempt could be counted (no host to try, a
+                        // closed session, values that do not fit): count the request's
+                        // error.
+                        m.error(ErrorKind::of(&error));
+                    }
+                    m.request_failed(latency);
                 }
-                self.metrics.request_failed(latency);
                 if let Some(t) = self.tracker {
                     end.host = error.host().or(self.failed.last().map(|(h, _)| h));
                     t.on_error(&end, &error);
