@@ -196,7 +196,7 @@ impl<P: DefaultPlatform> SessionBuilderOn<P> {
     /// Any authenticator.
     #[must_use]
     pub fn authenticator(mut self, authenticator: Arc<dyn Authenticator>) -> Self {
-        self.config.authenticator = Some(authenticator);
+        self.config.connection.authenticator = Some(authenticator);
         self
     }
 
@@ -204,21 +204,21 @@ impl<P: DefaultPlatform> SessionBuilderOn<P> {
     /// runs uncompressed) or [`Compression::None`].
     #[must_use]
     pub fn compression(mut self, compression: Compression) -> Self {
-        self.config.compression = compression;
+        self.config.connection.compression = compression;
         self
     }
 
     /// A fixed protocol version (default: negotiated).
     #[must_use]
     pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
-        self.config.protocol_version = Some(version);
+        self.config.connection.protocol_version = Some(version);
         self
     }
 
     /// Connect (and handshake) timeout.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
+        self.config.connection.connect_timeout = timeout;
         self
     }
 
@@ -232,7 +232,7 @@ impl<P: DefaultPlatform> SessionBuilderOn<P> {
     /// Heartbeat interval; `None` turns heartbeats off.
     #[must_use]
     pub fn heartbeat_interval(mut self, interval: Option<Duration>) -> Self {
-        self.config.heartbeat_interval = interval;
+        self.config.connection.heartbeat_interval = interval;
         self
     }
 

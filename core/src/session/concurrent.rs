@@ -13,13 +13,9 @@
 use alloc::vec::Vec;
 use core::future::Future;
 
-use futures::stream::{FuturesUnordered, Stream, StreamExt};
+use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::error::Error;
-use super::result::QueryResult;
-use super::session::Session;
-use super::statement::StatementRef;
-use crate::types::SerializeRow;
 
 /// The error that stopped a `try_execute_concurrent*` run: the failing statement's
 /// position in the input and its error. Converts into the [`Error`] (for `?`).
@@ -38,124 +34,10 @@ impl From<ConcurrentError> for Error {
     }
 }
 
-impl Session {
-    /// Runs every `(statement, values)` pair with at most `concurrency` (at least 1)
-    /// requests in flight and returns each outcome in input order. Failures do not stop
-    /// the run.
-    ///
-    /// ```no_run
-    /// # async fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session) {
-    /// let insert = session.prepare("INSERT INTO kv (k, v) VALUES (?, ?)").await.unwrap();
-    /// let results = session
-    ///     .execute_concurrent((0..1000).map(|i| (&insert, (i, "v"))), 64)
-    ///     .await;
-    /// assert_eq!(results.len(), 1000);
-    /// # }
-    /// ```
-    pub async fn execute_concurrent<'a, I, S, V>(
-        &self,
-        statements: I,
-        concurrency: usize,
-    ) -> Vec<Result<QueryResult, Error>>
-    where
-        I: IntoIterator<Item = (S, V)>,
-        S: Into<StatementRef<'a>>,
-        V: SerializeRow,
-    {
-        let run = |(s, v): (S, V)| self.execute(s, v);
-        match in_order(statements, concurrency, run, false).await {
-            Ok(results) => results,
-            // Unreachable: only a stopping run ends early.
-            Err(e) => alloc::vec![Err(e.error)],
-        }
-    }
-
-    /// Runs `statement` once per value set of `values` (at most `concurrency` in
-    /// flight) and returns each outcome in input order, as
-    /// [`execute_concurrent`](Self::execute_concurrent).
-    pub async fn execute_concurrent_with_values<'a, I>(
-        &self,
-        statement: impl Into<StatementRef<'a>>,
-        values: I,
-        concurrency: usize,
-    ) -> Vec<Result<QueryResult, Error>>
-    where
-        I: IntoIterator,
-        I::Item: SerializeRow,
-    {
-        let statement = statement.into();
-        self.execute_concurrent(values.into_iter().map(|v| (statement, v)), concurrency)
-            .await
-    }
-
-    /// Like [`execute_concurrent`](Self::execute_concurrent), but stops at the first
-    /// failure (the first to complete, as the Python driver's `raise_on_first_error`):
-    /// no further statement starts and the requests still in flight are abandoned (they
-    /// may still run on the nodes).
-    ///
-    /// # Errors
-    /// The first failure, with its statement's position.
-    pub async fn try_execute_concurrent<'a, I, S, V>(
-        &self,
-        statements: I,
-        concurrency: usize,
-    ) -> Result<Vec<QueryResult>, ConcurrentError>
-    where
-        I: IntoIterator<Item = (S, V)>,
-        S: Into<StatementRef<'a>>,
-        V: SerializeRow,
-    {
-        let run = |(s, v): (S, V)| self.execute(s, v);
-        let results = in_order(statements, concurrency, run, true).await?;
-        Ok(results.into_iter().filter_map(Result::ok).collect())
-    }
-
-    /// [`execute_concurrent_with_values`](Self::execute_concurrent_with_values) that
-    /// stops at the first failure, as [`try_execute_concurrent`](Self::try_execute_concurrent).
-    ///
-    /// # Errors
-    /// The first failure, with its value set's position.
-    pub async fn try_execute_concurrent_with_values<'a, I>(
-        &self,
-        statement: impl Into<StatementRef<'a>>,
-        values: I,
-        concurrency: usize,
-    ) -> Result<Vec<QueryResult>, ConcurrentError>
-    where
-        I: IntoIterator,
-        I::Item: SerializeRow,
-    {
-        let statement = statement.into();
-        self.try_execute_concurrent(values.into_iter().map(|v| (statement, v)), concurrency)
-            .await
-    }
-
-    /// The outcomes of `(statement, values)` pairs as a stream in input order, at most
-    /// `concurrency` requests in flight. Nothing piles up: a finished request waiting
-    /// for an earlier one still takes one of the `concurrency` places, so memory stays
-    /// bounded however long the input is (a slow request also holds the others back).
-    pub fn execute_concurrent_stream<'s, 'a, I, S, V>(
-        &'s self,
-        statements: I,
-        concurrency: usize,
-    ) -> impl Stream<Item = Result<QueryResult, Error>> + 's
-    where
-        I: IntoIterator<Item = (S, V)>,
-        I::IntoIter: 's,
-        S: Into<StatementRef<'a>> + 's,
-        V: SerializeRow + 's,
-        'a: 's,
-    {
-        futures::stream::iter(statements)
-            .map(move |(s, v)| self.execute(s, v))
-            .buffered(concurrency.max(1))
-    }
-}
-
 /// Runs `run` over `items` with at most `concurrency` futures in flight, keeping the
 /// outputs in input order. With `stop_on_error`, returns at the first `Err` to complete
 /// (dropping the futures in flight).
-async fn in_order<I, F, Fut, T>(
+pub(super) async fn in_order<I, F, Fut, T>(
     items: I,
     concurrency: usize,
     mut run: F,

@@ -15,8 +15,7 @@ pub use super::profile::ExecutionProfile;
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
 use super::tracker::RequestTracker;
 use crate::cluster::host::HostDistance;
-use crate::connection::Authenticator;
-use crate::frame::{Compression, ProtocolVersion};
+use crate::connection::ConnectionConfig;
 use crate::policies::address_translation::{AddressTranslator, IdentityTranslator};
 use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::policies::reconnection::ReconnectionPolicy;
@@ -113,16 +112,11 @@ pub struct SessionConfig {
     /// of the node the control connection first reached). `connect` fails when no node is
     /// in it.
     pub local_datacenter: Option<String>,
-    /// Credentials.
-    pub authenticator: Option<Arc<dyn Authenticator>>,
-    /// Compression to ask for (default none).
-    pub compression: Compression,
-    /// A fixed protocol version, or `None` (default) to negotiate from v5 down.
-    pub protocol_version: Option<ProtocolVersion>,
-    /// Limit for opening a connection and its handshake (default 5 s).
-    pub connect_timeout: Duration,
-    /// Idle time after which a connection sends a heartbeat (default 30 s; `None` off).
-    pub heartbeat_interval: Option<Duration>,
+    /// How each connection is opened: protocol version (default: negotiated from v5
+    /// down), compression (none), credentials, connect timeout (5 s), heartbeat interval
+    /// (30 s), largest frame. Its keyspace, events and STARTUP options are the session's
+    /// to fill in (from [`keyspace`](Self::keyspace) and the application fields).
+    pub connection: ConnectionConfig,
     /// Connections opened to each host of the local datacenter ([`HostDistance::Local`];
     /// default 1).
     pub connections_per_host: usize,
@@ -159,8 +153,6 @@ pub struct SessionConfig {
     pub application_version: Option<String>,
     /// Sent as STARTUP's `CLIENT_ID` (a UUID identifying this client instance).
     pub client_id: Option<uuid::Uuid>,
-    /// Largest frame body accepted.
-    pub max_frame_len: usize,
     /// Told about every request's start, end and failed attempts (default none: the
     /// session then calls nothing).
     pub request_tracker: Option<Arc<dyn RequestTracker>>,
@@ -175,11 +167,7 @@ impl Default for SessionConfig {
             contact_points: Vec::new(),
             port: DEFAULT_PORT,
             local_datacenter: None,
-            authenticator: None,
-            compression: Compression::None,
-            protocol_version: None,
-            connect_timeout: Duration::from_secs(5),
-            heartbeat_interval: Some(Duration::from_secs(30)),
+            connection: ConnectionConfig::default(),
             connections_per_host: 1,
             connections_per_remote_host: 1,
             load_balancing_policy: None,
@@ -193,7 +181,6 @@ impl Default for SessionConfig {
             application_name: None,
             application_version: None,
             client_id: None,
-            max_frame_len: crate::frame::DEFAULT_MAX_BODY_LEN,
             request_tracker: None,
             host_listeners: Vec::new(),
         }
@@ -207,14 +194,7 @@ impl fmt::Debug for SessionConfig {
             .field("contact_points", &self.contact_points)
             .field("port", &self.port)
             .field("local_datacenter", &self.local_datacenter)
-            .field(
-                "authenticator",
-                &self.authenticator.as_ref().map(|_| "<configured>"),
-            )
-            .field("compression", &self.compression)
-            .field("protocol_version", &self.protocol_version)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("connection", &self.connection)
             .field("connections_per_host", &self.connections_per_host)
             .field(
                 "connections_per_remote_host",
@@ -308,6 +288,7 @@ impl SessionConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame::Compression;
     use crate::message::Consistency;
     use crate::session::SessionBuilder;
     use alloc::string::ToString;
@@ -316,16 +297,19 @@ mod tests {
     fn defaults_are_the_documented_ones() {
         let c = SessionConfig::default();
         assert_eq!(c.port, 9042);
-        assert_eq!(c.connect_timeout, Duration::from_secs(5));
-        assert_eq!(c.heartbeat_interval, Some(Duration::from_secs(30)));
+        assert_eq!(c.connection.connect_timeout, Duration::from_secs(5));
+        assert_eq!(
+            c.connection.heartbeat_interval,
+            Some(Duration::from_secs(30))
+        );
         assert_eq!(c.connections_per_host, 1);
         assert_eq!(c.connections_per_remote_host, 1);
         assert_eq!(c.max_schema_agreement_wait, Duration::from_secs(10));
         assert!(c.load_balancing_policy.is_none() && c.reconnection_policy.is_none());
         assert!(c.default_profile.load_balancing_policy.is_none());
         assert!(c.default_profile.speculative_execution_policy.is_none());
-        assert_eq!(c.protocol_version, None);
-        assert_eq!(c.compression, Compression::None);
+        assert_eq!(c.connection.protocol_version, None);
+        assert_eq!(c.connection.compression, Compression::None);
         let p = &c.default_profile;
         assert_eq!(p.consistency, Consistency::LocalOne);
         assert_eq!(p.page_size, Some(5000));

@@ -25,7 +25,7 @@ use super::host_events::HostListeners;
 use super::metrics::SessionMetrics;
 use super::pool::PoolContext;
 use super::session::{Inner, Session};
-use super::state::{Cluster, ControlCandidates, build_view, contact_point_view};
+use super::state::{ControlCandidates, CurrentState, build_view, contact_point_view};
 use crate::cluster::view::ClusterView;
 use crate::connection::ConnectionConfig;
 use crate::frame::{Compression, ProtocolVersion};
@@ -44,15 +44,10 @@ pub(crate) fn seed_from(runtime: &dyn Runtime) -> u64 {
 /// The settings of every connection the session opens.
 pub(crate) fn connection_config(config: &SessionConfig) -> ConnectionConfig {
     ConnectionConfig {
-        protocol_version: config.protocol_version,
-        compression: config.compression,
-        authenticator: config.authenticator.clone(),
         startup_options: config.startup_options(),
         keyspace: None,
         events: Vec::new(),
-        connect_timeout: config.connect_timeout,
-        heartbeat_interval: config.heartbeat_interval,
-        max_frame_len: config.max_frame_len,
+        ..config.connection.clone()
     }
 }
 
@@ -105,8 +100,8 @@ impl Session {
         runtime: Arc<dyn Runtime>,
     ) -> Result<Self, Error> {
         let addrs = config.resolve_contact_points()?;
-        if config.compression == Compression::Snappy
-            && config.protocol_version == Some(ProtocolVersion::V5)
+        if config.connection.compression == Compression::Snappy
+            && config.connection.protocol_version == Some(ProtocolVersion::V5)
         {
             return Err(Error::InvalidArgument(String::from(
                 "Snappy compression does not exist in protocol v5: use LZ4 or no compression",
@@ -136,7 +131,7 @@ impl Session {
             listeners: HostListeners::new(config.host_listeners.clone()),
             closed: AtomicBool::new(false),
         });
-        let cluster = Arc::new(Cluster::new(addrs.clone()));
+        let cluster = Arc::new(CurrentState::new(addrs.clone()));
         let span = tracing::info_span!("cql.session.connect");
         let (control, view) = discover(&config, &ctx, &cluster, &addrs)
             .instrument(span.clone())
@@ -209,7 +204,7 @@ impl Session {
 async fn discover(
     config: &SessionConfig,
     ctx: &Arc<PoolContext>,
-    cluster: &Arc<Cluster>,
+    cluster: &Arc<CurrentState>,
     addrs: &[NodeAddr],
 ) -> Result<(Option<ControlConnection>, ClusterView), Error> {
     let control_config = ControlConfig {

@@ -33,7 +33,7 @@ use super::request::{ExecRequest, Payload, build_message, find_prepared};
 use super::result::QueryResult;
 use super::routing::{request_keyspace, request_token};
 use super::session::Session;
-use super::state::ClusterState;
+use super::state::SessionState;
 use super::statement::ResolvedOptions;
 use super::tracker::RequestObserver;
 use crate::connection::{Connection, ConnectionError, RequestOptions};
@@ -49,9 +49,33 @@ use crate::runtime::{BoxFuture, Instant, MaybeSend, NodeAddr};
 use crate::sync::Outlined;
 use crate::types::ColumnSpec;
 
-/// How one execution (the first or a speculative one) ended: a result, or an error that
-/// ends the request; `None` when the plan had no host left for it.
-type Finished = Option<Result<QueryResult, Error>>;
+/// How one execution (the first or a speculative one) ended.
+// Moved once per execution; boxing the result would allocate on every request.
+#[allow(clippy::large_enum_variant)]
+enum ExecutionEnd {
+    /// A result, or an error that ends the request.
+    Finished(Result<QueryResult, Error>),
+    /// The plan had no host left for it (the hosts' errors are in [`Shared::errors`]).
+    PlanExhausted,
+}
+
+/// What a speculative run waits for next.
+#[allow(clippy::large_enum_variant)]
+enum SpeculationEvent {
+    /// An execution ended (`None`: every execution has ended).
+    Ended(Option<ExecutionEnd>),
+    /// The delay before the next speculative execution passed.
+    DelayPassed,
+}
+
+/// A connection to try, and whether its attempt was already counted (a connection opened
+/// on demand is part of its attempt).
+enum Candidate {
+    /// An open connection of the plan's next host: its attempt starts now.
+    Pooled(Connection),
+    /// A connection just opened on demand, its attempt already counted.
+    OpenedForThisAttempt(Connection),
+}
 
 /// What the executions of one request share (behind one short lock, never held across
 /// an `.await`).
@@ -77,7 +101,7 @@ struct Exec<'a, 'o> {
     request: &'a ExecRequest,
     resolved: &'a ResolvedOptions,
     timestamp: Option<i64>,
-    state: &'a ClusterState,
+    state: &'a SessionState,
     shared: spin::Mutex<Shared<'a, 'o>>,
 }
 
@@ -172,13 +196,13 @@ impl Session {
             .speculative_execution_policy
             .as_deref()
             .and_then(|p| checked_next_delay(p, 1, resolved.idempotent).map(|d| (p, d)));
-        let finished = match speculation {
+        let end = match speculation {
             None => self.execution(&exec).await,
             Some((policy, delay)) => Box::pin(self.speculate(&exec, policy, delay)).await,
         };
-        match finished {
-            Some(result) => result,
-            None => {
+        match end {
+            ExecutionEnd::Finished(result) => result,
+            ExecutionEnd::PlanExhausted => {
                 let mut errors = core::mem::take(&mut exec.shared.lock().errors);
                 match errors.len() {
                     1 => Err(errors
@@ -198,7 +222,7 @@ impl Session {
         exec: &Exec<'_, '_>,
         policy: &dyn SpeculativeExecutionPolicy,
         first_delay: Duration,
-    ) -> Finished {
+    ) -> ExecutionEnd {
         let runtime = &self.inner.ctx.runtime;
         let mut running = FuturesUnordered::new();
         running.push(self.execution(exec));
@@ -206,21 +230,21 @@ impl Session {
         let mut timer: Option<BoxFuture<'static, ()>> = Some(runtime.sleep(first_delay));
         loop {
             let next = running.next();
-            let finished = match timer.as_mut() {
+            let event = match timer.as_mut() {
                 Some(t) => match select(next, t.as_mut()).await {
-                    Either::Left((finished, _)) => Some(finished),
-                    Either::Right(((), _)) => None,
+                    Either::Left((ended, _)) => SpeculationEvent::Ended(ended),
+                    Either::Right(((), _)) => SpeculationEvent::DelayPassed,
                 },
-                None => Some(next.await),
+                None => SpeculationEvent::Ended(next.await),
             };
-            match finished {
-                Some(Some(Some(result))) => return Some(result),
-                Some(Some(None)) if running.is_empty() => {
-                    return None;
+            match event {
+                SpeculationEvent::Ended(Some(ExecutionEnd::Finished(result))) => {
+                    return ExecutionEnd::Finished(result);
                 }
-                Some(Some(None)) => {}
-                Some(None) => return None,
-                None => {
+                SpeculationEvent::Ended(Some(ExecutionEnd::PlanExhausted))
+                    if !running.is_empty() => {}
+                SpeculationEvent::Ended(_) => return ExecutionEnd::PlanExhausted,
+                SpeculationEvent::DelayPassed => {
                     timer = None;
                     if exec.shared.lock().plan_done {
                         continue;
@@ -242,14 +266,18 @@ impl Session {
     fn execution<'a>(
         &'a self,
         exec: &'a Exec<'_, '_>,
-    ) -> Outlined<impl Future<Output = Finished> + MaybeSend + 'a> {
+    ) -> Outlined<impl Future<Output = ExecutionEnd> + MaybeSend + 'a> {
         Outlined::new(self.execution_inner(exec))
     }
 
-    async fn execution_inner(&self, exec: &Exec<'_, '_>) -> Finished {
+    async fn execution_inner(&self, exec: &Exec<'_, '_>) -> ExecutionEnd {
         let mut consistency = exec.resolved.consistency;
         loop {
-            let (conn, mut counted) = self.next_connection(exec).await?;
+            let (conn, mut counted) = match self.next_connection(exec).await {
+                Some(Candidate::Pooled(conn)) => (conn, false),
+                Some(Candidate::OpenedForThisAttempt(conn)) => (conn, true),
+                None => return ExecutionEnd::PlanExhausted,
+            };
             loop {
                 let mut started = None;
                 if !counted {
@@ -269,9 +297,9 @@ impl Session {
                     )
                     .await
                 {
-                    Ok(result) => return Some(Ok(result)),
+                    Ok(result) => return ExecutionEnd::Finished(Ok(result)),
                     Err(e @ (Error::Closed(_) | Error::Serialize(_) | Error::Encode(_))) => {
-                        return Some(Err(e));
+                        return ExecutionEnd::Finished(Err(e));
                     }
                     Err(e) => e,
                 };
@@ -298,9 +326,9 @@ impl Session {
                         break;
                     }
                     RetryDecision::Ignore => {
-                        return Some(Ok(QueryResult::empty(host.clone())));
+                        return ExecutionEnd::Finished(Ok(QueryResult::empty(host.clone())));
                     }
-                    RetryDecision::Rethrow => return Some(Err(error)),
+                    RetryDecision::Rethrow => return ExecutionEnd::Finished(Err(error)),
                 }
             }
         }
@@ -309,10 +337,8 @@ impl Session {
     /// The next connection to try: the least busy of the next plan host that has one.
     /// When the plan is used up before anything could be tried, connects on demand to
     /// the hosts it skipped, then to the local hosts that are down (so a session whose
-    /// only node lost its connection, or whose nodes are all down, still tries). The flag
-    /// says whether the attempt was already counted (an on-demand connection is part of
-    /// its attempt).
-    async fn next_connection(&self, exec: &Exec<'_, '_>) -> Option<(Connection, bool)> {
+    /// only node lost its connection, or whose nodes are all down, still tries).
+    async fn next_connection(&self, exec: &Exec<'_, '_>) -> Option<Candidate> {
         loop {
             let host = {
                 let mut shared = exec.shared.lock();
@@ -328,7 +354,7 @@ impl Session {
                 continue;
             };
             if let Some(conn) = pool.least_busy() {
-                return Some((conn, false));
+                return Some(Candidate::Pooled(conn));
             }
             tracing::trace!(host = %host.addr, "no open connection; skipped");
             exec.shared.lock().skipped.push(Arc::clone(pool));
@@ -357,7 +383,7 @@ impl Session {
                 next?
             };
             match pool.connect_now().await {
-                Ok(conn) => return Some((conn, true)),
+                Ok(conn) => return Some(Candidate::OpenedForThisAttempt(conn)),
                 Err(e) => {
                     let mut shared = exec.shared.lock();
                     shared.observer.attempt_failed(&pool.addr, &e, None);

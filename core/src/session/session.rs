@@ -2,10 +2,11 @@
 //! prepared statements, batches, paging, keyspaces, traces, cluster state and graceful
 //! shutdown.
 //!
-//! The session is split by responsibility: startup in `connect.rs`, the control
+//! Every public method of [`Session`] is in the one `impl` of this file; how they are
+//! carried out is split by responsibility: startup in `connect.rs`, the control
 //! connection's events in `events.rs`, request execution (query plan, retries,
-//! speculative executions, re-preparation) in `executor.rs`, the cluster state and its
-//! pools in `state.rs` and `pool.rs`.
+//! speculative executions, re-preparation) in `executor.rs`, many statements at once in
+//! `concurrent.rs`, the cluster state and its pools in `state.rs` and `pool.rs`.
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -17,7 +18,10 @@ use core::fmt;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 
+use futures::stream::{Stream, StreamExt};
+
 use super::batch::Batch;
+use super::concurrent::{ConcurrentError, in_order};
 use super::config::SessionConfig;
 use super::control::ControlConnection;
 use super::error::Error;
@@ -27,7 +31,7 @@ use super::pool::PoolContext;
 use super::prepared::PreparedStatement;
 use super::request::{ExecRequest, Payload};
 use super::result::QueryResult;
-use super::state::{Cluster, HostInfo, distance};
+use super::state::{CurrentState, HostInfo, distance};
 use super::statement::{PagingState, Statement, StatementRef};
 use super::trace::QueryTrace;
 use crate::cluster::view::ClusterView;
@@ -44,7 +48,7 @@ pub(super) struct Inner {
     pub(super) ctx: Arc<PoolContext>,
     pub(super) config: SessionConfig,
     /// The view of the cluster and the pools of its hosts.
-    pub(super) cluster: Arc<Cluster>,
+    pub(super) cluster: Arc<CurrentState>,
     /// The session's load-balancing policy (the configured one, or the default).
     pub(super) policy: Arc<dyn LoadBalancingPolicy>,
     /// Every policy whose distances decide pools: the session's and the profiles'.
@@ -355,6 +359,120 @@ impl Session {
     ) -> Result<RowStream, Error> {
         let request = ExecRequest::new(statement.into(), &values)?;
         Ok(RowStream::new(self.clone(), request))
+    }
+
+    // ---- many statements at once ----------------------------------------------------
+
+    /// Runs every `(statement, values)` pair with at most `concurrency` (at least 1)
+    /// requests in flight and returns each outcome in input order. Failures do not stop
+    /// the run.
+    ///
+    /// ```no_run
+    /// # async fn f<R: cql_core::runtime::Runtime>(session: cql_core::Session) {
+    /// let insert = session.prepare("INSERT INTO kv (k, v) VALUES (?, ?)").await.unwrap();
+    /// let results = session
+    ///     .execute_concurrent((0..1000).map(|i| (&insert, (i, "v"))), 64)
+    ///     .await;
+    /// assert_eq!(results.len(), 1000);
+    /// # }
+    /// ```
+    pub async fn execute_concurrent<'a, I, S, V>(
+        &self,
+        statements: I,
+        concurrency: usize,
+    ) -> Vec<Result<QueryResult, Error>>
+    where
+        I: IntoIterator<Item = (S, V)>,
+        S: Into<StatementRef<'a>>,
+        V: SerializeRow,
+    {
+        let run = |(s, v): (S, V)| self.execute(s, v);
+        match in_order(statements, concurrency, run, false).await {
+            Ok(results) => results,
+            // Unreachable: only a stopping run ends early.
+            Err(e) => alloc::vec![Err(e.error)],
+        }
+    }
+
+    /// Runs `statement` once per value set of `values` (at most `concurrency` in
+    /// flight) and returns each outcome in input order, as
+    /// [`execute_concurrent`](Self::execute_concurrent).
+    pub async fn execute_concurrent_with_values<'a, I>(
+        &self,
+        statement: impl Into<StatementRef<'a>>,
+        values: I,
+        concurrency: usize,
+    ) -> Vec<Result<QueryResult, Error>>
+    where
+        I: IntoIterator,
+        I::Item: SerializeRow,
+    {
+        let statement = statement.into();
+        self.execute_concurrent(values.into_iter().map(|v| (statement, v)), concurrency)
+            .await
+    }
+
+    /// Like [`execute_concurrent`](Self::execute_concurrent), but stops at the first
+    /// failure (the first to complete, as the Python driver's `raise_on_first_error`):
+    /// no further statement starts and the requests still in flight are abandoned (they
+    /// may still run on the nodes).
+    ///
+    /// # Errors
+    /// The first failure, with its statement's position.
+    pub async fn try_execute_concurrent<'a, I, S, V>(
+        &self,
+        statements: I,
+        concurrency: usize,
+    ) -> Result<Vec<QueryResult>, ConcurrentError>
+    where
+        I: IntoIterator<Item = (S, V)>,
+        S: Into<StatementRef<'a>>,
+        V: SerializeRow,
+    {
+        let run = |(s, v): (S, V)| self.execute(s, v);
+        let results = in_order(statements, concurrency, run, true).await?;
+        Ok(results.into_iter().filter_map(Result::ok).collect())
+    }
+
+    /// [`execute_concurrent_with_values`](Self::execute_concurrent_with_values) that
+    /// stops at the first failure, as [`try_execute_concurrent`](Self::try_execute_concurrent).
+    ///
+    /// # Errors
+    /// The first failure, with its value set's position.
+    pub async fn try_execute_concurrent_with_values<'a, I>(
+        &self,
+        statement: impl Into<StatementRef<'a>>,
+        values: I,
+        concurrency: usize,
+    ) -> Result<Vec<QueryResult>, ConcurrentError>
+    where
+        I: IntoIterator,
+        I::Item: SerializeRow,
+    {
+        let statement = statement.into();
+        self.try_execute_concurrent(values.into_iter().map(|v| (statement, v)), concurrency)
+            .await
+    }
+
+    /// The outcomes of `(statement, values)` pairs as a stream in input order, at most
+    /// `concurrency` requests in flight. Nothing piles up: a finished request waiting
+    /// for an earlier one still takes one of the `concurrency` places, so memory stays
+    /// bounded however long the input is (a slow request also holds the others back).
+    pub fn execute_concurrent_stream<'s, 'a, I, S, V>(
+        &'s self,
+        statements: I,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<QueryResult, Error>> + 's
+    where
+        I: IntoIterator<Item = (S, V)>,
+        I::IntoIter: 's,
+        S: Into<StatementRef<'a>> + 's,
+        V: SerializeRow + 's,
+        'a: 's,
+    {
+        futures::stream::iter(statements)
+            .map(move |(s, v)| self.execute(s, v))
+            .buffered(concurrency.max(1))
     }
 
     /// Prepares a statement — CQL text, or a [`Statement`] whose options the prepared

@@ -44,14 +44,15 @@ pub struct HostInfo {
     pub last_error: Option<super::error::Error>,
 }
 
-/// A view and the pools of its hosts (those at distance local or remote), sorted by host
-/// id.
-pub(crate) struct ClusterState {
+/// What the session knows of the cluster right now: the [`ClusterView`] (the snapshot the
+/// policies read) and the pools of its hosts at distance local or remote, sorted by host
+/// id. Replaced as a whole ([`CurrentState::install`]).
+pub(crate) struct SessionState {
     pub(crate) view: Arc<ClusterView>,
     pools: Vec<(Uuid, Arc<HostPool>)>,
 }
 
-impl ClusterState {
+impl SessionState {
     /// A state with an empty view and no pools.
     fn empty() -> Self {
         Self {
@@ -93,27 +94,27 @@ pub(crate) fn distance(
         .unwrap_or(HostDistance::Ignored)
 }
 
-/// The current [`ClusterState`], replaced as a whole.
-pub(crate) struct Cluster {
-    state: spin::Mutex<Arc<ClusterState>>,
+/// The cell holding the current [`SessionState`], swapped as a whole.
+pub(crate) struct CurrentState {
+    state: spin::Mutex<Arc<SessionState>>,
     /// Serialises [`install`](Self::install)s.
     update: spin::Mutex<()>,
     /// The contact points (where the control connection goes when nothing else is known).
     pub(crate) contact_points: Vec<NodeAddr>,
 }
 
-impl Cluster {
+impl CurrentState {
     /// No view yet.
     pub(crate) fn new(contact_points: Vec<NodeAddr>) -> Self {
         Self {
-            state: spin::Mutex::new(Arc::new(ClusterState::empty())),
+            state: spin::Mutex::new(Arc::new(SessionState::empty())),
             update: spin::Mutex::new(()),
             contact_points,
         }
     }
 
     /// The current state (one lock, one reference count).
-    pub(crate) fn current(&self) -> Arc<ClusterState> {
+    pub(crate) fn current(&self) -> Arc<SessionState> {
         Arc::clone(&self.state.lock())
     }
 
@@ -128,7 +129,7 @@ impl Cluster {
         config: &SessionConfig,
         policies: &[Arc<dyn LoadBalancingPolicy>],
         fill: bool,
-    ) -> Arc<ClusterState> {
+    ) -> Arc<SessionState> {
         let _update = self.update.lock();
         let old = self.current();
         let mut pools: Vec<(Uuid, Arc<HostPool>)> = Vec::with_capacity(view.hosts().len());
@@ -161,7 +162,7 @@ impl Cluster {
                 pools.insert(at, (host.host_id, pool));
             }
         }
-        let state = Arc::new(ClusterState { view, pools });
+        let state = Arc::new(SessionState { view, pools });
         *self.state.lock() = Arc::clone(&state);
         for pool in old.pools() {
             if state.pools().any(|p| Arc::ptr_eq(p, pool)) {
@@ -250,7 +251,7 @@ pub(crate) fn contact_point_view(addrs: &[NodeAddr]) -> ClusterView {
 /// What the control connection asks the session: where to connect (live pooled hosts
 /// first, then the other known hosts, then the contact points) and which hosts are down.
 pub(crate) struct ControlCandidates {
-    pub(crate) cluster: Arc<Cluster>,
+    pub(crate) cluster: Arc<CurrentState>,
 }
 
 impl ControlHosts for ControlCandidates {
