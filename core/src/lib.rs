@@ -18,7 +18,50 @@
 //!   sync       no_std async primitives (signal, notify, channel) for the async layers
 //! ```
 //!
-//! A layer imports only from the layers below it.
+//! A layer imports only from the layers below it (`.ci/check-layers.sh` fails the build
+//! otherwise).
+//!
+//! # Start here
+//!
+//! Applications add the crate of their platform; it re-exports this crate's API, so the
+//! import style is the same everywhere: the paved path from the crate root, the rest from
+//! its module (`session::`, `policies::`, `types::`...).
+//!
+//! | platform | crate | opening a session |
+//! |----------|-------|-------------------|
+//! | tokio (servers, command-line tools) | `cql-transport-tcp` | `cql_transport_tcp::SessionBuilder::new()` (TCP; `.transport(TlsTransport)` for TLS) |
+//! | behind a WebSocket bridge, native | `cql-transport-websocket` + `cql-transport-tcp` | the same builder with `.transport(WebSocketTransport)` |
+//! | wasm32 hosts (browsers, Node.js, workers) | `cql-transport-websocket` | [`SessionBuilder`]`::new().transport(..).runtime(WasmRuntime::new())` |
+//! | JavaScript | the `cql-wasm` npm package | `Client.connect({...})` |
+//! | anything else | `cql-core` | [`SessionBuilder`]`::new().transport(..).runtime(..)` with your [`runtime::Transport`] and [`runtime::Runtime`] |
+//!
+//! ```ignore
+//! use cql_transport_tcp::SessionBuilder; // or cql_core::SessionBuilder + .transport/.runtime
+//!
+//! let session = SessionBuilder::new()
+//!     .contact_point("127.0.0.1:9042")
+//!     .connect()
+//!     .await?;
+//! let user = session.prepare("SELECT name FROM shop.users WHERE id = ?").await?;
+//! for row in session.execute(&user, (42i32,)).await?.rows() {
+//!     let name: &str = row.get("name")?;
+//!     println!("{name}");
+//! }
+//! ```
+//!
+//! (`cql-transport-tcp`'s front page compiles this; `examples/` runs one program per
+//! topic.) Functions take `&Session`: it is cheap to clone and shared by every task.
+//!
+//! | to | call |
+//! |----|------|
+//! | run a statement and get every row (pages fetched as needed) | [`Session::execute`] |
+//! | get one page and the [`PagingState`] to resume from | [`Session::execute_page`] |
+//! | stream rows page by page, lazily | [`Session::execute_iter`] ([`RowStream`], typed: [`TypedRowStream`]) |
+//! | prepare a statement | [`Session::prepare`] |
+//! | run a batch | [`Session::batch`] |
+//! | run many statements with bounded concurrency | [`Session::execute_concurrent`] |
+//! | read a column | [`Row::get`] by name or index; whole rows with [`DeserializeRow`] |
+//! | tell what failed | [`Error`]; a node's answer is [`ServerError`] with a [`DbError`] |
 //!
 //! # Features
 //!
