@@ -131,9 +131,9 @@ impl Session {
             listeners: HostListeners::new(config.host_listeners.clone()),
             closed: AtomicBool::new(false),
         });
-        let cluster = Arc::new(CurrentState::new(addrs.clone()));
+        let current = Arc::new(CurrentState::new(addrs.clone()));
         let span = tracing::info_span!("cql.session.connect");
-        let (control, view) = discover(&config, &ctx, &cluster, &addrs)
+        let (control, view) = discover(&config, &ctx, &current, &addrs)
             .instrument(span.clone())
             .await?;
         if let Err(e) = check_local_datacenter(config.local_datacenter.as_deref(), &view) {
@@ -143,7 +143,7 @@ impl Session {
             return Err(e);
         }
         let local_dc_hint = view.local_datacenter_hint().map(String::from);
-        let state = cluster.install(Arc::new(view), &ctx, &config, &policies, false);
+        let state = current.install(Arc::new(view), &ctx, &config, &policies, false);
         let opened = join_all(
             state
                 .pools()
@@ -182,7 +182,7 @@ impl Session {
         let inner = Arc::new(Inner {
             ctx,
             config,
-            cluster,
+            state: current,
             policy,
             policies,
             control,
@@ -204,7 +204,7 @@ impl Session {
 async fn discover(
     config: &SessionConfig,
     ctx: &Arc<PoolContext>,
-    cluster: &Arc<CurrentState>,
+    current: &Arc<CurrentState>,
     addrs: &[NodeAddr],
 ) -> Result<(Option<ControlConnection>, ClusterView), Error> {
     let control_config = ControlConfig {
@@ -214,7 +214,7 @@ async fn discover(
         ..ControlConfig::default()
     };
     let candidates = Arc::new(ControlCandidates {
-        cluster: Arc::clone(cluster),
+        state: Arc::clone(current),
     });
     let control = ControlConnection::connect(
         Arc::clone(&ctx.transport),

@@ -70,7 +70,7 @@ impl Inner {
                 self.apply_refresh(refreshed.topology.as_ref(), refreshed.keyspaces);
             }
             ControlEvent::HostDown(addr) => {
-                let state = self.cluster.current();
+                let state = self.state.current();
                 let Some(host) = state.view.host_by_reported_addr(&addr) else {
                     tracing::debug!(host = %addr, "DOWN event for an unknown node");
                     return;
@@ -86,7 +86,7 @@ impl Inner {
                 self.reevaluate_distances();
             }
             ControlEvent::HostUp(addr) => {
-                let state = self.cluster.current();
+                let state = self.state.current();
                 let Some(host) = state.view.host_by_reported_addr(&addr) else {
                     tracing::debug!(host = %addr, "UP event for an unknown node");
                     return;
@@ -120,7 +120,7 @@ impl Inner {
         topology: Option<&TopologySnapshot>,
         keyspaces: Option<Vec<(String, ReplicationStrategy)>>,
     ) {
-        let old = self.cluster.current();
+        let old = self.state.current();
         let translator = &self.config.address_translator;
         let (hosts, partitioner, local) = match topology {
             Some(t) => (
@@ -142,7 +142,7 @@ impl Inner {
             local,
             self.local_dc_hint.as_deref(),
         );
-        let new = self.cluster.install(
+        let new = self.state.install(
             Arc::new(view),
             &self.ctx,
             &self.config,
@@ -168,8 +168,8 @@ impl Inner {
     /// Re-sizes the pools for the hosts' distances now (up/down changes move a DC-aware
     /// policy's remote hosts).
     pub(super) fn reevaluate_distances(&self) {
-        let view = Arc::clone(&self.cluster.current().view);
-        self.cluster
+        let view = Arc::clone(&self.state.current().view);
+        self.state
             .install(view, &self.ctx, &self.config, &self.policies, true);
     }
 }

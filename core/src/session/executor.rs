@@ -155,7 +155,7 @@ impl Session {
         timestamp: Option<i64>,
         observer: &mut RequestObserver<'_>,
     ) -> Result<QueryResult, Error> {
-        let state = self.inner.cluster.current();
+        let state = self.inner.state.current();
         let view = &*state.view;
         let token = request_token(request, view.partitioner());
         let request_ks = request_keyspace(request);

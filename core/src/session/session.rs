@@ -48,7 +48,7 @@ pub(super) struct Inner {
     pub(super) ctx: Arc<PoolContext>,
     pub(super) config: SessionConfig,
     /// The view of the cluster and the pools of its hosts.
-    pub(super) cluster: Arc<CurrentState>,
+    pub(super) state: Arc<CurrentState>,
     /// The session's load-balancing policy (the configured one, or the default).
     pub(super) policy: Arc<dyn LoadBalancingPolicy>,
     /// Every policy whose distances decide pools: the session's and the profiles'.
@@ -85,7 +85,7 @@ impl Clone for Session {
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.inner.cluster.current();
+        let state = self.inner.state.current();
         f.debug_struct("Session")
             .field(
                 "hosts",
@@ -142,7 +142,7 @@ impl Session {
 
     /// The protocol version each pooled host speaks (`None` for hosts never reached).
     pub fn host_versions(&self) -> Vec<(NodeAddr, Option<ProtocolVersion>)> {
-        let state = self.inner.cluster.current();
+        let state = self.inner.state.current();
         state
             .view
             .hosts()
@@ -166,7 +166,7 @@ impl Session {
     /// # }
     /// ```
     pub fn hosts(&self) -> Vec<HostInfo> {
-        let state = self.inner.cluster.current();
+        let state = self.inner.state.current();
         let view = &*state.view;
         view.hosts()
             .iter()
@@ -187,7 +187,7 @@ impl Session {
     /// keyspace), as the load-balancing policies see it; replaced as a whole when the
     /// topology or the keyspaces change.
     pub fn cluster_view(&self) -> Arc<ClusterView> {
-        Arc::clone(&self.inner.cluster.current().view)
+        Arc::clone(&self.inner.state.current().view)
     }
 
     /// Re-reads the topology and the keyspaces through the control connection now
@@ -247,7 +247,7 @@ impl Session {
     /// ```
     pub fn metrics(&self) -> MetricsSnapshot {
         let metrics = &self.inner.ctx.metrics;
-        for pool in self.inner.cluster.current().pools() {
+        for pool in self.inner.state.current().pools() {
             metrics.set_open_connections(&pool.addr, pool.open_count());
         }
         metrics.snapshot()
@@ -542,7 +542,7 @@ impl Session {
         let cql = format!("USE {}", quote_identifier(keyspace));
         let timeout = self.inner.config.default_profile.request_timeout;
         let mut first_error = None;
-        let state = self.inner.cluster.current();
+        let state = self.inner.state.current();
         for pool in state.pools() {
             for conn in pool.connections() {
                 let request = Request::Query(Query {
@@ -617,7 +617,7 @@ impl Session {
         if let Some(control) = &self.inner.control {
             control.shutdown().await;
         }
-        let state = self.inner.cluster.current();
+        let state = self.inner.state.current();
         for pool in state.pools() {
             for conn in pool.close() {
                 conn.close().await;

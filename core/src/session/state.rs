@@ -251,15 +251,15 @@ pub(crate) fn contact_point_view(addrs: &[NodeAddr]) -> ClusterView {
 /// What the control connection asks the session: where to connect (live pooled hosts
 /// first, then the other known hosts, then the contact points) and which hosts are down.
 pub(crate) struct ControlCandidates {
-    pub(crate) cluster: Arc<CurrentState>,
+    pub(crate) state: Arc<CurrentState>,
 }
 
 impl ControlHosts for ControlCandidates {
     fn candidates(&self) -> Vec<NodeAddr> {
-        let state = self.cluster.current();
+        let state = self.state.current();
         let hosts = state.view.hosts();
         let mut out: Vec<NodeAddr> =
-            Vec::with_capacity(hosts.len() + self.cluster.contact_points.len());
+            Vec::with_capacity(hosts.len() + self.state.contact_points.len());
         let pooled = |h: &Host| state.pool(&h.host_id).is_some();
         let tiers: [&dyn Fn(&Host) -> bool; 3] =
             [&|h| h.is_up() && pooled(h), &|h| h.is_up(), &|_| true];
@@ -270,7 +270,7 @@ impl ControlHosts for ControlCandidates {
                 }
             }
         }
-        for addr in &self.cluster.contact_points {
+        for addr in &self.state.contact_points {
             if !out.contains(addr) {
                 out.push(addr.clone());
             }
@@ -279,7 +279,7 @@ impl ControlHosts for ControlCandidates {
     }
 
     fn is_down(&self, host_id: &Uuid) -> bool {
-        self.cluster
+        self.state
             .current()
             .view
             .host(host_id)
