@@ -4,10 +4,15 @@
 //! length) followed by the body, identical in protocol v3, v4 and v5. In v4 and earlier
 //! the body may be compressed as a whole once a compression was agreed in STARTUP; in v5
 //! frames travel inside [`segment`]s after the handshake and compression moves there.
+//!
+//! [`Framer`] puts these together for a connection, client or server alike: received
+//! bytes in, whole frames out, frames in, bytes to send out, switching once from the
+//! handshake's framing to the negotiated one.
 
 pub mod compression;
 pub mod crc;
 pub mod error;
+pub mod framer;
 pub mod primitives;
 pub mod segment;
 
@@ -15,6 +20,7 @@ use alloc::vec::Vec;
 
 pub use compression::Compression;
 pub use error::{DecodeError, EncodeError, FrameError};
+pub use framer::{Framer, Framing, ReadError};
 
 /// Length of the frame header in protocol v3, v4 and v5.
 pub const HEADER_LEN: usize = 9;
