@@ -16,6 +16,7 @@
 //!   encoded frames ─write──▶ └────────┘ ──(flush)─────▶ bytes to send
 //! ```
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use bytes::{Buf, Bytes, BytesMut};
@@ -56,18 +57,23 @@ pub struct FrameStart {
 /// Why a [`Framer`] stopped reading: what is wrong with the received bytes and, when it
 /// concerns one frame whose start was readable, which one (a server answers the error on
 /// that frame's stream).
+//
+// Boxed: one pointer wide, it lets `Result<Option<Frame>, ReadError>` be as small as a
+// `Frame`, which a connection's read loop, moving one per frame, measurably prefers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{error}")]
-pub struct ReadError {
-    /// What is wrong.
-    pub error: FrameError,
-    /// The frame at fault; `None` for errors of the segment layer (a bad CRC, segments
-    /// that do not line up with frames, a frame above the limit announced inside one).
-    pub frame: Option<FrameStart>,
+#[error("{}", .0.error)]
+pub struct ReadError(Box<Fault>);
+
+/// What a [`ReadError`] carries; the framer passes it around unboxed until it reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fault {
+    error: FrameError,
+    frame: Option<FrameStart>,
 }
 
-impl ReadError {
+impl Fault {
     /// `error` about the frame whose first bytes are `frame`.
+    #[cold]
     fn at(frame: &[u8], error: FrameError) -> Self {
         Self {
             error,
@@ -76,9 +82,23 @@ impl ReadError {
     }
 }
 
-impl From<FrameError> for ReadError {
+impl From<FrameError> for Fault {
+    #[cold]
     fn from(error: FrameError) -> Self {
         Self { error, frame: None }
+    }
+}
+
+impl ReadError {
+    /// What is wrong.
+    pub fn error(&self) -> &FrameError {
+        &self.0.error
+    }
+
+    /// The frame at fault; `None` for errors of the segment layer (a bad CRC, segments
+    /// that do not line up with frames, a frame above the limit announced inside one).
+    pub fn frame(&self) -> Option<FrameStart> {
+        self.0.frame
     }
 }
 
@@ -104,7 +124,7 @@ pub struct Framer {
     input: BytesMut,
     /// A frame encoded before its body is compressed or it is put into a segment.
     scratch: Vec<u8>,
-    failed: Option<ReadError>,
+    failed: Option<Fault>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,20 +237,42 @@ impl Framer {
     /// [`FrameError::UnexpectedCompression`] (a compressed body while none was agreed, or
     /// inside a segment), [`FrameError::Decompression`] or [`FrameError::Compression`],
     /// and the segment errors of [`SegmentDecoder::next_frame`].
+    #[inline]
     pub fn next_frame(&mut self) -> Result<Option<Frame>, ReadError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
+        // Only frames come out of this part, no error values: it inlines into the caller's
+        // read loop, where a frame then travels in registers.
+        if self.failed.is_none() {
+            let max = self.max_body_len;
+            let frame = match &mut self.mode {
+                Mode::Frames(compression) => take_whole_frame(&mut self.input, *compression, max),
+                Mode::Segments { decoder, .. } => {
+                    next_segmented_frame(decoder).unwrap_or_else(|fault| {
+                        self.failed = Some(fault);
+                        None
+                    })
+                }
+            };
+            if frame.is_some() {
+                return Ok(frame);
+            }
         }
-        let max = self.max_body_len;
-        let result = match &mut self.mode {
-            Mode::Frames(compression) => next_whole_frame(&mut self.input, *compression, max),
-            Mode::Segments { decoder, .. } => next_segmented_frame(decoder),
-        };
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
-            self.input = BytesMut::new();
+        match self.fault() {
+            Some(fault) => Err(ReadError(Box::new(fault))),
+            None => Ok(None),
         }
-        result
+    }
+
+    /// Why no frame came out: the error found (remembered from now on, the received
+    /// bytes dropped), or `None` while the next frame is incomplete.
+    #[inline(never)]
+    fn fault(&mut self) -> Option<Fault> {
+        if let (None, Mode::Frames(compression)) = (&self.failed, &self.mode) {
+            self.failed = whole_frame_fault(&self.input, *compression, self.max_body_len);
+            if self.failed.is_some() {
+                self.input = BytesMut::new();
+            }
+        }
+        self.failed.clone()
     }
 
     /// Appends one frame to `out` in the current framing. `encode` appends the frame with
@@ -243,27 +285,34 @@ impl Framer {
     /// `encode`'s errors (`out` is then left as it was); after the switch, what
     /// [`write_encoded_frame`](Self::write_encoded_frame) reports, and
     /// [`FrameError::Compression`].
+    #[inline]
     pub fn write_frame<E: From<FrameError>>(
         &mut self,
         out: &mut Vec<u8>,
         encode: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<(), E> {
-        match &mut self.mode {
+        if let Mode::Frames(Compression::None) = self.mode {
             // The hot path: nothing to transform, so the frame is encoded in place.
-            Mode::Frames(Compression::None) => {
-                let start = out.len();
-                encode(out).inspect_err(|_| out.truncate(start))
-            }
-            Mode::Frames(compression) => {
-                self.scratch.clear();
-                encode(&mut self.scratch)?;
-                Ok(compress_frame(&self.scratch, *compression, out)?)
-            }
-            Mode::Segments { encoder, .. } => {
-                self.scratch.clear();
-                encode(&mut self.scratch)?;
-                Ok(encoder.push_frame(&self.scratch, out)?)
-            }
+            let start = out.len();
+            return match encode(out) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    out.truncate(start);
+                    Err(e)
+                }
+            };
+        }
+        self.scratch.clear();
+        encode(&mut self.scratch)?;
+        Ok(self.write_scratch_frame(out)?)
+    }
+
+    /// Appends the frame encoded in `scratch` to `out`, its body compressed or the frame
+    /// put into a segment.
+    fn write_scratch_frame(&mut self, out: &mut Vec<u8>) -> Result<(), FrameError> {
+        match &mut self.mode {
+            Mode::Frames(compression) => compress_frame(&self.scratch, *compression, out),
+            Mode::Segments { encoder, .. } => encoder.push_frame(&self.scratch, out),
         }
     }
 
@@ -320,85 +369,135 @@ fn frame_start(frame: &[u8]) -> Option<FrameStart> {
     Some(FrameStart { version, stream })
 }
 
+/// Why the header at the front of `head` did not parse.
+#[cold]
+fn header_error(head: &[u8], error: FrameError) -> Fault {
+    unknown_version(head).unwrap_or_else(|| Fault::at(head, error))
+}
+
 /// The refusal of the frame at the front of `frame` when its version byte names a version
 /// this crate does not speak and its stream id is in.
-fn unknown_version(frame: &[u8]) -> Option<ReadError> {
+fn unknown_version(frame: &[u8]) -> Option<Fault> {
     let version = frame.first()? & 0x7f;
     if ProtocolVersion::from_u8(version).is_some() {
         return None;
     }
     let start = frame_start(frame)?;
-    Some(ReadError {
-        error: FrameError::UnsupportedVersion {
-            version,
-            stream: start.stream,
-        },
+    let error = FrameError::UnsupportedVersion {
+        version,
+        stream: start.stream,
+    };
+    Some(Fault {
+        error,
         frame: Some(start),
     })
 }
 
-/// Takes the whole frame at the front of `input`, if it is all there.
-fn next_whole_frame(
+/// The whole frame at the front of `input`, taken off it, when it is all there and
+/// valid; `None` while it is incomplete and when it is not valid ([`whole_frame_fault`]
+/// then says why).
+#[inline(always)]
+fn take_whole_frame(
     input: &mut BytesMut,
     compression: Compression,
     max_body_len: usize,
-) -> Result<Option<Frame>, ReadError> {
-    if let Some(e) = unknown_version(input) {
-        return Err(e);
-    }
-    let Some(head) = input.get(..HEADER_LEN) else {
-        return Ok(None);
-    };
-    let header = FrameHeader::parse(head).map_err(|e| ReadError::at(head, e))?;
+) -> Option<Frame> {
+    let header = FrameHeader::parse(input.get(..HEADER_LEN)?).ok()?;
     let len = header.length as usize;
-    if len > max_body_len {
-        let error = FrameError::BodyTooLarge {
-            length: u64::from(header.length),
-            max: max_body_len as u64,
-        };
-        return Err(ReadError::at(head, error));
+    if len > max_body_len || input.len() - HEADER_LEN < len {
+        return None;
     }
-    let Some(raw) = input.get(HEADER_LEN..).and_then(|rest| rest.get(..len)) else {
-        return Ok(None);
-    };
     let body = if header.flags.contains(FrameFlags::COMPRESSION) {
-        if compression == Compression::None {
-            return Err(ReadError::at(head, FrameError::UnexpectedCompression));
-        }
-        let body = compression
-            .decompress_body(raw, max_body_len)
-            .map_err(|e| ReadError::at(head, e))?;
-        input.advance(HEADER_LEN + len);
-        Bytes::from(body)
-    } else if len <= COPIED_BODY_MAX {
-        let body = Bytes::copy_from_slice(raw);
+        take_compressed_body(input, len, compression, max_body_len)?
+    } else {
+        split_body(input, len)
+    };
+    Some(Frame { header, body })
+}
+
+/// The body of the whole compressed frame at the front of `input`, decompressed, once
+/// the frame is taken off `input`; `None` when it does not decompress.
+#[inline(never)]
+fn take_compressed_body(
+    input: &mut BytesMut,
+    len: usize,
+    compression: Compression,
+    max_body_len: usize,
+) -> Option<Bytes> {
+    if compression == Compression::None {
+        return None;
+    }
+    let raw = input.get(HEADER_LEN..)?.get(..len)?;
+    let body = compression.decompress_body(raw, max_body_len).ok()?;
+    input.advance(HEADER_LEN + len);
+    Some(Bytes::from(body))
+}
+
+/// Takes a frame of body length `len`, all of it in `input`, off `input` and returns its
+/// body: copied when small, split off the received bytes otherwise.
+#[inline(always)]
+fn split_body(input: &mut BytesMut, len: usize) -> Bytes {
+    if len <= COPIED_BODY_MAX {
+        let body = input
+            .get(HEADER_LEN..HEADER_LEN + len)
+            .map_or_else(Bytes::new, Bytes::copy_from_slice);
         input.advance(HEADER_LEN + len);
         body
     } else {
         let mut whole = input.split_to(HEADER_LEN + len);
         whole.advance(HEADER_LEN);
         whole.freeze()
+    }
+}
+
+/// Why the frame at the front of `input`, which [`take_whole_frame`] did not take, is not
+/// valid; `None` while it is incomplete.
+#[cold]
+fn whole_frame_fault(input: &[u8], compression: Compression, max_body_len: usize) -> Option<Fault> {
+    let Some(head) = input.get(..HEADER_LEN) else {
+        return unknown_version(input);
     };
-    Ok(Some(Frame { header, body }))
+    let header = match FrameHeader::parse(head) {
+        Ok(header) => header,
+        Err(e) => return Some(header_error(head, e)),
+    };
+    let len = header.length as usize;
+    if len > max_body_len {
+        let error = FrameError::BodyTooLarge {
+            length: u64::from(header.length),
+            max: max_body_len as u64,
+        };
+        return Some(Fault::at(head, error));
+    }
+    let raw = input.get(HEADER_LEN..)?.get(..len)?;
+    if !header.flags.contains(FrameFlags::COMPRESSION) {
+        return None;
+    }
+    let error = match compression {
+        Compression::None => FrameError::UnexpectedCompression,
+        _ => compression.decompress_body(raw, max_body_len).err()?,
+    };
+    Some(Fault::at(head, error))
 }
 
 /// The next frame out of the segments `decoder` was fed.
-fn next_segmented_frame(decoder: &mut SegmentDecoder) -> Result<Option<Frame>, ReadError> {
+#[inline(always)]
+fn next_segmented_frame(decoder: &mut SegmentDecoder) -> Result<Option<Frame>, Fault> {
     // The decoder hands out exactly one frame, its body length checked against the limit.
     let Some(frame) = decoder.next_frame()? else {
         return Ok(None);
     };
-    if let Some(e) = unknown_version(&frame) {
-        return Err(e);
-    }
     let (Some(head), Some(raw)) = (frame.get(..HEADER_LEN), frame.get(HEADER_LEN..)) else {
         let short = DecodeError::Malformed("frame shorter than its header");
-        return Err(ReadError::at(&frame, short.into()));
+        return Err(Fault::at(&frame, short.into()));
     };
-    let header = FrameHeader::parse(head).map_err(|e| ReadError::at(head, e))?;
+    let header = match FrameHeader::parse(head) {
+        Ok(header) => header,
+        Err(e) => return Err(header_error(head, e)),
+    };
     // v5 compresses segments, never bodies.
     if header.flags.contains(FrameFlags::COMPRESSION) {
-        return Err(ReadError::at(head, FrameError::UnexpectedCompression));
+        return Err(Fault::at(head, FrameError::UnexpectedCompression));
     }
     let body = if raw.len() <= COPIED_BODY_MAX {
         Bytes::copy_from_slice(raw)

@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 
 pub use compression::Compression;
 pub use error::{DecodeError, EncodeError, FrameError};
-pub use framer::{Framer, Framing, ReadError};
+pub use framer::{FrameStart, Framer, Framing, ReadError};
 
 /// Length of the frame header in protocol v3, v4 and v5.
 pub const HEADER_LEN: usize = 9;

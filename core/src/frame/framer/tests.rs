@@ -206,8 +206,8 @@ fn bytes_buffered_at_the_switch_are_read_in_the_new_framing() {
     let mut client = Framer::new(MAX);
     client.feed(&wire);
     assert_eq!(
-        client.next_frame().unwrap_err().error,
-        FrameError::UnexpectedCompression
+        client.next_frame().unwrap_err().error(),
+        &FrameError::UnexpectedCompression
     );
 }
 
@@ -325,14 +325,14 @@ fn oversized_frames_are_refused_before_their_body_arrives() {
     let header = [0x84, 0, 0, 7, 0x08, 0, 0, 0, 101];
     let e = first_error(ProtocolVersion::V4, Compression::None, &header);
     assert_eq!(
-        e.error,
-        FrameError::BodyTooLarge {
+        e.error(),
+        &FrameError::BodyTooLarge {
             length: 101,
             max: 100
         }
     );
     assert_eq!(
-        e.frame,
+        e.frame(),
         Some(FrameStart {
             version: 4,
             stream: 7
@@ -343,10 +343,10 @@ fn oversized_frames_are_refused_before_their_body_arrives() {
     write_segment(&mut wire, &header, false, Compression::None).unwrap();
     let e = first_error(ProtocolVersion::V5, Compression::None, &wire);
     assert!(matches!(
-        e.error,
+        e.error(),
         FrameError::BodyTooLarge { length: 101, .. }
     ));
-    assert_eq!(e.frame, None);
+    assert_eq!(e.frame(), None);
 }
 
 #[test]
@@ -357,8 +357,8 @@ fn unknown_versions_are_refused_once_the_stream_id_is_in() {
     framer.feed(&[9]);
     let e = framer.next_frame().unwrap_err();
     assert_eq!(
-        e.error,
-        FrameError::UnsupportedVersion {
+        e.error(),
+        &FrameError::UnsupportedVersion {
             version: 6,
             stream: 9
         }
@@ -370,7 +370,7 @@ fn unknown_versions_are_refused_once_the_stream_id_is_in() {
         &[0x02, 0, 0xff, 5, 0, 0, 0, 0],
     );
     assert_eq!(
-        e.frame,
+        e.frame(),
         Some(FrameStart {
             version: 2,
             stream: -1
@@ -387,8 +387,8 @@ fn unknown_versions_are_refused_once_the_stream_id_is_in() {
     .unwrap();
     let e = first_error(ProtocolVersion::V5, Compression::None, &wire);
     assert_eq!(
-        e.error,
-        FrameError::UnsupportedVersion {
+        e.error(),
+        &FrameError::UnsupportedVersion {
             version: 7,
             stream: 3
         }
@@ -399,13 +399,13 @@ fn unknown_versions_are_refused_once_the_stream_id_is_in() {
 fn header_errors_name_their_frame() {
     let bad_opcode = [0x84, 0, 0, 4, 0x33, 0, 0, 0, 0];
     let e = first_error(ProtocolVersion::V4, Compression::None, &bad_opcode);
-    assert_eq!(e.error, FrameError::UnknownOpcode(0x33));
-    assert_eq!(e.frame.map(|f| f.stream), Some(4));
+    assert_eq!(e.error(), &FrameError::UnknownOpcode(0x33));
+    assert_eq!(e.frame().map(|f| f.stream), Some(4));
     let mut wire = Vec::new();
     write_segment(&mut wire, &bad_opcode, true, Compression::Lz4).unwrap();
     let e = first_error(ProtocolVersion::V5, Compression::Lz4, &wire);
-    assert_eq!(e.error, FrameError::UnknownOpcode(0x33));
-    assert_eq!(e.frame.map(|f| f.stream), Some(4));
+    assert_eq!(e.error(), &FrameError::UnknownOpcode(0x33));
+    assert_eq!(e.frame().map(|f| f.stream), Some(4));
 }
 
 #[test]
@@ -421,19 +421,19 @@ fn bad_checksums_and_misaligned_segments_are_errors() {
     let mut bad = wire.clone();
     bad[1] ^= 0x10;
     let e = first_error(ProtocolVersion::V5, Compression::None, &bad);
-    assert!(matches!(e.error, FrameError::HeaderCrcMismatch { .. }));
+    assert!(matches!(e.error(), FrameError::HeaderCrcMismatch { .. }));
     let mut bad = wire.clone();
     let last = bad.len() - 1;
     bad[last] ^= 1;
     let e = first_error(ProtocolVersion::V5, Compression::None, &bad);
-    assert!(matches!(e.error, FrameError::PayloadCrcMismatch { .. }));
+    assert!(matches!(e.error(), FrameError::PayloadCrcMismatch { .. }));
     // A self-contained segment that ends inside its frame.
     let mut short = Vec::new();
     let f = frame(ProtocolVersion::V5, 1, b"xy");
     write_segment(&mut short, &f[..f.len() - 1], true, Compression::None).unwrap();
     let e = first_error(ProtocolVersion::V5, Compression::None, &short);
     assert!(matches!(
-        e.error,
+        e.error(),
         FrameError::Decode(DecodeError::Malformed(_))
     ));
 }
@@ -446,10 +446,10 @@ fn corrupt_compressed_input_is_an_error() {
         f[1] |= FrameFlags::COMPRESSION;
         let e = first_error(ProtocolVersion::V4, compression, &f);
         assert!(
-            matches!(e.error, FrameError::Decompression(_)),
+            matches!(e.error(), FrameError::Decompression(_)),
             "{compression:?}: {e:?}"
         );
-        assert_eq!(e.frame.map(|f| f.stream), Some(2));
+        assert_eq!(e.frame().map(|f| f.stream), Some(2));
     }
     // An LZ4 segment whose block does not expand to its announced length.
     let mut wire = Vec::new();
@@ -463,14 +463,14 @@ fn corrupt_compressed_input_is_an_error() {
     wire.extend_from_slice(&payload);
     wire.extend_from_slice(&crate::frame::crc::crc32(&payload).to_le_bytes());
     let e = first_error(ProtocolVersion::V5, Compression::Lz4, &wire);
-    assert!(matches!(e.error, FrameError::Decompression(_)), "{e:?}");
+    assert!(matches!(e.error(), FrameError::Decompression(_)), "{e:?}");
     // A body flagged compressed inside a segment.
     let mut f = frame(ProtocolVersion::V5, 2, b"abc");
     f[1] |= FrameFlags::COMPRESSION;
     let mut wire = Vec::new();
     write_segment(&mut wire, &f, true, Compression::None).unwrap();
     let e = first_error(ProtocolVersion::V5, Compression::None, &wire);
-    assert_eq!(e.error, FrameError::UnexpectedCompression);
+    assert_eq!(e.error(), &FrameError::UnexpectedCompression);
 }
 
 #[test]
