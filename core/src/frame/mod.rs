@@ -219,7 +219,36 @@ impl FrameHeader {
     /// [`DecodeError::UnexpectedEnd`] when fewer than 9 bytes are given;
     /// [`FrameError::UnsupportedVersion`] (carrying the stream id, so a server can answer
     /// it) for a version other than 3, 4 or 5; [`FrameError::UnknownOpcode`].
+    #[inline]
     pub fn parse(buf: &[u8]) -> Result<Self, FrameError> {
+        let Some(&[version_byte, flags, s0, s1, opcode, l0, l1, l2, l3]) = buf.first_chunk() else {
+            return Self::parse_fields(buf);
+        };
+        let raw_version = version_byte & 0x7f;
+        let stream = i16::from_be_bytes([s0, s1]);
+        Ok(Self {
+            version: ProtocolVersion::from_u8(raw_version).ok_or(
+                FrameError::UnsupportedVersion {
+                    version: raw_version,
+                    stream,
+                },
+            )?,
+            direction: if version_byte & 0x80 == 0 {
+                Direction::Request
+            } else {
+                Direction::Response
+            },
+            flags: FrameFlags(flags),
+            stream,
+            opcode: Opcode::from_u8(opcode)?,
+            length: u32::from_be_bytes([l0, l1, l2, l3]),
+        })
+    }
+
+    /// [`parse`](Self::parse) field by field, which also says which field a short
+    /// `buf` ends in.
+    #[cold]
+    fn parse_fields(buf: &[u8]) -> Result<Self, FrameError> {
         let mut r = primitives::Reader::new(buf);
         let version_byte = r.read_u8()?;
         let flags = FrameFlags(r.read_u8()?);
