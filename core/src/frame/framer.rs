@@ -276,10 +276,10 @@ impl Framer {
     }
 
     /// Appends one frame to `out` in the current framing. `encode` appends the frame with
-    /// its body uncompressed to the buffer it is given (as
-    /// [`RequestFrame::encode`](crate::message::RequestFrame::encode) does with
-    /// [`Compression::None`]); the framer then compresses the body or puts the frame into a
-    /// segment. In segments the frame may wait for [`flush`](Self::flush).
+    /// its body uncompressed to the buffer it is given (as the message layer's frame
+    /// encoders do when given [`Compression::None`]); the framer then compresses the body
+    /// or puts the frame into a segment. In segments the frame may wait for
+    /// [`flush`](Self::flush).
     ///
     /// # Errors
     /// `encode`'s errors (`out` is then left as it was); after the switch, what
