@@ -8,8 +8,7 @@ use std::time::Duration;
 use cql_core::connection::{
     Connection, ConnectionConfig, ConnectionError, PlainTextAuthenticator, RequestOptions,
 };
-use cql_core::frame::segment::{SegmentDecoder, SegmentEncoder};
-use cql_core::frame::{Compression, ProtocolVersion, read_frame};
+use cql_core::frame::{Compression, Framer, ProtocolVersion};
 use cql_core::message::{
     AuthToken, Authenticate, DbError, ErrorResponse, Event, EventType, Query, QueryParameters,
     Request, RequestFrame, Response, ResponseFrame, ResultMessage, StatusChangeType, Supported,
@@ -139,28 +138,23 @@ impl MiniNode {
         let (mut rd, mut wr) = tokio::io::split(stream);
         let max = b.max_version.unwrap_or(ProtocolVersion::V5);
         let (tx, mut rx) = mpsc::unbounded_channel::<(ProtocolVersion, Out)>();
-        // Writer: frames in order, switching framing when told.
+        // Writer: frames in order, switching framing when told. Reading and writing
+        // switch at different moments (after STARTUP is read, after its answer is
+        // written), so each task has its own framer.
         tokio::spawn(async move {
-            let mut compression = Compression::None;
-            let mut encoder: Option<SegmentEncoder> = None;
+            let mut framer = Framer::new(1 << 24);
             while let Some((version, out)) = rx.recv().await {
                 let mut bytes = Vec::new();
                 match out {
-                    Out::Frame(f) => match &mut encoder {
-                        Some(e) => {
-                            let mut raw = Vec::new();
-                            f.encode(version, Compression::None, &mut raw).unwrap();
-                            e.push_frame(&raw, &mut bytes).unwrap();
-                            e.flush(&mut bytes).unwrap();
-                        }
-                        None => f.encode(version, compression, &mut bytes).unwrap(),
-                    },
-                    Out::Switch(c) => {
-                        compression = c;
-                        if version.uses_segments() {
-                            encoder = Some(SegmentEncoder::new(c).unwrap());
-                        }
+                    Out::Frame(f) => {
+                        framer
+                            .write_frame(&mut bytes, |buf| {
+                                f.encode(version, Compression::None, buf)
+                            })
+                            .unwrap();
+                        framer.flush(&mut bytes).unwrap();
                     }
+                    Out::Switch(c) => framer.start_framing(version, c).unwrap(),
                     Out::Close => {
                         let _ = wr.shutdown().await;
                         return;
@@ -171,9 +165,7 @@ impl MiniNode {
                 }
             }
         });
-        let mut inbuf = Vec::new();
-        let mut decoder: Option<SegmentDecoder> = None;
-        let mut compression = Compression::None;
+        let mut framer = Framer::new(1 << 24);
         let mut version;
         let mut ready = false;
         let mut buf = vec![0u8; 65536];
@@ -185,28 +177,8 @@ impl MiniNode {
             if b.silent || (ready && b.mute_after_handshake) {
                 continue;
             }
-            let mut frames = Vec::new();
-            match &mut decoder {
-                Some(d) => {
-                    d.feed(&buf[..n]);
-                    while let Some(f) = d.next_frame().unwrap() {
-                        frames.push(
-                            read_frame(&f, 1 << 24, Compression::None)
-                                .unwrap()
-                                .unwrap()
-                                .0,
-                        );
-                    }
-                }
-                None => {
-                    inbuf.extend_from_slice(&buf[..n]);
-                    while let Some((f, used)) = read_frame(&inbuf, 1 << 24, compression).unwrap() {
-                        inbuf.drain(..used);
-                        frames.push(f);
-                    }
-                }
-            }
-            for frame in frames {
+            framer.feed(&buf[..n]);
+            while let Some(frame) = framer.next_frame().unwrap() {
                 if frame.header.version > max {
                     let error = ErrorResponse {
                         error: DbError::ProtocolError,
@@ -253,13 +225,7 @@ impl MiniNode {
                             }
                         }
                         let _ = tx.send((version, Out::Switch(c)));
-                        compression = c;
-                        if version.uses_segments() {
-                            let mut d = SegmentDecoder::new(c, 1 << 24).unwrap();
-                            d.feed(&inbuf);
-                            inbuf.clear();
-                            decoder = Some(d);
-                        }
+                        framer.start_framing(version, c).unwrap();
                     }
                     Request::AuthResponse(AuthToken { token }) => {
                         let (u, p) = b.credentials.unwrap();

@@ -10,9 +10,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use bytes::BytesMut;
-use cql_core::frame::segment::{SegmentDecoder, SegmentEncoder};
-use cql_core::frame::{Compression, DEFAULT_MAX_BODY_LEN, Frame, ProtocolVersion, read_frame};
+use cql_core::frame::{Compression, DEFAULT_MAX_BODY_LEN, Frame, Framer, ProtocolVersion};
 use cql_core::message::{
     AuthToken, Query, QueryParameters, Request, RequestFrame, Response, ResponseFrame, Startup,
 };
@@ -29,14 +27,15 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
+/// Bytes read from the socket at a time.
+const READ_CHUNK: usize = 16 * 1024;
+
 /// A raw connection: frames in, frames out.
 pub struct RawClient {
     io: Box<dyn Io>,
     version: ProtocolVersion,
-    compression: Compression,
-    encoder: Option<SegmentEncoder>,
-    decoder: Option<SegmentDecoder>,
-    buf: BytesMut,
+    framer: Framer,
+    received: Box<[u8]>,
     next_stream: i16,
 }
 
@@ -44,8 +43,7 @@ impl std::fmt::Debug for RawClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RawClient")
             .field("version", &self.version)
-            .field("compression", &self.compression)
-            .field("segments", &self.encoder.is_some())
+            .field("framing", &self.framer.framing())
             .finish_non_exhaustive()
     }
 }
@@ -93,10 +91,8 @@ impl RawClient {
         Self {
             io,
             version,
-            compression: Compression::None,
-            encoder: None,
-            decoder: None,
-            buf: BytesMut::with_capacity(16 * 1024),
+            framer: Framer::new(DEFAULT_MAX_BODY_LEN),
+            received: vec![0; READ_CHUNK].into_boxed_slice(),
             next_stream: 0,
         }
     }
@@ -150,19 +146,11 @@ impl RawClient {
     /// segments for v5.
     ///
     /// # Errors
-    /// Snappy with v5.
+    /// Snappy with v5, and a second switch.
     pub fn enable_framing(&mut self, compression: Compression) -> io::Result<()> {
-        if self.version.uses_segments() {
-            let mut decoder =
-                SegmentDecoder::new(compression, DEFAULT_MAX_BODY_LEN).map_err(invalid)?;
-            decoder.feed(&self.buf);
-            self.buf.clear();
-            self.decoder = Some(decoder);
-            self.encoder = Some(SegmentEncoder::new(compression).map_err(invalid)?);
-        } else {
-            self.compression = compression;
-        }
-        Ok(())
+        self.framer
+            .start_framing(self.version, compression)
+            .map_err(invalid)
     }
 
     /// A fresh stream id (0..=32767, wrapping).
@@ -178,33 +166,19 @@ impl RawClient {
     /// # Errors
     /// Encoding errors.
     pub fn encode(&mut self, frame: &RequestFrame, out: &mut Vec<u8>) -> io::Result<()> {
-        match &mut self.encoder {
-            None => frame
-                .encode(self.version, self.compression, out)
-                .map_err(invalid),
-            Some(encoder) => {
-                let mut plain = Vec::new();
-                frame
-                    .encode(self.version, Compression::None, &mut plain)
-                    .map_err(invalid)?;
-                encoder.push_frame(&plain, out).map_err(invalid)
-            }
-        }
+        let version = self.version;
+        self.framer
+            .write_frame(out, |buf| frame.encode(version, Compression::None, buf))
+            .map_err(invalid)
     }
 
-    /// Wraps already encoded frames (`frames`, v5 only) into segments appended to `out`;
-    /// without segments the bytes are appended as they are.
+    /// Appends an already encoded frame to `out`: inside a segment once v5 segments are
+    /// on (call [`finish`](Self::finish) before sending), as it is otherwise.
     ///
     /// # Errors
     /// Encoding errors.
     pub fn encode_raw_frame(&mut self, frame: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
-        match &mut self.encoder {
-            None => {
-                out.extend_from_slice(frame);
-                Ok(())
-            }
-            Some(encoder) => encoder.push_frame(frame, out).map_err(invalid),
-        }
+        self.framer.write_encoded_frame(frame, out).map_err(invalid)
     }
 
     /// Flushes frames pending in a segment into `out`.
@@ -212,10 +186,7 @@ impl RawClient {
     /// # Errors
     /// Encoding errors.
     pub fn finish(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
-        match &mut self.encoder {
-            Some(encoder) => encoder.flush(out).map_err(invalid),
-            None => Ok(()),
-        }
+        self.framer.flush(out).map_err(invalid)
     }
 
     /// Sends bytes as they are.
@@ -243,25 +214,7 @@ impl RawClient {
     /// # Errors
     /// Framing errors.
     pub fn next_buffered(&mut self) -> io::Result<Option<Frame>> {
-        if let Some(decoder) = &mut self.decoder {
-            if !self.buf.is_empty() {
-                decoder.feed(&self.buf);
-                self.buf.clear();
-            }
-            return match decoder.next_frame().map_err(invalid)? {
-                None => Ok(None),
-                Some(bytes) => read_frame(&bytes, DEFAULT_MAX_BODY_LEN, Compression::None)
-                    .map_err(invalid)
-                    .map(|f| f.map(|(f, _)| f)),
-            };
-        }
-        match read_frame(&self.buf, DEFAULT_MAX_BODY_LEN, self.compression).map_err(invalid)? {
-            None => Ok(None),
-            Some((frame, used)) => {
-                let _ = self.buf.split_to(used);
-                Ok(Some(frame))
-            }
-        }
+        self.framer.next_frame().map_err(invalid)
     }
 
     /// Reads more bytes from the socket; `Ok(0)` at end of stream.
@@ -269,7 +222,9 @@ impl RawClient {
     /// # Errors
     /// I/O errors.
     pub async fn fill(&mut self) -> io::Result<usize> {
-        self.io.read_buf(&mut self.buf).await
+        let n = self.io.read(&mut self.received).await?;
+        self.framer.feed(self.received.get(..n).unwrap_or_default());
+        Ok(n)
     }
 
     /// The next frame, reading as needed.

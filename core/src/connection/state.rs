@@ -12,9 +12,11 @@
 //!
 //! The handshake is `OPTIONS → SUPPORTED → STARTUP → READY`, or `→ AUTHENTICATE →` a SASL
 //! exchange `→ AUTH_SUCCESS`, then `USE keyspace` and `REGISTER` when configured. Framing
-//! changes exactly where Cassandra changes it: once the answer to STARTUP (READY or
-//! AUTHENTICATE) is received, v4 bodies are compressed with the agreed algorithm and v5
-//! frames travel inside segments (LZ4-compressed when LZ4 was agreed).
+//! ([`Framer`]) changes where Cassandra changes it, after the answer to STARTUP (READY or
+//! AUTHENTICATE): v5 frames travel inside segments (LZ4-compressed when LZ4 was agreed)
+//! once that answer is read; v3/v4 bodies are compressed with the agreed algorithm from
+//! that answer on, which may itself be compressed, so that switch happens when STARTUP is
+//! sent (nothing else is sent before its answer).
 
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
@@ -26,18 +28,14 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::auth::{AuthSession, Authenticator};
 use super::config::ConnectionConfig;
 use super::error::ConnectionError;
 use super::streams::{MAX_STREAMS, StreamIds};
 use super::version::{fallback_version, is_version_refusal};
-use crate::frame::segment::{SegmentDecoder, SegmentEncoder};
-use crate::frame::{
-    Compression, Frame, FrameError, FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion,
-    read_frame,
-};
+use crate::frame::{Compression, Frame, FrameError, Framer, ProtocolVersion, ReadError};
 use crate::message::{
     AuthToken, DbError, Event, EventType, KnownColumns, Query, QueryParameters, Register, Request,
     RequestFrame, Response, ResponseFrame, Startup, startup, supported,
@@ -141,19 +139,14 @@ enum Slot {
 
 /// The stream id every handshake request uses (they are sent one at a time).
 const HANDSHAKE_STREAM: i16 = 0;
-/// Largest frame body copied out of the read buffer rather than split off it (see
-/// `split_plain_frame`).
-const COPIED_BODY_MAX: usize = 2048;
 
 /// One connection's protocol state (see the [module docs](self)).
 pub struct ConnectionState {
     version: ProtocolVersion,
     auto_version: bool,
     asked_compression: Compression,
-    /// The compression agreed in STARTUP (reading accepts it as soon as STARTUP is sent).
+    /// The compression agreed in STARTUP.
     compression: Compression,
-    /// The STARTUP answer arrived: compressed bodies (v4) or segments (v5) from now on.
-    framed: bool,
     startup_options: Vec<(String, String)>,
     keyspace: Option<String>,
     events: Vec<EventType>,
@@ -175,10 +168,7 @@ pub struct ConnectionState {
     in_flight: usize,
 
     out: Vec<u8>,
-    scratch: Vec<u8>,
-    encoder: Option<SegmentEncoder>,
-    inbuf: BytesMut,
-    decoder: Option<SegmentDecoder>,
+    framer: Framer,
     outputs: VecDeque<Output>,
 
     started: Instant,
@@ -208,7 +198,6 @@ impl ConnectionState {
             auto_version: config.protocol_version.is_none(),
             asked_compression: config.compression,
             compression: Compression::None,
-            framed: false,
             startup_options: config.startup_options.clone(),
             keyspace: config.keyspace.clone(),
             events: config.events.clone(),
@@ -225,10 +214,7 @@ impl ConnectionState {
             slots: Vec::new(),
             in_flight: 0,
             out: Vec::new(),
-            scratch: Vec::new(),
-            encoder: None,
-            inbuf: BytesMut::new(),
-            decoder: None,
+            framer: Framer::new(config.max_frame_len),
             outputs: VecDeque::new(),
             started: now,
             last_activity: now,
@@ -295,19 +281,17 @@ impl ConnectionState {
 
     /// Whether bytes are waiting to be written.
     pub fn has_output(&self) -> bool {
-        !self.out.is_empty() || self.encoder.as_ref().is_some_and(|e| e.pending_len() > 0)
+        !self.out.is_empty() || self.framer.has_pending_output()
     }
 
     /// Moves the bytes to write into `buf` (cleared first), coalescing pending v5 frames
     /// into segments.
     pub fn take_output(&mut self, buf: &mut Vec<u8>) {
         buf.clear();
-        if let Some(encoder) = &mut self.encoder {
-            if let Err(e) = encoder.flush(&mut self.out) {
-                let error = ConnectionError::Protocol(format!("cannot write a segment: {e}"));
-                self.out.clear();
-                self.fail(error);
-            }
+        if let Err(e) = self.framer.flush(&mut self.out) {
+            let error = ConnectionError::Protocol(format!("cannot write a segment: {e}"));
+            self.out.clear();
+            self.fail(error);
         }
         core::mem::swap(&mut self.out, buf);
     }
@@ -423,8 +407,9 @@ impl ConnectionState {
         self.in_flight = 0;
         self.heartbeat = None;
         self.auth = None;
-        self.inbuf = BytesMut::new();
-        self.decoder = None;
+        // Nothing received is read any more: drop it (frames still to send go to `out`).
+        let _ = self.framer.flush(&mut self.out);
+        self.framer = Framer::new(self.max_frame_len);
         self.closed_error = Some(error.clone());
         self.outputs.push_back(Output::Closed(error));
     }
@@ -443,12 +428,9 @@ impl ConnectionState {
             return;
         }
         self.last_activity = now;
-        match &mut self.decoder {
-            Some(decoder) => decoder.feed(data),
-            None => self.inbuf.extend_from_slice(data),
-        }
+        self.framer.feed(data);
         while self.phase != Phase::Closed {
-            match self.next_frame() {
+            match self.framer.next_frame() {
                 Ok(Some(frame)) => self.on_frame(frame, now),
                 Ok(None) => break,
                 Err(e) => {
@@ -465,8 +447,8 @@ impl ConnectionState {
             .unwrap_or_else(|| ConnectionError::Closed(String::from("the connection is closed")))
     }
 
-    fn frame_error(&self, e: &FrameError) -> ConnectionError {
-        match e {
+    fn frame_error(&self, e: &ReadError) -> ConnectionError {
+        match e.error() {
             FrameError::UnsupportedVersion { version, .. } if self.step == Step::Supported => {
                 ConnectionError::UnsupportedVersion(format!(
                     "the node answered in protocol v{version}; this driver speaks v3, v4 and v5"
@@ -514,24 +496,14 @@ impl ConnectionState {
         }
     }
 
-    /// Encodes `frame` into the output: inside a segment once v5 framing started, with
-    /// body compression once v4 framing started.
+    /// Encodes `frame` into the output in the current framing.
+    // Inlined into `submit`, the per-request path, which it would otherwise call.
+    #[inline(always)]
     fn write_frame(&mut self, frame: &RequestFrame) -> Result<(), FrameError> {
-        match &mut self.encoder {
-            Some(encoder) => {
-                self.scratch.clear();
-                frame.encode(self.version, Compression::None, &mut self.scratch)?;
-                encoder.push_frame(&self.scratch, &mut self.out)
-            }
-            None => {
-                let compression = if self.framed {
-                    self.compression
-                } else {
-                    Compression::None
-                };
-                frame.encode(self.version, compression, &mut self.out)
-            }
-        }
+        let version = self.version;
+        self.framer.write_frame(&mut self.out, |buf| {
+            frame.encode(version, Compression::None, buf)
+        })
     }
 
     fn send_handshake(&mut self, request: Request) {
@@ -557,69 +529,6 @@ impl ConnectionState {
         self.set_slot(stream, Slot::Heartbeat);
         self.heartbeat = Some((stream, now));
         self.last_activity = now;
-    }
-
-    /// The next whole frame received, if any.
-    fn next_frame(&mut self) -> Result<Option<Frame>, FrameError> {
-        if let Some(decoder) = &mut self.decoder {
-            let Some(bytes) = decoder.next_frame()? else {
-                return Ok(None);
-            };
-            return match read_frame(&bytes, self.max_frame_len, Compression::None)? {
-                Some((frame, used)) if used == bytes.len() => Ok(Some(frame)),
-                _ => Err(crate::frame::DecodeError::Malformed(
-                    "a segment's frame is not one whole frame",
-                )
-                .into()),
-            };
-        }
-        if let Some(frame) = self.split_plain_frame()? {
-            return Ok(Some(frame));
-        }
-        match read_frame(&self.inbuf, self.max_frame_len, self.compression)? {
-            Some((frame, used)) => {
-                self.inbuf.advance(used);
-                Ok(Some(frame))
-            }
-            None => Ok(None),
-        }
-    }
-
-    /// A whole uncompressed frame at the front of the input, split off without copying
-    /// its body; `None` when the frame is incomplete, compressed or its header is
-    /// invalid (then [`read_frame`] decides and reports).
-    ///
-    /// A small body is copied into its own buffer instead: frames split off one read
-    /// share its buffer's reference count, which the tasks of every worker thread then
-    /// update as they take their answers, and a private copy of a few hundred bytes costs
-    /// less than that shared count; the read buffer is then reused, not reallocated.
-    fn split_plain_frame(&mut self) -> Result<Option<Frame>, FrameError> {
-        let Some(head) = self.inbuf.get(..HEADER_LEN) else {
-            return Ok(None);
-        };
-        let Ok(header) = FrameHeader::parse(head) else {
-            return Ok(None);
-        };
-        let len = header.length as usize;
-        if header.flags.contains(FrameFlags::COMPRESSION)
-            || len > self.max_frame_len
-            || self.inbuf.len() < HEADER_LEN + len
-        {
-            return Ok(None);
-        }
-        let body = if len <= COPIED_BODY_MAX {
-            let body = self
-                .inbuf
-                .get(HEADER_LEN..HEADER_LEN + len)
-                .map_or_else(Bytes::new, Bytes::copy_from_slice);
-            self.inbuf.advance(HEADER_LEN + len);
-            body
-        } else {
-            let mut whole = self.inbuf.split_to(HEADER_LEN + len);
-            whole.advance(HEADER_LEN);
-            whole.freeze()
-        };
-        Ok(Some(Frame { header, body }))
     }
 
     fn on_frame(&mut self, frame: Frame, now: Instant) {
@@ -691,12 +600,12 @@ impl ConnectionState {
                 self.on_version_refused(&e.message);
             }
             (Step::StartupAnswer, Response::Ready) => {
-                if self.start_framing() {
+                if self.start_segments() {
                     self.after_auth(now);
                 }
             }
             (Step::StartupAnswer, Response::Authenticate(a)) => {
-                if self.start_framing() {
+                if self.start_segments() {
                     self.start_auth(&a.authenticator);
                 }
             }
@@ -771,30 +680,28 @@ impl ConnectionState {
         }
         self.step = Step::StartupAnswer;
         self.send_handshake(Request::Startup(Startup { options }));
+        // v3/v4: the answer itself may come compressed (see the module docs).
+        if !self.version.uses_segments() {
+            self.start_framing();
+        }
     }
 
-    /// Switches to compressed bodies (v4) or segments (v5); false when that failed (the
-    /// connection is then closed).
+    /// Once the STARTUP answer is read, v5 frames travel in segments; false when that
+    /// failed (the connection is then closed). v3/v4 switched when STARTUP was sent.
+    fn start_segments(&mut self) -> bool {
+        !self.version.uses_segments() || self.start_framing()
+    }
+
+    /// Switches to the framing agreed in STARTUP; false when that failed (the connection
+    /// is then closed).
     fn start_framing(&mut self) -> bool {
-        self.framed = true;
-        if !self.version.uses_segments() {
-            return true;
-        }
-        let setup = SegmentEncoder::new(self.compression).and_then(|encoder| {
-            SegmentDecoder::new(self.compression, self.max_frame_len).map(|d| (encoder, d))
-        });
-        match setup {
-            Ok((encoder, mut decoder)) => {
-                decoder.feed(&self.inbuf);
-                self.inbuf = BytesMut::new();
-                self.encoder = Some(encoder);
-                self.decoder = Some(decoder);
-                true
-            }
+        match self.framer.start_framing(self.version, self.compression) {
+            Ok(()) => true,
             Err(e) => {
                 self.fail(ConnectionError::Compression(format!(
-                    "cannot frame protocol {} segments: {e}",
-                    self.version
+                    "cannot frame protocol {} with {} compression: {e}",
+                    self.version,
+                    self.compression.name().unwrap_or("no")
                 )));
                 false
             }

@@ -117,6 +117,9 @@ pub enum FrameError {
         /// CRC computed over the payload.
         computed: u32,
     },
+    /// The framing was switched after STARTUP already; it changes only once per connection.
+    #[error("the framing was already switched after STARTUP")]
+    AlreadySwitched,
     /// The body of a frame did not decode.
     #[error("malformed frame body: {0}")]
     Decode(#[from] DecodeError),

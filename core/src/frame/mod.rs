@@ -4,10 +4,15 @@
 //! length) followed by the body, identical in protocol v3, v4 and v5. In v4 and earlier
 //! the body may be compressed as a whole once a compression was agreed in STARTUP; in v5
 //! frames travel inside [`segment`]s after the handshake and compression moves there.
+//!
+//! [`Framer`] puts these together for a connection, client or server alike: received
+//! bytes in, whole frames out, frames in, bytes to send out, switching once from the
+//! handshake's framing to the negotiated one.
 
 pub mod compression;
 pub mod crc;
 pub mod error;
+pub mod framer;
 pub mod primitives;
 pub mod segment;
 
@@ -15,6 +20,7 @@ use alloc::vec::Vec;
 
 pub use compression::Compression;
 pub use error::{DecodeError, EncodeError, FrameError};
+pub use framer::{FrameStart, Framer, Framing, ReadError};
 
 /// Length of the frame header in protocol v3, v4 and v5.
 pub const HEADER_LEN: usize = 9;
@@ -213,7 +219,36 @@ impl FrameHeader {
     /// [`DecodeError::UnexpectedEnd`] when fewer than 9 bytes are given;
     /// [`FrameError::UnsupportedVersion`] (carrying the stream id, so a server can answer
     /// it) for a version other than 3, 4 or 5; [`FrameError::UnknownOpcode`].
+    #[inline]
     pub fn parse(buf: &[u8]) -> Result<Self, FrameError> {
+        let Some(&[version_byte, flags, s0, s1, opcode, l0, l1, l2, l3]) = buf.first_chunk() else {
+            return Self::parse_fields(buf);
+        };
+        let raw_version = version_byte & 0x7f;
+        let stream = i16::from_be_bytes([s0, s1]);
+        Ok(Self {
+            version: ProtocolVersion::from_u8(raw_version).ok_or(
+                FrameError::UnsupportedVersion {
+                    version: raw_version,
+                    stream,
+                },
+            )?,
+            direction: if version_byte & 0x80 == 0 {
+                Direction::Request
+            } else {
+                Direction::Response
+            },
+            flags: FrameFlags(flags),
+            stream,
+            opcode: Opcode::from_u8(opcode)?,
+            length: u32::from_be_bytes([l0, l1, l2, l3]),
+        })
+    }
+
+    /// [`parse`](Self::parse) field by field, which also says which field a short
+    /// `buf` ends in.
+    #[cold]
+    fn parse_fields(buf: &[u8]) -> Result<Self, FrameError> {
         let mut r = primitives::Reader::new(buf);
         let version_byte = r.read_u8()?;
         let flags = FrameFlags(r.read_u8()?);

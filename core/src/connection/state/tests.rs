@@ -16,11 +16,9 @@ fn t(ms: u64) -> Instant {
 /// way Cassandra does (after sending the STARTUP answer).
 struct Node {
     version: ProtocolVersion,
+    /// The compression the client asked for in STARTUP.
     compression: Compression,
-    framed: bool,
-    inbuf: Vec<u8>,
-    decoder: Option<SegmentDecoder>,
-    encoder: Option<SegmentEncoder>,
+    framer: Framer,
 }
 
 impl Node {
@@ -28,39 +26,23 @@ impl Node {
         Self {
             version,
             compression: Compression::None,
-            framed: false,
-            inbuf: Vec::new(),
-            decoder: None,
-            encoder: None,
+            framer: Framer::new(1 << 20),
         }
     }
 
-    /// Every request frame the client wrote since the last call.
+    /// Every request frame the client wrote since the last call, with whether its body
+    /// was compressed.
     fn requests(&mut self, state: &mut ConnectionState) -> Vec<(RequestFrame, bool)> {
         let mut bytes = Vec::new();
         state.take_output(&mut bytes);
+        self.framer.feed(&bytes);
         let mut out = Vec::new();
-        match &mut self.decoder {
-            Some(d) => {
-                d.feed(&bytes);
-                while let Some(f) = d.next_frame().unwrap() {
-                    let (frame, _) = read_frame(&f, 1 << 20, Compression::None).unwrap().unwrap();
-                    out.push((RequestFrame::decode(&frame).unwrap(), false));
-                }
-            }
-            None => {
-                self.inbuf.extend_from_slice(&bytes);
-                while let Some((frame, used)) =
-                    read_frame(&self.inbuf, 1 << 20, self.compression).unwrap()
-                {
-                    self.inbuf.drain(..used);
-                    let compressed = frame
-                        .header
-                        .flags
-                        .contains(crate::frame::FrameFlags::COMPRESSION);
-                    out.push((RequestFrame::decode(&frame).unwrap(), compressed));
-                }
-            }
+        while let Some(frame) = self.framer.next_frame().unwrap() {
+            let compressed = frame
+                .header
+                .flags
+                .contains(crate::frame::FrameFlags::COMPRESSION);
+            out.push((RequestFrame::decode(&frame).unwrap(), compressed));
         }
         out
     }
@@ -84,38 +66,22 @@ impl Node {
 
     fn encode(&mut self, frame: &ResponseFrame) -> Vec<u8> {
         let mut out = Vec::new();
-        match &mut self.encoder {
-            Some(e) => {
-                let mut raw = Vec::new();
-                frame
-                    .encode(self.version, Compression::None, &mut raw)
-                    .unwrap();
-                e.push_frame(&raw, &mut out).unwrap();
-                e.flush(&mut out).unwrap();
-            }
-            None => {
-                let c = if self.framed {
-                    self.compression
-                } else {
-                    Compression::None
-                };
-                frame.encode(self.version, c, &mut out).unwrap();
-            }
-        }
+        let version = self.version;
+        self.framer
+            .write_frame(&mut out, |buf| {
+                frame.encode(version, Compression::None, buf)
+            })
+            .unwrap();
+        self.framer.flush(&mut out).unwrap();
         out
     }
 
     /// Answers the STARTUP answer and switches framing afterwards.
     fn answer_startup(&mut self, state: &mut ConnectionState, response: Response, now: Instant) {
         self.answer(state, HANDSHAKE_STREAM, response, now);
-        self.framed = true;
-        if self.version.uses_segments() {
-            self.encoder = Some(SegmentEncoder::new(self.compression).unwrap());
-            let mut d = SegmentDecoder::new(self.compression, 1 << 20).unwrap();
-            d.feed(&self.inbuf);
-            self.inbuf.clear();
-            self.decoder = Some(d);
-        }
+        self.framer
+            .start_framing(self.version, self.compression)
+            .unwrap();
     }
 
     /// OPTIONS → SUPPORTED → STARTUP; returns the STARTUP options.
@@ -312,6 +278,29 @@ fn compression_the_node_does_not_offer_is_a_clear_error() {
         outputs(&mut state).as_slice(),
         [Output::Closed(ConnectionError::Compression(_))]
     ));
+}
+
+#[test]
+fn a_v4_startup_answer_may_already_be_compressed() {
+    // Cassandra 3.x compresses the answer to STARTUP itself (READY has no body, so this
+    // shows with AUTHENTICATE); the driver compresses what it sends from then on.
+    for c in [Compression::Lz4, Compression::Snappy] {
+        let config = ConnectionConfig {
+            compression: c,
+            ..auth_config()
+        };
+        let mut state = ConnectionState::new(&config, ProtocolVersion::V4, t(0));
+        let mut node = Node::new(ProtocolVersion::V4);
+        node.options_and_startup(&mut state, &["lz4", "snappy"]);
+        node.framer
+            .start_framing(ProtocolVersion::V4, node.compression)
+            .unwrap();
+        node.answer(&mut state, 0, authenticate(), t(1));
+        let (auth, compressed) = node.requests(&mut state).remove(0);
+        assert!(matches!(auth.request, Request::AuthResponse(_)), "{c:?}");
+        assert!(compressed, "{c:?}");
+        assert_eq!(state.phase(), Phase::Handshaking);
+    }
 }
 
 fn auth_config() -> ConnectionConfig {
@@ -655,7 +644,6 @@ fn raw_responses_come_out_undecoded_in_every_framing() {
                 continue;
             }
             let (mut state, mut node) = ready(version, &config);
-            node.compression = config.compression;
             state.set_raw_responses(true);
             let ids: Vec<i16> = (0..3)
                 .map(|i| state.submit(&mut query(&i.to_string()), t(10)).unwrap())

@@ -6,12 +6,13 @@
 
 use std::sync::Arc;
 
+use cql_core::frame::{Framer, ProtocolVersion};
 use cql_core::message::{Event, Response, ResponseFrame};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
-use super::framing::{FrameFailure, FrameReader, FrameWriter, write_legacy_error};
+use super::framing::{FrameFailure, next_request, write_legacy_error, write_raw, write_response};
 use super::session::{Reply, Served, Session, Shared, Switch};
 use super::version::{ReplyVersion, reply_version};
 use crate::sim::error::CqlError;
@@ -19,6 +20,8 @@ use crate::sim::faults::action::corrupt_frame;
 
 /// How many encoded batches may wait for the socket before reading pauses.
 const WRITE_QUEUE: usize = 64;
+/// Bytes read from the socket at a time.
+const READ_CHUNK: usize = 16 * 1024;
 
 /// Serves the server's connection number `connection` until the client leaves, a framing
 /// error or a fault rule closes it, or the task is aborted.
@@ -59,17 +62,20 @@ async fn read_loop<R: AsyncRead + Unpin>(
     connection: u64,
 ) {
     let mut conn = Conn {
-        reader: FrameReader::new(shared.versions.clone(), max_body_len),
-        writer: FrameWriter::new(),
+        framer: Framer::new(max_body_len),
         session: Session::for_connection(shared, connection),
         out: Vec::new(),
         delayed: Vec::new(),
     };
+    let mut received = vec![0u8; READ_CHUNK];
     loop {
         let close = tokio::select! {
-            read = rd.read_buf(conn.reader.buffer()) => match read {
+            read = rd.read(&mut received) => match read {
                 Ok(0) | Err(_) => true,
-                Ok(_) => conn.process(),
+                Ok(n) => {
+                    conn.framer.feed(received.get(..n).unwrap_or_default());
+                    conn.process()
+                }
             },
             event = next_event(conn.session.events_mut()) => {
                 if let Some(event) = event {
@@ -110,8 +116,7 @@ async fn next_due(delayed: &[(Instant, Reply)]) {
 }
 
 struct Conn {
-    reader: FrameReader,
-    writer: FrameWriter,
+    framer: Framer,
     session: Session,
     out: Vec<u8>,
     /// Answers a fault rule delayed, with when to send them.
@@ -122,7 +127,7 @@ impl Conn {
     /// Answers every whole frame received; returns whether to close the connection.
     fn process(&mut self) -> bool {
         let close = loop {
-            match self.reader.next_frame() {
+            match next_request(&mut self.framer, self.session.accepted_versions()) {
                 Ok(None) => break false,
                 Ok(Some(frame)) => {
                     let sent = match self.session.serve(&frame) {
@@ -134,8 +139,10 @@ impl Conn {
                         Served::NoAnswer => true,
                         Served::Corrupt(reply, kind) => {
                             let bytes = corrupt_frame(kind, reply.version, reply.frame.stream);
-                            let _ = self.writer.write_raw(&bytes, &mut self.out);
-                            reply.switch.is_none_or(|s| self.switch(s).is_ok())
+                            let _ = write_raw(&mut self.framer, &bytes, &mut self.out);
+                            reply
+                                .switch
+                                .is_none_or(|s| self.switch(reply.version, s).is_ok())
                         }
                         Served::Close => false,
                     };
@@ -150,7 +157,7 @@ impl Conn {
             }
         };
         self.session.flush_records();
-        let _ = self.writer.finish(&mut self.out);
+        let _ = self.framer.flush(&mut self.out);
         close
     }
 
@@ -158,7 +165,9 @@ impl Conn {
     /// and the connection must close.
     fn send(&mut self, reply: &Reply) -> bool {
         self.push_reply(reply);
-        reply.switch.is_none_or(|s| self.switch(s).is_ok())
+        reply
+            .switch
+            .is_none_or(|s| self.switch(reply.version, s).is_ok())
     }
 
     /// Writes the delayed answers that are due, earliest first; returns whether to close.
@@ -174,37 +183,32 @@ impl Conn {
                 break;
             }
         }
-        let _ = self.writer.finish(&mut self.out);
+        let _ = self.framer.flush(&mut self.out);
         close
     }
 
     fn push_reply(&mut self, reply: &Reply) {
-        if let Err(e) = self
-            .writer
-            .write(reply.version, &reply.frame, &mut self.out)
+        if let Err(e) = write_response(&mut self.framer, reply.version, &reply.frame, &mut self.out)
         {
             // The answer cannot be encoded (a value too large for its length prefix):
             // tell the client instead of leaving the stream unanswered.
             let error = CqlError::server(format!("cannot encode the response: {e}"));
             let frame =
                 ResponseFrame::new(reply.frame.stream, Response::Error(error.to_response()));
-            let _ = self.writer.write(reply.version, &frame, &mut self.out);
+            let _ = write_response(&mut self.framer, reply.version, &frame, &mut self.out);
         }
     }
 
-    fn switch(&mut self, switch: Switch) -> Result<(), cql_core::frame::FrameError> {
-        self.writer.finish(&mut self.out)?;
-        match switch {
-            Switch::BodyCompression(c) => {
-                self.writer.set_compression(c);
-                self.reader.set_compression(c);
-            }
-            Switch::Segments(c) => {
-                self.writer.start_segments(c)?;
-                self.reader.start_segments(c)?;
-            }
-        }
-        Ok(())
+    /// Switches to the framing STARTUP negotiated in `version`, once the answers before
+    /// it are written out.
+    fn switch(
+        &mut self,
+        version: ProtocolVersion,
+        switch: Switch,
+    ) -> Result<(), cql_core::frame::FrameError> {
+        self.framer.flush(&mut self.out)?;
+        let (Switch::BodyCompression(c) | Switch::Segments(c)) = switch;
+        self.framer.start_framing(version, c)
     }
 
     fn push_failure(&mut self, failure: &FrameFailure) {
@@ -225,12 +229,12 @@ impl Conn {
                     failure.stream,
                     Response::Error(failure.error.to_response()),
                 );
-                let _ = self.writer.write(v, &frame, &mut self.out);
+                let _ = write_response(&mut self.framer, v, &frame, &mut self.out);
             }
         }
     }
 
-    fn reader_versions(&self) -> Vec<cql_core::frame::ProtocolVersion> {
+    fn reader_versions(&self) -> Vec<ProtocolVersion> {
         self.session.accepted_versions().to_vec()
     }
 
@@ -242,8 +246,8 @@ impl Conn {
             return;
         }
         let frame = ResponseFrame::new(-1, Response::Event(event));
-        if self.writer.write(version, &frame, &mut self.out).is_ok() {
-            let _ = self.writer.finish(&mut self.out);
+        if write_response(&mut self.framer, version, &frame, &mut self.out).is_ok() {
+            let _ = self.framer.flush(&mut self.out);
         }
     }
 }

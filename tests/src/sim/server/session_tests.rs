@@ -357,30 +357,27 @@ proptest::proptest! {
         version in 3u8..=5,
         armed in proptest::bool::ANY,
     ) {
-        use super::super::framing::{FrameReader, FrameWriter};
+        use super::super::framing::{next_request, write_raw, write_response};
         let version = ProtocolVersion::from_u8(version).unwrap();
         let faults = if armed { every_rule() } else { FaultInjector::new() };
         let mut s = Session::new(shared_with(&[], faults));
-        let mut reader = FrameReader::new(super::super::version::ALL_VERSIONS.to_vec(), 1 << 16);
-        let mut writer = FrameWriter::new();
+        let accepted = super::super::version::ALL_VERSIONS;
+        let mut framer = cql_core::frame::Framer::new(1 << 16);
         let mut out = Vec::new();
         if segments {
             s.handle(&frame(version, 0, startup(&[("CQL_VERSION", "3.0.0")])));
-            if version >= ProtocolVersion::V5 {
-                reader.start_segments(Compression::None).unwrap();
-                writer.start_segments(Compression::None).unwrap();
-            }
+            framer.start_framing(version, Compression::None).unwrap();
         } else {
             // Make the bytes look like a frame of this version often.
             let mut header = vec![version.as_u8(), 0, 0, 1];
             header.extend_from_slice(&bytes);
-            reader.feed(&header);
+            framer.feed(&header);
         }
-        reader.feed(&bytes);
-        while let Ok(Some(f)) = reader.next_frame() {
+        framer.feed(&bytes);
+        while let Ok(Some(f)) = next_request(&mut framer, &accepted) {
             match s.serve(&f) {
                 Served::Send(reply) | Served::Delay(reply, _) => {
-                    let _ = writer.write(reply.version, &reply.frame, &mut out);
+                    let _ = write_response(&mut framer, reply.version, &reply.frame, &mut out);
                 }
                 Served::Corrupt(reply, kind) => {
                     let bytes = crate::sim::faults::action::corrupt_frame(
@@ -388,12 +385,12 @@ proptest::proptest! {
                         reply.version,
                         reply.frame.stream,
                     );
-                    let _ = writer.write_raw(&bytes, &mut out);
+                    let _ = write_raw(&mut framer, &bytes, &mut out);
                 }
                 Served::NoAnswer | Served::Close => {}
             }
         }
         s.flush_records();
-        let _ = writer.finish(&mut out);
+        let _ = framer.flush(&mut out);
     }
 }
