@@ -268,7 +268,7 @@ impl MiniNode {
                         } else if q.query.starts_with("USE ") {
                             send(Response::Result(ResultMessage::SetKeyspace("ks".into())));
                         } else {
-                            let echo = ResultMessage::SetKeyspace(q.query.clone());
+                            let echo = ResultMessage::SetKeyspace(q.query.to_string());
                             send(Response::Result(echo));
                         }
                     }
@@ -285,9 +285,9 @@ fn addr() -> NodeAddr {
     NodeAddr::new("node1", 9042)
 }
 
-fn query(text: &str) -> Request {
+fn query(text: &'_ str) -> Request<'_> {
     Request::Query(Query {
-        query: text.to_string(),
+        query: text.to_string().into(),
         params: QueryParameters::default(),
     })
 }

@@ -59,7 +59,7 @@ fn values(named: bool, max: usize) -> impl Strategy<Value = SerializedValues> {
     })
 }
 
-fn params(version: ProtocolVersion) -> impl Strategy<Value = QueryParameters> {
+fn params(version: ProtocolVersion) -> impl Strategy<Value = QueryParameters<'static>> {
     let v5 = version >= ProtocolVersion::V5;
     (
         consistency(),
@@ -76,30 +76,33 @@ fn params(version: ProtocolVersion) -> impl Strategy<Value = QueryParameters> {
             |(consistency, values, skip_metadata, page_size, paging_state, serial, ts, ks, now)| {
                 QueryParameters {
                     consistency,
-                    values,
+                    values: values.into(),
                     skip_metadata,
                     page_size,
                     paging_state,
                     serial_consistency: serial,
                     timestamp: ts,
-                    keyspace: ks,
+                    keyspace: ks.map(Into::into),
                     now_in_seconds: now,
                 }
             },
         )
 }
 
-fn batch(version: ProtocolVersion) -> impl Strategy<Value = Batch> {
+fn batch(version: ProtocolVersion) -> impl Strategy<Value = Batch<'static>> {
     let v5 = version >= ProtocolVersion::V5;
     let entry = |named: bool| {
         (
             prop_oneof![
-                text().prop_map(BatchStatement::Query),
+                text().prop_map(|q| BatchStatement::Query(q.into())),
                 blob().prop_map(BatchStatement::Prepared)
             ],
             values(named, 3),
         )
-            .prop_map(|(statement, values)| BatchEntry { statement, values })
+            .prop_map(|(statement, values)| BatchEntry {
+                statement,
+                values: values.into(),
+            })
     };
     (
         any::<bool>().prop_flat_map(move |named| vec(entry(named), 0..4)),
@@ -121,22 +124,24 @@ fn batch(version: ProtocolVersion) -> impl Strategy<Value = Batch> {
                 consistency,
                 serial_consistency: serial,
                 timestamp,
-                keyspace,
+                keyspace: keyspace.map(Into::into),
                 now_in_seconds: now,
             },
         )
 }
 
-fn request(version: ProtocolVersion) -> impl Strategy<Value = Request> {
+fn request(version: ProtocolVersion) -> impl Strategy<Value = Request<'static>> {
     let v5 = version >= ProtocolVersion::V5;
     prop_oneof![
         vec((text(), text()), 0..4).prop_map(|options| Request::Startup(Startup { options })),
         Just(Request::Options),
-        (text(), params(version))
-            .prop_map(|(query, params)| Request::Query(Query { query, params })),
+        (text(), params(version)).prop_map(|(query, params)| Request::Query(Query {
+            query: query.into(),
+            params
+        })),
         (text(), option::of(text())).prop_map(move |(query, keyspace)| Request::Prepare(Prepare {
-            query,
-            keyspace: keyspace.filter(|_| v5),
+            query: query.into(),
+            keyspace: keyspace.filter(|_| v5).map(Into::into),
         })),
         (blob(), blob(), params(version)).prop_map(move |(id, meta, params)| Request::Execute(
             Execute {
@@ -480,7 +485,7 @@ fn response(version: ProtocolVersion) -> impl Strategy<Value = Response> {
     ]
 }
 
-fn request_frame() -> impl Strategy<Value = (ProtocolVersion, Compression, RequestFrame)> {
+fn request_frame() -> impl Strategy<Value = (ProtocolVersion, Compression, RequestFrame<'static>)> {
     version().prop_flat_map(|v| {
         (
             Just(v),

@@ -51,22 +51,22 @@ fn values(v: &Value) -> SerializedValues {
     out
 }
 
-fn params(p: &Value) -> QueryParameters {
+fn params(p: &Value) -> QueryParameters<'static> {
     QueryParameters {
         consistency: consistency(&p["consistency"]),
-        values: values(&p["values"]),
+        values: values(&p["values"]).into(),
         skip_metadata: false,
         page_size: p["page_size"].as_i64().map(|n| n as i32),
         paging_state: hex_bytes(&p["paging_state"]),
         serial_consistency: opt_consistency(&p["serial_consistency"]),
         timestamp: p["timestamp"].as_i64(),
-        keyspace: p["keyspace"].as_str().map(str::to_string),
+        keyspace: p["keyspace"].as_str().map(|k| k.to_string().into()),
         now_in_seconds: None,
     }
 }
 
 /// Builds the request a vector's `params` describe.
-fn build_request(v: &Value) -> RequestFrame {
+fn build_request(v: &Value) -> RequestFrame<'static> {
     let p = &v["params"];
     let request = match v["opcode_name"].as_str().unwrap() {
         "STARTUP" => Request::Startup(Startup {
@@ -84,12 +84,12 @@ fn build_request(v: &Value) -> RequestFrame {
         }),
         "OPTIONS" => Request::Options,
         "QUERY" => Request::Query(Query {
-            query: p["query"].as_str().unwrap().to_string(),
+            query: p["query"].as_str().unwrap().to_string().into(),
             params: params(p),
         }),
         "PREPARE" => Request::Prepare(Prepare {
-            query: p["query"].as_str().unwrap().to_string(),
-            keyspace: p["keyspace"].as_str().map(str::to_string),
+            query: p["query"].as_str().unwrap().to_string().into(),
+            keyspace: p["keyspace"].as_str().map(|k| k.to_string().into()),
         }),
         "EXECUTE" => Request::Execute(Execute {
             id: Bytes::from(unhex(&p["query_id"])),
@@ -109,16 +109,16 @@ fn build_request(v: &Value) -> RequestFrame {
                 .iter()
                 .map(|q| BatchEntry {
                     statement: match q["kind"].as_u64().unwrap() {
-                        0 => BatchStatement::Query(q["query"].as_str().unwrap().to_string()),
+                        0 => BatchStatement::Query(q["query"].as_str().unwrap().to_string().into()),
                         _ => BatchStatement::Prepared(Bytes::from(unhex(&q["query_id"]))),
                     },
-                    values: values(&q["values"]),
+                    values: values(&q["values"]).into(),
                 })
                 .collect(),
             consistency: consistency(&p["consistency"]),
             serial_consistency: opt_consistency(&p["serial_consistency"]),
             timestamp: p["timestamp"].as_i64(),
-            keyspace: p["keyspace"].as_str().map(str::to_string),
+            keyspace: p["keyspace"].as_str().map(|k| k.to_string().into()),
             now_in_seconds: None,
         }),
         "REGISTER" => Request::Register(Register {

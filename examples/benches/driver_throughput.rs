@@ -133,7 +133,7 @@ fn client(args: &[String]) -> Result<(), BoxError> {
 /// driver does not skip it), so the node does the same work per request for both.
 async fn raw(args: &ClientArgs) -> Result<Measure, BoxError> {
     let mut params = QueryParameters::with_consistency(Consistency::LocalOne);
-    (7i32,).serialize_row(&[spec("k")], &mut params.values)?;
+    (7i32,).serialize_row(&[spec("k")], params.values.to_mut())?;
     params.page_size = Some(5000);
     params.timestamp = Some(1_700_000_000_000_000);
     raw_with(args, params).await
@@ -143,12 +143,15 @@ async fn raw(args: &ClientArgs) -> Result<Measure, BoxError> {
 /// metadata skipped, no page size, no timestamp): what the node can do at best.
 async fn raw_lean(args: &ClientArgs) -> Result<Measure, BoxError> {
     let mut params = QueryParameters::with_consistency(Consistency::LocalOne);
-    (7i32,).serialize_row(&[spec("k")], &mut params.values)?;
+    (7i32,).serialize_row(&[spec("k")], params.values.to_mut())?;
     params.skip_metadata = true;
     raw_with(args, params).await
 }
 
-async fn raw_with(args: &ClientArgs, params: QueryParameters) -> Result<Measure, BoxError> {
+async fn raw_with(
+    args: &ClientArgs,
+    params: QueryParameters<'static>,
+) -> Result<Measure, BoxError> {
     let mut client =
         RawClient::connect(*args.addrs.first().ok_or("no --addr")?, ProtocolVersion::V4).await?;
     client.handshake(Compression::None, None).await?;

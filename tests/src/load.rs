@@ -3,6 +3,7 @@
 //! measures how many requests per second the node answers, the reference later driver
 //! benchmarks are held against.
 
+use std::borrow::Cow;
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -114,7 +115,7 @@ pub async fn run(config: &LoadConfig) -> io::Result<LoadReport> {
 
 /// Opens one connection, prepares the statement and returns the client with an EXECUTE
 /// template.
-async fn open(config: &LoadConfig) -> io::Result<(RawClient, Execute)> {
+async fn open(config: &LoadConfig) -> io::Result<(RawClient, Execute<'static>)> {
     let mut client = match &config.tls_ca_pem {
         Some(ca) => RawClient::connect_tls(config.addr, config.version, ca).await?,
         None => RawClient::connect(config.addr, config.version).await?,
@@ -136,7 +137,7 @@ async fn open(config: &LoadConfig) -> io::Result<(RawClient, Execute)> {
         id: prepared.id.clone(),
         result_metadata_id: prepared.result_metadata_id.clone(),
         params: QueryParameters {
-            values: config.values.clone(),
+            values: Cow::Owned(config.values.clone()),
             skip_metadata: true,
             ..QueryParameters::default()
         },
@@ -147,7 +148,7 @@ async fn open(config: &LoadConfig) -> io::Result<(RawClient, Execute)> {
 /// Keeps `in_flight` EXECUTEs outstanding until `deadline`; returns (ok, errors).
 async fn drive(
     mut client: RawClient,
-    execute: Execute,
+    execute: Execute<'static>,
     in_flight: usize,
     deadline: Instant,
 ) -> io::Result<(u64, u64)> {

@@ -165,7 +165,7 @@ impl RawClient {
     ///
     /// # Errors
     /// Encoding errors.
-    pub fn encode(&mut self, frame: &RequestFrame, out: &mut Vec<u8>) -> io::Result<()> {
+    pub fn encode(&mut self, frame: &RequestFrame<'_>, out: &mut Vec<u8>) -> io::Result<()> {
         let version = self.version;
         self.framer
             .write_frame(out, |buf| frame.encode(version, Compression::None, buf))
@@ -202,7 +202,7 @@ impl RawClient {
     ///
     /// # Errors
     /// I/O and encoding errors.
-    pub async fn send(&mut self, frame: &RequestFrame) -> io::Result<()> {
+    pub async fn send(&mut self, frame: &RequestFrame<'_>) -> io::Result<()> {
         let mut out = Vec::new();
         self.encode(frame, &mut out)?;
         self.finish(&mut out)?;
@@ -256,7 +256,7 @@ impl RawClient {
     ///
     /// # Errors
     /// As [`recv`](Self::recv).
-    pub async fn request(&mut self, request: Request) -> io::Result<ResponseFrame> {
+    pub async fn request(&mut self, request: Request<'_>) -> io::Result<ResponseFrame> {
         let stream = self.next_stream();
         self.send(&RequestFrame::new(stream, request)).await?;
         loop {
@@ -274,7 +274,7 @@ impl RawClient {
     pub async fn query(&mut self, cql: &str) -> io::Result<Response> {
         Ok(self
             .request(Request::Query(Query {
-                query: cql.to_string(),
+                query: cql.into(),
                 params: QueryParameters::default(),
             }))
             .await?

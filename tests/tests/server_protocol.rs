@@ -440,7 +440,7 @@ async fn pipelined_requests_are_answered_on_their_streams() {
             let frame = RequestFrame::new(
                 stream,
                 Request::Query(Query {
-                    query,
+                    query: query.into(),
                     params: QueryParameters::default(),
                 }),
             );

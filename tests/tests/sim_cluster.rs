@@ -32,7 +32,7 @@ async fn client(cluster: &SimCluster, index: usize) -> RawClient {
 async fn query_at(c: &mut RawClient, cql: &str, cl: Consistency) -> Response {
     let params = QueryParameters::with_consistency(cl);
     c.request(Request::Query(Query {
-        query: cql.to_string(),
+        query: cql.to_string().into(),
         params,
     }))
     .await
@@ -744,7 +744,7 @@ async fn primes_are_answered_by_every_node_with_their_partition_key() {
         assert_eq!(p.bind_metadata.pk_indexes, vec![0], "node {i}");
         let mut params = QueryParameters::with_consistency(Consistency::One);
         (7i32,)
-            .serialize_row(&[spec("k")], &mut params.values)
+            .serialize_row(&[spec("k")], params.values.to_mut())
             .unwrap();
         let answer = c
             .request(Request::Execute(Execute {

@@ -57,11 +57,11 @@ async fn client(server: &SimServerHandle, version: ProtocolVersion) -> RawClient
     c
 }
 
-fn query_frame(stream: i16, cql: &str, consistency: Consistency) -> RequestFrame {
+fn query_frame(stream: i16, cql: &'_ str, consistency: Consistency) -> RequestFrame<'_> {
     RequestFrame::new(
         stream,
         Request::Query(Query {
-            query: cql.to_string(),
+            query: cql.to_string().into(),
             params: QueryParameters {
                 consistency,
                 ..QueryParameters::default()
@@ -125,7 +125,7 @@ async fn prepare(c: &mut RawClient, cql: &str) -> Ids {
     }
 }
 
-fn execute(ids: &Ids, consistency: Consistency) -> Request {
+fn execute(ids: &'_ Ids, consistency: Consistency) -> Request<'_> {
     Request::Execute(Execute {
         id: ids.id.clone(),
         result_metadata_id: ids.result_metadata_id.clone(),
@@ -596,13 +596,13 @@ async fn connection_prepared_id_and_batch_matchers() {
         .query_pattern("k, v\\) VALUES \\(3")
         .unwrap(),
     );
-    let batch = |statements: Vec<BatchStatement>| {
+    let batch = |statements: Vec<BatchStatement<'static>>| {
         Request::Batch(Batch {
             entries: statements
                 .into_iter()
                 .map(|statement| BatchEntry {
                     statement,
-                    values: SerializedValues::new(),
+                    values: SerializedValues::new().into(),
                 })
                 .collect(),
             consistency: Consistency::Quorum,

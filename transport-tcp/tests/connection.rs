@@ -20,9 +20,9 @@ use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-fn query(cql: &str) -> Request {
+fn query(cql: &'_ str) -> Request<'_> {
     Request::Query(Query {
-        query: cql.to_string(),
+        query: cql.to_string().into(),
         params: QueryParameters::default(),
     })
 }

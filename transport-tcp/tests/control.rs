@@ -91,7 +91,7 @@ async fn run(server: &SimServerHandle, cql: &str) {
     let answer = conn
         .send(
             Request::Query(Query {
-                query: cql.to_string(),
+                query: cql.to_string().into(),
                 params: QueryParameters::default(),
             }),
             RequestOptions::default(),

@@ -102,7 +102,7 @@ mod ours {
                 result_metadata_id: None,
                 params: QueryParameters {
                     page_size: Some(5000),
-                    values,
+                    values: std::borrow::Cow::Owned(values),
                     ..QueryParameters::with_consistency(Consistency::LocalOne)
                 },
             }),

@@ -372,11 +372,11 @@ impl Connection {
     /// connection dies while the request is in flight), transport and protocol errors,
     /// [`ConnectionError::InvalidRequest`]. A server ERROR is a successful
     /// [`ResponseFrame`] whose response is an error.
-    pub fn send(
-        &self,
-        request: Request,
+    pub fn send<'a>(
+        &'a self,
+        request: Request<'a>,
         options: RequestOptions,
-    ) -> impl Future<Output = Result<ResponseFrame, ConnectionError>> + '_ {
+    ) -> impl Future<Output = Result<ResponseFrame, ConnectionError>> + 'a {
         self.send_with(request, options, None)
     }
 
@@ -389,7 +389,7 @@ impl Connection {
     /// As [`send`](Self::send).
     pub fn send_with<'a>(
         &'a self,
-        request: Request,
+        request: Request<'a>,
         options: RequestOptions,
         known: Option<&'a KnownColumns>,
     ) -> impl Future<Output = Result<ResponseFrame, ConnectionError>> + 'a {
@@ -425,7 +425,7 @@ impl Connection {
     /// writer task (no timer per request).
     fn submit_now(
         &self,
-        frame: &mut RequestFrame,
+        frame: &mut RequestFrame<'_>,
         start: Instant,
         timeout: Option<Duration>,
     ) -> Result<Pending<'_>, SubmitError> {
@@ -451,7 +451,7 @@ impl Connection {
     /// what is left of the request's timeout.
     async fn send_when_free(
         &self,
-        mut frame: Box<RequestFrame>,
+        mut frame: Box<RequestFrame<'_>>,
         start: Instant,
         timeout: Option<Duration>,
     ) -> Result<Pending<'_>, ConnectionError> {

@@ -353,7 +353,11 @@ impl ConnectionState {
     /// [`SubmitError::Busy`] when every stream id is in use, [`SubmitError::NotReady`]
     /// during the handshake, [`SubmitError::Closed`], and [`SubmitError::Invalid`] when the
     /// request cannot be encoded for this protocol version.
-    pub fn submit(&mut self, frame: &mut RequestFrame, now: Instant) -> Result<i16, SubmitError> {
+    pub fn submit(
+        &mut self,
+        frame: &mut RequestFrame<'_>,
+        now: Instant,
+    ) -> Result<i16, SubmitError> {
         match self.phase {
             Phase::Handshaking => return Err(SubmitError::NotReady),
             Phase::Closed => return Err(SubmitError::Closed(self.closed_reason())),
@@ -499,14 +503,14 @@ impl ConnectionState {
     /// Encodes `frame` into the output in the current framing.
     // Inlined into `submit`, the per-request path, which it would otherwise call.
     #[inline(always)]
-    fn write_frame(&mut self, frame: &RequestFrame) -> Result<(), FrameError> {
+    fn write_frame(&mut self, frame: &RequestFrame<'_>) -> Result<(), FrameError> {
         let version = self.version;
         self.framer.write_frame(&mut self.out, |buf| {
             frame.encode(version, Compression::None, buf)
         })
     }
 
-    fn send_handshake(&mut self, request: Request) {
+    fn send_handshake(&mut self, request: Request<'_>) {
         let frame = RequestFrame::new(HANDSHAKE_STREAM, request);
         if let Err(e) = self.write_frame(&frame) {
             self.fail(ConnectionError::InvalidRequest(format!(
@@ -745,7 +749,7 @@ impl ConnectionState {
                 let query = format!("USE {}", quote_identifier(keyspace));
                 self.step = Step::UseKeyspace;
                 self.send_handshake(Request::Query(Query {
-                    query,
+                    query: query.into(),
                     params: QueryParameters::default(),
                 }));
             }

@@ -1,6 +1,7 @@
 //! BATCH requests: several modifications applied together.
 
-use alloc::string::{String, ToString};
+use alloc::borrow::Cow;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use bytes::Bytes;
@@ -61,29 +62,29 @@ impl BatchType {
 
 /// The statement of one batch entry: CQL text or a prepared id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BatchStatement {
+pub enum BatchStatement<'a> {
     /// A CQL string (kind 0).
-    Query(String),
+    Query(Cow<'a, str>),
     /// A prepared statement id (kind 1).
     Prepared(Bytes),
 }
 
 /// One entry of a batch: a statement and its bound values.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchEntry {
+pub struct BatchEntry<'a> {
     /// What to run.
-    pub statement: BatchStatement,
+    pub statement: BatchStatement<'a>,
     /// Its bound values.
-    pub values: SerializedValues,
+    pub values: Cow<'a, SerializedValues>,
 }
 
 /// A BATCH request.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Batch {
+pub struct Batch<'a> {
     /// Logged, unlogged or counter.
     pub batch_type: BatchType,
     /// The statements, applied in order.
-    pub entries: Vec<BatchEntry>,
+    pub entries: Vec<BatchEntry<'a>>,
     /// Consistency level of the batch.
     pub consistency: Consistency,
     /// Serial consistency for conditional statements.
@@ -91,12 +92,12 @@ pub struct Batch {
     /// Default write timestamp, in microseconds since the epoch.
     pub timestamp: Option<i64>,
     /// Keyspace for unqualified names (protocol v5 only).
-    pub keyspace: Option<String>,
+    pub keyspace: Option<Cow<'a, str>>,
     /// The server's notion of "now" in seconds (v5 only).
     pub now_in_seconds: Option<i32>,
 }
 
-impl Batch {
+impl Batch<'_> {
     /// Appends the BATCH body.
     ///
     /// # Errors
@@ -186,7 +187,10 @@ impl Batch {
     ///
     /// # Errors
     /// [`DecodeError`] for malformed input, unknown kinds, types or flags.
-    pub fn decode(version: ProtocolVersion, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+    pub fn decode(
+        version: ProtocolVersion,
+        r: &mut Reader<'_>,
+    ) -> Result<Batch<'static>, DecodeError> {
         // Whether values are named is only known from the flags after the entries, so the
         // body is read as positional first. A BATCH ends the body, so a positional reading
         // that leaves bytes over is wrong too (an empty name reads as a short value).
@@ -218,7 +222,7 @@ impl Batch {
         version: ProtocolVersion,
         r: &mut Reader<'_>,
         named: bool,
-    ) -> Result<(Self, bool), DecodeError> {
+    ) -> Result<(Batch<'static>, bool), DecodeError> {
         let batch_type = BatchType::from_code(r.read_u8()?)?;
         let n = usize::from(r.read_u16()?);
         // kind byte + shortest statement (a [short bytes] id) + value count
@@ -226,7 +230,7 @@ impl Batch {
         let mut entries = Vec::with_capacity(n);
         for _ in 0..n {
             let statement = match r.read_u8()? {
-                0 => BatchStatement::Query(r.read_long_string()?.to_string()),
+                0 => BatchStatement::Query(Cow::Owned(String::from(r.read_long_string()?))),
                 1 => BatchStatement::Prepared(Bytes::copy_from_slice(r.read_short_bytes()?)),
                 other => {
                     return Err(DecodeError::InvalidValue {
@@ -237,7 +241,10 @@ impl Batch {
             };
             let count = r.read_u16()?;
             let values = read_values(r, count, named)?;
-            entries.push(BatchEntry { statement, values });
+            entries.push(BatchEntry {
+                statement,
+                values: Cow::Owned(values),
+            });
         }
         let consistency = Consistency::from_code(r.read_u16()?)?;
         let known = if version.has_int_flags() { 0x1f0 } else { 0x70 };
@@ -248,13 +255,13 @@ impl Batch {
             keyspace,
             now_in_seconds,
         } = OptionalTail::read(r, f)?;
-        let batch = Self {
+        let batch = Batch {
             batch_type,
             entries,
             consistency,
             serial_consistency,
             timestamp,
-            keyspace,
+            keyspace: keyspace.map(Cow::Owned),
             now_in_seconds,
         };
         Ok((batch, f & WITH_NAMES_FOR_VALUES != 0))
@@ -273,7 +280,7 @@ mod tests {
         let batch = Batch {
             entries: alloc::vec![BatchEntry {
                 statement: BatchStatement::Query("INSERT".into()),
-                values,
+                values: values.into(),
             }],
             ..Batch::default()
         };
@@ -291,9 +298,9 @@ mod tests {
         named.add_named("a", RawValue::Null).unwrap();
         let mut positional = SerializedValues::new();
         positional.add(RawValue::Null).unwrap();
-        let entry = |values| BatchEntry {
+        let entry = |values: SerializedValues| BatchEntry {
             statement: BatchStatement::Query("X".into()),
-            values,
+            values: values.into(),
         };
         let batch = Batch {
             entries: alloc::vec![entry(named), entry(positional)],

@@ -24,7 +24,7 @@ pub type CustomPayload = Vec<(String, Option<Bytes>)>;
 
 /// A request with its stream id and envelope fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestFrame {
+pub struct RequestFrame<'a> {
     /// Stream id the response will carry (0..=32767 for clients).
     pub stream: i16,
     /// Ask the server to trace this request (header flag TRACING).
@@ -32,12 +32,12 @@ pub struct RequestFrame {
     /// Custom payload for the server (flag CUSTOM_PAYLOAD when non-empty; v4+).
     pub custom_payload: CustomPayload,
     /// The message.
-    pub request: Request,
+    pub request: Request<'a>,
 }
 
-impl RequestFrame {
+impl<'a> RequestFrame<'a> {
     /// A frame for `request` on `stream`, without tracing or custom payload.
-    pub fn new(stream: i16, request: Request) -> Self {
+    pub fn new(stream: i16, request: Request<'a>) -> Self {
         Self {
             stream,
             tracing: false,
@@ -86,7 +86,7 @@ impl RequestFrame {
     /// # Errors
     /// [`FrameError::WrongDirection`] for a response frame; [`FrameError::Decode`] for a
     /// malformed body.
-    pub fn decode(frame: &Frame) -> Result<Self, FrameError> {
+    pub fn decode(frame: &Frame) -> Result<RequestFrame<'static>, FrameError> {
         let h = &frame.header;
         if h.direction != Direction::Request || h.opcode.direction() != Direction::Request {
             return Err(FrameError::WrongDirection);
@@ -98,7 +98,7 @@ impl RequestFrame {
             Vec::new()
         };
         let request = Request::decode(h.opcode, h.version, r.rest())?;
-        Ok(Self {
+        Ok(RequestFrame {
             stream: h.stream,
             tracing: h.flags.contains(FrameFlags::TRACING),
             custom_payload,

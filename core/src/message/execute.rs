@@ -11,17 +11,17 @@ use crate::frame::primitives::{Reader, write_short_bytes};
 
 /// An EXECUTE request: run a prepared statement by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Execute {
+pub struct Execute<'a> {
     /// The prepared statement id returned by PREPARE.
     pub id: Bytes,
     /// The result metadata id returned by PREPARE (protocol v5; required there, and
     /// ignored by earlier versions, which have no such field).
     pub result_metadata_id: Option<Bytes>,
     /// Consistency, values, paging and the other parameters.
-    pub params: QueryParameters,
+    pub params: QueryParameters<'a>,
 }
 
-impl Execute {
+impl Execute<'_> {
     /// Appends the EXECUTE body. The VALUES flag is always set, with a count of 0 when
     /// there are no values, as other drivers do.
     ///
@@ -46,7 +46,10 @@ impl Execute {
     ///
     /// # Errors
     /// [`DecodeError`] for malformed input.
-    pub fn decode(version: ProtocolVersion, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+    pub fn decode(
+        version: ProtocolVersion,
+        r: &mut Reader<'_>,
+    ) -> Result<Execute<'static>, DecodeError> {
         let id = Bytes::copy_from_slice(r.read_short_bytes()?);
         let result_metadata_id = if version.has_int_flags() {
             Some(Bytes::copy_from_slice(r.read_short_bytes()?))
@@ -54,7 +57,7 @@ impl Execute {
             None
         };
         let params = QueryParameters::decode(version, r)?;
-        Ok(Self {
+        Ok(Execute {
             id,
             result_metadata_id,
             params,

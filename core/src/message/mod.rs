@@ -28,7 +28,6 @@ pub mod schema_change;
 pub mod startup;
 pub mod supported;
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use bytes::Bytes;
@@ -57,26 +56,26 @@ pub use supported::Supported;
 /// A message sent by a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Request {
+pub enum Request<'a> {
     /// STARTUP: open the connection with options.
     Startup(Startup),
     /// OPTIONS: ask which startup options the server supports.
     Options,
     /// QUERY: run a CQL statement.
-    Query(Query),
+    Query(Query<'a>),
     /// PREPARE: prepare a statement.
-    Prepare(Prepare),
+    Prepare(Prepare<'a>),
     /// EXECUTE: run a prepared statement.
-    Execute(Execute),
+    Execute(Execute<'a>),
     /// BATCH: apply several statements together.
-    Batch(Batch),
+    Batch(Batch<'a>),
     /// REGISTER: subscribe to events.
     Register(Register),
     /// AUTH_RESPONSE: answer an authentication challenge.
     AuthResponse(AuthResponse),
 }
 
-impl Request {
+impl Request<'_> {
     /// A close upper estimate of the encoded body's size, so an encoder can reserve its
     /// buffer once instead of growing it field by field.
     pub fn encoded_len_hint(&self) -> usize {
@@ -95,10 +94,10 @@ impl Request {
                     + e.result_metadata_id.as_ref().map_or(0, |m| m.len() + 2)
                     + params(&e.params)
             }
-            Self::Prepare(p) => FIXED + p.query.len() + p.keyspace.as_ref().map_or(0, String::len),
+            Self::Prepare(p) => FIXED + p.query.len() + p.keyspace.as_ref().map_or(0, |k| k.len()),
             Self::Batch(b) => {
                 FIXED
-                    + b.keyspace.as_ref().map_or(0, String::len)
+                    + b.keyspace.as_ref().map_or(0, |k| k.len())
                     + b.entries
                         .iter()
                         .map(|e| {
@@ -155,17 +154,17 @@ impl Request {
         opcode: Opcode,
         version: ProtocolVersion,
         body: &[u8],
-    ) -> Result<Self, DecodeError> {
+    ) -> Result<Request<'static>, DecodeError> {
         let r = &mut Reader::new(body);
         let msg = match opcode {
-            Opcode::Startup => Self::Startup(Startup::decode(r)?),
-            Opcode::Options => Self::Options,
-            Opcode::Query => Self::Query(Query::decode(version, r)?),
-            Opcode::Prepare => Self::Prepare(Prepare::decode(version, r)?),
-            Opcode::Execute => Self::Execute(Execute::decode(version, r)?),
-            Opcode::Batch => Self::Batch(Batch::decode(version, r)?),
-            Opcode::Register => Self::Register(Register::decode(r)?),
-            Opcode::AuthResponse => Self::AuthResponse(AuthResponse::decode(r)?),
+            Opcode::Startup => Request::Startup(Startup::decode(r)?),
+            Opcode::Options => Request::Options,
+            Opcode::Query => Request::Query(Query::decode(version, r)?),
+            Opcode::Prepare => Request::Prepare(Prepare::decode(version, r)?),
+            Opcode::Execute => Request::Execute(Execute::decode(version, r)?),
+            Opcode::Batch => Request::Batch(Batch::decode(version, r)?),
+            Opcode::Register => Request::Register(Register::decode(r)?),
+            Opcode::AuthResponse => Request::AuthResponse(AuthResponse::decode(r)?),
             other => {
                 return Err(DecodeError::InvalidValue {
                     what: "request opcode",

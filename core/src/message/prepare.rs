@@ -1,6 +1,7 @@
 //! PREPARE requests.
 
-use alloc::string::{String, ToString};
+use alloc::borrow::Cow;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::flags;
@@ -13,16 +14,16 @@ const WITH_KEYSPACE: u32 = 0x01;
 
 /// A PREPARE request: parse a statement once so it can be executed by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prepare {
+pub struct Prepare<'a> {
     /// The CQL text, possibly with bind markers.
-    pub query: String,
+    pub query: Cow<'a, str>,
     /// Keyspace to prepare the statement in (protocol v5 only).
-    pub keyspace: Option<String>,
+    pub keyspace: Option<Cow<'a, str>>,
 }
 
-impl Prepare {
+impl<'a> Prepare<'a> {
     /// A PREPARE of `query` in the connection's current keyspace.
-    pub fn new(query: impl Into<String>) -> Self {
+    pub fn new(query: impl Into<Cow<'a, str>>) -> Self {
         Self {
             query: query.into(),
             keyspace: None,
@@ -55,15 +56,18 @@ impl Prepare {
     ///
     /// # Errors
     /// [`DecodeError`] for malformed input or unknown flags.
-    pub fn decode(version: ProtocolVersion, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let query = r.read_long_string()?.to_string();
+    pub fn decode(
+        version: ProtocolVersion,
+        r: &mut Reader<'_>,
+    ) -> Result<Prepare<'static>, DecodeError> {
+        let query = Cow::Owned(String::from(r.read_long_string()?));
         let mut keyspace = None;
         if version.has_int_flags() {
             let f = flags::read(r, version, WITH_KEYSPACE, "prepare flags")?;
             if f & WITH_KEYSPACE != 0 {
-                keyspace = Some(r.read_string()?.to_string());
+                keyspace = Some(Cow::Owned(String::from(r.read_string()?)));
             }
         }
-        Ok(Self { query, keyspace })
+        Ok(Prepare { query, keyspace })
     }
 }

@@ -1,6 +1,7 @@
 //! QUERY requests and the `<query_parameters>` they share with EXECUTE.
 
-use alloc::string::{String, ToString};
+use alloc::borrow::Cow;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use bytes::Bytes;
@@ -37,13 +38,14 @@ const WITH_NOW_IN_SECONDS: u32 = 0x100;
 /// and the optional settings selected by the flags.
 ///
 /// The flags are derived from the fields when encoding, so they can never disagree with
-/// what follows them.
+/// what follows them. The values and keyspace are borrowed by a driver sending them (each
+/// attempt reuses what the request serialized once) and owned after decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct QueryParameters {
+pub struct QueryParameters<'a> {
     /// Consistency level of the request.
     pub consistency: Consistency,
     /// Bound values, positional or named (flag 0x40 follows [`SerializedValues::is_named`]).
-    pub values: SerializedValues,
+    pub values: Cow<'a, SerializedValues>,
     /// Ask the server not to send result metadata (the client has it from PREPARE).
     pub skip_metadata: bool,
     /// Maximum number of rows in one page of results.
@@ -55,12 +57,12 @@ pub struct QueryParameters {
     /// Default write timestamp, in microseconds since the epoch.
     pub timestamp: Option<i64>,
     /// Keyspace to run the statement in (protocol v5 only).
-    pub keyspace: Option<String>,
+    pub keyspace: Option<Cow<'a, str>>,
     /// The server's notion of "now" in seconds, for TTL and function tests (v5 only).
     pub now_in_seconds: Option<i32>,
 }
 
-impl QueryParameters {
+impl QueryParameters<'_> {
     /// Parameters with the given consistency and everything else left unset.
     pub fn with_consistency(consistency: Consistency) -> Self {
         Self {
@@ -152,7 +154,7 @@ impl QueryParameters {
     pub(crate) fn decode(
         version: ProtocolVersion,
         r: &mut Reader<'_>,
-    ) -> Result<Self, DecodeError> {
+    ) -> Result<QueryParameters<'static>, DecodeError> {
         let consistency = Consistency::from_code(r.read_u16()?)?;
         let known = if version.has_int_flags() { 0x1ff } else { 0x7f };
         let f = flags::read(r, version, known, "query flags")?;
@@ -179,15 +181,15 @@ impl QueryParameters {
             keyspace,
             now_in_seconds,
         } = OptionalTail::read(r, f)?;
-        Ok(Self {
+        Ok(QueryParameters {
             consistency,
-            values,
+            values: Cow::Owned(values),
             skip_metadata: f & SKIP_METADATA != 0,
             page_size,
             paging_state,
             serial_consistency,
             timestamp,
-            keyspace,
+            keyspace: keyspace.map(Cow::Owned),
             now_in_seconds,
         })
     }
@@ -216,7 +218,7 @@ impl OptionalTail {
             None
         };
         let keyspace = if f & WITH_KEYSPACE != 0 {
-            Some(r.read_string()?.to_string())
+            Some(String::from(r.read_string()?))
         } else {
             None
         };
@@ -259,14 +261,14 @@ pub(crate) fn count_u16(n: usize) -> Result<u16, EncodeError> {
 
 /// A QUERY request: a CQL statement run once, without preparing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
+pub struct Query<'a> {
     /// The CQL text.
-    pub query: String,
+    pub query: Cow<'a, str>,
     /// Consistency, values, paging and the other parameters.
-    pub params: QueryParameters,
+    pub params: QueryParameters<'a>,
 }
 
-impl Query {
+impl Query<'_> {
     /// Appends the QUERY body.
     ///
     /// # Errors
@@ -280,10 +282,13 @@ impl Query {
     ///
     /// # Errors
     /// [`DecodeError`] for malformed input.
-    pub fn decode(version: ProtocolVersion, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let query = r.read_long_string()?.to_string();
+    pub fn decode(
+        version: ProtocolVersion,
+        r: &mut Reader<'_>,
+    ) -> Result<Query<'static>, DecodeError> {
+        let query = Cow::Owned(String::from(r.read_long_string()?));
         let params = QueryParameters::decode(version, r)?;
-        Ok(Self { query, params })
+        Ok(Query { query, params })
     }
 }
 
@@ -311,6 +316,7 @@ mod tests {
     fn named_values_and_now_in_seconds_round_trip() {
         let mut p = QueryParameters::with_consistency(Consistency::Quorum);
         p.values
+            .to_mut()
             .add_named("k", RawValue::Bytes(&[0, 0, 0, 1]))
             .unwrap();
         p.skip_metadata = true;

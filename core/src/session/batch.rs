@@ -25,7 +25,9 @@ pub(crate) enum BatchItem {
 #[derive(Clone)]
 pub struct Batch {
     batch_type: BatchType,
-    pub(crate) items: Vec<BatchItem>,
+    /// Shared with the requests that run the batch (running it copies nothing; adding to
+    /// a batch that is running copies the items once).
+    pub(crate) items: Arc<Vec<BatchItem>>,
     pub(crate) options: StatementOptions,
 }
 
@@ -59,7 +61,7 @@ impl Batch {
     pub fn new(batch_type: BatchType) -> Self {
         Self {
             batch_type,
-            items: Vec::new(),
+            items: Arc::new(Vec::new()),
             options: StatementOptions::default(),
         }
     }
@@ -127,7 +129,7 @@ impl Batch {
                 BatchItem::Prepared(p.clone(), v)
             }
         };
-        self.items.push(item);
+        Arc::make_mut(&mut self.items).push(item);
         Ok(self)
     }
 }

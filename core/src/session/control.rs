@@ -23,9 +23,10 @@
 
 mod task;
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
@@ -491,7 +492,7 @@ impl Inner {
     /// Runs `cql` at consistency ONE and returns its rows.
     async fn query(&self, conn: &Connection, cql: &'static str) -> Result<Rows, Error> {
         let request = Request::Query(Query {
-            query: cql.to_string(),
+            query: Cow::Borrowed(cql),
             params: QueryParameters::with_consistency(Consistency::One),
         });
         let options = RequestOptions {

@@ -12,6 +12,7 @@
 //! client-side timeout (see `Connection::send` and `Pending`'s `Drop` in
 //! `connection/handle.rs`).
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
@@ -397,7 +398,7 @@ impl Session {
     pub(super) async fn send(
         &self,
         conn: &Connection,
-        request: Request,
+        request: Request<'_>,
         options: RequestOptions,
     ) -> Result<ResponseFrame, Error> {
         conn.send(request, options)
@@ -412,6 +413,21 @@ impl Session {
         } else {
             Error::from_connection(conn.addr().clone(), e)
         }
+    }
+
+    /// One attempt of `request` on `conn` with its default-profile options, outside any
+    /// plan: for requests that go to connections chosen by the caller (the `USE`
+    /// broadcast).
+    pub(super) async fn attempt_on(
+        &self,
+        conn: &Connection,
+        request: &ExecRequest,
+    ) -> Result<QueryResult, Error> {
+        let profile = &self.inner.config.default_profile;
+        let resolved = ResolvedOptions::resolve(&request.options, profile);
+        let consistency = resolved.consistency;
+        self.attempt(conn, request, &resolved, consistency, None, None)
+            .await
     }
 
     /// One attempt on one connection, re-preparing unknown statements as often as the
@@ -528,9 +544,9 @@ impl Session {
         }
         let keyspace = keyspace
             .filter(|_| conn.protocol_version() >= ProtocolVersion::V5)
-            .map(String::from);
+            .map(Cow::Borrowed);
         let request = Request::Prepare(Prepare {
-            query: String::from(cql),
+            query: Cow::Borrowed(cql),
             keyspace,
         });
         let options = RequestOptions {
@@ -559,8 +575,11 @@ impl Session {
         match result {
             ResultMessage::Void | ResultMessage::Rows(_) => {}
             ResultMessage::SetKeyspace(ks) => {
-                if self.keyspace().as_deref() != Some(ks.as_str()) {
-                    // A USE statement ran on one connection: run it on the others.
+                // A USE statement ran on one connection: run it on the others (unless
+                // this is one of those).
+                if !matches!(request.payload, Payload::Use(..))
+                    && self.keyspace().as_deref() != Some(ks.as_str())
+                {
                     self.set_keyspace_everywhere(&ks).await?;
                 }
                 out.set_keyspace = Some(ks);

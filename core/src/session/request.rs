@@ -1,7 +1,8 @@
 //! What a request runs ([`ExecRequest`]: CQL text, a prepared statement or a batch, with
 //! values written) and the wire message it becomes for one connection.
 
-use alloc::string::{String, ToString};
+use alloc::borrow::Cow;
+use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -16,13 +17,16 @@ use crate::message::{
 use crate::types::{SerializeRow, SerializedValues};
 
 /// What a request runs: CQL text, a prepared statement or a batch, with values written;
-/// or the preparation of CQL text (in a keyspace, when given).
+/// the preparation of CQL text (in a keyspace, when given); or the `USE` the session
+/// sends every connection.
 #[derive(Clone)]
 pub(crate) enum Payload {
     Query(Arc<str>, SerializedValues),
     Execute(PreparedStatement, SerializedValues),
-    Batch(crate::message::BatchType, Vec<BatchItem>),
+    Batch(crate::message::BatchType, Arc<Vec<BatchItem>>),
     Prepare(Arc<str>, Option<String>),
+    /// `USE <keyspace>` for one connection of the broadcast (its answer starts no other).
+    Use(Arc<str>),
 }
 
 /// A request ready to run (and to run again for the next page).
@@ -42,6 +46,20 @@ impl ExecRequest {
             Payload::Execute(..) => "EXECUTE",
             Payload::Batch(..) => "BATCH",
             Payload::Prepare(..) => "PREPARE",
+            Payload::Use(..) => "USE",
+        }
+    }
+
+    /// The `USE` of `keyspace` sent to every connection (default options: the default
+    /// profile's timeout).
+    pub(crate) fn use_keyspace(keyspace: &str) -> Self {
+        Self {
+            payload: Payload::Use(Arc::from(alloc::format!(
+                "USE {}",
+                crate::session::session::quote_identifier(keyspace)
+            ))),
+            options: StatementOptions::default(),
+            paging_state: None,
         }
     }
 
@@ -110,7 +128,7 @@ impl ExecRequest {
     /// statement the request carries.
     pub(crate) fn prepared_count(&self) -> usize {
         match &self.payload {
-            Payload::Query(..) | Payload::Prepare(..) => 0,
+            Payload::Query(..) | Payload::Prepare(..) | Payload::Use(..) => 0,
             Payload::Execute(..) => 1,
             Payload::Batch(_, items) => items
                 .iter()
@@ -131,7 +149,7 @@ pub(crate) fn find_prepared<'a>(
             BatchItem::Prepared(p, _) if p.id() == id => Some(p),
             _ => None,
         }),
-        Payload::Query(..) | Payload::Prepare(..) => None,
+        Payload::Query(..) | Payload::Prepare(..) | Payload::Use(..) => None,
     }
 }
 
@@ -139,30 +157,38 @@ pub(crate) fn find_prepared<'a>(
 ///
 /// `current` is the prepared statement's id and metadata read for this attempt (read
 /// here when `None`).
-pub(crate) fn build_message(
-    request: &ExecRequest,
+///
+/// The message borrows the statement text and the values the request serialized once:
+/// an attempt copies neither.
+pub(crate) fn build_message<'a>(
+    request: &'a ExecRequest,
     current: Option<&Current>,
     resolved: &ResolvedOptions,
     consistency: Consistency,
     timestamp: Option<i64>,
     version: ProtocolVersion,
-) -> Request {
+) -> Request<'a> {
     let o = &request.options;
-    let params = |values: &SerializedValues| QueryParameters {
+    let keyspace = o.keyspace.as_deref().map(Cow::Borrowed);
+    let params = |values: &'a SerializedValues| QueryParameters {
         consistency,
-        values: values.clone(),
+        values: Cow::Borrowed(values),
         skip_metadata: false,
         page_size: resolved.page_size,
         paging_state: request.paging_state.as_ref().map(|s| s.as_bytes().clone()),
         serial_consistency: resolved.serial_consistency,
         timestamp,
-        keyspace: o.keyspace.clone(),
+        keyspace: keyspace.clone(),
         now_in_seconds: None,
     };
     match &request.payload {
         Payload::Query(cql, values) => Request::Query(Query {
-            query: cql.to_string(),
+            query: Cow::Borrowed(cql),
             params: params(values),
+        }),
+        Payload::Use(cql) => Request::Query(Query {
+            query: Cow::Borrowed(cql),
+            params: QueryParameters::with_consistency(consistency),
         }),
         Payload::Execute(p, values) => {
             let read;
@@ -190,8 +216,11 @@ pub(crate) fn build_message(
         // The keyspace goes in PREPARE from v5 on (the attempt refused another keyspace
         // than the session's on older connections).
         Payload::Prepare(cql, keyspace) => Request::Prepare(message::Prepare {
-            query: cql.to_string(),
-            keyspace: keyspace.clone().filter(|_| version >= ProtocolVersion::V5),
+            query: Cow::Borrowed(cql),
+            keyspace: keyspace
+                .as_deref()
+                .filter(|_| version >= ProtocolVersion::V5)
+                .map(Cow::Borrowed),
         }),
         Payload::Batch(batch_type, items) => Request::Batch(message::Batch {
             batch_type: *batch_type,
@@ -199,19 +228,19 @@ pub(crate) fn build_message(
                 .iter()
                 .map(|i| match i {
                     BatchItem::Simple(cql, v) => BatchEntry {
-                        statement: BatchStatement::Query(cql.to_string()),
-                        values: v.clone(),
+                        statement: BatchStatement::Query(Cow::Borrowed(cql)),
+                        values: Cow::Borrowed(v),
                     },
                     BatchItem::Prepared(p, v) => BatchEntry {
                         statement: BatchStatement::Prepared(p.id()),
-                        values: v.clone(),
+                        values: Cow::Borrowed(v),
                     },
                 })
                 .collect(),
             consistency,
             serial_consistency: resolved.serial_consistency,
             timestamp,
-            keyspace: o.keyspace.clone(),
+            keyspace,
             now_in_seconds: None,
         }),
     }
@@ -309,11 +338,11 @@ mod tests {
         let req = ExecRequest {
             payload: Payload::Batch(
                 crate::message::BatchType::Logged,
-                alloc::vec![
+                Arc::new(alloc::vec![
                     BatchItem::Prepared(a, SerializedValues::new()),
                     BatchItem::Simple(Arc::from("UPDATE"), SerializedValues::new()),
                     BatchItem::Prepared(b.clone(), SerializedValues::new()),
-                ],
+                ]),
             ),
             options: StatementOptions::default(),
             paging_state: None,

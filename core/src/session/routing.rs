@@ -55,7 +55,7 @@ fn first_prepared_values(request: &ExecRequest) -> Option<(&PreparedStatement, &
             BatchItem::Prepared(p, v) => Some((p, v)),
             BatchItem::Simple(..) => None,
         }),
-        Payload::Query(..) | Payload::Prepare(..) => None,
+        Payload::Query(..) | Payload::Prepare(..) | Payload::Use(..) => None,
     }
 }
 
@@ -302,10 +302,10 @@ mod tests {
         let req = ExecRequest {
             payload: Payload::Batch(
                 crate::message::BatchType::Logged,
-                vec![
+                Arc::new(vec![
                     BatchItem::Simple(Arc::from("UPDATE x"), SerializedValues::new()),
                     BatchItem::Prepared(p.clone(), values),
-                ],
+                ]),
             ),
             options: StatementOptions::default(),
             paging_state: None,

@@ -18,6 +18,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 
+use futures::future::join_all;
 use futures::stream::{Stream, StreamExt};
 
 use super::batch::Batch;
@@ -36,7 +37,6 @@ use super::statement::{PagingState, Statement, StatementRef};
 use super::trace::QueryTrace;
 use crate::cluster::view::ClusterView;
 use crate::frame::ProtocolVersion;
-use crate::message::{Consistency, Query, QueryParameters, Request, Response};
 use crate::policies::load_balancing::LoadBalancingPolicy;
 use crate::runtime::{NodeAddr, Runtime};
 use crate::types::SerializeRow;
@@ -339,7 +339,7 @@ impl Session {
             )));
         }
         let request = ExecRequest {
-            payload: Payload::Batch(batch.batch_type(), batch.items.clone()),
+            payload: Payload::Batch(batch.batch_type(), Arc::clone(&batch.items)),
             options: batch.options.clone(),
             paging_state: None,
         };
@@ -538,35 +538,24 @@ impl Session {
         self.set_keyspace_everywhere(keyspace).await
     }
 
+    /// Sends `USE keyspace` to every open connection at once (each through the executor's
+    /// attempt path, as one request on a connection it already chose) and, when all
+    /// succeed, makes it the keyspace of the connections opened later.
     pub(super) async fn set_keyspace_everywhere(&self, keyspace: &str) -> Result<(), Error> {
-        let cql = format!("USE {}", quote_identifier(keyspace));
-        let timeout = self.inner.config.default_profile.request_timeout;
-        let mut first_error = None;
+        let request = ExecRequest::use_keyspace(keyspace);
         let state = self.inner.state.current();
-        for pool in state.pools() {
-            for conn in pool.connections() {
-                let request = Request::Query(Query {
-                    query: cql.clone(),
-                    params: QueryParameters::with_consistency(Consistency::One),
-                });
-                let options = crate::connection::RequestOptions {
-                    timeout,
-                    ..Default::default()
-                };
-                let result = match self.send(&conn, request, options).await {
-                    Ok(frame) => match frame.response {
-                        Response::Result(_) => Ok(()),
-                        Response::Error(e) => Err(Error::from_response(conn.addr().clone(), e)),
-                        other => Err(super::executor::unexpected(&other, "USE")),
-                    },
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = result {
-                    tracing::warn!(host = %conn.addr(), error = %e, "USE failed");
-                    if first_error.is_none() {
-                        first_error = Some(e);
-                    }
-                }
+        let connections: Vec<_> = state.pools().flat_map(|p| p.connections()).collect();
+        let results = join_all(
+            connections
+                .iter()
+                .map(|conn| self.attempt_on(conn, &request)),
+        )
+        .await;
+        let mut first_error = None;
+        for (conn, result) in connections.iter().zip(results) {
+            if let Err(e) = result {
+                tracing::warn!(host = %conn.addr(), error = %e, "USE failed");
+                first_error.get_or_insert(e);
             }
         }
         match first_error {

@@ -176,7 +176,7 @@ impl<'a> RequestObserver<'a> {
         resolved: &ResolvedOptions,
     ) -> Self {
         let (kind, query, statements) = match &request.payload {
-            Payload::Query(cql, _) => (StatementKind::Simple, Some(&**cql), 1),
+            Payload::Query(cql, _) | Payload::Use(cql) => (StatementKind::Simple, Some(&**cql), 1),
             Payload::Execute(p, _) => (StatementKind::Prepared, Some(p.cql()), 1),
             Payload::Batch(_, items) => (StatementKind::Batch, None, items.len()),
             Payload::Prepare(cql, _) => (StatementKind::Prepare, Some(&**cql), 1),
@@ -502,13 +502,13 @@ mod tests {
         let req = ExecRequest {
             payload: Payload::Batch(
                 crate::message::BatchType::Logged,
-                alloc::vec![
+                Arc::new(alloc::vec![
                     crate::session::batch::BatchItem::Simple(
                         Arc::from("INSERT 1"),
                         crate::types::SerializedValues::new()
                     );
                     3
-                ],
+                ]),
             ),
             options: StatementOptions::default(),
             paging_state: None,

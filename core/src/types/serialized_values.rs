@@ -1,5 +1,6 @@
 //! Bound values of a QUERY, EXECUTE or BATCH statement, kept in their wire form.
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use crate::frame::error::{DecodeError, EncodeError};
@@ -205,6 +206,20 @@ impl SerializedValues {
             reader: Reader::new(&self.buf),
             named: self.named,
         }
+    }
+}
+
+/// Owned values in a request message (as decoded, or built by hand).
+impl From<SerializedValues> for Cow<'_, SerializedValues> {
+    fn from(values: SerializedValues) -> Self {
+        Cow::Owned(values)
+    }
+}
+
+/// Values a request message borrows from the request that wrote them.
+impl<'a> From<&'a SerializedValues> for Cow<'a, SerializedValues> {
+    fn from(values: &'a SerializedValues) -> Self {
+        Cow::Borrowed(values)
     }
 }
 

@@ -119,7 +119,7 @@ async fn event_storm_is_debounced() {
                 Request::Query(Query {
                     query: format!(
                         "CREATE KEYSPACE storm{i} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-                    ),
+                    ).into(),
                     params: QueryParameters::default(),
                 }),
                 RequestOptions::default(),

@@ -32,7 +32,7 @@ impl Node {
 
     /// Every request frame the client wrote since the last call, with whether its body
     /// was compressed.
-    fn requests(&mut self, state: &mut ConnectionState) -> Vec<(RequestFrame, bool)> {
+    fn requests(&mut self, state: &mut ConnectionState) -> Vec<(RequestFrame<'static>, bool)> {
         let mut bytes = Vec::new();
         state.take_output(&mut bytes);
         self.framer.feed(&bytes);
@@ -47,7 +47,7 @@ impl Node {
         out
     }
 
-    fn one_request(&mut self, state: &mut ConnectionState) -> RequestFrame {
+    fn one_request(&mut self, state: &mut ConnectionState) -> RequestFrame<'static> {
         let mut all = self.requests(state);
         assert_eq!(all.len(), 1, "expected exactly one request: {all:?}");
         all.remove(0).0
@@ -141,11 +141,11 @@ fn ready(version: ProtocolVersion, config: &ConnectionConfig) -> (ConnectionStat
     (state, node)
 }
 
-fn query(text: &str) -> RequestFrame {
+fn query(text: &str) -> RequestFrame<'static> {
     RequestFrame::new(
         0,
         Request::Query(Query {
-            query: text.to_string(),
+            query: text.to_string().into(),
             params: QueryParameters::default(),
         }),
     )

@@ -2,6 +2,7 @@
 //! decoded request, the facts an error answer is completed from, and the record of a
 //! request. [`crate::sim::server::session::Session::serve`] calls these.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -71,7 +72,7 @@ impl Recorder {
         log: &RequestLog,
         connection: u64,
         frame: &Frame,
-        request: Option<&mut RequestFrame>,
+        request: Option<&mut RequestFrame<'static>>,
         session_keyspace: u16,
         disposition: Disposition,
     ) {
@@ -93,11 +94,13 @@ impl Recorder {
         };
         if let Some(request) = request {
             (record.consistency, record.serial_consistency) = consistencies(request);
-            let mut named = |ks: &Option<String>| match ks {
+            let mut named = |ks: &Option<Cow<'_, str>>| match ks {
                 Some(ks) => self.keyspace(log, Some(ks)),
                 None => session_keyspace,
             };
-            let text = |q: &mut String| Payload::Query(std::mem::take(q).into_boxed_str());
+            let text = |q: &mut Cow<'_, str>| {
+                Payload::Query(std::mem::take(q).into_owned().into_boxed_str())
+            };
             match &mut request.request {
                 Request::Query(q) => {
                     record.payload = text(&mut q.query);
@@ -150,7 +153,7 @@ pub fn decide(
     node: &Node,
     origin: Origin,
     frame: &Frame,
-    request: &RequestFrame,
+    request: &RequestFrame<'_>,
 ) -> Option<Decision> {
     let mut queries: Vec<&str> = Vec::new();
     let mut ids: Vec<&[u8]> = Vec::new();
@@ -184,11 +187,11 @@ pub fn decide(
 }
 
 /// What an error answer to `request` is completed from.
-pub fn facts(
-    request: &RequestFrame,
+pub fn facts<'a>(
+    request: &'a RequestFrame<'_>,
     version: ProtocolVersion,
     node: SocketAddr,
-) -> RequestFacts<'_> {
+) -> RequestFacts<'a> {
     let prepared_id = match &request.request {
         Request::Execute(e) => Some(&e.id[..]),
         Request::Batch(b) => b.entries.iter().find_map(|e| match &e.statement {
@@ -206,7 +209,7 @@ pub fn facts(
 }
 
 /// The request's consistency and serial consistency, when it carries them.
-fn consistencies(request: &RequestFrame) -> (Option<Consistency>, Option<Consistency>) {
+fn consistencies(request: &RequestFrame<'_>) -> (Option<Consistency>, Option<Consistency>) {
     match &request.request {
         Request::Query(q) => (Some(q.params.consistency), q.params.serial_consistency),
         Request::Execute(e) => (Some(e.params.consistency), e.params.serial_consistency),
@@ -216,7 +219,7 @@ fn consistencies(request: &RequestFrame) -> (Option<Consistency>, Option<Consist
 }
 
 /// Whether the request names its own keyspace (v5 keyspace field, PREPARE's keyspace).
-pub fn names_keyspace(request: &RequestFrame) -> bool {
+pub fn names_keyspace(request: &RequestFrame<'_>) -> bool {
     match &request.request {
         Request::Query(q) => q.params.keyspace.is_some(),
         Request::Execute(e) => e.params.keyspace.is_some(),

@@ -57,7 +57,7 @@ pub struct RequestRecord {
     /// The id of an EXECUTE.
     pub prepared_id: Option<Bytes>,
     /// A BATCH's entries (query texts and prepared ids); empty otherwise.
-    pub batch: Vec<BatchStatement>,
+    pub batch: Vec<BatchStatement<'static>>,
     /// The consistency of a QUERY, EXECUTE or BATCH.
     pub consistency: Option<Consistency>,
     /// The serial consistency, when the request sets one.
@@ -80,7 +80,7 @@ impl RequestRecord {
             .as_deref()
             .into_iter()
             .chain(self.batch.iter().filter_map(|e| match e {
-                BatchStatement::Query(q) => Some(q.as_str()),
+                BatchStatement::Query(q) => Some(&**q),
                 BatchStatement::Prepared(_) => None,
             }))
     }
@@ -119,7 +119,7 @@ pub(crate) enum Payload {
     /// An EXECUTE's id of another length.
     Id(Box<[u8]>),
     /// A BATCH's entries.
-    Batch(Box<[BatchStatement]>),
+    Batch(Box<[BatchStatement<'static>]>),
 }
 
 /// A request record as the log keeps it (see [`RequestRecord`] for the meaning of the

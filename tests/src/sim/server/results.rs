@@ -29,26 +29,26 @@ pub fn bound_values(values: &SerializedValues) -> BoundValues {
 }
 
 /// The execution parameters of a QUERY or EXECUTE.
-pub fn exec_params(p: &QueryParameters) -> ExecParams {
+pub fn exec_params(p: &QueryParameters<'_>) -> ExecParams {
     ExecParams {
         consistency: p.consistency,
         serial_consistency: p.serial_consistency,
         page_size: p.page_size,
         paging_state: p.paging_state.clone(),
         timestamp: p.timestamp,
-        keyspace: p.keyspace.clone(),
+        keyspace: p.keyspace.as_deref().map(String::from),
         now_in_seconds: p.now_in_seconds,
         skip_metadata: p.skip_metadata,
     }
 }
 
 /// The execution parameters of a BATCH.
-pub fn batch_params(b: &Batch) -> ExecParams {
+pub fn batch_params(b: &Batch<'_>) -> ExecParams {
     ExecParams {
         consistency: b.consistency,
         serial_consistency: b.serial_consistency,
         timestamp: b.timestamp,
-        keyspace: b.keyspace.clone(),
+        keyspace: b.keyspace.as_deref().map(String::from),
         now_in_seconds: b.now_in_seconds,
         ..ExecParams::default()
     }

@@ -276,7 +276,7 @@ impl Session {
     fn record(
         &mut self,
         frame: &Frame,
-        request: &mut RequestFrame,
+        request: &mut RequestFrame<'static>,
         keyspace: u16,
         disposition: Disposition,
     ) {
@@ -285,7 +285,7 @@ impl Session {
     }
 
     /// Does what a fault rule's `action` says with a request that passed the checks.
-    fn apply(&mut self, frame: &Frame, request: &RequestFrame, action: Action) -> Served {
+    fn apply(&mut self, frame: &Frame, request: &RequestFrame<'_>, action: Action) -> Served {
         match action {
             Action::Error(e) => {
                 let version = self.version.unwrap_or(frame.header.version);
@@ -328,7 +328,7 @@ impl Session {
 
     /// Checks the frame's version against the connection's and its opcode against the
     /// handshake phase, then decodes it; the error to answer otherwise.
-    pub(crate) fn check(&self, frame: &Frame) -> Result<RequestFrame, CqlError> {
+    pub(crate) fn check(&self, frame: &Frame) -> Result<RequestFrame<'static>, CqlError> {
         if let Some(v) = self.version {
             if v != frame.header.version {
                 return Err(CqlError::protocol(format!(
@@ -371,7 +371,7 @@ impl Session {
     }
 
     /// Answers a request that passed [`check`](Self::check).
-    pub(crate) fn answer(&mut self, frame: &Frame, request: &RequestFrame) -> Reply {
+    pub(crate) fn answer(&mut self, frame: &Frame, request: &RequestFrame<'_>) -> Reply {
         let version = self.version.unwrap_or(frame.header.version);
         let stream = frame.header.stream;
         let opcode = frame.header.opcode;
@@ -384,8 +384,8 @@ impl Session {
         let traced = request.tracing;
         let trace_query = match &request.request {
             _ if !traced => None,
-            Request::Query(q) => Some(q.query.clone()),
-            Request::Prepare(p) => Some(p.query.clone()),
+            Request::Query(q) => Some(q.query.to_string()),
+            Request::Prepare(p) => Some(p.query.to_string()),
             Request::Execute(e) => self
                 .shared
                 .node

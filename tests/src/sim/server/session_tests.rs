@@ -57,7 +57,7 @@ fn every_rule() -> FaultInjector {
     faults
 }
 
-fn frame(version: ProtocolVersion, stream: i16, request: Request) -> Frame {
+fn frame(version: ProtocolVersion, stream: i16, request: Request<'_>) -> Frame {
     let mut out = Vec::new();
     RequestFrame::new(stream, request)
         .encode(version, Compression::None, &mut out)
@@ -75,7 +75,7 @@ fn error_of(r: &Reply) -> (DbError, String) {
     }
 }
 
-fn startup(opts: &[(&str, &str)]) -> Request {
+fn startup(opts: &[(&str, &str)]) -> Request<'static> {
     Request::Startup(Startup {
         options: opts
             .iter()
