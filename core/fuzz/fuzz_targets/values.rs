@@ -4,7 +4,7 @@
 #![no_main]
 
 use cql_core::frame::primitives::Reader;
-use cql_core::types::{ColumnSpec, ColumnType, CqlValue, Row, RowIterator};
+use cql_core::types::{ColumnSpec, ColumnType, CqlValue, OwnedRow, RowIterator};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
         typ,
     }];
     let rows = rest.first().map_or(0, |n| usize::from(*n));
-    if let Ok(iter) = RowIterator::<Row>::new(&specs, rows, rest.get(1..).unwrap_or_default()) {
+    if let Ok(iter) = RowIterator::<OwnedRow>::new(&specs, rows, rest.get(1..).unwrap_or_default())
+    {
         for row in iter {
             if row.is_err() {
                 break;
