@@ -1,45 +1,70 @@
-//! Quickstart: a short printed tour of the driver.
+//! Quickstart: connect, create a keyspace and a table, insert a row with bound values,
+//! and read it back.
 //!
 //! ```sh
-//! cargo run -p cql-examples --example quickstart                       # in-process cql-sim
-//! cargo run -p cql-examples --example quickstart -- --contact-point 127.0.0.1:9042 \
-//!     [--user cassandra --password cassandra] [--tls-ca ca.pem]       # a real cluster
+//! cargo run -p cql-examples --example quickstart                                # simulated node
+//! cargo run -p cql-examples --example quickstart -- --contact-point 127.0.0.1:9042
 //! ```
 //!
-//! Without arguments it starts the project's simulated Cassandra node inside this process
-//! and runs the tour against it over a real socket; with `--contact-point` the same tour
-//! runs against a real cluster, in keyspace `quickstart`, which is dropped at the end.
+//! Without `--contact-point` it starts a simulated Cassandra node inside this process and
+//! talks to it over a real socket. It works in keyspace `quickstart` and drops it at the
+//! end.
 
-use cql_examples::{QuickstartArgs, connect, tour};
+use cql_examples::ExampleCluster;
+use cql_transport_tcp::SessionBuilder;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = match QuickstartArgs::parse(std::env::args().skip(1)) {
-        Ok(a) => a,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
-    let (session, sim) = connect(&args).await?;
-    let (addr, version) = session
-        .host_versions()
-        .first()
-        .map(|(a, v)| (a.to_string(), v.map(|v| v.to_string()).unwrap_or_default()))
-        .unwrap_or_default();
-    match &sim {
-        Some(_) => println!(
-            "cql-rs quickstart: in-process simulated node (cql-sim) at {addr}, protocol {version}"
-        ),
-        None => println!("cql-rs quickstart: cluster at {addr}, protocol {version}"),
+    let cluster = ExampleCluster::from_args().await?;
+    println!("connecting to {cluster}");
+
+    let session = SessionBuilder::new()
+        .contact_point(cluster.contact_point())
+        .connect()
+        .await?;
+
+    session
+        .execute(
+            "CREATE KEYSPACE IF NOT EXISTS quickstart \
+             WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+            (),
+        )
+        .await?;
+    session
+        .execute(
+            "CREATE TABLE IF NOT EXISTS quickstart.users (id int PRIMARY KEY, name text, email text)",
+            (),
+        )
+        .await?;
+
+    // Values travel beside the statement, never pasted into the CQL text.
+    session
+        .execute(
+            "INSERT INTO quickstart.users (id, name, email) VALUES (?, ?, ?)",
+            (1, "Ada Lovelace", "ada@example.com"),
+        )
+        .await?;
+    session
+        .execute(
+            "INSERT INTO quickstart.users (id, name) VALUES (?, ?)",
+            (2, "Alan Turing"),
+        )
+        .await?;
+
+    let result = session
+        .execute("SELECT id, name, email FROM quickstart.users", ())
+        .await?;
+    for row in result.rows() {
+        let id: i32 = row.get("id")?;
+        let name: &str = row.get("name")?;
+        let email: Option<&str> = row.get("email")?;
+        println!("user {id}: {name} <{}>", email.unwrap_or("no e-mail"));
     }
-    let mut stdout = std::io::stdout();
-    let result = tour(&session, "quickstart", &mut stdout).await;
+
+    session
+        .execute("DROP KEYSPACE IF EXISTS quickstart", ())
+        .await?;
     session.close().await;
-    if let Some(server) = sim {
-        server.stop().await;
-    }
-    result?;
-    println!("done: every step ran through cql_core::session::Session over tokio TCP");
+    cluster.stop().await;
     Ok(())
 }

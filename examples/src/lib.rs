@@ -1,368 +1,250 @@
-//! Shared code of the runnable examples: the quickstart's tour ([`tour`]), its command
-//! line ([`QuickstartArgs`]) and how it connects ([`connect`]).
+//! Where the examples connect: the cluster named on the command line, or a simulated
+//! Cassandra (`cql-sim`, from `cql-testkit`) started inside the example's own process.
 //!
-//! The tour runs against any session (the in-process simulated node by default, a real
-//! cluster with `--contact-point`); the `quickstart` example prints it, and the crate's
-//! integration test runs it against `cql-sim` in CI.
+//! Nothing here calls the driver: each example builds its own session from
+//! [`ExampleCluster::contact_point`], so everything it teaches is in its own file.
+//!
+//! ```text
+//! cargo run -p cql-examples --example NAME                                  # simulated
+//! cargo run -p cql-examples --example NAME -- --contact-point HOST:PORT     # your cluster
+//! cargo run -p cql-examples --example tls_and_auth -- --contact-point HOST:PORT \
+//!     --user NAME --password PASSWORD --tls-ca CA.pem
+//! ```
 
-use std::io::Write;
-use std::time::Instant;
+use std::error::Error;
+use std::fmt;
 
-use cql_core::Consistency;
-use cql_core::session::{Batch, Error, Session, Statement};
-use cql_core::types::DeserializeRow;
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
-use cql_transport_tcp::{SessionBuilder, TlsConfig, TlsTransport};
-use futures::StreamExt;
+use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
 
-/// Rows written for the paging step.
-pub const PAGING_ROWS: i32 = 300;
-/// Page size of the paging step.
-pub const PAGE_SIZE: i32 = 50;
-
-/// A user as the tour reads it back: one struct per row through `#[derive(DeserializeRow)]`
-/// (fields matched to columns by name).
-#[derive(Debug, Clone, PartialEq, DeserializeRow)]
-pub struct User {
-    /// The partition key.
-    pub id: i32,
-    /// The user's name.
-    pub name: String,
-    /// An optional e-mail address (null when never set).
-    pub email: Option<String>,
+/// The cluster an example talks to: yours (`--contact-point`) or a simulated one.
+#[derive(Debug)]
+pub struct ExampleCluster {
+    contact_point: String,
+    simulated: Option<SimCluster>,
 }
 
-/// What the tour saw, for tests to check.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TourReport {
-    /// The user read with the prepared SELECT.
-    pub prepared_user: Option<User>,
-    /// Rows the paging stream yielded.
-    pub paged_rows: usize,
-    /// Pages it fetched.
-    pub pages: usize,
-    /// Rows in the events table after the batch.
-    pub rows_after_batch: usize,
-    /// `[applied]` of the first and of the second `IF NOT EXISTS` insert.
-    pub lwt_applied: (Option<bool>, Option<bool>),
-    /// Every user, typed, in id order.
-    pub users: Vec<User>,
+/// What `tls_and_auth` needs besides the contact point.
+#[derive(Debug, Clone)]
+pub struct TlsAndLogin {
+    /// The user name to log in with.
+    pub user: String,
+    /// Its password.
+    pub password: String,
+    /// The PEM text of the certificate authority the nodes' certificates chain to.
+    pub ca_pem: String,
 }
 
-/// Where the tour runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuickstartArgs {
-    /// `host:port` of a real cluster; `None` starts the in-process simulated node.
-    pub contact_point: Option<String>,
-    /// User name (PasswordAuthenticator).
-    pub user: Option<String>,
-    /// Password.
-    pub password: Option<String>,
-    /// PEM file of the CA to trust: turns TLS on.
-    pub tls_ca: Option<String>,
-}
-
-/// The quickstart's usage text.
-pub const USAGE: &str = "usage: quickstart [--contact-point host:port [--user NAME --password PASSWORD] [--tls-ca ca.pem]]
-  without --contact-point the tour runs against an in-process simulated node (cql-sim);
-  with it, against a real cluster (keyspace `quickstart`, dropped at the end)";
-
-impl QuickstartArgs {
-    /// Parses the arguments after the program name (`--flag value` or `--flag=value`).
+impl ExampleCluster {
+    /// The cluster of `--contact-point HOST:PORT`, or else one simulated node.
     ///
     /// # Errors
-    /// A message for an unknown flag, a missing value, or a password without a user.
-    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
-        let mut out = Self::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((f, v)) => (f.to_string(), Some(v.to_string())),
-                None => (arg.clone(), None),
+    /// The simulated node could not start.
+    pub async fn from_args() -> Result<Self, Box<dyn Error>> {
+        Self::from_args_or(SimClusterConfig::nodes(1)).await
+    }
+
+    /// The cluster of `--contact-point HOST:PORT`, or else a simulated cluster laid out
+    /// as `config` says (`SimClusterConfig::nodes(3)`: three nodes on 127.0.0.1-3).
+    ///
+    /// # Errors
+    /// The simulated cluster could not start.
+    pub async fn from_args_or(config: SimClusterConfig) -> Result<Self, Box<dyn Error>> {
+        match Args::parse(false).contact_point {
+            Some(contact_point) => Ok(Self {
+                contact_point,
+                simulated: None,
+            }),
+            None => Self::start_simulated(config).await,
+        }
+    }
+
+    /// The cluster of `--contact-point HOST:PORT --user NAME --password PASSWORD --tls-ca
+    /// CA.pem`, or else a simulated node with TLS (a CA and a certificate generated at
+    /// start) that wants the password `password` of `user`.
+    ///
+    /// # Errors
+    /// The CA file could not be read, or the simulated node could not start.
+    pub async fn secured_from_args(
+        user: &str,
+        password: &str,
+    ) -> Result<(Self, TlsAndLogin), Box<dyn Error>> {
+        let args = Args::parse(true);
+        if let (Some(contact_point), Some(user), Some(password), Some(ca_file)) =
+            (args.contact_point, args.user, args.password, args.tls_ca)
+        {
+            let ca_pem = std::fs::read_to_string(&ca_file)
+                .map_err(|e| format!("--tls-ca {ca_file}: {e}"))?;
+            let cluster = Self {
+                contact_point,
+                simulated: None,
             };
+            let login = TlsAndLogin {
+                user,
+                password,
+                ca_pem,
+            };
+            return Ok((cluster, login));
+        }
+        let config = SimClusterConfig::nodes(1)
+            .with_tls()
+            .with_user(user, password);
+        let cluster = Self::start_simulated(config).await?;
+        let ca_pem = (cluster.simulated.as_ref())
+            .and_then(|sim| sim.tls_ca_pem())
+            .ok_or("the simulated node has no certificate")?
+            .to_string();
+        let login = TlsAndLogin {
+            user: user.to_string(),
+            password: password.to_string(),
+            ca_pem,
+        };
+        Ok((cluster, login))
+    }
+
+    async fn start_simulated(config: SimClusterConfig) -> Result<Self, Box<dyn Error>> {
+        let sim = SimCluster::start(config).await?;
+        let first = *sim
+            .contact_points()
+            .first()
+            .ok_or("no simulated node is up")?;
+        Ok(Self {
+            contact_point: first.to_string(),
+            simulated: Some(sim),
+        })
+    }
+
+    /// `HOST:PORT` of a node, for `SessionBuilder::contact_point`.
+    pub fn contact_point(&self) -> &str {
+        &self.contact_point
+    }
+
+    /// The simulated cluster (to add fault rules), or `None` for a real one.
+    pub fn simulated(&self) -> Option<&SimCluster> {
+        self.simulated.as_ref()
+    }
+
+    /// The simulated cluster (to stop and start nodes), or `None` for a real one.
+    pub fn simulated_mut(&mut self) -> Option<&mut SimCluster> {
+        self.simulated.as_mut()
+    }
+
+    /// Stops the simulated cluster; nothing for a real one.
+    pub async fn stop(self) {
+        if let Some(sim) = self.simulated {
+            sim.stop().await;
+        }
+    }
+}
+
+impl fmt::Display for ExampleCluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.simulated {
+            Some(sim) => {
+                let nodes: Vec<String> =
+                    sim.contact_points().iter().map(|a| a.to_string()).collect();
+                write!(
+                    f,
+                    "simulated Cassandra (in this process) at {}",
+                    nodes.join(", ")
+                )
+            }
+            None => write!(f, "the cluster at {}", self.contact_point),
+        }
+    }
+}
+
+/// The command line: `--flag value` pairs.
+#[derive(Debug, Default)]
+struct Args {
+    contact_point: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    tls_ca: Option<String>,
+}
+
+impl Args {
+    /// The arguments, or the usage printed and the process ended (status 0 for `--help`,
+    /// 2 for a mistake). `secured`: whether `--user`, `--password` and `--tls-ca` are
+    /// taken too.
+    fn parse(secured: bool) -> Self {
+        let mut usage = "usage: EXAMPLE [--contact-point HOST:PORT".to_string();
+        if secured {
+            usage.push_str(" --user NAME --password PASSWORD --tls-ca CA.pem");
+        }
+        usage
+            .push_str("]\n  without --contact-point it starts a simulated cluster in this process");
+        match Self::parse_from(std::env::args().skip(1), secured) {
+            Ok(args) => args,
+            Err(None) => {
+                println!("{usage}");
+                std::process::exit(0)
+            }
+            Err(Some(mistake)) => {
+                eprintln!("{mistake}\n{usage}");
+                std::process::exit(2)
+            }
+        }
+    }
+
+    /// `Err(None)` for `--help`, `Err(Some(why))` for a mistake.
+    fn parse_from(
+        mut args: impl Iterator<Item = String>,
+        secured: bool,
+    ) -> Result<Self, Option<String>> {
+        let mut parsed = Self::default();
+        while let Some(flag) = args.next() {
             let slot = match flag.as_str() {
-                "--contact-point" => &mut out.contact_point,
-                "--user" => &mut out.user,
-                "--password" => &mut out.password,
-                "--tls-ca" => &mut out.tls_ca,
-                "-h" | "--help" => return Err(USAGE.to_string()),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+                "-h" | "--help" => return Err(None),
+                "--contact-point" => &mut parsed.contact_point,
+                "--user" if secured => &mut parsed.user,
+                "--password" if secured => &mut parsed.password,
+                "--tls-ca" if secured => &mut parsed.tls_ca,
+                _ => return Err(Some(format!("unknown argument {flag:?}"))),
             };
-            let value = match inline {
-                Some(v) => v,
-                None => args
-                    .next()
-                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?,
-            };
-            *slot = Some(value);
+            *slot = Some(args.next().ok_or(format!("{flag} needs a value"))?);
         }
-        if out.user.is_some() != out.password.is_some() {
-            return Err(format!("--user and --password go together\n{USAGE}"));
+        let security = [&parsed.user, &parsed.password, &parsed.tls_ca];
+        let given = security.iter().filter(|v| v.is_some()).count();
+        match (&parsed.contact_point, given) {
+            (_, 0) | (Some(_), 3) => Ok(parsed),
+            _ => Err(Some(
+                "--contact-point, --user, --password and --tls-ca go together".to_string(),
+            )),
         }
-        if out.contact_point.is_none() && (out.user.is_some() || out.tls_ca.is_some()) {
-            return Err(format!(
-                "--user, --password and --tls-ca need --contact-point\n{USAGE}"
-            ));
-        }
-        Ok(out)
     }
 }
 
-/// A session for `args`, and the simulated node it runs on when no contact point was
-/// given (keep the handle alive as long as the session).
-///
-/// # Errors
-/// The node could not start, the TLS CA could not be read, or no host was reachable.
-pub async fn connect(
-    args: &QuickstartArgs,
-) -> Result<(Session, Option<SimServerHandle>), Box<dyn std::error::Error>> {
-    let Some(contact_point) = &args.contact_point else {
-        let server = SimServer::start(SimServerConfig::default()).await?;
-        let session = SessionBuilder::new()
-            .contact_point(server.local_addr())
-            .connect()
-            .await?;
-        return Ok((session, Some(server)));
-    };
-    let mut builder = SessionBuilder::new().contact_point(contact_point.as_str());
-    if let (Some(user), Some(password)) = (&args.user, &args.password) {
-        builder = builder.credentials(user.as_str(), password.as_str());
+#[cfg(test)]
+mod tests {
+    use super::Args;
+
+    fn parse(args: &[&str], secured: bool) -> Result<Args, Option<String>> {
+        Args::parse_from(args.iter().map(|s| s.to_string()), secured)
     }
-    let session = match &args.tls_ca {
-        Some(ca) => {
-            builder
-                .transport(TlsTransport::new(
-                    TlsConfig::builder().ca_pem_file(ca).build()?,
-                ))
-                .connect()
-                .await?
+
+    #[test]
+    fn flags_and_mistakes() {
+        let args = parse(&["--contact-point", "db1:9042"], false).unwrap();
+        assert_eq!(args.contact_point.as_deref(), Some("db1:9042"));
+        let secured = [
+            "--contact-point",
+            "db1:9142",
+            "--user",
+            "app",
+            "--password",
+            "pw",
+        ];
+        let args = parse(&[&secured[..], &["--tls-ca", "ca.pem"]].concat(), true).unwrap();
+        assert_eq!(args.tls_ca.as_deref(), Some("ca.pem"));
+        assert_eq!(parse(&["--help"], false).unwrap_err(), None);
+        for (args, secured, why) in [
+            (&["--bogus"][..], false, "unknown argument"),
+            (&["--user", "app"][..], false, "unknown argument"),
+            (&["--contact-point"][..], false, "needs a value"),
+            (&secured[..], true, "go together"),
+        ] {
+            let why_not = parse(args, secured).unwrap_err().unwrap_or_default();
+            assert!(why_not.contains(why), "{args:?}: {why_not}");
         }
-        None => builder.connect().await?,
-    };
-    Ok((session, None))
-}
-
-/// Writes one step's line: a number, a label padded with dots, what happened.
-fn step(out: &mut dyn Write, n: u32, label: &str, what: &str) {
-    let dots = ".".repeat(30usize.saturating_sub(label.len()));
-    // A closed stdout must not abort the tour.
-    let _ = writeln!(out, "{n}. {label} {dots} {what}");
-}
-
-/// The tour: keyspace and tables, an insert with bound values, a prepared SELECT, paging
-/// through a few hundred rows, a batch, a lightweight transaction and typed rows; the
-/// keyspace is dropped at the end (also when a step fails). Each step prints one line
-/// to `out`.
-///
-/// # Errors
-/// The first statement that failed.
-pub async fn tour(
-    session: &Session,
-    keyspace: &str,
-    out: &mut dyn Write,
-) -> Result<TourReport, Error> {
-    let started = Instant::now();
-    session
-        .execute(
-            &format!(
-                "CREATE KEYSPACE IF NOT EXISTS {keyspace} WITH replication = \
-                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
-        .await?;
-    let result = steps(session, keyspace, out).await;
-    let dropped = session
-        .execute(&format!("DROP KEYSPACE IF EXISTS {keyspace}"), ())
-        .await;
-    let report = result?;
-    dropped?;
-    step(
-        out,
-        9,
-        "cleanup",
-        &format!(
-            "dropped keyspace {keyspace}; tour took {} ms",
-            started.elapsed().as_millis()
-        ),
-    );
-    Ok(report)
-}
-
-async fn steps(
-    session: &Session,
-    keyspace: &str,
-    out: &mut dyn Write,
-) -> Result<TourReport, Error> {
-    let mut report = TourReport::default();
-
-    // 1. Schema.
-    session.use_keyspace(keyspace).await?;
-    session
-        .execute(
-            "CREATE TABLE IF NOT EXISTS users (id int PRIMARY KEY, name text, email text)",
-            (),
-        )
-        .await?;
-    session
-        .execute(
-            "CREATE TABLE IF NOT EXISTS events (user_id int, seq int, what text, \
-             PRIMARY KEY (user_id, seq))",
-            (),
-        )
-        .await?;
-    step(
-        out,
-        1,
-        "keyspace and tables",
-        &format!("created {keyspace}.users and {keyspace}.events"),
-    );
-
-    // 2. A simple statement: values travel as protocol values, never pasted into the CQL.
-    session
-        .execute(
-            "INSERT INTO users (id, name, email) VALUES (?, ?, ?)",
-            (1i32, "Ada Lovelace", "ada@example.com"),
-        )
-        .await?;
-    step(
-        out,
-        2,
-        "insert (bound values)",
-        "users 1 = ('Ada Lovelace', 'ada@example.com')",
-    );
-
-    // 3. A prepared statement: prepared once, values checked against its markers.
-    let select_user = session
-        .prepare("SELECT id, name, email FROM users WHERE id = ?")
-        .await?;
-    let result = session.execute(&select_user, (1i32,)).await?;
-    let user = match result.first_row() {
-        Some(row) => Some(row.typed::<User>()?),
-        None => None,
-    };
-    step(
-        out,
-        3,
-        "prepared select",
-        &match &user {
-            Some(u) => format!(
-                "id={} name={:?} email={:?}",
-                u.id,
-                u.name,
-                u.email.as_deref().unwrap_or("null")
-            ),
-            None => "no row".to_string(),
-        },
-    );
-    report.prepared_user = user;
-
-    // 4. Paging: a few hundred rows read back in small pages, fetched on demand.
-    let insert_event = session
-        .prepare("INSERT INTO events (user_id, seq, what) VALUES (?, ?, ?)")
-        .await?;
-    let writes = (0..PAGING_ROWS).map(|seq| session.execute(&insert_event, (1i32, seq, "click")));
-    futures::future::try_join_all(writes).await?;
-    let select_events =
-        Statement::new("SELECT seq, what FROM events WHERE user_id = ?").with_page_size(PAGE_SIZE);
-    let mut stream = session.execute_iter(&select_events, (1i32,))?;
-    let mut expected = 0;
-    while let Some(row) = stream.next().await {
-        let seq: i32 = row?.get("seq")?;
-        if seq != expected {
-            return Err(Error::InvalidArgument(format!(
-                "paging: expected seq {expected}, got {seq}"
-            )));
-        }
-        expected += 1;
-        report.paged_rows += 1;
     }
-    report.pages = stream.pages_fetched();
-    step(
-        out,
-        4,
-        "paging (execute_iter)",
-        &format!(
-            "{} rows in {} pages of {PAGE_SIZE} ({PAGING_ROWS} concurrent inserts first)",
-            report.paged_rows, report.pages
-        ),
-    );
-
-    // 5. A logged batch: simple and prepared statements, applied together.
-    let mut batch = Batch::logged();
-    batch
-        .add(
-            "INSERT INTO users (id, name, email) VALUES (?, ?, ?)",
-            (2i32, "Grace Hopper", "grace@example.com"),
-        )?
-        .add(
-            "INSERT INTO users (id, name) VALUES (?, ?)",
-            (3i32, "Alan Turing"),
-        )?
-        .add(&insert_event, (2i32, 0i32, "signup"))?;
-    session.batch(&batch).await?;
-    let count = session
-        .execute("SELECT COUNT(*) FROM events WHERE user_id IN (1, 2)", ())
-        .await?;
-    report.rows_after_batch = match count.first_row() {
-        Some(row) => usize::try_from(row.get::<i64>(0)?).unwrap_or(0),
-        None => 0,
-    };
-    step(
-        out,
-        5,
-        "batch (logged)",
-        &format!(
-            "{} statements applied together; events now holds {} rows",
-            batch.len(),
-            report.rows_after_batch
-        ),
-    );
-
-    // 6. A lightweight transaction: the second insert finds the row and is not applied.
-    let lwt = Statement::new("INSERT INTO users (id, name) VALUES (?, ?) IF NOT EXISTS")
-        .with_serial_consistency(Consistency::Serial);
-    let first = session.execute(&lwt, (4i32, "Katherine Johnson")).await?;
-    let second = session.execute(&lwt, (4i32, "Someone Else")).await?;
-    let existing = match second.first_row() {
-        Some(row) => row.get::<Option<String>>("name")?,
-        None => None,
-    };
-    report.lwt_applied = (first.applied(), second.applied());
-    step(
-        out,
-        6,
-        "lightweight transaction",
-        &format!(
-            "IF NOT EXISTS: applied={:?}, then applied={:?} (kept {:?})",
-            first.applied().unwrap_or(false),
-            second.applied().unwrap_or(false),
-            existing.unwrap_or_default()
-        ),
-    );
-
-    // 7. Typed rows: every user into the `User` struct.
-    let all = session.execute("SELECT * FROM users", ()).await?;
-    let mut users = all.typed::<User>()?.collect::<Result<Vec<User>, _>>()?;
-    users.sort_by_key(|u| u.id);
-    step(
-        out,
-        7,
-        "typed rows (derive FromRow)",
-        &format!("{} users", users.len()),
-    );
-    for u in &users {
-        let _ = writeln!(out, "     {u:?}");
-    }
-    report.users = users;
-
-    // 8. Errors carry what the node said.
-    let e = session
-        .execute("SELECT * FROM no_such_table", ())
-        .await
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_else(|| "no error?".to_string());
-    step(out, 8, "a server error", &e);
-    Ok(report)
 }

@@ -1,13 +1,14 @@
 // The npm package: `npm pack` of wasm/pkg installed into fresh directories and used as
 // "cql-wasm" from an ES module project, from a CommonJS project through require(), and
-// from an .mjs file in a CommonJS project, each querying cql-sim through the bridge.
+// from an .mjs file in a CommonJS project, each querying cql-sim through the bridge; and
+// the Node.js example (examples/js/node.mjs) run the same way.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BRIDGE, NODE, TOKEN, skip, WASM_DIR } from "./env.mjs";
+import { BRIDGE, NODE, TOKEN, skip, WASM_DIR, REPO_DIR } from "./env.mjs";
 
 const esmApp = `
 import { Client, ServerError, CqlError, version } from "cql-wasm";
@@ -163,18 +164,27 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh project with `packageJson`, the tarball installed and `file` written; runs it and parses its last line. */
-function run(project, packageJson, file, source) {
+/** A fresh project with `packageJson`, the tarball installed and `file` written; runs it and returns its output. */
+function runScript(project, packageJson, file, source) {
   const cwd = join(dir, project);
   mkdirSync(cwd);
   writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: project, private: true, ...packageJson }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", tarball], { cwd, stdio: "inherit" });
   writeFileSync(join(cwd, file), source);
   // No --experimental-websocket: the package brings ws, so Node 20 needs no flag.
-  const out = execFileSync(process.execPath, ["--no-warnings", file], {
+  return execFileSync(process.execPath, ["--no-warnings", file], {
     cwd, encoding: "utf8", timeout: 60_000,
-    env: { ...process.env, CQL_WASM_BRIDGE: BRIDGE, CQL_WASM_NODE: NODE, CQL_WASM_TOKEN: TOKEN },
+    env: {
+      ...process.env, CQL_WASM_BRIDGE: BRIDGE, CQL_WASM_NODE: NODE, CQL_WASM_TOKEN: TOKEN,
+      // The names examples/js/node.mjs reads.
+      CQL_BRIDGE: BRIDGE, CQL_NODE: NODE, CQL_TOKEN: TOKEN,
+    },
   });
+}
+
+/** runScript, and its last line parsed as JSON. */
+function run(project, packageJson, file, source) {
+  const out = runScript(project, packageJson, file, source);
   return JSON.parse(out.trim().split("\n").pop());
 }
 
@@ -216,4 +226,14 @@ test("a script that never calls close() ends when its last call settles", { skip
   // Without unreferenced timers and sockets it waited for a garbage collection (seconds)
   // or forever; the heartbeat (200 ms here) must not hold it either.
   assert.ok(got.exitMsAfterLastCall < 2000, `exited ${got.exitMsAfterLastCall} ms after the last call`);
+});
+
+test("the Node.js example (examples/js/node.mjs) runs in a project that installed the package", { skip }, () => {
+  const source = readFileSync(`${REPO_DIR}examples/js/node.mjs`, "utf8");
+  const out = runScript("node-example", { type: "module" }, "node.mjs", source);
+  process.stdout.write(out);
+  assert.match(out, /^user 1: Ada, joined 2024-01-01T00:00:00.000Z$/m);
+  assert.match(out, /^first page: \w+, \w+; more: true$/m);
+  assert.match(out, /^streamed: Ada, Alan, Grace$/m);
+  assert.match(out, /^server error: Invalid: /m);
 });

@@ -1,4 +1,4 @@
-// The web example (examples/web) in headless Chromium: served from 127.0.0.1, driven
+// The web example (examples/js/web) in headless Chromium: served from 127.0.0.1, driven
 // through chromedriver's WebDriver API; the test reads the query result from the page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
-import { BRIDGE, NODE, TOKEN, skip, WASM_DIR } from "./env.mjs";
+import { BRIDGE, NODE, TOKEN, skip, REPO_DIR } from "./env.mjs";
 
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 
@@ -42,7 +42,7 @@ async function webdriver(base, method, path, body) {
 }
 
 test("web example runs a query in headless Chromium", { skip, timeout: 60000 }, async () => {
-  const server = await serve(WASM_DIR);
+  const server = await serve(REPO_DIR);
   const port = await freePort();
   const driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
   const base = `http://127.0.0.1:${port}`;
@@ -60,7 +60,7 @@ test("web example runs a query in headless Chromium", { skip, timeout: 60000 }, 
     });
     session = created.sessionId;
     const q = new URLSearchParams({ bridge: BRIDGE, node: NODE, token: TOKEN });
-    const page = `http://127.0.0.1:${server.address().port}/examples/web/index.html?${q}`;
+    const page = `http://127.0.0.1:${server.address().port}/examples/js/web/index.html?${q}`;
     await webdriver(base, "POST", `/session/${session}/url`, { url: page });
     let state;
     for (let i = 0; i < 200; i++) {

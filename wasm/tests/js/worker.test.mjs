@@ -1,15 +1,15 @@
-// The edge worker example (examples/worker) in workerd, through Miniflare: an HTTP request
+// The edge worker example (examples/js/worker) in workerd, through Miniflare: an HTTP request
 // answered by querying cql-sim through the bridge.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
-import { BRIDGE, NODE, TOKEN, skip, WASM_DIR } from "./env.mjs";
+import { BRIDGE, NODE, TOKEN, skip, REPO_DIR } from "./env.mjs";
 
 test("worker answers HTTP requests by querying through the bridge", { skip }, async () => {
   const mf = new Miniflare({
     modules: true,
-    modulesRoot: WASM_DIR,
-    scriptPath: `${WASM_DIR}examples/worker/src/worker.js`,
+    modulesRoot: REPO_DIR,
+    scriptPath: `${REPO_DIR}examples/js/worker/src/worker.js`,
     modulesRules: [
       { type: "ESModule", include: ["**/*.js"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },

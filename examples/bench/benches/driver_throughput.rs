@@ -3,7 +3,7 @@
 //! (pre-encoded EXECUTE frames pipelined: the physical limit of the node on this machine).
 //!
 //! ```text
-//! cargo bench -p cql-examples --bench driver_throughput
+//! cargo bench -p cql-bench --bench driver_throughput
 //! ```
 //!
 //! The workload is a prepared single-row SELECT binding one int, answered by a primed

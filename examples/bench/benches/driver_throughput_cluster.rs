@@ -3,7 +3,7 @@
 //! nodes, each client routing by token, and how their throughput grows from 1 to 3 nodes.
 //!
 //! ```text
-//! cargo bench -p cql-examples --bench driver_throughput_cluster
+//! cargo bench -p cql-bench --bench driver_throughput_cluster
 //! ```
 //!
 //! The workload is the one of `driver_throughput` (a prepared single-row SELECT binding

@@ -354,7 +354,7 @@ pub fn python() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CQL_PYTHON") {
         return Some(PathBuf::from(p));
     }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut candidates = vec![repo.join(".ci-venv/bin/python")];
     // In a git worktree, the main worktree's venv.
     if let Ok(out) = Command::new("git")

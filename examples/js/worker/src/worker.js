@@ -3,7 +3,7 @@
 //
 // In a project that installed the package, import from "cql-wasm" (its "workerd" export is
 // worker.js); this example imports the build in wasm/pkg directly.
-import { Client, CqlError } from "../../../pkg/worker.js";
+import { Client, CqlError } from "../../../../wasm/pkg/worker.js";
 
 export default {
   async fetch(request, env) {

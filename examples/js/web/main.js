@@ -1,6 +1,7 @@
 // The web example: connect through the bridge, run the query in the box, show the rows.
-// Served from the wasm/ folder, so the package built in wasm/pkg is at ../../pkg/.
-import { Client, CqlError } from "../../pkg/index.js";
+// Served from the repository's root, so the package built in wasm/pkg is at
+// ../../../wasm/pkg/ (in a project that installed the package, import from "cql-wasm").
+import { Client, CqlError } from "../../../wasm/pkg/index.js";
 
 const params = new URL(location.href).searchParams;
 const out = document.getElementById("result");

@@ -1,4 +1,4 @@
-"""The Python cassandra-driver's side of `cargo bench -p cql-examples --bench driver_throughput`
+"""The Python cassandra-driver's side of `cargo bench -p cql-bench --bench driver_throughput`
 (one node) and `--bench driver_throughput_cluster` (1 and 3 nodes).
 
 `python driver_throughput.py --addr HOST:PORT[,HOST:PORT...] --concurrency N --seconds S
