@@ -21,8 +21,8 @@ use cql_testkit::sim::faults::{Action, Rule};
 use cql_transport_tcp::frame::Opcode;
 use cql_transport_tcp::message::WriteType;
 use cql_transport_tcp::policies::retry::FailureKind;
+use cql_transport_tcp::policies::retry::{RetryContext, RetryDecision, RetryPolicy};
 use cql_transport_tcp::policies::speculative::ConstantSpeculativeExecutionPolicy;
-use cql_transport_tcp::session::{RetryContext, RetryDecision, RetryPolicy};
 use cql_transport_tcp::{Consistency, SessionBuilder, Statement};
 
 /// After a timeout, an unavailable or an overloaded coordinator, tries one other node;
