@@ -1,4 +1,4 @@
-//! `cql-derive`: `FromRow`, `SerializeRow` and `UserType` against rows built with
+//! `cql-derive`: `DeserializeRow`, `SerializeRow`, `DeserializeValue` and `SerializeValue` against rows built with
 //! `Rows::from_cells` and bind-marker specs.
 
 use std::collections::BTreeMap;

@@ -38,17 +38,16 @@ use crate::sync::{Lock as Mutex, LockGuard as MutexGuard, Notify, Signal, channe
 /// Events queued for one [`EventStream`] that is not read; later ones are dropped.
 const MAX_QUEUED_EVENTS: usize = 1024;
 /// Size of the reader task's buffer: what one read takes from the socket. Small enough
-/// that under load one read is a few hundred answers, not everything the node sent
-/// (the node keeps working on the next requests while these are handed over): with 512
-/// in flight, 8-16 KiB measured 4-7 % more requests/s than 64 KiB.
+/// that under load one read is a few hundred answers, not everything the node sent (the
+/// node keeps working on the next requests while these are handed over). Tuned with
+/// `driver_throughput` (see `examples/bench/README.md`, "Tuning").
 const READ_BUFFER_LEN: usize = 16 * 1024;
-/// Tasks the reader wakes before it lets them run (see `wake_in_chunks`): with 512
-/// requests in flight, chunks of 32-64 measured 10-15 % more requests/s than waking a
-/// whole read at once.
+/// Tasks the reader wakes before it lets them run (see `wake_in_chunks`), rather than a
+/// whole read at once. Tuned as [`READ_BUFFER_LEN`].
 const WAKE_CHUNK: usize = 64;
 /// At most how many times the writer lets the runtime run other tasks before writing
-/// (see `write_loop`): 2 measured 6-8 % more requests/s than 1 and than 3 with 512 in
-/// flight; with few requests in flight the second yield is skipped.
+/// (see `write_loop`); with few requests in flight the second yield is skipped. Tuned as
+/// [`READ_BUFFER_LEN`].
 const WRITER_YIELDS: usize = 2;
 
 /// What a waiting request is handed: its response, decoded by the machine or (usually)
