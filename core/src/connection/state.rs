@@ -22,7 +22,7 @@ use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
@@ -746,7 +746,10 @@ impl ConnectionState {
     fn after_auth(&mut self, now: Instant) {
         match &self.keyspace {
             Some(keyspace) => {
-                let query = format!("USE {}", quote_identifier(keyspace));
+                let query = format!(
+                    "USE {}",
+                    crate::types::cql_syntax::quote_identifier(keyspace)
+                );
                 self.step = Step::UseKeyspace;
                 self.send_handshake(Request::Query(Query {
                     query: query.into(),
@@ -794,15 +797,6 @@ pub fn decode_response_with(
             frame.header.opcode, frame.header.stream
         ))
     })
-}
-
-/// A keyspace name as a CQL identifier: kept when already double-quoted, else quoted with
-/// inner quotes doubled (so case and any character survive, as the Python driver does).
-fn quote_identifier(name: &str) -> String {
-    if name.len() >= 2 && name.starts_with('"') && name.ends_with('"') {
-        return name.to_string();
-    }
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 #[cfg(test)]

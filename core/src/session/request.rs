@@ -56,7 +56,7 @@ impl ExecRequest {
         Self {
             payload: Payload::Use(Arc::from(alloc::format!(
                 "USE {}",
-                crate::session::session::quote_identifier(keyspace)
+                crate::types::cql_syntax::quote_identifier(keyspace)
             ))),
             options: StatementOptions::default(),
             paging_state: None,

@@ -111,23 +111,6 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Quotes a keyspace name for `USE` unless it is a plain lowercase identifier (as the
-/// Python driver's `protect_name`).
-pub(crate) fn quote_identifier(name: &str) -> String {
-    if name.len() >= 2 && name.starts_with('"') && name.ends_with('"') {
-        return name.to_string();
-    }
-    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
 impl Session {
     /// The configuration the session was built with.
     pub fn config(&self) -> &SessionConfig {
@@ -614,19 +597,5 @@ impl Session {
             self.inner.ctx.metrics.set_open_connections(&pool.addr, 0);
         }
         tracing::info!("session closed");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifiers_are_quoted_like_the_python_driver() {
-        assert_eq!(quote_identifier("ks_1"), "ks_1");
-        assert_eq!(quote_identifier("MyKs"), "\"MyKs\"");
-        assert_eq!(quote_identifier("1ks"), "\"1ks\"");
-        assert_eq!(quote_identifier("a\"b"), "\"a\"\"b\"");
-        assert_eq!(quote_identifier("\"Q\""), "\"Q\"");
     }
 }

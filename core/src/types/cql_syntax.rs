@@ -57,6 +57,20 @@ impl ColumnType {
     }
 }
 
+/// `name` double-quoted for CQL text (inner quotes doubled), unless it is quoted already.
+/// Quoting always keeps the name's case and lets reserved words through (`"select"`), so
+/// it names exactly the keyspace, table or column called `name`.
+pub fn quote_identifier(name: &str) -> String {
+    if name.len() >= 2 && name.starts_with('"') && name.ends_with('"') {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    out.push_str(&name.replace('"', "\"\""));
+    out.push('"');
+    out
+}
+
 /// The native (non-parameterised) type a CQL keyword names, case-insensitively
 /// (`varchar` is `text`): `int`, `timeuuid`, ...
 pub fn native_type_by_name(word: &str) -> Option<ColumnType> {
@@ -367,6 +381,15 @@ impl fmt::Display for ColumnType {
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn identifiers_are_always_quoted_once() {
+        assert_eq!(quote_identifier("ks_1"), "\"ks_1\"");
+        assert_eq!(quote_identifier("MyKs"), "\"MyKs\"");
+        assert_eq!(quote_identifier("select"), "\"select\"");
+        assert_eq!(quote_identifier("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_identifier("\"Q\""), "\"Q\"");
+    }
 
     #[test]
     fn parses_and_displays() {
