@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig, SimServerHandle};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 fn repo_root() -> PathBuf {
@@ -94,9 +94,10 @@ async fn python_driver_scenarios() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_driver_over_tls() {
-    let server = SimServer::start(SimServerConfig::default().with_tls(TlsConfig::Generated))
-        .await
-        .unwrap();
+    let server =
+        SimServer::start(SimServerConfig::default().with_tls(ServerCertificate::Generated))
+            .await
+            .unwrap();
     let ca = std::env::temp_dir().join(format!("cql-sim-ca-{}.pem", std::process::id()));
     std::fs::write(&ca, &server.tls().expect("tls is on").ca_pem).unwrap();
     let mut args = only(&["tls_connection", "connect_protocol_v5", "lz4_compression"]);

@@ -15,7 +15,7 @@ use cql_core::types::{ColumnSpec, ColumnType};
 use cql_testkit::load::{LoadConfig, run};
 use cql_testkit::raw::RawClient;
 use cql_testkit::sim::server::{
-    Prime, Primes, SimServer, SimServerConfig, SimServerHandle, TlsConfig,
+    Prime, Primes, ServerCertificate, SimServer, SimServerConfig, SimServerHandle,
 };
 use cql_testkit::sim::{Outcome, RowsResult};
 
@@ -291,7 +291,7 @@ async fn password_authentication() {
 async fn tls_with_the_generated_certificate() {
     let config = SimServerConfig::default()
         .with_primes(primes())
-        .with_tls(TlsConfig::Generated);
+        .with_tls(ServerCertificate::Generated);
     let server = SimServer::start(config).await.unwrap();
     let ca = server.tls().unwrap().ca_pem.clone();
     for version in [V4, V5] {
@@ -302,7 +302,7 @@ async fn tls_with_the_generated_certificate() {
         check_primed_round_trip(&mut client).await;
     }
     // A client that does not trust the CA fails the TLS handshake.
-    let other = cql_testkit::sim::server::tls::setup(&TlsConfig::Generated).unwrap();
+    let other = cql_testkit::sim::server::tls::setup(&ServerCertificate::Generated).unwrap();
     assert!(
         RawClient::connect_tls(server.local_addr(), V4, &other.info.ca_pem)
             .await

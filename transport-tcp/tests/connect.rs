@@ -1,7 +1,7 @@
 //! `SessionBuilderExt`: one-call sessions on tokio over plain TCP and TLS, against the
 //! simulated node.
 
-use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig};
 use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::session::Error;
 use cql_transport_tcp::{Session, TlsConfig, TlsTransport};
@@ -29,9 +29,10 @@ async fn connect_over_plain_tcp() {
 
 #[tokio::test]
 async fn connect_tls_verifies_the_node() {
-    let server = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
-        .await
-        .unwrap();
+    let server =
+        SimServer::start(SimServerConfig::default().with_tls(ServerCertificate::Generated))
+            .await
+            .unwrap();
     let ca = server.tls().unwrap().ca_pem.clone();
     let tls = TlsConfig::builder().ca_pem(&ca).build().unwrap();
     let session = SessionBuilder::new()

@@ -8,7 +8,7 @@ use std::time::Duration;
 use cql_core::connection::{
     Connection, ConnectionConfig, ConnectionError, PlainTextAuthenticator, RequestOptions,
 };
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig as SimTls};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::frame::{Compression, DEFAULT_MAX_BODY_LEN, ProtocolVersion, read_frame};
 use cql_transport_tcp::message::{
     Event, EventType, Query, QueryParameters, Request, RequestFrame, Response, ResponseFrame,
@@ -176,9 +176,10 @@ async fn authentication_good_bad_and_missing() {
 
 #[tokio::test]
 async fn over_tls_with_the_generated_ca() {
-    let server = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
-        .await
-        .unwrap();
+    let server =
+        SimServer::start(SimServerConfig::default().with_tls(ServerCertificate::Generated))
+            .await
+            .unwrap();
     let tls = TlsTransport::new(
         TlsConfig::builder()
             .ca_pem(&server.tls().unwrap().ca_pem)
@@ -217,9 +218,10 @@ async fn over_tls_with_the_generated_ca() {
 /// write concurrently), answers larger than a TLS record among them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_over_one_tls_connection() {
-    let server = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
-        .await
-        .unwrap();
+    let server =
+        SimServer::start(SimServerConfig::default().with_tls(ServerCertificate::Generated))
+            .await
+            .unwrap();
     let tls = TlsTransport::new(
         TlsConfig::builder()
             .ca_pem(&server.tls().unwrap().ca_pem)

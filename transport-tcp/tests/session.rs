@@ -10,7 +10,7 @@ use common::sessions::{session_for, with_table};
 use std::net::IpAddr;
 use std::time::Duration;
 
-use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig};
 use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::frame::{Compression, ProtocolVersion};
 use cql_transport_tcp::message::{BatchType, Consistency, DbError};
@@ -90,7 +90,7 @@ async fn simple_and_prepared_statements_on_every_version_and_compression() {
 async fn tls_and_authentication() {
     let server = SimServer::start(
         SimServerConfig::default()
-            .with_tls(SimTls::Generated)
+            .with_tls(ServerCertificate::Generated)
             .with_user("alice", "s3cret"),
     )
     .await

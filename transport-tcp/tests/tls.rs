@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig as SimTls};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::runtime::{NodeAddr, Transport, TransportError, TransportErrorKind};
 use cql_transport_tcp::{TlsConfig, TlsConfigError, TlsTransport, rustls};
 use rustls_pki_types::pem::PemObject;
@@ -13,9 +13,11 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn tls_sim(listen: &str) -> SimServerHandle {
-    SimServer::start(SimServerConfig::new(listen.parse().unwrap()).with_tls(SimTls::Generated))
-        .await
-        .unwrap()
+    SimServer::start(
+        SimServerConfig::new(listen.parse().unwrap()).with_tls(ServerCertificate::Generated),
+    )
+    .await
+    .unwrap()
 }
 
 fn ca_of(server: &SimServerHandle) -> String {

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use cql_core::session::Session;
-use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig as SimTls};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig};
 use cql_transport_tcp::SessionBuilder;
 use cql_transport_tcp::TlsConfig;
 use cql_transport_websocket::TokenPlacement;
@@ -88,7 +88,7 @@ async fn queries_paging_and_prepared_through_the_bridge() {
 
 #[tokio::test]
 async fn tls_to_the_node_and_wss_to_the_bridge_with_a_signed_token_in_the_subprotocol() {
-    let sim = SimServer::start(SimServerConfig::default().with_tls(SimTls::Generated))
+    let sim = SimServer::start(SimServerConfig::default().with_tls(ServerCertificate::Generated))
         .await
         .unwrap();
     let mut config = config(&[sim.local_addr()]);

@@ -29,7 +29,7 @@ use std::time::Duration;
 use cql_testkit::sim::Outcome;
 use cql_testkit::sim::cluster::{Addressing, SimCluster, SimClusterConfig};
 use cql_testkit::sim::server::version::parse_versions;
-use cql_testkit::sim::server::{SimServer, SimServerConfig, TlsConfig};
+use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
 [--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]... \
@@ -154,12 +154,12 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             return Err("--cert/--key serve one node; a cluster uses --tls".to_string());
         }
         (Some(cert), Some(key)) => {
-            config.tls = Some(TlsConfig::Files {
+            config.tls = Some(ServerCertificate::Files {
                 cert: cert.into(),
                 key: key.into(),
             });
         }
-        (None, None) if tls => config.tls = Some(TlsConfig::Generated),
+        (None, None) if tls => config.tls = Some(ServerCertificate::Generated),
         (None, None) => {}
         _ => return Err("--cert and --key go together".to_string()),
     }

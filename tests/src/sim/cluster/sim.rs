@@ -14,7 +14,9 @@ use super::config::{Addressing, SimClusterConfig};
 use crate::sim::faults::{FaultInjector, RequestLog};
 use crate::sim::info::{NodeInfo, interleaved_tokens, joining_tokens};
 use crate::sim::node::{Node, NodeConfig};
-use crate::sim::server::{SimServer, SimServerConfig, SimServerHandle, TlsConfig, generate_pem};
+use crate::sim::server::{
+    ServerCertificate, SimServer, SimServerConfig, SimServerHandle, generate_pem,
+};
 
 /// How many ports to try when looking for one free on every loopback address.
 const PORT_ATTEMPTS: usize = 32;
@@ -92,7 +94,7 @@ impl ClusterNode {
 pub struct SimCluster {
     config: SimClusterConfig,
     nodes: Vec<ClusterNode>,
-    tls: Option<TlsConfig>,
+    tls: Option<ServerCertificate>,
     ca_pem: Option<String>,
     port: u16,
 }
@@ -126,7 +128,7 @@ impl SimCluster {
             }
             let pem = generate_pem(&names).map_err(io::Error::other)?;
             (
-                Some(TlsConfig::Pem {
+                Some(ServerCertificate::Pem {
                     cert: pem.chain_pem,
                     key: pem.key_pem,
                 }),

@@ -1,6 +1,6 @@
 //! The server's side of fault rules and records, without I/O: what a rule sees of a
 //! decoded request, the facts an error answer is completed from, and the record of a
-//! request. [`crate::sim::server::session::Session::serve`] calls these.
+//! request. [`crate::sim::server::client_state::Session::serve`] calls these.
 
 use std::borrow::Cow;
 use std::net::SocketAddr;

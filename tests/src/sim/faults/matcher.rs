@@ -8,7 +8,7 @@ use cql_core::cluster::token::byte_ordered_to_hex;
 use cql_core::frame::Opcode;
 use regex::Regex;
 
-use crate::sim::server::session::type_name;
+use crate::sim::server::client_state::type_name;
 
 /// Which node a rule targets: one server of a cluster sharing an injector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

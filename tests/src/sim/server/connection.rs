@@ -1,5 +1,5 @@
 //! One client connection: a read loop that decodes frames, answers them through the
-//! [`Session`] in order (fault rules may delay, drop or corrupt an answer, or close the
+//! [`ClientState`] in order (fault rules may delay, drop or corrupt an answer, or close the
 //! connection) and forwards registered events, and a write loop that sends the encoded
 //! bytes. Both run in the connection's task; a failing client only ends its own
 //! connection.
@@ -12,8 +12,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
+use super::client_state::{ClientState, Reply, Served, Shared, Switch};
 use super::framing::{FrameFailure, next_request, write_legacy_error, write_raw, write_response};
-use super::session::{Reply, Served, Session, Shared, Switch};
 use super::version::{ReplyVersion, reply_version};
 use crate::sim::error::CqlError;
 use crate::sim::faults::action::corrupt_frame;
@@ -63,7 +63,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
 ) {
     let mut conn = Conn {
         framer: Framer::new(max_body_len),
-        session: Session::for_connection(shared, connection),
+        session: ClientState::for_connection(shared, connection),
         out: Vec::new(),
         delayed: Vec::new(),
     };
@@ -117,7 +117,7 @@ async fn next_due(delayed: &[(Instant, Reply)]) {
 
 struct Conn {
     framer: Framer,
-    session: Session,
+    session: ClientState,
     out: Vec<u8>,
     /// Answers a fault rule delayed, with when to send them.
     delayed: Vec<(Instant, Reply)>,

@@ -24,11 +24,11 @@
 //!   connection consult them, the accept loop numbers and refuses connections)
 //! ```
 
+pub mod client_state;
 pub mod connection;
 pub mod framing;
 pub mod primes;
 pub mod results;
-pub mod session;
 pub mod tls;
 pub mod version;
 
@@ -42,13 +42,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+pub use client_state::PASSWORD_AUTHENTICATOR;
 pub use primes::{Prime, Primes};
-pub use session::PASSWORD_AUTHENTICATOR;
-pub use tls::{GeneratedPem, TlsConfig, TlsInfo, generate_pem};
+pub use tls::{GeneratedPem, ServerCertificate, TlsInfo, generate_pem};
 
 use crate::sim::faults::{FaultInjector, RequestLog};
 use crate::sim::node::{Node, NodeConfig};
-use session::Shared;
+use client_state::Shared;
 
 /// How long a client has to finish the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,7 +61,7 @@ pub struct SimServerConfig {
     /// The node's identity, users and clock (ignored by [`SimServer::start_with_node`]).
     pub node: NodeConfig,
     /// TLS, when wanted.
-    pub tls: Option<TlsConfig>,
+    pub tls: Option<ServerCertificate>,
     /// Primed responses.
     pub primes: Primes,
     /// Accepted protocol versions (default v3, v4, v5).
@@ -108,7 +108,7 @@ impl SimServerConfig {
 
     /// Enables TLS.
     #[must_use]
-    pub fn with_tls(mut self, tls: TlsConfig) -> Self {
+    pub fn with_tls(mut self, tls: ServerCertificate) -> Self {
         self.tls = Some(tls);
         self
     }

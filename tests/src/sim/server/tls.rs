@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 /// Where the node's TLS certificate comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TlsConfig {
+pub enum ServerCertificate {
     /// Generate a CA and a certificate for `localhost`/`127.0.0.1` at start.
     Generated,
     /// Load a certificate chain and its private key from PEM files.
@@ -49,7 +49,7 @@ pub struct GeneratedPem {
 }
 
 /// Generates a CA and a certificate it signs for `names` (host names and IP addresses),
-/// to share between servers with [`TlsConfig::Pem`].
+/// to share between servers with [`ServerCertificate::Pem`].
 ///
 /// # Errors
 /// Certificate generation failures, as a message.
@@ -93,11 +93,11 @@ impl core::fmt::Debug for TlsSetup {
 ///
 /// # Errors
 /// Unreadable or invalid PEM files, or certificate generation failures, as a message.
-pub fn setup(config: &TlsConfig) -> Result<TlsSetup, String> {
+pub fn setup(config: &ServerCertificate) -> Result<TlsSetup, String> {
     let (chain, key, info) = match config {
-        TlsConfig::Generated => generate()?,
-        TlsConfig::Files { cert, key } => load(cert, key)?,
-        TlsConfig::Pem { cert, key } => from_pem(cert, key)?,
+        ServerCertificate::Generated => generate()?,
+        ServerCertificate::Files { cert, key } => load(cert, key)?,
+        ServerCertificate::Pem { cert, key } => from_pem(cert, key)?,
     };
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let server = ServerConfig::builder_with_provider(provider)
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn generated_material_is_pem_and_loads_back() {
-        let setup = setup(&TlsConfig::Generated).unwrap();
+        let setup = setup(&ServerCertificate::Generated).unwrap();
         assert!(setup.info.ca_pem.starts_with("-----BEGIN CERTIFICATE-----"));
         assert!(
             setup
@@ -241,14 +241,14 @@ mod tests {
     #[test]
     fn shared_pem_material_sets_up_with_its_ca_last() {
         let g = generate_pem(&["127.0.0.2".to_string()]).unwrap();
-        let s = setup(&TlsConfig::Pem {
+        let s = setup(&ServerCertificate::Pem {
             cert: g.chain_pem.clone(),
             key: g.key_pem.clone(),
         })
         .unwrap();
         assert_eq!(s.info.ca_pem.trim(), g.ca_pem.trim());
         assert!(
-            setup(&TlsConfig::Pem {
+            setup(&ServerCertificate::Pem {
                 cert: String::new(),
                 key: g.key_pem
             })
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn missing_files_are_reported() {
-        let e = setup(&TlsConfig::Files {
+        let e = setup(&ServerCertificate::Files {
             cert: "/nonexistent/cert.pem".into(),
             key: "/nonexistent/key.pem".into(),
         })

@@ -87,7 +87,7 @@ fn startup(opts: &[(&str, &str)]) -> Request<'static> {
 #[test]
 fn handshake_and_unexpected_messages() {
     let v4 = ProtocolVersion::V4;
-    let mut s = Session::new(shared(&[]));
+    let mut s = ClientState::new(shared(&[]));
     let r = s.handle(&frame(
         v4,
         1,
@@ -141,7 +141,7 @@ fn handshake_and_unexpected_messages() {
 #[test]
 fn v5_snappy_is_refused_and_lz4_switches_to_segments() {
     let v5 = ProtocolVersion::V5;
-    let mut s = Session::new(shared(&[]));
+    let mut s = ClientState::new(shared(&[]));
     let r = s.handle(&frame(
         v5,
         0,
@@ -159,7 +159,7 @@ fn v5_snappy_is_refused_and_lz4_switches_to_segments() {
 #[test]
 fn password_authentication() {
     let v4 = ProtocolVersion::V4;
-    let mut s = Session::new(shared(&[("cassandra", "secret")]));
+    let mut s = ClientState::new(shared(&[("cassandra", "secret")]));
     let r = s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
     assert_eq!(
         r.frame.response,
@@ -202,7 +202,7 @@ fn sasl_plain_tokens() {
 #[test]
 fn primed_queries_and_traced_requests() {
     let v4 = ProtocolVersion::V4;
-    let mut s = Session::new(shared(&[]));
+    let mut s = ClientState::new(shared(&[]));
     s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
     let mut q = RequestFrame::new(
         1,
@@ -258,7 +258,7 @@ fn primed_prepare_reports_bind_markers_partition_key_and_table() {
             .with_pk_indexes(vec![0]),
     );
     let v4 = ProtocolVersion::V4;
-    let mut s = Session::new(sh);
+    let mut s = ClientState::new(sh);
     s.handle(&frame(v4, 0, startup(&[("CQL_VERSION", "3.0.0")])));
     let prepare = Prepare::new("SELECT v FROM ks.t WHERE k = ? AND c = ?");
     let r = s.handle(&frame(v4, 1, Request::Prepare(prepare)));
@@ -285,7 +285,7 @@ fn serve_lets_the_first_applying_rule_act_and_records_everything() {
     let faults = FaultInjector::new();
     let s_shared = shared_with(&[], faults.clone());
     let log = s_shared.log.clone();
-    let mut s = Session::for_connection(s_shared, 7);
+    let mut s = ClientState::for_connection(s_shared, 7);
     assert_eq!(s.connection(), 7);
     let query = |stream, text: &str| {
         frame(
@@ -360,7 +360,7 @@ proptest::proptest! {
         use super::super::framing::{next_request, write_raw, write_response};
         let version = ProtocolVersion::from_u8(version).unwrap();
         let faults = if armed { every_rule() } else { FaultInjector::new() };
-        let mut s = Session::new(shared_with(&[], faults));
+        let mut s = ClientState::new(shared_with(&[], faults));
         let accepted = super::super::version::ALL_VERSIONS;
         let mut framer = cql_core::frame::Framer::new(1 << 16);
         let mut out = Vec::new();

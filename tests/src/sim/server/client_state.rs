@@ -2,8 +2,8 @@
 //! authentication), then requests dispatched to the [`Node`], each answered with one
 //! response frame. No I/O here; [`super::connection`] moves the bytes.
 //!
-//! [`Session::serve`] also consults the server's fault rules and records the request
-//! (see [`crate::sim::faults`]); [`Session::handle`] only answers.
+//! [`ClientState::serve`] also consults the server's fault rules and records the request
+//! (see [`crate::sim::faults`]); [`ClientState::handle`] only answers.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -89,7 +89,7 @@ pub struct Reply {
     pub switch: Option<Switch>,
 }
 
-/// What to do with one request frame, as [`Session::serve`] decided (fault rules
+/// What to do with one request frame, as [`ClientState::serve`] decided (fault rules
 /// included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Served {
@@ -106,9 +106,9 @@ pub enum Served {
     Close,
 }
 
-/// One connection's protocol state.
+/// The protocol state the node keeps for one client connection.
 #[derive(Debug)]
-pub struct Session {
+pub struct ClientState {
     shared: Arc<Shared>,
     /// The connection's number on its server (from 1; 0 when not numbered).
     connection: u64,
@@ -117,7 +117,7 @@ pub struct Session {
     state: SessionState,
     registered: Vec<EventType>,
     events: Option<broadcast::Receiver<Event>>,
-    /// Records not yet appended to the server's log (see [`Session::flush_records`]).
+    /// Records not yet appended to the server's log (see [`ClientState::flush_records`]).
     recorder: Recorder,
 }
 
@@ -144,7 +144,7 @@ pub fn type_name(opcode: Opcode) -> &'static str {
     }
 }
 
-impl Session {
+impl ClientState {
     /// A fresh connection's state.
     pub fn new(shared: Arc<Shared>) -> Self {
         Self::for_connection(shared, 0)
@@ -732,5 +732,5 @@ fn decode_plain(bytes: &[u8]) -> CqlResult<(String, String)> {
 }
 
 #[cfg(test)]
-#[path = "session_tests.rs"]
+#[path = "client_state_tests.rs"]
 mod tests;
