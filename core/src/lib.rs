@@ -42,8 +42,11 @@
 //!     .contact_point("127.0.0.1:9042")
 //!     .connect()
 //!     .await?;
+//! session
+//!     .execute("INSERT INTO shop.users (id, name) VALUES (?, ?)", (42, "Ada"))
+//!     .await?;
 //! let user = session.prepare("SELECT name FROM shop.users WHERE id = ?").await?;
-//! for row in session.execute(&user, (42i32,)).await?.rows() {
+//! for row in session.execute(&user, (42,)).await?.rows() {
 //!     let name: &str = row.get("name")?;
 //!     println!("{name}");
 //! }
