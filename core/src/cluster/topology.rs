@@ -23,7 +23,7 @@
 //! connection used: `system.local.rpc_port` is the Thrift port before Cassandra 4.
 
 mod decode;
-mod rows;
+pub(crate) mod rows;
 mod schema;
 #[cfg(test)]
 mod tests;

@@ -70,4 +70,9 @@ impl<'a> Cells<'a> {
         <Option<T>>::type_check(&spec.typ).map_err(|e| e.in_column(index, name))?;
         <Option<T>>::deserialize(&spec.typ, *cell).map_err(|e| e.in_column(index, name))
     }
+
+    /// Every cell with its column's spec, in column order.
+    pub(crate) fn columns(&self) -> impl Iterator<Item = (&'a ColumnSpec, Option<&'a [u8]>)> + '_ {
+        self.specs.iter().zip(self.cells.iter().copied())
+    }
 }
