@@ -11,9 +11,11 @@ use core::time::Duration;
 use super::config::{ContactPoint, ExecutionProfile, SessionConfig};
 use super::error::Error;
 use super::host_events::HostListener;
+use super::metadata::SchemaListener;
 use super::session::Session;
 use super::timestamp::TimestampGenerator;
 use super::tracker::RequestTracker;
+use crate::cluster::schema::SchemaFilter;
 use crate::connection::{Authenticator, PlainTextAuthenticator};
 use crate::frame::{Compression, ProtocolVersion};
 use crate::message::Consistency;
@@ -384,6 +386,24 @@ impl<P: DefaultPlatform> SessionBuilderOn<P> {
     #[must_use]
     pub fn host_listener(mut self, listener: Arc<dyn HostListener>) -> Self {
         self.config.host_listeners.push(listener);
+        self
+    }
+
+    /// Which keyspaces' schema metadata to read and keep current:
+    /// [`SchemaFilter::All`] (the default), [`SchemaFilter::keyspaces`] to restrict it, or
+    /// [`SchemaFilter::Off`] to read none (a session that never asks for metadata then
+    /// saves the startup queries and their memory).
+    #[must_use]
+    pub fn schema_metadata(mut self, filter: SchemaFilter) -> Self {
+        self.config.schema_metadata = filter;
+        self
+    }
+
+    /// Adds a listener told of every schema change the cluster announces, after the
+    /// session's [metadata](super::Session::metadata) took it in.
+    #[must_use]
+    pub fn schema_listener(mut self, listener: Arc<dyn SchemaListener>) -> Self {
+        self.config.schema_listeners.push(listener);
         self
     }
 }

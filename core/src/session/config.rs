@@ -11,10 +11,12 @@ use core::time::Duration;
 
 use super::error::Error;
 use super::host_events::HostListener;
+use super::metadata::SchemaListener;
 pub use super::profile::ExecutionProfile;
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
 use super::tracker::RequestTracker;
 use crate::cluster::host::HostDistance;
+use crate::cluster::schema::SchemaFilter;
 use crate::connection::ConnectionConfig;
 use crate::policies::address_translation::{AddressTranslator, IdentityTranslator};
 use crate::policies::load_balancing::LoadBalancingPolicy;
@@ -159,6 +161,11 @@ pub struct SessionConfig {
     /// Told when hosts are added, removed, go down or up, and of failed connection
     /// attempts (default none).
     pub host_listeners: Vec<Arc<dyn HostListener>>,
+    /// Which keyspaces' schema metadata the session reads and keeps current (default:
+    /// all; [`SchemaFilter::Off`] reads none).
+    pub schema_metadata: SchemaFilter,
+    /// Told of every schema change the cluster announces (default none).
+    pub schema_listeners: Vec<Arc<dyn SchemaListener>>,
 }
 
 impl Default for SessionConfig {
@@ -183,6 +190,8 @@ impl Default for SessionConfig {
             client_id: None,
             request_tracker: None,
             host_listeners: Vec::new(),
+            schema_metadata: SchemaFilter::All,
+            schema_listeners: Vec::new(),
         }
     }
 }
@@ -212,6 +221,8 @@ impl fmt::Debug for SessionConfig {
             .field("client_id", &self.client_id)
             .field("request_tracker", &self.request_tracker)
             .field("host_listeners", &self.host_listeners.len())
+            .field("schema_metadata", &self.schema_metadata)
+            .field("schema_listeners", &self.schema_listeners.len())
             .finish_non_exhaustive()
     }
 }

@@ -211,6 +211,7 @@ async fn discover(
         connection: ctx.connection.clone(),
         default_port: config.port,
         max_schema_agreement_wait: config.max_schema_agreement_wait,
+        schema: config.schema_metadata.clone(),
         ..ControlConfig::default()
     };
     let candidates = Arc::new(ControlCandidates {
@@ -241,6 +242,9 @@ async fn discover(
             Vec::new()
         }
     };
+    if let Err(e) = control.fetch_schema().await {
+        tracing::warn!(error = %e, "schema metadata could not be read; it waits for the next refresh");
+    }
     let translator = &config.address_translator;
     let hosts = topology
         .hosts(|a| translator.translate(a))

@@ -7,8 +7,9 @@
 //!
 //! 1. [`ControlConnection::connect`] opens a connection to the first reachable candidate
 //!    its [`ControlHosts`] names (contact points at first, the known hosts later);
-//! 2. [`refresh_topology`](ControlConnection::refresh_topology) and
-//!    [`fetch_keyspaces`](ControlConnection::fetch_keyspaces) give the starting metadata;
+//! 2. [`refresh_topology`](ControlConnection::refresh_topology),
+//!    [`fetch_keyspaces`](ControlConnection::fetch_keyspaces) and
+//!    [`fetch_schema`](ControlConnection::fetch_schema) give the starting metadata;
 //! 3. [`start`](ControlConnection::start) spawns the background task and returns the
 //!    stream of [`ControlEvent`]s: events are debounced ([`Debouncer`]) into refreshes
 //!    whose results are delivered; when the connection dies the task moves to another
@@ -17,8 +18,9 @@
 //! 5. [`shutdown`](ControlConnection::shutdown) (or dropping every handle) stops the task
 //!    and closes the connection.
 //!
-//! Every query is a QUERY at consistency ONE without bound values or literals (the system
-//! tables are read whole). `system.peers_v2` is tried first; after a server error on it
+//! Every query is a QUERY at consistency ONE without literals: the system tables are read
+//! whole, and the targeted schema refreshes that follow SCHEMA_CHANGE events bind their
+//! keys as values ([`schema::refresh`](crate::cluster::schema::refresh)). `system.peers_v2` is tried first; after a server error on it
 //! (a node older than Cassandra 4) `system.peers` is used from then on.
 
 mod task;
@@ -28,18 +30,21 @@ use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
 
-use futures::future::join;
+use futures::future::{join, join_all};
 use tracing::Instrument;
 use uuid::Uuid;
 
 use super::error::Error;
 use crate::cluster::debounce::DebounceConfig;
 use crate::cluster::replication::ReplicationStrategy;
+use crate::cluster::schema::refresh::{self as schema_refresh, RefreshTarget};
+use crate::cluster::schema::{SchemaFilter, SchemaMetadata, SchemaRows};
 use crate::cluster::topology::{
     PeersTable, TopologyDiff, TopologySnapshot, decode_topology, keyspaces_from_rows,
     local_schema_version, peer_schema_versions, schema_versions,
@@ -51,6 +56,7 @@ use crate::message::{
 };
 use crate::runtime::{MaybeSend, MaybeSync, NodeAddr, Runtime, Transport};
 use crate::sync::{Receiver, Signal};
+use crate::types::SerializedValues;
 
 #[cfg(doc)]
 use crate::cluster::debounce::Debouncer;
@@ -119,6 +125,8 @@ pub struct ControlConfig {
     pub reconnect_delay: Duration,
     /// Upper bound of that wait (default 60 s).
     pub max_reconnect_delay: Duration,
+    /// Which keyspaces' schema metadata is read and kept current (default: all).
+    pub schema: SchemaFilter,
 }
 
 impl Default for ControlConfig {
@@ -132,6 +140,7 @@ impl Default for ControlConfig {
             debounce: DebounceConfig::default(),
             reconnect_delay: Duration::from_secs(1),
             max_reconnect_delay: Duration::from_secs(60),
+            schema: SchemaFilter::All,
         }
     }
 }
@@ -147,6 +156,8 @@ pub struct Refreshed {
     pub diff: TopologyDiff,
     /// Every keyspace's replication, when it was re-read.
     pub keyspaces: Option<Vec<(String, ReplicationStrategy)>>,
+    /// The schema metadata, when some of it was re-read.
+    pub schema: Option<Arc<SchemaMetadata>>,
 }
 
 /// What the control connection's background task tells the session.
@@ -189,6 +200,8 @@ struct Inner {
     peers_v1: AtomicBool,
     /// The last topology read (the base of the next diff).
     last_topology: spin::Mutex<Option<TopologySnapshot>>,
+    /// The schema metadata read so far (the base of targeted refreshes).
+    schema: spin::Mutex<Arc<SchemaMetadata>>,
     started: AtomicBool,
     shut_down: AtomicBool,
     /// Wakes the background task to stop.
@@ -256,6 +269,7 @@ impl ControlConnection {
             conn: spin::Mutex::new(None),
             peers_v1: AtomicBool::new(false),
             last_topology: spin::Mutex::new(None),
+            schema: spin::Mutex::new(Arc::new(SchemaMetadata::default())),
             started: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
             stop: Signal::new(),
@@ -312,6 +326,35 @@ impl ControlConnection {
     /// Connection and server errors; [`Error::Protocol`] for a malformed result.
     pub async fn fetch_keyspaces(&self) -> Result<Vec<(String, ReplicationStrategy)>, Error> {
         self.inner().fetch_keyspaces().await
+    }
+
+    /// Reads the schema metadata the [filter](ControlConfig::schema) keeps, whole
+    /// (every `system_schema` table at once; tables a node lacks count as empty), and
+    /// makes it the base of later targeted refreshes. An empty snapshot when schema
+    /// metadata is off.
+    ///
+    /// # Errors
+    /// Connection and server errors on the tables every node has (keyspaces, tables,
+    /// columns).
+    pub async fn fetch_schema(&self) -> Result<Arc<SchemaMetadata>, Error> {
+        self.inner().fetch_schema().await
+    }
+
+    /// Re-reads `targets` (see [`schema_refresh::plan`]) into a new snapshot, which it
+    /// returns and keeps.
+    ///
+    /// # Errors
+    /// Connection and server errors.
+    pub async fn refresh_schema(
+        &self,
+        targets: &[RefreshTarget],
+    ) -> Result<Arc<SchemaMetadata>, Error> {
+        self.inner().refresh_schema(targets).await
+    }
+
+    /// The schema metadata read last.
+    pub fn schema(&self) -> Arc<SchemaMetadata> {
+        Arc::clone(&self.inner().schema.lock())
     }
 
     /// Whether the local node and every peer not known to be down report one schema
@@ -491,10 +534,20 @@ impl Inner {
 
     /// Runs `cql` at consistency ONE and returns its rows.
     async fn query(&self, conn: &Connection, cql: &'static str) -> Result<Rows, Error> {
-        let request = Request::Query(Query {
-            query: Cow::Borrowed(cql),
-            params: QueryParameters::with_consistency(Consistency::One),
-        });
+        self.query_with(conn, Cow::Borrowed(cql), SerializedValues::new())
+            .await
+    }
+
+    /// Runs `cql` with `values` bound at consistency ONE and returns its rows.
+    async fn query_with(
+        &self,
+        conn: &Connection,
+        cql: Cow<'_, str>,
+        values: SerializedValues,
+    ) -> Result<Rows, Error> {
+        let mut params = QueryParameters::with_consistency(Consistency::One);
+        params.values = Cow::Owned(values);
+        let request = Request::Query(Query { query: cql, params });
         let options = RequestOptions {
             timeout: Some(self.config.query_timeout),
             ..RequestOptions::default()
@@ -508,10 +561,132 @@ impl Inner {
             Response::Result(ResultMessage::Rows(rows)) => Ok(rows),
             Response::Error(e) => Err(Error::from_response(addr.clone(), e)),
             other => Err(Error::Protocol(format!(
-                "{cql}: expected rows from {addr}, got {:?}",
+                "expected rows from {addr}, got {:?}",
                 other.opcode()
             ))),
         }
+    }
+
+    /// Runs the queries of `targets` at once and folds their rows into the schema.
+    async fn read_schema(
+        &self,
+        conn: &Connection,
+        base: &SchemaMetadata,
+        targets: &[RefreshTarget],
+    ) -> Result<SchemaMetadata, Error> {
+        let mut schema = base.clone();
+        for target in targets {
+            let queries = schema_refresh::queries(target);
+            let results = join_all(queries.iter().map(|q| {
+                let mut values = SerializedValues::new();
+                let bound = q.values.iter().try_for_each(|v| {
+                    values.add(crate::frame::primitives::RawValue::Bytes(v.as_bytes()))
+                });
+                async move {
+                    bound.map_err(|e| Error::Protocol(format!("{}: {e}", q.cql)))?;
+                    self.query_with(conn, Cow::Borrowed(q.cql.as_str()), values)
+                        .await
+                }
+            }))
+            .await;
+            let mut rows = SchemaRows::default();
+            for (query, result) in queries.iter().zip(results) {
+                match result {
+                    Ok(r) => *query.table.slot(&mut rows) = Some(r),
+                    Err(Error::Server(e)) if query.table.is_optional() => {
+                        tracing::debug!(table = query.table.name(), error = %e, "schema table unavailable");
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            let mut next = match target {
+                RefreshTarget::Everything => schema_refresh::full(&rows, &self.config.schema),
+                _ => schema_refresh::apply(&schema, target, &rows),
+            };
+            if *target == RefreshTarget::Everything || matches!(target, RefreshTarget::Keyspace(_))
+            {
+                self.add_graph_labels(conn, &mut next, &mut rows).await;
+            }
+            schema = next;
+        }
+        Ok(schema)
+    }
+
+    /// DSE 6.8: reads the vertex and edge labels when some keyspace is a graph (nodes
+    /// without the tables contribute none).
+    async fn add_graph_labels(
+        &self,
+        conn: &Connection,
+        schema: &mut SchemaMetadata,
+        rows: &mut SchemaRows,
+    ) {
+        if !schema_refresh::needs_graph_tables(&schema.keyspaces) {
+            return;
+        }
+        let (vertices, edges) = join(
+            self.query(conn, "SELECT * FROM system_schema.vertices"),
+            self.query(conn, "SELECT * FROM system_schema.edges"),
+        )
+        .await;
+        rows.vertices = vertices.ok();
+        rows.edges = edges.ok();
+        let mut keyspaces: alloc::collections::BTreeMap<String, _> = schema
+            .keyspaces
+            .iter()
+            .filter(|(_, k)| k.graph_engine.is_some())
+            .map(|(n, k)| (n.clone(), (**k).clone()))
+            .collect();
+        for ks in keyspaces.values_mut() {
+            for t in ks.tables.values_mut() {
+                t.vertex = None;
+                t.edge = None;
+            }
+        }
+        let only_labels = SchemaRows {
+            vertices: rows.vertices.take(),
+            edges: rows.edges.take(),
+            ..SchemaRows::default()
+        };
+        crate::cluster::schema::parse::add_elements(&only_labels, &mut keyspaces);
+        for (name, ks) in keyspaces {
+            schema.keyspaces.insert(name, Arc::new(ks));
+        }
+    }
+
+    async fn fetch_schema(&self) -> Result<Arc<SchemaMetadata>, Error> {
+        let targets: Vec<RefreshTarget> = match &self.config.schema {
+            SchemaFilter::Off => Vec::new(),
+            SchemaFilter::All => vec![RefreshTarget::Everything],
+            SchemaFilter::Keyspaces(names) => {
+                names.iter().cloned().map(RefreshTarget::Keyspace).collect()
+            }
+        };
+        let conn = self.connection()?;
+        let span = tracing::debug_span!("cql.control.fetch_schema", host = %conn.addr());
+        let schema = self
+            .read_schema(&conn, &SchemaMetadata::default(), &targets)
+            .instrument(span)
+            .await?;
+        tracing::debug!(keyspaces = schema.keyspaces.len(), "schema metadata read");
+        let schema = Arc::new(schema);
+        *self.schema.lock() = Arc::clone(&schema);
+        Ok(schema)
+    }
+
+    async fn refresh_schema(
+        &self,
+        targets: &[RefreshTarget],
+    ) -> Result<Arc<SchemaMetadata>, Error> {
+        let conn = self.connection()?;
+        let base = Arc::clone(&self.schema.lock());
+        let span = tracing::debug_span!("cql.control.refresh_schema", targets = targets.len());
+        let schema = Arc::new(
+            self.read_schema(&conn, &base, targets)
+                .instrument(span)
+                .await?,
+        );
+        *self.schema.lock() = Arc::clone(&schema);
+        Ok(schema)
     }
 
     /// Runs the local query and the peers query (`v2`/`v1` variants) at once; after a

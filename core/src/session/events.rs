@@ -7,8 +7,8 @@
 //!   scheduled (distances are re-evaluated: a DC-aware policy may now use another remote
 //!   host);
 //! * `HostUp` → a connection attempt; the host is marked up only when it succeeds;
-//! * `SchemaChanged` → nothing more: keyspace changes arrive as a `Refreshed` with the
-//!   keyspaces;
+//! * `SchemaChanged` → the schema listeners are told (the schema metadata and keyspace
+//!   replication arrived before, in a `Refreshed`);
 //! * `Reconnected` / `Disconnected` → logged.
 //!
 //! The task holds the session weakly: it ends when the session is dropped or closed (the
@@ -103,6 +103,16 @@ impl Inner {
             }
             ControlEvent::SchemaChanged(changes) => {
                 tracing::debug!(changes = changes.len(), "schema changed");
+                if let (Some(control), false) =
+                    (&self.control, self.config.schema_listeners.is_empty())
+                {
+                    let schema = control.schema();
+                    for change in &changes {
+                        for listener in &self.config.schema_listeners {
+                            listener.on_schema_change(change, &schema);
+                        }
+                    }
+                }
             }
             ControlEvent::Reconnected { addr } => {
                 tracing::info!(host = %addr, "control connection moved");

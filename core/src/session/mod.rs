@@ -42,6 +42,7 @@ pub mod error;
 mod events;
 mod executor;
 pub mod host_events;
+pub mod metadata;
 pub mod metrics;
 mod paging;
 mod pool;
@@ -64,6 +65,7 @@ pub use concurrent::ConcurrentError;
 pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionConfig};
 pub use error::{Error, ServerError};
 pub use host_events::{HostEvent, HostEventKind, HostListener};
+pub use metadata::{Metadata, SchemaListener};
 pub use metrics::{
     ErrorCounts, ErrorKind, LatencyHistogram, LatencySnapshot, MetricsSnapshot, RequestInfo,
 };

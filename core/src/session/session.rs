@@ -26,6 +26,7 @@ use super::concurrent::{ConcurrentError, in_order};
 use super::config::SessionConfig;
 use super::control::ControlConnection;
 use super::error::Error;
+use super::metadata::Metadata;
 use super::metrics::MetricsSnapshot;
 use super::paging::RowStream;
 use super::pool::PoolContext;
@@ -171,6 +172,46 @@ impl Session {
     /// topology or the keyspaces change.
     pub fn cluster_view(&self) -> Arc<ClusterView> {
         Arc::clone(&self.inner.state.current().view)
+    }
+
+    /// The cluster's metadata now: the schema (keyspaces, tables, views, types,
+    /// functions, aggregates, as the [`schema_metadata`](SessionConfig::schema_metadata)
+    /// filter keeps them) and the hosts with their token ring, as one immutable
+    /// snapshot. Kept current from the cluster's SCHEMA_CHANGE events by targeted
+    /// refreshes; empty schema when the session has no control connection or schema
+    /// metadata is off.
+    ///
+    /// ```no_run
+    /// # fn f(session: cql_core::Session) {
+    /// use cql_core::cluster::schema::ExportStyle;
+    /// let metadata = session.metadata();
+    /// if let Some(users) = metadata.table("shop", "users") {
+    ///     let key: Vec<&str> = users.partition_key().map(|c| c.name.as_str()).collect();
+    ///     println!("shop.users is keyed by {key:?}");
+    /// }
+    /// println!("{}", metadata.export_as_string(ExportStyle::Describe));
+    /// # }
+    /// ```
+    pub fn metadata(&self) -> Metadata {
+        let schema = self
+            .inner
+            .control
+            .as_ref()
+            .map(ControlConnection::schema)
+            .unwrap_or_default();
+        Metadata::new(schema, self.cluster_view())
+    }
+
+    /// Re-reads the whole schema metadata now (it is normally kept current from the
+    /// cluster's events).
+    ///
+    /// # Errors
+    /// The control connection's errors; [`Error::InvalidArgument`] when the session has
+    /// no control connection.
+    pub async fn refresh_schema(&self) -> Result<(), Error> {
+        let _guard = self.enter()?;
+        self.control()?.fetch_schema().await?;
+        Ok(())
     }
 
     /// Re-reads the topology and the keyspaces through the control connection now

@@ -2,9 +2,7 @@
 //! refreshes, runs them and delivers their results; fails over when the connection dies.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 use core::time::Duration;
 
 use futures::StreamExt;
@@ -12,7 +10,7 @@ use futures::future::{Either, pending, select};
 
 use super::{ControlEvent, Inner, Refreshed};
 use crate::cluster::debounce::{Debouncer, Refresh};
-use crate::cluster::replication::ReplicationStrategy;
+use crate::cluster::schema::refresh as schema_refresh;
 use crate::cluster::topology::{TopologyDiff, TopologySnapshot};
 use crate::connection::Connection;
 use crate::runtime::{BoxFuture, NodeAddr};
@@ -100,10 +98,19 @@ async fn failover(
     });
     let (topology, diff) = inner.refresh_topology().await?;
     let keyspaces = inner.fetch_keyspaces().await?;
+    // The schema may have changed while no connection listened: read it again.
+    let schema = match inner.fetch_schema().await {
+        Ok(schema) => Some(schema),
+        Err(e) => {
+            tracing::warn!(error = %e, "schema metadata could not be read after failover");
+            None
+        }
+    };
     let _ = tx.send(ControlEvent::Refreshed(Box::new(Refreshed {
         topology: Some(topology),
         diff,
         keyspaces: Some(keyspaces),
+        schema,
     })));
     Ok(conn)
 }
@@ -160,7 +167,7 @@ async fn apply(inner: &Inner, tx: &Sender<ControlEvent>, refresh: Refresh) -> Re
     match refresh {
         Refresh::Topology => {
             let (topology, diff) = inner.refresh_topology().await?;
-            let _ = tx.send(refreshed(Some(topology), diff, None));
+            let _ = tx.send(refreshed(topology, diff));
         }
         Refresh::HostUp(addr) => {
             let known = inner
@@ -171,7 +178,7 @@ async fn apply(inner: &Inner, tx: &Sender<ControlEvent>, refresh: Refresh) -> Re
             if !known {
                 // A node nobody knew: read the topology to learn it.
                 let (topology, diff) = inner.refresh_topology().await?;
-                let _ = tx.send(refreshed(Some(topology), diff, None));
+                let _ = tx.send(refreshed(topology, diff));
             }
             let _ = tx.send(ControlEvent::HostUp(addr));
         }
@@ -179,33 +186,46 @@ async fn apply(inner: &Inner, tx: &Sender<ControlEvent>, refresh: Refresh) -> Re
             let _ = tx.send(ControlEvent::HostDown(addr));
         }
         Refresh::Schema { keyspaces, changes } => {
-            // The changes are passed on even when re-reading the keyspaces fails.
-            let fetched = if keyspaces {
+            // The changes are passed on even when re-reading fails.
+            let mut failed = None;
+            let mut replication = None;
+            if keyspaces {
                 match inner.fetch_keyspaces().await {
-                    Ok(keyspaces) => {
-                        let _ = tx.send(refreshed(None, TopologyDiff::default(), Some(keyspaces)));
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
+                    Ok(k) => replication = Some(k),
+                    Err(e) => failed = Some(e),
                 }
-            } else {
-                Ok(())
-            };
+            }
+            let targets = schema_refresh::plan(&changes, &inner.config.schema);
+            let mut schema = None;
+            if !targets.is_empty() {
+                match inner.refresh_schema(&targets).await {
+                    Ok(s) => schema = Some(s),
+                    Err(e) => failed = Some(e),
+                }
+            }
+            if replication.is_some() || schema.is_some() {
+                let _ = tx.send(ControlEvent::Refreshed(Box::new(Refreshed {
+                    topology: None,
+                    diff: TopologyDiff::default(),
+                    keyspaces: replication,
+                    schema,
+                })));
+            }
             let _ = tx.send(ControlEvent::SchemaChanged(changes));
-            fetched?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
         }
     }
     Ok(())
 }
 
-fn refreshed(
-    topology: Option<TopologySnapshot>,
-    diff: TopologyDiff,
-    keyspaces: Option<Vec<(String, ReplicationStrategy)>>,
-) -> ControlEvent {
+/// A topology refresh's event.
+fn refreshed(topology: TopologySnapshot, diff: TopologyDiff) -> ControlEvent {
     ControlEvent::Refreshed(Box::new(Refreshed {
-        topology,
+        topology: Some(topology),
         diff,
-        keyspaces,
+        keyspaces: None,
+        schema: None,
     }))
 }
