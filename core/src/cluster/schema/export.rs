@@ -179,8 +179,8 @@ impl KeyspaceMetadata {
     }
 
     /// The statements of `DESCRIBE KEYSPACE`, in its order: the keyspace, its types (each
-    /// after the types it uses), functions, aggregates, then each table followed by its
-    /// indexes, views and triggers.
+    /// after the types it uses), functions and aggregates by signature, then each table
+    /// followed by its indexes and views.
     pub fn describe(&self) -> Vec<Element> {
         let element = |kind, name: &str, cql| Element {
             kind,
@@ -192,19 +192,32 @@ impl KeyspaceMetadata {
         for t in types_in_dependency_order(self) {
             out.push(element("type", &t.name, t.as_cql(ExportStyle::Describe)));
         }
-        for f in self.functions.values() {
-            out.push(element(
-                "function",
-                &f.name,
-                f.as_cql(ExportStyle::Describe),
-            ));
+        let by_signature = |a: &(String, &str, String), b: &(String, &str, String)| {
+            by_name_ignoring_case(&a.0, &b.0)
+        };
+        let mut routines: Vec<(String, &str, String)> = self
+            .functions
+            .values()
+            .map(|f| {
+                let sig = describe::signature(&f.name, &f.argument_types);
+                (sig, f.name.as_str(), f.as_cql(ExportStyle::Describe))
+            })
+            .collect();
+        routines.sort_by(by_signature);
+        for (_, name, cql) in routines {
+            out.push(element("function", name, cql));
         }
-        for a in self.aggregates.values() {
-            out.push(element(
-                "aggregate",
-                &a.name,
-                a.as_cql(ExportStyle::Describe),
-            ));
+        let mut routines: Vec<(String, &str, String)> = self
+            .aggregates
+            .values()
+            .map(|a| {
+                let sig = describe::signature(&a.name, &a.argument_types);
+                (sig, a.name.as_str(), a.as_cql(ExportStyle::Describe))
+            })
+            .collect();
+        routines.sort_by(by_signature);
+        for (_, name, cql) in routines {
+            out.push(element("aggregate", name, cql));
         }
         let mut tables: Vec<&TableMetadata> = self.tables.values().collect();
         tables.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
@@ -241,7 +254,7 @@ impl TableMetadata {
     }
 
     /// The statements of `DESCRIBE TABLE`: the table, its indexes by name, its
-    /// materialized views by name, its triggers by name.
+    /// materialized views by name (triggers are not printed, as in Cassandra 4.1).
     pub fn describe(&self, keyspace: &KeyspaceMetadata) -> Vec<Element> {
         let element = |kind, name: &str, cql| Element {
             kind,
@@ -331,15 +344,11 @@ impl FunctionMetadata {
     /// The `CREATE FUNCTION` statement.
     pub fn as_cql(&self, style: ExportStyle) -> String {
         let d = style.dialect();
-        let strip = style == ExportStyle::PythonDriver;
         let args: Vec<String> = self
             .argument_names
             .iter()
             .zip(&self.argument_types)
-            .map(|(n, t)| {
-                let t = if strip { strip_frozen(t) } else { t.clone() };
-                format!("{} {t}", quote_if_needed(n, d))
-            })
+            .map(|(n, t)| format!("{} {}", quote_if_needed(n, d), function_type(t, style)))
             .collect();
         let mut out = format!(
             "CREATE FUNCTION {}({})\n    {} ON NULL INPUT\n    RETURNS {}\n",
@@ -350,7 +359,10 @@ impl FunctionMetadata {
             } else {
                 "RETURNS NULL"
             },
-            self.return_type,
+            match style {
+                ExportStyle::Describe => function_type(&self.return_type, style),
+                ExportStyle::PythonDriver => self.return_type.clone(),
+            },
         );
         if self.deterministic {
             out.push_str("    DETERMINISTIC\n");
@@ -373,14 +385,7 @@ impl AggregateMetadata {
     /// The `CREATE AGGREGATE` statement.
     pub fn as_cql(&self, style: ExportStyle) -> String {
         let d = style.dialect();
-        let strip = style == ExportStyle::PythonDriver;
-        let ty = |t: &str| {
-            if strip {
-                strip_frozen(t)
-            } else {
-                t.to_string()
-            }
-        };
+        let ty = |t: &str| function_type(t, style);
         let args: Vec<String> = self.argument_types.iter().map(|t| ty(t)).collect();
         let mut out = format!(
             "CREATE AGGREGATE {}({})\n    SFUNC {}\n    STYPE {}",
@@ -400,6 +405,19 @@ impl AggregateMetadata {
         }
         out.push(';');
         out
+    }
+}
+
+/// A function's argument, return or state type as the style prints it: the Python
+/// driver without any `frozen<>`, Cassandra's DESCRIBE without the `frozen<>` it implies
+/// around a tuple.
+fn function_type(type_text: &str, style: ExportStyle) -> String {
+    match style {
+        ExportStyle::PythonDriver => strip_frozen(type_text),
+        ExportStyle::Describe => type_text
+            .strip_prefix("frozen<tuple<")
+            .and_then(|rest| rest.strip_suffix('>'))
+            .map_or_else(|| type_text.to_string(), |inner| format!("tuple<{inner}")),
     }
 }
 
@@ -561,6 +579,11 @@ mod describe {
     use super::*;
 
     const LOCATOR_PACKAGE: &str = "org.apache.cassandra.locator.";
+
+    /// `name(type, ...)`, by which DESCRIBE orders functions and aggregates.
+    pub(super) fn signature(name: &str, types: &[String]) -> String {
+        format!("{name}({})", types.join(", "))
+    }
     const D: Dialect = Dialect::Cassandra;
 
     /// A double as Java's `Double.toString` prints it (`0.01`, `1.0`, `1.0E-5`).
@@ -702,12 +725,16 @@ mod describe {
         format!("{{{}}}", entries.join(", "))
     }
 
+    /// The options of a table (or, `is_view`, of a materialized view, which has no
+    /// `default_time_to_live`).
     fn table_options(
         options: &BTreeMap<String, OptionValue>,
         ext: &BTreeMap<String, Vec<u8>>,
+        is_view: bool,
     ) -> Vec<String> {
         DESCRIBE_OPTIONS
             .iter()
+            .filter(|name| !(is_view && **name == "default_time_to_live"))
             .filter_map(|name| {
                 if *name == "extensions" {
                     return Some(format!("extensions = {}", extensions(ext)));
@@ -769,7 +796,7 @@ mod describe {
                 .unwrap_or("");
             options.push(format!("comment = {}", single_quoted(comment)));
         } else {
-            options.extend(table_options(&table.options, &table.extensions));
+            options.extend(table_options(&table.options, &table.extensions, false));
         }
         if let Some(v) = &table.vertex {
             options.push(format!(
@@ -817,10 +844,11 @@ mod describe {
             .iter()
             .filter(|c| c.kind == ColumnKind::Clustering)
             .collect();
+        let all: Vec<&ColumnMetadata> = view.columns.iter().collect();
         let selected = if view.include_all_columns {
             "*".to_string()
         } else {
-            names(&columns_in_create_order(&view.columns))
+            names(&all)
         };
         let mut out = format!(
             "CREATE MATERIALIZED VIEW {} AS\n    SELECT {selected}\n    FROM {}\n    WHERE {}\n    {}\n WITH ",
@@ -831,7 +859,7 @@ mod describe {
         );
         let mut options: Vec<String> = Vec::new();
         options.extend(clustering_order(&clustering));
-        options.extend(table_options(&view.options, &view.extensions));
+        options.extend(table_options(&view.options, &view.extensions, true));
         out.push_str(&options.join("\n    AND "));
         out.push(';');
         out
