@@ -437,6 +437,7 @@ fn dummy_table() -> &'static Table {
         columns: Vec::new(),
         options: Default::default(),
         indexes: Default::default(),
+        triggers: Default::default(),
         is_virtual: false,
     })
 }
