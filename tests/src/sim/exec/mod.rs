@@ -245,13 +245,16 @@ fn is_view(schema: &Schema, table: &Table) -> bool {
         .is_some_and(|v| v.table.id == table.id)
 }
 
-fn plan_statement<'s>(
-    schema: &'s Schema,
+/// Cassandra's refusal of an INSERT, UPDATE or DELETE on a materialized view (when
+/// executed and when prepared).
+///
+/// # Errors
+/// `Invalid` for a view; the errors of an unknown table.
+pub fn refuse_view_writes(
+    schema: &Schema,
     stmt: &Statement,
-    env: &Env<'_>,
     keyspace: Option<&str>,
-    default_ts: Option<i64>,
-) -> CqlResult<Plan<'s>> {
+) -> CqlResult<()> {
     let target = match stmt {
         Statement::Insert(i) => Some(&i.table),
         Statement::Update(u) => Some(&u.table),
@@ -265,6 +268,17 @@ fn plan_statement<'s>(
             ));
         }
     }
+    Ok(())
+}
+
+fn plan_statement<'s>(
+    schema: &'s Schema,
+    stmt: &Statement,
+    env: &Env<'_>,
+    keyspace: Option<&str>,
+    default_ts: Option<i64>,
+) -> CqlResult<Plan<'s>> {
+    refuse_view_writes(schema, stmt, keyspace)?;
     match stmt {
         Statement::Insert(i) => modify::plan_insert(
             resolve_table(schema, &i.table, keyspace)?,

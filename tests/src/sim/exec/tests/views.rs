@@ -127,6 +127,15 @@ fn views_cannot_be_written_directly() {
     ] {
         assert_eq!(c.error(q), "Cannot directly modify a materialized view");
     }
+    let e = c
+        .node
+        .prepare(
+            "INSERT INTO ks.by_v (v, id, c) VALUES (?, ?, ?)",
+            None,
+            &c.session,
+        )
+        .unwrap_err();
+    assert_eq!(e.message, "Cannot directly modify a materialized view");
     assert_eq!(
         c.error("TRUNCATE ks.by_v"),
         "Cannot TRUNCATE materialized view directly; must truncate base table instead"
