@@ -1091,7 +1091,8 @@ fn propagate_udt(keyspace: &mut Keyspace, udt: &UserType) {
         }
     }
     let all: Vec<UserType> = keyspace.types.values().cloned().collect();
-    for table in keyspace.tables.values_mut() {
+    let views = keyspace.views.values_mut().map(|v| &mut v.table);
+    for table in keyspace.tables.values_mut().chain(views) {
         for c in &mut table.columns {
             for t in &all {
                 types::refresh_udt(&mut c.typ, t);

@@ -194,13 +194,7 @@ pub(super) fn find_dropped(
     what: &str,
 ) -> CqlResult<Option<FunctionKey>> {
     let name = &d.name.name;
-    let shown = match &d.arguments {
-        Some(types) => {
-            let types: Vec<String> = types.iter().map(ToString::to_string).collect();
-            format!("{ks_name}.{name}({})", types.join(", "))
-        }
-        None => format!("{ks_name}.{name}"),
-    };
+    let shown = shown_name(&d.name, ks_name, d.arguments.as_deref());
     let missing = || {
         if d.if_exists {
             Ok(None)
@@ -297,6 +291,7 @@ pub(super) fn state_arguments(a: &super::UserAggregate) -> Vec<String> {
         .collect()
 }
 
+/// A function as DROP's errors name it: `ks.f` or `ks.f(int, text)` as written.
 fn shown_name(name: &QualifiedName, ks_name: &str, args: Option<&[CqlType]>) -> String {
     match args {
         Some(types) => {
