@@ -6,6 +6,13 @@
 
 use core::fmt;
 
+mod objects;
+
+pub use objects::{
+    AlterView, CreateAggregate, CreateFunction, CreateTrigger, CreateView, DropFunction,
+    DropTrigger,
+};
+
 /// A name optionally qualified by a keyspace: `ks.name` or `name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QualifiedName {
@@ -950,6 +957,29 @@ pub enum Statement {
         /// `IF EXISTS`
         if_exists: bool,
     },
+    /// `CREATE FUNCTION`
+    CreateFunction(CreateFunction),
+    /// `DROP FUNCTION`
+    DropFunction(DropFunction),
+    /// `CREATE AGGREGATE`
+    CreateAggregate(CreateAggregate),
+    /// `DROP AGGREGATE`
+    DropAggregate(DropFunction),
+    /// `CREATE MATERIALIZED VIEW`
+    CreateView(CreateView),
+    /// `ALTER MATERIALIZED VIEW`
+    AlterView(AlterView),
+    /// `DROP MATERIALIZED VIEW [IF EXISTS] [ks.]v`
+    DropView {
+        /// The view.
+        name: QualifiedName,
+        /// `IF EXISTS`
+        if_exists: bool,
+    },
+    /// `CREATE TRIGGER`
+    CreateTrigger(CreateTrigger),
+    /// `DROP TRIGGER`
+    DropTrigger(DropTrigger),
     /// `DESCRIBE ...` / `DESC ...` (answered by the server since Cassandra 4.0)
     Describe(Describe),
 }

@@ -7,6 +7,8 @@ use core::fmt::{self, Display, Formatter, Write};
 
 use super::ast::*;
 
+mod objects;
+
 /// Writes items separated by `, `.
 fn comma<T>(
     f: &mut Formatter<'_>,
@@ -606,6 +608,19 @@ impl Display for Statement {
                 exists(f, "IF EXISTS", *if_exists)?;
                 write!(f, " {name}")
             }
+            Statement::CreateFunction(s) => write!(f, "{s}"),
+            Statement::DropFunction(d) => objects::drop_function(f, "FUNCTION", d),
+            Statement::CreateAggregate(s) => write!(f, "{s}"),
+            Statement::DropAggregate(d) => objects::drop_function(f, "AGGREGATE", d),
+            Statement::CreateView(s) => write!(f, "{s}"),
+            Statement::AlterView(s) => write!(f, "{s}"),
+            Statement::DropView { name, if_exists } => {
+                f.write_str("DROP MATERIALIZED VIEW")?;
+                exists(f, "IF EXISTS", *if_exists)?;
+                write!(f, " {name}")
+            }
+            Statement::CreateTrigger(s) => write!(f, "{s}"),
+            Statement::DropTrigger(s) => write!(f, "{s}"),
             Statement::Describe(d) => {
                 write!(f, "DESCRIBE {}", d.target)?;
                 if d.with_internals {

@@ -1282,3 +1282,5 @@ fn deep_nesting_does_not_overflow() {
     let q = format!("SELECT {}a{} FROM t", "f(".repeat(5000), ")".repeat(5000));
     assert!(parse_statement(&q).is_err());
 }
+
+mod objects;

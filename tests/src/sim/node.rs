@@ -26,7 +26,7 @@ use crate::sim::exec::{self, ExecContext, NodeView, PreparedShape};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{BoundValues, ExecParams, Outcome};
 use crate::sim::schema::options::ReplicationContext;
-use crate::sim::schema::{Schema, ddl};
+use crate::sim::schema::{Schema, SchemaFeatures, ddl};
 use crate::sim::storage::Store;
 use crate::sim::system;
 
@@ -52,6 +52,8 @@ pub struct NodeConfig {
     pub users: Vec<(String, String)>,
     /// The clock.
     pub clock: Clock,
+    /// Which optional schema objects (functions, views) the node accepts.
+    pub features: SchemaFeatures,
 }
 
 impl Default for NodeConfig {
@@ -60,6 +62,7 @@ impl Default for NodeConfig {
             info: NodeInfo::default(),
             users: Vec::new(),
             clock: system_clock(),
+            features: SchemaFeatures::default(),
         }
     }
 }
@@ -622,7 +625,8 @@ impl Node {
         } = &mut *state;
         let before: Vec<Uuid> = table_ids(schema);
         let context = self.replication_context(topology);
-        let Some(change) = ddl::execute_with(schema, statement, keyspace, &context)? else {
+        let features = &self.config.features;
+        let Some(change) = ddl::execute_in(schema, statement, keyspace, &context, features)? else {
             return Ok(Outcome::Void);
         };
         schema.version = Uuid::new_v4();
@@ -667,6 +671,11 @@ fn table_ids(schema: &Schema) -> Vec<Uuid> {
     schema
         .keyspaces
         .values()
-        .flat_map(|k| k.tables.values().map(|t| t.id))
+        .flat_map(|k| {
+            k.tables
+                .values()
+                .map(|t| t.id)
+                .chain(k.views.values().map(|v| v.table.id))
+        })
         .collect()
 }

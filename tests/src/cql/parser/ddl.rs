@@ -1,4 +1,5 @@
-//! Schema statements: keyspaces, tables, types, indexes.
+//! Schema statements: keyspaces, tables, types, indexes; the dispatch to `objects` for
+//! functions, aggregates, views and triggers.
 
 use super::{PResult, Parser};
 use crate::cql::ast::{
@@ -16,6 +17,21 @@ impl Parser<'_> {
     /// `CREATE KEYSPACE | TABLE | COLUMNFAMILY | TYPE | [CUSTOM] INDEX`
     pub(crate) fn create(&mut self) -> PResult<Statement> {
         self.expect_kw("create")?;
+        if self.eat_kw("or") {
+            self.expect_kw("replace")?;
+            return self.create_routine(true);
+        }
+        if self.at_kw("function") || self.at_kw("aggregate") {
+            return self.create_routine(false);
+        }
+        if self.at_kw("materialized") && self.at_kw_n(1, "view") {
+            self.advance();
+            self.advance();
+            return self.create_view().map(Statement::CreateView);
+        }
+        if self.eat_kw("trigger") {
+            return self.create_trigger().map(Statement::CreateTrigger);
+        }
         if self.eat_kw("keyspace") || self.eat_kw("schema") {
             let if_not_exists = self.if_not_exists()?;
             let name = self.ident()?;
@@ -235,6 +251,11 @@ impl Parser<'_> {
     /// `ALTER KEYSPACE | TABLE | COLUMNFAMILY | TYPE`
     pub(crate) fn alter(&mut self) -> PResult<Statement> {
         self.expect_kw("alter")?;
+        if self.at_kw("materialized") && self.at_kw_n(1, "view") {
+            self.advance();
+            self.advance();
+            return self.alter_view().map(Statement::AlterView);
+        }
         if self.eat_kw("keyspace") || self.eat_kw("schema") {
             let if_exists = self.if_exists()?;
             let name = self.ident()?;
@@ -396,6 +417,22 @@ impl Parser<'_> {
             let name = self.qualified_name()?;
             return Ok(Statement::DropIndex { name, if_exists });
         }
+        if self.eat_kw("function") {
+            return self.drop_routine().map(Statement::DropFunction);
+        }
+        if self.eat_kw("aggregate") {
+            return self.drop_routine().map(Statement::DropAggregate);
+        }
+        if self.at_kw("materialized") && self.at_kw_n(1, "view") {
+            self.advance();
+            self.advance();
+            let if_exists = self.if_exists()?;
+            let name = self.qualified_name()?;
+            return Ok(Statement::DropView { name, if_exists });
+        }
+        if self.eat_kw("trigger") {
+            return self.drop_trigger().map(Statement::DropTrigger);
+        }
         Err(self.no_viable())
     }
 
@@ -411,7 +448,7 @@ impl Parser<'_> {
         }
     }
 
-    fn property(&mut self) -> PResult<(String, PropertyValue)> {
+    pub(crate) fn property(&mut self) -> PResult<(String, PropertyValue)> {
         let name = self.ident()?;
         self.expect_sym(Symbol::Eq)?;
         if self.eat_sym(Symbol::LBrace) {

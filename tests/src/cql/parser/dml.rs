@@ -105,7 +105,7 @@ impl Parser<'_> {
         }
     }
 
-    fn select_item(&mut self) -> PResult<SelectItem> {
+    pub(crate) fn select_item(&mut self) -> PResult<SelectItem> {
         let selector = self.selector(0)?;
         let alias = if self.eat_kw("as") {
             Some(self.ident()?)

@@ -1,11 +1,13 @@
 //! The recursive-descent parser: token cursor, error reporting and statement dispatch.
 //!
 //! The statement rules live in `dml` (SELECT, INSERT, UPDATE, DELETE, BATCH), `ddl` (schema
-//! statements), `describe` (DESCRIBE) and `term` (terms, types, relations, conditions).
+//! statements), `objects` (functions, aggregates, views, triggers), `describe` (DESCRIBE) and
+//! `term` (terms, types, relations, conditions).
 
 mod ddl;
 mod describe;
 mod dml;
+mod objects;
 mod term;
 
 pub(crate) use describe::LISTING_WORDS;

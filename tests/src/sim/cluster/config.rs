@@ -9,6 +9,7 @@ use cql_core::frame::ProtocolVersion;
 
 use crate::sim::faults::FaultInjector;
 use crate::sim::node::{Clock, system_clock};
+use crate::sim::schema::SchemaFeatures;
 use crate::sim::server::Primes;
 use crate::sim::server::version::ALL_VERSIONS;
 
@@ -96,6 +97,8 @@ pub struct SimClusterConfig {
     pub primes: Primes,
     /// The clock every node writes with.
     pub clock: Clock,
+    /// Which optional schema objects (functions, views) every node accepts.
+    pub features: SchemaFeatures,
 }
 
 impl core::fmt::Debug for SimClusterConfig {
@@ -142,6 +145,7 @@ impl SimClusterConfig {
             faults: FaultInjector::new(),
             primes: Primes::new(),
             clock: system_clock(),
+            features: SchemaFeatures::default(),
         }
     }
 
@@ -235,6 +239,15 @@ impl SimClusterConfig {
     #[must_use]
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Sets which optional schema objects every node accepts (e.g.
+    /// [`SchemaFeatures::cassandra_defaults`] to refuse functions and views as a stock
+    /// Cassandra 4.1 does).
+    #[must_use]
+    pub fn with_features(mut self, features: SchemaFeatures) -> Self {
+        self.features = features;
         self
     }
 

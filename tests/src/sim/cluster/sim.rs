@@ -192,6 +192,7 @@ impl SimCluster {
             },
             users: self.config.users.clone(),
             clock: self.config.clock.clone(),
+            features: self.config.features,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The CQL text Cassandra 4.1 gives schema elements in `DESCRIBE` results
-//! (`KeyspaceMetadata`, `UserType`, `TableMetadata` and `IndexMetadata.toCqlString`).
+//! (`KeyspaceMetadata`, `UserType`, `TableMetadata`, `IndexMetadata`, `UDFunction`,
+//! `UDAggregate` and `ViewMetadata.toCqlString`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -8,7 +9,10 @@ use cql_core::types::ColumnType;
 
 use crate::cql::ast::quote_ident;
 use crate::sim::schema::types::{cql_type_string, field_type_strings, is_freezable};
-use crate::sim::schema::{ClusteringOrder, Column, ColumnKind, Index, Keyspace, Table, UserType};
+use crate::sim::schema::{
+    ClusteringOrder, Column, ColumnKind, Index, Keyspace, Table, UserAggregate, UserFunction,
+    UserType, View, function_type_cql,
+};
 
 /// The package whose strategy classes Cassandra names without it.
 const LOCATOR_PACKAGE: &str = "org.apache.cassandra.locator.";
@@ -202,18 +206,7 @@ pub fn table_cql(table: &Table, with_internals: bool) -> String {
         options.push(format!("ID = {}", table.id));
     }
     if !clustering.is_empty() {
-        let order: Vec<String> = clustering
-            .iter()
-            .map(|c| {
-                let dir = if c.order == ClusteringOrder::Desc {
-                    "DESC"
-                } else {
-                    "ASC"
-                };
-                format!("{} {dir}", quote_ident(&c.name))
-            })
-            .collect();
-        options.push(format!("CLUSTERING ORDER BY ({})", order.join(", ")));
+        options.push(clustering_order(&clustering));
     }
     if table.is_virtual {
         options.push(format!(
@@ -221,7 +214,7 @@ pub fn table_cql(table: &Table, with_internals: bool) -> String {
             single_quoted(&table.options.comment)
         ));
     } else {
-        options.extend(table_options(table));
+        options.extend(table_options(table, false));
     }
     out.push_str(&options.join("\n    AND "));
     out.push(';');
@@ -231,10 +224,11 @@ pub fn table_cql(table: &Table, with_internals: bool) -> String {
     out
 }
 
-/// `TableParams.appendCqlTo` of Cassandra 4.1, one option per entry.
-fn table_options(table: &Table) -> Vec<String> {
+/// `TableParams.appendCqlTo` of Cassandra 4.1, one option per entry (a view has no
+/// `default_time_to_live`).
+fn table_options(table: &Table, is_view: bool) -> Vec<String> {
     let o = &table.options;
-    vec![
+    let mut options = vec![
         format!(
             "additional_write_policy = {}",
             single_quoted(&o.additional_write_policy)
@@ -264,5 +258,116 @@ fn table_options(table: &Table) -> Vec<String> {
             "speculative_retry = {}",
             single_quoted(&o.speculative_retry)
         ),
-    ]
+    ];
+    options.retain(|o| !(is_view && o.starts_with("default_time_to_live")));
+    options
+}
+
+/// A function's or aggregate's name as DESCRIBE names it: `f(int, text)`.
+pub fn signature(name: &str, types: &[&cql_core::types::ColumnType]) -> String {
+    let types: Vec<String> = types.iter().map(|t| function_type_cql(t)).collect();
+    format!("{name}({})", types.join(", "))
+}
+
+/// `CREATE FUNCTION ks.f(a int)\n    CALLED ON NULL INPUT\n    RETURNS int\n    LANGUAGE java\n    AS $$...$$;`
+pub fn function_cql(f: &UserFunction) -> String {
+    let args: Vec<String> = f
+        .arguments
+        .iter()
+        .map(|(n, t)| format!("{} {}", quote_ident(n), function_type_cql(t)))
+        .collect();
+    let null_input = if f.called_on_null_input {
+        "CALLED"
+    } else {
+        "RETURNS NULL"
+    };
+    format!(
+        "CREATE FUNCTION {}({})\n    {null_input} ON NULL INPUT\n    RETURNS {}\n    LANGUAGE {}\n    AS $${}$$;",
+        qualified(&f.keyspace, &f.name),
+        args.join(", "),
+        function_type_cql(&f.return_type),
+        f.language,
+        f.body
+    )
+}
+
+/// `CREATE AGGREGATE ks.a(int)\n    SFUNC s\n    STYPE int[\n    FINALFUNC f][\n    INITCOND 0];`
+pub fn aggregate_cql(a: &UserAggregate) -> String {
+    let args: Vec<String> = a.argument_types.iter().map(function_type_cql).collect();
+    let mut out = format!(
+        "CREATE AGGREGATE {}({})\n    SFUNC {}\n    STYPE {}",
+        qualified(&a.keyspace, &a.name),
+        args.join(", "),
+        quote_ident(&a.state_function),
+        function_type_cql(&a.state_type)
+    );
+    if let Some(f) = &a.final_function {
+        let _ = write!(out, "\n    FINALFUNC {}", quote_ident(f));
+    }
+    if let Some(i) = &a.initcond {
+        let _ = write!(out, "\n    INITCOND {i}");
+    }
+    out.push(';');
+    out
+}
+
+/// `CREATE MATERIALIZED VIEW ks.v AS\n    SELECT ...\n    FROM ks.t\n    WHERE ...\n
+/// PRIMARY KEY (...)\n WITH ...;` (the options start a line with one space, as
+/// Cassandra's builder leaves them).
+pub fn view_cql(view: &View, with_internals: bool) -> String {
+    let t = &view.table;
+    let mut out = format!(
+        "CREATE MATERIALIZED VIEW {} AS\n    SELECT ",
+        qualified(&t.keyspace, &t.name)
+    );
+    if view.include_all_columns {
+        out.push('*');
+    } else {
+        let names: Vec<String> = t.columns.iter().map(|c| quote_ident(&c.name)).collect();
+        out.push_str(&names.join(", "));
+    }
+    let _ = write!(
+        out,
+        "\n    FROM {}\n    WHERE {}\n    ",
+        qualified(&t.keyspace, &view.base_table),
+        view.where_clause
+    );
+    let pk: Vec<String> = t.partition_key().map(|c| quote_ident(&c.name)).collect();
+    let clustering: Vec<&Column> = t.clustering().collect();
+    let partition = if pk.len() > 1 {
+        format!("({})", pk.join(", "))
+    } else {
+        pk.join(", ")
+    };
+    let _ = write!(out, "PRIMARY KEY ({partition}");
+    for c in &clustering {
+        let _ = write!(out, ", {}", quote_ident(&c.name));
+    }
+    out.push_str(")\n WITH ");
+    let mut options: Vec<String> = Vec::new();
+    if with_internals {
+        options.push(format!("ID = {}", t.id));
+    }
+    if !clustering.is_empty() {
+        options.push(clustering_order(&clustering));
+    }
+    options.extend(table_options(t, true));
+    out.push_str(&options.join("\n    AND "));
+    out.push(';');
+    out
+}
+
+fn clustering_order(clustering: &[&Column]) -> String {
+    let order: Vec<String> = clustering
+        .iter()
+        .map(|c| {
+            let dir = if c.order == ClusteringOrder::Desc {
+                "DESC"
+            } else {
+                "ASC"
+            };
+            format!("{} {dir}", quote_ident(&c.name))
+        })
+        .collect();
+    format!("CLUSTERING ORDER BY ({})", order.join(", "))
 }

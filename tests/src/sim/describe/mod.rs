@@ -4,7 +4,8 @@
 //! row offset with the schema version in the paging state.
 //!
 //! ```text
-//!   cql      the CREATE statements of keyspaces, types, tables and indexes
+//!   cql      the CREATE statements of keyspaces, types, functions, aggregates, tables,
+//!            indexes and materialized views
 //!   cluster  DESCRIBE CLUSTER's partitioner, snitch and range ownership
 //! ```
 
@@ -24,7 +25,7 @@ use crate::cql::ast::{Describe, DescribeTarget, QualifiedName, quote_ident};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::info::NodeInfo;
 use crate::sim::outcome::{ExecParams, Outcome, RowsResult};
-use crate::sim::schema::{Keyspace, Schema, Table, UserType};
+use crate::sim::schema::{Keyspace, Schema, Table, UserAggregate, UserFunction, UserType, View};
 
 /// The keyspaces Cassandra 4.1 counts as system ones (left out of `DESCRIBE SCHEMA`).
 pub const SYSTEM_KEYSPACES: [&str; 7] = [
@@ -182,11 +183,22 @@ fn text(s: &str) -> Option<Bytes> {
     Some(Bytes::copy_from_slice(s.as_bytes()))
 }
 
+/// An element's name quoted when needed; a function's or aggregate's name only up to its
+/// argument types (`"MyFunc"(int)`).
+fn quoted_name(e: &Element) -> String {
+    match e.name.split_once('(') {
+        Some((name, args)) if matches!(e.kind, "function" | "aggregate") => {
+            format!("{}({args}", quote_ident(name))
+        }
+        _ => quote_ident(&e.name),
+    }
+}
+
 fn element_row(e: Element) -> Vec<Option<Bytes>> {
     let mut row = vec![
         text(&quote_ident(&e.keyspace)),
         text(e.kind),
-        text(&quote_ident(&e.name)),
+        text(&quoted_name(&e)),
     ];
     if let Some(create) = &e.create {
         row.push(text(create));
@@ -312,16 +324,26 @@ pub fn elements(
             };
             let mut out = Vec::new();
             for ks in keyspaces {
-                let mut names: Vec<(&str, &'static str)> = match target {
-                    D::Tables => ks.tables.keys().map(|n| (n.as_str(), "table")).collect(),
-                    D::Types => ks.types.keys().map(|n| (n.as_str(), "type")).collect(),
+                let mut names: Vec<(String, &'static str)> = match target {
+                    D::Tables => ks.tables.keys().map(|n| (n.clone(), "table")).collect(),
+                    D::Types => ks.types.keys().map(|n| (n.clone(), "type")).collect(),
+                    D::Functions => ks
+                        .functions
+                        .values()
+                        .map(|f| (function_signature(f), "function"))
+                        .collect(),
+                    D::Aggregates => ks
+                        .aggregates
+                        .values()
+                        .map(|a| (aggregate_signature(a), "aggregate"))
+                        .collect(),
                     _ => Vec::new(),
                 };
-                names.sort_by(|a, b| by_name_ignoring_case(a.0, b.0));
+                names.sort_by(|a, b| by_name_ignoring_case(&a.0, &b.0));
                 out.extend(
                     names
                         .into_iter()
-                        .map(|(n, kind)| Element::listed(&ks.name, kind, n)),
+                        .map(|(n, kind)| Element::listed(&ks.name, kind, &n)),
                 );
             }
             out
@@ -355,7 +377,11 @@ pub fn elements(
         }
         D::MaterializedView(name) => {
             let ks = element_keyspace(schema, name, current)?;
-            return Err(not_found("Materialized view", &name.name, &ks.name));
+            let view = ks
+                .views
+                .get(&name.name)
+                .ok_or_else(|| not_found("Materialized view", &name.name, &ks.name))?;
+            vec![view_element(view, with_internals)]
         }
         D::Type(name) => {
             let ks = element_keyspace(schema, name, current)?;
@@ -367,11 +393,29 @@ pub fn elements(
         }
         D::Function(name) => {
             let ks = element_keyspace(schema, name, current)?;
-            return Err(not_found("User defined function", &name.name, &ks.name));
+            let found: Vec<Element> = ks
+                .functions
+                .values()
+                .filter(|f| f.name == name.name)
+                .map(function_element)
+                .collect();
+            if found.is_empty() {
+                return Err(not_found("User defined function", &name.name, &ks.name));
+            }
+            found
         }
         D::Aggregate(name) => {
             let ks = element_keyspace(schema, name, current)?;
-            return Err(not_found("User defined aggregate", &name.name, &ks.name));
+            let found: Vec<Element> = ks
+                .aggregates
+                .values()
+                .filter(|a| a.name == name.name)
+                .map(aggregate_element)
+                .collect();
+            if found.is_empty() {
+                return Err(not_found("User defined aggregate", &name.name, &ks.name));
+            }
+            found
         }
         D::Generic(name) => {
             // A keyspace, else a table, an index or a materialized view (in that order).
@@ -391,6 +435,8 @@ pub fn elements(
                 table_elements(table, with_internals)
             } else if let Some(table) = indexed_table(ks, &name.name) {
                 index_elements(table, Some(&name.name))
+            } else if let Some(view) = ks.views.get(&name.name) {
+                vec![view_element(view, with_internals)]
             } else {
                 return Err(CqlError::invalid(format!(
                     "'{}' not found in keyspace '{}'",
@@ -402,7 +448,8 @@ pub fn elements(
 }
 
 /// The keyspace, then (unless `only`) its types in dependency order, its functions and
-/// aggregates, and its tables by name, each followed by its indexes.
+/// aggregates by name, and its tables by name, each followed by its indexes and its
+/// materialized views by name (`DescribeStatement.getKeyspaceElements`).
 fn keyspace_elements(ks: &Keyspace, only: bool, with_internals: bool) -> Vec<Element> {
     let mut out = vec![Element {
         keyspace: ks.name.clone(),
@@ -414,12 +461,62 @@ fn keyspace_elements(ks: &Keyspace, only: bool, with_internals: bool) -> Vec<Ele
         return out;
     }
     out.extend(types_in_dependency_order(ks).into_iter().map(type_element));
+    let mut functions: Vec<Element> = ks.functions.values().map(function_element).collect();
+    functions.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+    out.extend(functions);
+    let mut aggregates: Vec<Element> = ks.aggregates.values().map(aggregate_element).collect();
+    aggregates.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+    out.extend(aggregates);
     let mut tables: Vec<&Table> = ks.tables.values().collect();
     tables.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
     for table in tables {
         out.extend(table_elements(table, with_internals));
+        let mut views: Vec<&View> = ks
+            .views
+            .values()
+            .filter(|v| v.base_table_id == table.id)
+            .collect();
+        views.sort_by(|a, b| by_name_ignoring_case(&a.table.name, &b.table.name));
+        out.extend(views.into_iter().map(|v| view_element(v, with_internals)));
     }
     out
+}
+
+fn function_signature(f: &UserFunction) -> String {
+    let types: Vec<_> = f.arguments.iter().map(|(_, t)| t).collect();
+    cql::signature(&f.name, &types)
+}
+
+fn aggregate_signature(a: &UserAggregate) -> String {
+    let types: Vec<_> = a.argument_types.iter().collect();
+    cql::signature(&a.name, &types)
+}
+
+fn function_element(f: &UserFunction) -> Element {
+    Element {
+        keyspace: f.keyspace.clone(),
+        kind: "function",
+        name: function_signature(f),
+        create: Some(cql::function_cql(f)),
+    }
+}
+
+fn aggregate_element(a: &UserAggregate) -> Element {
+    Element {
+        keyspace: a.keyspace.clone(),
+        kind: "aggregate",
+        name: aggregate_signature(a),
+        create: Some(cql::aggregate_cql(a)),
+    }
+}
+
+fn view_element(v: &View, with_internals: bool) -> Element {
+    Element {
+        keyspace: v.table.keyspace.clone(),
+        kind: "materialized_view",
+        name: v.table.name.clone(),
+        create: Some(cql::view_cql(v, with_internals)),
+    }
 }
 
 /// The table, then its indexes by name.

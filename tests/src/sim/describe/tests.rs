@@ -545,3 +545,5 @@ fn java_doubles() {
         assert_eq!(java_double(x), s);
     }
 }
+
+mod objects;

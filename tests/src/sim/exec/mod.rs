@@ -11,6 +11,7 @@
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
 //!   availability  consistency levels against the cluster's live replicas
+//!   views     materialized views rebuilt after writes to their base table
 //! ```
 
 pub mod availability;
@@ -24,6 +25,7 @@ pub mod select;
 pub mod terms;
 #[cfg(test)]
 mod tests;
+pub mod views;
 
 use std::borrow::Cow;
 use std::time::Instant;
@@ -128,6 +130,7 @@ pub fn resolve_table<'s>(
     keyspace
         .tables
         .get(&name.name)
+        .or_else(|| keyspace.views.get(&name.name).map(|v| &v.table))
         .ok_or_else(|| CqlError::invalid(format!("table {} does not exist", name.name)))
 }
 
@@ -221,12 +224,51 @@ pub fn execute(
         }
         Statement::Truncate(name) => {
             let table = resolve_table(schema, name, ctx.keyspace)?;
+            if is_view(schema, table) {
+                return Err(CqlError::invalid(
+                    "Cannot TRUNCATE materialized view directly; must truncate base table instead",
+                ));
+            }
             availability::check_truncate(ctx)?;
             ctx.store.truncate(table.id);
+            views::refresh(schema, ctx.store, table.id, ctx.now_micros);
             Ok(Outcome::Void)
         }
         _ => Err(CqlError::invalid("Statement not supported by the executor")),
     }
+}
+
+/// Whether a table is a materialized view's.
+fn is_view(schema: &Schema, table: &Table) -> bool {
+    schema
+        .view(&table.keyspace, &table.name)
+        .is_some_and(|v| v.table.id == table.id)
+}
+
+/// Cassandra's refusal of an INSERT, UPDATE or DELETE on a materialized view (when
+/// executed and when prepared).
+///
+/// # Errors
+/// `Invalid` for a view; the errors of an unknown table.
+pub fn refuse_view_writes(
+    schema: &Schema,
+    stmt: &Statement,
+    keyspace: Option<&str>,
+) -> CqlResult<()> {
+    let target = match stmt {
+        Statement::Insert(i) => Some(&i.table),
+        Statement::Update(u) => Some(&u.table),
+        Statement::Delete(d) => Some(&d.table),
+        _ => None,
+    };
+    if let Some(name) = target {
+        if is_view(schema, resolve_table(schema, name, keyspace)?) {
+            return Err(CqlError::invalid(
+                "Cannot directly modify a materialized view",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn plan_statement<'s>(
@@ -236,6 +278,7 @@ fn plan_statement<'s>(
     keyspace: Option<&str>,
     default_ts: Option<i64>,
 ) -> CqlResult<Plan<'s>> {
+    refuse_view_writes(schema, stmt, keyspace)?;
     match stmt {
         Statement::Insert(i) => modify::plan_insert(
             resolve_table(schema, &i.table, keyspace)?,
@@ -291,6 +334,7 @@ fn run_plans(
         for p in plans {
             modify::apply(ctx.store, p, ctx.now_micros)?;
         }
+        refresh_views(ctx, plans);
         return Ok(Outcome::Rows(modify::applied_result(
             first.table,
             true,
@@ -301,7 +345,19 @@ fn run_plans(
     for p in plans {
         modify::apply(ctx.store, p, ctx.now_micros)?;
     }
+    refresh_views(ctx, plans);
     Ok(Outcome::Void)
+}
+
+/// Rebuilds the views of every table the plans wrote to.
+fn refresh_views(ctx: &mut ExecContext<'_>, plans: &[Plan<'_>]) {
+    let mut done = Vec::new();
+    for p in plans {
+        if !done.contains(&p.table.id) {
+            done.push(p.table.id);
+            views::refresh(ctx.schema, ctx.store, p.table.id, ctx.now_micros);
+        }
+    }
 }
 
 fn batch(

@@ -323,6 +323,9 @@ fn statement_specs(
     shape: &mut PreparedShape,
     out: &mut Vec<Option<ColumnSpec>>,
 ) -> CqlResult<()> {
+    if !matches!(stmt, Statement::Select(_) | Statement::Batch(_)) {
+        super::refuse_view_writes(schema, stmt, keyspace)?;
+    }
     let table = match stmt {
         Statement::Select(s) => resolve_table(schema, &s.table, keyspace)?,
         Statement::Insert(i) => resolve_table(schema, &i.table, keyspace)?,
@@ -437,6 +440,7 @@ fn dummy_table() -> &'static Table {
         columns: Vec::new(),
         options: Default::default(),
         indexes: Default::default(),
+        triggers: Default::default(),
         is_virtual: false,
     })
 }

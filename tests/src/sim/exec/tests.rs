@@ -35,6 +35,7 @@ fn table(name: &str, columns: Vec<Column>) -> Table {
         columns,
         options: TableOptions::default(),
         indexes: BTreeMap::new(),
+        triggers: BTreeMap::new(),
         is_virtual: false,
     }
 }
@@ -100,6 +101,9 @@ fn schema() -> Schema {
         replication: BTreeMap::new(),
         tables: BTreeMap::new(),
         types: BTreeMap::new(),
+        functions: BTreeMap::new(),
+        aggregates: BTreeMap::new(),
+        views: BTreeMap::new(),
         is_virtual: false,
     };
     for t in [t, d, coll, cnt] {
@@ -706,3 +710,5 @@ fn functions_in_statements() {
     assert_eq!(text(&r.rows[0][1]).as_deref(), Some("x"));
     assert_eq!(text(&r.rows[0][2]).as_deref(), Some("1"));
 }
+
+mod views;

@@ -1,5 +1,6 @@
 //! DDL execution: CREATE/ALTER/DROP KEYSPACE, TABLE, TYPE and INDEX applied to a [`Schema`],
-//! with Cassandra 4.1's checks, in its order, and its error wording.
+//! with Cassandra 4.1's checks, in its order, and its error wording; functions, aggregates,
+//! materialized views and triggers are dispatched to their own modules.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,10 +8,11 @@ use cql_core::message::{SchemaChange, SchemaChangeTarget, SchemaChangeType};
 use cql_core::types::ColumnType;
 use uuid::Uuid;
 
-use super::UserType;
+use super::features::SchemaFeatures;
 use super::options::{self, ReplicationContext};
 use super::types::{self, ResolvedType};
 use super::{ClusteringOrder, Column, ColumnKind, Index, Keyspace, Schema, Table, TableOptions};
+use super::{UserType, aggregates, functions, triggers, views};
 use crate::cql::ast::{
     AlterKeyspace, AlterTable, AlterTableAction, AlterType, AlterTypeAction, ColumnDef, CqlType,
     CreateIndex, CreateKeyspace, CreateTable, CreateType, IndexKind, NativeType, Order,
@@ -65,7 +67,38 @@ pub fn execute_with(
     session_keyspace: Option<&str>,
     ctx: &ReplicationContext,
 ) -> CqlResult<Option<SchemaChange>> {
+    execute_in(
+        schema,
+        statement,
+        session_keyspace,
+        ctx,
+        &SchemaFeatures::default(),
+    )
+}
+
+/// [`execute_with`], refusing the functions and views `features` switches off as
+/// Cassandra refuses them.
+///
+/// # Errors
+/// As [`execute`].
+pub fn execute_in(
+    schema: &mut Schema,
+    statement: &Statement,
+    session_keyspace: Option<&str>,
+    ctx: &ReplicationContext,
+    features: &SchemaFeatures,
+) -> CqlResult<Option<SchemaChange>> {
+    let session = session_keyspace;
     match statement {
+        Statement::CreateFunction(s) => functions::create(schema, s, session, features),
+        Statement::DropFunction(s) => functions::drop(schema, s, session),
+        Statement::CreateAggregate(s) => aggregates::create(schema, s, session),
+        Statement::DropAggregate(s) => aggregates::drop(schema, s, session),
+        Statement::CreateView(s) => views::create(schema, s, session, features),
+        Statement::AlterView(s) => views::alter(schema, s, session),
+        Statement::DropView { name, if_exists } => views::drop(schema, name, *if_exists, session),
+        Statement::CreateTrigger(s) => triggers::create(schema, s, session),
+        Statement::DropTrigger(s) => triggers::drop(schema, s, session),
         Statement::CreateKeyspace(s) => create_keyspace(schema, s, ctx),
         Statement::AlterKeyspace(s) => alter_keyspace(schema, s, ctx),
         Statement::DropKeyspace { name, if_exists } => drop_keyspace(schema, name, *if_exists),
@@ -87,7 +120,10 @@ pub fn execute_with(
     }
 }
 
-fn change(change_type: SchemaChangeType, target: SchemaChangeTarget) -> Option<SchemaChange> {
+pub(super) fn change(
+    change_type: SchemaChangeType,
+    target: SchemaChangeTarget,
+) -> Option<SchemaChange> {
     Some(SchemaChange {
         change_type,
         target,
@@ -100,7 +136,7 @@ fn keyspace_target(keyspace: &str) -> SchemaChangeTarget {
     }
 }
 
-fn table_target(keyspace: &str, name: &str) -> SchemaChangeTarget {
+pub(super) fn table_target(keyspace: &str, name: &str) -> SchemaChangeTarget {
     SchemaChangeTarget::Table {
         keyspace: keyspace.to_string(),
         name: name.to_string(),
@@ -128,7 +164,7 @@ pub fn is_replicated_system_keyspace(name: &str) -> bool {
     REPLICATED_SYSTEM_KEYSPACES.contains(&lower.as_str())
 }
 
-fn keyspace_of(name: &QualifiedName, session: Option<&str>) -> CqlResult<String> {
+pub(super) fn keyspace_of(name: &QualifiedName, session: Option<&str>) -> CqlResult<String> {
     name.keyspace
         .clone()
         .or_else(|| session.map(str::to_string))
@@ -136,7 +172,7 @@ fn keyspace_of(name: &QualifiedName, session: Option<&str>) -> CqlResult<String>
 }
 
 #[derive(Clone, Copy)]
-enum Perm {
+pub(super) enum Perm {
     Create,
     Alter,
     Drop,
@@ -152,14 +188,14 @@ impl Perm {
     }
 }
 
-enum Resource<'a> {
+pub(super) enum Resource<'a> {
     Keyspace,
     AllTables,
     Table(&'a str),
 }
 
 /// Cassandra's `ClientState.preventSystemKSSchemaModification`.
-fn authorize(keyspace: &str, perm: Perm, resource: Resource<'_>) -> CqlResult<()> {
+pub(super) fn authorize(keyspace: &str, perm: Perm, resource: Resource<'_>) -> CqlResult<()> {
     if is_local_system_keyspace(keyspace) {
         return Err(CqlError::unauthorized(format!(
             "{keyspace} keyspace is not user-modifiable."
@@ -183,7 +219,7 @@ fn authorize(keyspace: &str, perm: Perm, resource: Resource<'_>) -> CqlResult<()
 }
 
 /// Cassandra's `AlterSchemaStatement.execute` checks, after authorization.
-fn check_modifiable(schema: &Schema, keyspace: &str) -> CqlResult<()> {
+pub(super) fn check_modifiable(schema: &Schema, keyspace: &str) -> CqlResult<()> {
     if is_local_system_keyspace(keyspace) {
         return Err(CqlError::invalid(format!(
             "System keyspace '{keyspace}' is not user-modifiable"
@@ -203,16 +239,16 @@ fn check_modifiable(schema: &Schema, keyspace: &str) -> CqlResult<()> {
     Ok(())
 }
 
-fn missing_keyspace(keyspace: &str) -> CqlError {
+pub(super) fn missing_keyspace(keyspace: &str) -> CqlError {
     CqlError::invalid(format!("Keyspace '{keyspace}' doesn't exist"))
 }
 
-fn missing_table(keyspace: &str, table: &str) -> CqlError {
+pub(super) fn missing_table(keyspace: &str, table: &str) -> CqlError {
     CqlError::invalid(format!("Table '{keyspace}.{table}' doesn't exist"))
 }
 
 /// `ks.t` as Cassandra prints a table (names quoted when needed).
-fn table_display(keyspace: &str, table: &str) -> String {
+pub(super) fn table_display(keyspace: &str, table: &str) -> String {
     format!("{}.{}", quote_ident(keyspace), quote_ident(table))
 }
 
@@ -248,6 +284,9 @@ fn create_keyspace(
             replication,
             tables: BTreeMap::new(),
             types: BTreeMap::new(),
+            functions: BTreeMap::new(),
+            aggregates: BTreeMap::new(),
+            views: BTreeMap::new(),
             is_virtual: false,
         },
     );
@@ -508,6 +547,7 @@ pub fn build_table(keyspace: &Keyspace, s: &CreateTable) -> CqlResult<Table> {
         columns,
         options: opts,
         indexes: BTreeMap::new(),
+        triggers: BTreeMap::new(),
         is_virtual: false,
     })
 }
@@ -590,12 +630,21 @@ fn alter_table(
         }
         return Err(missing_table(&ks_name, t_name));
     };
+    if keyspace.views.contains_key(t_name) {
+        return Err(CqlError::invalid(
+            "Cannot use ALTER TABLE on a materialized view; use ALTER MATERIALIZED VIEW instead",
+        ));
+    }
     let Some(before) = keyspace.tables.get(t_name) else {
         if s.if_exists {
             return Ok(None);
         }
         return Err(missing_table(&ks_name, t_name));
     };
+    let has_views = keyspace
+        .views
+        .values()
+        .any(|v| v.base_table_id == before.id);
     let mut table = before.clone();
     match &s.action {
         AlterTableAction::AlterType { .. } => {
@@ -609,7 +658,7 @@ fn alter_table(
         } => add_columns(keyspace, &mut table, columns, *if_not_exists)?,
         AlterTableAction::Drop {
             if_exists, columns, ..
-        } => drop_columns(&mut table, columns, *if_exists)?,
+        } => drop_columns(&mut table, columns, *if_exists, has_views)?,
         AlterTableAction::Rename { if_exists, renames } => {
             rename_columns(&mut table, renames, *if_exists)?;
         }
@@ -629,6 +678,7 @@ fn alter_table(
         return Ok(None);
     }
     if let Some(ks) = schema.keyspaces.get_mut(&ks_name) {
+        views::follow_base_columns(ks, &table);
         ks.tables.insert(t_name.clone(), table);
     }
     Ok(change(
@@ -720,7 +770,12 @@ fn dependent_indexes(table: &Table, column: &str, rename: bool) -> CqlResult<()>
     )))
 }
 
-fn drop_columns(table: &mut Table, names: &[String], if_exists: bool) -> CqlResult<()> {
+fn drop_columns(
+    table: &mut Table,
+    names: &[String],
+    if_exists: bool,
+    has_views: bool,
+) -> CqlResult<()> {
     for name in names {
         let Some(current) = table.column(name) else {
             if if_exists {
@@ -746,6 +801,13 @@ fn drop_columns(table: &mut Table, names: &[String], if_exists: bool) -> CqlResu
             )));
         }
         dependent_indexes(table, name, false)?;
+        if has_views {
+            return Err(CqlError::invalid(format!(
+                "Cannot drop column {} on base table {} with materialized views",
+                quote_ident(name),
+                table.name
+            )));
+        }
         table.columns.retain(|c| &c.name != name);
     }
     Ok(())
@@ -799,6 +861,21 @@ fn drop_table(
     let ks_name = keyspace_of(name, session)?;
     authorize(&ks_name, Perm::Drop, Resource::Table(&name.name))?;
     check_modifiable(schema, &ks_name)?;
+    if let Some(ks) = schema.keyspace(&ks_name) {
+        if ks.views.contains_key(&name.name) {
+            return Err(CqlError::invalid(
+                "Cannot use DROP TABLE on a materialized view. Please use DROP MATERIALIZED VIEW instead.",
+            ));
+        }
+        if let Some(t) = ks.tables.get(&name.name) {
+            if ks.views.values().any(|v| v.base_table_id == t.id) {
+                // Cassandra's format string prints the keyspace where the views belong.
+                return Err(CqlError::invalid(format!(
+                    "Cannot drop a table when materialized views still depend on it ({ks_name})"
+                )));
+            }
+        }
+    }
     let removed = schema
         .keyspaces
         .get_mut(&ks_name)
@@ -1014,7 +1091,8 @@ fn propagate_udt(keyspace: &mut Keyspace, udt: &UserType) {
         }
     }
     let all: Vec<UserType> = keyspace.types.values().cloned().collect();
-    for table in keyspace.tables.values_mut() {
+    let views = keyspace.views.values_mut().map(|v| &mut v.table);
+    for table in keyspace.tables.values_mut().chain(views) {
         for c in &mut table.columns {
             for t in &all {
                 types::refresh_udt(&mut c.typ, t);
@@ -1149,6 +1227,11 @@ fn create_index(
     let Some(keyspace) = schema.keyspaces.get(&ks_name) else {
         return Err(missing_keyspace(&ks_name));
     };
+    if keyspace.views.contains_key(t_name) {
+        return Err(CqlError::invalid(
+            "Secondary indexes are not supported on materialized views",
+        ));
+    }
     let Some(table) = keyspace.tables.get(t_name) else {
         return Err(CqlError::invalid(format!("Table '{t_name}' doesn't exist")));
     };

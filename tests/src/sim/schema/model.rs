@@ -1,5 +1,6 @@
-//! The schema model of a simulated node: keyspaces, tables, columns, user types and
-//! indexes, as `system_schema` describes them.
+//! The schema model of a simulated node: keyspaces, tables, columns, user types, indexes,
+//! user-defined functions and aggregates, materialized views and triggers, as
+//! `system_schema` describes them.
 
 use std::collections::BTreeMap;
 
@@ -21,11 +22,24 @@ impl Schema {
         self.keyspaces.get(name)
     }
 
-    /// A table by keyspace and name.
+    /// A table, or the table of a materialized view, by keyspace and name (reads treat
+    /// both alike).
     pub fn table(&self, keyspace: &str, name: &str) -> Option<&Table> {
-        self.keyspaces.get(keyspace)?.tables.get(name)
+        let ks = self.keyspaces.get(keyspace)?;
+        ks.tables
+            .get(name)
+            .or_else(|| ks.views.get(name).map(|v| &v.table))
+    }
+
+    /// A materialized view by keyspace and name.
+    pub fn view(&self, keyspace: &str, name: &str) -> Option<&View> {
+        self.keyspaces.get(keyspace)?.views.get(name)
     }
 }
+
+/// What identifies a function or aggregate among its overloads: its name and the CQL
+/// types of its arguments as `system_schema` writes them (the order of its clustering).
+pub type FunctionKey = (String, Vec<String>);
 
 /// A keyspace.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +55,12 @@ pub struct Keyspace {
     pub tables: BTreeMap<String, Table>,
     /// User-defined types by name.
     pub types: BTreeMap<String, UserType>,
+    /// User-defined functions by name and argument types.
+    pub functions: BTreeMap<FunctionKey, UserFunction>,
+    /// User-defined aggregates by name and argument types.
+    pub aggregates: BTreeMap<FunctionKey, UserAggregate>,
+    /// Materialized views by name.
+    pub views: BTreeMap<String, View>,
     /// A virtual keyspace (listed in `system_virtual_schema`, not `system_schema`).
     pub is_virtual: bool,
 }
@@ -62,6 +82,8 @@ pub struct Table {
     pub options: TableOptions,
     /// Secondary indexes by name.
     pub indexes: BTreeMap<String, Index>,
+    /// Triggers by name, with their class (stored, never run).
+    pub triggers: BTreeMap<String, String>,
     /// A virtual table (rows computed on read).
     pub is_virtual: bool,
 }
@@ -170,6 +192,115 @@ impl UserType {
     pub fn field_frozen(&self, i: usize) -> bool {
         self.frozen_fields.get(i).copied().unwrap_or(true)
     }
+}
+
+/// The CQL type string of a function's argument or return type as `system_schema` writes
+/// it (a tuple is `frozen<tuple<..>>`).
+pub fn function_type_string(typ: &ColumnType) -> String {
+    super::types::cql_type_string(typ, false)
+}
+
+/// The CQL type string of a function's argument or return type as `DESCRIBE` writes it:
+/// tuples without their implicit `frozen<>`.
+pub fn function_type_cql(typ: &ColumnType) -> String {
+    let s = function_type_string(typ);
+    match typ {
+        ColumnType::Tuple(_) => s
+            .strip_prefix("frozen<")
+            .and_then(|r| r.strip_suffix('>'))
+            .map_or(s.clone(), str::to_string),
+        _ => s,
+    }
+}
+
+/// A user-defined function (`CREATE FUNCTION`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserFunction {
+    /// Its keyspace.
+    pub keyspace: String,
+    /// Its name.
+    pub name: String,
+    /// Argument names and types, in order.
+    pub arguments: Vec<(String, ColumnType)>,
+    /// The return type.
+    pub return_type: ColumnType,
+    /// `CALLED ON NULL INPUT` (true) or `RETURNS NULL ON NULL INPUT` (false).
+    pub called_on_null_input: bool,
+    /// `java` or `javascript`, lower-cased.
+    pub language: String,
+    /// The body, as written between the quotes.
+    pub body: String,
+}
+
+impl UserFunction {
+    /// The argument types as `system_schema.functions.argument_types` lists them.
+    pub fn argument_types(&self) -> Vec<String> {
+        self.arguments
+            .iter()
+            .map(|(_, t)| function_type_string(t))
+            .collect()
+    }
+
+    /// Its key among the keyspace's functions.
+    pub fn key(&self) -> FunctionKey {
+        (self.name.clone(), self.argument_types())
+    }
+}
+
+/// A user-defined aggregate (`CREATE AGGREGATE`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserAggregate {
+    /// Its keyspace.
+    pub keyspace: String,
+    /// Its name.
+    pub name: String,
+    /// The argument types, in order.
+    pub argument_types: Vec<ColumnType>,
+    /// The state function's name (in the same keyspace).
+    pub state_function: String,
+    /// The state type.
+    pub state_type: ColumnType,
+    /// The final function's name, if any.
+    pub final_function: Option<String>,
+    /// The initial state as a CQL literal (`system_schema.aggregates.initcond`).
+    pub initcond: Option<String>,
+    /// The initial state's serialized value.
+    pub initial_state: Option<Vec<u8>>,
+    /// The return type: the final function's, else the state type.
+    pub return_type: ColumnType,
+}
+
+impl UserAggregate {
+    /// The argument types as `system_schema.aggregates.argument_types` lists them.
+    pub fn argument_type_strings(&self) -> Vec<String> {
+        self.argument_types
+            .iter()
+            .map(function_type_string)
+            .collect()
+    }
+
+    /// Its key among the keyspace's aggregates.
+    pub fn key(&self) -> FunctionKey {
+        (self.name.clone(), self.argument_type_strings())
+    }
+}
+
+/// A materialized view: its own table (columns, key, options, data) and what it selects
+/// from its base table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// The base table's name (same keyspace).
+    pub base_table: String,
+    /// The base table's id.
+    pub base_table_id: Uuid,
+    /// `SELECT *`.
+    pub include_all_columns: bool,
+    /// The WHERE clause as Cassandra stores it (`a IS NOT NULL AND b IS NOT NULL`).
+    pub where_clause: String,
+    /// The WHERE relations, which decide the base rows the view holds.
+    pub filters: Vec<crate::cql::ast::Relation>,
+    /// The view's table: its name, id, columns (with the view's key) and options.
+    pub table: Table,
 }
 
 /// A secondary index.

@@ -1122,3 +1122,7 @@ fn ddl_through_the_node() {
     assert_ne!(node.schema_version(), before);
     assert!(node.schema().keyspace("system_schema").is_some());
 }
+
+mod functions;
+mod triggers;
+mod views;

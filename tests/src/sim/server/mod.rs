@@ -48,6 +48,7 @@ pub use tls::{GeneratedPem, ServerCertificate, TlsInfo, generate_pem};
 
 use crate::sim::faults::{FaultInjector, RequestLog};
 use crate::sim::node::{Node, NodeConfig};
+use crate::sim::schema::SchemaFeatures;
 use client_state::Shared;
 
 /// How long a client has to finish the TLS handshake.
@@ -103,6 +104,13 @@ impl SimServerConfig {
     #[must_use]
     pub fn with_user(mut self, name: impl Into<String>, password: impl Into<String>) -> Self {
         self.node.users.push((name.into(), password.into()));
+        self
+    }
+
+    /// Sets which optional schema objects (functions, views) the node accepts.
+    #[must_use]
+    pub fn with_features(mut self, features: SchemaFeatures) -> Self {
+        self.node.features = features;
         self
     }
 

@@ -11,7 +11,7 @@ use crate::sim::schema::types::{cql_type_string, field_type_strings};
 use crate::sim::schema::{Keyspace, Schema, Table};
 
 /// A row as (column name, value) pairs; absent columns are null.
-type Named = Vec<(&'static str, CqlValue)>;
+pub(super) type Named = Vec<(&'static str, CqlValue)>;
 
 /// Serialises named values into the table's column order. A value that does not fit its
 /// column's type is left null (a bug in this module, never a panic).
@@ -34,15 +34,15 @@ pub fn project(table: &Table, values: Named) -> Vec<Option<Bytes>> {
     cells
 }
 
-fn text(s: impl Into<String>) -> CqlValue {
+pub(super) fn text(s: impl Into<String>) -> CqlValue {
     CqlValue::Text(s.into())
 }
 
-fn text_map(m: &BTreeMap<String, String>) -> CqlValue {
+pub(super) fn text_map(m: &BTreeMap<String, String>) -> CqlValue {
     CqlValue::Map(m.iter().map(|(k, v)| (text(k), text(v))).collect())
 }
 
-fn text_list<I: IntoIterator<Item = String>>(items: I) -> CqlValue {
+pub(super) fn text_list<I: IntoIterator<Item = String>>(items: I) -> CqlValue {
     CqlValue::List(items.into_iter().map(text).collect())
 }
 
@@ -126,7 +126,9 @@ fn described(schema: &Schema, is_virtual: bool) -> impl Iterator<Item = &Keyspac
         .filter(move |k| k.is_virtual == is_virtual)
 }
 
-fn table_option_values(t: &Table) -> Named {
+/// The option columns `system_schema.tables` and `system_schema.views` share, with the
+/// table's keyspace and name (`table_name`; views rename it).
+pub(super) fn table_option_values(t: &Table) -> Named {
     let o = &t.options;
     vec![
         ("keyspace_name", text(&t.keyspace)),
@@ -170,7 +172,8 @@ fn column_rows<'a>(
 ) -> Vec<Vec<Option<Bytes>>> {
     let mut rows = Vec::new();
     for ks in keyspaces {
-        for t in ks.tables.values() {
+        let views = ks.views.values().map(|v| &v.table);
+        for t in ks.tables.values().chain(views) {
             for c in &t.columns {
                 rows.push(project(
                     table,
@@ -254,7 +257,10 @@ pub fn system_schema(schema: &Schema, table: &Table) -> Vec<Vec<Option<Bytes>>> 
                 }
             }
         }
-        // functions, aggregates, views, triggers, dropped_columns: the model has none.
+        "functions" | "aggregates" | "views" | "triggers" => {
+            rows = super::objects::rows(described(schema, false), table);
+        }
+        // dropped_columns: the model keeps none.
         _ => {}
     }
     rows

@@ -351,6 +351,9 @@ pub fn keyspaces() -> Vec<Keyspace> {
                     .collect::<BTreeMap<_, _>>(),
                 tables: BTreeMap::new(),
                 types: BTreeMap::new(),
+                functions: BTreeMap::new(),
+                aggregates: BTreeMap::new(),
+                views: BTreeMap::new(),
                 is_virtual: setup.virtual_ks,
             };
             for d in setup.defs {

@@ -8,6 +8,7 @@
 
 pub mod computed;
 pub mod defs;
+mod objects;
 #[cfg(test)]
 mod tests;
 

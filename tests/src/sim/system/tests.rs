@@ -495,3 +495,5 @@ fn every_computed_row_has_table_shape() {
     let row = computed::project(t, vec![("nope", CqlValue::Int(1))]);
     assert!(row.iter().all(Option::is_none));
 }
+
+mod objects;
