@@ -31,6 +31,24 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE meta.\"CaseSensitive\" (\"Key\" int PRIMARY KEY, \"select\" text, \"Value\" blob)",
     "CREATE INDEX users_name_idx ON meta.users (name)",
     "CREATE INDEX users_prefs_idx ON meta.users (keys(prefs))",
+    "CREATE FUNCTION meta.plus(a int, b int) CALLED ON NULL INPUT RETURNS int \
+     LANGUAGE java AS 'return a + b;'",
+    "CREATE FUNCTION meta.plus(a double, b double) RETURNS NULL ON NULL INPUT RETURNS double \
+     LANGUAGE java AS 'return a + b;'",
+    "CREATE FUNCTION meta.acc(state tuple<int, int>, v int) CALLED ON NULL INPUT \
+     RETURNS tuple<int, int> LANGUAGE java AS 'return state;'",
+    "CREATE FUNCTION meta.\"Half\"(state tuple<int, int>) CALLED ON NULL INPUT \
+     RETURNS double LANGUAGE java AS 'return 0.5;'",
+    "CREATE AGGREGATE meta.average(int) SFUNC acc STYPE tuple<int, int> \
+     FINALFUNC \"Half\" INITCOND (0, 0)",
+    "CREATE AGGREGATE meta.total(int) SFUNC plus STYPE int",
+    "CREATE MATERIALIZED VIEW meta.users_by_name AS SELECT * FROM meta.users \
+     WHERE name IS NOT NULL AND id IS NOT NULL PRIMARY KEY (name, id) \
+     WITH CLUSTERING ORDER BY (id DESC) AND comment = 'users by name'",
+    "CREATE MATERIALIZED VIEW meta.events_by_note AS SELECT device, day, at, seq, note, value \
+     FROM meta.events WHERE note IS NOT NULL AND device IS NOT NULL AND day IS NOT NULL \
+     AND at IS NOT NULL AND seq IS NOT NULL PRIMARY KEY ((note, device), day, at, seq)",
+    "CREATE TRIGGER audit ON meta.users USING 'org.example.Audit'",
 ];
 
 async fn node() -> SimServerHandle {
@@ -156,6 +174,37 @@ async fn ddl_refreshes_only_what_changed_and_listeners_hear_of_it() {
             .is_some_and(|t| t.fields.iter().any(|(n, _)| n == "country"))
     })
     .await;
+    session
+        .execute(
+            "CREATE OR REPLACE FUNCTION meta.plus(a int, b int) CALLED ON NULL INPUT \
+             RETURNS int LANGUAGE java AS 'return b + a;'",
+            (),
+        )
+        .await
+        .unwrap();
+    eventually(&session, "the replaced function body", |m| {
+        m.keyspace(KS)
+            .is_some_and(|k| k.functions_named("plus").any(|f| f.body == "return b + a;"))
+    })
+    .await;
+    session
+        .execute("DROP AGGREGATE meta.total", ())
+        .await
+        .unwrap();
+    eventually(&session, "the dropped aggregate gone", |m| {
+        m.keyspace(KS)
+            .is_some_and(|k| k.aggregates_named("total").next().is_none())
+    })
+    .await;
+    session
+        .execute("DROP MATERIALIZED VIEW meta.users_by_name", ())
+        .await
+        .unwrap();
+    eventually(&session, "the dropped view gone", |m| {
+        m.view(KS, "users_by_name").is_none()
+            && m.table(KS, "users").is_some_and(|t| t.views.is_empty())
+    })
+    .await;
     session.execute("DROP TABLE meta.counts", ()).await.unwrap();
     eventually(&session, "the dropped table gone", |m| {
         m.table(KS, "counts").is_none()
@@ -169,6 +218,8 @@ async fn ddl_refreshes_only_what_changed_and_listeners_hear_of_it() {
     let heard = heard.0.lock().unwrap().clone();
     assert!(heard.iter().any(|h| h == "TABLE true"), "{heard:?}");
     assert!(heard.iter().any(|h| h == "TYPE true"), "{heard:?}");
+    assert!(heard.iter().any(|h| h == "FUNCTION true"), "{heard:?}");
+    assert!(heard.iter().any(|h| h == "AGGREGATE true"), "{heard:?}");
     assert!(heard.iter().any(|h| h == "KEYSPACE false"), "{heard:?}");
 }
 
