@@ -761,3 +761,67 @@ async fn primes_are_answered_by_every_node_with_their_partition_key() {
     }
     cluster.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_node_answers_nothing_until_resumed() {
+    let mut cluster = SimCluster::start(SimClusterConfig::nodes(2)).await.unwrap();
+    let mut watcher = client(&cluster, 0).await;
+    register(&mut watcher, vec![EventType::StatusChange]).await;
+    let mut paused = client(&cluster, 1).await;
+    let node1 = cluster.node(1).unwrap().address();
+    cluster.pause_node(1).await.unwrap();
+    assert_eq!(
+        next_event(&mut watcher).await,
+        Event::StatusChange {
+            change: StatusChangeType::Down,
+            address: node1
+        }
+    );
+    // The connection stays open, and a request gets no answer while paused.
+    let pending = tokio::spawn(async move {
+        let answer = paused.query("SELECT key FROM system.local").await;
+        (paused, answer)
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!pending.is_finished(), "a paused node does not answer");
+    // A new connection is accepted by the kernel but not served.
+    let fresh = tokio::time::timeout(Duration::from_millis(300), ready(node1)).await;
+    assert!(fresh.is_err(), "a paused node completes no handshake");
+    cluster.resume_node(1).await.unwrap();
+    let (_, answer) = tokio::time::timeout(WAIT, pending).await.unwrap().unwrap();
+    assert!(matches!(answer.unwrap(), Response::Result(_)));
+    assert_eq!(
+        next_event(&mut watcher).await,
+        Event::StatusChange {
+            change: StatusChangeType::Up,
+            address: node1
+        }
+    );
+    cluster.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ccm_layout_puts_one_token_per_node_where_ccm_does() {
+    use cql_testkit::sim::cluster::TokenLayout;
+    let config = SimClusterConfig::datacenters(&[("dc1", 3), ("dc2", 2)])
+        .with_token_layout(TokenLayout::Ccm);
+    let cluster = SimCluster::start(config).await.unwrap();
+    let tokens: Vec<Vec<i64>> = cluster
+        .nodes()
+        .iter()
+        .map(|n| n.tokens().to_vec())
+        .collect();
+    let third = (1i128 << 64) / 3;
+    let min = i128::from(i64::MIN);
+    assert_eq!(
+        tokens,
+        [
+            vec![i64::MIN],
+            vec![(min + third) as i64],
+            vec![(min + 2 * third) as i64],
+            vec![i64::MIN + 100],
+            vec![100],
+        ]
+    );
+    cluster.stop().await;
+}

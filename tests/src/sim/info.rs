@@ -112,6 +112,17 @@ pub fn interleaved_tokens(count: usize, index: usize, nodes: usize) -> Vec<i64> 
         .collect()
 }
 
+/// The single token ccm gives node `index` of a datacenter of `nodes` nodes, the
+/// datacenter being number `dc` (from 0) of the cluster: evenly spaced from the ring's
+/// minimum, each datacenter's ring shifted by 100 per datacenter before it (ccm's
+/// `balanced_tokens` and `balanced_tokens_across_dcs`), so drivers' token-dependent
+/// tests find the replicas they expect.
+pub fn ccm_token(index: usize, nodes: usize, dc: usize) -> i64 {
+    let step = (1u128 << 64) / (nodes.max(1) as u128);
+    let t = i128::from(i64::MIN) + (step * index as u128) as i128 + 100 * dc as i128;
+    t.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
 /// `count` new tokens for a node joining a ring that already holds `existing`: the
 /// midpoints of the `count` widest ranges (ties to the lower token), as an allocator
 /// balancing ownership would place them. Deterministic.

@@ -14,7 +14,7 @@ use cql_core::message::{
 };
 use cql_core::types::ColumnSpec;
 use md5::{Digest, Md5};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use crate::cql::ast::{BatchKind, Statement};
@@ -172,6 +172,9 @@ pub struct Node {
     config: Arc<NodeConfig>,
     slot: usize,
     events: broadcast::Sender<Event>,
+    /// `true` while the node is paused (as a stopped process: connections stay open,
+    /// nothing is read or answered).
+    paused: Arc<watch::Sender<bool>>,
 }
 
 impl core::fmt::Debug for Node {
@@ -203,6 +206,7 @@ impl Node {
             config: Arc::new(config),
             slot: 0,
             events,
+            paused: Arc::new(watch::channel(false).0),
         }
     }
 
@@ -224,6 +228,34 @@ impl Node {
             config: Arc::new(config),
             slot,
             events,
+            paused: Arc::new(watch::channel(false).0),
+        }
+    }
+
+    /// Pauses the node (`true`) or lets it go on (`false`), as `kill -STOP`/`-CONT` would:
+    /// while paused its connections read and answer nothing and send no events, and new
+    /// connections are accepted but not served.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.send_replace(paused);
+    }
+
+    /// Whether the node is paused.
+    pub fn is_paused(&self) -> bool {
+        *self.paused.borrow()
+    }
+
+    /// Waits until the node is not paused (at once when it is not).
+    pub async fn until_resumed(&self) {
+        let mut rx = self.paused.subscribe();
+        // An error means the sender is gone: nothing can pause the node any more.
+        let _ = rx.wait_for(|paused| !*paused).await;
+    }
+
+    /// Waits until the node is paused.
+    pub async fn until_paused(&self) {
+        let mut rx = self.paused.subscribe();
+        if rx.wait_for(|paused| *paused).await.is_err() {
+            std::future::pending::<()>().await;
         }
     }
 

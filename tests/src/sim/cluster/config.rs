@@ -62,6 +62,18 @@ impl Addressing {
     }
 }
 
+/// How the nodes' tokens are placed on the ring.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TokenLayout {
+    /// `num_tokens` tokens per node, interleaved evenly
+    /// ([`crate::sim::info::interleaved_tokens`]).
+    #[default]
+    Interleaved,
+    /// One token per node where ccm puts it without vnodes
+    /// ([`crate::sim::info::ccm_token`]): what other drivers' test suites assume.
+    Ccm,
+}
+
 /// A simulated cluster's layout and shared settings.
 #[derive(Clone)]
 pub struct SimClusterConfig {
@@ -74,6 +86,9 @@ pub struct SimClusterConfig {
     /// Tokens per node (default 16), interleaved over the ring
     /// ([`crate::sim::info::interleaved_tokens`]).
     pub num_tokens: usize,
+    /// Where the tokens go (default interleaved; [`TokenLayout::Ccm`] ignores
+    /// `num_tokens`).
+    pub token_layout: TokenLayout,
     /// Where the nodes listen.
     pub addressing: Addressing,
     /// PasswordAuthenticator users of every node (none: no authentication).
@@ -108,6 +123,7 @@ impl core::fmt::Debug for SimClusterConfig {
             .field("datacenters", &self.datacenters)
             .field("racks", &self.racks)
             .field("num_tokens", &self.num_tokens)
+            .field("token_layout", &self.token_layout)
             .field("addressing", &self.addressing)
             .field("users", &self.users.len())
             .field("tls", &self.tls)
@@ -136,6 +152,7 @@ impl SimClusterConfig {
             datacenters: dcs.iter().map(|(d, n)| (d.to_string(), *n)).collect(),
             racks: 1,
             num_tokens: 16,
+            token_layout: TokenLayout::Interleaved,
             addressing: Addressing::default(),
             users: Vec::new(),
             tls: false,
@@ -153,6 +170,32 @@ impl SimClusterConfig {
     #[must_use]
     pub fn with_racks(mut self, racks: usize) -> Self {
         self.racks = racks.max(1);
+        self
+    }
+
+    /// The tokens of each of the first `count` nodes, in node order.
+    pub fn initial_tokens(&self, count: usize) -> Vec<Vec<i64>> {
+        match self.token_layout {
+            TokenLayout::Interleaved => (0..count)
+                .map(|i| crate::sim::info::interleaved_tokens(self.num_tokens, i, count))
+                .collect(),
+            TokenLayout::Ccm => {
+                let mut out = Vec::with_capacity(count);
+                for (dc, (_, nodes)) in self.datacenters.iter().enumerate() {
+                    for i in 0..*nodes {
+                        out.push(vec![crate::sim::info::ccm_token(i, *nodes, dc)]);
+                    }
+                }
+                out.truncate(count);
+                out
+            }
+        }
+    }
+
+    /// Sets where the tokens go.
+    #[must_use]
+    pub fn with_token_layout(mut self, layout: TokenLayout) -> Self {
+        self.token_layout = layout;
         self
     }
 

@@ -22,7 +22,7 @@ pub mod consistency;
 pub mod sim;
 pub mod topology;
 
-pub use config::{Addressing, SimClusterConfig};
+pub use config::{Addressing, SimClusterConfig, TokenLayout};
 pub use sim::{ClusterNode, SimCluster};
 
 #[cfg(test)]

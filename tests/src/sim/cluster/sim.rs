@@ -10,9 +10,10 @@ use cql_core::message::{Event, StatusChangeType, TopologyChangeType};
 use tokio::net::TcpListener;
 use uuid::Uuid;
 
+use super::config::TokenLayout;
 use super::config::{Addressing, SimClusterConfig};
 use crate::sim::faults::{FaultInjector, RequestLog};
-use crate::sim::info::{NodeInfo, interleaved_tokens, joining_tokens};
+use crate::sim::info::{NodeInfo, joining_tokens};
 use crate::sim::node::{Node, NodeConfig};
 use crate::sim::server::{
     ServerCertificate, SimServer, SimServerConfig, SimServerHandle, generate_pem,
@@ -145,10 +146,10 @@ impl SimCluster {
             port,
         };
         let placement = cluster.config.placement();
+        let tokens = cluster.config.initial_tokens(count);
         let mut first: Option<Node> = None;
-        for (i, (listener, (dc, rack))) in listeners.into_iter().zip(placement).enumerate() {
+        for ((listener, (dc, rack)), tokens) in listeners.into_iter().zip(placement).zip(tokens) {
             let addr = listener.local_addr()?;
-            let tokens = interleaved_tokens(cluster.config.num_tokens, i, count);
             let node_config = cluster.node_config(addr, dc, rack, tokens);
             let node = match &first {
                 None => {
@@ -330,6 +331,8 @@ impl SimCluster {
         let listener = TcpListener::bind(addr).await?;
         let server_config = self.server_config(addr, &n.log);
         let server = SimServer::start_with_listener(listener, n.node.clone(), server_config)?;
+        // A node started after being paused and stopped runs normally.
+        n.node.set_paused(false);
         n.node.set_up(true);
         if let Some(n) = self.nodes.get_mut(index) {
             n.server = Some(server);
@@ -339,6 +342,59 @@ impl SimCluster {
             &Event::StatusChange {
                 change: StatusChangeType::Up,
                 address: addr,
+            },
+        );
+        Ok(())
+    }
+
+    /// Pauses node `index`, as `kill -STOP` pauses a Cassandra process (ccm's `pause`):
+    /// its connections stay open but it reads and answers nothing; after the down
+    /// detection delay the others consider it down and send STATUS_CHANGE DOWN, as
+    /// gossip would. Pausing a paused or stopped node does nothing.
+    ///
+    /// # Errors
+    /// No such node, or it was removed.
+    pub async fn pause_node(&mut self, index: usize) -> io::Result<()> {
+        let n = self.get(index)?;
+        if !n.is_up() || n.node.is_paused() {
+            return Ok(());
+        }
+        n.node.set_paused(true);
+        n.node.set_up(false);
+        let address = n.addr;
+        let delay = self.config.down_detection_delay;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        self.announce(
+            index,
+            &Event::StatusChange {
+                change: StatusChangeType::Down,
+                address,
+            },
+        );
+        Ok(())
+    }
+
+    /// Lets a paused node `index` go on (ccm's `resume`): it answers what it received
+    /// meanwhile, and the others send STATUS_CHANGE UP. Resuming a node that is not
+    /// paused does nothing.
+    ///
+    /// # Errors
+    /// No such node, or it was removed.
+    pub async fn resume_node(&mut self, index: usize) -> io::Result<()> {
+        let n = self.get(index)?;
+        if !n.node.is_paused() {
+            return Ok(());
+        }
+        n.node.set_paused(false);
+        n.node.set_up(true);
+        let address = n.addr;
+        self.announce(
+            index,
+            &Event::StatusChange {
+                change: StatusChangeType::Up,
+                address,
             },
         );
         Ok(())
@@ -378,7 +434,11 @@ impl SimCluster {
             .filter(|n| !n.is_removed())
             .flat_map(|n| n.tokens().iter().copied())
             .collect();
-        let tokens = joining_tokens(&existing, self.config.num_tokens);
+        let per_node = match self.config.token_layout {
+            TokenLayout::Ccm => 1,
+            TokenLayout::Interleaved => self.config.num_tokens,
+        };
+        let tokens = joining_tokens(&existing, per_node);
         let config = self.node_config(addr, dc.to_string(), rack.to_string(), tokens);
         let Some(first) = self.nodes.first() else {
             return Err(invalid("the cluster has no node to join".to_string()));

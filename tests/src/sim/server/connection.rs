@@ -61,6 +61,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
     max_body_len: usize,
     connection: u64,
 ) {
+    let node = shared.node.clone();
     let mut conn = Conn {
         framer: Framer::new(max_body_len),
         session: ClientState::for_connection(shared, connection),
@@ -69,6 +70,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
     };
     let mut received = vec![0u8; READ_CHUNK];
     loop {
+        // A paused node reads, answers and announces nothing until it is resumed.
+        node.until_resumed().await;
         let close = tokio::select! {
             read = rd.read(&mut received) => match read {
                 Ok(0) | Err(_) => true,
@@ -84,6 +87,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 false
             }
             () = next_due(&conn.delayed) => conn.send_due(),
+            // Paused while waiting: stop here (the loop waits for the resume).
+            () = node.until_paused() => false,
         };
         if !conn.out.is_empty() && tx.send(std::mem::take(&mut conn.out)).await.is_err() {
             return;
