@@ -6,6 +6,7 @@
 //!         [--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]...
 //!         [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N]
 //!         [--schema-agreement-delay-ms MS] [--one-address] [--rules FILE]
+//!         [--token-layout interleaved|ccm] [--control ADDR]
 //! ```
 //!
 //! One node (the default): prints `cql-sim listening on ADDR` once ready (port 0 picks a
@@ -20,21 +21,29 @@
 //! `--listen` port (0: one free on every address), or with `--one-address` on the
 //! `--listen` address with a free port each. Prints `cql-sim node I DC/RACK listening on
 //! ADDR` for every node, then `cql-sim cluster ready`. `--tls` generates one certificate
-//! for every node (`--cert`/`--key` are for one node).
+//! for every node (`--cert`/`--key` are for one node). `--token-layout ccm` gives each
+//! node the one token ccm gives it without vnodes. `--control ADDR` opens the control
+//! port there (see `cql_testkit::sim::cluster::control`; prints `cql-sim control on ADDR`):
+//! stop, start, pause, resume, add and decommission nodes of the running cluster, as
+//! `cql-ccm` does; `shutdown` ends the process.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use cql_testkit::sim::Outcome;
-use cql_testkit::sim::cluster::{Addressing, SimCluster, SimClusterConfig};
+use std::sync::Arc;
+
+use cql_testkit::sim::cluster::{Addressing, SimCluster, SimClusterConfig, TokenLayout, control};
 use cql_testkit::sim::server::version::parse_versions;
 use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig};
+use tokio::net::TcpListener;
+use tokio::sync::{Mutex, Notify};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
 [--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]... \
 [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N] [--schema-agreement-delay-ms MS] \
-[--one-address] [--rules FILE]";
+[--one-address] [--rules FILE] [--token-layout interleaved|ccm] [--control ADDR]";
 
 /// The cluster options, when any was given.
 #[derive(Default)]
@@ -44,6 +53,8 @@ struct ClusterArgs {
     num_tokens: Option<usize>,
     delay: Option<Duration>,
     one_address: bool,
+    token_layout: Option<TokenLayout>,
+    control: Option<SocketAddr>,
 }
 
 impl ClusterArgs {
@@ -53,6 +64,8 @@ impl ClusterArgs {
             || self.num_tokens.is_some()
             || self.delay.is_some()
             || self.one_address
+            || self.token_layout.is_some()
+            || self.control.is_some()
     }
 }
 
@@ -131,6 +144,21 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 cluster.delay = Some(Duration::from_millis(ms as u64));
             }
             "--one-address" => cluster.one_address = true,
+            "--token-layout" => {
+                cluster.token_layout = Some(match value("--token-layout")?.as_str() {
+                    "interleaved" => TokenLayout::Interleaved,
+                    "ccm" => TokenLayout::Ccm,
+                    other => {
+                        return Err(format!(
+                            "--token-layout wants interleaved or ccm, got {other:?}"
+                        ));
+                    }
+                });
+            }
+            "--control" => {
+                let v = value("--control")?;
+                cluster.control = Some(v.parse().map_err(|e| format!("bad --control {v:?}: {e}"))?);
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -194,6 +222,9 @@ fn cluster_config(args: &Args) -> Result<SimClusterConfig, String> {
     if let Some(d) = c.delay {
         config = config.with_schema_agreement_delay(d);
     }
+    if let Some(layout) = c.token_layout {
+        config = config.with_token_layout(layout);
+    }
     let listen = args.config.listen;
     config.addressing = match (listen.ip(), c.one_address) {
         (ip, true) => Addressing::SingleAddress { ip },
@@ -229,9 +260,29 @@ async fn run_cluster(args: Args) -> Result<(), String> {
             n.address()
         );
     }
+    let cluster = Arc::new(Mutex::new(cluster));
+    let shutdown = Arc::new(Notify::new());
+    if let Some(addr) = args.cluster.control {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot open the control port on {addr}: {e}"))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| format!("control port: {e}"))?;
+        println!("cql-sim control on {local}");
+        tokio::spawn(control::serve(
+            listener,
+            Arc::clone(&cluster),
+            Arc::clone(&shutdown),
+        ));
+    }
     println!("cql-sim cluster ready");
-    let _ = tokio::signal::ctrl_c().await;
-    cluster.stop().await;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = shutdown.notified() => {}
+    }
+    // The control tasks may still hold the cluster: stop its nodes through the lock.
+    cluster.lock().await.stop_all().await;
     Ok(())
 }
 

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //!   config       layout (datacenters, racks, tokens, addresses) and shared settings
-//!   sim          SimCluster: start, stop/start/restart/add/remove nodes, events
+//!   sim          SimCluster: start, stop/start/restart/pause/resume/add/remove nodes, events
+//!   control      a line-based control port over a running cluster (what cql-ccm drives)
 //!   consistency  pure decisions: levels allowed, replicas required vs alive (Unavailable)
 //!   topology     members, schema versions they report, ring and replica placement
 //! ```
@@ -19,6 +20,7 @@
 
 pub mod config;
 pub mod consistency;
+pub mod control;
 pub mod sim;
 pub mod topology;
 

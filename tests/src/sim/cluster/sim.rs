@@ -490,6 +490,12 @@ impl SimCluster {
 
     /// Stops every node and waits until all connections are closed.
     pub async fn stop(mut self) {
+        self.stop_all().await;
+    }
+
+    /// Stops every node at once, without announcing anything (the whole cluster goes
+    /// away), for owners that cannot give the cluster up by value.
+    pub async fn stop_all(&mut self) {
         for n in &mut self.nodes {
             if let Some(server) = n.server.take() {
                 server.stop().await;
