@@ -63,6 +63,7 @@
 //! | prepare a statement | [`Session::prepare`] |
 //! | run a batch | [`Session::batch`] |
 //! | run many statements with bounded concurrency | [`Session::execute_concurrent`] |
+//! | read the schema (tables, columns, views, types, functions), export it as CQL, find a partition's replicas | [`Session::metadata`] ([`cluster::schema`]) |
 //! | read a column | [`Row::get`] by name or index; whole rows with [`DeserializeRow`] |
 //! | tell what failed | [`Error`]; a node's answer is [`ServerError`] with a [`DbError`] |
 //!
