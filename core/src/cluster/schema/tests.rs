@@ -597,3 +597,204 @@ fn filter_keeps_only_named_keyspaces() {
     let kept: BTreeMap<_, _> = refresh::full(&interop_rows(), &SchemaFilter::All).keyspaces;
     assert_eq!(kept.len(), 1);
 }
+
+#[test]
+fn dse_graph_keyspaces_carry_their_engine_and_labels() {
+    let mut rows = interop_rows();
+    rows.keyspaces = Some(self::rows(
+        &[
+            ("keyspace_name", "text"),
+            ("durable_writes", "boolean"),
+            ("replication", "frozen<map<text, text>>"),
+            ("graph_engine", "text"),
+        ],
+        &[vec![
+            ("keyspace_name", text("interop_schema")),
+            ("durable_writes", CqlValue::Boolean(true)),
+            (
+                "replication",
+                text_map(&[
+                    ("class", "org.apache.cassandra.locator.SimpleStrategy"),
+                    ("replication_factor", "1"),
+                ]),
+            ),
+            ("graph_engine", text("Core")),
+        ]],
+    ));
+    rows.vertices = Some(self::rows(
+        &[
+            ("keyspace_name", "text"),
+            ("table_name", "text"),
+            ("label_name", "text"),
+        ],
+        &[vec![
+            ("keyspace_name", text("interop_schema")),
+            ("table_name", text("users")),
+            ("label_name", text("person")),
+        ]],
+    ));
+    rows.edges = Some(self::rows(
+        &[
+            ("keyspace_name", "text"),
+            ("table_name", "text"),
+            ("label_name", "text"),
+            ("from_table", "text"),
+            ("from_partition_key_columns", "frozen<list<text>>"),
+            ("from_clustering_columns", "frozen<list<text>>"),
+            ("to_table", "text"),
+            ("to_partition_key_columns", "frozen<list<text>>"),
+            ("to_clustering_columns", "frozen<list<text>>"),
+        ],
+        &[vec![
+            ("keyspace_name", text("interop_schema")),
+            ("table_name", text("events")),
+            ("label_name", text("recorded")),
+            ("from_table", text("users")),
+            ("from_partition_key_columns", text_list(&["device"])),
+            ("from_clustering_columns", text_list(&[])),
+            ("to_table", text("users")),
+            ("to_partition_key_columns", text_list(&["day"])),
+            ("to_clustering_columns", text_list(&["at"])),
+        ]],
+    ));
+    let schema = refresh::full(&rows, &SchemaFilter::All);
+    let ks = schema.keyspace("interop_schema").unwrap();
+    assert_eq!(ks.graph_engine.as_deref(), Some("Core"));
+    let users = &ks.tables["users"];
+    assert_eq!(users.vertex.as_ref().unwrap().label_name, "person");
+    let edge = ks.tables["events"].edge.as_ref().unwrap();
+    assert_eq!(edge.from_label, "person");
+    assert_eq!(edge.to_clustering_columns, ["at"]);
+    let text = ks.export_as_string(ExportStyle::PythonDriver);
+    assert!(
+        text.contains("AND durable_writes = true AND graph_engine = 'Core';"),
+        "{text}"
+    );
+    assert!(text.contains(" AND VERTEX LABEL person;"), "{text}");
+    assert!(
+        text.contains(" AND EDGE LABEL recorded FROM person(device) TO person(day, at);"),
+        "{text}"
+    );
+    // Vertex tables come first, so that edges find their vertices.
+    assert!(
+        text.find("TABLE interop_schema.users").unwrap()
+            < text.find("TABLE interop_schema.events").unwrap()
+    );
+}
+
+#[test]
+fn cassandra_3_rows_export_the_options_the_python_driver_knows_for_3() {
+    let mut rows = interop_rows();
+    let v3_columns: Vec<(&str, &str)> = TABLE_COLUMNS
+        .iter()
+        .copied()
+        .filter(|(n, _)| !matches!(*n, "read_repair" | "additional_write_policy"))
+        .collect();
+    let v3_row: Named = table_row("interop_schema", "users", "", 0)
+        .into_iter()
+        .filter(|(n, _)| !matches!(*n, "read_repair" | "additional_write_policy"))
+        .collect();
+    rows.tables = Some(self::rows(&v3_columns, &[v3_row]));
+    let schema = refresh::full(&rows, &SchemaFilter::All);
+    let users = schema.table("interop_schema", "users").unwrap();
+    let cql = users.as_cql(ExportStyle::PythonDriver);
+    assert!(
+        cql.contains("AND dclocal_read_repair_chance = 0.0"),
+        "{cql}"
+    );
+    assert!(cql.contains("AND read_repair_chance = 0.0"), "{cql}");
+    assert!(!cql.contains("additional_write_policy"), "{cql}");
+    // A 4.1-style export prints the 4.1 options the row has.
+    let described = users.as_cql(ExportStyle::Describe);
+    assert!(!described.contains("read_repair_chance"), "{described}");
+}
+
+mod arbitrary_rows {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const NAMES: [&str; 14] = [
+        "keyspace_name",
+        "table_name",
+        "view_name",
+        "column_name",
+        "type",
+        "kind",
+        "position",
+        "replication",
+        "field_names",
+        "field_types",
+        "options",
+        "index_name",
+        "base_table_name",
+        "function_name",
+    ];
+    const TYPES: [&str; 7] = [
+        "text",
+        "int",
+        "boolean",
+        "blob",
+        "frozen<map<text, text>>",
+        "frozen<list<text>>",
+        "double",
+    ];
+
+    /// Rows with columns named like the schema tables' but of any type, and cells of
+    /// any bytes (or null).
+    fn arbitrary_rows() -> impl Strategy<Value = Rows> {
+        let columns = prop::collection::vec((0..NAMES.len(), 0..TYPES.len()), 1..6);
+        columns
+            .prop_flat_map(|cols| {
+                let width = cols.len();
+                let cells = prop::collection::vec(
+                    prop::collection::vec(
+                        prop::option::of(prop::collection::vec(any::<u8>(), 0..12)),
+                        width,
+                    ),
+                    0..6,
+                );
+                (Just(cols), cells)
+            })
+            .prop_map(|(cols, cells)| {
+                let specs: Vec<ColumnSpec> = cols
+                    .iter()
+                    .map(|(n, t)| ColumnSpec {
+                        keyspace: "system_schema".into(),
+                        table: "t".into(),
+                        name: NAMES[*n].into(),
+                        typ: ColumnType::parse_cql(TYPES[*t]).unwrap(),
+                    })
+                    .collect();
+                Rows::from_cells(
+                    ResultMetadata::new(specs, None),
+                    cells.iter().map(|r| r.iter().map(|c| c.as_deref())),
+                )
+                .unwrap()
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_rows_parse_and_export_without_panicking(rows in arbitrary_rows(), valid in any::<bool>()) {
+            let base = if valid { interop_rows() } else { SchemaRows::default() };
+            let all = SchemaRows {
+                keyspaces: if valid { base.keyspaces.clone() } else { Some(rows.clone()) },
+                tables: Some(rows.clone()),
+                columns: Some(rows.clone()),
+                types: Some(rows.clone()),
+                functions: Some(rows.clone()),
+                aggregates: Some(rows.clone()),
+                triggers: Some(rows.clone()),
+                indexes: Some(rows.clone()),
+                views: Some(rows.clone()),
+                vertices: Some(rows.clone()),
+                edges: Some(rows),
+                ..SchemaRows::default()
+            };
+            let schema = refresh::full(&all, &SchemaFilter::All);
+            let _ = schema.export_as_string(ExportStyle::Describe);
+            let _ = schema.export_as_string(ExportStyle::PythonDriver);
+        }
+    }
+}
