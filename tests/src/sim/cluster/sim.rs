@@ -193,6 +193,7 @@ impl SimCluster {
             users: self.config.users.clone(),
             clock: self.config.clock.clone(),
             features: self.config.features,
+            auth: self.config.auth,
         }
     }
 

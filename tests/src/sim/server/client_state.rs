@@ -578,14 +578,10 @@ impl ClientState {
         }
         let bytes = token.token.as_deref().unwrap_or_default();
         let (user, password) = decode_plain(bytes)?;
-        if node.check_credentials(&user, &password) {
-            self.phase = Phase::Ready;
-            Ok(Response::AuthSuccess(AuthToken::default()))
-        } else {
-            Err(CqlError::bad_credentials(format!(
-                "Provided username {user} and/or password are incorrect"
-            )))
-        }
+        node.login(&user, &password)?;
+        self.phase = Phase::Ready;
+        self.state.user = Some(user);
+        Ok(Response::AuthSuccess(AuthToken::default()))
     }
 
     fn query(&mut self, q: &Query) -> CqlResult<Response> {
