@@ -5,6 +5,7 @@
 //!   terms     constants, markers, collection literals, functions -> serialized values
 //!   literal   text forms of timestamps, dates, times, durations, numbers
 //!   functions now(), uuid(), toTimestamp(), blobAsX(), ...
+//!   json      SELECT JSON / toJson() encodings, INSERT JSON / fromJson() decoding
 //!   restrict  WHERE clauses: partitions, clustering ranges, filters
 //!   select    SELECT: iteration, limits, selectors, aggregates
 //!   paging    paging states
@@ -16,6 +17,7 @@
 
 pub mod availability;
 pub mod functions;
+pub mod json;
 pub mod literal;
 pub mod modify;
 pub mod paging;
