@@ -87,6 +87,8 @@ pub struct SessionState {
     pub keyspace: Option<String>,
     /// The role logged in (none: anonymous without authentication, the node itself with).
     pub user: Option<String>,
+    /// The client warnings of the last request (the response frame's warnings).
+    pub warnings: Vec<String>,
 }
 
 /// A prepared statement the node remembers.
@@ -473,6 +475,7 @@ impl Node {
         params: &ExecParams,
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
+        session.warnings.clear();
         let parsed = parse_statement(query)?;
         self.run(&parsed, values, params, session, params.keyspace.clone())
     }
@@ -548,6 +551,7 @@ impl Node {
         params: &ExecParams,
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
+        session.warnings.clear();
         let prepared = self.prepared(id)?;
         let keyspace = prepared.keyspace.clone().or(params.keyspace.clone());
         self.run(&prepared.parsed, values, params, session, keyspace)
@@ -564,6 +568,7 @@ impl Node {
         params: &ExecParams,
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
+        session.warnings.clear();
         let mut statements = Vec::with_capacity(batch.entries.len());
         for entry in &batch.entries {
             let parsed = match &entry.statement {
@@ -598,7 +603,7 @@ impl Node {
             .collect();
         let now = self.now_micros(params);
         let keyspace = params.keyspace.clone().or(session.keyspace.clone());
-        self.with_context(now, keyspace.as_deref(), |ctx| {
+        self.with_context(now, keyspace.as_deref(), &mut session.warnings, |ctx| {
             exec::execute_batch(ctx, kind, &pairs, params)
         })
     }
@@ -610,6 +615,7 @@ impl Node {
         &self,
         now_micros: i64,
         keyspace: Option<&str>,
+        warnings: &mut Vec<String>,
         f: impl FnOnce(&mut ExecContext<'_>) -> T,
     ) -> T {
         let mut state = self.lock();
@@ -638,8 +644,11 @@ impl Node {
             now_micros,
             keyspace,
             availability: Some(Availability::new(topology, self.slot)),
+            warnings: Vec::new(),
         };
-        f(&mut ctx)
+        let out = f(&mut ctx);
+        warnings.append(&mut ctx.warnings);
+        out
     }
 
     fn run(
@@ -667,15 +676,23 @@ impl Node {
             | Statement::Batch(_)
             | Statement::Truncate(_) => {
                 let now = self.now_micros(params);
-                self.with_context(now, keyspace.as_deref(), |ctx| {
+                self.with_context(now, keyspace.as_deref(), &mut session.warnings, |ctx| {
                     exec::execute(ctx, parsed, values, params)
                 })
             }
-            Statement::Describe(d) => self.with_context(0, keyspace.as_deref(), |ctx| {
-                describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params)
-            }),
+            Statement::Describe(d) => {
+                self.with_context(0, keyspace.as_deref(), &mut Vec::new(), |ctx| {
+                    describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params)
+                })
+            }
             Statement::Auth(a) => self.run_auth(a, session, keyspace.as_deref()),
-            ddl_statement => self.apply_ddl(ddl_statement, keyspace.as_deref(), session),
+            ddl_statement => {
+                let outcome = self.apply_ddl(ddl_statement, keyspace.as_deref(), session)?;
+                if matches!(ddl_statement, Statement::CreateView(_)) {
+                    session.warnings.push(exec::warnings::VIEWS.to_string());
+                }
+                Ok(outcome)
+            }
         }
     }
 

@@ -144,6 +144,7 @@ impl Harness {
             info: NodeView::Alone(&self.info),
             now_micros: self.now,
             keyspace: Some("ks"),
+            warnings: Vec::new(),
             availability: None,
         };
         execute(

@@ -427,9 +427,14 @@ impl ClientState {
                 type_name(opcode)
             ))),
         };
+        let warnings = core::mem::take(&mut self.state.warnings);
         match result {
             Ok(response) => {
                 let mut r = reply(response);
+                // Warnings exist from protocol v4 on.
+                if version >= ProtocolVersion::V4 {
+                    r.frame.warnings = warnings;
+                }
                 if traced
                     && matches!(
                         opcode,

@@ -1,4 +1,5 @@
-//! INSERT JSON, SELECT JSON, toJson(), fromJson() and constants in the selection clause.
+//! INSERT JSON, SELECT JSON, toJson(), fromJson(), constants in the selection clause, and
+//! the client warnings of responses.
 
 use bytes::Bytes;
 
@@ -152,5 +153,51 @@ fn constants_and_functions_of_constants_are_selected() {
     assert_eq!(
         error(&n, "SELECT null FROM ks.j"),
         "Cannot infer type for term null in selection clause (try using a cast to force a type)"
+    );
+}
+
+#[test]
+fn warnings_are_raised_as_cassandra_words_them() {
+    let n = node();
+    let mut session = SessionState::default();
+    let mut warned = |q: &str| {
+        n.query(
+            q,
+            &BoundValues::default(),
+            &ExecParams::default(),
+            &mut session,
+        )
+        .unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        core::mem::take(&mut session.warnings)
+    };
+    assert_eq!(
+        warned("SELECT count(*) FROM ks.j"),
+        ["Aggregation query used without partition key"]
+    );
+    assert!(warned("SELECT count(*) FROM ks.j WHERE k = 1").is_empty());
+    let big = "x".repeat(3000);
+    let batch = format!(
+        "BEGIN BATCH INSERT INTO ks.j (k, t) VALUES (1, '{big}'); INSERT INTO ks.j (k, t) VALUES (2, '{big}'); APPLY BATCH"
+    );
+    assert_eq!(
+        warned(&batch),
+        [
+            "Batch for [ks.j] is of size 5.859KiB, exceeding specified threshold of 5.000KiB by 0.859KiB."
+        ]
+    );
+    let inserts: String = (0..11)
+        .map(|i| format!("INSERT INTO ks.j (k) VALUES ({i}); "))
+        .collect();
+    assert_eq!(
+        warned(&format!("BEGIN UNLOGGED BATCH {inserts} APPLY BATCH")),
+        [
+            "Unlogged batch covering 11 partitions detected against table [ks.j]. You should use a logged batch for atomicity, or asynchronous writes for performance."
+        ]
+    );
+    assert_eq!(
+        warned(
+            "CREATE MATERIALIZED VIEW ks.v AS SELECT k, t FROM ks.j WHERE t IS NOT NULL AND k IS NOT NULL PRIMARY KEY (t, k)"
+        ),
+        ["Materialized views are experimental and are not recommended for production use."]
     );
 }
