@@ -758,10 +758,16 @@ impl Node {
             // Statements prepared against the old shape must be prepared again, on every
             // node.
             let affected = affected_keyspace(&change.target).to_string();
+            let table = match &change.target {
+                SchemaChangeTarget::Table { name, .. } => Some(name.as_str()),
+                _ => None,
+            };
             for slot in 0..topology.members().len() {
                 if let Some(m) = topology.member_mut(slot) {
-                    m.prepared_mut()
-                        .retain(|_, p| p.keyspace.as_deref() != Some(affected.as_str()));
+                    m.prepared_mut().retain(|_, p| {
+                        let ks = p.keyspace.as_deref();
+                        !exec::targets::affected(&p.parsed, ks, &affected, table)
+                    });
                 }
             }
         }

@@ -11,6 +11,7 @@
 //!   paging    paging states
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
+//!   targets   the tables a prepared statement uses (dropped on schema changes)
 //!   availability  consistency levels against the cluster's live replicas
 //!   views     materialized views rebuilt after writes to their base table
 //!   warnings  the client warnings of a response (large batches, aggregation, views)
@@ -25,6 +26,7 @@ pub mod paging;
 pub mod prepare;
 pub mod restrict;
 pub mod select;
+pub mod targets;
 pub mod terms;
 #[cfg(test)]
 mod tests;

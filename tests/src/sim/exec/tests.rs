@@ -713,4 +713,5 @@ fn functions_in_statements() {
 }
 
 mod json;
+mod prepared;
 mod views;
