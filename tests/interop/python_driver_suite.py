@@ -19,7 +19,7 @@ import time
 import traceback
 import uuid
 
-from cassandra import ConsistencyLevel, ProtocolVersion
+from cassandra import ConsistencyLevel, InvalidRequest, ProtocolVersion
 from cassandra.auth import PlainTextAuthProvider
 from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT, NoHostAvailable
 from cassandra.policies import RoundRobinPolicy
@@ -472,6 +472,141 @@ def cqlengine_models(env):
     Book.objects(isbn="2").delete()
     check(Book.objects.count() == 1, "delete")
     management.sync_table(Book)  # idempotent
+
+
+@scenario
+def user_functions_and_aggregates(env):
+    c = env.cluster()
+    s = c.connect()
+    fresh_keyspace(s, "interop_udf")
+    s.execute("CREATE FUNCTION interop_udf.plus(a int, b int) RETURNS NULL ON NULL INPUT "
+              "RETURNS int LANGUAGE java AS 'return a + b;'")
+    s.execute("CREATE FUNCTION interop_udf.acc(st int, v int) CALLED ON NULL INPUT "
+              "RETURNS int LANGUAGE java AS 'return st + v;'")
+    s.execute("CREATE AGGREGATE interop_udf.total(int) SFUNC acc STYPE int INITCOND 0")
+    c.refresh_schema_metadata()
+    ks = c.metadata.keyspaces["interop_udf"]
+    check("plus(int,int)" in ks.functions, f"functions {list(ks.functions)}")
+    check("total(int)" in ks.aggregates, f"aggregates {list(ks.aggregates)}")
+    check(ks.aggregates["total(int)"].state_func == "acc", "state function")
+    s.execute("DROP AGGREGATE interop_udf.total")
+    c.refresh_schema_metadata()
+    check("total(int)" not in c.metadata.keyspaces["interop_udf"].aggregates, "dropped")
+
+
+@scenario
+def materialized_views(env):
+    s = env.session()
+    fresh_keyspace(s, "interop_mv")
+    s.execute("CREATE TABLE interop_mv.users (id int PRIMARY KEY, email text, name text)")
+    rs = s.execute("CREATE MATERIALIZED VIEW interop_mv.by_email AS SELECT id, email, name "
+                   "FROM interop_mv.users WHERE email IS NOT NULL AND id IS NOT NULL "
+                   "PRIMARY KEY (email, id)")
+    warnings = rs.response_future.warnings or []
+    check(warnings == ["Materialized views are experimental and are not recommended for "
+                       "production use."], f"warnings {warnings}")
+    for i, (email, name) in enumerate([("b@x", "Bo"), ("a@x", "Al")]):
+        s.execute("INSERT INTO interop_mv.users (id, email, name) VALUES (%s, %s, %s)",
+                  (i, email, name))
+    rows = list(s.execute("SELECT email, name FROM interop_mv.by_email WHERE email = 'a@x'"))
+    check([(r.email, r.name) for r in rows] == [("a@x", "Al")], f"view rows {rows}")
+    s.execute("UPDATE interop_mv.users SET email = 'c@x' WHERE id = 1")
+    check(not list(s.execute("SELECT * FROM interop_mv.by_email WHERE email = 'a@x'")),
+          "old view row gone")
+    check(s.cluster.metadata.keyspaces["interop_mv"].views.get("by_email") is not None,
+          "view metadata")
+
+
+@scenario
+def json_round_trip(env):
+    s = env.session()
+    fresh_keyspace(s, "interop_json")
+    s.execute("CREATE TABLE interop_json.t (k int PRIMARY KEY, name text, tags set<text>, "
+              "at timestamp, score double)")
+    s.execute("INSERT INTO interop_json.t JSON '{\"k\": 1, \"name\": \"ann\", "
+              "\"tags\": [\"b\", \"a\"], \"at\": \"2021-03-04 05:06:07.000Z\", "
+              "\"score\": 2.5}'")
+    prepared = s.prepare("INSERT INTO interop_json.t JSON ? DEFAULT UNSET")
+    s.execute(prepared, ['{"k": 1, "score": 3.0}'])
+    row = s.execute("SELECT JSON * FROM interop_json.t WHERE k = 1").one()
+    want = ('{"k": 1, "at": "2021-03-04 05:06:07.000Z", "name": "ann", "score": 3.0, '
+            '"tags": ["a", "b"]}')
+    check(row[0] == want, f"json {row[0]}")
+    check(list(row._fields) == ["json"] or list(row._fields) == ["[json]"], f"{row._fields}")
+    r = s.execute("SELECT toJson(tags) AS j FROM interop_json.t WHERE k = 1").one()
+    check(r.j == '["a", "b"]', f"toJson {r.j}")
+    try:
+        s.execute("""INSERT INTO interop_json.t JSON '{"k": 2, "nope": 1}'""")
+        raise AssertionError("unknown column accepted")
+    except InvalidRequest as e:
+        check("JSON values map contains unrecognized column: nope" in str(e), str(e))
+
+
+@scenario
+def warnings_after_large_batch(env):
+    s = env.session()
+    fresh_keyspace(s, "interop_warn")
+    s.execute("CREATE TABLE interop_warn.t (k int PRIMARY KEY, v text)")
+    batch = BatchStatement(batch_type=BatchType.LOGGED)
+    for k in range(4):
+        batch.add(SimpleStatement("INSERT INTO interop_warn.t (k, v) VALUES (%s, %s)"),
+                  (k, "x" * 2000))
+    rs = s.execute(batch)
+    warnings = rs.response_future.warnings or []
+    check(len(warnings) == 1 and warnings[0].startswith("Batch for [interop_warn.t] is of size ")
+          and "exceeding specified threshold of 5.000KiB" in warnings[0], f"warnings {warnings}")
+    rs = s.execute("SELECT count(*) FROM interop_warn.t")
+    check(rs.one()[0] == 4, "count")
+    check(rs.response_future.warnings == ["Aggregation query used without partition key"],
+          f"aggregation warnings {rs.response_future.warnings}")
+    rs = s.execute("SELECT v FROM interop_warn.t WHERE k = 1")
+    check(not rs.response_future.warnings, "no warnings on a plain read")
+
+
+@scenario
+def roles_and_permissions(env):
+    """Needs a node with the authorizer and the cassandra/cassandra superuser."""
+    if not env.args.user:
+        return "SKIP"
+    from cassandra import Unauthorized
+    admin = env.session()
+    fresh_keyspace(admin, "interop_roles")
+    admin.execute("CREATE TABLE interop_roles.t (k int PRIMARY KEY, v int)")
+    admin.execute("INSERT INTO interop_roles.t (k, v) VALUES (1, 10)")
+    admin.execute("DROP ROLE IF EXISTS reader")
+    admin.execute("CREATE ROLE reader WITH PASSWORD = 'r3ad' AND LOGIN = true")
+    roles = {r.role: (r.super, r.login) for r in admin.execute("LIST ROLES")}
+    check(roles.get("reader") == (False, True), f"roles {roles}")
+    reader = env.session(auth_provider=PlainTextAuthProvider("reader", "r3ad"))
+    try:
+        reader.execute("SELECT v FROM interop_roles.t WHERE k = 1")
+        raise AssertionError("read without permission")
+    except Unauthorized as e:
+        check("User reader has no SELECT permission on <table interop_roles.t> or any of its "
+              "parents" in str(e), str(e))
+    admin.execute("GRANT SELECT ON KEYSPACE interop_roles TO reader")
+    check(reader.execute("SELECT v FROM interop_roles.t WHERE k = 1").one().v == 10, "granted")
+    perms = [(p.role, p.resource, p.permission)
+             for p in admin.execute("LIST ALL PERMISSIONS OF reader")]
+    check(perms == [("reader", "<keyspace interop_roles>", "SELECT")], f"perms {perms}")
+    try:
+        reader.execute("INSERT INTO interop_roles.t (k, v) VALUES (2, 2)")
+        raise AssertionError("write without permission")
+    except Unauthorized:
+        pass
+    admin.execute("REVOKE SELECT ON KEYSPACE interop_roles FROM reader")
+    try:
+        reader.execute("SELECT v FROM interop_roles.t WHERE k = 1")
+        raise AssertionError("read after revoke")
+    except Unauthorized:
+        pass
+    try:
+        env.session(auth_provider=PlainTextAuthProvider("reader", "wrong"))
+        raise AssertionError("wrong password accepted")
+    except NoHostAvailable:
+        pass
+    rows = list(admin.execute("SELECT role, can_login FROM system_auth.roles WHERE role = 'reader'"))
+    check([(r.role, r.can_login) for r in rows] == [("reader", True)], f"system_auth {rows}")
 
 
 # --- runner --------------------------------------------------------------------------------

@@ -108,6 +108,21 @@ async fn python_driver_over_tls() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_with_authorizer() {
+    let server = SimServer::start(SimServerConfig::default().with_authorizer())
+        .await
+        .unwrap();
+    let mut args = only(&["roles_and_permissions", "connect_protocol_v4"]);
+    args.extend(
+        ["--user", "cassandra", "--password", "cassandra"]
+            .iter()
+            .map(|s| (*s).to_string()),
+    );
+    run_suite(&server, args, "authorizer").await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_driver_with_authentication() {
     let server = SimServer::start(SimServerConfig::default().with_user("cassandra", "s3cret"))
         .await

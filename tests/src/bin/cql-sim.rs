@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cql-sim --listen 127.0.0.1:9042 [--tls] [--cert FILE --key FILE] [--ca-out FILE]
-//!         [--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]...
+//!         [--user NAME:PASSWORD]... [--authenticator] [--authorizer]
+//!         [--protocol-versions 3,4,5] [--prime QUERY]...
 //!         [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N]
 //!         [--schema-agreement-delay-ms MS] [--one-address] [--rules FILE]
 //!         [--token-layout interleaved|ccm] [--control ADDR]
@@ -41,7 +42,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
-[--user NAME:PASSWORD]... [--protocol-versions 3,4,5] [--prime QUERY]... \
+[--user NAME:PASSWORD]... [--authenticator] [--authorizer] [--protocol-versions 3,4,5] [--prime QUERY]... \
 [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N] [--schema-agreement-delay-ms MS] \
 [--one-address] [--rules FILE] [--token-layout interleaved|ccm] [--control ADDR]";
 
@@ -104,6 +105,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .ok_or_else(|| format!("--user wants NAME:PASSWORD, got {v:?}"))?;
                 config = config.with_user(name, pass);
             }
+            "--authenticator" => config = config.with_authenticator(),
+            "--authorizer" => config = config.with_authorizer(),
             "--protocol-versions" => {
                 config.protocol_versions = parse_versions(&value("--protocol-versions")?)?;
             }
@@ -212,6 +215,7 @@ fn cluster_config(args: &Args) -> Result<SimClusterConfig, String> {
         .with_primes(args.config.primes.clone())
         .with_faults(args.config.faults.clone());
     config.users = args.config.node.users.clone();
+    config.auth = args.config.node.auth;
     config.tls = args.tls;
     if let Some(r) = c.racks {
         config = config.with_racks(r);

@@ -6,7 +6,10 @@
 
 use core::fmt;
 
+mod auth;
 mod objects;
+
+pub use auth::{AuthStatement, Permission, Permissions, ResourceName, RoleOptions};
 
 pub use objects::{
     AlterView, CreateAggregate, CreateFunction, CreateTrigger, CreateView, DropFunction,
@@ -982,6 +985,8 @@ pub enum Statement {
     DropTrigger(DropTrigger),
     /// `DESCRIBE ...` / `DESC ...` (answered by the server since Cassandra 4.0)
     Describe(Describe),
+    /// A role or permission statement (`CREATE ROLE`, `GRANT`, `LIST PERMISSIONS`, ...).
+    Auth(AuthStatement),
 }
 
 /// A `DESCRIBE` (or `DESC`) statement.

@@ -7,6 +7,7 @@ use core::fmt::{self, Display, Formatter, Write};
 
 use super::ast::*;
 
+mod auth;
 mod objects;
 
 /// Writes items separated by `, `.
@@ -621,6 +622,7 @@ impl Display for Statement {
             }
             Statement::CreateTrigger(s) => write!(f, "{s}"),
             Statement::DropTrigger(s) => write!(f, "{s}"),
+            Statement::Auth(s) => write!(f, "{s}"),
             Statement::Describe(d) => {
                 write!(f, "DESCRIBE {}", d.target)?;
                 if d.with_internals {

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //!   server   tokio listener, per-connection framing (v4/v5), compression, TLS, auth, events
+//!   auth     roles, permissions and their checks (system_auth)
 //!   node     the glue: parse, dispatch, prepared cache, schema versions, event feed
 //!   describe server-side DESCRIBE: CREATE statements, listings, DESCRIBE CLUSTER
 //!   exec     SELECT / INSERT / UPDATE / DELETE / BATCH / TRUNCATE over `storage`
@@ -14,6 +15,7 @@
 //!            node lifecycle (`SimCluster`)
 //! ```
 
+pub mod auth;
 pub mod cluster;
 pub mod describe;
 pub mod error;

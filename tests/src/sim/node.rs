@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::cql::ast::{BatchKind, Statement};
 use crate::cql::{Parsed, parse_statement};
+use crate::sim::auth::{self, AuthConfig, Caller, Roles};
 use crate::sim::cluster::topology::{Availability, Topology};
 use crate::sim::describe;
 use crate::sim::error::{CqlError, CqlResult};
@@ -54,6 +55,8 @@ pub struct NodeConfig {
     pub clock: Clock,
     /// Which optional schema objects (functions, views) the node accepts.
     pub features: SchemaFeatures,
+    /// Authenticator and authorizer (users switch the authenticator on).
+    pub auth: AuthConfig,
 }
 
 impl Default for NodeConfig {
@@ -63,6 +66,7 @@ impl Default for NodeConfig {
             users: Vec::new(),
             clock: system_clock(),
             features: SchemaFeatures::default(),
+            auth: AuthConfig::default(),
         }
     }
 }
@@ -81,6 +85,10 @@ impl core::fmt::Debug for NodeConfig {
 pub struct SessionState {
     /// The keyspace set by `USE`.
     pub keyspace: Option<String>,
+    /// The role logged in (none: anonymous without authentication, the node itself with).
+    pub user: Option<String>,
+    /// The client warnings of the last request (the response frame's warnings).
+    pub warnings: Vec<String>,
 }
 
 /// A prepared statement the node remembers.
@@ -163,6 +171,7 @@ struct State {
     schema: Schema,
     store: Store,
     topology: Topology,
+    roles: Roles,
 }
 
 /// A simulated Cassandra node (cheap to clone; clones share the node).
@@ -197,11 +206,16 @@ impl Node {
         }
         let (events, _) = broadcast::channel(1024);
         let topology = Topology::new(config.info.clone(), events.clone(), schema.version);
+        let authenticates = config.auth.authenticates() || !config.users.is_empty();
+        let roles = Roles::new(authenticates, &config.users);
+        let mut store = Store::new();
+        auth::mirror::write(&roles, &schema, &mut store);
         Self {
             state: Arc::new(Mutex::new(State {
                 schema,
-                store: Store::new(),
+                store,
                 topology,
+                roles,
             })),
             config: Arc::new(config),
             slot: 0,
@@ -358,15 +372,58 @@ impl Node {
 
     /// Whether clients must authenticate (PasswordAuthenticator).
     pub fn requires_auth(&self) -> bool {
-        !self.config.users.is_empty()
+        self.auth_config().authenticator
+    }
+
+    /// The authenticator and authorizer in effect (configured users imply the
+    /// authenticator, and so does the authorizer).
+    pub fn auth_config(&self) -> AuthConfig {
+        let auth = self.config.auth;
+        AuthConfig {
+            authenticator: auth.authenticates() || !self.config.users.is_empty(),
+            authorizer: auth.authorizer,
+        }
     }
 
     /// Checks SASL PLAIN credentials.
     pub fn check_credentials(&self, user: &str, password: &str) -> bool {
-        self.config
-            .users
-            .iter()
-            .any(|(u, p)| u == user && p == password)
+        self.login(user, password).is_ok()
+    }
+
+    /// Logs a role in as PasswordAuthenticator does: configured users, the `cassandra`
+    /// superuser and roles created WITH LOGIN and a PASSWORD.
+    ///
+    /// # Errors
+    /// `BadCredentials` with Cassandra's message.
+    pub fn login(&self, user: &str, password: &str) -> CqlResult<()> {
+        self.lock().roles.login(user, password)
+    }
+
+    /// A copy of the roles and grants.
+    pub fn roles(&self) -> Roles {
+        self.lock().roles.clone()
+    }
+
+    fn caller<'a>(&self, session: &'a SessionState) -> Caller<'a> {
+        Caller {
+            user: session.user.as_deref(),
+            config: self.auth_config(),
+        }
+    }
+
+    /// Checks the caller's permission for a statement (CassandraAuthorizer).
+    fn authorize(
+        &self,
+        statement: &Statement,
+        session: &SessionState,
+        keyspace: Option<&str>,
+    ) -> CqlResult<()> {
+        let caller = self.caller(session);
+        if !caller.config.authorizer {
+            return Ok(());
+        }
+        let state = self.lock();
+        auth::authorize::check(&state.roles, &state.schema, caller, statement, keyspace)
     }
 
     /// Events (schema changes; topology and status changes in a cluster) for REGISTERed
@@ -450,6 +507,7 @@ impl Node {
         params: &ExecParams,
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
+        session.warnings.clear();
         let parsed = parse_statement(query)?;
         self.run(&parsed, values, params, session, params.keyspace.clone())
     }
@@ -525,6 +583,7 @@ impl Node {
         params: &ExecParams,
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
+        session.warnings.clear();
         let prepared = self.prepared(id)?;
         let keyspace = prepared.keyspace.clone().or(params.keyspace.clone());
         self.run(&prepared.parsed, values, params, session, keyspace)
@@ -541,6 +600,7 @@ impl Node {
         params: &ExecParams,
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
+        session.warnings.clear();
         let mut statements = Vec::with_capacity(batch.entries.len());
         for entry in &batch.entries {
             let parsed = match &entry.statement {
@@ -555,6 +615,11 @@ impl Node {
                     "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.",
                 ));
             }
+            self.authorize(
+                &parsed.statement,
+                session,
+                params.keyspace.as_deref().or(session.keyspace.as_deref()),
+            )?;
             statements.push(parsed);
         }
         let kind = match batch.batch_type {
@@ -570,7 +635,7 @@ impl Node {
             .collect();
         let now = self.now_micros(params);
         let keyspace = params.keyspace.clone().or(session.keyspace.clone());
-        self.with_context(now, keyspace.as_deref(), |ctx| {
+        self.with_context(now, keyspace.as_deref(), &mut session.warnings, |ctx| {
             exec::execute_batch(ctx, kind, &pairs, params)
         })
     }
@@ -582,6 +647,7 @@ impl Node {
         &self,
         now_micros: i64,
         keyspace: Option<&str>,
+        warnings: &mut Vec<String>,
         f: impl FnOnce(&mut ExecContext<'_>) -> T,
     ) -> T {
         let mut state = self.lock();
@@ -589,6 +655,7 @@ impl Node {
             schema,
             store,
             topology,
+            ..
         } = &mut *state;
         topology.refresh_placement(schema);
         let topology = &*topology;
@@ -609,8 +676,11 @@ impl Node {
             now_micros,
             keyspace,
             availability: Some(Availability::new(topology, self.slot)),
+            warnings: Vec::new(),
         };
-        f(&mut ctx)
+        let out = f(&mut ctx);
+        warnings.append(&mut ctx.warnings);
+        out
     }
 
     fn run(
@@ -622,6 +692,7 @@ impl Node {
         keyspace: Option<String>,
     ) -> CqlResult<Outcome> {
         let keyspace = keyspace.or(session.keyspace.clone());
+        self.authorize(&parsed.statement, session, keyspace.as_deref())?;
         match &parsed.statement {
             Statement::Use(ks) => {
                 if self.lock().schema.keyspace(ks).is_none() {
@@ -637,24 +708,66 @@ impl Node {
             | Statement::Batch(_)
             | Statement::Truncate(_) => {
                 let now = self.now_micros(params);
-                self.with_context(now, keyspace.as_deref(), |ctx| {
+                self.with_context(now, keyspace.as_deref(), &mut session.warnings, |ctx| {
                     exec::execute(ctx, parsed, values, params)
                 })
             }
-            Statement::Describe(d) => self.with_context(0, keyspace.as_deref(), |ctx| {
-                describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params)
-            }),
-            ddl_statement => self.apply_ddl(ddl_statement, keyspace.as_deref()),
+            Statement::Describe(d) => {
+                self.with_context(0, keyspace.as_deref(), &mut Vec::new(), |ctx| {
+                    describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params)
+                })
+            }
+            Statement::Auth(a) => self.run_auth(a, session, keyspace.as_deref()),
+            ddl_statement => {
+                let outcome = self.apply_ddl(ddl_statement, keyspace.as_deref(), session)?;
+                if matches!(ddl_statement, Statement::CreateView(_)) {
+                    session.warnings.push(exec::warnings::VIEWS.to_string());
+                }
+                Ok(outcome)
+            }
         }
     }
 
-    fn apply_ddl(&self, statement: &Statement, keyspace: Option<&str>) -> CqlResult<Outcome> {
+    fn run_auth(
+        &self,
+        statement: &crate::cql::ast::AuthStatement,
+        session: &SessionState,
+        keyspace: Option<&str>,
+    ) -> CqlResult<Outcome> {
+        let caller = self.caller(session);
+        let mut state = self.lock();
+        let State {
+            schema,
+            store,
+            roles,
+            ..
+        } = &mut *state;
+        let mut ctx = auth::statements::AuthContext {
+            roles,
+            schema,
+            keyspace,
+            caller,
+        };
+        let outcome = auth::statements::execute(&mut ctx, statement)?;
+        auth::mirror::write(roles, schema, store);
+        Ok(outcome)
+    }
+
+    fn apply_ddl(
+        &self,
+        statement: &Statement,
+        keyspace: Option<&str>,
+        session: &SessionState,
+    ) -> CqlResult<Outcome> {
+        let caller = self.caller(session);
         let mut state = self.lock();
         let State {
             schema,
             store,
             topology,
+            roles,
         } = &mut *state;
+        let resources_before = auth::authorize::schema_resources(schema);
         let before: Vec<Uuid> = table_ids(schema);
         let context = self.replication_context(topology);
         let features = &self.config.features;
@@ -662,6 +775,9 @@ impl Node {
             return Ok(Outcome::Void);
         };
         schema.version = Uuid::new_v4();
+        let resources_after = auth::authorize::schema_resources(schema);
+        auth::authorize::schema_changed(roles, caller, &resources_before, &resources_after);
+        auth::mirror::write(roles, schema, store);
         let after = table_ids(schema);
         for id in before.into_iter().filter(|id| !after.contains(id)) {
             store.drop_table(id);
@@ -674,10 +790,16 @@ impl Node {
             // Statements prepared against the old shape must be prepared again, on every
             // node.
             let affected = affected_keyspace(&change.target).to_string();
+            let table = match &change.target {
+                SchemaChangeTarget::Table { name, .. } => Some(name.as_str()),
+                _ => None,
+            };
             for slot in 0..topology.members().len() {
                 if let Some(m) = topology.member_mut(slot) {
-                    m.prepared_mut()
-                        .retain(|_, p| p.keyspace.as_deref() != Some(affected.as_str()));
+                    m.prepared_mut().retain(|_, p| {
+                        let ks = p.keyspace.as_deref();
+                        !exec::targets::affected(&p.parsed, ks, &affected, table)
+                    });
                 }
             }
         }

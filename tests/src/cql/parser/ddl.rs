@@ -17,6 +17,9 @@ impl Parser<'_> {
     /// `CREATE KEYSPACE | TABLE | COLUMNFAMILY | TYPE | [CUSTOM] INDEX`
     pub(crate) fn create(&mut self) -> PResult<Statement> {
         self.expect_kw("create")?;
+        if self.at_kw("role") || self.at_kw("user") {
+            return self.create_role();
+        }
         if self.eat_kw("or") {
             self.expect_kw("replace")?;
             return self.create_routine(true);
@@ -251,6 +254,9 @@ impl Parser<'_> {
     /// `ALTER KEYSPACE | TABLE | COLUMNFAMILY | TYPE`
     pub(crate) fn alter(&mut self) -> PResult<Statement> {
         self.expect_kw("alter")?;
+        if self.at_kw("role") || self.at_kw("user") {
+            return self.alter_role();
+        }
         if self.at_kw("materialized") && self.at_kw_n(1, "view") {
             self.advance();
             self.advance();
@@ -397,6 +403,9 @@ impl Parser<'_> {
     /// `DROP KEYSPACE | TABLE | COLUMNFAMILY | TYPE | INDEX`
     pub(crate) fn drop_statement(&mut self) -> PResult<Statement> {
         self.expect_kw("drop")?;
+        if self.at_kw("role") || self.at_kw("user") {
+            return self.drop_role();
+        }
         if self.eat_kw("keyspace") || self.eat_kw("schema") {
             let if_exists = self.if_exists()?;
             let name = self.ident()?;
@@ -480,7 +489,7 @@ impl Parser<'_> {
     }
 
     /// A constant: string, number (optionally negative), boolean, hex, uuid, duration.
-    fn constant(&mut self) -> PResult<Literal> {
+    pub(crate) fn constant(&mut self) -> PResult<Literal> {
         match self.cur() {
             TokenKind::Str(_)
             | TokenKind::Integer(_)

@@ -2,8 +2,9 @@
 //!
 //! The statement rules live in `dml` (SELECT, INSERT, UPDATE, DELETE, BATCH), `ddl` (schema
 //! statements), `objects` (functions, aggregates, views, triggers), `describe` (DESCRIBE) and
-//! `term` (terms, types, relations, conditions).
+//! `term` (terms, types, relations, conditions) and `auth` (roles and permissions).
 
+mod auth;
 mod ddl;
 mod describe;
 mod dml;
@@ -384,6 +385,9 @@ impl<'a> Parser<'a> {
             "alter" => self.alter(),
             "drop" => self.drop_statement(),
             "describe" | "desc" => self.describe(),
+            "grant" => self.grant(),
+            "revoke" => self.revoke(),
+            "list" => self.list(),
             _ => Err(self.no_viable()),
         }
     }

@@ -35,7 +35,7 @@ impl Parser<'_> {
     }
 
     /// `( [type (, type)*] )`
-    fn type_list(&mut self) -> PResult<Vec<CqlType>> {
+    pub(crate) fn type_list(&mut self) -> PResult<Vec<CqlType>> {
         self.expect_sym(Symbol::LParen)?;
         let mut types = Vec::new();
         if self.eat_sym(Symbol::RParen) {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use cql_core::frame::ProtocolVersion;
 
+use crate::sim::auth::AuthConfig;
 use crate::sim::faults::FaultInjector;
 use crate::sim::node::{Clock, system_clock};
 use crate::sim::schema::SchemaFeatures;
@@ -114,6 +115,8 @@ pub struct SimClusterConfig {
     pub clock: Clock,
     /// Which optional schema objects (functions, views) every node accepts.
     pub features: SchemaFeatures,
+    /// Authenticator and authorizer of every node.
+    pub auth: AuthConfig,
 }
 
 impl core::fmt::Debug for SimClusterConfig {
@@ -163,6 +166,7 @@ impl SimClusterConfig {
             primes: Primes::new(),
             clock: system_clock(),
             features: SchemaFeatures::default(),
+            auth: AuthConfig::default(),
         }
     }
 
@@ -225,6 +229,13 @@ impl SimClusterConfig {
     #[must_use]
     pub fn with_user(mut self, name: impl Into<String>, password: impl Into<String>) -> Self {
         self.users.push((name.into(), password.into()));
+        self
+    }
+
+    /// Checks permissions on every node (CassandraAuthorizer; implies authentication).
+    #[must_use]
+    pub fn with_authorizer(mut self) -> Self {
+        self.auth = AuthConfig::enforcing();
         self
     }
 

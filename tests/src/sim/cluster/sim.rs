@@ -194,6 +194,7 @@ impl SimCluster {
             users: self.config.users.clone(),
             clock: self.config.clock.clone(),
             features: self.config.features,
+            auth: self.config.auth,
         }
     }
 

@@ -5,27 +5,33 @@
 //!   terms     constants, markers, collection literals, functions -> serialized values
 //!   literal   text forms of timestamps, dates, times, durations, numbers
 //!   functions now(), uuid(), toTimestamp(), blobAsX(), ...
+//!   json      SELECT JSON / toJson() encodings, INSERT JSON / fromJson() decoding
 //!   restrict  WHERE clauses: partitions, clustering ranges, filters
 //!   select    SELECT: iteration, limits, selectors, aggregates
 //!   paging    paging states
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
+//!   targets   the tables a prepared statement uses (dropped on schema changes)
 //!   availability  consistency levels against the cluster's live replicas
 //!   views     materialized views rebuilt after writes to their base table
+//!   warnings  the client warnings of a response (large batches, aggregation, views)
 //! ```
 
 pub mod availability;
 pub mod functions;
+pub mod json;
 pub mod literal;
 pub mod modify;
 pub mod paging;
 pub mod prepare;
 pub mod restrict;
 pub mod select;
+pub mod targets;
 pub mod terms;
 #[cfg(test)]
 mod tests;
 pub mod views;
+pub mod warnings;
 
 use std::borrow::Cow;
 use std::time::Instant;
@@ -60,6 +66,8 @@ pub struct ExecContext<'a> {
     /// The cluster's replicas as the coordinating node sees them, against which
     /// consistency levels are checked; `None` checks nothing.
     pub availability: Option<Availability<'a>>,
+    /// Client warnings for the response, in the order raised.
+    pub warnings: Vec<String>,
 }
 
 /// A node's identity as its system tables show it, built on demand: a cluster member's
@@ -178,6 +186,9 @@ pub fn execute(
             let w = restrict::analyze(table, &sel.where_clause, &env)?;
             let rows = select::run(table, data, sel, &w, &env, params)?;
             availability::check_select(ctx, table, &w, params)?;
+            if let Some(w) = warnings::aggregation(sel, w.keys.is_some()) {
+                ctx.warnings.push(w.to_string());
+            }
             Ok(Outcome::Rows(rows))
         }
         Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
@@ -409,6 +420,8 @@ fn batch(
             "Counter and non-counter mutations cannot exist in the same batch",
         ));
     }
+    let raised = warnings::batch(kind, &plans);
+    ctx.warnings.extend(raised);
     if plans.iter().any(|p| p.cas.is_some()) {
         let mut tables = plans.iter().map(|p| (p.table.id, &p.ops));
         let first = plans.first().map(|p| p.table.id);

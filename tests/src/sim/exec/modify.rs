@@ -194,25 +194,26 @@ pub fn plan_insert<'s>(
             "INSERT statements are not allowed on counter tables, use UPDATE instead",
         ));
     }
-    let (columns, values) = match &ins.values {
-        InsertValues::Values { columns, values } => (columns.clone(), values.clone()),
+    let mut assigned: Vec<(&Column, BoundValue)> = Vec::new();
+    match &ins.values {
+        InsertValues::Values { columns, values } => {
+            if columns.len() != values.len() {
+                return Err(CqlError::invalid("Unmatched column names/values"));
+            }
+            for (name, term) in columns.iter().zip(values) {
+                let c = column(table, name)?;
+                if assigned.iter().any(|(a, _)| a.name == *name) {
+                    return Err(CqlError::invalid(format!(
+                        "Multiple definitions found for column {name}"
+                    )));
+                }
+                assigned.push((c, eval(env, term, name, &c.typ)?));
+            }
+        }
         InsertValues::Json {
             value,
             default_unset,
-        } => json_insert(table, value, *default_unset, env)?,
-    };
-    if columns.len() != values.len() {
-        return Err(CqlError::invalid("Unmatched column names/values"));
-    }
-    let mut assigned: Vec<(&Column, BoundValue)> = Vec::new();
-    for (name, term) in columns.iter().zip(&values) {
-        let c = column(table, name)?;
-        if assigned.iter().any(|(a, _)| a.name == *name) {
-            return Err(CqlError::invalid(format!(
-                "Multiple definitions found for column {name}"
-            )));
-        }
-        assigned.push((c, eval(env, term, name, &c.typ)?));
+        } => assigned = super::json::insert_values(table, value, *default_unset, env)?,
     }
     let key_part = |c: &Column, what: &str| -> CqlResult<Bytes> {
         match assigned.iter().find(|(a, _)| a.name == c.name) {
@@ -276,17 +277,6 @@ pub fn plan_insert<'s>(
         cas: ins.if_not_exists.then(|| (CasCheck::NotExists, row)),
         counter: false,
     })
-}
-
-fn json_insert(
-    _table: &Table,
-    _value: &Term,
-    _default_unset: bool,
-    _env: &Env<'_>,
-) -> CqlResult<(Vec<String>, Vec<Term>)> {
-    Err(CqlError::invalid(
-        "INSERT JSON is not supported by the simulated node",
-    ))
 }
 
 /// The ops writing a whole column value (`c = v`).

@@ -92,6 +92,35 @@ fn selector_name(s: &Selector) -> String {
     }
 }
 
+/// The type Cassandra infers for a constant of the selection clause, when it can.
+fn exact_type(t: &Term) -> Option<ColumnType> {
+    use crate::cql::ast::Literal as L;
+    Some(match t {
+        Term::Literal(L::String(_)) => ColumnType::Text,
+        Term::Literal(L::Integer(_)) => ColumnType::Int,
+        Term::Literal(L::Float(_)) => ColumnType::Double,
+        Term::Literal(L::Boolean(_)) => ColumnType::Boolean,
+        Term::Literal(L::Hex(_)) => ColumnType::Blob,
+        Term::Literal(L::Uuid(_)) => ColumnType::Uuid,
+        Term::Literal(L::Duration(_)) => ColumnType::Duration,
+        _ => return None,
+    })
+}
+
+/// Compiles a constant (or marker) of the selection clause, typed by the function
+/// parameter or cast it goes to, else by its own kind.
+fn compile_term(t: &Term, hint: Option<&ColumnType>, env: &Env<'_>) -> CqlResult<Sel> {
+    let Some(typ) = hint.cloned().or_else(|| exact_type(t)) else {
+        return Err(CqlError::invalid(format!(
+            "Cannot infer type for term {t} in selection clause (try using a cast to force a type)"
+        )));
+    };
+    Ok(match eval(env, t, &t.to_string(), &typ)? {
+        BoundValue::Bytes(b) => Sel::Const(Some(b), typ),
+        _ => Sel::Const(None, typ),
+    })
+}
+
 /// Compiles a selector.
 fn compile(table: &Table, s: &Selector, env: &Env<'_>) -> CqlResult<Sel> {
     let col = |n: &str| {
@@ -130,12 +159,14 @@ fn compile(table: &Table, s: &Selector, env: &Env<'_>) -> CqlResult<Sel> {
                 Sel::WriteTime(n.clone())
             }
         }
-        Selector::Term(t) => match eval(env, t, "", &ColumnType::Blob) {
-            Ok(BoundValue::Bytes(b)) => Sel::Const(Some(b), ColumnType::Blob),
-            _ => Sel::Const(None, ColumnType::Blob),
-        },
+        Selector::Term(t) => compile_term(t, None, env)?,
         Selector::Cast(inner, t) => {
-            Sel::Cast(Box::new(compile(table, inner, env)?), cql_type_of(t)?)
+            let to = cql_type_of(t)?;
+            let inner = match &**inner {
+                Selector::Term(term) => compile_term(term, Some(&to), env)?,
+                other => compile(table, other, env)?,
+            };
+            Sel::Cast(Box::new(inner), to)
         }
         Selector::Field(inner, f) => {
             let inner = compile(table, inner, env)?;
@@ -156,12 +187,31 @@ fn compile(table: &Table, s: &Selector, env: &Env<'_>) -> CqlResult<Sel> {
         }
         Selector::Function { name, args } => {
             let f = functions::base_name(name.keyspace.as_deref(), &name.name);
+            if f == "fromjson" {
+                return Err(CqlError::invalid(
+                    "fromJson() cannot be used in the selection clause of a SELECT statement",
+                ));
+            }
+            let hints = functions::param_types(&f, args.len()).unwrap_or_default();
             let args: Vec<Sel> = args
                 .iter()
-                .map(|a| compile(table, a, env))
+                .enumerate()
+                .map(|(i, a)| match a {
+                    Selector::Term(t) => compile_term(t, hints.get(i), env),
+                    other => compile(table, other, env),
+                })
                 .collect::<CqlResult<_>>()?;
             match f.as_str() {
                 "token" => Sel::Token,
+                "tojson" => {
+                    if args.len() != 1 {
+                        return Err(CqlError::invalid(format!(
+                            "toJson() only accepts one argument (got {})",
+                            args.len()
+                        )));
+                    }
+                    Sel::Func(f, args, ColumnType::Text)
+                }
                 "count" | "min" | "max" | "sum" | "avg" => {
                     let [arg] = <[Sel; 1]>::try_from(args).map_err(|_| {
                         CqlError::invalid(format!(
@@ -377,66 +427,15 @@ fn specs_for_json(table: &Table, select: &Select, env: &Env<'_>) -> CqlResult<Ve
 }
 
 fn json_row(specs: &[ColumnSpec], row: &[Option<Bytes>]) -> String {
-    let mut out = String::from("{");
-    for (i, (s, v)) in specs.iter().zip(row).enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(&format!("\"{}\": ", s.name.replace('"', "\\\"")));
-        out.push_str(&json_value(&s.typ, v.as_deref()));
-    }
-    out.push('}');
-    out
-}
-
-fn json_value(t: &ColumnType, v: Option<&[u8]>) -> String {
-    match CqlValue::deserialize(t, v) {
-        Ok(Some(val)) => json_of(&val),
-        _ => "null".to_string(),
-    }
-}
-
-fn json_of(v: &CqlValue) -> String {
-    use CqlValue as V;
-    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-    match v {
-        V::Ascii(s) | V::Text(s) => q(s),
-        V::BigInt(n) | V::Counter(n) => n.to_string(),
-        V::Int(n) => n.to_string(),
-        V::SmallInt(n) => n.to_string(),
-        V::TinyInt(n) => n.to_string(),
-        V::Boolean(b) => b.to_string(),
-        V::Double(d) => d.to_string(),
-        V::Float(f) => f.to_string(),
-        V::Varint(x) => x.to_string(),
-        V::Decimal(d) => d.to_string(),
-        V::Uuid(u) | V::Timeuuid(u) => q(&u.to_string()),
-        V::Inet(i) => q(&i.to_string()),
-        V::Blob(b) => q(&format!(
-            "0x{}",
-            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-        )),
-        V::Timestamp(t) => q(&super::literal::format_timestamp(t.0).replace('T', " ")),
-        V::List(items) | V::Set(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(json_of).collect::<Vec<_>>().join(", ")
-            )
-        }
-        V::Map(entries) => format!(
-            "{{{}}}",
-            entries
-                .iter()
-                .map(|(k, v)| {
-                    let ks = json_of(k);
-                    let ks = if ks.starts_with('"') { ks } else { q(&ks) };
-                    format!("{ks}: {}", json_of(v))
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        other => q(&format!("{other:?}")),
-    }
+    let fields: Vec<String> = specs
+        .iter()
+        .zip(row)
+        .map(|(s, v)| {
+            let name = super::json::encode(&ColumnType::Text, Some(s.name.as_bytes()));
+            format!("{name}: {}", super::json::encode(&s.typ, v.as_deref()))
+        })
+        .collect();
+    format!("{{{}}}", fields.join(", "))
 }
 
 fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> {
@@ -638,6 +637,13 @@ pub fn eval_sel(table: &Table, s: &Sel, row: &LiveRow, env: &Env<'_>) -> CqlResu
                 &cql_core::cluster::token::routing_key(&row.partition_key).unwrap_or_default(),
             );
             Some(Bytes::copy_from_slice(&t.to_be_bytes()))
+        }
+        Sel::Func(f, args, _) if f == "tojson" => {
+            let Some(arg) = args.first() else {
+                return Ok(None);
+            };
+            let v = eval_sel(table, arg, row, env)?;
+            Some(Bytes::from(super::json::encode(&arg.typ(), v.as_deref())))
         }
         Sel::Func(f, args, _) => {
             let vals = args

@@ -341,6 +341,19 @@ pub fn eval(env: &Env<'_>, term: &Term, name: &str, typ: &ColumnType) -> CqlResu
             BoundValue::Bytes(Bytes::from(out))
         }
         Term::Udt(fields) => udt_value(env, fields, name, typ)?,
+        Term::Function { name: fname, args } if is_from_json(fname) => {
+            let [arg] = args.as_slice() else {
+                return Err(CqlError::invalid(format!(
+                    "Invalid number of arguments in call to function system.fromjson: 1 required but {} provided",
+                    args.len()
+                )));
+            };
+            let doc = match eval(env, arg, "arg of fromjson", &T::Text)? {
+                BoundValue::Bytes(b) => Some(b),
+                _ => None,
+            };
+            super::json::from_json(env, doc.as_ref(), name, typ)?
+        }
         Term::Function { name: fname, args } => {
             let f = functions::base_name(fname.keyspace.as_deref(), &fname.name);
             let params = functions::param_types(&f, args.len())
@@ -363,6 +376,10 @@ pub fn eval(env: &Env<'_>, term: &Term, name: &str, typ: &ColumnType) -> CqlResu
         }
         Term::Cast(_, inner) => eval(env, inner, name, typ)?,
     })
+}
+
+fn is_from_json(name: &crate::cql::ast::QualifiedName) -> bool {
+    functions::base_name(name.keyspace.as_deref(), &name.name) == "fromjson"
 }
 
 /// Evaluates a function argument: a nested function gives its own type, anything else is

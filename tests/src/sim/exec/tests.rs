@@ -144,6 +144,7 @@ impl Harness {
             info: NodeView::Alone(&self.info),
             now_micros: self.now,
             keyspace: Some("ks"),
+            warnings: Vec::new(),
             availability: None,
         };
         execute(
@@ -711,4 +712,6 @@ fn functions_in_statements() {
     assert_eq!(text(&r.rows[0][2]).as_deref(), Some("1"));
 }
 
+mod json;
+mod prepared;
 mod views;

@@ -427,9 +427,14 @@ impl ClientState {
                 type_name(opcode)
             ))),
         };
+        let warnings = core::mem::take(&mut self.state.warnings);
         match result {
             Ok(response) => {
                 let mut r = reply(response);
+                // Warnings exist from protocol v4 on.
+                if version >= ProtocolVersion::V4 {
+                    r.frame.warnings = warnings;
+                }
                 if traced
                     && matches!(
                         opcode,
@@ -578,14 +583,10 @@ impl ClientState {
         }
         let bytes = token.token.as_deref().unwrap_or_default();
         let (user, password) = decode_plain(bytes)?;
-        if node.check_credentials(&user, &password) {
-            self.phase = Phase::Ready;
-            Ok(Response::AuthSuccess(AuthToken::default()))
-        } else {
-            Err(CqlError::bad_credentials(format!(
-                "Provided username {user} and/or password are incorrect"
-            )))
-        }
+        node.login(&user, &password)?;
+        self.phase = Phase::Ready;
+        self.state.user = Some(user);
+        Ok(Response::AuthSuccess(AuthToken::default()))
     }
 
     fn query(&mut self, q: &Query) -> CqlResult<Response> {

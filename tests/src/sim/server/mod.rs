@@ -107,6 +107,23 @@ impl SimServerConfig {
         self
     }
 
+    /// Checks permissions (CassandraAuthorizer): clients log in (as `cassandra`/`cassandra`,
+    /// a configured user or a role created WITH LOGIN and a PASSWORD) and need the
+    /// permissions GRANTed to run statements.
+    #[must_use]
+    pub fn with_authorizer(mut self) -> Self {
+        self.node.auth = crate::sim::auth::AuthConfig::enforcing();
+        self
+    }
+
+    /// Requires clients to log in (PasswordAuthenticator) without configured users: the
+    /// default `cassandra`/`cassandra` superuser and roles created WITH LOGIN log in.
+    #[must_use]
+    pub fn with_authenticator(mut self) -> Self {
+        self.node.auth.authenticator = true;
+        self
+    }
+
     /// Sets which optional schema objects (functions, views) the node accepts.
     #[must_use]
     pub fn with_features(mut self, features: SchemaFeatures) -> Self {
