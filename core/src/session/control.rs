@@ -630,7 +630,7 @@ impl Inner {
         .await;
         rows.vertices = vertices.ok();
         rows.edges = edges.ok();
-        let mut keyspaces: alloc::collections::BTreeMap<String, _> = schema
+        let mut keyspaces: crate::cluster::schema::SortedMap<String, _> = schema
             .keyspaces
             .iter()
             .filter(|(_, k)| k.graph_engine.is_some())

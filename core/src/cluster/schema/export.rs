@@ -14,7 +14,7 @@
 //!
 //! Both join a keyspace's statements with a blank line.
 
-use alloc::collections::BTreeMap;
+use super::sorted_map::SortedMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -151,7 +151,7 @@ impl SchemaMetadata {
             .filter(|k| !k.is_virtual && !is_system_keyspace(&k.name))
             .collect();
         if style == ExportStyle::Describe {
-            keyspaces.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+            keyspaces.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
         }
         let parts: Vec<String> = keyspaces
             .into_iter()
@@ -203,7 +203,7 @@ impl KeyspaceMetadata {
                 (sig, f.name.as_str(), f.as_cql(ExportStyle::Describe))
             })
             .collect();
-        routines.sort_by(by_signature);
+        routines.sort_unstable_by(by_signature);
         for (_, name, cql) in routines {
             out.push(element("function", name, cql));
         }
@@ -215,12 +215,12 @@ impl KeyspaceMetadata {
                 (sig, a.name.as_str(), a.as_cql(ExportStyle::Describe))
             })
             .collect();
-        routines.sort_by(by_signature);
+        routines.sort_unstable_by(by_signature);
         for (_, name, cql) in routines {
             out.push(element("aggregate", name, cql));
         }
         let mut tables: Vec<&TableMetadata> = self.tables.values().collect();
-        tables.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+        tables.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
         for t in tables {
             out.extend(t.describe(self));
         }
@@ -268,7 +268,7 @@ impl TableMetadata {
             self.as_cql(ExportStyle::Describe),
         )];
         let mut indexes: Vec<&IndexMetadata> = self.indexes.values().collect();
-        indexes.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+        indexes.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
         for i in indexes {
             out.push(element("index", &i.name, describe::index(self, i)));
         }
@@ -277,7 +277,7 @@ impl TableMetadata {
             .iter()
             .filter_map(|v| keyspace.views.get(v))
             .collect();
-        views.sort_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+        views.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
         for v in views {
             out.push(element(
                 "materialized_view",
@@ -443,7 +443,7 @@ fn single_quoted(text: &str) -> String {
 }
 
 /// `{'k': 'v', ...}` in key order.
-fn quoted_map(map: &BTreeMap<String, String>) -> String {
+fn quoted_map(map: &SortedMap<String, String>) -> String {
     let entries: Vec<String> = map
         .iter()
         .map(|(k, v)| format!("{}: {}", single_quoted(k), single_quoted(v)))
@@ -643,7 +643,7 @@ mod describe {
         for kind in [ColumnKind::Static, ColumnKind::Regular] {
             let mut cols: Vec<&ColumnMetadata> =
                 columns.iter().filter(|c| c.kind == kind).collect();
-            cols.sort_by(|a, b| {
+            cols.sort_unstable_by(|a, b| {
                 (a.is_multi_cell(), a.name.as_bytes()).cmp(&(b.is_multi_cell(), b.name.as_bytes()))
             });
             out.extend(cols);
@@ -705,7 +705,7 @@ mod describe {
         }
     }
 
-    fn extensions(ext: &BTreeMap<String, Vec<u8>>) -> String {
+    fn extensions(ext: &SortedMap<String, Vec<u8>>) -> String {
         let entries: Vec<String> = ext
             .iter()
             .map(|(k, v)| {
@@ -722,8 +722,8 @@ mod describe {
     /// The options of a table (or, `is_view`, of a materialized view, which has no
     /// `default_time_to_live`).
     fn table_options(
-        options: &BTreeMap<String, OptionValue>,
-        ext: &BTreeMap<String, Vec<u8>>,
+        options: &SortedMap<String, OptionValue>,
+        ext: &SortedMap<String, Vec<u8>>,
         is_view: bool,
     ) -> Vec<String> {
         DESCRIBE_OPTIONS
@@ -994,7 +994,7 @@ mod python {
     /// `CLUSTERING ORDER BY` and the known options, sorted as text, joined with `AND`.
     fn properties(
         clustering: &[&ColumnMetadata],
-        options: &BTreeMap<String, OptionValue>,
+        options: &SortedMap<String, OptionValue>,
         compact: bool,
     ) -> String {
         let mut props = Vec::new();
@@ -1024,7 +1024,7 @@ mod python {
                     .map(|v| format!("{name} = {}", option_value(v)))
             })
             .collect();
-        opts.sort();
+        opts.sort_unstable();
         props.extend(opts);
         props.join("\n    AND ")
     }

@@ -9,6 +9,7 @@
 //!   export   model -> CQL, as Cassandra 4.1's DESCRIBE or the Python driver print it
 //!   names    identifier quoting and the reserved words of each dialect
 //!   refresh  which rows a SCHEMA_CHANGE calls for, and the queries that read them
+//!   sorted_map  the model's map: a vector sorted by key (small code, for the browser)
 //! ```
 //!
 //! Everything here is a pure computation: the session's control connection runs the
@@ -19,6 +20,7 @@ pub mod model;
 pub mod names;
 pub mod parse;
 pub mod refresh;
+pub mod sorted_map;
 #[cfg(test)]
 mod tests;
 
@@ -30,3 +32,4 @@ pub use model::{
 };
 pub use parse::SchemaRows;
 pub use refresh::{RefreshTarget, SchemaFilter};
+pub use sorted_map::SortedMap;

@@ -4,7 +4,7 @@
 //! of `system_schema`. Keyspaces are behind [`Arc`] so that a refresh of one keyspace
 //! shares every other keyspace with the previous snapshot.
 
-use alloc::collections::BTreeMap;
+use super::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -17,7 +17,7 @@ use crate::types::ColumnType;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SchemaMetadata {
     /// Keyspaces by name (user, system and virtual ones).
-    pub keyspaces: BTreeMap<String, Arc<KeyspaceMetadata>>,
+    pub keyspaces: SortedMap<String, Arc<KeyspaceMetadata>>,
 }
 
 impl SchemaMetadata {
@@ -51,21 +51,21 @@ pub struct KeyspaceMetadata {
     pub durable_writes: bool,
     /// The replication map as stored: `class` (the strategy's full class name) and the
     /// strategy's options. Empty for virtual keyspaces.
-    pub replication: BTreeMap<String, String>,
+    pub replication: SortedMap<String, String>,
     /// A virtual keyspace (from `system_virtual_schema`).
     pub is_virtual: bool,
     /// DSE 6.8's `graph_engine` (`Core`, `Classic`), when the keyspace is a graph.
     pub graph_engine: Option<String>,
     /// Tables by name.
-    pub tables: BTreeMap<String, TableMetadata>,
+    pub tables: SortedMap<String, TableMetadata>,
     /// Materialized views by name.
-    pub views: BTreeMap<String, ViewMetadata>,
+    pub views: SortedMap<String, ViewMetadata>,
     /// User-defined types by name.
-    pub user_types: BTreeMap<String, UserTypeMetadata>,
+    pub user_types: SortedMap<String, UserTypeMetadata>,
     /// User-defined functions by signature (overloads are separate entries).
-    pub functions: BTreeMap<FunctionSignature, FunctionMetadata>,
+    pub functions: SortedMap<FunctionSignature, FunctionMetadata>,
     /// User-defined aggregates by signature.
-    pub aggregates: BTreeMap<FunctionSignature, AggregateMetadata>,
+    pub aggregates: SortedMap<FunctionSignature, AggregateMetadata>,
     /// Why the keyspace's own row could not be read, if it could not.
     pub parse_error: Option<String>,
 }
@@ -122,15 +122,15 @@ pub struct TableMetadata {
     pub columns: Vec<ColumnMetadata>,
     /// Every option column of the table's row (`comment`, `compaction`, `caching`, ...),
     /// by column name, with its value as stored.
-    pub options: BTreeMap<String, OptionValue>,
+    pub options: SortedMap<String, OptionValue>,
     /// `extensions`: names to opaque values.
-    pub extensions: BTreeMap<String, Vec<u8>>,
+    pub extensions: SortedMap<String, Vec<u8>>,
     /// `flags` (`compound`; `dense` or `super` for legacy compact storage tables).
     pub flags: Vec<String>,
     /// Secondary indexes by name.
-    pub indexes: BTreeMap<String, IndexMetadata>,
+    pub indexes: SortedMap<String, IndexMetadata>,
     /// Triggers by name.
-    pub triggers: BTreeMap<String, TriggerMetadata>,
+    pub triggers: SortedMap<String, TriggerMetadata>,
     /// The names of the materialized views on this table (the views themselves are in
     /// [`KeyspaceMetadata::views`]).
     pub views: Vec<String>,
@@ -186,7 +186,7 @@ pub enum OptionValue {
     /// A boolean option (`cdc`).
     Bool(bool),
     /// A map option (`caching`, `compaction`, `compression`, `nodesync`).
-    Map(BTreeMap<String, String>),
+    Map(SortedMap<String, String>),
     /// A set or list of text.
     List(Vec<String>),
 }
@@ -201,7 +201,7 @@ impl OptionValue {
     }
 
     /// The map, for a map option.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn as_map(&self) -> Option<&SortedMap<String, String>> {
         match self {
             Self::Map(m) => Some(m),
             _ => None,
@@ -302,7 +302,7 @@ pub struct IndexMetadata {
     pub kind: String,
     /// Its options: `target` (`v`, `keys(m)`, `full(f)`), `class_name` for custom ones,
     /// and any others given at creation.
-    pub options: BTreeMap<String, String>,
+    pub options: SortedMap<String, String>,
 }
 
 impl IndexMetadata {
@@ -323,7 +323,7 @@ pub struct TriggerMetadata {
     /// Its name.
     pub name: String,
     /// Its options (`class`).
-    pub options: BTreeMap<String, String>,
+    pub options: SortedMap<String, String>,
 }
 
 /// A materialized view.
@@ -346,9 +346,9 @@ pub struct ViewMetadata {
     /// Its columns, ordered as a table's.
     pub columns: Vec<ColumnMetadata>,
     /// Its options, as a table's.
-    pub options: BTreeMap<String, OptionValue>,
+    pub options: SortedMap<String, OptionValue>,
     /// `extensions`.
-    pub extensions: BTreeMap<String, Vec<u8>>,
+    pub extensions: SortedMap<String, Vec<u8>>,
     /// Why some of its rows could not be read.
     pub parse_error: Option<String>,
 }

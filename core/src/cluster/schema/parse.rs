@@ -7,7 +7,7 @@
 //! out; nothing here fails the whole schema. Rows without the key that names their
 //! object are skipped with a warning.
 
-use alloc::collections::BTreeMap;
+use super::sorted_map::SortedMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -22,7 +22,7 @@ use super::model::{
 };
 use crate::cluster::topology::rows::{Cells, Table};
 use crate::message::Rows;
-use crate::types::{ColumnType, DeserializeError, DeserializeValue};
+use crate::types::{ColumnType, CqlValue, DeserializeError};
 
 /// The results of the schema queries, one per `system_schema` (or
 /// `system_virtual_schema`) table; `None` where the table was not read or the node does
@@ -75,8 +75,8 @@ const NOT_OPTIONS: [&str; 10] = [
 
 /// Reads every keyspace the rows describe (user, system and virtual), with their
 /// tables, views, types, functions and aggregates.
-pub fn keyspaces(rows: &SchemaRows) -> BTreeMap<String, Arc<KeyspaceMetadata>> {
-    let mut out: BTreeMap<String, KeyspaceMetadata> = BTreeMap::new();
+pub fn keyspaces(rows: &SchemaRows) -> SortedMap<String, Arc<KeyspaceMetadata>> {
+    let mut out: SortedMap<String, KeyspaceMetadata> = SortedMap::new();
     read_keyspace_rows(rows.keyspaces.as_ref(), false, &mut out);
     read_keyspace_rows(rows.virtual_keyspaces.as_ref(), true, &mut out);
     add_elements(rows, &mut out);
@@ -93,7 +93,7 @@ pub fn keyspace(rows: &SchemaRows, name: &str) -> Option<KeyspaceMetadata> {
 
 /// Adds the elements in `rows` (types, functions, aggregates, tables, views) to the
 /// keyspaces of `into` they name (elements of unknown keyspaces are dropped).
-pub fn add_elements(rows: &SchemaRows, into: &mut BTreeMap<String, KeyspaceMetadata>) {
+pub fn add_elements(rows: &SchemaRows, into: &mut SortedMap<String, KeyspaceMetadata>) {
     read_types(rows.types.as_ref(), into);
     read_functions(rows.functions.as_ref(), into);
     read_aggregates(rows.aggregates.as_ref(), into);
@@ -125,12 +125,112 @@ fn each_row<'a>(rows: Option<&'a Rows>, name: &'static str) -> Vec<Cells<'a>> {
     }
 }
 
-/// A column's value, `None` when absent or null; errors name the column.
-fn get<'a, T: DeserializeValue<'a>>(cells: &Cells<'a>, name: &str) -> Result<Option<T>, String> {
-    cells.get::<T>(name).map_err(|e| e.to_string())
+/// A cell's value of a type the schema tables use, read through [`CqlValue`] (one
+/// decoder for every column: the parser is linked into every build, the browser's too).
+trait FromCell: Sized {
+    /// What the parser expects, for errors.
+    const EXPECTED: &'static str;
+    /// The value, if `v` has the expected type.
+    fn from_value(v: CqlValue) -> Option<Self>;
 }
 
-fn required<'a, T: DeserializeValue<'a>>(cells: &Cells<'a>, name: &str) -> Result<T, String> {
+impl FromCell for String {
+    const EXPECTED: &'static str = "text";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::Text(s) | CqlValue::Ascii(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for bool {
+    const EXPECTED: &'static str = "boolean";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::Boolean(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for i32 {
+    const EXPECTED: &'static str = "int";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for Uuid {
+    const EXPECTED: &'static str = "uuid";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::Uuid(u) | CqlValue::Timeuuid(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for Vec<String> {
+    const EXPECTED: &'static str = "a list or set of text";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::List(items) | CqlValue::Set(items) => {
+                items.into_iter().map(String::from_value).collect()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for SortedMap<String, String> {
+    const EXPECTED: &'static str = "a map of text to text";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::Map(pairs) => pairs
+                .into_iter()
+                .map(|(k, v)| Some((String::from_value(k)?, String::from_value(v)?)))
+                .collect(),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for SortedMap<String, Vec<u8>> {
+    const EXPECTED: &'static str = "a map of text to blob";
+    fn from_value(v: CqlValue) -> Option<Self> {
+        match v {
+            CqlValue::Map(pairs) => pairs
+                .into_iter()
+                .map(|(k, v)| match v {
+                    CqlValue::Blob(b) => Some((String::from_value(k)?, b)),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+}
+
+/// The cell of column `name` as a [`CqlValue`], `None` when absent or null.
+fn value(cells: &Cells<'_>, name: &str) -> Result<Option<CqlValue>, String> {
+    cells.get::<CqlValue>(name).map_err(|e| e.to_string())
+}
+
+/// A column's value, `None` when absent or null; errors name the column.
+fn get<T: FromCell>(cells: &Cells<'_>, name: &str) -> Result<Option<T>, String> {
+    match value(cells, name)? {
+        None => Ok(None),
+        Some(v) => T::from_value(v)
+            .map(Some)
+            .ok_or_else(|| format!("column {name}: expected {}", T::EXPECTED)),
+    }
+}
+
+fn required<T: FromCell>(cells: &Cells<'_>, name: &str) -> Result<T, String> {
     get(cells, name)?.ok_or_else(|| format!("column {name} is missing or null"))
 }
 
@@ -147,7 +247,7 @@ fn set_error(slot: &mut Option<String>, error: String) {
 fn read_keyspace_rows(
     rows: Option<&Rows>,
     is_virtual: bool,
-    out: &mut BTreeMap<String, KeyspaceMetadata>,
+    out: &mut SortedMap<String, KeyspaceMetadata>,
 ) {
     let table = if is_virtual {
         "system_virtual_schema.keyspaces"
@@ -170,7 +270,7 @@ fn read_keyspace_rows(
         let read = || -> Result<_, String> {
             Ok((
                 get::<bool>(&cells, "durable_writes")?,
-                get::<BTreeMap<String, String>>(&cells, "replication")?,
+                get::<SortedMap<String, String>>(&cells, "replication")?,
                 get::<String>(&cells, "graph_engine")?,
             ))
         };
@@ -203,7 +303,7 @@ fn key(cells: &Cells<'_>, table: &str, name_column: &str) -> Option<(String, Str
     }
 }
 
-fn read_types(rows: Option<&Rows>, into: &mut BTreeMap<String, KeyspaceMetadata>) {
+fn read_types(rows: Option<&Rows>, into: &mut SortedMap<String, KeyspaceMetadata>) {
     for cells in each_row(rows, "system_schema.types") {
         let Some((ks, name)) = key(&cells, "system_schema.types", "type_name") else {
             continue;
@@ -239,7 +339,7 @@ fn read_types(rows: Option<&Rows>, into: &mut BTreeMap<String, KeyspaceMetadata>
     }
 }
 
-fn read_functions(rows: Option<&Rows>, into: &mut BTreeMap<String, KeyspaceMetadata>) {
+fn read_functions(rows: Option<&Rows>, into: &mut SortedMap<String, KeyspaceMetadata>) {
     for cells in each_row(rows, "system_schema.functions") {
         let Some((ks, name)) = key(&cells, "system_schema.functions", "function_name") else {
             continue;
@@ -271,7 +371,7 @@ fn read_functions(rows: Option<&Rows>, into: &mut BTreeMap<String, KeyspaceMetad
     }
 }
 
-fn read_aggregates(rows: Option<&Rows>, into: &mut BTreeMap<String, KeyspaceMetadata>) {
+fn read_aggregates(rows: Option<&Rows>, into: &mut SortedMap<String, KeyspaceMetadata>) {
     for cells in each_row(rows, "system_schema.aggregates") {
         let Some((ks, name)) = key(&cells, "system_schema.aggregates", "aggregate_name") else {
             continue;
@@ -305,15 +405,15 @@ fn read_aggregates(rows: Option<&Rows>, into: &mut BTreeMap<String, KeyspaceMeta
 /// reading them.
 #[derive(Default)]
 struct TableParts {
-    columns: BTreeMap<(String, String), Vec<ColumnMetadata>>,
-    indexes: BTreeMap<(String, String), BTreeMap<String, IndexMetadata>>,
-    triggers: BTreeMap<(String, String), BTreeMap<String, TriggerMetadata>>,
-    errors: BTreeMap<(String, String), String>,
+    columns: SortedMap<(String, String), Vec<ColumnMetadata>>,
+    indexes: SortedMap<(String, String), SortedMap<String, IndexMetadata>>,
+    triggers: SortedMap<(String, String), SortedMap<String, TriggerMetadata>>,
+    errors: SortedMap<(String, String), String>,
 }
 
 impl TableParts {
     fn error(&mut self, key: (String, String), error: String) {
-        let slot = self.errors.entry(key).or_default();
+        let slot = self.errors.get_or_insert_with(key, Default::default);
         if !slot.is_empty() {
             slot.push_str("; ");
         }
@@ -326,7 +426,7 @@ impl TableParts {
                 continue;
             };
             match column(&cells) {
-                Ok(c) => self.columns.entry(k).or_default().push(c),
+                Ok(c) => self.columns.get_or_insert_with(k, Default::default).push(c),
                 Err(e) => self.error(k, e),
             }
         }
@@ -346,7 +446,9 @@ impl TableParts {
             };
             match read() {
                 Ok(i) => {
-                    self.indexes.entry(k).or_default().insert(i.name.clone(), i);
+                    self.indexes
+                        .get_or_insert_with(k, Default::default)
+                        .insert(i.name.clone(), i);
                 }
                 Err(e) => self.error(k, format!("index: {e}")),
             }
@@ -367,8 +469,7 @@ impl TableParts {
             match read() {
                 Ok(t) => {
                     self.triggers
-                        .entry(k)
-                        .or_default()
+                        .get_or_insert_with(k, Default::default)
                         .insert(t.name.clone(), t);
                 }
                 Err(e) => self.error(k, format!("trigger: {e}")),
@@ -381,11 +482,18 @@ impl TableParts {
     fn take_columns(&mut self, key: &(String, String)) -> Vec<ColumnMetadata> {
         let mut columns = self.columns.remove(key).unwrap_or_default();
         let rank = |c: &ColumnMetadata| match c.kind {
-            ColumnKind::PartitionKey => (0, c.position),
+            ColumnKind::PartitionKey => (0u8, c.position),
             ColumnKind::Clustering => (1, c.position),
             _ => (2, 0),
         };
-        columns.sort_by_key(rank);
+        // Unstable sort (smaller code) with the row order as the last key: same result.
+        let mut ranked: Vec<((u8, i32), usize, ColumnMetadata)> = columns
+            .drain(..)
+            .enumerate()
+            .map(|(i, c)| (rank(&c), i, c))
+            .collect();
+        ranked.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        columns.extend(ranked.into_iter().map(|(_, _, c)| c));
         columns
     }
 }
@@ -417,8 +525,8 @@ fn column(cells: &Cells<'_>) -> Result<ColumnMetadata, String> {
 }
 
 /// A table or view row's options: every column that is not a key or an identity.
-fn options(cells: &Cells<'_>) -> Result<BTreeMap<String, OptionValue>, String> {
-    let mut out = BTreeMap::new();
+fn options(cells: &Cells<'_>) -> Result<SortedMap<String, OptionValue>, String> {
+    let mut out = SortedMap::new();
     for (spec, cell) in cells.columns() {
         let name = spec.name.as_str();
         if NOT_OPTIONS.contains(&name) {
@@ -431,30 +539,23 @@ fn options(cells: &Cells<'_>) -> Result<BTreeMap<String, OptionValue>, String> {
     Ok(out)
 }
 
-fn decode<'a, T: DeserializeValue<'a>>(
-    typ: &'a ColumnType,
-    cell: Option<&'a [u8]>,
-) -> Result<Option<T>, DeserializeError> {
-    <Option<T>>::type_check(typ)?;
-    <Option<T>>::deserialize(typ, cell)
-}
-
-fn option_value<'a>(
-    typ: &'a ColumnType,
-    cell: Option<&'a [u8]>,
+fn option_value(
+    typ: &ColumnType,
+    cell: Option<&[u8]>,
 ) -> Result<Option<OptionValue>, DeserializeError> {
-    Ok(match typ {
-        ColumnType::Ascii | ColumnType::Text => decode::<String>(typ, cell)?.map(OptionValue::Text),
-        ColumnType::Int => decode::<i32>(typ, cell)?.map(|v| OptionValue::Int(v.into())),
-        ColumnType::BigInt => decode::<i64>(typ, cell)?.map(OptionValue::Int),
-        ColumnType::Double => decode::<f64>(typ, cell)?.map(OptionValue::Double),
-        ColumnType::Float => decode::<f32>(typ, cell)?.map(|v| OptionValue::Double(v.into())),
-        ColumnType::Boolean => decode::<bool>(typ, cell)?.map(OptionValue::Bool),
-        ColumnType::Map(_, _) => {
-            decode::<BTreeMap<String, String>>(typ, cell)?.map(OptionValue::Map)
-        }
-        ColumnType::Set(_) | ColumnType::List(_) => {
-            decode::<Vec<String>>(typ, cell)?.map(OptionValue::List)
+    let Some(v) = CqlValue::deserialize(typ, cell)? else {
+        return Ok(None);
+    };
+    Ok(match v {
+        CqlValue::Text(s) | CqlValue::Ascii(s) => Some(OptionValue::Text(s)),
+        CqlValue::Int(i) => Some(OptionValue::Int(i.into())),
+        CqlValue::BigInt(i) => Some(OptionValue::Int(i)),
+        CqlValue::Double(x) => Some(OptionValue::Double(x)),
+        CqlValue::Float(x) => Some(OptionValue::Double(x.into())),
+        CqlValue::Boolean(b) => Some(OptionValue::Bool(b)),
+        v @ CqlValue::Map(_) => SortedMap::<String, String>::from_value(v).map(OptionValue::Map),
+        v @ (CqlValue::List(_) | CqlValue::Set(_)) => {
+            Vec::<String>::from_value(v).map(OptionValue::List)
         }
         // Anything else (a type no Cassandra version uses for options) is not an option.
         _ => None,
@@ -465,7 +566,7 @@ fn read_tables(
     rows: Option<&Rows>,
     is_virtual: bool,
     parts: &mut TableParts,
-    into: &mut BTreeMap<String, KeyspaceMetadata>,
+    into: &mut SortedMap<String, KeyspaceMetadata>,
 ) {
     let table_name = if is_virtual {
         "system_virtual_schema.tables"
@@ -511,7 +612,7 @@ fn read_tables(
 fn read_views(
     rows: Option<&Rows>,
     parts: &mut TableParts,
-    into: &mut BTreeMap<String, KeyspaceMetadata>,
+    into: &mut SortedMap<String, KeyspaceMetadata>,
 ) {
     for cells in each_row(rows, "system_schema.views") {
         let Some(k) = key(&cells, "system_schema.views", "view_name") else {
@@ -551,7 +652,7 @@ fn read_views(
     }
 }
 
-fn read_graph_labels(rows: &SchemaRows, into: &mut BTreeMap<String, KeyspaceMetadata>) {
+fn read_graph_labels(rows: &SchemaRows, into: &mut SortedMap<String, KeyspaceMetadata>) {
     for cells in each_row(rows.vertices.as_ref(), "system_schema.vertices") {
         let Some((ks, table)) = key(&cells, "system_schema.vertices", "table_name") else {
             continue;

@@ -7,7 +7,7 @@
 //! indexes and triggers, a type, function or aggregate change its own rows. Changes to
 //! keyspaces outside the [`SchemaFilter`] are ignored.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use super::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
@@ -27,13 +27,16 @@ pub enum SchemaFilter {
     #[default]
     All,
     /// Only these keyspaces.
-    Keyspaces(BTreeSet<String>),
+    Keyspaces(Vec<String>),
 }
 
 impl SchemaFilter {
     /// Only the keyspaces named.
     pub fn keyspaces<I: IntoIterator<Item = S>, S: Into<String>>(names: I) -> Self {
-        Self::Keyspaces(names.into_iter().map(Into::into).collect())
+        let mut names: Vec<String> = names.into_iter().map(Into::into).collect();
+        names.sort_unstable();
+        names.dedup();
+        Self::Keyspaces(names)
     }
 
     /// Whether schema metadata is read at all.
@@ -46,7 +49,7 @@ impl SchemaFilter {
         match self {
             Self::Off => false,
             Self::All => true,
-            Self::Keyspaces(names) => names.contains(keyspace),
+            Self::Keyspaces(names) => names.iter().any(|n| n == keyspace),
         }
     }
 }
@@ -107,8 +110,8 @@ const MAX_ELEMENT_TARGETS: usize = 32;
 /// The refreshes a batch of schema changes calls for: deduplicated, a keyspace change
 /// covering every element of its keyspace, keyspaces outside `filter` left out.
 pub fn plan(changes: &[SchemaChange], filter: &SchemaFilter) -> Vec<RefreshTarget> {
-    let mut keyspaces: BTreeSet<String> = BTreeSet::new();
-    let mut elements: BTreeSet<RefreshTarget> = BTreeSet::new();
+    let mut keyspaces: Vec<String> = Vec::new();
+    let mut elements: Vec<RefreshTarget> = Vec::new();
     for change in changes {
         let ks = change.target.keyspace();
         if !filter.includes(ks) {
@@ -117,34 +120,36 @@ pub fn plan(changes: &[SchemaChange], filter: &SchemaFilter) -> Vec<RefreshTarge
         let owned = || String::from(ks);
         match &change.target {
             SchemaChangeTarget::Keyspace { .. } => {
-                keyspaces.insert(owned());
+                keyspaces.push(owned());
             }
             SchemaChangeTarget::Table { name, .. } => {
-                elements.insert(RefreshTarget::Table {
+                elements.push(RefreshTarget::Table {
                     keyspace: owned(),
                     name: name.clone(),
                 });
             }
             SchemaChangeTarget::Type { name, .. } => {
-                elements.insert(RefreshTarget::Type {
+                elements.push(RefreshTarget::Type {
                     keyspace: owned(),
                     name: name.clone(),
                 });
             }
             SchemaChangeTarget::Function { name, .. } => {
-                elements.insert(RefreshTarget::Function {
+                elements.push(RefreshTarget::Function {
                     keyspace: owned(),
                     name: name.clone(),
                 });
             }
             SchemaChangeTarget::Aggregate { name, .. } => {
-                elements.insert(RefreshTarget::Aggregate {
+                elements.push(RefreshTarget::Aggregate {
                     keyspace: owned(),
                     name: name.clone(),
                 });
             }
         }
     }
+    elements.sort_unstable();
+    elements.dedup();
     if elements.len() > MAX_ELEMENT_TARGETS {
         keyspaces.extend(
             elements
@@ -153,16 +158,17 @@ pub fn plan(changes: &[SchemaChange], filter: &SchemaFilter) -> Vec<RefreshTarge
         );
         elements.clear();
     }
+    keyspaces.sort_unstable();
+    keyspaces.dedup();
     let mut out: Vec<RefreshTarget> = keyspaces
         .iter()
         .cloned()
         .map(RefreshTarget::Keyspace)
         .collect();
-    out.extend(
-        elements
-            .into_iter()
-            .filter(|e| e.keyspace().is_none_or(|k| !keyspaces.contains(k))),
-    );
+    out.extend(elements.into_iter().filter(|e| {
+        e.keyspace()
+            .is_none_or(|k| !keyspaces.iter().any(|n| n == k))
+    }));
     out
 }
 
@@ -290,7 +296,7 @@ pub const FULL_LOAD: [SchemaTable; 12] = [
 ];
 
 /// Whether some keyspace is a DSE graph (its tables may carry vertex and edge labels).
-pub fn needs_graph_tables(keyspaces: &BTreeMap<String, Arc<KeyspaceMetadata>>) -> bool {
+pub fn needs_graph_tables(keyspaces: &SortedMap<String, Arc<KeyspaceMetadata>>) -> bool {
     keyspaces.values().any(|k| k.graph_engine.is_some())
 }
 
@@ -414,7 +420,7 @@ pub fn apply(
                 RefreshTarget::Function { .. } => ks.functions.retain(|s, _| s.name != *name),
                 _ => ks.aggregates.retain(|s, _| s.name != *name),
             }
-            let mut one = BTreeMap::new();
+            let mut one = SortedMap::new();
             one.insert(keyspace.clone(), ks);
             parse::add_elements(rows, &mut one);
             if let Some(mut ks) = one.remove(keyspace) {

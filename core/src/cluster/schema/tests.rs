@@ -1,6 +1,6 @@
 //! Tests of the schema model's parsing, refresh planning and export.
 
-use alloc::collections::BTreeMap;
+use super::sorted_map::SortedMap;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec;
@@ -594,7 +594,7 @@ fn strip_frozen_removes_every_wrapper() {
 fn filter_keeps_only_named_keyspaces() {
     let schema = refresh::full(&interop_rows(), &SchemaFilter::keyspaces(["nope"]));
     assert!(schema.keyspaces.is_empty());
-    let kept: BTreeMap<_, _> = refresh::full(&interop_rows(), &SchemaFilter::All).keyspaces;
+    let kept: SortedMap<_, _> = refresh::full(&interop_rows(), &SchemaFilter::All).keyspaces;
     assert_eq!(kept.len(), 1);
 }
 
