@@ -18,6 +18,7 @@ pub mod availability;
 pub mod functions;
 pub mod literal;
 pub mod modify;
+pub mod pager;
 pub mod paging;
 pub mod prepare;
 pub mod restrict;

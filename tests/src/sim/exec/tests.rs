@@ -711,4 +711,5 @@ fn functions_in_statements() {
     assert_eq!(text(&r.rows[0][2]).as_deref(), Some("1"));
 }
 
+mod paging;
 mod views;
