@@ -461,9 +461,18 @@ fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> 
             "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
         ));
     }
+    // Cassandra collects the orderings in an insertion-ordered map: a column named again
+    // keeps its first place and takes its last direction.
+    let mut orderings: Vec<(&String, &Order)> = Vec::new();
+    for (name, order) in &select.order_by {
+        match orderings.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = order,
+            None => orderings.push((name, order)),
+        }
+    }
     let ck: Vec<_> = table.clustering().collect();
     let mut reversed = None;
-    for (i, (name, order)) in select.order_by.iter().enumerate() {
+    for (i, (name, order)) in orderings.into_iter().enumerate() {
         let Some(c) = table.column(name) else {
             return Err(CqlError::invalid(format!("Undefined column name {name}")));
         };

@@ -210,6 +210,16 @@ fn insert_select_and_clustering_order() {
     assert_eq!(ints(&r, 1), [Some(-1), Some(2), Some(3)]);
     let r = h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c DESC");
     assert_eq!(ints(&r, 0), [Some(3), Some(2), Some(-1)]);
+    // a column named twice keeps its first place and its last direction
+    let r = h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c ASC, c DESC");
+    assert_eq!(ints(&r, 0), [Some(3), Some(2), Some(-1)]);
+    let r = h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c DESC, c ASC");
+    assert_eq!(ints(&r, 0), [Some(-1), Some(2), Some(3)]);
+    assert_eq!(
+        h.err("SELECT * FROM d WHERE k = 'a' ORDER BY c1 DESC, c2 ASC, c1 ASC"),
+        "Unsupported order by relation"
+    );
+    h.rows("SELECT * FROM d WHERE k = 'a' ORDER BY c1 ASC, c2 ASC, c1 DESC");
     let r = h.rows("SELECT c, v AS val FROM t WHERE k = 1 AND c > -1 AND c <= 3");
     assert_eq!(ints(&r, 0), [Some(2), Some(3)]);
     assert_eq!(r.columns[1].name, "val");
