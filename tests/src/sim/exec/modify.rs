@@ -360,6 +360,7 @@ struct Keys {
     pks: Vec<Vec<Bytes>>,
     cks: Option<Vec<Vec<Bytes>>>,
     slice: Option<ClusteringSlice>,
+    slices: Vec<ClusteringSlice>,
     has_clustering: bool,
 }
 
@@ -407,6 +408,7 @@ fn keys(
         pks: w.keys.unwrap_or_default(),
         cks: w.clustering_keys,
         slice: w.slice,
+        slices: w.slices,
         has_clustering: w.has_clustering,
     })
 }
@@ -828,6 +830,11 @@ pub fn plan_delete<'s>(
                     }
                 }
                 (_, Some(slice)) => ops.push(Op::DeleteRange(pk.clone(), slice.clone())),
+                _ if !k.slices.is_empty() => {
+                    for slice in &k.slices {
+                        ops.push(Op::DeleteRange(pk.clone(), slice.clone()));
+                    }
+                }
                 _ if k.has_clustering => {
                     return Err(CqlError::invalid(
                         "Invalid clustering restrictions for DELETE",
@@ -843,15 +850,9 @@ pub fn plan_delete<'s>(
             match &k.cks {
                 Some(c) => c.iter().cloned().map(Some).collect(),
                 None => {
-                    let missing = table
-                        .clustering()
-                        .skip(k.slice.as_ref().map_or(0, |s| s.prefix.len()))
-                        .map(|c| c.name.clone())
-                        .next()
-                        .unwrap_or_default();
-                    return Err(CqlError::invalid(format!(
-                        "Some clustering keys are missing: {missing}"
-                    )));
+                    return Err(CqlError::invalid(
+                        "Range deletions are not supported for specific columns",
+                    ));
                 }
             }
         };

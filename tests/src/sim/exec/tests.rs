@@ -380,6 +380,66 @@ fn last_write_wins_and_tombstones() {
 }
 
 #[test]
+fn range_deletions_on_clustering_prefixes() {
+    let mut h = Harness::new();
+    let fill = |h: &mut Harness| {
+        h.ok("TRUNCATE d");
+        for c1 in 1..=3 {
+            for c2 in ["a", "b", "c"] {
+                h.ok(&format!(
+                    "INSERT INTO d (k, c1, c2, v) VALUES ('p', {c1}, '{c2}', 0)"
+                ));
+            }
+        }
+    };
+    let left = |h: &mut Harness| {
+        h.rows("SELECT c1, c2 FROM d WHERE k = 'p'")
+            .rows
+            .iter()
+            .map(|r| format!("{}{}", int(&r[0]).unwrap(), text(&r[1]).unwrap()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // IN on a prefix: one range tombstone per value
+    fill(&mut h);
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 IN (1, 3)");
+    assert_eq!(left(&mut h), "2a 2b 2c");
+    // IN on a prefix, then a slice on the next column
+    fill(&mut h);
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 IN (2, 3) AND c2 > 'a'");
+    assert_eq!(left(&mut h), "3a 2a 1a 1b 1c");
+    // a slice on the first column; an equal prefix
+    fill(&mut h);
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 >= 2");
+    assert_eq!(left(&mut h), "1a 1b 1c");
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 = 1");
+    assert_eq!(left(&mut h), "");
+    // named columns need a whole row
+    for q in [
+        "DELETE v FROM d WHERE k = 'p' AND c1 = 1",
+        "DELETE v FROM d WHERE k = 'p' AND c1 IN (1, 2)",
+        "DELETE v FROM d WHERE k = 'p' AND c1 = 1 AND c2 > 'a'",
+        "DELETE v FROM d WHERE k = 'p'",
+    ] {
+        assert_eq!(
+            h.err(q),
+            "Range deletions are not supported for specific columns",
+            "{q}"
+        );
+    }
+    assert_eq!(
+        h.err("DELETE FROM d WHERE k = 'p' AND c1 > 1 AND c2 > 'a'"),
+        "Clustering column \"c2\" cannot be restricted (preceding column \"c1\" is restricted by a non-EQ relation)"
+    );
+    assert!(
+        h.err("DELETE FROM d WHERE k = 'p' AND c1 IN (1, 2) IF v = 0")
+            .starts_with(
+                "DELETE statements must restrict all PRIMARY KEY columns with equality relations"
+            )
+    );
+}
+
+#[test]
 fn ttl_expiry() {
     let mut h = Harness::new();
     h.ok("INSERT INTO t (k, c, v) VALUES (1, 1, 'x') USING TTL 100");
