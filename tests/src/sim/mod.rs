@@ -14,6 +14,7 @@
 //!            node lifecycle (`SimCluster`)
 //! ```
 
+pub mod clients;
 pub mod cluster;
 pub mod describe;
 pub mod error;

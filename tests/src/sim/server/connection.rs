@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use super::client_state::{ClientState, Reply, Served, Shared, Switch};
 use super::framing::{FrameFailure, next_request, write_legacy_error, write_raw, write_response};
 use super::version::{ReplyVersion, reply_version};
+use crate::sim::clients::ClientHandle;
 use crate::sim::error::CqlError;
 use crate::sim::faults::action::corrupt_frame;
 
@@ -24,15 +25,21 @@ const WRITE_QUEUE: usize = 64;
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Serves the server's connection number `connection` until the client leaves, a framing
-/// error or a fault rule closes it, or the task is aborted.
-pub async fn serve<S>(stream: S, shared: Arc<Shared>, max_body_len: usize, connection: u64)
-where
+/// error or a fault rule closes it, or the task is aborted; `client` lists it in
+/// `system_views.clients` meanwhile.
+pub async fn serve<S>(
+    stream: S,
+    shared: Arc<Shared>,
+    max_body_len: usize,
+    connection: u64,
+    client: Option<ClientHandle>,
+) where
     S: AsyncRead + AsyncWrite + Send + Unpin,
 {
     let (rd, wr) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel(WRITE_QUEUE);
     tokio::join!(
-        read_loop(rd, tx, shared, max_body_len, connection),
+        read_loop(rd, tx, shared, max_body_len, connection, client),
         write_loop(wr, rx)
     );
 }
@@ -60,6 +67,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
     shared: Arc<Shared>,
     max_body_len: usize,
     connection: u64,
+    client: Option<ClientHandle>,
 ) {
     let node = shared.node.clone();
     let mut conn = Conn {
@@ -68,6 +76,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
         out: Vec::new(),
         delayed: Vec::new(),
     };
+    if let Some(client) = client {
+        conn.session.attach_client(client);
+    }
     let mut received = vec![0u8; READ_CHUNK];
     loop {
         // A paused node reads, answers and announces nothing until it is resumed.
