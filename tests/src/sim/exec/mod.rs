@@ -17,6 +17,7 @@
 pub mod availability;
 pub mod functions;
 pub mod literal;
+pub mod marshal;
 pub mod modify;
 pub mod pager;
 pub mod paging;

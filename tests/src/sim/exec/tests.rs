@@ -671,6 +671,37 @@ fn paging_resumes_exactly() {
 }
 
 #[test]
+fn bound_values_of_the_wrong_size_get_cassandras_marshal_errors() {
+    let mut h = Harness::new();
+    let b = |v: &[u8]| BoundValue::Bytes(Bytes::copy_from_slice(v));
+    let e = h
+        .run_with(
+            "INSERT INTO t (k, c, v) VALUES (?, ?, ?)",
+            vec![b(&[0, 0, 1]), b(&2i32.to_be_bytes()), b(b"x")],
+            &ExecParams::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.error, cql_core::message::DbError::Invalid);
+    assert_eq!(e.message, "Expected 4 or 0 byte int (3)");
+    let e = h
+        .run_with(
+            "SELECT * FROM t WHERE k = ?",
+            vec![b(&[1; 8])],
+            &ExecParams::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.message, "Expected 4 or 0 byte int (8)");
+    let e = h
+        .run_with(
+            "INSERT INTO t (k, c, v) VALUES (1, 1, ?)",
+            vec![b(&[0xff, 0xfe])],
+            &ExecParams::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.message, "String didn't validate.");
+}
+
+#[test]
 fn bind_markers_and_prepare() {
     let mut h = Harness::new();
     let b = |v: &[u8]| BoundValue::Bytes(Bytes::copy_from_slice(v));
