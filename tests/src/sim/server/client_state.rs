@@ -519,7 +519,7 @@ impl ClientState {
     }
 
     fn supported(&self) -> Supported {
-        let versions = self.shared.versions.iter().map(|v| version_name(*v));
+        let versions = super::version::supported_names(&self.shared.versions).into_iter();
         Supported {
             options: vec![
                 (
