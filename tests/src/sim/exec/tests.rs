@@ -598,6 +598,43 @@ fn batches() {
 }
 
 #[test]
+fn failed_conditional_batches_answer_one_row_per_conditioned_row() {
+    let mut h = Harness::new();
+    h.ok("INSERT INTO t (k, c, v) VALUES (1, 1, 'a')");
+    h.ok("INSERT INTO t (k, c, v) VALUES (1, 2, 'b')");
+    let names = |r: &RowsResult| r.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let r = h.rows(
+        "BEGIN BATCH UPDATE t SET v = 'y' WHERE k = 1 AND c = 2 IF v = 'zzz'; \
+         UPDATE t SET v = 'x' WHERE k = 1 AND c = 1 IF v = 'a'; \
+         UPDATE t SET v = 'w' WHERE k = 1 AND c = 3 IF v = 'q' APPLY BATCH",
+    );
+    assert_eq!(names(&r), ["[applied]", "k", "c", "v"]);
+    assert_eq!(r.rows.len(), 2);
+    assert!(
+        r.rows
+            .iter()
+            .all(|row| row[0].as_deref() == Some(&[0u8][..]))
+    );
+    assert_eq!(ints(&r, 2), [Some(1), Some(2)]);
+    assert_eq!(text(&r.rows[0][3]).as_deref(), Some("a"));
+    assert_eq!(text(&r.rows[1][3]).as_deref(), Some("b"));
+    // no conditioned row exists: [applied] alone
+    let r = h.rows(
+        "BEGIN BATCH UPDATE t SET v = 'w' WHERE k = 1 AND c = 3 IF v = 'q'; \
+         INSERT INTO t (k, c, v) VALUES (1, 4, 'n') APPLY BATCH",
+    );
+    assert_eq!(names(&r), ["[applied]"]);
+    assert_eq!(r.rows.len(), 1);
+    // IF NOT EXISTS: every column
+    let r = h.rows(
+        "BEGIN BATCH INSERT INTO t (k, c, v) VALUES (1, 1, 'n') IF NOT EXISTS; \
+         UPDATE t SET v = 'q' WHERE k = 1 AND c = 2 IF v = 'b' APPLY BATCH",
+    );
+    assert_eq!(names(&r), ["[applied]", "k", "c", "s", "v"]);
+    assert_eq!(r.rows.len(), 2);
+}
+
+#[test]
 fn paging_resumes_exactly() {
     let mut h = Harness::new();
     for k in 0..7 {
