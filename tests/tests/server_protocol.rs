@@ -686,3 +686,35 @@ async fn binds_only_the_given_address() {
     assert_eq!(server.node().info().native_port, server.local_addr().port());
     server.stop().await;
 }
+
+/// A v4 QUERY frame for `cql` at ONE with `flags` and `extra` bytes after the message.
+fn raw_query(stream: u8, cql: &str, flags: u8, extra: &[u8]) -> Vec<u8> {
+    let mut body = (cql.len() as u32).to_be_bytes().to_vec();
+    body.extend_from_slice(cql.as_bytes());
+    body.extend_from_slice(&[0, 1, flags]);
+    body.extend_from_slice(extra);
+    let mut frame = vec![0x04, 0, 0, stream, 0x07];
+    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    frame.extend(body);
+    frame
+}
+
+#[tokio::test]
+async fn trailing_bytes_and_unknown_flag_bits_are_ignored_as_cassandra_does() {
+    let server = start().await;
+    let mut client = ready(&server, V4, Compression::None).await;
+    for (stream, flags, extra) in [
+        (1u8, 0u8, &[0xde, 0xad, 0xbe, 0xef][..]),
+        (2, 0x80, &[][..]),
+        (3, 0x80, &[1, 2][..]),
+    ] {
+        client
+            .send_raw(&raw_query(stream, PRIMED_ROWS, flags, extra))
+            .await
+            .unwrap();
+        let answer = client.recv().await.unwrap();
+        assert_eq!(answer.stream, i16::from(stream));
+        assert_eq!(rows(&answer.response).rows_count, 1, "{answer:?}");
+    }
+    server.stop().await;
+}

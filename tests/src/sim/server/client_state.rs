@@ -374,7 +374,7 @@ impl ClientState {
         if let Err(message) = expected {
             return Err(CqlError::protocol(message));
         }
-        match RequestFrame::decode(frame) {
+        match super::lenient::decode(frame) {
             Ok(r) => Ok(r),
             Err(FrameError::WrongDirection) => Err(CqlError::protocol(
                 "Wrong protocol direction (expected REQUEST, got RESPONSE)",

@@ -27,6 +27,7 @@
 pub mod client_state;
 pub mod connection;
 pub mod framing;
+pub mod lenient;
 pub mod primes;
 pub mod results;
 pub mod tls;
