@@ -154,17 +154,20 @@ async fn options_answer_supported() {
         [server.node().info().cql_version.clone()]
     );
     assert_eq!(s.get("COMPRESSION"), ["snappy", "lz4"]);
-    assert_eq!(s.get("PROTOCOL_VERSIONS"), ["3/v3", "4/v4", "5/v5"]);
+    assert_eq!(
+        s.get("PROTOCOL_VERSIONS"),
+        ["3/v3", "4/v4", "5/v5", "6/v6-beta"]
+    );
     server.stop().await;
 }
 
 #[tokio::test]
 async fn unsupported_versions_are_refused_as_cassandra_does() {
     let server = start().await;
-    // Version 6: answered in v4 on the client's stream, then the connection is closed.
+    // Version 7: answered in v4 on the client's stream, then the connection is closed.
     let mut client = RawClient::connect(server.local_addr(), V4).await.unwrap();
     client
-        .send_raw(&[0x06, 0, 0, 3, 0x05, 0, 0, 0, 0])
+        .send_raw(&[0x07, 0, 0, 3, 0x05, 0, 0, 0, 0])
         .await
         .unwrap();
     let frame = client.recv_frame().await.unwrap();
@@ -176,11 +179,25 @@ async fn unsupported_versions_are_refused_as_cassandra_does() {
         error(&answer.response),
         (
             DbError::ProtocolError,
-            "Invalid or unsupported protocol version (6); supported versions are (3/v3, 4/v4, 5/v5)"
+            "Invalid or unsupported protocol version (7); supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)"
                 .into()
         )
     );
     assert!(client.closed_by_peer().await);
+    // Version 6 with the beta flag: 4.1 would speak v6-beta; this node refuses it as an
+    // unsupported version, so drivers step down to v5.
+    let mut client = RawClient::connect(server.local_addr(), V4).await.unwrap();
+    client
+        .send_raw(&[0x06, 0x10, 0, 4, 0x05, 0, 0, 0, 0])
+        .await
+        .unwrap();
+    let answer =
+        cql_core::message::ResponseFrame::decode(&client.recv_frame().await.unwrap()).unwrap();
+    assert!(
+        error(&answer.response)
+            .1
+            .starts_with("Invalid or unsupported protocol version (6)")
+    );
 
     // A node limited to v3/v4 refuses v5 the same way, so drivers downgrade.
     let limited = SimServer::start(SimServerConfig::default().with_protocol_versions(vec![V3, V4]))
@@ -193,6 +210,30 @@ async fn unsupported_versions_are_refused_as_cassandra_does() {
         "Invalid or unsupported protocol version (5); supported versions are (3/v3, 4/v4)"
     );
     limited.stop().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn v6_without_the_beta_flag_is_told_so_in_a_v6_header() {
+    let server = start().await;
+    let mut tcp = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tcp.write_all(&[0x06, 0, 0, 5, 0x05, 0, 0, 0, 0])
+        .await
+        .unwrap();
+    let mut all = Vec::new();
+    tcp.read_to_end(&mut all).await.unwrap();
+    assert_eq!(&all[..5], &[0x86, 0, 0, 5, 0x00]);
+    let len = u32::from_be_bytes([all[5], all[6], all[7], all[8]]) as usize;
+    assert_eq!(all.len(), 9 + len);
+    assert_eq!(&all[9..13], &[0, 0, 0, 0x0A]);
+    let msg = String::from_utf8_lossy(&all[15..]);
+    assert_eq!(
+        msg,
+        "Beta version of the protocol used (6/v6-beta), but USE_BETA flag is unset"
+    );
     server.stop().await;
 }
 
@@ -643,5 +684,37 @@ async fn binds_only_the_given_address() {
     let server = start().await;
     assert!(server.local_addr().ip().is_loopback());
     assert_eq!(server.node().info().native_port, server.local_addr().port());
+    server.stop().await;
+}
+
+/// A v4 QUERY frame for `cql` at ONE with `flags` and `extra` bytes after the message.
+fn raw_query(stream: u8, cql: &str, flags: u8, extra: &[u8]) -> Vec<u8> {
+    let mut body = (cql.len() as u32).to_be_bytes().to_vec();
+    body.extend_from_slice(cql.as_bytes());
+    body.extend_from_slice(&[0, 1, flags]);
+    body.extend_from_slice(extra);
+    let mut frame = vec![0x04, 0, 0, stream, 0x07];
+    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    frame.extend(body);
+    frame
+}
+
+#[tokio::test]
+async fn trailing_bytes_and_unknown_flag_bits_are_ignored_as_cassandra_does() {
+    let server = start().await;
+    let mut client = ready(&server, V4, Compression::None).await;
+    for (stream, flags, extra) in [
+        (1u8, 0u8, &[0xde, 0xad, 0xbe, 0xef][..]),
+        (2, 0x80, &[][..]),
+        (3, 0x80, &[1, 2][..]),
+    ] {
+        client
+            .send_raw(&raw_query(stream, PRIMED_ROWS, flags, extra))
+            .await
+            .unwrap();
+        let answer = client.recv().await.unwrap();
+        assert_eq!(answer.stream, i16::from(stream));
+        assert_eq!(rows(&answer.response).rows_count, 1, "{answer:?}");
+    }
     server.stop().await;
 }

@@ -5,6 +5,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use uuid::Uuid;
 
+use crate::sim::clients::ConnectedClients;
+
 /// The node's own identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeInfo {
@@ -36,6 +38,9 @@ pub struct NodeInfo {
     /// schema's own (a cluster node that has not caught up with a schema change yet);
     /// `None`: the schema's current version.
     pub schema_version: Option<Uuid>,
+    /// The client connections open to the node (`system_views.clients`); clones of the
+    /// identity share them.
+    pub clients: ConnectedClients,
 }
 
 impl Default for NodeInfo {
@@ -54,6 +59,7 @@ impl Default for NodeInfo {
             partitioner: "org.apache.cassandra.dht.Murmur3Partitioner".to_string(),
             peers: Vec::new(),
             schema_version: None,
+            clients: ConnectedClients::default(),
         }
     }
 }

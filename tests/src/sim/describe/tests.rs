@@ -212,6 +212,18 @@ fn column_order_key_layout_and_options() {
 }
 
 #[test]
+fn disabled_compression_is_described_as_stored() {
+    let mut c = shop();
+    c.exec("CREATE TABLE shop.plain (k int PRIMARY KEY) WITH compression = {}");
+    let rows = c.rows("DESCRIBE TABLE shop.plain");
+    assert!(
+        rows[0][3].contains("\n    AND compression = {'enabled': 'false'}\n"),
+        "{}",
+        rows[0][3]
+    );
+}
+
+#[test]
 fn with_internals_adds_the_table_id() {
     let mut c = shop();
     let id = c.node.schema().table("shop", "orders").unwrap().id;

@@ -5,7 +5,10 @@
 //!
 //! * SELECT: every partition of an `=`/`IN` restriction; a range scan (no complete
 //!   partition key) checks every token range of the ring. SERIAL reads run a Paxos round
-//!   on their single partition, then read at QUORUM (LOCAL_QUORUM for LOCAL_SERIAL).
+//!   on their single partition, then read at QUORUM (LOCAL_QUORUM for LOCAL_SERIAL); an
+//!   IN over several partitions is refused, while a range scan at SERIAL is a plain range
+//!   read (4.1's `StorageProxy` sends range reads to no Paxos path; `blockFor` of SERIAL
+//!   is a quorum).
 //! * INSERT, UPDATE, DELETE, batches, counters: every partition written, all checked
 //!   before anything is written (as a logged batch does).
 //! * Lightweight transactions: the Paxos round (SERIAL / LOCAL_SERIAL), the read at
@@ -78,7 +81,8 @@ pub fn check_select(
             }
             Ok(())
         }
-        None if cl.is_serial() => Err(CqlError::invalid(SERIAL_ONE_PARTITION)),
+        // A range read runs no Paxos round: at SERIAL / LOCAL_SERIAL it reads the ranges
+        // with those levels' QUORUM / LOCAL_QUORUM sized replica sets.
         None => a.check_ranges(ks, cl, Operation::Read),
     }
 }

@@ -18,10 +18,13 @@
 //! ```
 
 pub mod availability;
+pub mod cas_batch;
 pub mod functions;
 pub mod json;
 pub mod literal;
+pub mod marshal;
 pub mod modify;
+pub mod pager;
 pub mod paging;
 pub mod prepare;
 pub mod restrict;
@@ -205,7 +208,7 @@ pub fn execute(
                     plan.table.keyspace, plan.table.name
                 )));
             }
-            run_plans(ctx, &[plan], params)
+            run_plans(ctx, &[plan], params, false)
         }
         Statement::Batch(b) => {
             let stmts: Vec<Statement> = b
@@ -321,6 +324,7 @@ fn run_plans(
     ctx: &mut ExecContext<'_>,
     plans: &[Plan<'_>],
     params: &ExecParams,
+    is_batch: bool,
 ) -> CqlResult<Outcome> {
     let now = ctx.now_micros.div_euclid(1_000_000);
     let conditional: Vec<&Plan<'_>> = plans.iter().filter(|p| p.cas.is_some()).collect();
@@ -334,6 +338,11 @@ fn run_plans(
             }
         }
         if let Some(extra) = failed {
+            if is_batch {
+                if let Some(r) = cas_batch::failure(ctx.store, &conditional, now) {
+                    return Ok(Outcome::Rows(r));
+                }
+            }
             let extra = (!extra.0.is_empty()).then_some(extra);
             return Ok(Outcome::Rows(modify::applied_result(
                 first.table,
@@ -440,7 +449,7 @@ fn batch(
             ));
         }
     }
-    run_plans(ctx, &plans, params)
+    run_plans(ctx, &plans, params, true)
 }
 
 /// Runs the statements of a BATCH message (or a `BEGIN BATCH` statement expanded) as one

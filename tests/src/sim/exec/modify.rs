@@ -350,6 +350,7 @@ struct Keys {
     pks: Vec<Vec<Bytes>>,
     cks: Option<Vec<Vec<Bytes>>>,
     slice: Option<ClusteringSlice>,
+    slices: Vec<ClusteringSlice>,
     has_clustering: bool,
 }
 
@@ -397,6 +398,7 @@ fn keys(
         pks: w.keys.unwrap_or_default(),
         cks: w.clustering_keys,
         slice: w.slice,
+        slices: w.slices,
         has_clustering: w.has_clustering,
     })
 }
@@ -818,6 +820,11 @@ pub fn plan_delete<'s>(
                     }
                 }
                 (_, Some(slice)) => ops.push(Op::DeleteRange(pk.clone(), slice.clone())),
+                _ if !k.slices.is_empty() => {
+                    for slice in &k.slices {
+                        ops.push(Op::DeleteRange(pk.clone(), slice.clone()));
+                    }
+                }
                 _ if k.has_clustering => {
                     return Err(CqlError::invalid(
                         "Invalid clustering restrictions for DELETE",
@@ -833,15 +840,9 @@ pub fn plan_delete<'s>(
             match &k.cks {
                 Some(c) => c.iter().cloned().map(Some).collect(),
                 None => {
-                    let missing = table
-                        .clustering()
-                        .skip(k.slice.as_ref().map_or(0, |s| s.prefix.len()))
-                        .map(|c| c.name.clone())
-                        .next()
-                        .unwrap_or_default();
-                    return Err(CqlError::invalid(format!(
-                        "Some clustering keys are missing: {missing}"
-                    )));
+                    return Err(CqlError::invalid(
+                        "Range deletions are not supported for specific columns",
+                    ));
                 }
             }
         };

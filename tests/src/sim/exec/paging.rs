@@ -1,26 +1,31 @@
-//! Paging states: where a paged SELECT stopped, as opaque bytes a client sends back
-//! (possibly on another connection) to get the next page.
+//! Paging states in Cassandra's protocol v4+ layout (`PagingState` in
+//! `org.apache.cassandra.service.pager`): the last partition key and row mark, each with
+//! an unsigned vint length, then the unsigned vint counts left for the query's LIMIT and
+//! for the current partition's PER PARTITION LIMIT. Clients send them back, possibly on
+//! another connection, to get the next page.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
+use cql_core::frame::primitives::{Reader, write_unsigned_vint};
 
 use crate::sim::error::{CqlError, CqlResult};
 
-/// The position after the last row of a page.
+/// Cassandra's count for "no limit" (`DataLimits.NO_LIMIT`).
+pub const NO_LIMIT: usize = i32::MAX as usize;
+
+/// A paging state as it travels: raw key and mark plus the two counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PagingState {
-    /// The last row's partition key components.
-    pub partition_key: Vec<Bytes>,
-    /// The last row's clustering key.
-    pub clustering: Vec<Bytes>,
-    /// The last row was the static-only row of its partition.
-    pub static_row: bool,
-    /// Rows already returned from that partition (PER PARTITION LIMIT).
-    pub in_partition: usize,
-    /// Rows already returned in total (LIMIT).
-    pub returned: usize,
+    /// The serialized partition key (`CompositeType` form when composite); absent for
+    /// single-partition queries.
+    pub partition_key: Option<Bytes>,
+    /// The last regular row's clustering, serialized by [`encode_mark`]; absent when no
+    /// such row was returned or the table has no clustering columns.
+    pub row_mark: Option<Bytes>,
+    /// Rows the query's LIMIT still allows.
+    pub remaining: usize,
+    /// Rows the PER PARTITION LIMIT still allows in the key's partition (0: it is done).
+    pub remaining_in_partition: usize,
 }
-
-const VERSION: u8 = 1;
 
 fn invalid() -> CqlError {
     CqlError::protocol("Invalid value for the paging state")
@@ -29,70 +34,126 @@ fn invalid() -> CqlError {
 impl PagingState {
     /// The opaque bytes.
     pub fn encode(&self) -> Bytes {
-        let mut b = BytesMut::new();
-        b.put_u8(VERSION);
-        for part in [&self.partition_key, &self.clustering] {
-            b.put_u16(part.len() as u16);
-            for c in part {
-                b.put_u32(c.len() as u32);
-                b.put_slice(c);
-            }
+        let mut b = Vec::new();
+        for part in [&self.partition_key, &self.row_mark] {
+            let part = part.as_deref().unwrap_or_default();
+            write_unsigned_vint(&mut b, part.len() as u64);
+            b.extend_from_slice(part);
         }
-        b.put_u8(u8::from(self.static_row));
-        b.put_u64(self.in_partition as u64);
-        b.put_u64(self.returned as u64);
-        b.freeze()
+        write_unsigned_vint(&mut b, self.remaining as u64);
+        write_unsigned_vint(&mut b, self.remaining_in_partition as u64);
+        Bytes::from(b)
     }
 
-    /// Reads bytes made by [`encode`](Self::encode).
+    /// Reads the v4+ layout; empty key and mark read as absent.
     ///
     /// # Errors
-    /// `ProtocolError` for anything else.
+    /// `ProtocolError` "Invalid value for the paging state" for anything else (short,
+    /// long, or counts beyond an int).
     pub fn decode(b: &[u8]) -> CqlResult<Self> {
-        let mut r = Reader { b, pos: 0 };
-        if r.take(1)? != [VERSION] {
+        let mut r = Reader::new(b);
+        let mut part = || -> CqlResult<Option<Bytes>> {
+            let n = r.read_unsigned_vint().map_err(|_| invalid())?;
+            let n = usize::try_from(n).map_err(|_| invalid())?;
+            let s = r.take(n).map_err(|_| invalid())?;
+            Ok((!s.is_empty()).then(|| Bytes::copy_from_slice(s)))
+        };
+        let partition_key = part()?;
+        let row_mark = part()?;
+        let mut count = || -> CqlResult<usize> {
+            let n = r.read_unsigned_vint().map_err(|_| invalid())?;
+            usize::try_from(n)
+                .ok()
+                .filter(|n| *n <= NO_LIMIT)
+                .ok_or_else(invalid)
+        };
+        let remaining = count()?;
+        let remaining_in_partition = count()?;
+        if !r.is_empty() {
             return Err(invalid());
         }
-        let mut parts = Vec::new();
-        for _ in 0..2 {
-            let n = u16::from_be_bytes(r.take(2)?.try_into().map_err(|_| invalid())?);
-            let mut comps = Vec::new();
-            for _ in 0..n {
-                let len = u32::from_be_bytes(r.take(4)?.try_into().map_err(|_| invalid())?);
-                comps.push(Bytes::copy_from_slice(r.take(len as usize)?));
-            }
-            parts.push(comps);
-        }
-        let static_row = r.take(1)? == [1];
-        let in_partition = u64::from_be_bytes(r.take(8)?.try_into().map_err(|_| invalid())?);
-        let returned = u64::from_be_bytes(r.take(8)?.try_into().map_err(|_| invalid())?);
-        if r.pos != b.len() {
-            return Err(invalid());
-        }
-        let clustering = parts.pop().unwrap_or_default();
-        let partition_key = parts.pop().unwrap_or_default();
         Ok(Self {
             partition_key,
-            clustering,
-            static_row,
-            in_partition: usize::try_from(in_partition).map_err(|_| invalid())?,
-            returned: usize::try_from(returned).map_err(|_| invalid())?,
+            row_mark,
+            remaining,
+            remaining_in_partition,
         })
     }
 }
 
-struct Reader<'a> {
-    b: &'a [u8],
-    pos: usize,
+/// A partition key's components as Cassandra serializes the key: the value itself, or
+/// `CompositeType` (length, value, end-of-component byte per component).
+pub fn encode_key(components: &[Bytes]) -> Bytes {
+    Bytes::from(cql_core::cluster::token::routing_key(components).unwrap_or_default())
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> CqlResult<&'a [u8]> {
-        let end = self.pos.checked_add(n).ok_or_else(invalid)?;
-        let s = self.b.get(self.pos..end).ok_or_else(invalid)?;
-        self.pos = end;
-        Ok(s)
+/// The `n` components of a key made by [`encode_key`].
+///
+/// # Errors
+/// `ProtocolError` when the bytes are not such a key.
+pub fn decode_key(b: &[u8], n: usize) -> CqlResult<Vec<Bytes>> {
+    if n == 1 {
+        return Ok(vec![Bytes::copy_from_slice(b)]);
     }
+    let mut r = Reader::new(b);
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let len = r.take(2).map_err(|_| invalid())?;
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        out.push(Bytes::copy_from_slice(r.take(len).map_err(|_| invalid())?));
+        r.take(1).map_err(|_| invalid())?;
+    }
+    if !r.is_empty() {
+        return Err(invalid());
+    }
+    Ok(out)
+}
+
+/// A row mark: the clustering as `Clustering.serializer` writes it with every clustering
+/// type taken as `BytesType` (as `PagingState.RowMark` does, so that schema changes cannot
+/// break a state): per 32 values an unsigned vint header with two bits per value (empty,
+/// null), then each non-empty value with an unsigned vint length.
+pub fn encode_mark(clustering: &[Bytes]) -> Bytes {
+    let mut b = Vec::new();
+    for chunk in clustering.chunks(32) {
+        let header = chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_empty())
+            .fold(0u64, |h, (i, _)| h | (1 << (i * 2)));
+        write_unsigned_vint(&mut b, header);
+        for v in chunk.iter().filter(|v| !v.is_empty()) {
+            write_unsigned_vint(&mut b, v.len() as u64);
+            b.extend_from_slice(v);
+        }
+    }
+    Bytes::from(b)
+}
+
+/// The `n` clustering values of a mark made by [`encode_mark`] (a null reads as empty).
+///
+/// # Errors
+/// `ProtocolError` when the bytes are not such a mark.
+pub fn decode_mark(b: &[u8], n: usize) -> CqlResult<Vec<Bytes>> {
+    let mut r = Reader::new(b);
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let header = r.read_unsigned_vint().map_err(|_| invalid())?;
+        let in_chunk = (n - out.len()).min(32);
+        for i in 0..in_chunk {
+            if header & (0b11 << (i * 2)) != 0 {
+                out.push(Bytes::new());
+                continue;
+            }
+            let len = r.read_unsigned_vint().map_err(|_| invalid())?;
+            let len = usize::try_from(len).map_err(|_| invalid())?;
+            out.push(Bytes::copy_from_slice(r.take(len).map_err(|_| invalid())?));
+        }
+    }
+    if !r.is_empty() {
+        return Err(invalid());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -100,19 +161,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trip_and_garbage() {
+    fn v4_layout_round_trips_and_rejects_garbage() {
         let s = PagingState {
-            partition_key: vec![Bytes::from_static(b"k")],
-            clustering: vec![Bytes::from_static(&[0, 0, 0, 1]), Bytes::new()],
-            static_row: false,
-            in_partition: 3,
-            returned: 10,
+            partition_key: Some(Bytes::from_static(b"k")),
+            row_mark: Some(encode_mark(&[Bytes::from_static(&[0, 0, 0, 1])])),
+            remaining: NO_LIMIT - 3,
+            remaining_in_partition: 5,
         };
-        assert_eq!(PagingState::decode(&s.encode()).unwrap(), s);
-        assert!(PagingState::decode(&[]).is_err());
-        assert!(PagingState::decode(&[1, 0xff, 0xff]).is_err());
-        let mut long = s.encode().to_vec();
-        long.push(0);
-        assert!(PagingState::decode(&long).is_err());
+        let bytes = s.encode();
+        // key, mark (header 0, then 4 bytes), remaining as a 5-byte vint, 5
+        assert_eq!(
+            bytes.as_ref(),
+            [
+                1, b'k', 6, 0, 4, 0, 0, 0, 1, 0xf0, 0x7f, 0xff, 0xff, 0xfc, 5
+            ]
+        );
+        assert_eq!(PagingState::decode(&bytes).unwrap(), s);
+        let none = PagingState {
+            partition_key: None,
+            row_mark: None,
+            remaining: 0,
+            remaining_in_partition: 0,
+        };
+        assert_eq!(none.encode().as_ref(), [0, 0, 0, 0]);
+        assert_eq!(PagingState::decode(&none.encode()).unwrap(), none);
+        for bad in [&[][..], &[1, 0xff, 0xff], &[0, 0, 0], &[0, 0, 0, 0, 0]] {
+            let e = PagingState::decode(bad).unwrap_err();
+            assert!(e.to_string().contains("Invalid value for the paging state"));
+        }
+        // a count beyond an int
+        assert!(PagingState::decode(&[0, 0, 0xf0, 0x80, 0, 0, 0, 0]).is_err());
+    }
+
+    #[test]
+    fn keys_and_marks_in_cassandra_form() {
+        let pk = [Bytes::from_static(b"ab"), Bytes::from_static(&[7])];
+        let k = encode_key(&pk);
+        assert_eq!(k.as_ref(), [0, 2, b'a', b'b', 0, 0, 1, 7, 0]);
+        assert_eq!(decode_key(&k, 2).unwrap(), pk);
+        assert!(decode_key(&k[..5], 2).is_err());
+        let ck = [
+            Bytes::from_static(b"x"),
+            Bytes::new(),
+            Bytes::from_static(b"yz"),
+        ];
+        let m = encode_mark(&ck);
+        // header: the second value is empty (bit 2)
+        assert_eq!(m.as_ref(), [4, 1, b'x', 2, b'y', b'z']);
+        assert_eq!(decode_mark(&m, 3).unwrap(), ck);
+        assert!(decode_mark(&m, 4).is_err());
+        assert!(decode_mark(&m[..4], 3).is_err());
+        let many: Vec<Bytes> = (0..40u8).map(|i| Bytes::from(vec![i])).collect();
+        assert_eq!(decode_mark(&encode_mark(&many), 40).unwrap(), many);
     }
 }

@@ -49,6 +49,10 @@ pub struct Where {
     /// The clustering restriction as one slice (an `=` prefix and bounds on the next
     /// column), when it is one.
     pub slice: Option<ClusteringSlice>,
+    /// The clustering restriction as slices, one per combination of the `=`/`IN` prefix
+    /// values, when it is not every full key (single-column relations only): what a
+    /// DELETE removes as range tombstones.
+    pub slices: Vec<ClusteringSlice>,
     /// Whether any clustering column is restricted.
     pub has_clustering: bool,
     /// Whether the token function restricts the partitions.
@@ -393,10 +397,17 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
         if !in_prefix || slice_seen {
             if w.clustering_error.is_none() {
                 let prev = ck.get(i.saturating_sub(1)).map_or("", |c| c.name.as_str());
-                w.clustering_error = Some(format!(
-                    "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \"{prev}\" is not restricted",
-                    c.name
-                ));
+                w.clustering_error = Some(if in_prefix {
+                    format!(
+                        "Clustering column \"{}\" cannot be restricted (preceding column \"{prev}\" is restricted by a non-EQ relation)",
+                        c.name
+                    )
+                } else {
+                    format!(
+                        "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \"{prev}\" is not restricted",
+                        c.name
+                    )
+                });
             }
             w.needs_filtering = true;
             continue;
@@ -417,18 +428,31 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
             _ => {
                 slice_seen = true;
                 if !r.multi {
-                    let mut s = ClusteringSlice {
-                        prefix: Vec::new(),
-                        lower: r.lower.clone(),
-                        upper: r.upper.clone(),
-                    };
-                    if prefix_keys.len() == 1 {
-                        s.prefix = prefix_keys.first().cloned().unwrap_or_default();
-                        w.slice = Some(s);
+                    w.slices = prefix_keys
+                        .iter()
+                        .map(|p| ClusteringSlice {
+                            prefix: p.clone(),
+                            lower: r.lower.clone(),
+                            upper: r.upper.clone(),
+                        })
+                        .collect();
+                    if let [one] = w.slices.as_slice() {
+                        w.slice = Some(one.clone());
                     }
                 }
             }
         }
+    }
+    let full = prefix_keys.first().is_some_and(|k| k.len() == ck.len());
+    if !slice_seen && !full && w.has_clustering && w.clustering_error.is_none() {
+        w.slices = prefix_keys
+            .iter()
+            .map(|p| ClusteringSlice {
+                prefix: p.clone(),
+                lower: None,
+                upper: None,
+            })
+            .collect();
     }
     if !slice_seen && prefix_keys.len() == 1 && w.has_clustering {
         w.slice = Some(ClusteringSlice {

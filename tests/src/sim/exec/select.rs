@@ -8,8 +8,9 @@ use cql_core::CqlValue;
 use cql_core::types::{ColumnSpec, ColumnType};
 
 use super::functions;
-use super::paging::PagingState;
-use super::restrict::{FILTERING, Where, compare_keys, matches};
+use super::pager::{self, After, Position, Resume};
+use super::paging::NO_LIMIT;
+use super::restrict::{FILTERING, Where, matches};
 use super::terms::{Env, eval};
 use crate::cql::ast::{Order, Select, Selection, Selector, Term};
 use crate::sim::error::{CqlError, CqlResult};
@@ -350,14 +351,28 @@ pub fn run(
         .page_size
         .filter(|p| *p > 0 && !aggregate)
         .map(|p| p as usize);
-    let state = match &params.paging_state {
-        Some(b) if !aggregate => Some(PagingState::decode(b)?),
-        _ => None,
-    };
     let empty = TableData::default();
     let data = data.unwrap_or(&empty);
     let now = env.now_micros.div_euclid(1_000_000);
-    let want = page_size.map(|p| p + 1);
+    let mut keys = w.keys.clone();
+    if reversed {
+        if let Some(k) = &mut keys {
+            k.reverse();
+        }
+    }
+    let mode = pager::Mode::of(keys.as_deref());
+    let limits = pager::Limits {
+        count: limit.unwrap_or(NO_LIMIT),
+        per_partition: if select.distinct {
+            1
+        } else {
+            per_partition.unwrap_or(NO_LIMIT)
+        },
+    };
+    let (start, returned) = match &params.paging_state {
+        Some(b) if !aggregate => pager::resume(table, mode, limits, b)?,
+        _ => (Resume::Beginning, 0),
+    };
     let mut scan = Scan {
         table,
         w,
@@ -366,29 +381,27 @@ pub fn run(
         distinct: select.distinct,
         limit,
         per_partition,
-        returned: state.as_ref().map_or(0, |s| s.returned),
+        returned,
         out: Vec::new(),
-        want,
+        want: page_size,
     };
-    scan.run(data, state.as_ref());
+    match &start {
+        Resume::Beginning => scan.run(data, keys.as_deref(), None),
+        Resume::At(p) => scan.run(data, keys.as_deref(), Some(p)),
+        Resume::Nothing => {}
+    }
     let mut rows = scan.out;
     let mut paging_state = None;
     if let Some(p) = page_size {
-        if rows.len() > p {
-            rows.truncate(p);
-            if let Some((last, in_part, total)) = rows.last() {
-                paging_state = Some(
-                    PagingState {
-                        partition_key: last.partition_key.clone(),
-                        clustering: last.clustering.clone(),
-                        static_row: last.clustering.is_empty() && table.clustering().count() > 0,
-                        in_partition: *in_part,
-                        returned: *total,
-                    }
-                    .encode(),
-                );
-            }
-        }
+        rows.truncate(p);
+        paging_state = pager::next_state(
+            table,
+            mode,
+            limits,
+            p,
+            &rows,
+            params.paging_state.as_deref(),
+        );
     }
     let live: Vec<LiveRow> = rows.into_iter().map(|(r, _, _)| r).collect();
     let out_rows = if aggregate {
@@ -447,9 +460,18 @@ fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> 
             "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
         ));
     }
+    // Cassandra collects the orderings in an insertion-ordered map: a column named again
+    // keeps its first place and takes its last direction.
+    let mut orderings: Vec<(&String, &Order)> = Vec::new();
+    for (name, order) in &select.order_by {
+        match orderings.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = order,
+            None => orderings.push((name, order)),
+        }
+    }
     let ck: Vec<_> = table.clustering().collect();
     let mut reversed = None;
-    for (i, (name, order)) in select.order_by.iter().enumerate() {
+    for (i, (name, order)) in orderings.into_iter().enumerate() {
         let Some(c) = table.column(name) else {
             return Err(CqlError::invalid(format!("Undefined column name {name}")));
         };
@@ -493,25 +515,18 @@ impl Scan<'_> {
             || self.limit.is_some_and(|l| self.returned >= l)
     }
 
-    fn run(&mut self, data: &TableData, state: Option<&PagingState>) {
-        if let Some(keys) = &self.w.keys {
-            let types: Vec<ColumnType> =
-                self.table.partition_key().map(|c| c.typ.clone()).collect();
-            let mut keys = keys.clone();
-            if self.reversed {
-                keys.reverse();
-            }
+    /// Reads `keys` (in reading order) or the ring, from `state` on.
+    fn run(&mut self, data: &TableData, keys: Option<&[Vec<Bytes>]>, state: Option<&Position>) {
+        if let Some(keys) = keys {
             let mut started = state.is_none();
-            for k in &keys {
+            for k in keys {
                 let resume = match state {
                     Some(s) if !started => {
-                        let o = compare_keys(&types, k, &s.partition_key);
-                        let o = if self.reversed { o.reverse() } else { o };
-                        if o.is_lt() {
+                        if *k != s.partition_key {
                             continue;
                         }
                         started = true;
-                        o.is_eq().then_some(s)
+                        Some(s)
                     }
                     _ => None,
                 };
@@ -559,12 +574,14 @@ impl Scan<'_> {
         !self.full() && self.per_partition.is_none_or(|l| *in_part < l)
     }
 
-    fn partition(&mut self, p: &Partition, resume: Option<&PagingState>) {
+    fn partition(&mut self, p: &Partition, resume: Option<&Position>) {
         let statics = p.live_static(self.table, self.now);
         let mut in_part = resume.map_or(0, |s| s.in_partition);
-        if resume.is_some_and(|s| s.static_row) {
-            return;
-        }
+        let resume = match resume.map(|s| &s.after) {
+            Some(After::Done) => return,
+            Some(After::Row(ck)) => Some(ck),
+            Some(After::Start) | None => None,
+        };
         if self.per_partition.is_some_and(|l| in_part >= l) {
             return;
         }
@@ -581,7 +598,7 @@ impl Scan<'_> {
         }
         let n = p.rows.len();
         let order: Box<dyn Iterator<Item = usize>> = match resume {
-            Some(s) => match (p.find_row(self.table, &s.clustering), self.reversed) {
+            Some(ck) => match (p.find_row(self.table, ck), self.reversed) {
                 (Ok(i), false) => Box::new(i + 1..n),
                 (Err(i), false) => Box::new(i..n),
                 (Ok(i), true) | (Err(i), true) => Box::new((0..i).rev()),

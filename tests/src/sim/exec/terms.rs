@@ -234,11 +234,7 @@ pub fn eval(env: &Env<'_>, term: &Term, name: &str, typ: &ColumnType) -> CqlResu
         Term::Bind(m) => {
             let v = bound(env, m, name)?;
             if let BoundValue::Bytes(b) = &v {
-                if let Err(e) = CqlValue::deserialize(typ, Some(b)) {
-                    return Err(CqlError::invalid(format!(
-                        "Exception while binding column {name}: {e}"
-                    )));
-                }
+                super::marshal::validate(typ, b).map_err(CqlError::invalid)?;
             }
             v
         }

@@ -211,6 +211,16 @@ fn insert_select_and_clustering_order() {
     assert_eq!(ints(&r, 1), [Some(-1), Some(2), Some(3)]);
     let r = h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c DESC");
     assert_eq!(ints(&r, 0), [Some(3), Some(2), Some(-1)]);
+    // a column named twice keeps its first place and its last direction
+    let r = h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c ASC, c DESC");
+    assert_eq!(ints(&r, 0), [Some(3), Some(2), Some(-1)]);
+    let r = h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c DESC, c ASC");
+    assert_eq!(ints(&r, 0), [Some(-1), Some(2), Some(3)]);
+    assert_eq!(
+        h.err("SELECT * FROM d WHERE k = 'a' ORDER BY c1 DESC, c2 ASC, c1 ASC"),
+        "Unsupported order by relation"
+    );
+    h.rows("SELECT * FROM d WHERE k = 'a' ORDER BY c1 ASC, c2 ASC, c1 DESC");
     let r = h.rows("SELECT c, v AS val FROM t WHERE k = 1 AND c > -1 AND c <= 3");
     assert_eq!(ints(&r, 0), [Some(2), Some(3)]);
     assert_eq!(r.columns[1].name, "val");
@@ -368,6 +378,66 @@ fn last_write_wins_and_tombstones() {
     assert_eq!(h.rows("SELECT c FROM t WHERE k = 3").rows.len(), 1);
     h.ok("TRUNCATE t");
     assert!(h.rows("SELECT * FROM t").rows.is_empty());
+}
+
+#[test]
+fn range_deletions_on_clustering_prefixes() {
+    let mut h = Harness::new();
+    let fill = |h: &mut Harness| {
+        h.ok("TRUNCATE d");
+        for c1 in 1..=3 {
+            for c2 in ["a", "b", "c"] {
+                h.ok(&format!(
+                    "INSERT INTO d (k, c1, c2, v) VALUES ('p', {c1}, '{c2}', 0)"
+                ));
+            }
+        }
+    };
+    let left = |h: &mut Harness| {
+        h.rows("SELECT c1, c2 FROM d WHERE k = 'p'")
+            .rows
+            .iter()
+            .map(|r| format!("{}{}", int(&r[0]).unwrap(), text(&r[1]).unwrap()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // IN on a prefix: one range tombstone per value
+    fill(&mut h);
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 IN (1, 3)");
+    assert_eq!(left(&mut h), "2a 2b 2c");
+    // IN on a prefix, then a slice on the next column
+    fill(&mut h);
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 IN (2, 3) AND c2 > 'a'");
+    assert_eq!(left(&mut h), "3a 2a 1a 1b 1c");
+    // a slice on the first column; an equal prefix
+    fill(&mut h);
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 >= 2");
+    assert_eq!(left(&mut h), "1a 1b 1c");
+    h.ok("DELETE FROM d WHERE k = 'p' AND c1 = 1");
+    assert_eq!(left(&mut h), "");
+    // named columns need a whole row
+    for q in [
+        "DELETE v FROM d WHERE k = 'p' AND c1 = 1",
+        "DELETE v FROM d WHERE k = 'p' AND c1 IN (1, 2)",
+        "DELETE v FROM d WHERE k = 'p' AND c1 = 1 AND c2 > 'a'",
+        "DELETE v FROM d WHERE k = 'p'",
+    ] {
+        assert_eq!(
+            h.err(q),
+            "Range deletions are not supported for specific columns",
+            "{q}"
+        );
+    }
+    assert_eq!(
+        h.err("DELETE FROM d WHERE k = 'p' AND c1 > 1 AND c2 > 'a'"),
+        "Clustering column \"c2\" cannot be restricted (preceding column \"c1\" is restricted by a non-EQ relation)"
+    );
+    assert!(
+        h.err("DELETE FROM d WHERE k = 'p' AND c1 IN (1, 2) IF v = 0")
+            .starts_with(
+                "DELETE statements must restrict all PRIMARY KEY columns with equality relations"
+            )
+    );
 }
 
 #[test]
@@ -529,6 +599,43 @@ fn batches() {
 }
 
 #[test]
+fn failed_conditional_batches_answer_one_row_per_conditioned_row() {
+    let mut h = Harness::new();
+    h.ok("INSERT INTO t (k, c, v) VALUES (1, 1, 'a')");
+    h.ok("INSERT INTO t (k, c, v) VALUES (1, 2, 'b')");
+    let names = |r: &RowsResult| r.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let r = h.rows(
+        "BEGIN BATCH UPDATE t SET v = 'y' WHERE k = 1 AND c = 2 IF v = 'zzz'; \
+         UPDATE t SET v = 'x' WHERE k = 1 AND c = 1 IF v = 'a'; \
+         UPDATE t SET v = 'w' WHERE k = 1 AND c = 3 IF v = 'q' APPLY BATCH",
+    );
+    assert_eq!(names(&r), ["[applied]", "k", "c", "v"]);
+    assert_eq!(r.rows.len(), 2);
+    assert!(
+        r.rows
+            .iter()
+            .all(|row| row[0].as_deref() == Some(&[0u8][..]))
+    );
+    assert_eq!(ints(&r, 2), [Some(1), Some(2)]);
+    assert_eq!(text(&r.rows[0][3]).as_deref(), Some("a"));
+    assert_eq!(text(&r.rows[1][3]).as_deref(), Some("b"));
+    // no conditioned row exists: [applied] alone
+    let r = h.rows(
+        "BEGIN BATCH UPDATE t SET v = 'w' WHERE k = 1 AND c = 3 IF v = 'q'; \
+         INSERT INTO t (k, c, v) VALUES (1, 4, 'n') APPLY BATCH",
+    );
+    assert_eq!(names(&r), ["[applied]"]);
+    assert_eq!(r.rows.len(), 1);
+    // IF NOT EXISTS: every column
+    let r = h.rows(
+        "BEGIN BATCH INSERT INTO t (k, c, v) VALUES (1, 1, 'n') IF NOT EXISTS; \
+         UPDATE t SET v = 'q' WHERE k = 1 AND c = 2 IF v = 'b' APPLY BATCH",
+    );
+    assert_eq!(names(&r), ["[applied]", "k", "c", "s", "v"]);
+    assert_eq!(r.rows.len(), 2);
+}
+
+#[test]
 fn paging_resumes_exactly() {
     let mut h = Harness::new();
     for k in 0..7 {
@@ -599,6 +706,37 @@ fn paging_resumes_exactly() {
         }
     }
     assert_eq!(got, [Some(4), Some(3), Some(2), Some(1), Some(0)]);
+}
+
+#[test]
+fn bound_values_of_the_wrong_size_get_cassandras_marshal_errors() {
+    let mut h = Harness::new();
+    let b = |v: &[u8]| BoundValue::Bytes(Bytes::copy_from_slice(v));
+    let e = h
+        .run_with(
+            "INSERT INTO t (k, c, v) VALUES (?, ?, ?)",
+            vec![b(&[0, 0, 1]), b(&2i32.to_be_bytes()), b(b"x")],
+            &ExecParams::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.error, cql_core::message::DbError::Invalid);
+    assert_eq!(e.message, "Expected 4 or 0 byte int (3)");
+    let e = h
+        .run_with(
+            "SELECT * FROM t WHERE k = ?",
+            vec![b(&[1; 8])],
+            &ExecParams::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.message, "Expected 4 or 0 byte int (8)");
+    let e = h
+        .run_with(
+            "INSERT INTO t (k, c, v) VALUES (1, 1, ?)",
+            vec![b(&[0xff, 0xfe])],
+            &ExecParams::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.message, "String didn't validate.");
 }
 
 #[test]
@@ -714,4 +852,5 @@ fn functions_in_statements() {
 
 mod json;
 mod prepared;
+mod paging;
 mod views;

@@ -520,9 +520,13 @@ pub fn build_table(keyspace: &Keyspace, s: &CreateTable) -> CqlResult<Table> {
         }
     }
     for (i, name) in s.clustering_key.iter().enumerate() {
-        if let Some((t, _)) = resolved.get(name.as_str()) {
+        if let Some((t, def)) = resolved.get(name.as_str()) {
+            // A column declared with a custom ReversedType sorts descending, as
+            // CLUSTERING ORDER BY ... DESC would make it.
+            let reversed = matches!(&def.ty, CqlType::Custom(c) if types::is_reversed_class(c));
             let o = match order.get(i) {
                 Some((_, Order::Desc)) => ClusteringOrder::Desc,
+                _ if reversed => ClusteringOrder::Desc,
                 _ => ClusteringOrder::Asc,
             };
             columns.push(column(name, t, ColumnKind::Clustering, i, o));

@@ -421,26 +421,38 @@ const COMPRESSION_CLASSES: [&str; 5] = [
     "NoopCompressor",
 ];
 
+/// `CompressionParams.fromMap`: an empty map, or `enabled` not `true` (Java's
+/// `Boolean.parseBoolean`), disables compression, stored as `{'enabled': 'false'}`.
 fn compression(entries: &[(String, String)]) -> CqlResult<BTreeMap<String, String>> {
     let enabled = entries
         .iter()
         .find(|(k, _)| k == "enabled")
-        .map(|(_, v)| v.to_ascii_lowercase());
-    if enabled.as_deref() == Some("false") {
-        return Ok(BTreeMap::from([(
-            "enabled".to_string(),
-            "false".to_string(),
-        )]));
-    }
+        .is_none_or(|(_, v)| v.eq_ignore_ascii_case("true"));
     let class = entries
         .iter()
         .find(|(k, _)| k == "class" || k == "sstable_compression")
         .map(|(_, v)| v.clone());
-    let Some(class) = class else {
+    if !entries.is_empty() && enabled && class.is_none() {
         return Err(CqlError::config(
             "Missing sub-option 'class' for the 'compression' option.",
         ));
+    }
+    if !enabled && entries.iter().any(|(k, _)| k != "enabled") {
+        return Err(CqlError::config(
+            "If the 'enabled' option is set to false no other options must be specified",
+        ));
+    }
+    let Some(class) = class.filter(|_| enabled) else {
+        return Ok(BTreeMap::from([(
+            "enabled".to_string(),
+            "false".to_string(),
+        )]));
     };
+    if class.is_empty() {
+        return Err(CqlError::config(
+            "The 'class' option must not be empty. To disable compression use 'enabled' : false",
+        ));
+    }
     let full = if class.contains('.') {
         class
     } else {

@@ -1,6 +1,8 @@
 //! DDL tests: statements parsed, applied to a schema with the system keyspaces, and the
 //! resulting model, schema changes and errors checked.
 
+use std::collections::BTreeMap;
+
 use cql_core::message::{DbError, SchemaChange, SchemaChangeTarget, SchemaChangeType};
 use cql_core::types::ColumnType;
 
@@ -464,6 +466,63 @@ fn create_table_options() {
         "CREATE TABLE t3 (k int PRIMARY KEY) WITH bloom_filter_fp_chance = 2",
         "bloom_filter_fp_chance must be larger than 6.71E-5 and less than or equal to 1.0 (got 2.0)",
     );
+}
+
+#[test]
+fn compression_disabled_as_cassandra_stores_it() {
+    let mut s = with_ks();
+    let off = BTreeMap::from([("enabled".to_string(), "false".to_string())]);
+    for (t, with) in [
+        ("a", "{}"),
+        ("b", "{'enabled': false}"),
+        ("c", "{'enabled': 'false'}"),
+        ("d", "{'enabled': 'no'}"),
+    ] {
+        ok(
+            &mut s,
+            &format!("CREATE TABLE {t} (k int PRIMARY KEY) WITH compression = {with}"),
+        );
+        assert_eq!(s.table("ks", t).unwrap().options.compression, off, "{with}");
+    }
+    ok(
+        &mut s,
+        "ALTER TABLE a WITH compression = {'class': 'LZ4Compressor', 'enabled': 'TRUE'}",
+    );
+    assert_eq!(
+        s.table("ks", "a")
+            .unwrap()
+            .options
+            .compression
+            .get("class")
+            .unwrap(),
+        "org.apache.cassandra.io.compress.LZ4Compressor"
+    );
+    ok(&mut s, "ALTER TABLE a WITH compression = {}");
+    assert_eq!(s.table("ks", "a").unwrap().options.compression, off);
+    for (with, message) in [
+        (
+            "{'chunk_length_in_kb': 32}",
+            "Missing sub-option 'class' for the 'compression' option.",
+        ),
+        (
+            "{'enabled': 'false', 'class': 'SnappyCompressor'}",
+            "If the 'enabled' option is set to false no other options must be specified",
+        ),
+        (
+            "{'enabled': 'false', 'chunk_length_in_kb': 32}",
+            "If the 'enabled' option is set to false no other options must be specified",
+        ),
+        (
+            "{'class': ''}",
+            "The 'class' option must not be empty. To disable compression use 'enabled' : false",
+        ),
+    ] {
+        config(
+            &mut s,
+            &format!("CREATE TABLE e (k int PRIMARY KEY) WITH compression = {with}"),
+            message,
+        );
+    }
 }
 
 #[test]

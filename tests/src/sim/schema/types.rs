@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cql_core::types::ColumnType;
+use cql_core::types::{ColumnType, marshal};
 
 use super::model::UserType;
 use crate::cql::ast::{CqlType, NativeType, quote_ident};
@@ -270,10 +270,55 @@ fn resolve_in(
             }
         }
         CqlType::Custom(class) => ResolvedType {
-            typ: ColumnType::Custom(class.clone()),
+            typ: custom_type(class),
             frozen: false,
         },
     })
+}
+
+/// The type of a custom type string (`'BytesType'`, `'org.apache.cassandra.db.marshal.
+/// LongType'`, ...), as Cassandra 4.1 keeps it: a class it knows as a CQL type is that
+/// type (`AbstractType.asCQL3Type`, so `'BytesType'` is `blob` and a `ReversedType` is
+/// its base type); any other stays custom, its classes fully qualified as
+/// `AbstractType.toString` writes them.
+pub fn custom_type(class: &str) -> ColumnType {
+    match marshal::parse_marshal(class.trim()) {
+        Ok(ColumnType::Custom(c)) => ColumnType::Custom(qualify(&c)),
+        Ok(t) => t,
+        Err(_) => ColumnType::Custom(qualify(class.trim())),
+    }
+}
+
+/// Whether a custom type string is a `ReversedType` (a descending clustering column).
+pub fn is_reversed_class(class: &str) -> bool {
+    let c = class.trim();
+    c.strip_prefix(marshal::MARSHAL_PACKAGE)
+        .unwrap_or(c)
+        .starts_with("ReversedType(")
+}
+
+/// Prefixes the marshal package to every unqualified class name (`...Type`) in a type
+/// string; aliases (`s=>`) and qualified names are kept.
+fn qualify(class: &str) -> String {
+    let mut out = String::with_capacity(class.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.ends_with("Type") && !word.contains('.') {
+            out.push_str(marshal::MARSHAL_PACKAGE);
+        }
+        out.push_str(word);
+        word.clear();
+    };
+    for ch in class.chars() {
+        if ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '$') {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The column type of a user type.

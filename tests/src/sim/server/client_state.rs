@@ -23,6 +23,7 @@ use super::results::{
     result_message,
 };
 use super::version::version_name;
+use crate::sim::clients::{ClientHandle, ConnectedClient};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::faults::hooks::{self, Origin, Recorder};
 use crate::sim::faults::{Action, CorruptKind, Disposition, FaultInjector, RequestLog};
@@ -119,6 +120,8 @@ pub struct ClientState {
     events: Option<broadcast::Receiver<Event>>,
     /// Records not yet appended to the server's log (see [`ClientState::flush_records`]).
     recorder: Recorder,
+    /// The connection as `system_views.clients` lists it, when registered.
+    client: Option<ClientHandle>,
 }
 
 /// Cassandra's name of a message type, as used in its error messages.
@@ -161,7 +164,19 @@ impl ClientState {
             registered: Vec::new(),
             events: None,
             recorder: Recorder::new(&shared.log, shared.addr),
+            client: None,
             shared,
+        }
+    }
+
+    /// Lists the connection in the node's `system_views.clients` while the state lives.
+    pub fn attach_client(&mut self, client: ClientHandle) {
+        self.client = Some(client);
+    }
+
+    fn update_client(&self, f: impl FnOnce(&mut ConnectedClient)) {
+        if let Some(c) = &self.client {
+            c.update(f);
         }
     }
 
@@ -217,6 +232,7 @@ impl ClientState {
     /// is recorded (kept until [`flush_records`](Self::flush_records)). Frames that fail
     /// the handshake checks or do not decode are answered with their error, never faulted.
     pub fn serve(&mut self, frame: &Frame) -> Served {
+        self.update_client(|c| c.request_count += 1);
         let recording = self.shared.log.is_enabled();
         let armed = !self.shared.faults.is_empty();
         if !recording && !armed {
@@ -358,7 +374,7 @@ impl ClientState {
         if let Err(message) = expected {
             return Err(CqlError::protocol(message));
         }
-        match RequestFrame::decode(frame) {
+        match super::lenient::decode(frame) {
             Ok(r) => Ok(r),
             Err(FrameError::WrongDirection) => Err(CqlError::protocol(
                 "Wrong protocol direction (expected REQUEST, got RESPONSE)",
@@ -508,7 +524,7 @@ impl ClientState {
     }
 
     fn supported(&self) -> Supported {
-        let versions = self.shared.versions.iter().map(|v| version_name(*v));
+        let versions = super::version::supported_names(&self.shared.versions).into_iter();
         Supported {
             options: vec![
                 (
@@ -558,7 +574,26 @@ impl ClientState {
             }
         };
         self.version = Some(version);
-        let response = if self.shared.node.requires_auth() {
+        let requires_auth = self.shared.node.requires_auth();
+        self.update_client(|c| {
+            c.protocol_version = Some(version.as_u8());
+            c.options = Some(
+                startup
+                    .options
+                    .iter()
+                    .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
+                    .collect(),
+            );
+            c.stage = if requires_auth {
+                "authenticating"
+            } else {
+                "ready"
+            };
+            if !requires_auth {
+                c.username = Some("anonymous".to_string());
+            }
+        });
+        let response = if requires_auth {
             self.phase = Phase::Authenticating;
             Response::Authenticate(Authenticate {
                 authenticator: PASSWORD_AUTHENTICATOR.to_string(),
@@ -585,6 +620,10 @@ impl ClientState {
         let (user, password) = decode_plain(bytes)?;
         node.login(&user, &password)?;
         self.phase = Phase::Ready;
+        self.update_client(|c| {
+            c.stage = "ready";
+            c.username = Some(user.clone());
+        });
         self.state.user = Some(user);
         Ok(Response::AuthSuccess(AuthToken::default()))
     }

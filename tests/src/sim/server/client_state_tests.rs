@@ -103,7 +103,10 @@ fn handshake_and_unexpected_messages() {
     let Response::Supported(sup) = &r.frame.response else {
         panic!()
     };
-    assert_eq!(sup.get("PROTOCOL_VERSIONS"), ["3/v3", "4/v4", "5/v5"]);
+    assert_eq!(
+        sup.get("PROTOCOL_VERSIONS"),
+        ["3/v3", "4/v4", "5/v5", "6/v6-beta"]
+    );
     assert_eq!(sup.get("COMPRESSION"), ["snappy", "lz4"]);
     let r = s.handle(&frame(
         v4,

@@ -13,8 +13,13 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
 use super::client_state::{ClientState, Reply, Served, Shared, Switch};
-use super::framing::{FrameFailure, next_request, write_legacy_error, write_raw, write_response};
-use super::version::{ReplyVersion, reply_version};
+use super::framing::{
+    FrameFailure, next_request, write_error_header, write_legacy_error, write_raw, write_response,
+};
+use super::version::{
+    ReplyVersion, USE_BETA_FLAG, V6_BETA_NUMBER, beta_flag_message, reply_version,
+};
+use crate::sim::clients::ClientHandle;
 use crate::sim::error::CqlError;
 use crate::sim::faults::action::corrupt_frame;
 
@@ -24,15 +29,21 @@ const WRITE_QUEUE: usize = 64;
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Serves the server's connection number `connection` until the client leaves, a framing
-/// error or a fault rule closes it, or the task is aborted.
-pub async fn serve<S>(stream: S, shared: Arc<Shared>, max_body_len: usize, connection: u64)
-where
+/// error or a fault rule closes it, or the task is aborted; `client` lists it in
+/// `system_views.clients` meanwhile.
+pub async fn serve<S>(
+    stream: S,
+    shared: Arc<Shared>,
+    max_body_len: usize,
+    connection: u64,
+    client: Option<ClientHandle>,
+) where
     S: AsyncRead + AsyncWrite + Send + Unpin,
 {
     let (rd, wr) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel(WRITE_QUEUE);
     tokio::join!(
-        read_loop(rd, tx, shared, max_body_len, connection),
+        read_loop(rd, tx, shared, max_body_len, connection, client),
         write_loop(wr, rx)
     );
 }
@@ -60,6 +71,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
     shared: Arc<Shared>,
     max_body_len: usize,
     connection: u64,
+    client: Option<ClientHandle>,
 ) {
     let node = shared.node.clone();
     let mut conn = Conn {
@@ -67,7 +79,11 @@ async fn read_loop<R: AsyncRead + Unpin>(
         session: ClientState::for_connection(shared, connection),
         out: Vec::new(),
         delayed: Vec::new(),
+        first: Vec::new(),
     };
+    if let Some(client) = client {
+        conn.session.attach_client(client);
+    }
     let mut received = vec![0u8; READ_CHUNK];
     loop {
         // A paused node reads, answers and announces nothing until it is resumed.
@@ -76,7 +92,10 @@ async fn read_loop<R: AsyncRead + Unpin>(
             read = rd.read(&mut received) => match read {
                 Ok(0) | Err(_) => true,
                 Ok(n) => {
-                    conn.framer.feed(received.get(..n).unwrap_or_default());
+                    let bytes = received.get(..n).unwrap_or_default();
+                    let want = 2usize.saturating_sub(conn.first.len());
+                    conn.first.extend(bytes.iter().take(want));
+                    conn.framer.feed(bytes);
                     conn.process()
                 }
             },
@@ -126,6 +145,8 @@ struct Conn {
     out: Vec<u8>,
     /// Answers a fault rule delayed, with when to send them.
     delayed: Vec<(Instant, Reply)>,
+    /// The first two bytes received (version and flags of the first frame).
+    first: Vec<u8>,
 }
 
 impl Conn {
@@ -217,6 +238,11 @@ impl Conn {
     }
 
     fn push_failure(&mut self, failure: &FrameFailure) {
+        if self.beta_without_flag(failure) {
+            let error = CqlError::protocol(beta_flag_message());
+            write_error_header(V6_BETA_NUMBER, failure.stream, &error, &mut self.out);
+            return;
+        }
         let accepted_versions = self.reader_versions();
         let version = match failure.rejected_version {
             Some(raw) => reply_version(raw, &accepted_versions, self.session.version()),
@@ -237,6 +263,19 @@ impl Conn {
                 let _ = write_response(&mut self.framer, v, &frame, &mut self.out);
             }
         }
+    }
+
+    /// A first frame in v6 without `USE_BETA`: 4.1 knows the version and says the flag is
+    /// missing, in a v6 header.
+    fn beta_without_flag(&self, failure: &FrameFailure) -> bool {
+        failure.rejected_version == Some(V6_BETA_NUMBER)
+            && self.session.version().is_none()
+            && self
+                .session
+                .accepted_versions()
+                .contains(&ProtocolVersion::V5)
+            && self.first.first().map(|v| v & 0x7f) == Some(V6_BETA_NUMBER)
+            && self.first.get(1).is_some_and(|f| f & USE_BETA_FLAG == 0)
     }
 
     fn reader_versions(&self) -> Vec<ProtocolVersion> {

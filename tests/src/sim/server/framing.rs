@@ -142,6 +142,25 @@ pub fn write_legacy_error(version: u8, stream: i16, error: &CqlError, out: &mut 
     out.extend_from_slice(&body);
 }
 
+/// Appends an ERROR frame in the 9-byte header of protocol v3+ with a version number the
+/// codec does not speak (`6` for 4.1's answer to a v6 client without `USE_BETA`); the
+/// body is encoded as v5 encodes it.
+pub fn write_error_header(version: u8, stream: i16, error: &CqlError, out: &mut Vec<u8>) {
+    let mut body = Vec::new();
+    if Response::Error(error.to_response())
+        .encode(ProtocolVersion::V5, &mut body)
+        .is_err()
+    {
+        return;
+    }
+    out.push(version | 0x80);
+    out.push(0);
+    out.extend_from_slice(&stream.to_be_bytes());
+    out.push(Opcode::Error as u8);
+    out.extend_from_slice(&u32::try_from(body.len()).unwrap_or(0).to_be_bytes());
+    out.extend_from_slice(&body);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,7 +213,7 @@ mod tests {
         assert_eq!(e.rejected_version, Some(6));
         assert_eq!(
             e.error.message,
-            "Invalid or unsupported protocol version (6); supported versions are (3/v3, 4/v4, 5/v5)"
+            "Invalid or unsupported protocol version (6); supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)"
         );
         let mut f = Framer::new(1 << 20);
         f.feed(&[0x02, 0, 3, 5, 0, 0, 0, 0]);

@@ -27,6 +27,7 @@
 pub mod client_state;
 pub mod connection;
 pub mod framing;
+pub mod lenient;
 pub mod primes;
 pub mod results;
 pub mod tls;
@@ -301,13 +302,20 @@ async fn connection_task(
     id: u64,
 ) {
     let _ = tcp.set_nodelay(true);
+    let peer = tcp.peer_addr().ok();
+    let clients = shared.node.info().clients.clone();
     match tls {
-        None => connection::serve(tcp, shared, max_body, id).await,
+        None => {
+            let client = peer.map(|p| clients.connect(p, None));
+            connection::serve(tcp, shared, max_body, id, client).await;
+        }
         Some(acceptor) => {
             if let Ok(Ok(stream)) =
                 tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
             {
-                connection::serve(stream, shared, max_body, id).await;
+                let ssl = tls::session_names(stream.get_ref().1);
+                let client = peer.map(|p| clients.connect(p, Some(ssl)));
+                connection::serve(stream, shared, max_body, id, client).await;
             }
         }
     }

@@ -217,6 +217,22 @@ fn pem_of(label: &str, der: &[u8]) -> String {
     out
 }
 
+/// A TLS session's protocol and cipher suite as Java names them (`TLSv1.3`,
+/// `TLS_AES_256_GCM_SHA384`), for `system_views.clients`.
+pub fn session_names(session: &rustls::ServerConnection) -> (String, String) {
+    let protocol = match session.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    };
+    let suite = session
+        .negotiated_cipher_suite()
+        .map(|s| format!("{:?}", s.suite()).replace("TLS13_", "TLS_"))
+        .unwrap_or_default();
+    (protocol, suite)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,11 +15,36 @@ pub fn version_name(version: ProtocolVersion) -> String {
     format!("{0}/v{0}", version.as_u8())
 }
 
-/// Cassandra's refusal of a version: `Invalid or unsupported protocol version (6);
-/// supported versions are (3/v3, 4/v4, 5/v5)`. Drivers look for "unsupported protocol
-/// version" in it to downgrade.
+/// The name of Cassandra 4.1's beta version, which it lists among its supported versions
+/// (SUPPORTED, refusals) next to v5.
+pub const V6_BETA: &str = "6/v6-beta";
+
+/// The version number of [`V6_BETA`].
+pub const V6_BETA_NUMBER: u8 = 6;
+
+/// The header flag a client sets to use a beta version (`USE_BETA`).
+pub const USE_BETA_FLAG: u8 = 0x10;
+
+/// The versions a node lists in SUPPORTED and in its refusals: the accepted ones, and
+/// `6/v6-beta` with v5 as 4.1 lists it (this node cannot speak v6: it refuses it).
+pub fn supported_names(accepted: &[ProtocolVersion]) -> Vec<String> {
+    let mut names: Vec<String> = accepted.iter().map(|v| version_name(*v)).collect();
+    if accepted.contains(&ProtocolVersion::V5) {
+        names.push(V6_BETA.to_string());
+    }
+    names
+}
+
+/// Cassandra 4.1's answer to a v6 frame without the `USE_BETA` flag, sent in a v6 header.
+pub fn beta_flag_message() -> String {
+    format!("Beta version of the protocol used ({V6_BETA}), but USE_BETA flag is unset")
+}
+
+/// Cassandra's refusal of a version: `Invalid or unsupported protocol version (7);
+/// supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)`. Drivers look for "unsupported
+/// protocol version" in it to downgrade.
 pub fn invalid_version_message(raw: u8, accepted: &[ProtocolVersion]) -> String {
-    let names: Vec<String> = accepted.iter().map(|v| version_name(*v)).collect();
+    let names = supported_names(accepted);
     format!(
         "Invalid or unsupported protocol version ({raw}); supported versions are ({})",
         names.join(", ")
@@ -91,8 +116,16 @@ mod tests {
     fn message_and_names_match_cassandra() {
         assert_eq!(version_name(ProtocolVersion::V5), "5/v5");
         assert_eq!(
-            invalid_version_message(6, &ALL_VERSIONS),
-            "Invalid or unsupported protocol version (6); supported versions are (3/v3, 4/v4, 5/v5)"
+            invalid_version_message(7, &ALL_VERSIONS),
+            "Invalid or unsupported protocol version (7); supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)"
+        );
+        assert_eq!(
+            invalid_version_message(5, &[ProtocolVersion::V3, ProtocolVersion::V4]),
+            "Invalid or unsupported protocol version (5); supported versions are (3/v3, 4/v4)"
+        );
+        assert_eq!(
+            beta_flag_message(),
+            "Beta version of the protocol used (6/v6-beta), but USE_BETA flag is unset"
         );
     }
 

@@ -297,6 +297,9 @@ pub fn virtual_schema(schema: &Schema, table: &Table) -> Vec<Vec<Option<Bytes>>>
 
 /// The rows of a `system_views` table (only `settings` has any).
 pub fn system_views(info: &NodeInfo, table: &Table) -> Vec<Vec<Option<Bytes>>> {
+    if table.name == "clients" {
+        return clients(info, table);
+    }
     if table.name != "settings" {
         return Vec::new();
     }
@@ -318,5 +321,41 @@ pub fn system_views(info: &NodeInfo, table: &Table) -> Vec<Vec<Option<Bytes>>> {
     settings
         .into_iter()
         .map(|(name, value)| project(table, vec![("name", text(name)), ("value", text(value))]))
+        .collect()
+}
+
+/// `system_views.clients`: one row per open connection, with the STARTUP options.
+fn clients(info: &NodeInfo, table: &Table) -> Vec<Vec<Option<Bytes>>> {
+    info.clients
+        .list()
+        .into_iter()
+        .map(|c| {
+            let mut row: Named = vec![
+                ("address", CqlValue::Inet(c.address.ip())),
+                ("port", CqlValue::Int(i32::from(c.address.port()))),
+                ("hostname", text(c.address.ip().to_string())),
+                ("connection_stage", text(c.stage)),
+                (
+                    "request_count",
+                    CqlValue::BigInt(i64::try_from(c.request_count).unwrap_or(i64::MAX)),
+                ),
+                ("ssl_enabled", CqlValue::Boolean(c.ssl.is_some())),
+            ];
+            let texts = [
+                ("username", c.username.as_deref()),
+                ("driver_name", c.option("DRIVER_NAME")),
+                ("driver_version", c.option("DRIVER_VERSION")),
+                ("ssl_protocol", c.ssl.as_ref().map(|s| s.0.as_str())),
+                ("ssl_cipher_suite", c.ssl.as_ref().map(|s| s.1.as_str())),
+            ];
+            row.extend(texts.into_iter().filter_map(|(n, v)| Some((n, text(v?)))));
+            if let Some(v) = c.protocol_version {
+                row.push(("protocol_version", CqlValue::Int(i32::from(v))));
+            }
+            if let Some(o) = &c.options {
+                row.push(("client_options", text_map(o)));
+            }
+            project(table, row)
+        })
         .collect()
 }

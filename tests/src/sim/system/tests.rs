@@ -497,3 +497,43 @@ fn every_computed_row_has_table_shape() {
 }
 
 mod objects;
+
+#[test]
+fn custom_types_are_stored_as_cassandra_keeps_them() {
+    let mut s = schema();
+    apply(
+        &mut s,
+        "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+    );
+    apply(
+        &mut s,
+        "CREATE TABLE ks.c (k int, r 'org.apache.cassandra.db.marshal.ReversedType(org.apache.cassandra.db.marshal.Int32Type)', \
+         fq 'org.apache.cassandra.db.marshal.BytesType', sh 'BytesType', lg 'LongType', \
+         li 'ListType(Int32Type)', dy 'DynamicCompositeType(s=>UTF8Type,i=>Int32Type)', \
+         lx 'org.apache.cassandra.db.marshal.LexicalUUIDType', PRIMARY KEY (k, r))",
+    );
+    let rows = read(&s, &NodeInfo::default(), "system_schema", "columns");
+    let col = |name: &str| {
+        let r = rows
+            .iter()
+            .find(|r| text(&r["table_name"]) == "c" && text(&r["column_name"]) == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        (
+            text(&r["type"]).to_string(),
+            text(&r["clustering_order"]).to_string(),
+        )
+    };
+    assert_eq!(col("r"), ("int".into(), "desc".into()));
+    assert_eq!(col("fq"), ("blob".into(), "none".into()));
+    assert_eq!(col("sh").0, "blob");
+    assert_eq!(col("lg").0, "bigint");
+    assert_eq!(col("li").0, "list<int>");
+    assert_eq!(
+        col("dy").0,
+        "'org.apache.cassandra.db.marshal.DynamicCompositeType(s=>org.apache.cassandra.db.marshal.UTF8Type,i=>org.apache.cassandra.db.marshal.Int32Type)'"
+    );
+    assert_eq!(
+        col("lx").0,
+        "'org.apache.cassandra.db.marshal.LexicalUUIDType'"
+    );
+}
