@@ -21,7 +21,8 @@ use crate::convert::params::{STATEMENT, Values, boxed, typed as typed_values};
 use crate::convert::to_js::{ToJs, columns, set};
 use crate::encoding;
 use crate::error::{self, argument};
-use crate::events::{JsHostListener, Listeners};
+use crate::events::{JsHostListener, JsSchemaListener, Listeners};
+use crate::metadata::Metadata;
 use crate::options::{self, get};
 
 /// A connected client: a session to the nodes behind a `cql-bridge`.
@@ -308,6 +309,7 @@ impl Client {
                 let session = o
                     .builder
                     .host_listener(Arc::new(JsHostListener(Rc::clone(&listeners))))
+                    .schema_listener(Arc::new(JsSchemaListener(Rc::clone(&listeners))))
                     .transport(transport)
                     .runtime(WasmRuntime::new())
                     .connect()
@@ -440,7 +442,9 @@ impl Client {
     /// Adds `listener` for `event`: `"hostUp"`, `"hostDown"`, `"hostAdd"`,
     /// `"hostRemove"`, `"connectionError"` (a failed connection attempt, e.g. a bridge
     /// refusal), or `"log"` (all of them). Each call gets `{ type, address, hostId,
-    /// level, message, error }`, in a microtask of its own.
+    /// level, message, error }`, in a microtask of its own. `"schemaChange"` listeners
+    /// get `{ type, change, target, keyspace, name, argumentTypes, level, message }` once
+    /// `client.metadata` shows the change.
     #[wasm_bindgen(skip_typescript)]
     // Typed in types.ts (event names, the listener's argument).
     pub fn on(&self, event: &str, listener: Function) -> Result<(), JsValue> {
@@ -491,6 +495,32 @@ impl Client {
                 JsValue::from(o)
             })
             .collect()
+    }
+
+    /// A snapshot of the schema metadata (the keyspaces the `schemaMetadata` option
+    /// keeps) and the token ring, kept current from the cluster's schema events; each
+    /// read takes a new snapshot.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Metadata {
+        Metadata::new(self.session.metadata())
+    }
+
+    /// Reads the whole schema metadata again now (it is normally kept current from the
+    /// cluster's events, debounced by about a second).
+    #[wasm_bindgen(js_name = refreshSchema, unchecked_return_type = "Promise<void>")]
+    pub fn refresh_schema(&self) -> Promise {
+        let call = Call::start();
+        let session = self.session();
+        future_to_promise(async move {
+            let run = async {
+                session?
+                    .refresh_schema()
+                    .await
+                    .map_err(|e| error::to_js(&e))?;
+                Ok(JsValue::UNDEFINED)
+            };
+            run.await.map_err(|e| call.fail(e, &JsValue::UNDEFINED))
+        })
     }
 
     /// Whether `close()` was called.
