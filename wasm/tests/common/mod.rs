@@ -63,6 +63,14 @@ extern "C" {
     pub async fn system_local(client: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn discovery(client: &JsValue, contact_point: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = schemaMetadata)]
+    pub async fn schema_metadata(
+        client: &JsValue,
+        ks: &str,
+        ctor: &JsValue,
+        opts: &JsValue,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn translation(
         ctor: &JsValue,
@@ -278,6 +286,19 @@ macro_rules! suite {
             ok(
                 translation(&ctor, &opts, &cql_wasm::error_classes()).await,
                 "translation",
+            );
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn schema_metadata_lookups_replicas_export_and_changes() {
+            let ks = concat!($prefix, "_schema");
+            let Some(c) = connect(None).await else { return };
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let opts = test_options(None).unwrap();
+            ok(
+                schema_metadata(&c, ks, &ctor, &opts, &cql_wasm::error_classes()).await,
+                "schema metadata",
             );
             ok(closing(&c).await, "close");
         }
