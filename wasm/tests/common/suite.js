@@ -630,3 +630,63 @@ export async function schemaMetadata(client, ks, Client, opts, E) {
   }
   return "ok";
 }
+
+/**
+ * Functions (every overload), aggregates, materialized views and triggers in
+ * `client.metadata`. Returns "skipped" when the node refuses `CREATE FUNCTION` (a node
+ * without user-defined functions, or a cql-sim that predates them).
+ */
+export async function schemaObjects(client, ks, E) {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`);
+  await client.execute(
+    `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  try {
+    await client.execute(`CREATE FUNCTION ${ks}.plus(a int, b int) CALLED ON NULL INPUT RETURNS int
+      LANGUAGE java AS 'return a + b;'`);
+  } catch (e) {
+    if (e instanceof E.ServerError && (e.codeName === "SyntaxError" || e.codeName === "Invalid")) return "skipped";
+    throw e;
+  }
+  await client.execute(`CREATE FUNCTION ${ks}.plus(a double, b double) RETURNS NULL ON NULL INPUT
+    RETURNS double LANGUAGE java AS 'return a + b;'`);
+  await client.execute(`CREATE AGGREGATE ${ks}.total(int) SFUNC plus STYPE int INITCOND 0`);
+  await client.execute(`CREATE TABLE ${ks}.users (id int PRIMARY KEY, name text)`);
+  await client.execute(`CREATE MATERIALIZED VIEW ${ks}.users_by_name AS SELECT * FROM ${ks}.users
+    WHERE name IS NOT NULL AND id IS NOT NULL PRIMARY KEY (name, id)
+    WITH CLUSTERING ORDER BY (id DESC) AND comment = 'users by name'`);
+  await client.execute(`CREATE TRIGGER audit ON ${ks}.users USING 'org.example.Audit'`);
+  await client.refreshSchema();
+  const m = client.metadata;
+  const k = m.keyspace(ks);
+  eq([k.functions, k.aggregates, k.views, k.tables], [["plus"], ["total"], ["users_by_name"], ["users"]],
+    "names in the keyspace");
+  const plus = m.functions(ks, "plus").sort((a, b) => a.returnType.localeCompare(b.returnType));
+  eq(plus.map(({ argumentNames, argumentTypes, returnType, language, body, calledOnNullInput }) =>
+    ({ argumentNames, argumentTypes, returnType, language, body, calledOnNullInput })), [
+    { argumentNames: ["a", "b"], argumentTypes: ["double", "double"], returnType: "double", language: "java",
+      body: "return a + b;", calledOnNullInput: false },
+    { argumentNames: ["a", "b"], argumentTypes: ["int", "int"], returnType: "int", language: "java",
+      body: "return a + b;", calledOnNullInput: true },
+  ], "both overloads of plus");
+  eq([plus[0].keyspace, plus[0].name, typeof plus[0].deterministic, plus[0].monotonicOn], [ks, "plus", "boolean", []],
+    "function fields");
+  const [total] = m.aggregates(ks, "total");
+  eq({ ...total, deterministic: null }, {
+    keyspace: ks, name: "total", argumentTypes: ["int"], stateFunction: "plus", stateType: "int",
+    finalFunction: null, initCondition: "0", returnType: "int", deterministic: null,
+  }, "aggregate");
+  const v = m.view(ks, "users_by_name");
+  eq([v.keyspace, v.name, v.baseTable, v.includeAllColumns, v.options.comment, v.parseError],
+    [ks, "users_by_name", "users", true, "users by name", null], "view fields");
+  if (!/name IS NOT NULL/.test(v.whereClause)) fail(`whereClause: ${v.whereClause}`);
+  eq([v.partitionKeys.map((c) => c.name), v.clusteringKeys.map((c) => [c.name, c.order])],
+    [["name"], [["id", "DESC"]]], "view keys");
+  const t = m.table(ks, "users");
+  eq([t.views, t.triggers], [["users_by_name"], [{ name: "audit", options: { class: "org.example.Audit" } }]],
+    "the table's views and triggers");
+  const cql = m.exportAsString(ks);
+  for (const s of ["CREATE FUNCTION", "CREATE AGGREGATE", "CREATE MATERIALIZED VIEW"]) {
+    if (!cql.includes(s)) fail(`${s} in the export:\n${cql}`);
+  }
+  return "ok";
+}
