@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use cql_core::message::BatchType;
 use cql_core::session::{Batch, PagingState, PreparedStatement, QueryResult, Session, Statement};
-use cql_core::types::{ColumnSpec, SerializeValue};
 use cql_transport_websocket::BridgeAddressMap;
 use cql_transport_websocket::wasm::{WasmRuntime, WebSocketTransport};
 use futures::StreamExt;
@@ -17,11 +16,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::call::{Call, Site};
-use crate::convert::from_js::{self, Bound};
+use crate::convert::from_js;
+use crate::convert::params::{STATEMENT, Values, boxed, typed as typed_values};
 use crate::convert::to_js::{ToJs, columns, set};
 use crate::encoding;
 use crate::error::{self, argument};
-use crate::events::{JsHostListener, Listeners};
+use crate::events::{JsHostListener, JsSchemaListener, Listeners};
+use crate::metadata::Metadata;
 use crate::options::{self, get};
 
 /// A connected client: a session to the nodes behind a `cql-bridge`.
@@ -55,77 +56,6 @@ struct StreamState {
     start: RefCell<Option<PendingStart>>,
     /// A `next()` is in progress (it holds the rows meanwhile).
     busy: std::cell::Cell<bool>,
-}
-
-/// The parameters of one statement, converted for a prepared or a simple statement.
-type Values = Vec<Box<dyn SerializeValue>>;
-
-fn boxed(values: Vec<Bound>) -> Values {
-    values
-        .into_iter()
-        .map(|b| Box::new(b) as Box<dyn SerializeValue>)
-        .collect()
-}
-
-/// Parameters as an array (positional) or an object (named): for a prepared statement,
-/// converted with the types of its bind markers.
-fn typed_values(params: &JsValue, specs: &[ColumnSpec]) -> Result<Values, JsValue> {
-    let mut out = Vec::with_capacity(specs.len());
-    if params.is_undefined() || params.is_null() {
-        if specs.is_empty() {
-            return Ok(Vec::new());
-        }
-        return Err(argument(format!(
-            "the statement has {} parameter(s) and none were given",
-            specs.len()
-        )));
-    }
-    if Array::is_array(params) {
-        let arr: &Array = params.unchecked_ref();
-        if arr.length() as usize != specs.len() {
-            return Err(argument(format!(
-                "the statement has {} parameter(s), {} given",
-                specs.len(),
-                arr.length()
-            )));
-        }
-        for (i, spec) in specs.iter().enumerate() {
-            let v = arr.get(i as u32);
-            out.push(
-                from_js::bound(&v, &spec.typ)
-                    .map_err(|e| argument(format!("parameter {} ({}): {e}", i, spec.name)))?,
-            );
-        }
-    } else if params.is_object() {
-        let keys: Vec<String> = Object::keys(params.unchecked_ref::<Object>())
-            .iter()
-            .filter_map(|k| k.as_string())
-            .collect();
-        if let Some(unknown) = keys.iter().find(|k| !specs.iter().any(|s| s.name == **k)) {
-            let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
-            return Err(argument(format!(
-                "unknown parameter {unknown:?}; the statement's parameters are {names:?}"
-            )));
-        }
-        for spec in specs {
-            let v = get(params, &spec.name);
-            if !keys.contains(&spec.name) {
-                return Err(argument(format!(
-                    "missing parameter {:?} (pass undefined explicitly to leave it unset)",
-                    spec.name
-                )));
-            }
-            out.push(
-                from_js::bound(&v, &spec.typ)
-                    .map_err(|e| argument(format!("parameter {}: {e}", spec.name)))?,
-            );
-        }
-    } else {
-        return Err(argument(
-            "parameters must be an array (positional) or an object (named)",
-        ));
-    }
-    Ok(boxed(out))
 }
 
 /// Parameters of a simple statement: natural types, or the types in `hints`.
@@ -292,7 +222,7 @@ async fn execute_once(
     // One page, as the Node.js driver's execute returns (stream() reads them all).
     let result = if prepare {
         let p = prepared_with(&session, &cql, &o.statement).await?;
-        let values = typed_values(params, p.bind_specs())?;
+        let values = typed_values(params, p.bind_specs(), STATEMENT)?;
         session.execute_page(&p, values, o.paging_state).await
     } else {
         let values = natural_values(params, &o.hints)?;
@@ -338,7 +268,7 @@ async fn batch_once(
             let mut in_keyspace = cql_core::session::StatementOptions::default();
             in_keyspace.keyspace.clone_from(&o.statement.keyspace);
             let p = prepared_with(&session, &cql, &in_keyspace).await?;
-            let values = typed_values(&params, p.bind_specs())?;
+            let values = typed_values(&params, p.bind_specs(), STATEMENT)?;
             batch.add(&p, values).map(|_| ())
         } else {
             let values = natural_values(&params, &JsValue::UNDEFINED)?;
@@ -379,6 +309,7 @@ impl Client {
                 let session = o
                     .builder
                     .host_listener(Arc::new(JsHostListener(Rc::clone(&listeners))))
+                    .schema_listener(Arc::new(JsSchemaListener(Rc::clone(&listeners))))
                     .transport(transport)
                     .runtime(WasmRuntime::new())
                     .connect()
@@ -511,7 +442,9 @@ impl Client {
     /// Adds `listener` for `event`: `"hostUp"`, `"hostDown"`, `"hostAdd"`,
     /// `"hostRemove"`, `"connectionError"` (a failed connection attempt, e.g. a bridge
     /// refusal), or `"log"` (all of them). Each call gets `{ type, address, hostId,
-    /// level, message, error }`, in a microtask of its own.
+    /// level, message, error }`, in a microtask of its own. `"schemaChange"` listeners
+    /// get `{ type, change, target, keyspace, name, argumentTypes, level, message }` once
+    /// `client.metadata` shows the change.
     #[wasm_bindgen(skip_typescript)]
     // Typed in types.ts (event names, the listener's argument).
     pub fn on(&self, event: &str, listener: Function) -> Result<(), JsValue> {
@@ -564,6 +497,32 @@ impl Client {
             .collect()
     }
 
+    /// A snapshot of the schema metadata (the keyspaces the `schemaMetadata` option
+    /// keeps) and the token ring, kept current from the cluster's schema events; each
+    /// read takes a new snapshot.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Metadata {
+        Metadata::new(self.session.metadata())
+    }
+
+    /// Reads the whole schema metadata again now (it is normally kept current from the
+    /// cluster's events, debounced by about a second).
+    #[wasm_bindgen(js_name = refreshSchema, unchecked_return_type = "Promise<void>")]
+    pub fn refresh_schema(&self) -> Promise {
+        let call = Call::start();
+        let session = self.session();
+        future_to_promise(async move {
+            let run = async {
+                session?
+                    .refresh_schema()
+                    .await
+                    .map_err(|e| error::to_js(&e))?;
+                Ok(JsValue::UNDEFINED)
+            };
+            run.await.map_err(|e| call.fail(e, &JsValue::UNDEFINED))
+        })
+    }
+
     /// Whether `close()` was called.
     #[wasm_bindgen(getter, js_name = isClosed)]
     pub fn is_closed(&self) -> bool {
@@ -598,7 +557,7 @@ async fn next_row(slot: &StreamState, conv: ToJs) -> Result<JsValue, JsValue> {
     let mut stream = match start {
         Some(s) => {
             let prepared = prepared_with(&s.session, &s.cql, &s.options).await?;
-            let values = typed_values(&s.params, prepared.bind_specs())?;
+            let values = typed_values(&s.params, prepared.bind_specs(), STATEMENT)?;
             let rows = s
                 .session
                 .execute_iter(&prepared, values)

@@ -1,11 +1,14 @@
 //! `client.on(event, listener)`: the session's host events (a node added, removed, up,
-//! down with why, a failed connection attempt such as a bridge refusal) delivered to
-//! JavaScript listeners, each in a microtask of its own.
+//! down with why, a failed connection attempt such as a bridge refusal) and the schema
+//! changes the cluster announces, delivered to JavaScript listeners, each in a microtask
+//! of its own.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cql_core::session::{HostEvent, HostEventKind, HostListener};
+use cql_core::cluster::schema::SchemaMetadata;
+use cql_core::message::{SchemaChange, SchemaChangeTarget};
+use cql_core::session::{HostEvent, HostEventKind, HostListener, SchemaListener};
 use js_sys::{Function, Object};
 use wasm_bindgen::prelude::*;
 
@@ -20,17 +23,20 @@ enum EventName {
     HostUp,
     HostDown,
     ConnectionError,
-    /// Every event above, as a log record (`level`, `message`).
+    /// A schema change, once `client.metadata` shows it (not a host event: not logged).
+    SchemaChange,
+    /// Every host event above, as a log record (`level`, `message`).
     Log,
 }
 
 impl EventName {
-    const ALL: [(EventName, &'static str); 6] = [
+    const ALL: [(EventName, &'static str); 7] = [
         (EventName::HostAdd, "hostAdd"),
         (EventName::HostRemove, "hostRemove"),
         (EventName::HostUp, "hostUp"),
         (EventName::HostDown, "hostDown"),
         (EventName::ConnectionError, "connectionError"),
+        (EventName::SchemaChange, "schemaChange"),
         (EventName::Log, "log"),
     ];
 
@@ -92,11 +98,13 @@ impl Listeners {
         Ok(())
     }
 
+    /// The listeners of `name`, and those of `"log"` for a host event.
     fn targets(&self, name: EventName) -> Vec<Function> {
+        let logged = name != EventName::SchemaChange;
         self.0
             .borrow()
             .iter()
-            .filter(|(n, _)| *n == name || *n == EventName::Log)
+            .filter(|(n, _)| *n == name || (logged && *n == EventName::Log))
             .map(|(_, f)| f.clone())
             .collect()
     }
@@ -138,6 +146,77 @@ impl HostListener for JsHostListener {
         let o = JsValue::from(o);
         for f in &targets {
             dispatch(f, &o);
+        }
+    }
+}
+
+/// The session's [`SchemaListener`] for a client's `"schemaChange"` listeners.
+pub struct JsSchemaListener(pub Rc<Listeners>);
+
+impl std::fmt::Debug for JsSchemaListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsSchemaListener")
+    }
+}
+
+/// `{ type: "schemaChange", change, target, keyspace, name, argumentTypes, message }`.
+fn schema_event(change: &SchemaChange) -> JsValue {
+    let o = Object::new();
+    set(
+        &o,
+        "type",
+        &JsValue::from_str(EventName::SchemaChange.name()),
+    );
+    set(&o, "change", &JsValue::from_str(change.change_type.name()));
+    set(&o, "target", &JsValue::from_str(change.target.kind_name()));
+    set(&o, "keyspace", &JsValue::from_str(change.target.keyspace()));
+    let (name, args) = match &change.target {
+        SchemaChangeTarget::Table { name, .. } | SchemaChangeTarget::Type { name, .. } => {
+            (Some(name), None)
+        }
+        SchemaChangeTarget::Function {
+            name, arg_types, ..
+        }
+        | SchemaChangeTarget::Aggregate {
+            name, arg_types, ..
+        } => (Some(name), Some(arg_types)),
+        _ => (None, None),
+    };
+    set(
+        &o,
+        "name",
+        &name.map_or(JsValue::NULL, |n| JsValue::from_str(n)),
+    );
+    let args = args.map_or(JsValue::NULL, |a| {
+        a.iter()
+            .map(|t| JsValue::from_str(t))
+            .collect::<js_sys::Array>()
+            .into()
+    });
+    set(&o, "argumentTypes", &args);
+    let what = match name {
+        Some(n) => format!("{}.{n}", change.target.keyspace()),
+        None => change.target.keyspace().to_string(),
+    };
+    let message = format!(
+        "schema change: {} {} {what}",
+        change.target.kind_name(),
+        change.change_type.name()
+    );
+    set(&o, "level", &JsValue::from_str("info"));
+    set(&o, "message", &JsValue::from_str(&message));
+    o.into()
+}
+
+impl SchemaListener for JsSchemaListener {
+    fn on_schema_change(&self, change: &SchemaChange, _schema: &SchemaMetadata) {
+        let targets = self.0.targets(EventName::SchemaChange);
+        if targets.is_empty() {
+            return;
+        }
+        let event = schema_event(change);
+        for f in &targets {
+            dispatch(f, &event);
         }
     }
 }

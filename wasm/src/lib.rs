@@ -7,7 +7,8 @@
 //!   call.rs          one API call: the caller's stack for errors; Node.js kept alive meanwhile
 //!   options.rs       ConnectOptions / QueryOptions objects → session builder, statement options
 //!   option_names.rs  the options each object accepts; advice for unknown ones
-//!   events.rs        client.on(...): host events to JS listeners
+//!   events.rs        client.on(...): host events and schema changes to JS listeners
+//!   metadata/        client.metadata: the schema snapshot's lookups, replicas, CQL export
 //!   convert/         JS ⇄ CQL values (to_js, from_js), JSON-safe values
 //!   calendar.rs      proleptic Gregorian days ⇄ (year, month, day) for `date`
 //!   encoding.rs      base64 / hex for JSON values and paging states
@@ -34,6 +35,8 @@ mod encoding;
 mod error;
 #[cfg(target_arch = "wasm32")]
 mod events;
+#[cfg(target_arch = "wasm32")]
+mod metadata;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod option_names;
 #[cfg(target_arch = "wasm32")]
@@ -43,6 +46,8 @@ mod options;
 pub use client::{Client, Prepared, RowStream};
 #[cfg(target_arch = "wasm32")]
 pub use exports::error_classes;
+#[cfg(target_arch = "wasm32")]
+pub use metadata::Metadata;
 
 #[cfg(target_arch = "wasm32")]
 /// Free functions exported to JavaScript.

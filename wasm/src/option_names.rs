@@ -25,6 +25,7 @@ pub const CONNECT: &[&str] = &[
     "idempotent",
     "applicationName",
     "applicationVersion",
+    "schemaMetadata",
     "timestamps",
     "json",
 ];
@@ -101,6 +102,10 @@ const RENAMED: &[(&str, &str)] = &[
         "`captureStackTrace` is not needed here: errors always carry the caller's stack",
     ),
     ("contactPoint", "`contactPoint` is `contactPoints` here"),
+    (
+        "isMetadataSyncEnabled",
+        "`isMetadataSyncEnabled` is `schemaMetadata` here (true, false, or the keyspaces to keep)",
+    ),
     ("pageStates", "`pageStates` is `pageState` here"),
     (
         "consistencyLevel",

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use cql_core::cluster::schema::SchemaFilter;
 use cql_core::frame::ProtocolVersion;
 use cql_core::message::Consistency;
 use cql_core::policies::address_translation::MapAddressTranslator;
@@ -137,6 +138,36 @@ fn address_translator(o: &JsValue) -> Result<Option<MapAddressTranslator>, JsVal
         };
     }
     Ok(Some(t))
+}
+
+/// The `schemaMetadata` option: `true` (every keyspace, the default), `false` (none) or
+/// the names of the keyspaces to keep.
+fn schema_filter(o: &JsValue) -> Result<Option<SchemaFilter>, JsValue> {
+    let v = get(o, "schemaMetadata");
+    if !present(&v) {
+        return Ok(None);
+    }
+    let bad = || {
+        argument(
+            "option `schemaMetadata` must be true (every keyspace), false (none) or an array of keyspace names",
+        )
+    };
+    if let Some(on) = v.as_bool() {
+        return Ok(Some(if on {
+            SchemaFilter::All
+        } else {
+            SchemaFilter::Off
+        }));
+    }
+    if !Array::is_array(&v) {
+        return Err(bad());
+    }
+    let names = v
+        .unchecked_ref::<Array>()
+        .iter()
+        .map(|n| n.as_string().filter(|s| !s.is_empty()).ok_or_else(bad))
+        .collect::<Result<Vec<String>, JsValue>>()?;
+    Ok(Some(SchemaFilter::keyspaces(names)))
 }
 
 fn millis(obj: &JsValue, key: &str) -> Result<Option<Duration>, JsValue> {
@@ -293,6 +324,9 @@ pub fn connect(o: &JsValue) -> Result<Connect, JsValue> {
     }
     if let Some(t) = address_translator(o)? {
         b = b.address_translator(Arc::new(t));
+    }
+    if let Some(f) = schema_filter(o)? {
+        b = b.schema_metadata(f);
     }
     Ok(Connect {
         builder: b,

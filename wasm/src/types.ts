@@ -53,6 +53,12 @@ export interface ConnectOptions {
   timestamps?: "date" | "number";
   /** JSON-safe results by default (see `QueryOptions.json`). */
   json?: boolean;
+  /**
+   * Which keyspaces' schema `client.metadata` keeps (read at connect, then kept current
+   * from the cluster's schema events): `true` every keyspace (the default), `false` none
+   * (saves the startup queries and their memory), or the names of the keyspaces to keep.
+   */
+  schemaMetadata?: boolean | string[];
 }
 
 export type Consistency =
@@ -226,7 +232,10 @@ export interface HostInfo {
   lastError: Error | null;
 }
 
-/** The events `client.on` follows. `"log"` receives every other event as it happens. */
+/**
+ * The host events `client.on` follows. `"log"` receives every other host event as it
+ * happens. (`"schemaChange"` has listeners of its own: see `SchemaChangeEvent`.)
+ */
 export type ClientEventName =
   | "hostUp" | "hostDown" | "hostAdd" | "hostRemove" | "connectionError" | "log";
 
@@ -246,6 +255,188 @@ export interface ClientEvent {
   error: Error | null;
 }
 
+/**
+ * What a `"schemaChange"` listener receives: a change the cluster announced, once
+ * `client.metadata` shows it.
+ */
+export interface SchemaChangeEvent {
+  type: "schemaChange";
+  change: "CREATED" | "UPDATED" | "DROPPED";
+  target: "KEYSPACE" | "TABLE" | "TYPE" | "FUNCTION" | "AGGREGATE";
+  /** The keyspace (the element itself for `"KEYSPACE"`). */
+  keyspace: string;
+  /** The table (or view), type, function or aggregate; `null` for a keyspace. */
+  name: string | null;
+  /** A function's or aggregate's argument types (CQL); `null` for other targets. */
+  argumentTypes: string[] | null;
+  level: "info";
+  /** A line to log, e.g. `"schema change: TABLE UPDATED shop.users"`. */
+  message: string;
+}
+
+/**
+ * A keyspace in `client.metadata`. Names are as stored: case-sensitive, without quotes.
+ */
+export interface KeyspaceMetadata {
+  name: string;
+  durableWrites: boolean;
+  /** The replication map as stored, with the strategy's full `class`. */
+  replication: Record<string, string>;
+  /** The strategy's class without Cassandra's package: `"SimpleStrategy"`, `"NetworkTopologyStrategy"`. */
+  strategy: string | null;
+  /** A virtual keyspace (`system_views`, ...). */
+  virtual: boolean;
+  /** DSE 6.8's graph engine (`"Core"`, `"Classic"`) of a graph keyspace. */
+  graphEngine: string | null;
+  /** The names of its tables, views, user types, functions and aggregates (each once). */
+  tables: string[];
+  views: string[];
+  userTypes: string[];
+  functions: string[];
+  aggregates: string[];
+  /** Why the keyspace's own row could not be read, if it could not. */
+  parseError: string | null;
+}
+
+/** A column of a table or view. */
+export interface ColumnMetadata {
+  name: string;
+  /** Its CQL type as stored, e.g. `"frozen<address>"`, `"map<text, int>"`. */
+  type: string;
+  kind: "partition_key" | "clustering" | "static" | "regular";
+  /** Its position in the partition or clustering key (-1 for other columns). */
+  position: number;
+  isStatic: boolean;
+  /** A clustering column in descending order. */
+  isReversed: boolean;
+  /** A clustering column's order; `null` for other columns. */
+  order: "ASC" | "DESC" | null;
+}
+
+/** A clustering column. */
+export interface ClusteringColumnMetadata extends ColumnMetadata {
+  kind: "clustering";
+  order: "ASC" | "DESC";
+}
+
+/** A table or view option as stored: text, a number, a boolean, a map or a list. */
+export type SchemaOptionValue = string | number | boolean | Record<string, string> | string[];
+
+/** A secondary index. */
+export interface IndexMetadata {
+  name: string;
+  /** `"COMPOSITES"`, `"KEYS"` or `"CUSTOM"`. */
+  kind: string;
+  /** What it indexes: `"v"`, `"keys(m)"`, `"full(f)"`... */
+  target: string | null;
+  /** Its options (`target`, `class_name` of a custom index, ...). */
+  options: Record<string, string>;
+}
+
+/** A trigger. */
+export interface TriggerMetadata { name: string; options: Record<string, string> }
+
+/** What tables and views share (the Node.js driver's `DataCollection`). */
+export interface DataCollection {
+  keyspace: string;
+  name: string;
+  /** Its id (a uuid string); `null` for virtual tables. */
+  id: string | null;
+  /** The partition key columns, in order. */
+  partitionKeys: ColumnMetadata[];
+  /** The clustering columns, in order. */
+  clusteringKeys: ClusteringColumnMetadata[];
+  /** Every column: the partition key, the clustering columns, then the others by name. */
+  columns: ColumnMetadata[];
+  /** Its options by name (`comment`, `compaction`, `gc_grace_seconds`, ...). */
+  options: Record<string, SchemaOptionValue>;
+  /** Why some of its schema rows could not be read (the rest is there). */
+  parseError: string | null;
+}
+
+/** A table in `client.metadata`. */
+export interface TableMetadata extends DataCollection {
+  indexes: IndexMetadata[];
+  triggers: TriggerMetadata[];
+  /** The names of the materialized views built from it. */
+  views: string[];
+  virtual: boolean;
+  /** Legacy `COMPACT STORAGE`. */
+  compactStorage: boolean;
+}
+
+/** A materialized view in `client.metadata`. */
+export interface ViewMetadata extends DataCollection {
+  baseTable: string;
+  /** `SELECT *` rather than a column list. */
+  includeAllColumns: boolean;
+  whereClause: string;
+}
+
+/** A user-defined type. */
+export interface UserTypeMetadata {
+  keyspace: string;
+  name: string;
+  /** Its fields in order, each with its CQL type as stored. */
+  fields: { name: string; type: string }[];
+}
+
+/** One overload of a user-defined function. */
+export interface FunctionMetadata {
+  keyspace: string;
+  name: string;
+  argumentNames: string[];
+  /** Argument CQL types: with the name, what tells overloads apart. */
+  argumentTypes: string[];
+  returnType: string;
+  language: string;
+  body: string;
+  /** `CALLED ON NULL INPUT` (rather than `RETURNS NULL ON NULL INPUT`). */
+  calledOnNullInput: boolean;
+  deterministic: boolean;
+  monotonic: boolean;
+  monotonicOn: string[];
+}
+
+/** One overload of a user-defined aggregate. */
+export interface AggregateMetadata {
+  keyspace: string;
+  name: string;
+  argumentTypes: string[];
+  stateFunction: string;
+  stateType: string;
+  finalFunction: string | null;
+  /** The initial condition as a CQL literal. */
+  initCondition: string | null;
+  returnType: string;
+  deterministic: boolean;
+}
+
+/** A replica `Metadata.getReplicas` names. */
+export interface ReplicaInfo {
+  /** `host:port` the client connects to (as `hosts()` names it). */
+  address: string;
+  hostId: string;
+  datacenter: string | null;
+  rack: string | null;
+}
+
+/**
+ * The values of a partition key for `Metadata.getReplicas`: an array in key order or an
+ * object by column name, converted as statement parameters are.
+ */
+export type PartitionKeyValues = ParamValue[] | { [column: string]: ParamValue };
+
+export interface Metadata {
+  /**
+   * The schema as CQL: the keyspace and everything in it, or every non-system keyspace
+   * without one (`undefined` or `null`); `null` for an unknown keyspace. `style`:
+   * `"describe"` (the default; as Cassandra 4.1's `DESCRIBE` prints it) or `"python"` (as
+   * the Python driver's `export_as_string()` does).
+   */
+  exportAsString(keyspace?: string | null, style?: "describe" | "python"): string | null;
+}
+
 export interface Client {
   /**
    * Runs `query` (CQL text or a `Prepared`) with `params` (an array for `?` markers, an
@@ -260,6 +451,9 @@ export interface Client {
   batch(statements: BatchStatement[], options?: BatchOptions): Promise<ResultSet>;
   /** Follows host events (each listener called in a microtask of its own). */
   on(event: ClientEventName, listener: (event: ClientEvent) => void): void;
+  /** Follows the schema changes the cluster announces, once `client.metadata` shows each. */
+  on(event: "schemaChange", listener: (event: SchemaChangeEvent) => void): void;
   /** Stops a listener added with `on`. */
   off(event: ClientEventName, listener: (event: ClientEvent) => void): void;
+  off(event: "schemaChange", listener: (event: SchemaChangeEvent) => void): void;
 }

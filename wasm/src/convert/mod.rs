@@ -1,4 +1,5 @@
 //! JavaScript ⇄ CQL value conversions.
 
 pub mod from_js;
+pub mod params;
 pub mod to_js;

@@ -63,6 +63,20 @@ extern "C" {
     pub async fn system_local(client: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn discovery(client: &JsValue, contact_point: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = schemaMetadata)]
+    pub async fn schema_metadata(
+        client: &JsValue,
+        ks: &str,
+        ctor: &JsValue,
+        opts: &JsValue,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = schemaObjects)]
+    pub async fn schema_objects(
+        client: &JsValue,
+        ks: &str,
+        classes: &JsValue,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn translation(
         ctor: &JsValue,
@@ -117,7 +131,8 @@ pub fn test_options(keyspace: Option<&str>) -> Option<JsValue> {
     }
 }
 
-fn web_sys_log(msg: &str) {
+/// Logs `msg` (shown by the test runner on failure or with --nocapture).
+pub fn web_sys_log(msg: &str) {
     js_sys::eval(&format!("console.log({msg:?})")).ok();
 }
 
@@ -279,6 +294,31 @@ macro_rules! suite {
                 translation(&ctor, &opts, &cql_wasm::error_classes()).await,
                 "translation",
             );
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn schema_metadata_lookups_replicas_export_and_changes() {
+            let ks = concat!($prefix, "_schema");
+            let Some(c) = connect(None).await else { return };
+            let ctor = js_sys::Reflect::get(&c, &"constructor".into()).unwrap();
+            let opts = test_options(None).unwrap();
+            ok(
+                schema_metadata(&c, ks, &ctor, &opts, &cql_wasm::error_classes()).await,
+                "schema metadata",
+            );
+            ok(closing(&c).await, "close");
+        }
+
+        #[wasm_bindgen_test]
+        async fn schema_functions_aggregates_views_and_triggers() {
+            let ks = concat!($prefix, "_schema_objects");
+            let Some(c) = connect(None).await else { return };
+            let r = schema_objects(&c, ks, &cql_wasm::error_classes()).await;
+            if r.as_ref().ok().and_then(|v| v.as_string()).as_deref() == Some("skipped") {
+                web_sys_log("the node has no user-defined functions: skipped");
+            }
+            ok(r, "functions, aggregates, views, triggers");
             ok(closing(&c).await, "close");
         }
 

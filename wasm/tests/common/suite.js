@@ -486,3 +486,207 @@ export async function badCredentials(Client, opts, E) {
   await ok.close();
   return "ok";
 }
+
+/**
+ * Schema metadata: `client.metadata` after DDL and `refreshSchema()` (keyspace, table with
+ * a composite partition key, a DESC clustering column, a static column and an index, a
+ * user type), lookups of what is not there (`null`), an `ALTER TABLE` seen without a
+ * refresh (events, debounced) and heard by a `schemaChange` listener, replicas by
+ * partition key values, the CQL export, and the `schemaMetadata` option.
+ */
+export async function schemaMetadata(client, ks, Client, opts, E) {
+  const throws = (f, what, pattern = /./) => {
+    let err;
+    try { f(); } catch (e) { err = e; }
+    if (!(err instanceof E.ArgumentError)) fail(`${what}: expected an ArgumentError, got ${err}`);
+    if (!pattern.test(err.message)) fail(`${what}: ${err.message}`);
+    return err;
+  };
+  const heard = [];
+  const onChange = (e) => {
+    const t = client.metadata.table(e.keyspace, e.name ?? "");
+    heard.push({ ...e, columns: t ? t.columns.map((c) => c.name) : null });
+  };
+  client.on("schemaChange", onChange);
+  await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`);
+  await client.execute(
+    `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  await client.execute(`CREATE TYPE ${ks}.address (street text, zip int)`);
+  await client.execute(`CREATE TABLE ${ks}.events (device text, day date, at timestamp, seq int,
+    value double, owner text static, home frozen<address>, PRIMARY KEY ((device, day), at, seq))
+    WITH CLUSTERING ORDER BY (at DESC, seq ASC) AND comment = 'sensor readings'
+    AND default_time_to_live = 86400`);
+  await client.execute(`CREATE INDEX events_value_idx ON ${ks}.events (value)`);
+  await client.refreshSchema();
+
+  const m = client.metadata;
+  const k = m.keyspaces[ks];
+  if (!k) fail(`keyspace ${ks} in ${show(Object.keys(m.keyspaces))}`);
+  if (!/SimpleStrategy$/.test(k.replication.class)) fail(`replication: ${show(k.replication)}`);
+  eq({ ...k, replication: { ...k.replication, class: "" } }, {
+    name: ks, durableWrites: true, replication: { class: "", replication_factor: "1" },
+    strategy: "SimpleStrategy", virtual: false, graphEngine: null, tables: ["events"], views: [],
+    userTypes: ["address"], functions: [], aggregates: [], parseError: null,
+  }, "keyspaces[ks]");
+  eq(m.keyspace(ks), k, "keyspace(ks)");
+  if (!m.keyspaces.system_schema || m.keyspaces.system_schema.virtual) fail("system_schema");
+
+  const t = m.table(ks, "events");
+  if (!t) fail("table events");
+  eq([t.keyspace, t.name, t.virtual, t.parseError, t.views, t.triggers],
+    [ks, "events", false, null, [], []], "table fields");
+  if (!/^[0-9a-f-]{36}$/.test(t.id)) fail(`table id: ${t.id}`);
+  const col = (name, type, kind, position, order = null) => ({
+    name, type, kind, position, isStatic: kind === "static", isReversed: order === "DESC", order,
+  });
+  eq(t.partitionKeys, [col("device", "text", "partition_key", 0), col("day", "date", "partition_key", 1)],
+    "partitionKeys");
+  eq(t.clusteringKeys, [col("at", "timestamp", "clustering", 0, "DESC"), col("seq", "int", "clustering", 1, "ASC")],
+    "clusteringKeys");
+  eq(t.columns.slice(0, 4), [...t.partitionKeys, ...t.clusteringKeys], "key columns first");
+  eq(t.columns.slice(4).sort((a, b) => a.name.localeCompare(b.name)), [
+    col("home", "frozen<address>", "regular", -1), col("owner", "text", "static", -1),
+    col("value", "double", "regular", -1),
+  ], "other columns");
+  eq([t.options.comment, t.options.default_time_to_live], ["sensor readings", 86400], "text and number options");
+  if (typeof t.options.caching !== "object" || Array.isArray(t.options.caching) || !t.options.caching.keys) {
+    fail(`a map option as an object: ${show(t.options.caching)}`);
+  }
+  eq(t.indexes.map(({ name, kind, target }) => ({ name, kind, target })),
+    [{ name: "events_value_idx", kind: "COMPOSITES", target: "value" }], "indexes");
+  eq(t.indexes[0].options.target, "value", "index options");
+  eq(m.userType(ks, "address"), {
+    keyspace: ks, name: "address", fields: [{ name: "street", type: "text" }, { name: "zip", type: "int" }],
+  }, "userType");
+  eq([m.functions(ks, "nope"), m.aggregates(ks, "nope")], [[], []], "no such function or aggregate");
+  // What is not there: null, from every lookup.
+  eq([m.keyspace("nope"), m.table(ks, "nope"), m.table("nope", "events"), m.view(ks, "nope"),
+    m.userType(ks, "nope"), m.functions("nope", "f"), m.aggregates("nope", "a"),
+    m.getReplicas(ks, "nope", [1]), m.exportAsString("nope")],
+  [null, null, null, null, null, null, null, null, null], "unknown names");
+  eq(m.keyspaces.nope, undefined, "keyspaces.nope");
+  throws(() => m.table(ks), "a missing table name", /table must be a string/);
+  throws(() => m.keyspace(42), "a number as a keyspace", /keyspace must be a string/);
+
+  // Replicas: the cluster of one.
+  const [host] = client.hosts();
+  const expected = [{ address: host.address, hostId: host.hostId, datacenter: host.datacenter, rack: host.rack }];
+  eq(m.getReplicas(ks, "events", ["dev-1", "2024-05-01"]), expected, "getReplicas");
+  eq(m.getReplicas(ks, "events", { day: { year: 2024, month: 5, day: 1 }, device: "dev-1" }), expected,
+    "getReplicas by column name");
+  throws(() => m.getReplicas(ks, "events", ["dev-1", "not a date"]), "a bad key value", /key value 1 \(day\)/);
+  throws(() => m.getReplicas(ks, "events", ["dev-1"]), "a missing key value", /2 column\(s\), 1 given/);
+  throws(() => m.getReplicas(ks, "events", ["dev-1", null]), "a null key value", /null/);
+  throws(() => m.getReplicas(ks, "events", "dev-1"), "key values as a string", /array/);
+
+  // The schema as CQL.
+  const cql = m.exportAsString(ks);
+  if (!cql.includes(`CREATE TABLE ${ks}.events (`) || !/CLUSTERING ORDER BY \(at DESC, seq ASC\)/.test(cql)) {
+    fail(`exportAsString(ks):\n${cql}`);
+  }
+  if (!cql.includes(`CREATE TYPE ${ks}.address`) || !cql.includes("CREATE INDEX events_value_idx")) {
+    fail(`type and index in the export:\n${cql}`);
+  }
+  eq(m.exportAsString(ks, "describe"), cql, "describe is the default");
+  if (!m.exportAsString().includes(cql)) fail("the whole schema holds the keyspace");
+  if (m.exportAsString().includes("CREATE TABLE system_schema.")) fail("system keyspaces exported");
+  const python = m.exportAsString(ks, "python");
+  if (!/CLUSTERING ORDER BY \(at DESC, seq ASC\)/.test(python) || python === cql) fail(`python style:\n${python}`);
+  throws(() => m.exportAsString(ks, "cqlsh"), "an unknown style", /"describe".*"python"/);
+
+  // A change reaches client.metadata from the cluster's events (debounced), no refresh.
+  await client.execute(`ALTER TABLE ${ks}.events ADD note text`);
+  await until("the added column in client.metadata",
+    () => client.metadata.table(ks, "events").columns.some((c) => c.name === "note"), 10000);
+  eq(m.table(ks, "events").columns.some((c) => c.name === "note"), false, "an older snapshot is unchanged");
+  await until("the schemaChange event", () => heard.some((e) => e.target === "TABLE" && e.change === "UPDATED"));
+  const ev = heard.find((e) => e.target === "TABLE" && e.change === "UPDATED");
+  eq([ev.type, ev.keyspace, ev.name, ev.argumentTypes, ev.level], ["schemaChange", ks, "events", null, "info"],
+    "schemaChange event");
+  if (!ev.columns.includes("note")) fail(`the listener ran before client.metadata had the change: ${show(ev)}`);
+  if (!heard.some((e) => e.target === "KEYSPACE" && e.change === "CREATED" && e.keyspace === ks && e.name === null)) {
+    fail(`keyspace creation heard: ${show(heard.map((e) => e.message))}`);
+  }
+  client.off("schemaChange", onChange);
+
+  // The schemaMetadata option.
+  const off = await Client.connect({ ...opts, schemaMetadata: false });
+  eq([Object.keys(off.metadata.keyspaces), off.metadata.table(ks, "events")], [[], null], "schemaMetadata: false");
+  await off.close();
+  const only = await Client.connect({ ...opts, schemaMetadata: [ks] });
+  eq(Object.keys(only.metadata.keyspaces), [ks], "schemaMetadata: [ks]");
+  eq(only.metadata.table(ks, "events").clusteringKeys.map((c) => c.order), ["DESC", "ASC"], "filtered table");
+  await only.close();
+  const on = await Client.connect({ ...opts, schemaMetadata: true });
+  if (!on.metadata.keyspace(ks) || !on.metadata.keyspace("system")) fail("schemaMetadata: true");
+  await on.close();
+  for (const bad of ["all", [1], [""], {}]) {
+    const e = await Client.connect({ ...opts, schemaMetadata: bad }).then(() => fail(`accepted ${show(bad)}`), (x) => x);
+    if (!(e instanceof E.ArgumentError) || !/`schemaMetadata`/.test(e.message)) fail(`${show(bad)}: ${e}`);
+  }
+  const renamed = await Client.connect({ ...opts, isMetadataSyncEnabled: false }).catch((x) => x);
+  if (!(renamed instanceof E.ArgumentError) || !/`schemaMetadata` here/.test(renamed.message)) {
+    fail(`isMetadataSyncEnabled: ${renamed}`);
+  }
+  return "ok";
+}
+
+/**
+ * Functions (every overload), aggregates, materialized views and triggers in
+ * `client.metadata`. Returns "skipped" when the node refuses `CREATE FUNCTION` (a node
+ * without user-defined functions, or a cql-sim that predates them).
+ */
+export async function schemaObjects(client, ks, E) {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`);
+  await client.execute(
+    `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  try {
+    await client.execute(`CREATE FUNCTION ${ks}.plus(a int, b int) CALLED ON NULL INPUT RETURNS int
+      LANGUAGE java AS 'return a + b;'`);
+  } catch (e) {
+    if (e instanceof E.ServerError && (e.codeName === "SyntaxError" || e.codeName === "Invalid")) return "skipped";
+    throw e;
+  }
+  await client.execute(`CREATE FUNCTION ${ks}.plus(a double, b double) RETURNS NULL ON NULL INPUT
+    RETURNS double LANGUAGE java AS 'return a + b;'`);
+  await client.execute(`CREATE AGGREGATE ${ks}.total(int) SFUNC plus STYPE int INITCOND 0`);
+  await client.execute(`CREATE TABLE ${ks}.users (id int PRIMARY KEY, name text)`);
+  await client.execute(`CREATE MATERIALIZED VIEW ${ks}.users_by_name AS SELECT * FROM ${ks}.users
+    WHERE name IS NOT NULL AND id IS NOT NULL PRIMARY KEY (name, id)
+    WITH CLUSTERING ORDER BY (id DESC) AND comment = 'users by name'`);
+  await client.execute(`CREATE TRIGGER audit ON ${ks}.users USING 'org.example.Audit'`);
+  await client.refreshSchema();
+  const m = client.metadata;
+  const k = m.keyspace(ks);
+  eq([k.functions, k.aggregates, k.views, k.tables], [["plus"], ["total"], ["users_by_name"], ["users"]],
+    "names in the keyspace");
+  const plus = m.functions(ks, "plus").sort((a, b) => a.returnType.localeCompare(b.returnType));
+  eq(plus.map(({ argumentNames, argumentTypes, returnType, language, body, calledOnNullInput }) =>
+    ({ argumentNames, argumentTypes, returnType, language, body, calledOnNullInput })), [
+    { argumentNames: ["a", "b"], argumentTypes: ["double", "double"], returnType: "double", language: "java",
+      body: "return a + b;", calledOnNullInput: false },
+    { argumentNames: ["a", "b"], argumentTypes: ["int", "int"], returnType: "int", language: "java",
+      body: "return a + b;", calledOnNullInput: true },
+  ], "both overloads of plus");
+  eq([plus[0].keyspace, plus[0].name, typeof plus[0].deterministic, plus[0].monotonicOn], [ks, "plus", "boolean", []],
+    "function fields");
+  const [total] = m.aggregates(ks, "total");
+  eq({ ...total, deterministic: null }, {
+    keyspace: ks, name: "total", argumentTypes: ["int"], stateFunction: "plus", stateType: "int",
+    finalFunction: null, initCondition: "0", returnType: "int", deterministic: null,
+  }, "aggregate");
+  const v = m.view(ks, "users_by_name");
+  eq([v.keyspace, v.name, v.baseTable, v.includeAllColumns, v.options.comment, v.parseError],
+    [ks, "users_by_name", "users", true, "users by name", null], "view fields");
+  if (!/name IS NOT NULL/.test(v.whereClause)) fail(`whereClause: ${v.whereClause}`);
+  eq([v.partitionKeys.map((c) => c.name), v.clusteringKeys.map((c) => [c.name, c.order])],
+    [["name"], [["id", "DESC"]]], "view keys");
+  const t = m.table(ks, "users");
+  eq([t.views, t.triggers], [["users_by_name"], [{ name: "audit", options: { class: "org.example.Audit" } }]],
+    "the table's views and triggers");
+  const cql = m.exportAsString(ks);
+  for (const s of ["CREATE FUNCTION", "CREATE AGGREGATE", "CREATE MATERIALIZED VIEW"]) {
+    if (!cql.includes(s)) fail(`${s} in the export:\n${cql}`);
+  }
+  return "ok";
+}

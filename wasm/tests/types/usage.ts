@@ -4,7 +4,9 @@ import {
   Client, Prepared, ServerError, CqlError, NoHostAvailableError, TimeoutError, ArgumentError,
   AuthenticationError, CqlDecimal, CqlDate as CqlDateClass, setWebSocketImplementation,
   type ConnectOptions, type ResultSet, type Row, type CqlDate, type CqlValue, type HostInfo,
-  type Consistency, type Params, type ClientEvent,
+  type Consistency, type Params, type ClientEvent, Metadata, type KeyspaceMetadata,
+  type TableMetadata, type ColumnMetadata, type ReplicaInfo, type SchemaChangeEvent,
+  type UserTypeMetadata, type FunctionMetadata, type AggregateMetadata, type ViewMetadata,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -94,6 +96,7 @@ export async function use(): Promise<number> {
   n += where.length;
   // @ts-expect-error: read-only view, no such field
   n += hosts[0].port;
+  n += await schema(client);
   await client.close();
   // @ts-expect-error: the bridge is required
   await Client.connect({ contactPoints: ["x"] });
@@ -101,4 +104,50 @@ export async function use(): Promise<number> {
   await client.execute("SELECT 1", [], { consistency: "MOST" });
   const n2 = text.length + cursor.length;
   return n + n2 + names.length + (day?.year ?? 0) + (next?.length ?? 0) + (notResult ? 1 : 0) + Object.keys(notRow).length;
+}
+
+/** Schema metadata: the snapshot's lookups, replicas, the CQL export, schema events. */
+async function schema(client: Client): Promise<number> {
+  const only = await Client.connect({ bridge: "ws://b/cql", contactPoints: ["n"], schemaMetadata: ["shop"] });
+  const off = await Client.connect({ bridge: "ws://b/cql", contactPoints: ["n"], schemaMetadata: false });
+  // @ts-expect-error: keyspace names, not a filter function
+  await Client.connect({ bridge: "ws://b/cql", contactPoints: ["n"], schemaMetadata: (k: string) => k === "shop" });
+  await client.refreshSchema();
+  const m: Metadata = client.metadata;
+  const ks: KeyspaceMetadata | undefined = m.keyspaces["shop"];
+  let n = (ks?.tables.length ?? 0) + (ks?.replication["class"] ?? "").length + (ks?.strategy ?? "").length;
+  const same: KeyspaceMetadata | null = m.keyspace("shop");
+  const t: TableMetadata | null = m.table("shop", "users");
+  if (t !== null) {
+    const pk: ColumnMetadata[] = t.partitionKeys;
+    const order: "ASC" | "DESC" = t.clusteringKeys[0].order;
+    const kinds: string[] = t.columns.map((c) => c.kind + c.type + c.position + c.isStatic + c.isReversed);
+    const ttl = t.options["default_time_to_live"];
+    if (typeof ttl === "number") n += ttl;
+    n += pk.length + order.length + kinds.length + t.indexes.map((i) => i.target ?? "").length + (t.id ?? "").length;
+    // @ts-expect-error: a column's kind is one of four names
+    const bad: ColumnMetadata["kind"] = "primary";
+  }
+  const v: ViewMetadata | null = m.view("shop", "by_name");
+  const u: UserTypeMetadata | null = m.userType("shop", "address");
+  const f: FunctionMetadata[] | null = m.functions("shop", "plus");
+  const a: AggregateMetadata[] | null = m.aggregates("shop", "total");
+  n += (v?.baseTable.length ?? 0) + (u?.fields[0].type.length ?? 0) + (f?.[0]?.body.length ?? 0) + (a?.[0]?.stateType.length ?? 0);
+  const replicas: ReplicaInfo[] | null = m.getReplicas("shop", "events", ["dev-1", "2024-05-01"]);
+  n += (replicas ?? []).map((r) => r.address + r.hostId + (r.datacenter ?? "")).length;
+  m.getReplicas("shop", "events", { device: "dev-1", day: new Date() });
+  const cql: string | null = m.exportAsString();
+  m.exportAsString("shop", "python");
+  // @ts-expect-error: not an export style
+  m.exportAsString("shop", "cqlsh");
+  // @ts-expect-error: lookups are synchronous
+  await m.table("shop", "users").then(() => 1);
+  const onChange = (e: SchemaChangeEvent) => { n += e.keyspace.length + (e.name ?? "").length + e.change.length; };
+  client.on("schemaChange", onChange);
+  client.off("schemaChange", onChange);
+  // @ts-expect-error: a schema change has no address
+  client.on("schemaChange", (e) => e.address);
+  await only.close();
+  await off.close();
+  return n + (same ? 1 : 0) + (cql ?? "").length;
 }
