@@ -2,7 +2,7 @@
 //! in types.ts): built on demand from a snapshot, never shared with it, so user code may
 //! keep or change them freely.
 
-use std::collections::BTreeMap;
+use cql_core::cluster::schema::SortedMap;
 
 use cql_core::cluster::host::Host;
 use cql_core::cluster::schema::{
@@ -39,7 +39,7 @@ fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Array {
 }
 
 /// A map of text as an object.
-fn text_map(map: &BTreeMap<String, String>) -> Object {
+fn text_map(map: &SortedMap<String, String>) -> Object {
     let o = Object::new();
     for (k, v) in map {
         entry(&o, k, &text(v));
@@ -61,7 +61,7 @@ fn option_value(v: &OptionValue) -> JsValue {
     }
 }
 
-fn options(map: &BTreeMap<String, OptionValue>) -> Object {
+fn options(map: &SortedMap<String, OptionValue>) -> Object {
     let o = Object::new();
     for (k, v) in map {
         entry(&o, k, &option_value(v));
