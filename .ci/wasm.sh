@@ -73,6 +73,10 @@ step "size of the .wasm"
 wasm=wasm/pkg/cql_wasm_bg.wasm
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-echo "cql_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (goal: under 409600 gzip)"
-[ "$gz" -lt 409600 ] || { echo "the .wasm grew past 400 KB gzip" >&2; exit 1; }
+# Issue 5's goal was under 400 KB gzip for the driver of then; schema metadata (issue 14:
+# the parser read at connect, client.metadata and both CQL exports) costs about 70 KB gzip
+# of its own after its size work (wasm/README.md, "Measured"), so the gate is 440 KB: it
+# still catches a regression of a few percent.
+echo "cql_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (gate: under 450560 gzip)"
+[ "$gz" -lt 450560 ] || { echo "the .wasm grew past 440 KB gzip" >&2; exit 1; }
 echo "wasm step took $(( $(date +%s) - started )) s"

@@ -20,6 +20,21 @@ pub(crate) fn sorted_order(
     order
 }
 
+/// Sorts `items` stably by `cmp`, through [`sorted_order`] (the sort itself compiles
+/// once; only moving the elements is per type).
+pub(crate) fn sort_vec_by<T>(items: &mut alloc::vec::Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
+    let order = sorted_order(items.len(), &|a, b| match (items.get(a), items.get(b)) {
+        (Some(x), Some(y)) => cmp(x, y),
+        _ => Ordering::Equal,
+    });
+    let mut slots: alloc::vec::Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(
+        order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +44,12 @@ mod tests {
         let keys = [3, 1, 2, 1, 3];
         let order = sorted_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
         assert_eq!(order, [1, 3, 2, 0, 4]);
+    }
+
+    #[test]
+    fn sorts_vectors_stably() {
+        let mut v = alloc::vec![(3, 'a'), (1, 'b'), (2, 'c'), (1, 'd')];
+        sort_vec_by(&mut v, &|x, y| x.0.cmp(&y.0));
+        assert_eq!(v, [(1, 'b'), (1, 'd'), (2, 'c'), (3, 'a')]);
     }
 }

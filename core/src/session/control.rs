@@ -54,7 +54,7 @@ use crate::message::{
     Consistency, EventType, Query, QueryParameters, Request, Response, ResultMessage, Rows,
     SchemaChange,
 };
-use crate::runtime::{MaybeSend, MaybeSync, NodeAddr, Runtime, Transport};
+use crate::runtime::{BoxFuture, MaybeSend, MaybeSync, NodeAddr, Runtime, Transport};
 use crate::sync::{Receiver, Signal};
 use crate::types::SerializedValues;
 
@@ -568,48 +568,53 @@ impl Inner {
     }
 
     /// Runs the queries of `targets` at once and folds their rows into the schema.
-    async fn read_schema(
-        &self,
-        conn: &Connection,
-        base: &SchemaMetadata,
-        targets: &[RefreshTarget],
-    ) -> Result<SchemaMetadata, Error> {
-        let mut schema = base.clone();
-        for target in targets {
-            let queries = schema_refresh::queries(target);
-            let results = join_all(queries.iter().map(|q| {
-                let mut values = SerializedValues::new();
-                let bound = q.values.iter().try_for_each(|v| {
-                    values.add(crate::frame::primitives::RawValue::Bytes(v.as_bytes()))
-                });
-                async move {
-                    bound.map_err(|e| Error::Protocol(format!("{}: {e}", q.cql)))?;
-                    self.query_with(conn, Cow::Borrowed(q.cql.as_str()), values)
-                        .await
-                }
-            }))
-            .await;
-            let mut rows = SchemaRows::default();
-            for (query, result) in queries.iter().zip(results) {
-                match result {
-                    Ok(r) => *query.table.slot(&mut rows) = Some(r),
-                    Err(Error::Server(e)) if query.table.is_optional() => {
-                        tracing::debug!(table = query.table.name(), error = %e, "schema table unavailable");
+    /// Boxed: the startup, the background task and the session each await it, and one
+    /// copy of its state machine keeps the browser build small.
+    fn read_schema<'a>(
+        &'a self,
+        conn: &'a Connection,
+        base: &'a SchemaMetadata,
+        targets: &'a [RefreshTarget],
+    ) -> BoxFuture<'a, Result<SchemaMetadata, Error>> {
+        Box::pin(async move {
+            let mut schema = base.clone();
+            for target in targets {
+                let queries = schema_refresh::queries(target);
+                let results = join_all(queries.iter().map(|q| {
+                    let mut values = SerializedValues::new();
+                    let bound = q.values.iter().try_for_each(|v| {
+                        values.add(crate::frame::primitives::RawValue::Bytes(v.as_bytes()))
+                    });
+                    async move {
+                        bound.map_err(|e| Error::Protocol(format!("{}: {e}", q.cql)))?;
+                        self.query_with(conn, Cow::Borrowed(q.cql.as_str()), values)
+                            .await
                     }
-                    Err(e) => return Err(e),
+                }))
+                .await;
+                let mut rows = SchemaRows::default();
+                for (query, result) in queries.iter().zip(results) {
+                    match result {
+                        Ok(r) => *query.table.slot(&mut rows) = Some(r),
+                        Err(Error::Server(e)) if query.table.is_optional() => {
+                            tracing::debug!(table = query.table.name(), error = %e, "schema table unavailable");
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
+                let mut next = match target {
+                    RefreshTarget::Everything => schema_refresh::full(&rows, &self.config.schema),
+                    _ => schema_refresh::apply(&schema, target, &rows),
+                };
+                if *target == RefreshTarget::Everything
+                    || matches!(target, RefreshTarget::Keyspace(_))
+                {
+                    self.add_graph_labels(conn, &mut next, &mut rows).await;
+                }
+                schema = next;
             }
-            let mut next = match target {
-                RefreshTarget::Everything => schema_refresh::full(&rows, &self.config.schema),
-                _ => schema_refresh::apply(&schema, target, &rows),
-            };
-            if *target == RefreshTarget::Everything || matches!(target, RefreshTarget::Keyspace(_))
-            {
-                self.add_graph_labels(conn, &mut next, &mut rows).await;
-            }
-            schema = next;
-        }
-        Ok(schema)
+            Ok(schema)
+        })
     }
 
     /// DSE 6.8: reads the vertex and edge labels when some keyspace is a graph (nodes

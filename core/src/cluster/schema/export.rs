@@ -15,6 +15,7 @@
 //! Both join a keyspace's statements with a blank line.
 
 use super::sorted_map::SortedMap;
+use crate::cluster::sort::sort_vec_by;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -151,7 +152,9 @@ impl SchemaMetadata {
             .filter(|k| !k.is_virtual && !is_system_keyspace(&k.name))
             .collect();
         if style == ExportStyle::Describe {
-            keyspaces.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+            sort_vec_by(&mut keyspaces, &|a, b| {
+                by_name_ignoring_case(&a.name, &b.name)
+            });
         }
         let parts: Vec<String> = keyspaces
             .into_iter()
@@ -203,7 +206,7 @@ impl KeyspaceMetadata {
                 (sig, f.name.as_str(), f.as_cql(ExportStyle::Describe))
             })
             .collect();
-        routines.sort_unstable_by(by_signature);
+        sort_vec_by(&mut routines, &by_signature);
         for (_, name, cql) in routines {
             out.push(element("function", name, cql));
         }
@@ -215,12 +218,12 @@ impl KeyspaceMetadata {
                 (sig, a.name.as_str(), a.as_cql(ExportStyle::Describe))
             })
             .collect();
-        routines.sort_unstable_by(by_signature);
+        sort_vec_by(&mut routines, &by_signature);
         for (_, name, cql) in routines {
             out.push(element("aggregate", name, cql));
         }
         let mut tables: Vec<&TableMetadata> = self.tables.values().collect();
-        tables.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+        sort_vec_by(&mut tables, &|a, b| by_name_ignoring_case(&a.name, &b.name));
         for t in tables {
             out.extend(t.describe(self));
         }
@@ -268,7 +271,9 @@ impl TableMetadata {
             self.as_cql(ExportStyle::Describe),
         )];
         let mut indexes: Vec<&IndexMetadata> = self.indexes.values().collect();
-        indexes.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+        sort_vec_by(&mut indexes, &|a, b| {
+            by_name_ignoring_case(&a.name, &b.name)
+        });
         for i in indexes {
             out.push(element("index", &i.name, describe::index(self, i)));
         }
@@ -277,7 +282,7 @@ impl TableMetadata {
             .iter()
             .filter_map(|v| keyspace.views.get(v))
             .collect();
-        views.sort_unstable_by(|a, b| by_name_ignoring_case(&a.name, &b.name));
+        sort_vec_by(&mut views, &|a, b| by_name_ignoring_case(&a.name, &b.name));
         for v in views {
             out.push(element(
                 "materialized_view",
@@ -643,7 +648,7 @@ mod describe {
         for kind in [ColumnKind::Static, ColumnKind::Regular] {
             let mut cols: Vec<&ColumnMetadata> =
                 columns.iter().filter(|c| c.kind == kind).collect();
-            cols.sort_unstable_by(|a, b| {
+            sort_vec_by(&mut cols, &|a, b| {
                 (a.is_multi_cell(), a.name.as_bytes()).cmp(&(b.is_multi_cell(), b.name.as_bytes()))
             });
             out.extend(cols);
@@ -1024,7 +1029,7 @@ mod python {
                     .map(|v| format!("{name} = {}", option_value(v)))
             })
             .collect();
-        opts.sort_unstable();
+        sort_vec_by(&mut opts, &|a, b| a.cmp(b));
         props.extend(opts);
         props.join("\n    AND ")
     }

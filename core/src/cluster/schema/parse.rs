@@ -8,6 +8,7 @@
 //! object are skipped with a warning.
 
 use super::sorted_map::SortedMap;
+use crate::cluster::sort::sort_vec_by;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -112,6 +113,8 @@ fn warn_unreadable(table: &str, error: &dyn core::fmt::Display) {
     tracing::warn!(table, error = %error, "skipping unreadable schema rows");
 }
 
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn each_row<'a>(rows: Option<&'a Rows>, name: &'static str) -> Vec<Cells<'a>> {
     let Some(rows) = rows else {
         return Vec::new();
@@ -216,11 +219,15 @@ impl FromCell for SortedMap<String, Vec<u8>> {
 }
 
 /// The cell of column `name` as a [`CqlValue`], `None` when absent or null.
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn value(cells: &Cells<'_>, name: &str) -> Result<Option<CqlValue>, String> {
     cells.get::<CqlValue>(name).map_err(|e| e.to_string())
 }
 
 /// A column's value, `None` when absent or null; errors name the column.
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn get<T: FromCell>(cells: &Cells<'_>, name: &str) -> Result<Option<T>, String> {
     match value(cells, name)? {
         None => Ok(None),
@@ -230,10 +237,14 @@ fn get<T: FromCell>(cells: &Cells<'_>, name: &str) -> Result<Option<T>, String> 
     }
 }
 
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn required<T: FromCell>(cells: &Cells<'_>, name: &str) -> Result<T, String> {
     get(cells, name)?.ok_or_else(|| format!("column {name} is missing or null"))
 }
 
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn set_error(slot: &mut Option<String>, error: String) {
     match slot {
         Some(existing) => {
@@ -287,6 +298,8 @@ fn read_keyspace_rows(
 }
 
 /// The keyspace and element name of a row, or a warning and `None`.
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn key(cells: &Cells<'_>, table: &str, name_column: &str) -> Option<(String, String)> {
     let read = || -> Result<(String, String), String> {
         Ok((
@@ -486,18 +499,19 @@ impl TableParts {
             ColumnKind::Clustering => (1, c.position),
             _ => (2, 0),
         };
-        // Unstable sort (smaller code) with the row order as the last key: same result.
         let mut ranked: Vec<((u8, i32), usize, ColumnMetadata)> = columns
             .drain(..)
             .enumerate()
             .map(|(i, c)| (rank(&c), i, c))
             .collect();
-        ranked.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        sort_vec_by(&mut ranked, &|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         columns.extend(ranked.into_iter().map(|(_, _, c)| c));
         columns
     }
 }
 
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn column(cells: &Cells<'_>) -> Result<ColumnMetadata, String> {
     let name: String = required(cells, "column_name")?;
     let type_text: String = required(cells, "type")?;
@@ -525,6 +539,8 @@ fn column(cells: &Cells<'_>) -> Result<ColumnMetadata, String> {
 }
 
 /// A table or view row's options: every column that is not a key or an identity.
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn options(cells: &Cells<'_>) -> Result<SortedMap<String, OptionValue>, String> {
     let mut out = SortedMap::new();
     for (spec, cell) in cells.columns() {
@@ -539,6 +555,8 @@ fn options(cells: &Cells<'_>) -> Result<SortedMap<String, OptionValue>, String> 
     Ok(out)
 }
 
+// Called from many places: one copy instead of one per call site (browser build size).
+#[inline(never)]
 fn option_value(
     typ: &ColumnType,
     cell: Option<&[u8]>,

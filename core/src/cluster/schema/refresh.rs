@@ -8,6 +8,7 @@
 //! keyspaces outside the [`SchemaFilter`] are ignored.
 
 use super::sorted_map::SortedMap;
+use crate::cluster::sort::sort_vec_by;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
@@ -34,7 +35,7 @@ impl SchemaFilter {
     /// Only the keyspaces named.
     pub fn keyspaces<I: IntoIterator<Item = S>, S: Into<String>>(names: I) -> Self {
         let mut names: Vec<String> = names.into_iter().map(Into::into).collect();
-        names.sort_unstable();
+        sort_vec_by(&mut names, &|a, b| a.cmp(b));
         names.dedup();
         Self::Keyspaces(names)
     }
@@ -148,7 +149,7 @@ pub fn plan(changes: &[SchemaChange], filter: &SchemaFilter) -> Vec<RefreshTarge
             }
         }
     }
-    elements.sort_unstable();
+    sort_vec_by(&mut elements, &|a, b| a.cmp(b));
     elements.dedup();
     if elements.len() > MAX_ELEMENT_TARGETS {
         keyspaces.extend(
@@ -158,7 +159,7 @@ pub fn plan(changes: &[SchemaChange], filter: &SchemaFilter) -> Vec<RefreshTarge
         );
         elements.clear();
     }
-    keyspaces.sort_unstable();
+    sort_vec_by(&mut keyspaces, &|a, b| a.cmp(b));
     keyspaces.dedup();
     let mut out: Vec<RefreshTarget> = keyspaces
         .iter()

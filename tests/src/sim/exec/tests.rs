@@ -851,6 +851,6 @@ fn functions_in_statements() {
 }
 
 mod json;
-mod prepared;
 mod paging;
+mod prepared;
 mod views;
