@@ -8,6 +8,7 @@
 //!   json      SELECT JSON / toJson() encodings, INSERT JSON / fromJson() decoding
 //!   restrict  WHERE clauses: partitions, clustering ranges, filters
 //!   select    SELECT: iteration, limits, selectors, aggregates
+//!   udf       user-defined functions and aggregates run when called (a body subset)
 //!   paging    paging states
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
@@ -30,6 +31,7 @@ pub mod targets;
 pub mod terms;
 #[cfg(test)]
 mod tests;
+pub mod udf;
 pub mod views;
 pub mod warnings;
 
@@ -168,6 +170,10 @@ pub fn execute(
     let env = Env {
         values,
         now_micros: ctx.now_micros,
+        udfs: Some(udf::UdfScope {
+            schema: ctx.schema,
+            keyspace: ctx.keyspace,
+        }),
     };
     let schema = ctx.schema;
     match &parsed.statement {
@@ -385,6 +391,10 @@ fn batch(
         let env = Env {
             values,
             now_micros: ctx.now_micros,
+            udfs: Some(udf::UdfScope {
+                schema,
+                keyspace: ctx.keyspace,
+            }),
         };
         if batch_has_timestamp {
             let own = match stmt {

@@ -374,6 +374,7 @@ fn statement_specs(
             let env = Env {
                 values: &vals,
                 now_micros: 0,
+                udfs: Some(super::udf::UdfScope { schema, keyspace }),
             };
             shape.result = select::selection(table, s, &env)?.1;
         }

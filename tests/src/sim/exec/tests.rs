@@ -714,4 +714,5 @@ fn functions_in_statements() {
 
 mod json;
 mod prepared;
+mod udf;
 mod views;
