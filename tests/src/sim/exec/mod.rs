@@ -12,6 +12,7 @@
 //!   paging    paging states
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
+//!   validate  the checks Cassandra makes at PREPARE (restrictions, missing key parts)
 //!   targets   the tables a prepared statement uses (dropped on schema changes)
 //!   availability  consistency levels against the cluster's live replicas
 //!   views     materialized views rebuilt after writes to their base table
@@ -32,6 +33,7 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 pub mod udf;
+pub mod validate;
 pub mod views;
 pub mod warnings;
 
@@ -166,7 +168,11 @@ pub fn execute(
     values: &BoundValues,
     params: &ExecParams,
 ) -> CqlResult<Outcome> {
-    check_marker_count(parsed, values)?;
+    if let Err(e) = check_marker_count(parsed, values) {
+        // Cassandra prepares a query before it counts the values bound to it.
+        prepare::shape(ctx.schema, parsed, ctx.keyspace)?;
+        return Err(e);
+    }
     let env = Env {
         values,
         now_micros: ctx.now_micros,

@@ -462,7 +462,7 @@ fn selector_terms(specs: &mut Specs<'_>, s: &Selector) {
 /// The prepared shape of a statement.
 ///
 /// # Errors
-/// Unknown keyspace, table or column.
+/// Unknown keyspace, table or column; the checks of [`super::validate`].
 pub fn shape(schema: &Schema, parsed: &Parsed, keyspace: Option<&str>) -> CqlResult<PreparedShape> {
     let n = parsed.bind_markers.len();
     let mut out = vec![None; n];
@@ -491,6 +491,7 @@ pub fn shape(schema: &Schema, parsed: &Parsed, keyspace: Option<&str>) -> CqlRes
             })
         })
         .collect();
+    super::validate::check(schema, parsed, keyspace, &shape.bind)?;
     // Named markers keep their own name, as Cassandra reports them.
     for (spec, m) in shape.bind.iter_mut().zip(&parsed.bind_markers) {
         if let Some(n) = &m.name {
