@@ -161,3 +161,19 @@ fn aggregates_fold_the_selected_rows() {
     assert_eq!(r.rows[0][0].as_deref(), Some(&1.5f64.to_be_bytes()[..]));
     assert_eq!(r.rows[0][1].as_deref(), Some(&3i32.to_be_bytes()[..]));
 }
+
+#[test]
+fn markers_passed_to_functions_are_typed_by_their_parameters() {
+    let n = node();
+    let s = SessionState::default();
+    let p = n
+        .prepare(
+            "SELECT ks.plus(v, ?) FROM ks.t WHERE k = ks.plus(?, 0) AND c = ?",
+            None,
+            &s,
+        )
+        .unwrap();
+    let types: Vec<_> = p.shape.bind.iter().map(|b| b.typ.clone()).collect();
+    assert_eq!(types, vec![cql_core::types::ColumnType::Int; 3]);
+    assert_eq!(p.shape.bind[0].name, "arg1(plus)");
+}
