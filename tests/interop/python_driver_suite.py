@@ -19,7 +19,7 @@ import time
 import traceback
 import uuid
 
-from cassandra import ConsistencyLevel, InvalidRequest, ProtocolVersion
+from cassandra import ConsistencyLevel, FunctionFailure, InvalidRequest, ProtocolVersion
 from cassandra.auth import PlainTextAuthProvider
 from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT, NoHostAvailable
 from cassandra.policies import RoundRobinPolicy
@@ -492,6 +492,51 @@ def user_functions_and_aggregates(env):
     s.execute("DROP AGGREGATE interop_udf.total")
     c.refresh_schema_metadata()
     check("total(int)" not in c.metadata.keyspaces["interop_udf"].aggregates, "dropped")
+
+
+@scenario
+def user_functions_and_aggregates_run(env):
+    s = env.session()
+    fresh_keyspace(s, "interop_udf_run")
+    s.execute("CREATE TABLE interop_udf_run.t (k int, c int, v int, PRIMARY KEY (k, c))")
+    s.execute("CREATE FUNCTION interop_udf_run.twice_plus(v int, n int) RETURNS NULL ON NULL INPUT "
+              "RETURNS int LANGUAGE java AS 'return v * 2 + n;'")
+    s.execute("CREATE FUNCTION interop_udf_run.inv(v int) CALLED ON NULL INPUT "
+              "RETURNS int LANGUAGE java AS 'return 100 / v;'")
+    s.execute("CREATE FUNCTION interop_udf_run.avg_state(state tuple<int, bigint>, val int) "
+              "CALLED ON NULL INPUT RETURNS tuple<int, bigint> LANGUAGE java AS "
+              "'if (val != null) { state.setInt(0, state.getInt(0) + 1); "
+              "state.setLong(1, state.getLong(1) + val.intValue()); } return state;'")
+    s.execute("CREATE FUNCTION interop_udf_run.avg_final(state tuple<int, bigint>) "
+              "CALLED ON NULL INPUT RETURNS double LANGUAGE java AS "
+              "'double r = 0; if (state.getInt(0) == 0) return null; r = state.getLong(1); "
+              "r /= state.getInt(0); return Double.valueOf(r);'")
+    s.execute("CREATE AGGREGATE interop_udf_run.average(int) SFUNC avg_state "
+              "STYPE tuple<int, bigint> FINALFUNC avg_final INITCOND (0, 0)")
+    insert = s.prepare("INSERT INTO interop_udf_run.t (k, c, v) VALUES (1, ?, ?)")
+    for c, v in [(1, 1), (2, 2), (3, None), (4, 4)]:
+        s.execute(insert, (c, v))
+    rows = list(s.execute("SELECT interop_udf_run.twice_plus(v, 1) AS f FROM interop_udf_run.t WHERE k = 1"))
+    check([r.f for r in rows] == [3, 5, None, 9], f"UDF values {rows}")
+    select = s.prepare("SELECT interop_udf_run.twice_plus(v, ?) FROM interop_udf_run.t WHERE k = ? AND c = ?")
+    row = s.execute(select, (10, 1, 2)).one()
+    check(row[0] == 14, f"prepared UDF {row}")
+    avg = s.execute("SELECT interop_udf_run.average(v) FROM interop_udf_run.t WHERE k = 1").one()[0]
+    check(abs(avg - 7 / 3) < 1e-12, f"average {avg}")
+    empty = s.execute("SELECT interop_udf_run.average(v) FROM interop_udf_run.t WHERE k = 2").one()[0]
+    check(empty is None, f"average of nothing {empty}")
+    s.execute("INSERT INTO interop_udf_run.t (k, c, v) VALUES (3, 1, 0)")
+    try:
+        s.execute("SELECT interop_udf_run.inv(v) FROM interop_udf_run.t WHERE k = 3")
+        check(False, "division by zero answered")
+    except FunctionFailure as e:
+        check("execution of 'interop_udf_run.inv[int]' failed: java.lang.ArithmeticException: / by zero"
+              in str(e), f"failure {e}")
+    try:
+        s.prepare("UPDATE interop_udf_run.t SET v = ? WHERE c = ?")
+        check(False, "partial key prepared")
+    except InvalidRequest as e:
+        check("Some partition key parts are missing: k" in str(e), f"prepare error {e}")
 
 
 @scenario

@@ -8,9 +8,11 @@
 //!   json      SELECT JSON / toJson() encodings, INSERT JSON / fromJson() decoding
 //!   restrict  WHERE clauses: partitions, clustering ranges, filters
 //!   select    SELECT: iteration, limits, selectors, aggregates
+//!   udf       user-defined functions and aggregates run when called (a body subset)
 //!   paging    paging states
 //!   modify    INSERT / UPDATE / DELETE planned into writes, LWT conditions
 //!   prepare   bind marker and result metadata of prepared statements
+//!   validate  the checks Cassandra makes at PREPARE (restrictions, missing key parts)
 //!   targets   the tables a prepared statement uses (dropped on schema changes)
 //!   availability  consistency levels against the cluster's live replicas
 //!   views     materialized views rebuilt after writes to their base table
@@ -33,6 +35,8 @@ pub mod targets;
 pub mod terms;
 #[cfg(test)]
 mod tests;
+pub mod udf;
+pub mod validate;
 pub mod views;
 pub mod warnings;
 
@@ -167,10 +171,18 @@ pub fn execute(
     values: &BoundValues,
     params: &ExecParams,
 ) -> CqlResult<Outcome> {
-    check_marker_count(parsed, values)?;
+    if let Err(e) = check_marker_count(parsed, values) {
+        // Cassandra prepares a query before it counts the values bound to it.
+        prepare::shape(ctx.schema, parsed, ctx.keyspace)?;
+        return Err(e);
+    }
     let env = Env {
         values,
         now_micros: ctx.now_micros,
+        udfs: Some(udf::UdfScope {
+            schema: ctx.schema,
+            keyspace: ctx.keyspace,
+        }),
     };
     let schema = ctx.schema;
     match &parsed.statement {
@@ -394,6 +406,10 @@ fn batch(
         let env = Env {
             values,
             now_micros: ctx.now_micros,
+            udfs: Some(udf::UdfScope {
+                schema,
+                keyspace: ctx.keyspace,
+            }),
         };
         if batch_has_timestamp {
             let own = match stmt {

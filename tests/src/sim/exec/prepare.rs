@@ -5,7 +5,8 @@
 use cql_core::types::{ColumnSpec, ColumnType};
 
 use super::functions;
-use super::terms::Env;
+use super::terms::{Env, udf_keyspace};
+use super::udf::{self, Udf, UdfScope};
 use super::{PreparedShape, resolve_table, select};
 use crate::cql::Parsed;
 use crate::cql::ast::{
@@ -13,7 +14,7 @@ use crate::cql::ast::{
     Relation, Selection, Selector, Statement, Term, Using,
 };
 use crate::sim::error::{CqlError, CqlResult};
-use crate::sim::outcome::BoundValues;
+use crate::sim::outcome::{BoundValue, BoundValues};
 use crate::sim::schema::{Schema, Table};
 
 struct Specs<'t> {
@@ -21,6 +22,8 @@ struct Specs<'t> {
     out: Vec<Option<ColumnSpec>>,
     /// Marker indexes bound by `pk = ?` (or INSERT values), by column name.
     key_markers: Vec<(String, usize)>,
+    /// Where user-defined functions are found, to type the markers passed to them.
+    udfs: UdfScope<'t>,
 }
 
 impl Specs<'_> {
@@ -101,7 +104,10 @@ impl Specs<'_> {
                     }
                     return;
                 }
-                let params = functions::param_types(&f, args.len()).unwrap_or_default();
+                let params = match self.udf_params(fname, args.len()) {
+                    Some(p) => p,
+                    None => functions::param_types(&f, args.len()).unwrap_or_default(),
+                };
                 for (i, a) in args.iter().enumerate() {
                     let t = params.get(i).cloned().unwrap_or(ColumnType::Blob);
                     self.term(a, &format!("arg{i}({})", fname.name), &t);
@@ -109,6 +115,21 @@ impl Specs<'_> {
             }
             Term::Cast(_, inner) => self.term(inner, name, typ),
             Term::Literal(_) | Term::Null => {}
+        }
+    }
+
+    /// The parameter types of the user-defined function or aggregate a call names, when
+    /// it names exactly one by its arity.
+    fn udf_params(
+        &self,
+        name: &crate::cql::ast::QualifiedName,
+        arity: usize,
+    ) -> Option<Vec<ColumnType>> {
+        let ks = udf_keyspace(&self.udfs, name, arity)?;
+        let untyped = vec![(None, String::new()); arity];
+        match udf::resolve(self.udfs.schema, ks, &name.name, &untyped).ok()?? {
+            Udf::Scalar(f) => Some(f.arguments.into_iter().map(|(_, t)| t).collect()),
+            Udf::Aggregate(a) => Some(a.aggregate.argument_types),
         }
     }
 
@@ -344,6 +365,7 @@ fn statement_specs(
                 table: dummy_table(),
                 out: std::mem::take(out),
                 key_markers: Vec::new(),
+                udfs: UdfScope { schema, keyspace },
             };
             specs.using(&b.using);
             *out = specs.out;
@@ -355,6 +377,7 @@ fn statement_specs(
         table,
         out: std::mem::take(out),
         key_markers: Vec::new(),
+        udfs: UdfScope { schema, keyspace },
     };
     match stmt {
         Statement::Select(s) => {
@@ -370,10 +393,22 @@ fn statement_specs(
             if let Some(t) = &s.limit {
                 specs.term(t, "[limit]", &ColumnType::Int);
             }
-            let vals = BoundValues::default();
+            // Markers of the selection are typed by now: placeholders stand for them.
+            let vals = BoundValues {
+                values: specs
+                    .out
+                    .iter()
+                    .map(|spec| {
+                        let t = spec.as_ref().map_or(ColumnType::Blob, |s| s.typ.clone());
+                        BoundValue::Bytes(super::validate::placeholder(&t))
+                    })
+                    .collect(),
+                names: None,
+            };
             let env = Env {
                 values: &vals,
                 now_micros: 0,
+                udfs: Some(super::udf::UdfScope { schema, keyspace }),
             };
             shape.result = select::selection(table, s, &env)?.1;
         }
@@ -448,9 +483,15 @@ fn dummy_table() -> &'static Table {
 fn selector_terms(specs: &mut Specs<'_>, s: &Selector) {
     match s {
         Selector::Term(t) => specs.term(t, "[selection]", &ColumnType::Blob),
-        Selector::Function { args, .. } => {
-            for a in args {
-                selector_terms(specs, a);
+        Selector::Function { name, args } => {
+            let params = specs.udf_params(name, args.len()).unwrap_or_default();
+            for (i, a) in args.iter().enumerate() {
+                match (a, params.get(i)) {
+                    (Selector::Term(t), Some(p)) => {
+                        specs.term(t, &format!("arg{i}({})", name.name), p);
+                    }
+                    _ => selector_terms(specs, a),
+                }
             }
         }
         Selector::Cast(inner, _) | Selector::Field(inner, _) => selector_terms(specs, inner),
@@ -461,7 +502,7 @@ fn selector_terms(specs: &mut Specs<'_>, s: &Selector) {
 /// The prepared shape of a statement.
 ///
 /// # Errors
-/// Unknown keyspace, table or column.
+/// Unknown keyspace, table or column; the checks of [`super::validate`].
 pub fn shape(schema: &Schema, parsed: &Parsed, keyspace: Option<&str>) -> CqlResult<PreparedShape> {
     let n = parsed.bind_markers.len();
     let mut out = vec![None; n];
@@ -490,6 +531,7 @@ pub fn shape(schema: &Schema, parsed: &Parsed, keyspace: Option<&str>) -> CqlRes
             })
         })
         .collect();
+    super::validate::check(schema, parsed, keyspace, &shape.bind)?;
     // Named markers keep their own name, as Cassandra reports them.
     for (spec, m) in shape.bind.iter_mut().zip(&parsed.bind_markers) {
         if let Some(n) = &m.name {

@@ -11,7 +11,8 @@ use super::functions;
 use super::pager::{self, After, Position, Resume};
 use super::paging::NO_LIMIT;
 use super::restrict::{FILTERING, Where, matches};
-use super::terms::{Env, eval};
+use super::terms::{Env, eval, udf_keyspace};
+use super::udf::{self, Udf};
 use crate::cql::ast::{Order, Select, Selection, Selector, Term};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::outcome::{BoundValue, ExecParams, RowsResult};
@@ -43,6 +44,8 @@ pub enum Sel {
     Field(Box<Sel>, usize, ColumnType),
     /// `token(pk...)`
     Token,
+    /// A user-defined function or aggregate.
+    User(Box<Udf>, Vec<Sel>, ColumnType),
 }
 
 impl Sel {
@@ -52,7 +55,7 @@ impl Sel {
             Sel::Column(_, t) | Sel::Const(_, t) | Sel::Func(_, _, t) | Sel::Agg(_, _, t) => {
                 t.clone()
             }
-            Sel::Cast(_, t) | Sel::Field(_, _, t) => t.clone(),
+            Sel::Cast(_, t) | Sel::Field(_, _, t) | Sel::User(_, _, t) => t.clone(),
             Sel::WriteTime(_) | Sel::CountRows | Sel::Token => ColumnType::BigInt,
             Sel::Ttl(_) => ColumnType::Int,
         }
@@ -60,6 +63,9 @@ impl Sel {
     fn is_agg(&self) -> bool {
         match self {
             Sel::CountRows | Sel::Agg(..) => true,
+            Sel::User(f, args, _) => {
+                matches!(**f, Udf::Aggregate(_)) || args.iter().any(Sel::is_agg)
+            }
             Sel::Func(_, args, _) => args.iter().any(Sel::is_agg),
             Sel::Cast(s, _) | Sel::Field(s, _, _) => s.is_agg(),
             _ => false,
@@ -193,6 +199,11 @@ fn compile(table: &Table, s: &Selector, env: &Env<'_>) -> CqlResult<Sel> {
                     "fromJson() cannot be used in the selection clause of a SELECT statement",
                 ));
             }
+            if let Some(scope) = env.udfs {
+                if let Some(ks) = udf_keyspace(&scope, name, args.len()) {
+                    return compile_udf(table, scope.schema, ks, name, args, env);
+                }
+            }
             let hints = functions::param_types(&f, args.len()).unwrap_or_default();
             let args: Vec<Sel> = args
                 .iter()
@@ -234,6 +245,51 @@ fn compile(table: &Table, s: &Selector, env: &Env<'_>) -> CqlResult<Sel> {
             }
         }
     })
+}
+
+/// Compiles a call of a user-defined function or aggregate of `keyspace`: its arguments
+/// are typed by the overload they resolve to.
+fn compile_udf(
+    table: &Table,
+    schema: &crate::sim::schema::Schema,
+    keyspace: &str,
+    name: &crate::cql::ast::QualifiedName,
+    args: &[Selector],
+    env: &Env<'_>,
+) -> CqlResult<Sel> {
+    let mut typed = Vec::with_capacity(args.len());
+    for a in args {
+        let t = match a {
+            Selector::Term(_) => None,
+            other => Some(compile(table, other, env)?.typ()),
+        };
+        typed.push((t, selector_name(a)));
+    }
+    let Some(f) = udf::resolve(schema, keyspace, &name.name, &typed)? else {
+        return Err(CqlError::invalid(format!(
+            "Unknown function '{keyspace}.{}'",
+            name.name
+        )));
+    };
+    let params = match &f {
+        Udf::Scalar(u) => u.arguments.iter().map(|(_, t)| t.clone()).collect(),
+        Udf::Aggregate(a) => a.aggregate.argument_types.clone(),
+    };
+    let sels = args
+        .iter()
+        .zip(&params)
+        .map(|(a, p)| match a {
+            Selector::Term(t) => compile_term(t, Some(p), env),
+            other => compile(table, other, env),
+        })
+        .collect::<CqlResult<Vec<_>>>()?;
+    if matches!(f, Udf::Aggregate(_)) && sels.iter().any(Sel::is_agg) {
+        return Err(CqlError::invalid(
+            "aggregate functions cannot be used as arguments of aggregate functions",
+        ));
+    }
+    let t = f.return_type();
+    Ok(Sel::User(Box::new(f), sels, t))
 }
 
 /// The compiled selection: selectors with their result specs.
@@ -680,6 +736,16 @@ pub fn eval_sel(table: &Table, s: &Sel, row: &LiveRow, env: &Env<'_>) -> CqlResu
                     .and_then(|f| f.get(*i).copied().flatten().map(Bytes::copy_from_slice))
             })
         }
+        Sel::User(f, args, _) => match &**f {
+            Udf::Scalar(u) => {
+                let vals = args
+                    .iter()
+                    .map(|a| eval_sel(table, a, row, env))
+                    .collect::<CqlResult<Vec<_>>>()?;
+                udf::call(u, &vals)?
+            }
+            Udf::Aggregate(_) => None,
+        },
         Sel::CountRows | Sel::Agg(..) => None,
     })
 }
@@ -757,6 +823,20 @@ fn aggregate_row(
                     .flatten()
                     .collect();
                 aggregate(f, t, &vals)
+            }
+            Sel::User(f, args, _) if matches!(**f, Udf::Aggregate(_)) => {
+                let Udf::Aggregate(uda) = &**f else {
+                    return Ok(None);
+                };
+                let inputs = rows
+                    .iter()
+                    .map(|r| {
+                        args.iter()
+                            .map(|a| eval_sel(table, a, r, env))
+                            .collect::<CqlResult<Vec<_>>>()
+                    })
+                    .collect::<CqlResult<Vec<_>>>()?;
+                udf::aggregate(uda, &inputs)
             }
             other => match rows.first() {
                 Some(r) => eval_sel(table, other, r, env),

@@ -20,6 +20,8 @@ pub struct Env<'a> {
     pub values: &'a BoundValues,
     /// Microseconds since the epoch.
     pub now_micros: i64,
+    /// Where user-defined functions are found (`None`: only native functions).
+    pub udfs: Option<super::udf::UdfScope<'a>>,
 }
 
 /// The value a marker is bound to; `receiver` is the marker's bind spec name, used to match
@@ -351,6 +353,16 @@ pub fn eval(env: &Env<'_>, term: &Term, name: &str, typ: &ColumnType) -> CqlResu
             super::json::from_json(env, doc.as_ref(), name, typ)?
         }
         Term::Function { name: fname, args } => {
+            if let Some((v, t, shown)) = call_udf(env, fname, args)? {
+                if !assignable(&t, typ) {
+                    return Err(CqlError::invalid(format!(
+                        "Type error: cannot assign result of function {shown} (type {}) to {name} (type {})",
+                        type_name(&t),
+                        type_name(typ)
+                    )));
+                }
+                return Ok(v.map_or(BoundValue::Null, BoundValue::Bytes));
+            }
             let f = functions::base_name(fname.keyspace.as_deref(), &fname.name);
             let params = functions::param_types(&f, args.len())
                 .ok_or_else(|| CqlError::invalid(format!("Unknown function '{}'", fname.name)))?;
@@ -374,6 +386,64 @@ pub fn eval(env: &Env<'_>, term: &Term, name: &str, typ: &ColumnType) -> CqlResu
     })
 }
 
+/// The keyspace whose user-defined functions a call names: its own qualifier, or the
+/// session's for an unqualified name that is no native function.
+pub fn udf_keyspace<'a>(
+    scope: &super::udf::UdfScope<'a>,
+    name: &'a crate::cql::ast::QualifiedName,
+    arity: usize,
+) -> Option<&'a str> {
+    match name.keyspace.as_deref() {
+        Some(ks) if ks.eq_ignore_ascii_case("system") => None,
+        Some(ks) => Some(ks),
+        None => {
+            let f = functions::base_name(None, &name.name);
+            let native = functions::param_types(&f, arity).is_some()
+                || matches!(
+                    f.as_str(),
+                    "fromjson" | "tojson" | "count" | "min" | "max" | "sum" | "avg"
+                );
+            if native { None } else { scope.keyspace }
+        }
+    }
+}
+
+/// Calls a user-defined function named by a term, when the name is one: its value, its
+/// return type and its name as errors show it.
+fn call_udf(
+    env: &Env<'_>,
+    fname: &crate::cql::ast::QualifiedName,
+    args: &[Term],
+) -> CqlResult<Option<(Option<Bytes>, ColumnType, String)>> {
+    let Some(scope) = env.udfs else {
+        return Ok(None);
+    };
+    let Some(ks) = udf_keyspace(&scope, fname, args.len()) else {
+        return Ok(None);
+    };
+    let shown: Vec<(Option<ColumnType>, String)> =
+        args.iter().map(|a| (None, a.to_string())).collect();
+    let full = format!("{ks}.{}", fname.name);
+    let f = match super::udf::resolve(scope.schema, ks, &fname.name, &shown)? {
+        Some(super::udf::Udf::Scalar(f)) => f,
+        Some(super::udf::Udf::Aggregate(_)) => {
+            return Err(CqlError::invalid(format!(
+                "Aggregate function {full} cannot be used as a term"
+            )));
+        }
+        None if fname.keyspace.is_some() => {
+            return Err(CqlError::invalid(format!("Unknown function '{full}'")));
+        }
+        None => return Ok(None),
+    };
+    let mut vals = Vec::with_capacity(args.len());
+    for (a, (_, t)) in args.iter().zip(&f.arguments) {
+        vals.push(eval_typed(env, a, &full, t)?.0);
+    }
+    let v = super::udf::call(&f, &vals)?;
+    Ok(Some((v, f.return_type.clone(), full)))
+}
+
 fn is_from_json(name: &crate::cql::ast::QualifiedName) -> bool {
     functions::base_name(name.keyspace.as_deref(), &name.name) == "fromjson"
 }
@@ -387,6 +457,9 @@ fn eval_typed(
     param: &ColumnType,
 ) -> CqlResult<(Option<Bytes>, ColumnType)> {
     if let Term::Function { name, args } = term {
+        if let Some((v, t, _)) = call_udf(env, name, args)? {
+            return Ok((v, t));
+        }
         let f = functions::base_name(name.keyspace.as_deref(), &name.name);
         let params = functions::param_types(&f, args.len())
             .ok_or_else(|| CqlError::invalid(format!("Unknown function '{}'", name.name)))?;
@@ -474,6 +547,7 @@ mod tests {
         Env {
             values,
             now_micros: 1_000_000,
+            udfs: None,
         }
     }
 

@@ -853,4 +853,5 @@ fn functions_in_statements() {
 mod json;
 mod paging;
 mod prepared;
+mod udf;
 mod views;

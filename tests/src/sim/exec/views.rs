@@ -121,6 +121,7 @@ fn matches_filters(base: &Table, view: &View, row: &LiveRow) -> bool {
     let env = Env {
         values: &values,
         now_micros: 0,
+        udfs: None,
     };
     view.filters.iter().all(|r| match r {
         Relation::IsNotNull { column } => row.value(base, column).is_some(),

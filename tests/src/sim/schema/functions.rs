@@ -131,6 +131,7 @@ pub(super) fn create(
         language: s.language.clone(),
         body: s.body.clone(),
     };
+    crate::sim::exec::udf::check_create(&function)?;
     let key = function.key();
     if keyspace.aggregates.contains_key(&key) {
         return Err(CqlError::invalid(format!(

@@ -23,6 +23,7 @@ pub fn value(term: &Term, state_type: &ColumnType) -> CqlResult<Option<Bytes>> {
     let env = Env {
         values: &values,
         now_micros: 0,
+        udfs: None,
     };
     match terms::eval(&env, term, "(dummy)", state_type)? {
         BoundValue::Bytes(b) => Ok(Some(b)),
@@ -55,7 +56,7 @@ fn quoted(s: &str) -> String {
 
 /// A float as Java's `Float.toString` prints it (shortest digits, `E` notation outside
 /// 10^-3 .. 10^7).
-fn java_float(x: f32) -> String {
+pub(crate) fn java_float(x: f32) -> String {
     if !x.is_finite() {
         return java_double(f64::from(x));
     }

@@ -13,7 +13,7 @@ mod aggregates;
 pub mod ddl;
 pub mod features;
 mod functions;
-mod initcond;
+pub(crate) mod initcond;
 pub mod model;
 pub mod options;
 #[cfg(test)]

@@ -83,8 +83,16 @@ fn create_function_and_replace() {
     );
     invalid(
         &mut s,
-        &replace.replace("RETURNS int", "RETURNS bigint"),
+        &replace
+            .replace("RETURNS int", "RETURNS bigint")
+            .replace("a + b", "(long) a + b"),
         "Cannot replace function 'plus', the new return type bigint is not compatible with the return type int of existing function",
+    );
+    // Java compiles the body before looking at the existing function.
+    invalid(
+        &mut s,
+        &replace.replace("RETURNS int", "RETURNS bigint"),
+        "Java source compilation failed:\nLine 1: Type mismatch: cannot convert from int to Long\n",
     );
     // An overload is a new function.
     ok(
