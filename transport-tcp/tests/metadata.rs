@@ -31,6 +31,8 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE meta.\"CaseSensitive\" (\"Key\" int PRIMARY KEY, \"select\" text, \"Value\" blob)",
     "CREATE INDEX users_name_idx ON meta.users (name)",
     "CREATE INDEX users_prefs_idx ON meta.users (keys(prefs))",
+    "CREATE CUSTOM INDEX select_sasi ON meta.\"CaseSensitive\" (\"select\") \
+     USING 'org.apache.cassandra.index.sasi.SASIIndex' WITH OPTIONS = {'mode': 'CONTAINS'}",
     "CREATE FUNCTION meta.plus(a int, b int) CALLED ON NULL INPUT RETURNS int \
      LANGUAGE java AS 'return a + b;'",
     "CREATE FUNCTION meta.plus(a double, b double) RETURNS NULL ON NULL INPUT RETURNS double \

@@ -489,6 +489,32 @@ pub fn strip_frozen(type_text: &str) -> String {
     out
 }
 
+/// `CREATE [CUSTOM] INDEX name ON ks.t (target)[ USING class[ WITH OPTIONS = {...}]]`
+/// without the final `;`, names quoted per `d`, the class written by `class_text`.
+fn index_statement(
+    table: &TableMetadata,
+    index: &IndexMetadata,
+    d: Dialect,
+    class_text: &dyn Fn(&str) -> String,
+) -> String {
+    let mut options = index.options.clone();
+    let target = options.remove("target").unwrap_or_default();
+    let on = qualified(&table.keyspace, &table.name, d);
+    let name = quote_if_needed(&index.name, d);
+    if !index.is_custom() {
+        return format!("CREATE INDEX {name} ON {on} ({target})");
+    }
+    let class = options.remove("class_name").unwrap_or_default();
+    let mut out = format!(
+        "CREATE CUSTOM INDEX {name} ON {on} ({target}) USING {}",
+        class_text(&class)
+    );
+    if !options.is_empty() {
+        let _ = write!(out, " WITH OPTIONS = {}", quoted_map(&options));
+    }
+    out
+}
+
 /// A CQL with a warning comment around it when its rows could not all be read.
 fn with_parse_warning(
     cql: String,
@@ -812,37 +838,12 @@ mod describe {
     }
 
     pub(super) fn index(table: &TableMetadata, index: &IndexMetadata) -> String {
-        let mut options = index.options.clone();
-        let target = options.remove("target").unwrap_or_default();
-        let on = qualified(&table.keyspace, &table.name, D);
-        let name = quote_if_needed(&index.name, D);
-        if index.is_custom() {
-            let class = options.remove("class_name").unwrap_or_default();
-            let mut out = format!(
-                "CREATE CUSTOM INDEX {name} ON {on} ({target}) USING {}",
-                single_quoted(&class)
-            );
-            if !options.is_empty() {
-                let _ = write!(out, " WITH OPTIONS = {}", quoted_map(&options));
-            }
-            out.push(';');
-            out
-        } else {
-            format!("CREATE INDEX {name} ON {on} ({target});")
-        }
+        format!("{};", index_statement(table, index, D, &single_quoted))
     }
 
     pub(super) fn view(view: &ViewMetadata) -> String {
-        let pk: Vec<&ColumnMetadata> = view
-            .columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::PartitionKey)
-            .collect();
-        let clustering: Vec<&ColumnMetadata> = view
-            .columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::Clustering)
-            .collect();
+        let pk: Vec<&ColumnMetadata> = view.partition_key().collect();
+        let clustering: Vec<&ColumnMetadata> = view.clustering_key().collect();
         let all: Vec<&ColumnMetadata> = view.columns.iter().collect();
         let selected = if view.include_all_columns {
             "*".to_string()
@@ -1142,33 +1143,13 @@ mod python {
     }
 
     pub(super) fn index(table: &TableMetadata, index: &IndexMetadata) -> String {
-        let mut options = index.options.clone();
-        let target = options.remove("target").unwrap_or_default();
-        let on = qualified(&table.keyspace, &table.name, D);
-        let name = quote_if_needed(&index.name, D);
-        if index.is_custom() {
-            let class = options.remove("class_name").unwrap_or_default();
-            let mut out = format!("CREATE CUSTOM INDEX {name} ON {on} ({target}) USING '{class}'");
-            if !options.is_empty() {
-                let _ = write!(out, " WITH OPTIONS = {}", quoted_map(&options));
-            }
-            out
-        } else {
-            format!("CREATE INDEX {name} ON {on} ({target})")
-        }
+        // The Python driver does not escape quotes in the class name.
+        index_statement(table, index, D, &|class| format!("'{class}'"))
     }
 
     pub(super) fn view(view: &ViewMetadata) -> String {
-        let pk: Vec<&ColumnMetadata> = view
-            .columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::PartitionKey)
-            .collect();
-        let clustering: Vec<&ColumnMetadata> = view
-            .columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::Clustering)
-            .collect();
+        let pk: Vec<&ColumnMetadata> = view.partition_key().collect();
+        let clustering: Vec<&ColumnMetadata> = view.clustering_key().collect();
         let all: Vec<&ColumnMetadata> = view.columns.iter().collect();
         let selected = if view.include_all_columns {
             "*".to_string()

@@ -358,6 +358,20 @@ impl ViewMetadata {
     pub fn column(&self, name: &str) -> Option<&ColumnMetadata> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The partition key columns, in order.
+    pub fn partition_key(&self) -> impl Iterator<Item = &ColumnMetadata> {
+        self.columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::PartitionKey)
+    }
+
+    /// The clustering columns, in order.
+    pub fn clustering_key(&self) -> impl Iterator<Item = &ColumnMetadata> {
+        self.columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Clustering)
+    }
 }
 
 /// A user-defined type.
