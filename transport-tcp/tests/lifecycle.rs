@@ -252,3 +252,61 @@ async fn close_fails_requests_still_unanswered_after_the_grace_period() {
     paused.store(false, Ordering::Release);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_traced_request_on_a_cluster_shows_its_replicas_at_work() {
+    use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
+    let cluster = SimCluster::start(SimClusterConfig::nodes(3)).await.unwrap();
+    let session = cql_transport_tcp::SessionBuilder::new()
+        .contact_point(cluster.contact_points()[0])
+        .connect()
+        .await
+        .unwrap();
+    session
+        .execute(
+            "CREATE KEYSPACE tr WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+            (),
+        )
+        .await
+        .unwrap();
+    session
+        .execute("CREATE TABLE tr.kv (k int PRIMARY KEY, v text)", ())
+        .await
+        .unwrap();
+    let write = Statement::new("INSERT INTO tr.kv (k, v) VALUES (1, 'a')")
+        .with_tracing(true)
+        .with_consistency(cql_transport_tcp::Consistency::All);
+    let r = session.execute(&write, ()).await.unwrap();
+    let trace = session.trace(r.tracing_id.unwrap()).await.unwrap();
+    let coordinator = trace.coordinator.unwrap();
+    let sources: std::collections::BTreeSet<_> =
+        trace.events.iter().filter_map(|e| e.source).collect();
+    assert_eq!(sources.len(), 3, "every replica traces its part: {trace:?}");
+    let replica_events: Vec<&str> = trace
+        .events
+        .iter()
+        .filter(|e| e.source != Some(coordinator))
+        .filter_map(|e| e.activity.as_deref())
+        .collect();
+    assert!(
+        replica_events
+            .iter()
+            .any(|a| a.starts_with("MUTATION_REQ message received from /")),
+        "{replica_events:?}"
+    );
+    let read = Statement::new("SELECT v FROM tr.kv WHERE k = 1")
+        .with_tracing(true)
+        .with_consistency(cql_transport_tcp::Consistency::Quorum);
+    let r = session.execute(&read, ()).await.unwrap();
+    let trace = session.trace(r.tracing_id.unwrap()).await.unwrap();
+    assert!(
+        trace.events.iter().any(|e| e
+            .activity
+            .as_deref()
+            .is_some_and(|a| a.starts_with("Executing single-partition query on kv"))
+            && e.source != trace.coordinator),
+        "{trace:?}"
+    );
+    session.close().await;
+    cluster.stop().await;
+}

@@ -89,6 +89,9 @@ pub struct SessionState {
     pub user: Option<String>,
     /// The client warnings of the last request (the response frame's warnings).
     pub warnings: Vec<String>,
+    /// The partitions the last request read or wrote through the replicas (what its
+    /// trace shows the replicas doing).
+    pub touched: Vec<crate::sim::exec::Touched>,
 }
 
 /// A prepared statement the node remembers.
@@ -244,6 +247,25 @@ impl Node {
             events,
             paused: Arc::new(watch::channel(false).0),
         }
+    }
+
+    /// The other nodes holding the partition with `token` of `keyspace` (replica order),
+    /// with their address and storage port: whom a coordinator contacts for it.
+    pub fn other_replicas(&self, keyspace: &str, token: i64) -> Vec<(std::net::IpAddr, u16)> {
+        let state = self.lock();
+        state
+            .topology
+            .replicas(keyspace, token)
+            .into_iter()
+            .filter(|slot| *slot != self.slot)
+            .filter_map(|slot| {
+                state
+                    .topology
+                    .member(slot)
+                    .filter(|m| m.is_up())
+                    .map(|m| (m.info().address, m.info().listen_port))
+            })
+            .collect()
     }
 
     /// Pauses the node (`true`) or lets it go on (`false`), as `kill -STOP`/`-CONT` would:
@@ -508,6 +530,7 @@ impl Node {
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
         session.warnings.clear();
+        session.touched.clear();
         let parsed = parse_statement(query)?;
         self.run(&parsed, values, params, session, params.keyspace.clone())
     }
@@ -584,6 +607,7 @@ impl Node {
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
         session.warnings.clear();
+        session.touched.clear();
         let prepared = self.prepared(id)?;
         let keyspace = prepared.keyspace.clone().or(params.keyspace.clone());
         self.run(&prepared.parsed, values, params, session, keyspace)
@@ -601,6 +625,7 @@ impl Node {
         session: &mut SessionState,
     ) -> CqlResult<Outcome> {
         session.warnings.clear();
+        session.touched.clear();
         let mut statements = Vec::with_capacity(batch.entries.len());
         for entry in &batch.entries {
             let parsed = match &entry.statement {
@@ -635,7 +660,7 @@ impl Node {
             .collect();
         let now = self.now_micros(params);
         let keyspace = params.keyspace.clone().or(session.keyspace.clone());
-        self.with_context(now, keyspace.as_deref(), &mut session.warnings, |ctx| {
+        self.with_context(now, keyspace.as_deref(), session, |ctx| {
             exec::execute_batch(ctx, kind, &pairs, params)
         })
     }
@@ -647,7 +672,7 @@ impl Node {
         &self,
         now_micros: i64,
         keyspace: Option<&str>,
-        warnings: &mut Vec<String>,
+        session: &mut SessionState,
         f: impl FnOnce(&mut ExecContext<'_>) -> T,
     ) -> T {
         let mut state = self.lock();
@@ -677,9 +702,11 @@ impl Node {
             keyspace,
             availability: Some(Availability::new(topology, self.slot)),
             warnings: Vec::new(),
+            touched: Default::default(),
         };
         let out = f(&mut ctx);
-        warnings.append(&mut ctx.warnings);
+        session.warnings.append(&mut ctx.warnings);
+        session.touched.append(ctx.touched.get_mut());
         out
     }
 
@@ -708,15 +735,16 @@ impl Node {
             | Statement::Batch(_)
             | Statement::Truncate(_) => {
                 let now = self.now_micros(params);
-                self.with_context(now, keyspace.as_deref(), &mut session.warnings, |ctx| {
+                self.with_context(now, keyspace.as_deref(), session, |ctx| {
                     exec::execute(ctx, parsed, values, params)
                 })
             }
-            Statement::Describe(d) => {
-                self.with_context(0, keyspace.as_deref(), &mut Vec::new(), |ctx| {
-                    describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params)
-                })
-            }
+            Statement::Describe(d) => self.with_context(
+                0,
+                keyspace.as_deref(),
+                &mut SessionState::default(),
+                |ctx| describe::execute(ctx.schema, &ctx.info.info(), d, ctx.keyspace, params),
+            ),
             Statement::Auth(a) => self.run_auth(a, session, keyspace.as_deref()),
             ddl_statement => {
                 let outcome = self.apply_ddl(ddl_statement, keyspace.as_deref(), session)?;

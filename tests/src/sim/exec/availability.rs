@@ -73,11 +73,15 @@ pub fn check_select(
             };
             let token = PartitionPosition::of(key).token;
             a.check(ks, token, cl, Operation::Paxos)?;
-            a.check(ks, token, paxos_read_level(cl), Operation::Read)
+            a.check(ks, token, paxos_read_level(cl), Operation::Read)?;
+            touch(ctx, table, token, false);
+            Ok(())
         }
         Some(keys) => {
             for key in keys {
-                a.check(ks, PartitionPosition::of(key).token, cl, Operation::Read)?;
+                let token = PartitionPosition::of(key).token;
+                a.check(ks, token, cl, Operation::Read)?;
+                touch(ctx, table, token, false);
             }
             Ok(())
         }
@@ -149,9 +153,20 @@ fn commit(ctx: &ExecContext<'_>, plans: &[Plan<'_>], cl: Consistency) -> CqlResu
     for (table, token) in written(plans) {
         if let Some(ks) = keyspace(ctx, table) {
             a.check(ks, token, cl, Operation::Write)?;
+            touch(ctx, table, token, true);
         }
     }
     Ok(())
+}
+
+/// Records a partition the request goes to its replicas for (its trace shows them).
+fn touch(ctx: &ExecContext<'_>, table: &Table, token: i64, write: bool) {
+    ctx.touched.borrow_mut().push(super::Touched {
+        keyspace: table.keyspace.clone(),
+        table: table.name.clone(),
+        token,
+        write,
+    });
 }
 
 /// Checks a lightweight transaction before its condition is evaluated: the levels, the

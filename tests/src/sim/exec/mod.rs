@@ -75,6 +75,22 @@ pub struct ExecContext<'a> {
     pub availability: Option<Availability<'a>>,
     /// Client warnings for the response, in the order raised.
     pub warnings: Vec<String>,
+    /// The single partitions read or written through their replicas, in order (recorded
+    /// by the consistency checks, which see the context shared).
+    pub touched: std::cell::RefCell<Vec<Touched>>,
+}
+
+/// A partition a request read or wrote through its replicas (for its trace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touched {
+    /// Its keyspace.
+    pub keyspace: String,
+    /// Its table.
+    pub table: String,
+    /// Its token.
+    pub token: i64,
+    /// Written (a mutation) rather than read.
+    pub write: bool,
 }
 
 /// A node's identity as its system tables show it, built on demand: a cluster member's

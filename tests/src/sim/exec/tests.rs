@@ -146,6 +146,7 @@ impl Harness {
             keyspace: Some("ks"),
             warnings: Vec::new(),
             availability: None,
+            touched: Default::default(),
         };
         execute(
             &mut ctx,

@@ -496,22 +496,25 @@ impl ClientState {
             req = quote(request),
             ms = started / 1000,
         )];
-        for (i, (activity, elapsed)) in [
-            (request.to_string(), 0),
-            ("Request complete".to_string(), duration),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        let coordinator = format!("/{address}:{}", node.info().listen_port);
+        let events = trace_events(
+            request,
+            duration,
+            (&address, node.info().native_port, &coordinator),
+            &self.replica_steps(),
+        );
+        for (i, event) in events.into_iter().enumerate() {
             let event_id =
                 crate::sim::exec::functions::timeuuid_at(started + i64::try_from(i).unwrap_or(0));
             statements.push(format!(
                 "INSERT INTO system_traces.events (session_id, event_id, activity, source, \
                  source_port, source_elapsed, thread) VALUES ({id}, {event_id}, {}, {}, {}, \
-                 {elapsed}, 'Native-Transport-Requests-1')",
-                quote(&activity),
-                quote(&address),
-                node.info().native_port,
+                 {}, {})",
+                quote(&event.activity),
+                quote(&event.source),
+                event.port,
+                event.elapsed,
+                quote(event.thread),
             ));
         }
         let mut scratch = SessionState::default();
@@ -521,6 +524,24 @@ impl ClientState {
                 eprintln!("cql-sim: could not record trace {id}: {}", e.message);
             }
         }
+    }
+
+    /// For each partition the last request sent to other replicas: the replica's address
+    /// and storage port, the table and whether it was a write.
+    fn replica_steps(&self) -> Vec<ReplicaStep> {
+        let node = &self.shared.node;
+        let mut steps = Vec::new();
+        for t in &self.state.touched {
+            for (ip, port) in node.other_replicas(&t.keyspace, t.token) {
+                steps.push(ReplicaStep {
+                    address: ip.to_string(),
+                    port,
+                    table: t.table.clone(),
+                    write: t.write,
+                });
+            }
+        }
+        steps
     }
 
     fn supported(&self) -> Supported {
@@ -774,3 +795,104 @@ fn decode_plain(bytes: &[u8]) -> CqlResult<(String, String)> {
 #[cfg(test)]
 #[path = "client_state_tests.rs"]
 mod tests;
+
+/// A replica a traced request was sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaStep {
+    /// The replica's address.
+    pub address: String,
+    /// Its storage port (the one trace messages name).
+    pub port: u16,
+    /// The table read or written.
+    pub table: String,
+    /// A mutation rather than a read.
+    pub write: bool,
+}
+
+/// One row of `system_traces.events`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEvent {
+    /// What happened, as Cassandra words it.
+    pub activity: String,
+    /// The node where it happened.
+    pub source: String,
+    /// That node's port.
+    pub port: u16,
+    /// Microseconds since the request reached that node.
+    pub elapsed: i32,
+    /// The thread, as Cassandra names its stages.
+    pub thread: &'static str,
+}
+
+/// The events of a traced request: the coordinator's (`coordinator` = its address, native
+/// port and `/ip:storage_port` name) and, for every replica step, the messages Cassandra
+/// 4.1 traces on both sides (request sent, received, executed, response sent and
+/// received), each with the replica as its source.
+pub fn trace_events(
+    request: &str,
+    duration: i32,
+    coordinator: (&str, u16, &str),
+    replicas: &[ReplicaStep],
+) -> Vec<TraceEvent> {
+    let (address, port, name) = coordinator;
+    let at = |activity: String, elapsed: i32, thread| TraceEvent {
+        activity,
+        source: address.to_string(),
+        port,
+        elapsed,
+        thread,
+    };
+    let mut out = vec![at(request.to_string(), 0, "Native-Transport-Requests-1")];
+    for (i, r) in replicas.iter().enumerate() {
+        let step = i32::try_from(i).unwrap_or(0).saturating_mul(10);
+        let (verb, stage, work) = if r.write {
+            (
+                "MUTATION",
+                "MutationStage-1",
+                format!("Appending to commitlog; adding to {} memtable", r.table),
+            )
+        } else {
+            (
+                "READ",
+                "ReadStage-1",
+                format!("Executing single-partition query on {}", r.table),
+            )
+        };
+        let peer = format!("/{}:{}", r.address, r.port);
+        let remote = |activity: String, elapsed: i32, thread| TraceEvent {
+            activity,
+            source: r.address.clone(),
+            port: r.port,
+            elapsed,
+            thread,
+        };
+        out.push(at(
+            format!("Sending {verb}_REQ message to {peer}"),
+            step + 1,
+            "Messaging-EventLoop-3-1",
+        ));
+        out.push(remote(
+            format!("{verb}_REQ message received from {name}"),
+            1,
+            "Messaging-EventLoop-3-1",
+        ));
+        out.push(remote(work, 2, stage));
+        out.push(remote(format!("Enqueuing response to {name}"), 3, stage));
+        out.push(remote(
+            format!("Sending {verb}_RSP message to {name}"),
+            4,
+            "Messaging-EventLoop-3-1",
+        ));
+        out.push(at(
+            format!("{verb}_RSP message received from {peer}"),
+            step + 5,
+            "Messaging-EventLoop-3-1",
+        ));
+    }
+    out.push(at(
+        "Request complete".to_string(),
+        duration.max(1),
+        "Native-Transport-Requests-1",
+    ));
+    out
+}
