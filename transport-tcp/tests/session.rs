@@ -348,7 +348,9 @@ async fn twelve_thousand_rows_every_way() {
             None => break,
         }
     }
-    assert_eq!((seen, pages), (ROWS as usize, 4));
+    // As Cassandra: the fourth page is exactly full, so it carries a paging state and an
+    // empty fifth page ends the walk.
+    assert_eq!((seen, pages), (ROWS as usize, 5));
     // As a stream: pages fetched on demand.
     let mut stream = session
         .execute_iter("SELECT c FROM kv WHERE k = ?", (1i32,))
