@@ -11,7 +11,7 @@ use core::time::Duration;
 use super::config::{ContactPoint, ExecutionProfile, SessionConfig};
 use super::error::Error;
 use super::host_events::HostListener;
-use super::metadata::SchemaListener;
+use super::schema_listener::SchemaListener;
 use super::session::Session;
 use super::timestamp::TimestampGenerator;
 use super::tracker::RequestTracker;

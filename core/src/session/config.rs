@@ -11,8 +11,8 @@ use core::time::Duration;
 
 use super::error::Error;
 use super::host_events::HostListener;
-use super::metadata::SchemaListener;
 pub use super::profile::ExecutionProfile;
+use super::schema_listener::SchemaListener;
 use super::timestamp::{MonotonicTimestampGenerator, TimestampGenerator};
 use super::tracker::RequestTracker;
 use crate::cluster::host::HostDistance;

@@ -1,8 +1,7 @@
 //! [`Metadata`]: what the session knows of the cluster at one moment — the schema
 //! (keyspaces, tables, views, types, functions, aggregates) and the hosts with their
 //! token ring — as one cheap immutable snapshot, with lookups by name, replica lookups
-//! by partition key values, and CQL export; and [`SchemaListener`], told of every
-//! schema change the cluster announces.
+//! by partition key values, and CQL export.
 
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -17,8 +16,6 @@ use crate::cluster::schema::{
 };
 use crate::cluster::token::{Partitioner, Token};
 use crate::cluster::view::ClusterView;
-use crate::message::SchemaChange;
-use crate::runtime::{MaybeSend, MaybeSync};
 use crate::types::{ColumnSpec, SerializeRow, SerializedValues};
 
 /// A snapshot of the cluster's metadata (see the [module docs](self)). Taking one costs
@@ -173,12 +170,4 @@ impl Metadata {
     pub fn export_as_string(&self, style: ExportStyle) -> String {
         self.schema.export_as_string(style)
     }
-}
-
-/// Told of each schema change the cluster announces, after the session's metadata took
-/// it in (see [`Session::metadata`](super::Session::metadata)).
-pub trait SchemaListener: fmt::Debug + MaybeSend + MaybeSync {
-    /// One change and the schema after it. Called from the session's event task with no
-    /// lock held; must not block.
-    fn on_schema_change(&self, change: &SchemaChange, schema: &SchemaMetadata);
 }

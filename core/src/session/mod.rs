@@ -51,6 +51,7 @@ mod profile;
 mod request;
 pub mod result;
 mod routing;
+pub mod schema_listener;
 #[allow(clippy::module_inception)]
 mod session;
 mod state;
@@ -65,13 +66,14 @@ pub use concurrent::ConcurrentError;
 pub use config::{ContactPoint, DEFAULT_PORT, ExecutionProfile, SessionConfig};
 pub use error::{Error, ServerError};
 pub use host_events::{HostEvent, HostEventKind, HostListener};
-pub use metadata::{Metadata, SchemaListener};
+pub use metadata::Metadata;
 pub use metrics::{
     ErrorCounts, ErrorKind, LatencyHistogram, LatencySnapshot, MetricsSnapshot, RequestInfo,
 };
 pub use paging::{RowStream, TypedRowStream};
 pub use prepared::PreparedStatement;
 pub use result::{ColumnIndex, QueryResult, Row, RowsIter};
+pub use schema_listener::SchemaListener;
 pub use session::Session;
 pub use state::HostInfo;
 pub use statement::{
