@@ -26,8 +26,6 @@ use super::metrics::SessionMetrics;
 use super::pool::PoolContext;
 use super::session::{Inner, Session};
 use super::state::{ControlCandidates, CurrentState, build_view, contact_point_view};
-use crate::cluster::replication::ReplicationStrategy;
-use crate::cluster::schema::{SchemaFilter, SchemaMetadata};
 use crate::cluster::view::ClusterView;
 use crate::connection::ConnectionConfig;
 use crate::frame::{Compression, ProtocolVersion};
@@ -244,21 +242,14 @@ async fn discover(
             None
         }
     };
-    // With every keyspace's schema read, their replication is in it: one query fewer
-    // before the session is ready (it counts where a connection is opened per request).
-    let from_schema = match (&config.schema_metadata, &schema) {
-        (SchemaFilter::All, Some(schema)) => Some(replication_of(schema)),
-        _ => None,
-    };
-    let keyspaces = match from_schema {
-        Some(k) => k,
-        None => match control.fetch_keyspaces().await {
-            Ok(k) => k,
-            Err(e) => {
-                tracing::warn!(error = %e, "keyspaces could not be read; token-aware routing waits for the next refresh");
-                Vec::new()
-            }
-        },
+    // Taken from the schema just read when it holds every keyspace (one query fewer
+    // before the session is ready: it counts where a connection is opened per request).
+    let keyspaces = match control.replication(schema.as_deref()).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::warn!(error = %e, "keyspaces could not be read; token-aware routing waits for the next refresh");
+            Vec::new()
+        }
     };
     let translator = &config.address_translator;
     let hosts = topology
@@ -280,22 +271,6 @@ async fn discover(
         "cluster discovered"
     );
     Ok((Some(control), view))
-}
-
-/// Every (non-virtual) keyspace's replication strategy, from a schema snapshot; those
-/// whose map cannot be understood are left out with a warning, as when read directly.
-fn replication_of(schema: &SchemaMetadata) -> Vec<(String, ReplicationStrategy)> {
-    let mut out = Vec::with_capacity(schema.keyspaces.len());
-    for (name, ks) in schema.keyspaces.iter().filter(|(_, k)| !k.is_virtual) {
-        let map = ks.replication.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-        match ReplicationStrategy::from_replication_map(map) {
-            Ok(strategy) => out.push((name.clone(), strategy)),
-            Err(e) => {
-                tracing::warn!(keyspace = %name, error = %e, "ignoring the keyspace's replication");
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -371,40 +346,5 @@ mod tests {
         assert_eq!(c.compression, Compression::Lz4);
         assert!(c.events.is_empty() && c.keyspace.is_none());
         assert!(c.startup_options.iter().any(|(k, _)| k == "DRIVER_NAME"));
-    }
-
-    #[test]
-    fn replication_comes_from_the_schema_snapshot() {
-        use crate::cluster::schema::{KeyspaceMetadata, SchemaMetadata};
-        let mut schema = SchemaMetadata::default();
-        let ks = |name: &str, class: &str, is_virtual: bool| KeyspaceMetadata {
-            name: name.to_string(),
-            replication: [
-                ("class".to_string(), class.to_string()),
-                ("replication_factor".to_string(), "3".to_string()),
-            ]
-            .into(),
-            is_virtual,
-            ..KeyspaceMetadata::default()
-        };
-        for k in [
-            ks("shop", "org.apache.cassandra.locator.SimpleStrategy", false),
-            ks("views", "", true),
-            ks("odd", "SimpleStrategy", false),
-        ] {
-            schema.keyspaces.insert(k.name.clone(), Arc::new(k));
-        }
-        schema.keyspaces.insert(
-            "broken".to_string(),
-            Arc::new(KeyspaceMetadata {
-                name: "broken".to_string(),
-                ..KeyspaceMetadata::default()
-            }),
-        );
-        let names: Vec<String> = replication_of(&schema)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        assert_eq!(names, ["odd", "shop"]);
     }
 }

@@ -328,6 +328,19 @@ impl ControlConnection {
         self.inner().fetch_keyspaces().await
     }
 
+    /// Every keyspace's replication strategy: taken from `schema` when it holds every
+    /// keyspace (the [filter](ControlConfig::schema) keeps all), else read from
+    /// `system_schema.keyspaces` — one query fewer when the schema was just read.
+    ///
+    /// # Errors
+    /// As [`fetch_keyspaces`](Self::fetch_keyspaces), when it has to read.
+    pub async fn replication(
+        &self,
+        schema: Option<&SchemaMetadata>,
+    ) -> Result<Vec<(String, ReplicationStrategy)>, Error> {
+        self.inner().replication(schema).await
+    }
+
     /// Reads the schema metadata the [filter](ControlConfig::schema) keeps, whole
     /// (every `system_schema` table at once; tables a node lacks count as empty), and
     /// makes it the base of later targeted refreshes. An empty snapshot when schema
@@ -602,57 +615,67 @@ impl Inner {
                         Err(e) => return Err(e),
                     }
                 }
-                let mut next = match target {
+                schema = match target {
                     RefreshTarget::Everything => schema_refresh::full(&rows, &self.config.schema),
                     _ => schema_refresh::apply(&schema, target, &rows),
                 };
-                if *target == RefreshTarget::Everything
-                    || matches!(target, RefreshTarget::Keyspace(_))
-                {
-                    self.add_graph_labels(conn, &mut next, &mut rows).await;
+                match target {
+                    RefreshTarget::Everything => {
+                        self.add_graph_labels(conn, &mut schema, None).await;
+                    }
+                    RefreshTarget::Keyspace(k) => {
+                        self.add_graph_labels(conn, &mut schema, Some(k)).await;
+                    }
+                    _ => {}
                 }
-                schema = next;
             }
             Ok(schema)
         })
     }
 
-    /// DSE 6.8: reads the vertex and edge labels when some keyspace is a graph (nodes
-    /// without the tables contribute none).
+    /// DSE 6.8: reads the vertex and edge labels of the graph keyspaces (only `only`,
+    /// when given) and puts them on their tables; nodes without the tables give none.
     async fn add_graph_labels(
         &self,
         conn: &Connection,
         schema: &mut SchemaMetadata,
-        rows: &mut SchemaRows,
+        only: Option<&str>,
     ) {
-        if !schema_refresh::needs_graph_tables(&schema.keyspaces) {
-            return;
-        }
-        let (vertices, edges) = join(
-            self.query(conn, "SELECT * FROM system_schema.vertices"),
-            self.query(conn, "SELECT * FROM system_schema.edges"),
-        )
-        .await;
-        rows.vertices = vertices.ok();
-        rows.edges = edges.ok();
         let mut keyspaces: crate::cluster::schema::SortedMap<String, _> = schema
             .keyspaces
             .iter()
-            .filter(|(_, k)| k.graph_engine.is_some())
+            .filter(|(n, k)| k.graph_engine.is_some() && only.is_none_or(|o| o == n.as_str()))
             .map(|(n, k)| (n.clone(), (**k).clone()))
             .collect();
+        if keyspaces.is_empty() {
+            return;
+        }
+        let read = |table: &'static str| {
+            let mut values = SerializedValues::new();
+            let cql = match only {
+                Some(k) => {
+                    // A keyspace name always fits a value.
+                    let _ = values.add(crate::frame::primitives::RawValue::Bytes(k.as_bytes()));
+                    Cow::Owned(format!("SELECT * FROM {table} WHERE keyspace_name = ?"))
+                }
+                None => Cow::Owned(format!("SELECT * FROM {table}")),
+            };
+            self.query_with(conn, cql, values)
+        };
+        let (vertices, edges) =
+            join(read("system_schema.vertices"), read("system_schema.edges")).await;
         for ks in keyspaces.values_mut() {
             for t in ks.tables.values_mut() {
                 t.vertex = None;
                 t.edge = None;
             }
         }
-        let only_labels = SchemaRows {
-            vertices: rows.vertices.take(),
-            edges: rows.edges.take(),
+        let labels = SchemaRows {
+            vertices: vertices.ok(),
+            edges: edges.ok(),
             ..SchemaRows::default()
         };
-        crate::cluster::schema::parse::add_elements(&only_labels, &mut keyspaces);
+        crate::cluster::schema::parse::add_elements(&labels, &mut keyspaces);
         for (name, ks) in keyspaces {
             schema.keyspaces.insert(name, Arc::new(ks));
         }
@@ -765,6 +788,16 @@ impl Inner {
         Ok(keyspaces)
     }
 
+    async fn replication(
+        &self,
+        schema: Option<&SchemaMetadata>,
+    ) -> Result<Vec<(String, ReplicationStrategy)>, Error> {
+        match (&self.config.schema, schema) {
+            (SchemaFilter::All, Some(schema)) => Ok(replication_of(schema)),
+            _ => self.fetch_keyspaces().await,
+        }
+    }
+
     async fn check_schema_agreement(&self) -> Result<bool, Error> {
         let conn = self.connection()?;
         let (local, peers, _) = self
@@ -781,5 +814,63 @@ impl Inner {
         let versions = schema_versions(local, &peers, |id| self.hosts.is_down(id));
         tracing::debug!(versions = versions.len(), "schema versions");
         Ok(versions.len() == 1)
+    }
+}
+
+/// Every (non-virtual) keyspace's replication strategy, from a schema snapshot; those
+/// whose map cannot be understood are left out with a warning, as when read directly.
+fn replication_of(schema: &SchemaMetadata) -> Vec<(String, ReplicationStrategy)> {
+    let mut out = Vec::with_capacity(schema.keyspaces.len());
+    for (name, ks) in schema.keyspaces.iter().filter(|(_, k)| !k.is_virtual) {
+        let map = ks.replication.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        match ReplicationStrategy::from_replication_map(map) {
+            Ok(strategy) => out.push((name.clone(), strategy)),
+            Err(e) => {
+                tracing::warn!(keyspace = %name, error = %e, "ignoring the keyspace's replication");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+
+    use super::*;
+
+    #[test]
+    fn replication_comes_from_the_schema_snapshot() {
+        use crate::cluster::schema::{KeyspaceMetadata, SchemaMetadata};
+        let mut schema = SchemaMetadata::default();
+        let ks = |name: &str, class: &str, is_virtual: bool| KeyspaceMetadata {
+            name: name.to_string(),
+            replication: [
+                ("class".to_string(), class.to_string()),
+                ("replication_factor".to_string(), "3".to_string()),
+            ]
+            .into(),
+            is_virtual,
+            ..KeyspaceMetadata::default()
+        };
+        for k in [
+            ks("shop", "org.apache.cassandra.locator.SimpleStrategy", false),
+            ks("views", "", true),
+            ks("odd", "SimpleStrategy", false),
+        ] {
+            schema.keyspaces.insert(k.name.clone(), Arc::new(k));
+        }
+        schema.keyspaces.insert(
+            "broken".to_string(),
+            Arc::new(KeyspaceMetadata {
+                name: "broken".to_string(),
+                ..KeyspaceMetadata::default()
+            }),
+        );
+        let names: Vec<String> = replication_of(&schema)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["odd", "shop"]);
     }
 }

@@ -280,19 +280,10 @@ impl Node {
         *self.paused.borrow()
     }
 
-    /// Waits until the node is not paused (at once when it is not).
-    pub async fn until_resumed(&self) {
-        let mut rx = self.paused.subscribe();
-        // An error means the sender is gone: nothing can pause the node any more.
-        let _ = rx.wait_for(|paused| !*paused).await;
-    }
-
-    /// Waits until the node is paused.
-    pub async fn until_paused(&self) {
-        let mut rx = self.paused.subscribe();
-        if rx.wait_for(|paused| *paused).await.is_err() {
-            std::future::pending::<()>().await;
-        }
+    /// A watch of the node's paused state (`true` while paused), for a connection to
+    /// follow without subscribing again for every request.
+    pub fn pause_watch(&self) -> watch::Receiver<bool> {
+        self.paused.subscribe()
     }
 
     /// The node's place in its cluster's member list (0 for a node made by

@@ -152,16 +152,12 @@ impl TableMetadata {
 
     /// The partition key columns, in order.
     pub fn partition_key(&self) -> impl Iterator<Item = &ColumnMetadata> {
-        self.columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::PartitionKey)
+        of_kind(&self.columns, ColumnKind::PartitionKey)
     }
 
     /// The clustering columns, in order.
     pub fn clustering_key(&self) -> impl Iterator<Item = &ColumnMetadata> {
-        self.columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::Clustering)
+        of_kind(&self.columns, ColumnKind::Clustering)
     }
 
     /// Whether the table uses legacy compact storage (from its flags).
@@ -207,6 +203,11 @@ impl OptionValue {
             _ => None,
         }
     }
+}
+
+/// The columns of `kind`, in order (tables and views keep their key columns in order).
+fn of_kind(columns: &[ColumnMetadata], kind: ColumnKind) -> impl Iterator<Item = &ColumnMetadata> {
+    columns.iter().filter(move |c| c.kind == kind)
 }
 
 /// Where a column sits in the primary key, if it does.
@@ -361,16 +362,12 @@ impl ViewMetadata {
 
     /// The partition key columns, in order.
     pub fn partition_key(&self) -> impl Iterator<Item = &ColumnMetadata> {
-        self.columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::PartitionKey)
+        of_kind(&self.columns, ColumnKind::PartitionKey)
     }
 
     /// The clustering columns, in order.
     pub fn clustering_key(&self) -> impl Iterator<Item = &ColumnMetadata> {
-        self.columns
-            .iter()
-            .filter(|c| c.kind == ColumnKind::Clustering)
+        of_kind(&self.columns, ColumnKind::Clustering)
     }
 }
 

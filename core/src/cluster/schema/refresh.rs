@@ -279,8 +279,8 @@ fn select(table: SchemaTable, keys: &[(&str, &str)]) -> SchemaQuery {
     }
 }
 
-/// Every table of a full load (vertices and edges only for DSE graph keyspaces, read
-/// after: see [`needs_graph_tables`]).
+/// Every table of a full load (vertices and edges are read after it, for DSE graph
+/// keyspaces only).
 pub const FULL_LOAD: [SchemaTable; 12] = [
     SchemaTable::Keyspaces,
     SchemaTable::Tables,
@@ -295,11 +295,6 @@ pub const FULL_LOAD: [SchemaTable; 12] = [
     SchemaTable::VirtualTables,
     SchemaTable::VirtualColumns,
 ];
-
-/// Whether some keyspace is a DSE graph (its tables may carry vertex and edge labels).
-pub fn needs_graph_tables(keyspaces: &SortedMap<String, Arc<KeyspaceMetadata>>) -> bool {
-    keyspaces.values().any(|k| k.graph_engine.is_some())
-}
 
 /// The queries that read `target`.
 pub fn queries(target: &RefreshTarget) -> Vec<SchemaQuery> {

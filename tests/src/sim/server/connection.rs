@@ -9,7 +9,7 @@ use std::sync::Arc;
 use cql_core::frame::{Framer, ProtocolVersion};
 use cql_core::message::{Event, Response, ResponseFrame};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
 
 use super::client_state::{ClientState, Reply, Served, Shared, Switch};
@@ -73,7 +73,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
     connection: u64,
     client: Option<ClientHandle>,
 ) {
-    let node = shared.node.clone();
+    let mut paused = shared.node.pause_watch();
     let mut conn = Conn {
         framer: Framer::new(max_body_len),
         session: ClientState::for_connection(shared, connection),
@@ -86,8 +86,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
     }
     let mut received = vec![0u8; READ_CHUNK];
     loop {
-        // A paused node reads, answers and announces nothing until it is resumed.
-        node.until_resumed().await;
+        // A paused node reads, answers and announces nothing until it is resumed (an
+        // error means the node is gone: nothing can pause it any more).
+        let _ = paused.wait_for(|p| !*p).await;
         let close = tokio::select! {
             read = rd.read(&mut received) => match read {
                 Ok(0) | Err(_) => true,
@@ -107,7 +108,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
             }
             () = next_due(&conn.delayed) => conn.send_due(),
             // Paused while waiting: stop here (the loop waits for the resume).
-            () = node.until_paused() => false,
+            () = until_paused(&mut paused) => false,
         };
         if !conn.out.is_empty() && tx.send(std::mem::take(&mut conn.out)).await.is_err() {
             return;
@@ -128,6 +129,13 @@ async fn next_event(events: Option<&mut broadcast::Receiver<Event>>) -> Option<E
         Ok(event) => Some(event),
         Err(broadcast::error::RecvError::Lagged(_)) => None,
         Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
+    }
+}
+
+/// Until the node is paused; pending forever once nothing can pause it.
+async fn until_paused(paused: &mut watch::Receiver<bool>) {
+    if paused.wait_for(|p| *p).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
