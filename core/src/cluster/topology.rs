@@ -26,7 +26,7 @@ mod decode;
 pub(crate) mod rows;
 mod schema;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -12,44 +12,7 @@ use super::*;
 use crate::message::{ResultMetadata, Rows, SchemaChange, SchemaChangeTarget, SchemaChangeType};
 use crate::types::{ColumnSpec, ColumnType, CqlValue};
 
-type Named = Vec<(&'static str, CqlValue)>;
-
-/// A Rows result with `columns`, each row given as named values (others null).
-fn rows(columns: &[(&str, &str)], rows: &[Named]) -> Rows {
-    let specs: Vec<ColumnSpec> = columns
-        .iter()
-        .map(|(name, typ)| ColumnSpec {
-            keyspace: "system_schema".into(),
-            table: "t".into(),
-            name: (*name).into(),
-            typ: ColumnType::parse_cql(typ).unwrap(),
-        })
-        .collect();
-    let cells: Vec<Vec<Option<Vec<u8>>>> = rows
-        .iter()
-        .map(|row| {
-            specs
-                .iter()
-                .map(|spec| {
-                    row.iter().find(|(n, _)| *n == spec.name).map(|(_, v)| {
-                        let mut out = Vec::new();
-                        v.serialize(&spec.typ, &mut out).unwrap();
-                        out
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    Rows::from_cells(
-        ResultMetadata::new(specs, None),
-        cells.iter().map(|r| r.iter().map(|c| c.as_deref())),
-    )
-    .unwrap()
-}
-
-fn text(s: &str) -> CqlValue {
-    CqlValue::Text(s.into())
-}
+use crate::cluster::topology::tests::{Named, rows, text};
 
 fn text_map(pairs: &[(&str, &str)]) -> CqlValue {
     CqlValue::Map(pairs.iter().map(|(k, v)| (text(k), text(v))).collect())

@@ -58,7 +58,8 @@ const PEERS_COLUMNS: &[(&str, &str)] = &[
 
 const MURMUR3: &str = "org.apache.cassandra.dht.Murmur3Partitioner";
 
-type Named = Vec<(&'static str, CqlValue)>;
+/// A row as named values (shared with the schema parser's tests).
+pub(crate) type Named = Vec<(&'static str, CqlValue)>;
 
 fn specs(columns: &[(&str, &str)]) -> Vec<ColumnSpec> {
     columns
@@ -73,7 +74,7 @@ fn specs(columns: &[(&str, &str)]) -> Vec<ColumnSpec> {
 }
 
 /// A Rows result with `columns`, each row given as named values (others null).
-fn rows(columns: &[(&str, &str)], rows: &[Named]) -> Rows {
+pub(crate) fn rows(columns: &[(&str, &str)], rows: &[Named]) -> Rows {
     let specs = specs(columns);
     let cells: Vec<Vec<Option<Vec<u8>>>> = rows
         .iter()
@@ -97,7 +98,7 @@ fn rows(columns: &[(&str, &str)], rows: &[Named]) -> Rows {
     .unwrap()
 }
 
-fn text(s: &str) -> CqlValue {
+pub(crate) fn text(s: &str) -> CqlValue {
     CqlValue::Text(s.into())
 }
 
