@@ -5,6 +5,7 @@
 //! functions over bytes.
 //!
 //! ```text
+//!   mapper     the object mapper: models, query sets, writes, schema sync    (layer 7)
 //!   session    the async driver: builder, statements, prepared, batches, paging (layer 6)
 //!   policies   load balancing, retry, reconnection, speculative execution,
 //!              address translation: pure decisions                          (layer 5)
@@ -96,6 +97,7 @@ extern crate std;
 pub mod cluster;
 pub mod connection;
 pub mod frame;
+pub mod mapper;
 pub mod message;
 pub mod policies;
 pub mod runtime;
