@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::types::error::SerializeError;
 use crate::types::{
     ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlVarint, DeserializeRow,
+    SerializeValue,
 };
 
 /// The role of a column in its table.
@@ -463,6 +464,9 @@ pub trait UserTypeModel {
 /// `Vec<T>` → `list<T>`, `Option<T>` → `T` (nullable)... `#[cql(type = "..")]` on a field
 /// overrides it (`timeuuid`, `ascii`, `varint`...).
 pub trait CqlType {
+    /// What a filter, condition or update takes as a value for a column of this type
+    /// (`str` for `String`, `[T]` for `Vec<T>`, `T` for `Option<T>`; usually `Self`).
+    type Arg: ?Sized + SerializeValue;
     /// The column type.
     fn cql_type() -> ColumnType;
     /// Whether the Rust type can hold no value.
@@ -472,6 +476,7 @@ pub trait CqlType {
 macro_rules! cql_type {
     ($($rust:ty => $cql:expr),* $(,)?) => {
         $(impl CqlType for $rust {
+            type Arg = Self;
             fn cql_type() -> ColumnType {
                 $cql
             }
@@ -487,8 +492,6 @@ cql_type! {
     i64 => ColumnType::BigInt,
     f32 => ColumnType::Float,
     f64 => ColumnType::Double,
-    String => ColumnType::Text,
-    Box<str> => ColumnType::Text,
     Uuid => ColumnType::Uuid,
     IpAddr => ColumnType::Inet,
     Ipv4Addr => ColumnType::Inet,
@@ -502,7 +505,15 @@ cql_type! {
     Vec<u8> => ColumnType::Blob,
 }
 
+impl CqlType for String {
+    type Arg = str;
+    fn cql_type() -> ColumnType {
+        ColumnType::Text
+    }
+}
+
 impl<T: CqlType> CqlType for Option<T> {
+    type Arg = T::Arg;
     fn cql_type() -> ColumnType {
         T::cql_type()
     }
@@ -510,26 +521,30 @@ impl<T: CqlType> CqlType for Option<T> {
 }
 
 /// `Vec<T>` is a `list<T>` (`Vec<u8>` a `blob`: `u8` is no CQL type).
-impl<T: CqlType> CqlType for Vec<T> {
+impl<T: CqlType + SerializeValue> CqlType for Vec<T> {
+    type Arg = [T];
     fn cql_type() -> ColumnType {
         ColumnType::List(Box::new(T::cql_type()))
     }
 }
 
-impl<T: CqlType> CqlType for BTreeSet<T> {
+impl<T: CqlType + SerializeValue> CqlType for BTreeSet<T> {
+    type Arg = Self;
     fn cql_type() -> ColumnType {
         ColumnType::Set(Box::new(T::cql_type()))
     }
 }
 
-impl<K: CqlType, V: CqlType> CqlType for BTreeMap<K, V> {
+impl<K: CqlType + SerializeValue, V: CqlType + SerializeValue> CqlType for BTreeMap<K, V> {
+    type Arg = Self;
     fn cql_type() -> ColumnType {
         ColumnType::Map(Box::new(K::cql_type()), Box::new(V::cql_type()))
     }
 }
 
 /// `[T; N]` is a `vector<T, N>`.
-impl<T: CqlType, const N: usize> CqlType for [T; N] {
+impl<T: CqlType + SerializeValue, const N: usize> CqlType for [T; N] {
+    type Arg = Self;
     fn cql_type() -> ColumnType {
         ColumnType::Vector {
             element: Box::new(T::cql_type()),
@@ -540,7 +555,8 @@ impl<T: CqlType, const N: usize> CqlType for [T; N] {
 
 macro_rules! tuple_type {
     ($($t:ident),+) => {
-        impl<$($t: CqlType),+> CqlType for ($($t,)+) {
+        impl<$($t: CqlType + SerializeValue),+> CqlType for ($($t,)+) {
+            type Arg = Self;
             fn cql_type() -> ColumnType {
                 ColumnType::Tuple(alloc::vec![$($t::cql_type()),+])
             }
