@@ -9,13 +9,30 @@
 //!   ddl      CREATE TABLE / TYPE / INDEX, and the diff that syncs a table
 //! ```
 //!
-//! Everything above is pure (no I/O); the session-bound layer on top runs it.
+//! Everything above is pure (no I/O); the session-bound layer on top runs it: [`Mapper`]
+//! (query sets, inserts, updates, deletes, batches, change tracking, schema sync).
 
+mod batch;
 pub mod ddl;
+mod error;
+mod expr;
 pub mod model;
 pub mod query;
+mod query_set;
+mod run;
 pub mod spec;
+mod tracked;
+mod values;
 pub mod write;
+mod writes;
+
+pub use batch::ModelBatch;
+pub use error::{MapperError, NotApplied};
+pub use expr::{CondExpr, CqlCollection, CqlMap, FilterExpr, OrderExpr};
+pub use query_set::{Page, QuerySet};
+pub use run::Mapper;
+pub use tracked::Tracked;
+pub use writes::{Delete, Insert, Update};
 
 pub use model::{
     Column, ColumnDef, CqlType, Discriminator, IndexDef, IndexTarget, KeyRole, Model, ModelSchema,

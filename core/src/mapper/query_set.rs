@@ -1,0 +1,490 @@
+//! [`QuerySet`]: a typed, lazily-run `SELECT` on a model's table (cqlengine's
+//! `Model.objects.filter(..)`).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+use core::time::Duration;
+
+use futures::{Stream, StreamExt};
+
+use super::error::MapperError;
+use super::expr::{FilterExpr, OrderExpr};
+use super::model::{Model, ModelSchema};
+use super::query::{check_select, render_select};
+use super::run::Mapper;
+use super::spec::{
+    Bound, Filter, InvalidQuery, Op, Rendered, SelectSpec, Selection, TokenBound, TokenFilter,
+    ValueForm,
+};
+use super::values::{BoundRow, bigint_bound, bound, int_bound, value_error};
+use super::writes::{Delete, Update};
+use crate::message::Consistency;
+use crate::session::{PagingState, StatementOptions};
+use crate::types::{DeserializeRow, SerializeValue};
+
+/// A `SELECT` on model `M`'s table, narrowed by filters and options; nothing is sent
+/// until a terminal method (`all`, `get`, `first`, `count`, `stream`, `page`, `values`)
+/// runs it. Building methods take and return the query set, so calls chain.
+pub struct QuerySet<M> {
+    mapper: Mapper,
+    spec: SelectSpec,
+    options: StatementOptions,
+    paging_state: Option<PagingState>,
+    /// The first error met while building (reported when the query set runs).
+    pending: Option<MapperError>,
+    _model: PhantomData<fn() -> M>,
+}
+
+/// One page of a query set's results.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The rows of the page.
+    pub items: Vec<T>,
+    /// Where the next page starts (`None` after the last).
+    pub paging_state: Option<PagingState>,
+}
+
+impl<M: Model> QuerySet<M> {
+    pub(crate) fn new(mapper: Mapper) -> Self {
+        Self {
+            mapper,
+            spec: SelectSpec::default(),
+            options: StatementOptions::default(),
+            paging_state: None,
+            pending: None,
+            _model: PhantomData,
+        }
+    }
+
+    fn fail(&mut self, e: MapperError) {
+        if self.pending.is_none() {
+            self.pending = Some(e);
+        }
+    }
+
+    fn invalid(&mut self, reason: String) {
+        let model = M::schema()
+            .map(|s| s.model_name.clone())
+            .unwrap_or_default();
+        self.fail(InvalidQuery { model, reason }.into());
+    }
+
+    /// Adds a restriction (`User::AGE.gt(30)`), ANDed with the others.
+    #[must_use]
+    pub fn filter(mut self, filter: FilterExpr<M>) -> Self {
+        match filter.filter {
+            Ok(f) => self.spec.filters.push(f),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Restricts the token of the partition key: `token(pk) <op> token` (Murmur3 tokens
+    /// are `i64`), to scan the table range by range.
+    #[must_use]
+    pub fn token(mut self, op: Op, token: i64) -> Self {
+        self.spec.token.push(TokenFilter {
+            op,
+            bound: TokenBound::Token(bigint_bound(token)),
+        });
+        self
+    }
+
+    /// Restricts the token of the partition key relative to a partition:
+    /// `token(pk) <op> token(key...)`, one value per partition key column, in order.
+    #[must_use]
+    pub fn token_of_key(mut self, op: Op, key: &[&dyn SerializeValue]) -> Self {
+        match token_key_values::<M>(key) {
+            Ok(values) => self.spec.token.push(TokenFilter {
+                op,
+                bound: TokenBound::Key(values),
+            }),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// `LIMIT n`
+    #[must_use]
+    pub fn limit(mut self, n: i32) -> Self {
+        self.spec.limit = Some(int_bound(n));
+        self
+    }
+
+    /// `PER PARTITION LIMIT n`
+    #[must_use]
+    pub fn per_partition_limit(mut self, n: i32) -> Self {
+        self.spec.per_partition_limit = Some(int_bound(n));
+        self
+    }
+
+    /// `ORDER BY` a clustering column (`Event::AT.desc()`); call again for the next one.
+    #[must_use]
+    pub fn order_by(mut self, order: OrderExpr<M>) -> Self {
+        self.spec.order_by.push((order.column, order.descending));
+        self
+    }
+
+    /// `ALLOW FILTERING`: lets the query filter rows the schema cannot find directly.
+    #[must_use]
+    pub fn allow_filtering(mut self) -> Self {
+        self.spec.allow_filtering = true;
+        self
+    }
+
+    /// `SELECT DISTINCT`: one row per partition (select partition key or static
+    /// columns with [`only`](Self::only), read them with [`values`](Self::values)).
+    #[must_use]
+    pub fn distinct(mut self) -> Self {
+        self.spec.distinct = true;
+        self
+    }
+
+    /// Selects only these columns (by field or column name), in this order; read the
+    /// rows with [`values`](Self::values) (cqlengine's `only` and `values_list`).
+    #[must_use]
+    pub fn only(mut self, names: &[&str]) -> Self {
+        let schema = match M::schema() {
+            Ok(s) => s,
+            Err(e) => {
+                self.fail(e.into());
+                return self;
+            }
+        };
+        let mut columns = Vec::with_capacity(names.len());
+        for name in names {
+            match column_named(schema, name) {
+                Some(i) => columns.push(i),
+                None => {
+                    self.invalid(alloc::format!("`{name}` is no column of the model"));
+                    return self;
+                }
+            }
+        }
+        self.spec.selection = Selection::Columns(columns);
+        self
+    }
+
+    /// Selects every column but these (by field or column name), in model order; read
+    /// the rows with [`values`](Self::values) (cqlengine's `defer`).
+    #[must_use]
+    pub fn defer(mut self, names: &[&str]) -> Self {
+        let schema = match M::schema() {
+            Ok(s) => s,
+            Err(e) => {
+                self.fail(e.into());
+                return self;
+            }
+        };
+        for name in names {
+            if column_named(schema, name).is_none() {
+                self.invalid(alloc::format!("`{name}` is no column of the model"));
+                return self;
+            }
+        }
+        let columns = schema
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !names.iter().any(|n| *n == c.name || *n == c.field))
+            .map(|(i, _)| i)
+            .collect();
+        self.spec.selection = Selection::Columns(columns);
+        self
+    }
+
+    /// Rows per page fetched from the server.
+    #[must_use]
+    pub fn fetch_size(mut self, rows: i32) -> Self {
+        self.options.page_size = Some(rows);
+        self
+    }
+
+    /// The consistency level to read at.
+    #[must_use]
+    pub fn consistency(mut self, consistency: Consistency) -> Self {
+        self.options.consistency = Some(consistency);
+        self
+    }
+
+    /// The client-side timeout of each request.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Starts at the page `state` names (a previous [`Page::paging_state`]).
+    #[must_use]
+    pub fn paging_state(mut self, state: PagingState) -> Self {
+        self.paging_state = Some(state);
+        self
+    }
+
+    /// The statement the query set runs: checked, then rendered.
+    fn render(&self, selection: Option<Selection>) -> Result<Rendered, MapperError> {
+        if let Some(e) = &self.pending {
+            return Err(clone_pending(e));
+        }
+        let schema = M::schema()?;
+        let mut spec = self.spec.clone();
+        if let Some(s) = selection {
+            spec.selection = s;
+        }
+        if let Some(d) = &schema.discriminator {
+            if let (Some(value), Some(col)) = (&d.value, schema.columns.get(d.column)) {
+                spec.filters.push(Filter {
+                    column: d.column,
+                    op: Op::Eq,
+                    form: ValueForm::Plain,
+                    value: bound(schema, &col.field, value.as_str(), &col.column_type)?,
+                });
+            }
+        }
+        check_select(schema, &spec)?;
+        Ok(render_select(schema, self.mapper.keyspace(), &spec)?)
+    }
+
+    fn read_options(&self) -> StatementOptions {
+        let mut options = self.options.clone();
+        options.idempotent = Some(true);
+        options
+    }
+
+    /// Every matching row as `M` (all pages fetched; for large results use
+    /// [`stream`](Self::stream)).
+    ///
+    /// # Errors
+    /// A pre-send [`MapperError::Invalid`], or the request's error.
+    pub async fn all(&self) -> Result<Vec<M>, MapperError> {
+        self.values::<M>().await
+    }
+
+    /// Every matching row as `R` (a tuple, a struct deriving `DeserializeRow`, or `M`):
+    /// the way to read [`only`](Self::only), [`defer`](Self::defer) and
+    /// [`distinct`](Self::distinct) selections.
+    ///
+    /// # Errors
+    /// As [`all`](Self::all).
+    pub async fn values<R: for<'a> DeserializeRow<'a>>(&self) -> Result<Vec<R>, MapperError> {
+        let rendered = self.render(None)?;
+        let result = self
+            .mapper
+            .run(
+                &rendered.cql,
+                BoundRow(&rendered.values),
+                &self.read_options(),
+            )
+            .await?;
+        let rows = result.typed::<R>().map_err(MapperError::Session)?;
+        let mut out = Vec::with_capacity(result.row_count());
+        for row in rows {
+            out.push(row.map_err(|e| MapperError::Session(e.into()))?);
+        }
+        Ok(out)
+    }
+
+    /// The first matching row, if any (the query runs with `LIMIT 1` unless a limit is set).
+    ///
+    /// # Errors
+    /// As [`all`](Self::all).
+    pub async fn first(&self) -> Result<Option<M>, MapperError> {
+        let limited = self.with_default_limit(1);
+        Ok(limited.values::<M>().await?.into_iter().next())
+    }
+
+    /// The one matching row: [`MapperError::DoesNotExist`] when there is none,
+    /// [`MapperError::MultipleObjectsReturned`] when there are more.
+    ///
+    /// # Errors
+    /// Those two, and those of [`all`](Self::all).
+    pub async fn get(&self) -> Result<M, MapperError> {
+        let limited = self.with_default_limit(2);
+        let mut rows = limited.values::<M>().await?.into_iter();
+        let model = || {
+            M::schema()
+                .map(|s| s.model_name.clone())
+                .unwrap_or_default()
+        };
+        match (rows.next(), rows.next()) {
+            (Some(row), None) => Ok(row),
+            (None, _) => Err(MapperError::DoesNotExist { model: model() }),
+            (Some(_), Some(_)) => Err(MapperError::MultipleObjectsReturned { model: model() }),
+        }
+    }
+
+    fn with_default_limit(&self, n: i32) -> Self {
+        let mut q = self.clone_set();
+        if q.spec.limit.is_none() {
+            q.spec.limit = Some(int_bound(n));
+        }
+        q
+    }
+
+    fn clone_set(&self) -> Self {
+        Self {
+            mapper: self.mapper.clone(),
+            spec: self.spec.clone(),
+            options: self.options.clone(),
+            paging_state: self.paging_state.clone(),
+            pending: self.pending.as_ref().map(clone_pending),
+            _model: PhantomData,
+        }
+    }
+
+    /// The number of matching rows (`SELECT COUNT(*)`).
+    ///
+    /// # Errors
+    /// As [`all`](Self::all).
+    pub async fn count(&self) -> Result<i64, MapperError> {
+        let mut spec_limitless = self.clone_set();
+        // A LIMIT on a count limits the rows counted, as in CQL; keep it.
+        spec_limitless.spec.order_by.clear();
+        let rendered = spec_limitless.render(Some(Selection::Count))?;
+        let result = self
+            .mapper
+            .run(
+                &rendered.cql,
+                BoundRow(&rendered.values),
+                &self.read_options(),
+            )
+            .await?;
+        let row = result.first_row().ok_or_else(|| {
+            MapperError::Session(crate::session::Error::Protocol(
+                "COUNT(*) returned no row".into(),
+            ))
+        })?;
+        Ok(row.get::<i64>(0)?)
+    }
+
+    /// One page of matching rows (from the [`paging_state`](Self::paging_state) given, or
+    /// the first) and where the next starts.
+    ///
+    /// # Errors
+    /// As [`all`](Self::all).
+    pub async fn page(&self) -> Result<Page<M>, MapperError> {
+        let rendered = self.render(None)?;
+        let prepared = self
+            .mapper
+            .prepared(&rendered.cql, &self.read_options())
+            .await?;
+        let result = self
+            .mapper
+            .session()
+            .execute_page(
+                &prepared,
+                BoundRow(&rendered.values),
+                self.paging_state.clone(),
+            )
+            .await?;
+        let mut items = Vec::with_capacity(result.row_count());
+        for row in result.typed::<M>()? {
+            items.push(row.map_err(|e| MapperError::Session(e.into()))?);
+        }
+        Ok(Page {
+            items,
+            paging_state: result.paging_state.clone(),
+        })
+    }
+
+    /// Every matching row as a stream, the next page fetched only when the rows of the
+    /// current one have been consumed (memory stays at about one page).
+    ///
+    /// # Errors
+    /// A pre-send error or the first request's preparation error; later errors come
+    /// from the stream.
+    pub async fn stream(
+        &self,
+    ) -> Result<impl Stream<Item = Result<M, MapperError>> + Send + Unpin + use<M>, MapperError>
+    {
+        let rendered = self.render(None)?;
+        let prepared = self
+            .mapper
+            .prepared(&rendered.cql, &self.read_options())
+            .await?;
+        let mut rows = self
+            .mapper
+            .session()
+            .execute_iter(&prepared, BoundRow(&rendered.values))?;
+        if let Some(state) = &self.paging_state {
+            rows = rows.resume_from(state.clone());
+        }
+        Ok(rows.typed::<M>().map(|r| r.map_err(MapperError::Session)))
+    }
+
+    /// An `UPDATE` of the rows the filters select (they must name whole primary keys, or
+    /// partitions for static columns): add assignments, then await it.
+    pub fn update(&self) -> Update<'_, M> {
+        Update::from_filters(
+            &self.mapper,
+            self.spec.filters.clone(),
+            self.pending.as_ref().map(clone_pending),
+        )
+    }
+
+    /// A `DELETE` of the rows the filters select (a partition, a row, or a clustering
+    /// range): await it.
+    pub fn delete(&self) -> Delete<'_, M> {
+        Delete::from_filters(
+            &self.mapper,
+            self.spec.filters.clone(),
+            self.pending.as_ref().map(clone_pending),
+        )
+    }
+}
+
+/// The column named `name` (CQL name or Rust field name).
+fn column_named(schema: &ModelSchema, name: &str) -> Option<usize> {
+    schema
+        .column(name)
+        .or_else(|| schema.column_by_field(name))
+        .map(|(i, _)| i)
+}
+
+/// The values of `token(?, ?)`: one per partition key column, as its type.
+fn token_key_values<M: Model>(key: &[&dyn SerializeValue]) -> Result<Vec<Bound>, MapperError> {
+    let schema = M::schema()?;
+    let pk = schema.partition_key();
+    if pk.len() != key.len() {
+        return Err(InvalidQuery {
+            model: schema.model_name.clone(),
+            reason: alloc::format!(
+                "token(..) of a key takes {} values (the partition key), {} given",
+                pk.len(),
+                key.len()
+            ),
+        }
+        .into());
+    }
+    pk.iter()
+        .zip(key)
+        .map(|((_, c), v)| {
+            let mut out = Vec::new();
+            v.serialize(&c.column_type, &mut out)
+                .map_err(|e| value_error(schema, &c.field, e))?;
+            Ok(Bound(out))
+        })
+        .collect()
+}
+
+/// A copy of a building error (building errors are descriptions, not I/O results).
+pub(crate) fn clone_pending(e: &MapperError) -> MapperError {
+    match e {
+        MapperError::Schema(s) => MapperError::Schema(s.clone()),
+        MapperError::Invalid(i) => MapperError::Invalid(i.clone()),
+        MapperError::Value {
+            model,
+            field,
+            source,
+        } => MapperError::Value {
+            model: model.clone(),
+            field: field.clone(),
+            source: source.clone(),
+        },
+        other => MapperError::Invalid(InvalidQuery {
+            model: String::new(),
+            reason: alloc::format!("{other}"),
+        }),
+    }
+}
