@@ -20,6 +20,7 @@ pub mod model;
 pub mod query;
 mod query_set;
 mod run;
+mod sync;
 pub mod spec;
 mod tracked;
 mod values;
@@ -31,6 +32,7 @@ pub use error::{MapperError, NotApplied};
 pub use expr::{CondExpr, CqlCollection, CqlMap, FilterExpr, OrderExpr};
 pub use query_set::{Page, QuerySet};
 pub use run::Mapper;
+pub use sync::SyncReport;
 pub use tracked::Tracked;
 pub use writes::{Delete, Insert, Update};
 
