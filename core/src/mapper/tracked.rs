@@ -9,7 +9,7 @@ use super::model::{KeyRole, Model};
 use super::run::Mapper;
 use super::spec::{Assignment, Bound};
 use super::values::value_error;
-use super::writes::{Update, check_required};
+use super::writes::{Update, check_required, key_filters, partition_filters};
 
 /// A model instance with a snapshot of its column values. Read and change it through
 /// `Deref`/`DerefMut`; [`Mapper::save`] then inserts it (when new) or updates only the
@@ -114,14 +114,8 @@ impl Mapper {
             tracked.snapshot = Some(now);
             return Ok(());
         };
-        let mut update: Update<'_, M> = self.update(&tracked.model);
-        let mut changed = 0;
-        for (i, (c, (a, b))) in schema
-            .columns
-            .iter()
-            .zip(now.iter().zip(before))
-            .enumerate()
-        {
+        let mut assignments = Vec::new();
+        for (i, (c, (a, b))) in schema.columns.iter().zip(now.iter().zip(before)).enumerate() {
             if a == b {
                 continue;
             }
@@ -134,12 +128,26 @@ impl Mapper {
                         .into(),
                 });
             }
-            if c.role == KeyRole::Static || c.role == KeyRole::Regular {
-                update = update.push_assignment(i, Assignment::Set(Bound(a.clone())));
-                changed += 1;
-            }
+            assignments.push((i, Assignment::Set(Bound(a.clone()))));
         }
-        if changed > 0 {
+        if !assignments.is_empty() {
+            // Static columns belong to the partition: a write of only those names the
+            // partition key alone, as CQL requires.
+            let only_static = assignments.iter().all(|(i, _)| {
+                schema
+                    .columns
+                    .get(*i)
+                    .is_some_and(|c| c.role == KeyRole::Static)
+            });
+            let filters = if only_static {
+                partition_filters(schema, &tracked.model)?
+            } else {
+                key_filters(schema, &tracked.model)?
+            };
+            let mut update: Update<'_, M> = Update::from_filters(self, filters, None);
+            for (i, a) in assignments {
+                update = update.push_assignment(i, a);
+            }
             update.execute().await?;
         }
         tracked.snapshot = Some(now);

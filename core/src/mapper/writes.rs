@@ -58,6 +58,25 @@ pub(crate) fn key_filters<M: Model>(
         .collect()
 }
 
+/// The filters selecting `model`'s partition: `=` on each partition key column.
+pub(crate) fn partition_filters<M: Model>(
+    schema: &ModelSchema,
+    model: &M,
+) -> Result<Vec<Filter>, MapperError> {
+    schema
+        .partition_key()
+        .into_iter()
+        .map(|(i, _)| {
+            Ok(Filter {
+                column: i,
+                op: Op::Eq,
+                form: ValueForm::Plain,
+                value: column_bound(model, schema, i)?,
+            })
+        })
+        .collect()
+}
+
 /// Refuses a `None` in a required field of `model`.
 pub(crate) fn check_required<M: Model>(schema: &ModelSchema, model: &M) -> Result<(), MapperError> {
     for (i, c) in schema.columns.iter().enumerate() {
