@@ -80,6 +80,33 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
+    /// Adds a restriction built on another model's column handle, matched to this
+    /// model's column of the same name: filters on a polymorphic family's base with its
+    /// variants' handles (`objects::<Pet>().filter_by(Cat::OWNER.eq("ann"))`).
+    #[must_use]
+    pub fn filter_by<V: Model>(mut self, filter: FilterExpr<V>) -> Self {
+        let mapped = filter.filter.and_then(|mut f| {
+            let from = V::schema()?;
+            let to = M::schema()?;
+            let name = from.columns.get(f.column).map(|c| c.name.as_str());
+            let index = name.and_then(|n| to.column(n)).map(|(i, _)| i);
+            f.column = index.ok_or_else(|| InvalidQuery {
+                model: to.model_name.clone(),
+                reason: alloc::format!(
+                    "the model has no column {:?} (filter built on {})",
+                    name.unwrap_or_default(),
+                    from.model_name
+                ),
+            })?;
+            Ok(f)
+        });
+        match mapped {
+            Ok(f) => self.spec.filters.push(f),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
     /// Restricts the token of the partition key: `token(pk) <op> token` (Murmur3 tokens
     /// are `i64`), to scan the table range by range.
     #[must_use]
@@ -322,7 +349,7 @@ impl<M: Model> QuerySet<M> {
         q
     }
 
-    fn clone_set(&self) -> Self {
+    pub(crate) fn clone_set(&self) -> Self {
         Self {
             mapper: self.mapper.clone(),
             spec: self.spec.clone(),
@@ -431,6 +458,12 @@ impl<M: Model> QuerySet<M> {
             self.spec.filters.clone(),
             self.pending.as_ref().map(clone_pending),
         )
+    }
+}
+
+impl<M: Model> Clone for QuerySet<M> {
+    fn clone(&self) -> Self {
+        self.clone_set()
     }
 }
 
