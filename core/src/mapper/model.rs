@@ -85,11 +85,11 @@ impl IndexDef {
         }
     }
 
-    /// Whether the index can serve `LIKE` (SASI and storage-attached indexes can).
+    /// Whether the index can serve `LIKE` (SASI indexes can; storage-attached ones cannot).
     pub fn supports_like(&self) -> bool {
         self.custom_class.as_deref().is_some_and(|c| {
             let c = c.to_ascii_lowercase();
-            c.contains("sasi") || c.contains("storageattached") || c == "sai"
+            c.contains("sasi")
         })
     }
 }

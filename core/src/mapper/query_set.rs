@@ -276,6 +276,20 @@ impl<M: Model> QuerySet<M> {
     fn read_options(&self) -> StatementOptions {
         let mut options = self.options.clone();
         options.idempotent = Some(true);
+        // Cassandra cannot page a query ordered across partitions named by IN: it sorts
+        // them in memory, so the whole result comes in one page.
+        let in_on_partition = M::schema().is_ok_and(|schema| {
+            self.spec.filters.iter().any(|f| {
+                f.op == Op::In
+                    && schema
+                        .columns
+                        .get(f.column)
+                        .is_some_and(|c| matches!(c.role, super::model::KeyRole::Partition(_)))
+            })
+        });
+        if in_on_partition && !self.spec.order_by.is_empty() {
+            options.page_size = Some(-1);
+        }
         options
     }
 
