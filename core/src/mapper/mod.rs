@@ -13,6 +13,7 @@
 
 pub mod ddl;
 pub mod model;
+pub mod model_merge;
 pub mod query;
 pub mod spec;
 pub mod write;
