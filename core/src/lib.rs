@@ -120,3 +120,6 @@ pub use types::{
     ColumnType, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint,
     DeserializeRow, DeserializeValue, MaybeUnset, SerializeRow, SerializeValue, Unset,
 };
+// The mapper's derives (feature `derive`); the traits they implement are in `mapper`.
+#[cfg(feature = "derive")]
+pub use cql_derive::{Model, Polymorphic, UserType};

@@ -17,6 +17,7 @@ pub mod ddl;
 mod error;
 mod expr;
 pub mod model;
+pub mod model_merge;
 pub mod query;
 mod query_set;
 mod run;
