@@ -228,6 +228,7 @@ pub(crate) fn user_type_model(input: &Input<'_>) -> syn::Result<TokenStream2> {
 
         #[automatically_derived]
         impl #impl_g #cql_type for #ident #ty_g #where_clause {
+            type Arg = Self;
             fn cql_type() -> #column_type {
                 #krate::mapper::model::user_type_column::<Self>()
             }

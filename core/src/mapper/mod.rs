@@ -28,6 +28,10 @@ mod values;
 pub mod write;
 mod writes;
 
+/// The derives of the traits of the same names (feature `derive`), as serde pairs them.
+#[cfg(feature = "derive")]
+pub use cql_derive::{Model, Polymorphic, UserType};
+
 pub use batch::ModelBatch;
 pub use error::{MapperError, NotApplied};
 pub use expr::{CondExpr, CqlCollection, CqlMap, FilterExpr, OrderExpr};
