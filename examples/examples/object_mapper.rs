@@ -166,7 +166,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{vips} customers tagged vip");
 
     // A filter the schema cannot serve is refused before it is sent, with the reason.
-    match customers.clone().filter(Customer::NAME.eq("Ada")).all().await {
+    match customers
+        .clone()
+        .filter(Customer::NAME.eq("Ada"))
+        .all()
+        .await
+    {
         Err(MapperError::Invalid(e)) => println!("refused: {e}"),
         other => panic!("expected a refusal, got {other:?}"),
     }

@@ -98,7 +98,10 @@ struct Post {
 struct Article {
     #[cql(partition_key)]
     id: i32,
-    #[cql(index(custom = "org.apache.cassandra.index.sasi.SASIIndex", options(mode = "CONTAINS")))]
+    #[cql(index(
+        custom = "org.apache.cassandra.index.sasi.SASIIndex",
+        options(mode = "CONTAINS")
+    ))]
     title: String,
     body: Option<String>,
 }
@@ -179,10 +182,18 @@ async fn sync_table_creates_then_is_a_no_op_then_evolves_and_refuses_incompatibl
     let mapper = mapper_on(&server, "orm_sync").await;
     let created = mapper.sync_table::<User>().await.unwrap();
     assert!(
-        created.statements.iter().any(|s| s.starts_with("CREATE TYPE")),
+        created
+            .statements
+            .iter()
+            .any(|s| s.starts_with("CREATE TYPE")),
         "{created:?}"
     );
-    assert!(created.statements.iter().any(|s| s.starts_with("CREATE TABLE")));
+    assert!(
+        created
+            .statements
+            .iter()
+            .any(|s| s.starts_with("CREATE TABLE"))
+    );
     assert_eq!(
         created
             .statements
@@ -207,7 +218,10 @@ async fn sync_table_creates_then_is_a_no_op_then_evolves_and_refuses_incompatibl
 
     let evolved = mapper.sync_table::<UserV2>().await.unwrap();
     assert_eq!(evolved.statements.len(), 1, "{evolved:?}");
-    assert!(evolved.statements[0].contains("ADD \"country\" text"), "{evolved:?}");
+    assert!(
+        evolved.statements[0].contains("ADD \"country\" text"),
+        "{evolved:?}"
+    );
     assert!(mapper.sync_table::<UserV2>().await.unwrap().is_unchanged());
 
     let err = mapper.sync_table::<UserWrongKey>().await.unwrap_err();
@@ -216,12 +230,17 @@ async fn sync_table_creates_then_is_a_no_op_then_evolves_and_refuses_incompatibl
     };
     assert!(differences.contains("name"), "{err}");
     assert!(differences.contains("age"), "{err}");
-    server.shutdown().await;
+    server.stop().await;
 }
 
 async fn users(mapper: &Mapper) {
     mapper.sync_table::<User>().await.unwrap();
-    for (id, name, age) in [(1, "ada", 36), (2, "bob", 41), (3, "cy", 29), (4, "dee", 41)] {
+    for (id, name, age) in [
+        (1, "ada", 36),
+        (2, "bob", 41),
+        (3, "cy", 29),
+        (4, "dee", 41),
+    ] {
         let mut u = user(id, name);
         u.age = Some(age);
         u.email = Some(format!("{name}@example.com"));
@@ -250,7 +269,12 @@ async fn reads_every_filter_and_option() {
     assert_eq!(all.clone().count().await.unwrap(), 4);
     assert_eq!(all.clone().all().await.unwrap().len(), 4);
 
-    let some = all.clone().filter(User::ID.is_in([1, 3])).all().await.unwrap();
+    let some = all
+        .clone()
+        .filter(User::ID.is_in([1, 3]))
+        .all()
+        .await
+        .unwrap();
     assert_eq!(names(some), ["ada", "cy"]);
     let by_email = all
         .clone()
@@ -259,7 +283,12 @@ async fn reads_every_filter_and_option() {
         .await
         .unwrap();
     assert_eq!(by_email.id, 2);
-    let tagged = all.clone().filter(User::TAGS.contains("dee")).all().await.unwrap();
+    let tagged = all
+        .clone()
+        .filter(User::TAGS.contains("dee"))
+        .all()
+        .await
+        .unwrap();
     assert_eq!(names(tagged), ["dee"]);
     let keyed = all
         .clone()
@@ -299,7 +328,10 @@ async fn reads_every_filter_and_option() {
         .unwrap_err();
     assert!(matches!(err, MapperError::Invalid(_)), "{err:?}");
     assert!(err.to_string().contains("age"), "{err}");
-    assert!(err.to_string().to_lowercase().contains("allow_filtering"), "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("allow_filtering"),
+        "{err}"
+    );
     let err = all
         .clone()
         .filter(User::NAME.like("a%"))
@@ -327,7 +359,10 @@ async fn reads_every_filter_and_option() {
         .get()
         .await
         .unwrap_err();
-    assert!(matches!(err, MapperError::MultipleObjectsReturned { .. }), "{err:?}");
+    assert!(
+        matches!(err, MapperError::MultipleObjectsReturned { .. }),
+        "{err:?}"
+    );
     assert!(
         all.clone()
             .filter(User::ID.eq(99))
@@ -354,19 +389,23 @@ async fn reads_every_filter_and_option() {
         .await
         .unwrap();
     assert_eq!(deferred[0].len(), 6);
-    let mut ids: Vec<(i32,)> = all
-        .clone()
-        .distinct()
-        .only(&["id"])
-        .values()
-        .await
-        .unwrap();
+    let mut ids: Vec<(i32,)> = all.clone().distinct().only(&["id"]).values().await.unwrap();
     ids.sort();
     assert_eq!(ids, [(1,), (2,), (3,), (4,)]);
 
     // Token ranges: every row is in exactly one of the two halves.
-    let low = all.clone().token(cql_transport_tcp::mapper::Op::Le, 0).count().await.unwrap();
-    let high = all.clone().token(cql_transport_tcp::mapper::Op::Gt, 0).count().await.unwrap();
+    let low = all
+        .clone()
+        .token(cql_transport_tcp::mapper::Op::Le, 0)
+        .count()
+        .await
+        .unwrap();
+    let high = all
+        .clone()
+        .token(cql_transport_tcp::mapper::Op::Gt, 0)
+        .count()
+        .await
+        .unwrap();
     assert_eq!(low + high, 4);
     let after_ada = all
         .clone()
@@ -401,7 +440,7 @@ async fn reads_every_filter_and_option() {
         .unwrap();
     assert_eq!(second.items.len(), 1);
     assert!(second.paging_state.is_none());
-    server.shutdown().await;
+    server.stop().await;
 }
 
 fn names(users: Vec<User>) -> Vec<String> {
@@ -434,8 +473,17 @@ async fn clustering_order_limits_static_columns_and_time_uuids() {
         .filter(Reading::DAY.eq(1));
     let rows = day1.clone().all().await.unwrap();
     assert_eq!(rows.len(), 5);
-    assert!(rows.windows(2).all(|w| w[0].at >= w[1].at), "DESC clustering");
-    let asc = day1.clone().order_by(Reading::AT.asc()).order_by(Reading::SEQ.desc()).all().await.unwrap();
+    assert!(
+        rows.windows(2).all(|w| w[0].at >= w[1].at),
+        "DESC clustering"
+    );
+    let asc = day1
+        .clone()
+        .order_by(Reading::AT.asc())
+        .order_by(Reading::SEQ.desc())
+        .all()
+        .await
+        .unwrap();
     assert!(asc.windows(2).all(|w| w[0].at <= w[1].at));
     let slice = day1
         .clone()
@@ -465,7 +513,12 @@ async fn clustering_order_limits_static_columns_and_time_uuids() {
         .unwrap_err();
     assert!(matches!(err, MapperError::Invalid(_)), "{err:?}");
     // ORDER BY a non-clustering column is refused.
-    let err = day1.clone().order_by(Reading::VALUE.desc()).all().await.unwrap_err();
+    let err = day1
+        .clone()
+        .order_by(Reading::VALUE.desc())
+        .all()
+        .await
+        .unwrap_err();
     assert!(matches!(err, MapperError::Invalid(_)), "{err:?}");
 
     // A static column: one value per partition, written by partition key alone.
@@ -477,7 +530,14 @@ async fn clustering_order_limits_static_columns_and_time_uuids() {
         .set(Reading::OWNER, "ops")
         .await
         .unwrap();
-    assert!(day1.clone().all().await.unwrap().iter().all(|r| r.owner.as_deref() == Some("ops")));
+    assert!(
+        day1.clone()
+            .all()
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.owner.as_deref() == Some("ops"))
+    );
 
     // minTimeuuid / maxTimeuuid on a timeuuid clustering column.
     mapper.sync_table::<Post>().await.unwrap();
@@ -497,11 +557,18 @@ async fn clustering_order_limits_static_columns_and_time_uuids() {
         .all()
         .await
         .unwrap();
-    assert_eq!(middle.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["two"]);
+    assert_eq!(
+        middle.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+        ["two"]
+    );
 
     // LIKE through a SASI index.
     mapper.sync_table::<Article>().await.unwrap();
-    for (id, title) in [(1, "rust drivers"), (2, "cassandra drivers"), (3, "gardening")] {
+    for (id, title) in [
+        (1, "rust drivers"),
+        (2, "cassandra drivers"),
+        (3, "gardening"),
+    ] {
         let a = Article {
             id,
             title: title.into(),
@@ -520,7 +587,7 @@ async fn clustering_order_limits_static_columns_and_time_uuids() {
         .collect();
     found.sort();
     assert_eq!(found, [1, 2]);
-    server.shutdown().await;
+    server.stop().await;
 }
 
 /// A version-1 time-UUID at `ms` milliseconds since the epoch.
@@ -537,7 +604,12 @@ async fn writes_collections_counters_ttl_timestamps_and_conditions() {
     let server = node().await;
     let mapper = mapper_on(&server, "orm_write").await;
     users(&mapper).await;
-    let ada = mapper.objects::<User>().filter(User::ID.eq(1)).get().await.unwrap();
+    let ada = mapper
+        .objects::<User>()
+        .filter(User::ID.eq(1))
+        .get()
+        .await
+        .unwrap();
 
     mapper
         .update(&ada)
@@ -556,52 +628,110 @@ async fn writes_collections_counters_ttl_timestamps_and_conditions() {
         .set_index(User::SCORES, 0, 10)
         .await
         .unwrap();
-    let ada = mapper.objects::<User>().filter(User::ID.eq(1)).get().await.unwrap();
+    let ada = mapper
+        .objects::<User>()
+        .filter(User::ID.eq(1))
+        .get()
+        .await
+        .unwrap();
     assert_eq!(ada.scores, Some(vec![10, 2]));
-    assert_eq!(ada.tags, Some(BTreeSet::from(["ada".to_string(), "new".to_string()])));
+    assert_eq!(
+        ada.tags,
+        Some(BTreeSet::from(["ada".to_string(), "new".to_string()]))
+    );
     assert_eq!(
         ada.prefs,
-        Some(BTreeMap::from([("lang".to_string(), 3), ("theme".to_string(), 2)]))
+        Some(BTreeMap::from([
+            ("lang".to_string(), 3),
+            ("theme".to_string(), 2)
+        ]))
     );
 
     // Delete columns and a map key, then the row.
-    mapper.delete(&ada).column(User::EMAIL).map_key(User::PREFS, "lang").await.unwrap();
-    let ada = mapper.objects::<User>().filter(User::ID.eq(1)).get().await.unwrap();
+    mapper
+        .delete(&ada)
+        .column(User::EMAIL)
+        .map_key(User::PREFS, "lang")
+        .await
+        .unwrap();
+    let ada = mapper
+        .objects::<User>()
+        .filter(User::ID.eq(1))
+        .get()
+        .await
+        .unwrap();
     assert_eq!(ada.email, None);
     assert_eq!(ada.prefs, Some(BTreeMap::from([("theme".to_string(), 2)])));
-    mapper.delete(&ada).list_index(User::SCORES, 0).await.unwrap();
+    mapper
+        .delete(&ada)
+        .list_index(User::SCORES, 0)
+        .await
+        .unwrap();
     assert_eq!(
-        mapper.objects::<User>().filter(User::ID.eq(1)).get().await.unwrap().scores,
+        mapper
+            .objects::<User>()
+            .filter(User::ID.eq(1))
+            .get()
+            .await
+            .unwrap()
+            .scores,
         Some(vec![2])
     );
 
     // TTL and timestamps, read back with TTL() and WRITETIME().
     let mut eve = user(5, "eve");
     eve.age = Some(20);
-    mapper.insert(&eve).ttl(600).timestamp(1_000_000).await.unwrap();
+    mapper
+        .insert(&eve)
+        .ttl(600)
+        .timestamp(1_000_000)
+        .await
+        .unwrap();
     let row = mapper
         .session()
-        .execute("SELECT TTL(name), WRITETIME(name) FROM orm_write.users WHERE id = 5", ())
+        .execute(
+            "SELECT TTL(name), WRITETIME(name) FROM orm_write.users WHERE id = 5",
+            (),
+        )
         .await
         .unwrap();
     let row = row.first_row().unwrap();
     let ttl: Option<i32> = row.get(0).unwrap();
     assert!(ttl.is_some_and(|t| t > 590 && t <= 600), "{ttl:?}");
     assert_eq!(row.get::<i64>(1).unwrap(), 1_000_000);
-    mapper.update(&eve).set(User::AGE, 21).ttl(60).timestamp(2_000_000).await.unwrap();
+    mapper
+        .update(&eve)
+        .set(User::AGE, 21)
+        .ttl(60)
+        .timestamp(2_000_000)
+        .await
+        .unwrap();
 
     // Conditions: not applied carries the current row.
     let err = mapper.insert(&eve).if_not_exists().await.unwrap_err();
-    let current = err.not_applied().expect("not applied").current::<User>().unwrap();
+    let current = err
+        .not_applied()
+        .expect("not applied")
+        .current::<User>()
+        .unwrap();
     assert_eq!(current.age, Some(21));
-    mapper.insert(&user(6, "fay")).if_not_exists().await.unwrap();
+    mapper
+        .insert(&user(6, "fay"))
+        .if_not_exists()
+        .await
+        .unwrap();
     let err = mapper
         .update(&eve)
         .set(User::NAME, "eva")
         .iff(User::AGE.if_eq(99))
         .await
         .unwrap_err();
-    let row = err.not_applied().expect("not applied").row.as_ref().unwrap();
+    let row = err
+        .not_applied()
+        .expect("not applied")
+        .row
+        .as_ref()
+        .unwrap();
     assert_eq!(row.get::<Option<i32>>("age").unwrap(), Some(21));
     mapper
         .update(&eve)
@@ -610,7 +740,12 @@ async fn writes_collections_counters_ttl_timestamps_and_conditions() {
         .iff(User::NAME.if_ne("zed"))
         .await
         .unwrap();
-    let err = mapper.update(&user(77, "ghost")).set(User::AGE, 1).if_exists().await.unwrap_err();
+    let err = mapper
+        .update(&user(77, "ghost"))
+        .set(User::AGE, 1)
+        .if_exists()
+        .await
+        .unwrap_err();
     assert!(err.not_applied().is_some(), "{err:?}");
     mapper.delete(&eve).if_exists().await.unwrap();
     let err = mapper.delete(&eve).if_exists().await.unwrap_err();
@@ -634,8 +769,16 @@ async fn writes_collections_counters_ttl_timestamps_and_conditions() {
         url: "/".into(),
         views: 0,
     };
-    mapper.update(&home).increment(PageViews::VIEWS, 5).await.unwrap();
-    mapper.update(&home).decrement(PageViews::VIEWS, 2).await.unwrap();
+    mapper
+        .update(&home)
+        .increment(PageViews::VIEWS, 5)
+        .await
+        .unwrap();
+    mapper
+        .update(&home)
+        .decrement(PageViews::VIEWS, 2)
+        .await
+        .unwrap();
     let views = mapper
         .objects::<PageViews>()
         .filter(PageViews::URL.eq("/"))
@@ -645,7 +788,7 @@ async fn writes_collections_counters_ttl_timestamps_and_conditions() {
     assert_eq!(views.views, 3);
     let err = mapper.insert(&home).await.unwrap_err();
     assert!(matches!(err, MapperError::Invalid(_)), "{err:?}");
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[tokio::test]
@@ -665,7 +808,10 @@ async fn batches_and_change_tracking() {
     assert_eq!(mapper.objects::<User>().count().await.unwrap(), 2);
     let row = mapper
         .session()
-        .execute("SELECT WRITETIME(name) FROM orm_batch.users WHERE id = 1", ())
+        .execute(
+            "SELECT WRITETIME(name) FROM orm_batch.users WHERE id = 1",
+            (),
+        )
         .await
         .unwrap();
     assert_eq!(row.first_row().unwrap().get::<i64>(0).unwrap(), 5_000_000);
@@ -681,7 +827,9 @@ async fn batches_and_change_tracking() {
             url: url.into(),
             views: 0,
         };
-        counters.update(mapper.update(&p).increment(PageViews::VIEWS, 2)).unwrap();
+        counters
+            .update(mapper.update(&p).increment(PageViews::VIEWS, 2))
+            .unwrap();
     }
     counters.execute().await.unwrap();
     assert_eq!(mapper.objects::<PageViews>().count().await.unwrap(), 2);
@@ -693,7 +841,12 @@ async fn batches_and_change_tracking() {
     assert!(err.not_applied().is_some(), "{err:?}");
 
     // Change tracking: save writes only the changed columns.
-    let loaded = mapper.objects::<User>().filter(User::ID.eq(1)).get().await.unwrap();
+    let loaded = mapper
+        .objects::<User>()
+        .filter(User::ID.eq(1))
+        .get()
+        .await
+        .unwrap();
     let mut tracked = Tracked::loaded(loaded).unwrap();
     assert!(tracked.changed_columns().unwrap().is_empty());
     tracked.name = "ada lovelace".into();
@@ -722,8 +875,11 @@ async fn batches_and_change_tracking() {
     // Changing the key of a loaded object is refused.
     tracked.id = 42;
     let err = mapper.save(&mut tracked).await.unwrap_err();
-    assert!(matches!(&err, MapperError::Validation { field, .. } if field == "id"), "{err:?}");
-    server.shutdown().await;
+    assert!(
+        matches!(&err, MapperError::Validation { field, .. } if field == "id"),
+        "{err:?}"
+    );
+    server.stop().await;
 }
 
 #[tokio::test]
@@ -758,12 +914,23 @@ async fn polymorphic_models_share_one_table() {
         .await
         .unwrap();
     assert_eq!(pets.len(), 2);
-    assert!(pets.iter().any(|p| matches!(p, Pet::Cat(c) if c.lives == Some(9) && c.kind == "cat")));
-    assert!(pets.iter().any(|p| matches!(p, Pet::Dog(d) if d.good == Some(true))));
+    assert!(
+        pets.iter()
+            .any(|p| matches!(p, Pet::Cat(c) if c.lives == Some(9) && c.kind == "cat"))
+    );
+    assert!(
+        pets.iter()
+            .any(|p| matches!(p, Pet::Dog(d) if d.good == Some(true)))
+    );
     let cats = mapper.objects::<Cat>().all().await.unwrap();
     assert_eq!(cats.len(), 1);
     assert_eq!(cats[0].name, "tom");
-    let dogs = mapper.objects::<Dog>().filter(Dog::OWNER.eq("ann")).all().await.unwrap();
+    let dogs = mapper
+        .objects::<Dog>()
+        .filter(Dog::OWNER.eq("ann"))
+        .all()
+        .await
+        .unwrap();
     assert_eq!(dogs.len(), 1);
-    server.shutdown().await;
+    server.stop().await;
 }

@@ -5,8 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ddl::{
-    self, Incompatible, Replication, create_index, create_table, create_type, diff_table, diff_type,
-    user_types_of,
+    self, Incompatible, Replication, create_index, create_table, create_type, diff_table,
+    diff_type, user_types_of,
 };
 use super::error::MapperError;
 use super::model::{Model, ModelSchema, UserTypeModel};
@@ -84,7 +84,9 @@ impl Mapper {
         self.session().refresh_schema().await?;
         let mut report = SyncReport::default();
         for (ks, name, fields) in user_types_of(schema) {
-            let ks = ks.filter(|k| !k.is_empty()).unwrap_or_else(|| keyspace.clone());
+            let ks = ks
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| keyspace.clone());
             let statements = self.type_statements(&ks, &name, &fields)?;
             self.run_ddl(&statements).await?;
             report.statements.extend(statements);
@@ -105,7 +107,8 @@ impl Mapper {
             None => {
                 let mut s = alloc::vec![create_table(schema, Some(&keyspace))];
                 s.extend(
-                    (0..schema.columns.len()).filter_map(|i| create_index(schema, Some(&keyspace), i)),
+                    (0..schema.columns.len())
+                        .filter_map(|i| create_index(schema, Some(&keyspace), i)),
                 );
                 s
             }
@@ -155,7 +158,9 @@ impl Mapper {
         ));
         let mut report = SyncReport::default();
         for (ks, name, fields) in user_types_of(&probe) {
-            let ks = ks.filter(|k| !k.is_empty()).unwrap_or_else(|| keyspace.clone());
+            let ks = ks
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| keyspace.clone());
             let statements = self.type_statements(&ks, &name, &fields)?;
             self.run_ddl(&statements).await?;
             report.statements.extend(statements);
@@ -170,7 +175,8 @@ impl Mapper {
     pub async fn drop_table<M: Model>(&self) -> Result<(), MapperError> {
         let schema = M::schema()?;
         let keyspace = self.keyspace_of(schema)?;
-        self.run_ddl(&[ddl::drop_table(schema, Some(&keyspace))]).await
+        self.run_ddl(&[ddl::drop_table(schema, Some(&keyspace))])
+            .await
     }
 
     /// Creates keyspace `name` with `SimpleStrategy` if it does not exist.

@@ -115,7 +115,12 @@ impl Mapper {
             return Ok(());
         };
         let mut assignments = Vec::new();
-        for (i, (c, (a, b))) in schema.columns.iter().zip(now.iter().zip(before)).enumerate() {
+        for (i, (c, (a, b))) in schema
+            .columns
+            .iter()
+            .zip(now.iter().zip(before))
+            .enumerate()
+        {
             if a == b {
                 continue;
             }

@@ -18,7 +18,9 @@ use cql_transport_tcp::{PreparedStatement, Session, SessionBuilder};
 #[allow(dead_code)]
 mod common;
 
-use common::{BoxError, Client, WARMUP, closed_loop, env_list, env_or, process_cpu_seconds, runtime};
+use common::{
+    BoxError, Client, WARMUP, closed_loop, env_list, env_or, process_cpu_seconds, runtime,
+};
 
 /// The row both sides read and write.
 #[derive(Debug, Clone, PartialEq, Model)]
@@ -130,7 +132,7 @@ fn serve() -> Result<(), BoxError> {
         println!("listening {}", server.local_addr());
         // Runs until the benchmark closes our stdin.
         tokio::task::spawn_blocking(|| std::io::stdin().lines().count()).await?;
-        server.shutdown().await;
+        server.stop().await;
         Ok(())
     })
 }
