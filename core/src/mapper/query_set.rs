@@ -14,10 +14,9 @@ use super::model::{Model, ModelSchema};
 use super::query::{check_select, render_select};
 use super::run::Mapper;
 use super::spec::{
-    Bound, Filter, InvalidQuery, Op, Rendered, SelectSpec, Selection, TokenBound, TokenFilter,
-    ValueForm,
+    Bound, Filter, InvalidQuery, Op, SelectSpec, Selection, TokenBound, TokenFilter, ValueForm,
 };
-use super::values::{BoundRow, bigint_bound, bound, int_bound, value_error};
+use super::values::{bigint_bound, bound, int_bound, value_error};
 use super::writes::{Delete, Update};
 use crate::message::Consistency;
 use crate::session::{PagingState, StatementOptions};
@@ -249,28 +248,78 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// The statement the query set runs: checked, then rendered.
-    fn render(&self, selection: Option<Selection>) -> Result<Rendered, MapperError> {
+    /// The discriminator filter a polymorphic variant's query sets add.
+    fn discriminator_filter(schema: &ModelSchema) -> Result<Option<Filter>, MapperError> {
+        let Some(d) = &schema.discriminator else {
+            return Ok(None);
+        };
+        match (&d.value, schema.columns.get(d.column)) {
+            (Some(value), Some(col)) => Ok(Some(Filter {
+                column: d.column,
+                op: Op::Eq,
+                form: ValueForm::Plain,
+                value: bound(schema, &col.field, value.as_str(), &col.column_type)?,
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    /// The prepared statement the query set runs (with `selection` and `limit` in place
+    /// of its own when given) and the discriminator filter bound after the user's
+    /// filters: checked and rendered the first time this shape runs, then from the
+    /// mapper's cache.
+    async fn plan(
+        &self,
+        selection: Option<&Selection>,
+        limit: Option<&Bound>,
+    ) -> Result<(crate::session::PreparedStatement, Option<Filter>), MapperError> {
         if let Some(e) = &self.pending {
             return Err(clone_pending(e));
         }
         let schema = M::schema()?;
-        let mut spec = self.spec.clone();
-        if let Some(s) = selection {
-            spec.selection = s;
+        let discriminator = Self::discriminator_filter(schema)?;
+        let selection = selection.unwrap_or(&self.spec.selection);
+        let limit = limit.or(self.spec.limit.as_ref());
+        let key = (
+            core::any::TypeId::of::<M>(),
+            shape(&self.spec, selection, limit.is_some()),
+        );
+        let prepared = self
+            .mapper
+            .planned(key, &self.read_options(), || {
+                let mut spec = self.spec.clone();
+                spec.selection = selection.clone();
+                spec.limit = limit.cloned();
+                spec.filters.extend(discriminator.clone());
+                check_select(schema, &spec)?;
+                Ok(render_select(schema, self.mapper.keyspace(), &spec)?.cql)
+            })
+            .await?;
+        Ok((prepared, discriminator))
+    }
+
+    /// The values of the statement [`plan`](Self::plan) returned, in marker order.
+    fn select_values<'s>(
+        &'s self,
+        discriminator: Option<&'s Filter>,
+        limit: Option<&'s Bound>,
+    ) -> SelectValues<'s> {
+        SelectValues {
+            spec: &self.spec,
+            discriminator: discriminator.map(|f| &f.value),
+            limit: limit.or(self.spec.limit.as_ref()),
         }
-        if let Some(d) = &schema.discriminator {
-            if let (Some(value), Some(col)) = (&d.value, schema.columns.get(d.column)) {
-                spec.filters.push(Filter {
-                    column: d.column,
-                    op: Op::Eq,
-                    form: ValueForm::Plain,
-                    value: bound(schema, &col.field, value.as_str(), &col.column_type)?,
-                });
-            }
-        }
-        check_select(schema, &spec)?;
-        Ok(render_select(schema, self.mapper.keyspace(), &spec)?)
+    }
+
+    /// Runs the query set (with `selection`/`limit` overrides), every page fetched.
+    async fn run_select(
+        &self,
+        selection: Option<&Selection>,
+        limit: Option<&Bound>,
+    ) -> Result<crate::session::QueryResult, MapperError> {
+        let (prepared, discriminator) = self.plan(selection, limit).await?;
+        let values = self.select_values(discriminator.as_ref(), limit);
+        Ok(self.mapper.session().execute(&prepared, values).await?)
     }
 
     fn read_options(&self) -> StatementOptions {
@@ -309,15 +358,15 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn values<R: for<'a> DeserializeRow<'a>>(&self) -> Result<Vec<R>, MapperError> {
-        let rendered = self.render(None)?;
-        let result = self
-            .mapper
-            .run(
-                &rendered.cql,
-                BoundRow(&rendered.values),
-                &self.read_options(),
-            )
-            .await?;
+        self.read_rows(None).await
+    }
+
+    /// Every matching row as `R`, with `limit` in place of the query set's own.
+    async fn read_rows<R: for<'a> DeserializeRow<'a>>(
+        &self,
+        limit: Option<&Bound>,
+    ) -> Result<Vec<R>, MapperError> {
+        let result = self.run_select(None, limit).await?;
         let rows = result.typed::<R>().map_err(MapperError::Session)?;
         let mut out = Vec::with_capacity(result.row_count());
         for row in rows {
@@ -331,8 +380,13 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn first(&self) -> Result<Option<M>, MapperError> {
-        let limited = self.with_default_limit(1);
-        Ok(limited.values::<M>().await?.into_iter().next())
+        let one = int_bound(1);
+        let limit = if self.spec.limit.is_some() {
+            None
+        } else {
+            Some(&one)
+        };
+        Ok(self.read_rows::<M>(limit).await?.into_iter().next())
     }
 
     /// The one matching row: [`MapperError::DoesNotExist`] when there is none,
@@ -341,8 +395,13 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// Those two, and those of [`all`](Self::all).
     pub async fn get(&self) -> Result<M, MapperError> {
-        let limited = self.with_default_limit(2);
-        let mut rows = limited.values::<M>().await?.into_iter();
+        let two = int_bound(2);
+        let limit = if self.spec.limit.is_some() {
+            None
+        } else {
+            Some(&two)
+        };
+        let mut rows = self.read_rows::<M>(limit).await?.into_iter();
         let model = || {
             M::schema()
                 .map(|s| s.model_name.clone())
@@ -353,14 +412,6 @@ impl<M: Model> QuerySet<M> {
             (None, _) => Err(MapperError::DoesNotExist { model: model() }),
             (Some(_), Some(_)) => Err(MapperError::MultipleObjectsReturned { model: model() }),
         }
-    }
-
-    fn with_default_limit(&self, n: i32) -> Self {
-        let mut q = self.clone_set();
-        if q.spec.limit.is_none() {
-            q.spec.limit = Some(int_bound(n));
-        }
-        q
     }
 
     pub(crate) fn clone_set(&self) -> Self {
@@ -379,18 +430,7 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn count(&self) -> Result<i64, MapperError> {
-        let mut spec_limitless = self.clone_set();
-        // A LIMIT on a count limits the rows counted, as in CQL; keep it.
-        spec_limitless.spec.order_by.clear();
-        let rendered = spec_limitless.render(Some(Selection::Count))?;
-        let result = self
-            .mapper
-            .run(
-                &rendered.cql,
-                BoundRow(&rendered.values),
-                &self.read_options(),
-            )
-            .await?;
+        let result = self.run_select(Some(&Selection::Count), None).await?;
         let row = result.first_row().ok_or_else(|| {
             MapperError::Session(crate::session::Error::Protocol(
                 "COUNT(*) returned no row".into(),
@@ -405,19 +445,12 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn page(&self) -> Result<Page<M>, MapperError> {
-        let rendered = self.render(None)?;
-        let prepared = self
-            .mapper
-            .prepared(&rendered.cql, &self.read_options())
-            .await?;
+        let (prepared, discriminator) = self.plan(None, None).await?;
+        let values = self.select_values(discriminator.as_ref(), None);
         let result = self
             .mapper
             .session()
-            .execute_page(
-                &prepared,
-                BoundRow(&rendered.values),
-                self.paging_state.clone(),
-            )
+            .execute_page(&prepared, values, self.paging_state.clone())
             .await?;
         let mut items = Vec::with_capacity(result.row_count());
         for row in result.typed::<M>()? {
@@ -439,15 +472,9 @@ impl<M: Model> QuerySet<M> {
         &self,
     ) -> Result<impl Stream<Item = Result<M, MapperError>> + Send + Unpin + use<M>, MapperError>
     {
-        let rendered = self.render(None)?;
-        let prepared = self
-            .mapper
-            .prepared(&rendered.cql, &self.read_options())
-            .await?;
-        let mut rows = self
-            .mapper
-            .session()
-            .execute_iter(&prepared, BoundRow(&rendered.values))?;
+        let (prepared, discriminator) = self.plan(None, None).await?;
+        let values = self.select_values(discriminator.as_ref(), None);
+        let mut rows = self.mapper.session().execute_iter(&prepared, values)?;
         if let Some(state) = &self.paging_state {
             rows = rows.resume_from(state.clone());
         }
@@ -478,6 +505,93 @@ impl<M: Model> QuerySet<M> {
 impl<M: Model> Clone for QuerySet<M> {
     fn clone(&self) -> Self {
         self.clone_set()
+    }
+}
+
+/// The codes of a `SELECT`'s shape: everything but the values (which columns, which
+/// operators, which clauses), so equal codes render equal text.
+fn shape(spec: &SelectSpec, selection: &Selection, limit: bool) -> Vec<u32> {
+    let code = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(8 + 3 * spec.filters.len());
+    match selection {
+        Selection::Model => out.push(0),
+        Selection::Count => out.push(1),
+        Selection::Columns(c) => {
+            out.push(2);
+            out.push(code(c.len()));
+            out.extend(c.iter().map(|&i| code(i)));
+        }
+    }
+    out.push(u32::from(spec.distinct));
+    out.push(code(spec.filters.len()));
+    for f in &spec.filters {
+        out.extend([code(f.column), f.op as u32, f.form as u32]);
+    }
+    out.push(code(spec.token.len()));
+    for t in &spec.token {
+        out.push(t.op as u32);
+        out.push(match &t.bound {
+            TokenBound::Token(_) => u32::MAX,
+            TokenBound::Key(values) => code(values.len()),
+        });
+    }
+    out.push(code(spec.order_by.len()));
+    for (c, desc) in &spec.order_by {
+        out.extend([code(*c), u32::from(*desc)]);
+    }
+    out.extend([
+        u32::from(spec.per_partition_limit.is_some()),
+        u32::from(limit),
+        u32::from(spec.allow_filtering),
+    ]);
+    out
+}
+
+/// A `SELECT`'s values in marker order, as `render_select` orders them: the filters',
+/// the discriminator's, the token bounds', the per-partition limit, the limit.
+struct SelectValues<'a> {
+    spec: &'a SelectSpec,
+    discriminator: Option<&'a Bound>,
+    limit: Option<&'a Bound>,
+}
+
+impl SelectValues<'_> {
+    fn iter(&self) -> impl Iterator<Item = &Bound> {
+        let token = self.spec.token.iter().flat_map(|t| match &t.bound {
+            TokenBound::Token(b) => core::slice::from_ref(b).iter(),
+            TokenBound::Key(values) => values.iter(),
+        });
+        self.spec
+            .filters
+            .iter()
+            .map(|f| &f.value)
+            .chain(self.discriminator)
+            .chain(token)
+            .chain(self.spec.per_partition_limit.as_ref())
+            .chain(self.limit)
+    }
+}
+
+impl crate::types::SerializeRow for SelectValues<'_> {
+    fn serialize_row(
+        &self,
+        specs: &[crate::types::ColumnSpec],
+        out: &mut crate::types::SerializedValues,
+    ) -> Result<(), crate::types::error::SerializeError> {
+        let given = self.iter().count();
+        if given != specs.len() {
+            return Err(crate::types::error::SerializeError::WrongValueCount {
+                expected: specs.len(),
+                given,
+            });
+        }
+        for b in self.iter() {
+            out.add_framed(|buf| {
+                buf.extend_from_slice(&b.0);
+                Ok::<(), crate::types::error::SerializeError>(())
+            })?;
+        }
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@ use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 use spin::Mutex;
 
@@ -25,7 +26,13 @@ pub struct Mapper {
     session: Session,
     keyspace: Option<Arc<str>>,
     prepared: Arc<Mutex<BTreeMap<Box<str>, PreparedStatement>>>,
+    /// Statements by model and shape (which columns, operators and clauses), so a query
+    /// or insert of a shape seen before is neither checked nor rendered again.
+    plans: Arc<Mutex<BTreeMap<PlanKey, PreparedStatement>>>,
 }
+
+/// A statement's identity without its values: the model's type and the shape's codes.
+pub(crate) type PlanKey = (core::any::TypeId, Vec<u32>);
 
 impl core::fmt::Debug for Mapper {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -42,6 +49,7 @@ impl Mapper {
             session,
             keyspace: None,
             prepared: Arc::default(),
+            plans: Arc::default(),
         }
     }
 
@@ -85,6 +93,30 @@ impl Mapper {
             }
         };
         *prepared.options_mut() = options.clone();
+        Ok(prepared)
+    }
+
+    /// The prepared statement of shape `key`: from the cache, or checked, rendered
+    /// (`render`) and prepared on first use; with `options`.
+    pub(crate) async fn planned(
+        &self,
+        key: PlanKey,
+        options: &StatementOptions,
+        render: impl FnOnce() -> Result<String, MapperError>,
+    ) -> Result<PreparedStatement, MapperError> {
+        let cached = self.plans.lock().get(&key).cloned();
+        let mut prepared = match cached {
+            Some(p) => p,
+            None => {
+                let cql = render()?;
+                let p = self.prepared(&cql, &StatementOptions::default()).await?;
+                self.plans.lock().insert(key, p.clone());
+                p
+            }
+        };
+        if *options != StatementOptions::default() {
+            *prepared.options_mut() = options.clone();
+        }
         Ok(prepared)
     }
 

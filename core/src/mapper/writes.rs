@@ -2,7 +2,6 @@
 //! run them, or add them to a [`ModelBatch`](super::batch::ModelBatch)).
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::borrow::Borrow;
 use core::future::IntoFuture;
@@ -15,7 +14,7 @@ use super::error::MapperError;
 use super::expr::{CondExpr, CqlMap, column_of};
 use super::model::{Column, CqlType, Model, ModelSchema};
 use super::query_set::clone_pending;
-use super::run::Mapper;
+use super::run::{Mapper, check_applied};
 use super::spec::{
     Assignment, Bound, Condition, DeleteSpec, DeleteTarget, Filter, InsertSpec, InvalidQuery, Lwt,
     Op, Rendered, UpdateSpec, ValueForm,
@@ -90,6 +89,10 @@ pub(crate) fn check_required<M: Model>(schema: &ModelSchema, model: &M) -> Resul
     }
     Ok(())
 }
+
+/// The first code of an insert's shape in the mapper's statement cache (selects start
+/// with their selection's code, 0–2).
+const INSERT_SHAPE: u32 = 1_000;
 
 /// An `INSERT` of one model instance (cqlengine's `Model.create` / `save` of a new object).
 /// Fields that are `None` are not written (no tombstones) unless they have a default.
@@ -185,10 +188,9 @@ impl<'a, M: Model> Insert<'a, M> {
             extra.push(bigint_bound(ts));
             slots.push(Slot::Extra(extra.len() - 1));
         }
-        let rendered = render_insert(schema, self.mapper.keyspace(), &spec)?;
         Ok(InsertPlan {
             schema,
-            cql: rendered.cql,
+            spec,
             slots,
             extra,
         })
@@ -198,10 +200,11 @@ impl<'a, M: Model> Insert<'a, M> {
     pub(crate) fn rendered(&self) -> Result<(Rendered, bool), MapperError> {
         let InsertPlan {
             schema,
-            cql,
+            spec,
             slots,
             extra,
         } = self.plan()?;
+        let cql = render_insert(schema, self.mapper.keyspace(), &spec)?.cql;
         let mut values = Vec::with_capacity(slots.len());
         for slot in slots {
             values.push(match slot {
@@ -234,21 +237,38 @@ impl<'a, M: Model> Insert<'a, M> {
     pub async fn execute(self) -> Result<(), MapperError> {
         let InsertPlan {
             schema,
-            cql,
+            spec,
             slots,
             extra,
         } = self.plan()?;
         let mut options = self.options.statement.clone();
         options.idempotent = Some(!self.if_not_exists);
+        let key = (
+            core::any::TypeId::of::<M>(),
+            alloc::vec![
+                INSERT_SHAPE,
+                u32::from(self.if_not_exists),
+                u32::from(spec.ttl.is_some()),
+                u32::from(spec.timestamp.is_some()),
+            ],
+        );
+        let keyspace = self.mapper.keyspace();
+        let prepared = self
+            .mapper
+            .planned(key, &options, || {
+                Ok(render_insert(schema, keyspace, &spec)?.cql)
+            })
+            .await?;
         let row = ModelRow {
             model: self.model,
             slots: &slots,
             extra: &extra,
             schema,
         };
-        self.mapper
-            .run_write(&schema.model_name, &cql, row, &options, self.if_not_exists)
-            .await?;
+        let result = self.mapper.session().execute(&prepared, row).await?;
+        if self.if_not_exists {
+            check_applied(&schema.model_name, &result)?;
+        }
         Ok(())
     }
 }
@@ -265,7 +285,8 @@ impl<'a, M: Model> IntoFuture for Insert<'a, M> {
 /// An insert's statement and where each marker's value comes from.
 struct InsertPlan {
     schema: &'static ModelSchema,
-    cql: String,
+    /// The statement's description (placeholder values: they are bound from `slots`).
+    spec: InsertSpec,
     slots: Vec<Slot>,
     extra: Vec<Bound>,
 }
