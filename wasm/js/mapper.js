@@ -22,9 +22,10 @@ export class NotAppliedError extends CqlError {
 // ---------------------------------------------------------------------------------------
 // Query operators
 
-const FILTER_OPS = new Set(["=", "IN", ">", ">=", "<", "<=", "!=", "CONTAINS", "CONTAINS KEY", "LIKE", "AND"]);
+const FILTER_OPS = new Set(["=", "IN", ">", ">=", "<", "<=", "CONTAINS", "CONTAINS KEY", "LIKE"]);
 const SLICE_OPS = new Set([">", ">=", "<", "<="]);
 const CONDITION_OPS = new Set(["=", "!=", ">", ">=", "<", "<=", "IN"]);
+const ANY_OP = { has: () => true };
 // Assignments in update(): [name, CQL form] where `$` is the column and `?` the value.
 const ASSIGN_OPS = {
   incr: "$ = $ + ?",
@@ -472,9 +473,12 @@ function restrictions(model, doc, where, allowed) {
             : "";
         throw new ArgumentError(`${where}: ${opName(value.op)}() on ${model.describe(prop, column)} is not allowed here${hint}`);
       }
+      // fromModel converts whole property values: IN's elements and relations' values, not
+      // elements, keys, patterns or assignments' parts.
+      const whole = value.op !== "CONTAINS" && value.op !== "CONTAINS KEY" && value.op !== "LIKE" && !ASSIGN_OPS[value.op];
       const converted = value.op === "IN"
         ? value.value.map((x) => model.toColumn(prop, x))
-        : value.op === "CONTAINS" || value.op === "CONTAINS KEY" || value.op === "LIKE" ? value.value : model.toColumn(prop, value.value);
+        : whole ? model.toColumn(prop, value.value) : value.value;
       out.push({ prop, column, op: value.op, value: converted });
     };
     add(v);
@@ -868,12 +872,17 @@ export class ModelMapper {
       const reasons = [];
       for (const table of tables) {
         const used = pick(this._info, doc, info.fields, where, (c) => table.keyNames.includes(c));
-        const rs = restrictions(this._info, used, where, kind === "update" ? new Set(Object.keys(ASSIGN_OPS)) : new Set())
-          .filter((r) => table.columns.has(r.column));
+        const rs = restrictions(this._info, used, where, ANY_OP).filter((r) => table.columns.has(r.column));
         const keys = keyValues(this._info, table, rs, table.keyNames, where);
         const pkMissing = table.partitionKeys.filter((k) => keys.missing.includes(k));
         const ckMissing = table.clustering.map((c) => c.name).filter((k) => keys.missing.includes(k));
         const others = rs.filter((r) => !table.keyNames.includes(r.column));
+        for (const r of others) {
+          if (r.op !== "=" && !(kind === "update" && ASSIGN_OPS[r.op])) {
+            throw new ArgumentError(`${where}: ${opName(r.op)}() on ${this._info.describe(r.prop, r.column)} is not allowed here (${kind === "update"
+              ? "update takes values, q.incr(), q.decr(), q.append(), q.prepend() and q.remove()" : `${kind} takes values`})`);
+          }
+        }
         const onlyStatic = others.length > 0 && others.every((r) => table.columns.get(r.column).kind === "static");
         const partitionWrite = kind !== "remove" && ckMissing.length === table.clustering.length && onlyStatic;
         if (pkMissing.length || (ckMissing.length && !partitionWrite)) {
