@@ -633,13 +633,10 @@ function checkProperties(model, tables, doc, where) {
     if (doc[prop] === undefined) continue;
     const column = model.columnOf(prop);
     if (!tables.some((t) => t.columns.has(column))) {
-      throw new StaleOrUnknown(`${where}: ${model.describe(prop, column)} is not a column of ${tables.map((t) => t.qualified).join(" or ")}`);
+      throw new ArgumentError(`${where}: ${model.describe(prop, column)} is not a column of ${tables.map((t) => t.qualified).join(" or ")}`);
     }
   }
 }
-
-/** An error that may come from a stale schema: the mapper reads the metadata again and retries once. */
-class StaleOrUnknown extends ArgumentError {}
 
 // ---------------------------------------------------------------------------------------
 // Model mappers
@@ -689,12 +686,16 @@ export class ModelMapper {
     return this._info.tables.map((t) => this._mapper._table(this._info, t, fresh));
   }
 
-  /** `build(tables)`, retried once with a fresh read of the schema when it names something unknown. */
+  /**
+   * `build(tables)`; when it refuses the statement, retried once with the tables read from
+   * client.metadata again: a refusal may come from a cached table older than the schema
+   * (a column added, an index created, `refreshSchema()` called since).
+   */
   _plan(build) {
     try {
       return build(this._tables(false));
     } catch (e) {
-      if (!(e instanceof StaleOrUnknown) || this._info.tables.every((t) => t.declared)) throw e;
+      if (!(e instanceof ArgumentError) || this._info.tables.every((t) => t.declared)) throw e;
       return build(this._tables(true));
     }
   }
@@ -747,32 +748,29 @@ export class ModelMapper {
     const plan = this._plan((tables) => {
       const reasons = [];
       const candidates = kind === "findAll" ? tables.slice(0, 1) : tables;
-      let unknown = false;
       for (const table of candidates) {
         const why = this._selectReason(table, rs, fields, orderBy, kind, !!info.allowFiltering);
         if (why === null) return this._selectStatement(table, rs, fields, orderBy, limit, !!info.allowFiltering);
-        unknown ||= why.unknown;
         reasons.push(candidates.length > 1 ? `${table.qualified}: ${why.text}` : why.text);
       }
-      const E = unknown ? StaleOrUnknown : ArgumentError;
-      throw new E(`${where}: ${reasons.join("; ")}`);
+      throw new ArgumentError(`${where}: ${reasons.join("; ")}`);
     });
     return this._mapper._execute(plan, options, this._info, kind, site, true);
   }
 
-  /** Why `table` cannot serve a select (`{ text, unknown }`), or null. */
+  /** Why `table` cannot serve a select (`{ text }`), or null. */
   _selectReason(table, rs, fields, orderBy, kind, allowFiltering) {
     const m = this._info;
     for (const [what, list] of [["filter", rs], ["orderBy", orderBy]]) {
       for (const r of list) {
         if (!table.columns.has(r.column)) {
-          return { text: `${what} on ${m.describe(r.prop, r.column)}, not a column of ${table.qualified}`, unknown: true };
+          return { text: `${what} on ${m.describe(r.prop, r.column)}, not a column of ${table.qualified}` };
         }
       }
     }
     for (const f of fields) {
       const c = m.columnOf(f);
-      if (!table.columns.has(c)) return { text: `field ${m.describe(f, c)} is not a column of ${table.qualified}`, unknown: true };
+      if (!table.columns.has(c)) return { text: `field ${m.describe(f, c)} is not a column of ${table.qualified}` };
     }
     if (kind === "get") {
       const missing = table.keyNames.filter((k) => !rs.some((r) => r.column === k && r.op === "="));
@@ -1075,7 +1073,7 @@ export class Mapper {
       if (typeof metadata?.free === "function") metadata.free();
     }
     if (!found) {
-      throw new StaleOrUnknown(`model ${info.name}: ${t.isView ? "view" : "table"} ${keyspace}.${t.name} is not in client.metadata `
+      throw new ArgumentError(`model ${info.name}: ${t.isView ? "view" : "table"} ${keyspace}.${t.name} is not in client.metadata `
         + "(just created? `await client.refreshSchema()`; schema metadata off for it? declare the table's schema in the model's `tables`)");
     }
     const table = TableInfo.fromMetadata(found, t.isView);
