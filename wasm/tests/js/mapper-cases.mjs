@@ -94,7 +94,7 @@ const ada = {
 
 /** The cases, in order (later ones use rows earlier ones wrote). */
 export const cases = [
-  ["insert and get a document (naming convention, a converted column)", async ({ lib, mapper }) => {
+  ["insert and get a document (naming convention, a converted column)", async ({ lib, mapper, ks }) => {
     const users = mapper.forModel("User");
     const r = await users.insert(ada);
     ok(r instanceof lib.Result && r.wasApplied() && r.length === 0 && r.first() === null, "an insert's result is empty and applied");
@@ -105,7 +105,7 @@ export const cases = [
     eq(await users.get({ userId: 99 }), null, "get of a missing row");
     eq(await users.get({ userId: 1 }, { fields: ["name", "profile"] }), { name: "Ada", profile: { born: 1815 } }, "get with fields");
     // The row as stored: snake_case columns, the profile as JSON text.
-    const raw = await mapper.client.execute(`SELECT info, user_id FROM ${mapper.ks}.users WHERE user_id = ?`, [1]);
+    const raw = await mapper.client.execute(`SELECT info, user_id FROM ${ks}.users WHERE user_id = ?`, [1]);
     eq(raw.rows[0], { info: '{"born":1815}', user_id: 1 }, "columns written");
   }],
 
@@ -163,11 +163,11 @@ export const cases = [
     eq((await videos.get({ userId: 2, addedDate: day(1), videoId: 6 })).views, 0, "the other table untouched");
   }],
 
-  ["insert with ttl, timestamp and ifNotExists (applied and not applied)", async ({ lib, mapper }) => {
+  ["insert with ttl, timestamp and ifNotExists (applied and not applied)", async ({ lib, mapper, ks }) => {
     const users = mapper.forModel("User");
     await users.insert({ userId: 10, name: "Temp" }, { ttl: 3600, timestamp: 1700000000000000 });
     const written = users.mapWithQuery(
-      `SELECT TTL(name) AS name_ttl, WRITETIME(name) AS name_writetime FROM ${mapper.ks}.users WHERE user_id = ?`,
+      `SELECT TTL(name) AS name_ttl, WRITETIME(name) AS name_writetime FROM ${ks}.users WHERE user_id = ?`,
       (doc) => [doc.userId]);
     const w = (await written({ userId: 10 })).first();
     ok(w.nameTtl > 3500 && w.nameTtl <= 3600, `ttl ${w.nameTtl}`);
@@ -184,11 +184,11 @@ export const cases = [
       /conditional write .* takes no timestamp/, "timestamp of a conditional write");
   }],
 
-  ["update with values, ttl, ifExists and when (applied and not applied)", async ({ lib, mapper }) => {
+  ["update with values, ttl, ifExists and when (applied and not applied)", async ({ lib, mapper, ks }) => {
     const { q } = lib;
     const users = mapper.forModel("User");
     await users.update({ userId: 2, email: "g@navy.mil" }, { ttl: 100 });
-    const ttl = users.mapWithQuery(`SELECT TTL(email) AS t FROM ${mapper.ks}.users WHERE user_id = ?`, (d) => [d.userId]);
+    const ttl = users.mapWithQuery(`SELECT TTL(email) AS t FROM ${ks}.users WHERE user_id = ?`, (d) => [d.userId]);
     ok((await ttl({ userId: 2 })).first().t <= 100, "update with ttl");
     let r = await users.update({ userId: 2, name: "Grace H." }, { ifExists: true });
     ok(r.wasApplied(), "ifExists applied");
@@ -279,11 +279,11 @@ export const cases = [
     await rejects(() => mapper.batch([]), lib.ArgumentError, /non-empty array/, "an empty batch");
   }],
 
-  ["mapWithQuery: custom CQL, rows read as documents, parameters from the document", async ({ lib, mapper }) => {
+  ["mapWithQuery: custom CQL, rows read as documents, parameters from the document", async ({ lib, mapper, ks }) => {
     const videos = mapper.forModel("Video");
-    videos.countByUser = videos.mapWithQuery(`SELECT COUNT(*) AS video_count FROM ${mapper.ks}.videos WHERE user_id = ?`, (v) => [v.userId]);
+    videos.countByUser = videos.mapWithQuery(`SELECT COUNT(*) AS video_count FROM ${ks}.videos WHERE user_id = ?`, (v) => [v.userId]);
     eq((await videos.countByUser({ userId: 1 })).first(), { videoCount: 5n }, "count");
-    const titles = videos.mapWithQuery(`SELECT title, added_date FROM ${mapper.ks}.videos WHERE user_id = ?`, (v) => [v.userId], { fetchSize: 2 });
+    const titles = videos.mapWithQuery(`SELECT title, added_date FROM ${ks}.videos WHERE user_id = ?`, (v) => [v.userId], { fetchSize: 2 });
     const page = await titles({ userId: 1 });
     eq([page.length, page.pageState !== null], [2, true], "first page of a custom query");
     const all = [];
@@ -291,12 +291,12 @@ export const cases = [
     eq(all, [5, 4, 3, 2, 1], "every page");
   }],
 
-  ["findAll and find page lazily (fetchSize, pageState, for await)", async ({ lib, mapper, client }) => {
+  ["findAll and find page lazily (fetchSize, pageState, for await)", async ({ lib, mapper, client, ks }) => {
     const events = mapper.forModel("Event");
     for (let i = 0; i < 7; i++) await events.insert({ day: "d1", seq: i, payload: `p${i}` });
     for (let i = 0; i < 3; i++) await events.insert({ day: "d2", seq: i, payload: `q${i}` });
     const c = counting(client);
-    const lazy = new lib.Mapper(c, { models: models(lib, mapper.ks) }).forModel("Event");
+    const lazy = new lib.Mapper(c, { models: models(lib, ks) }).forModel("Event");
     const first = await lazy.findAll({}, { fetchSize: 3 });
     eq([first.length, first.pageState !== null, c.calls], [3, true, 1], "the first page alone");
     const seen = [];
@@ -316,14 +316,14 @@ export const cases = [
     eq(d1, [0, 1, 2, 3, 4, 5, 6], "find across pages");
   }],
 
-  ["a declared schema, for a client without schema metadata; static columns", async ({ lib, options, mapper }) => {
+  ["a declared schema, for a client without schema metadata; static columns", async ({ lib, options, mapper, ks }) => {
     const bare = await lib.Client.connect({ ...options, schemaMetadata: false });
     try {
       const declared = {
         table: "events", partitionKey: "day", clustering: [{ name: "seq", order: "ASC" }],
         columns: { day: "text", seq: "int", source: "text static", payload: "text" },
       };
-      const m = new lib.Mapper(bare, { models: { Event: { tables: [declared], keyspace: mapper.ks }, Meta: { tables: ["events"], keyspace: mapper.ks } } });
+      const m = new lib.Mapper(bare, { models: { Event: { tables: [declared], keyspace: ks }, Meta: { tables: ["events"], keyspace: ks } } });
       const events = m.forModel("Event");
       await events.update({ day: "d1", source: "sensor" });
       await events.insert({ day: "d3", source: "static only" });
@@ -339,10 +339,10 @@ export const cases = [
     }
   }],
 
-  ["errors before sending: unknown model, missing keys, bad filters, bad options", async ({ lib, mapper, client }) => {
+  ["errors before sending: unknown model, missing keys, bad filters, bad options", async ({ lib, mapper, client, ks }) => {
     const { q, ArgumentError } = lib;
     const c = counting(client);
-    const m = new lib.Mapper(c, { models: models(lib, mapper.ks) });
+    const m = new lib.Mapper(c, { models: models(lib, ks) });
     const users = m.forModel("User");
     const videos = m.forModel("Video");
     let e = null;
@@ -390,11 +390,11 @@ export const cases = [
     ok(typeof se.codeName === "string", "with its fields");
   }],
 
-  ["schema changes: a column added and an index created serve at once after refreshSchema()", async ({ lib, mapper, client }) => {
+  ["schema changes: a column added and an index created serve at once after refreshSchema()", async ({ lib, mapper, client, ks }) => {
     const users = mapper.forModel("User");
     await users.get({ userId: 1 });
-    await client.execute(`ALTER TABLE ${mapper.ks}.users ADD nick_name text`);
-    await client.execute(`CREATE INDEX ON ${mapper.ks}.users (age)`);
+    await client.execute(`ALTER TABLE ${ks}.users ADD nick_name text`);
+    await client.execute(`CREATE INDEX ON ${ks}.users (age)`);
     await client.refreshSchema();
     // Sooner than the schema event: the mapper reads the table again when its cached copy refuses.
     await users.update({ userId: 1, nickName: "Countess" });
@@ -426,11 +426,10 @@ export async function runAll(lib, options, ks) {
   return results;
 }
 
-/** What each case gets: the package, the client, its options and a Mapper of the suite's models. */
+/** What each case gets: the package, the client, its options, the keyspace and a Mapper of the suite's models. */
 export function context(lib, client, options, ks) {
   const mapper = new lib.Mapper(client, { models: models(lib, ks) });
-  mapper.ks = ks;
-  return { lib, client, options, mapper };
+  return { lib, client, options, ks, mapper };
 }
 
 /** Connect options for the test servers. */
