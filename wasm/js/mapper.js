@@ -1001,6 +1001,31 @@ export class ModelMapper {
 // ---------------------------------------------------------------------------------------
 // The mapper
 
+/** A weak reference to `target` (a strong one where there is no WeakRef). */
+function weakly(target) {
+  return typeof WeakRef === "function" ? new WeakRef(target) : { deref: () => target };
+}
+
+/**
+ * Drops cached tables of a keyspace when the client reports a change in it. The listener
+ * holds the cache weakly, through `ref`, and nothing else of the mapper (it is made out
+ * here, where no closure holds the cache itself); it leaves the client at its first event
+ * after the mapper is gone: a client outlives any number of mappers made and dropped.
+ */
+function followSchema(client, ref) {
+  const listener = (e) => {
+    const tables = ref.deref();
+    if (tables === undefined) {
+      if (typeof client.off === "function") client.off("schemaChange", listener);
+      return;
+    }
+    for (const [k, t] of tables) {
+      if (t.keyspace === e.keyspace) tables.delete(k);
+    }
+  };
+  client.on("schemaChange", listener);
+}
+
 /**
  * Maps documents to rows for the models in `options.models`:
  * `new Mapper(client, { models: { User: { tables: ["users"], keyspace: "shop" } } })`.
@@ -1022,13 +1047,7 @@ export class Mapper {
     this._mappers = new Map();
     /** Tables read from client.metadata, by keyspace, name and kind; dropped on schema events. */
     this._cache = new Map();
-    if (typeof client.on === "function") {
-      client.on("schemaChange", (e) => {
-        for (const [k, t] of this._cache) {
-          if (t.keyspace === e.keyspace) this._cache.delete(k);
-        }
-      });
-    }
+    if (typeof client.on === "function") followSchema(client, weakly(this._cache));
   }
 
   /** The mapper of model `name` (one of `options.models`). */
