@@ -26,7 +26,7 @@ const FILTER_OPS = new Set(["=", "IN", ">", ">=", "<", "<=", "CONTAINS", "CONTAI
 const SLICE_OPS = new Set([">", ">=", "<", "<="]);
 const CONDITION_OPS = new Set(["=", "!=", ">", ">=", "<", "<=", "IN"]);
 const ANY_OP = { has: () => true };
-// Assignments in update(): [name, CQL form] where `$` is the column and `?` the value.
+// Assignments in update(): operator name → its CQL, `$` standing for the column.
 const ASSIGN_OPS = {
   incr: "$ = $ + ?",
   decr: "$ = $ - ?",
@@ -56,8 +56,7 @@ function operator(op, value) {
 export const q = Object.freeze({
   /** `IN`: the column's value is one of `values` (an array). */
   in_(values) {
-    if (values === null || typeof values !== "object" || typeof values[Symbol.iterator] !== "function"
-      || typeof values === "string") {
+    if (values === null || typeof values !== "object" || typeof values[Symbol.iterator] !== "function") {
       throw new ArgumentError("q.in_() takes an array of values");
     }
     return operator("IN", Array.from(values));
@@ -170,7 +169,6 @@ class TableInfo {
     this.indexes = indexes;
     this.qualified = `${ident(keyspace)}.${ident(name)}`;
     this.keyNames = [...partitionKeys, ...clustering.map((c) => c.name)];
-    this.hasStatic = [...columns.values()].some((c) => c.kind === "static");
     // Column order for statement text: the primary key, then the others as declared.
     this.position = new Map([...columns.keys()].map((n, i) => [n, i]));
     for (const [i, n] of this.keyNames.entries()) this.position.set(n, i - this.keyNames.length);
@@ -410,6 +408,7 @@ function infoAndOptions(docInfo, eo) {
   return [docInfo ?? {}, eo];
 }
 
+/** Refuses a docInfo that is not an object or has options other than `allowed`. */
 function checkInfo(info, allowed, where) {
   if (typeof info !== "object" || info === null) throw new ArgumentError(`${where}: docInfo is an object`);
   for (const k of Object.keys(info)) {
@@ -419,20 +418,21 @@ function checkInfo(info, allowed, where) {
   }
 }
 
+/** Refuses a document that is not a plain object of properties. */
 function checkDoc(doc, where) {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ArgumentError(`${where}: the document is an object of properties`);
   }
 }
 
-/** The name of a value for messages. */
+/** How messages name an operator: `q.gt`... */
 function opName(op) {
   const names = { IN: "q.in_", ">": "q.gt", ">=": "q.gte", "<": "q.lt", "<=": "q.lte", "!=": "q.notEq",
     CONTAINS: "q.contains", "CONTAINS KEY": "q.containsKey", LIKE: "q.like", AND: "q.and" };
   return names[op] ?? `q.${op}`;
 }
 
-/** Whether a statement is conditional and what its answer means when not applied. */
+/** The NotAppliedError of a conditional statement's answer when it was not applied, else null. */
 function notApplied(plan, rs, model, kind, site) {
   if (rs.applied !== false) return null;
   const rows = rs.rows.filter((r) => Object.keys(r).some((k) => k !== "[applied]"));
@@ -751,45 +751,45 @@ export class ModelMapper {
       for (const table of candidates) {
         const why = this._selectReason(table, rs, fields, orderBy, kind, !!info.allowFiltering);
         if (why === null) return this._selectStatement(table, rs, fields, orderBy, limit, !!info.allowFiltering);
-        reasons.push(candidates.length > 1 ? `${table.qualified}: ${why.text}` : why.text);
+        reasons.push(candidates.length > 1 ? `${table.qualified}: ${why}` : why);
       }
       throw new ArgumentError(`${where}: ${reasons.join("; ")}`);
     });
     return this._mapper._execute(plan, options, this._info, kind, site, true);
   }
 
-  /** Why `table` cannot serve a select (`{ text }`), or null. */
+  /** Why `table` cannot serve a select, or null when it can. */
   _selectReason(table, rs, fields, orderBy, kind, allowFiltering) {
     const m = this._info;
     for (const [what, list] of [["filter", rs], ["orderBy", orderBy]]) {
       for (const r of list) {
         if (!table.columns.has(r.column)) {
-          return { text: `${what} on ${m.describe(r.prop, r.column)}, not a column of ${table.qualified}` };
+          return `${what} on ${m.describe(r.prop, r.column)}, not a column of ${table.qualified}`;
         }
       }
     }
     for (const f of fields) {
       const c = m.columnOf(f);
-      if (!table.columns.has(c)) return { text: `field ${m.describe(f, c)} is not a column of ${table.qualified}` };
+      if (!table.columns.has(c)) return `field ${m.describe(f, c)} is not a column of ${table.qualified}`;
     }
     if (kind === "get") {
       const missing = table.keyNames.filter((k) => !rs.some((r) => r.column === k && r.op === "="));
       if (missing.length) {
-        return { text: `get needs every primary key column with a value: ${missing.map((c) => m.describe(m.propertyOf(c), c)).join(", ")} missing` };
+        return `get needs every primary key column with a value: ${missing.map((c) => m.describe(m.propertyOf(c), c)).join(", ")} missing`;
       }
     }
     if (!allowFiltering) {
       const why = filteringReason(table, m, rs);
-      if (why !== null) return { text: `${why} — give the partition key, query an indexed column, or pass { allowFiltering: true }` };
+      if (why !== null) return `${why} — give the partition key, query an indexed column, or pass { allowFiltering: true }`;
     }
     if (orderBy.length) {
       const ck = table.clustering;
       const pkAll = table.partitionKeys.every((c) => rs.some((r) => r.column === c && (r.op === "=" || r.op === "IN")));
-      if (!pkAll) return { text: "orderBy needs the whole partition key restricted by = or q.in_()" };
+      if (!pkAll) return "orderBy needs the whole partition key restricted by = or q.in_()";
       const names = ck.map((c) => `${c.name} ${c.desc ? "DESC" : "ASC"}`).join(", ");
       const flips = orderBy.map((o, i) => (ck[i] && ck[i].name === o.column ? o.desc !== ck[i].desc : null));
       if (flips.includes(null) || new Set(flips).size > 1) {
-        return { text: `orderBy follows the clustering columns in order (${names || "none"}), all as declared or all reversed` };
+        return `orderBy follows the clustering columns in order (${names || "none"}), all as declared or all reversed`;
       }
     }
     return null;

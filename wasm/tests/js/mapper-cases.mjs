@@ -94,6 +94,48 @@ const ada = {
 
 /** The cases, in order (later ones use rows earlier ones wrote). */
 export const cases = [
+  ["statements: bind markers only, prepared, one text per shape (a client that records them)", async ({ lib }) => {
+    const { q } = lib;
+    const sent = [];
+    const answer = { rows: [], columns: [], pageState: null, applied: null };
+    const recorder = {
+      execute: async (query, params, options) => { sent.push({ query, params, options }); return answer; },
+      batch: async (statements, options) => { sent.push({ statements, options }); return answer; },
+    };
+    const m = new lib.Mapper(recorder, { models: { T: { keyspace: "ks", tables: [{
+      table: "t", partitionKey: ["a", "b"], clustering: [{ name: "c", order: "DESC" }, "d"],
+      columns: { a: "int", b: "text", c: "int", d: "int", v: "text", Weird: "int", tags: "set<text>" },
+    }] } } });
+    const t = m.forModel("T");
+    const last = () => sent[sent.length - 1];
+    await t.find({ d: q.gt(4), b: "x", a: 1, c: 2 });
+    eq(last(), { query: "SELECT * FROM ks.t WHERE a = ? AND b = ? AND c = ? AND d > ?", params: [1, "x", 2, 4], options: { prepare: true } }, "find");
+    await t.find({ c: 2, a: 1, d: q.gt(5), b: "y" });
+    eq([last().query, last().params], [sent[0].query, [1, "y", 2, 5]], "the same text whatever the order of the properties");
+    await t.find({ a: q.in_([1, 2]), b: "x" }, { fields: ["v", "Weird"], orderBy: { c: "asc" }, limit: 3 }, { fetchSize: 10, isIdempotent: true });
+    eq(last(), { query: 'SELECT v, "Weird" FROM ks.t WHERE a IN ? AND b = ? ORDER BY c ASC LIMIT ?', params: [[1, 2], "x", 3],
+      options: { pageSize: 10, idempotent: true, prepare: true } }, "find with fields, orderBy, limit, options");
+    await t.find({ v: "it's" }, { allowFiltering: true }, "a-profile");
+    eq(last(), { query: "SELECT * FROM ks.t WHERE v = ? ALLOW FILTERING", params: ["it's"], options: { executionProfile: "a-profile", prepare: true } }, "allowFiltering");
+    const key = { a: 1, b: "x", c: 2, d: 3 };
+    await t.insert({ ...key, v: "it's", Weird: 5 }, { ttl: 60, timestamp: 7n });
+    eq([last().query, last().params], ['INSERT INTO ks.t (a, b, c, d, v, "Weird") VALUES (?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+      [1, "x", 2, 3, "it's", 5, 60, 7n]], "insert");
+    await t.update({ ...key, v: "y", tags: q.append(["z"]) }, { ttl: 9, when: { v: q.notEq("w") } });
+    eq([last().query, last().params], ["UPDATE ks.t USING TTL ? SET v = ?, tags = tags + ? WHERE a = ? AND b = ? AND c = ? AND d = ? IF v != ?",
+      [9, "y", ["z"], 1, "x", 2, 3, "w"]], "update");
+    await t.remove({ ...key, v: null }, { deleteOnlyColumns: true, ifExists: true });
+    eq([last().query, last().params], ["DELETE v FROM ks.t WHERE a = ? AND b = ? AND c = ? AND d = ? IF EXISTS", [1, "x", 2, 3]], "remove columns");
+    await t.remove(key, { timestamp: 8 });
+    eq([last().query, last().params], ["DELETE FROM ks.t USING TIMESTAMP ? WHERE a = ? AND b = ? AND c = ? AND d = ?", [8, 1, "x", 2, 3]], "remove");
+    await m.batch([t.batching.insert(key), t.batching.remove(key)], { logged: false });
+    eq(last(), { statements: [
+      { query: "INSERT INTO ks.t (a, b, c, d) VALUES (?, ?, ?, ?)", params: [1, "x", 2, 3] },
+      { query: "DELETE FROM ks.t WHERE a = ? AND b = ? AND c = ? AND d = ?", params: [1, "x", 2, 3] },
+    ], options: { logged: false, prepare: true, counter: false } }, "batch");
+    eq(sent.filter((s) => s.options.prepare !== true).length, 0, "every statement prepared");
+  }],
+
   ["insert and get a document (naming convention, a converted column)", async ({ lib, mapper, ks }) => {
     const users = mapper.forModel("User");
     const r = await users.insert(ada);
