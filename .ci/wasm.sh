@@ -5,8 +5,8 @@
 #   2. the npm package build (wasm-pack --target web, wasm-opt from npm's binaryen),
 #   3. with cql-sim and cql-bridge running on 127.0.0.1 (wasm/tests/with-servers.sh):
 #      wasm-bindgen tests in Node.js and headless Chromium, and the JS tests (the npm
-#      tarball installed in a fresh directory, the web example in Chromium, the edge
-#      worker in workerd),
+#      tarball installed in a fresh directory with the Node.js examples, the web example in
+#      Chromium, the edge worker in workerd, the object mapper's cases in all three),
 #   4. a size report of the .wasm (raw and gzip).
 # Uses the workspace's target directory (shared with the rest of CI).
 set -euo pipefail
@@ -57,7 +57,7 @@ cargo clippy --locked --target wasm32-unknown-unknown -p cql-wasm --all-targets 
 step "npm package (wasm-pack --release --target web)"
 bash wasm/scripts/build-package.sh
 
-step "tests through cql-bridge to cql-sim: wasm-bindgen (Node.js, headless Chromium), npm tarball, web page, worker"
+step "tests through cql-bridge to cql-sim: wasm-bindgen (Node.js, headless Chromium), npm tarball, web page, worker, mapper"
 export NODE_ARGS=--experimental-websocket
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"

@@ -2,7 +2,9 @@
 //   index.js   browsers and bundlers (await init() at import)
 //   node.js    Node.js (reads the .wasm from disk; WebSockets from the `ws` package, a dependency)
 //   worker.js  workerd / Cloudflare Workers (the .wasm imported as a module, initSync)
-// and index.d.ts (the generated types plus the error classes).
+// and index.d.ts (the generated types plus the error classes). The object mapper (plain
+// JavaScript, js/mapper.js with js/mapper.d.ts) is copied in as mapper.js, importing the
+// error classes from the same support.js module as the glue, and exported by every entry.
 import { readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,9 +17,19 @@ const support = `./snippets/${snippetDir}/js/support.js`;
 const errors = ["CqlError", "ServerError", "TimeoutError", "ConnectionError", "AuthenticationError",
   "NoHostAvailableError", "ArgumentError", "DriverProtocolError", "ClosedError"];
 const values = ["CqlDecimal", "CqlDate", "CqlTime", "CqlDuration"];
+const mapperExports = ["Mapper", "ModelMapper", "ModelBatchMapper", "ModelBatchItem", "Result", "QueryOperator",
+  "TableMappings", "DefaultTableMappings", "UnderscoreCqlToCamelCaseMappings", "NotAppliedError", "q"];
 const reexports = `export * from "./cql_wasm.js";
 export { ${[...errors, ...values].join(", ")} } from "${support}";
+export { ${mapperExports.join(", ")} } from "./mapper.js";
 `;
+
+// The mapper: the same module instance of support.js as the glue's (one CqlError class).
+const mapperSource = readFileSync(join(here, "..", "js", "mapper.js"), "utf8");
+const supportImport = /from "\.\/support\.js";/;
+if (!supportImport.test(mapperSource)) throw new Error("js/mapper.js: no import from ./support.js to rewrite");
+writeFileSync(join(pkg, "mapper.js"), mapperSource.replace(supportImport, `from "${support}";`));
+copyFileSync(join(here, "..", "js", "mapper.d.ts"), join(pkg, "mapper.d.ts"));
 
 writeFileSync(join(pkg, "index.js"), `// Browsers and bundlers: fetches and instantiates the .wasm next to this file.
 import init from "./cql_wasm.js";
@@ -70,6 +82,7 @@ export declare class CqlError extends Error {
   : `export declare class ${e} extends CqlError {}`).join("\n");
 writeFileSync(join(pkg, "index.d.ts"), `${disposable}import type { Consistency } from "./cql_wasm.js";
 export * from "./cql_wasm.js";
+export * from "./mapper.js";
 ${classDecls}
 /** A ServerError's fields: the node's ERROR, with the details its code carries. */
 export declare interface ServerError {
@@ -195,7 +208,8 @@ meta.exports = {
   "./package.json": "./package.json",
 };
 meta.files = ["cql_wasm_bg.wasm", "cql_wasm.js", "cql_wasm.d.ts", "cql_wasm_bg.wasm.d.ts", "index.js",
-  "index.d.ts", "node.js", "node.d.ts", "worker.js", "worker.d.ts", "snippets", "README.md"];
+  "index.d.ts", "node.js", "node.d.ts", "worker.js", "worker.d.ts", "mapper.js", "mapper.d.ts", "snippets",
+  "README.md"];
 meta.engines = { node: ">=20" };
 // Node.js only (browsers and workers use their own WebSocket); small, with no dependencies.
 meta.dependencies = { ws: "^8.18.0" };
@@ -203,4 +217,4 @@ meta.sideEffects = ["./index.js", "./node.js", "./worker.js", "./snippets/*"];
 writeFileSync(join(pkg, "package.json"), JSON.stringify(meta, null, 2) + "\n");
 const readme = join(here, "..", "README.md");
 if (existsSync(readme)) copyFileSync(readme, join(pkg, "README.md"));
-console.log(`finished ${pkg}: index.js, node.js, worker.js, index.d.ts (snippets in ${snippetDir})`);
+console.log(`finished ${pkg}: index.js, node.js, worker.js, mapper.js, index.d.ts (snippets in ${snippetDir})`);

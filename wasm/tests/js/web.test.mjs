@@ -1,5 +1,6 @@
-// The web example (examples/js/web) in headless Chromium: served from 127.0.0.1, driven
-// through chromedriver's WebDriver API; the test reads the query result from the page.
+// Pages in headless Chromium, served from 127.0.0.1 and driven through chromedriver's
+// WebDriver API: the web example (examples/js/web), whose query result the test reads from
+// the page, and the object mapper's cases (mapper.html running mapper-cases.mjs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -7,8 +8,12 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { BRIDGE, NODE, TOKEN, skip, REPO_DIR } from "./env.mjs";
+import { cases } from "./mapper-cases.mjs";
 
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
+const types = {
+  ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+  ".json": "application/json",
+};
 
 function serve(root) {
   const server = createServer(async (req, res) => {
@@ -41,7 +46,12 @@ async function webdriver(base, method, path, body) {
   return json.value;
 }
 
-test("web example runs a query in headless Chromium", { skip, timeout: 60000 }, async () => {
+/**
+ * Loads `path` (under the repository's root) with the test servers in its query string, and
+ * polls `#result` until its `data-status` is no longer "pending" (every 100 ms, `polls`
+ * times); resolves with `[status, text]`.
+ */
+async function runPage(path, polls) {
   const server = await serve(REPO_DIR);
   const port = await freePort();
   const driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
@@ -60,23 +70,37 @@ test("web example runs a query in headless Chromium", { skip, timeout: 60000 }, 
     });
     session = created.sessionId;
     const q = new URLSearchParams({ bridge: BRIDGE, node: NODE, token: TOKEN });
-    const page = `http://127.0.0.1:${server.address().port}/examples/js/web/index.html?${q}`;
+    const page = `http://127.0.0.1:${server.address().port}/${path}?${q}`;
     await webdriver(base, "POST", `/session/${session}/url`, { url: page });
     let state;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < polls; i++) {
       state = await webdriver(base, "POST", `/session/${session}/execute/sync`, {
         script: "const e = document.getElementById('result'); return [e.dataset.status, e.textContent];", args: [],
       });
       if (state[0] !== "pending") break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.equal(state[0], "ok", `page says: ${state[1]}`);
-    const rows = JSON.parse(state[1]);
-    assert.equal(rows.length, 1);
-    assert.equal(typeof rows[0].release_version, "string");
+    return state;
   } finally {
     if (session) await webdriver(base, "DELETE", `/session/${session}`).catch(() => {});
     driver.kill();
     server.close();
   }
+}
+
+test("web example runs a query in headless Chromium", { skip, timeout: 60000 }, async () => {
+  const state = await runPage("examples/js/web/index.html", 200);
+  assert.equal(state[0], "ok", `page says: ${state[1]}`);
+  const rows = JSON.parse(state[1]);
+  assert.equal(rows.length, 1);
+  assert.equal(typeof rows[0].release_version, "string");
+});
+
+test("the object mapper's cases pass in headless Chromium (the package's browser entry)", { skip, timeout: 120000 }, async () => {
+  const [status, text] = await runPage("wasm/tests/js/mapper.html", 1000);
+  assert.equal(status, "done", `page says: ${text}`);
+  const results = JSON.parse(text);
+  assert.equal(results.length, cases.length, "every case ran");
+  for (const r of results) assert.ok(r.ok, `mapper (Chromium): ${r.name}: ${r.error}`);
+  console.log(`mapper cases in Chromium: ${results.filter((r) => r.ok).length}/${results.length} passed`);
 });

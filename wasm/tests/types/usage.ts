@@ -7,6 +7,8 @@ import {
   type Consistency, type Params, type ClientEvent, Metadata, type KeyspaceMetadata,
   type TableMetadata, type ColumnMetadata, type ReplicaInfo, type SchemaChangeEvent,
   type UserTypeMetadata, type FunctionMetadata, type AggregateMetadata, type ViewMetadata,
+  Mapper, ModelMapper, Result, NotAppliedError, q, UnderscoreCqlToCamelCaseMappings, TableMappings,
+  type MappingOptions, type FilterDoc,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -97,6 +99,7 @@ export async function use(): Promise<number> {
   // @ts-expect-error: read-only view, no such field
   n += hosts[0].port;
   n += await schema(client);
+  n += await mapping(client);
   await client.close();
   // @ts-expect-error: the bridge is required
   await Client.connect({ contactPoints: ["x"] });
@@ -150,4 +153,72 @@ async function schema(client: Client): Promise<number> {
   await only.close();
   await off.close();
   return n + (same ? 1 : 0) + (cql ?? "").length;
+}
+
+/** The object mapper: a model's type follows from forModel<T>. */
+interface User {
+  userId: number;
+  name: string | null;
+  joined: Date;
+  tags: Set<string> | null;
+  visits: bigint;
+}
+
+async function mapping(client: Client): Promise<number> {
+  const options: MappingOptions = {
+    models: {
+      User: {
+        tables: ["users", { name: "users_by_name", isView: true }], keyspace: "shop",
+        mappings: new UnderscoreCqlToCamelCaseMappings(),
+        columns: { info: { name: "profile", toModel: JSON.parse, fromModel: JSON.stringify }, userid: "userId" },
+      },
+      Event: {
+        tables: [{ table: "events", partitionKey: ["device", "day"], clustering: [{ name: "at", order: "DESC" }],
+          columns: { device: "text", day: "date", at: "timestamp", payload: "text" }, indexes: ["payload"] }],
+      },
+    },
+  };
+  const mapper = new Mapper(client, options);
+  const users: ModelMapper<User> = mapper.forModel<User>("User");
+  const found: Result<User> = await users.find({ userId: 1, joined: q.gte(new Date()) }, { fields: ["name"], orderBy: { joined: "desc" }, limit: 5 });
+  const first: User | null = found.first();
+  const all: User[] = found.toArray();
+  for (const u of found) all.push(u);
+  for await (const u of await users.findAll({}, { fetchSize: 100 })) all.push(u);
+  const one: User | null = await users.get({ userId: 1 }, "my-profile");
+  await users.find({ userId: q.in_([1, 2, 3]), tags: q.contains("admin") }, { allowFiltering: true }, { consistency: "ONE", fetchSize: 10 });
+  await users.insert({ userId: 2, name: "Ada", joined: new Date() }, { ttl: 60, timestamp: 1700000000000000n, ifNotExists: true });
+  await users.update({ userId: 2, tags: q.append(["x"]), visits: q.incr(1) }, { when: { name: q.notEq("Bob") }, ttl: 5 });
+  await users.remove({ userId: 2, name: null }, { deleteOnlyColumns: true, ifExists: true });
+  const byName = users.mapWithQuery("SELECT * FROM shop.users_by_name WHERE name = ?", (d: { name: string }) => [d.name]);
+  const r: Result<User> = await byName({ name: "Ada" });
+  await mapper.batch([users.batching.insert({ userId: 3 }), users.batching.update({ userId: 3, name: "x" })], { logged: false });
+  const filter: FilterDoc<User> = { name: q.and(q.gt("a"), q.lt("m")) };
+  class Custom extends TableMappings {
+    getColumnName(p: string): string { return p.toUpperCase(); }
+  }
+  new Mapper(client, { models: { X: { mappings: new Custom() } } });
+  try {
+    await users.insert({ userId: 4 }, { ifNotExists: true });
+  } catch (e) {
+    if (e instanceof NotAppliedError) all.push(e.row as User);
+  }
+  const untyped = mapper.forModel("Event");
+  const anyDoc = (await untyped.get({ device: "d", day: "2024-05-01", at: 0 }))?.whatever;
+  // @ts-expect-error: not a property of User
+  await users.find({ nope: 1 });
+  // @ts-expect-error: a property's operator takes its type
+  await users.find({ userId: q.gt("1") });
+  // @ts-expect-error: fields are User's properties
+  await users.find({ userId: 1 }, { fields: ["nope"] });
+  // @ts-expect-error: a ttl is a number of seconds
+  await users.insert({ userId: 1 }, { ttl: "1h" });
+  // @ts-expect-error: update operators are not filters
+  await users.find({ visits: q.incr(1) });
+  // @ts-expect-error: get resolves with a document, not a Result
+  const notResult: Result<User> = await users.get({ userId: 1 });
+  // @ts-expect-error: the model's documents are Users
+  const wrong: Result<{ other: string }> = await users.find({ userId: 1 });
+  return (first ? 1 : 0) + all.length + (one ? 1 : 0) + r.length + Object.keys(filter).length + (anyDoc ? 1 : 0)
+    + (notResult ? 1 : 0) + wrong.length;
 }
