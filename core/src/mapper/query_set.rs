@@ -2,6 +2,7 @@
 //! `Model.objects.filter(..)`).
 
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 use core::time::Duration;
@@ -12,7 +13,7 @@ use super::error::MapperError;
 use super::expr::{FilterExpr, OrderExpr};
 use super::model::{Model, ModelSchema};
 use super::query::{check_select, render_select};
-use super::run::Mapper;
+use super::run::{Mapper, Plan, ShapeCodes};
 use super::spec::{
     Bound, Filter, InvalidQuery, Op, SelectSpec, Selection, TokenBound, TokenFilter, ValueForm,
 };
@@ -272,7 +273,7 @@ impl<M: Model> QuerySet<M> {
         &self,
         selection: Option<&Selection>,
         limit: Option<&Bound>,
-    ) -> Result<(crate::session::PreparedStatement, Option<Filter>), MapperError> {
+    ) -> Result<(Arc<Plan>, Option<Filter>), MapperError> {
         if let Some(e) = &self.pending {
             return Err(clone_pending(e));
         }
@@ -280,22 +281,25 @@ impl<M: Model> QuerySet<M> {
         let discriminator = Self::discriminator_filter(schema)?;
         let selection = selection.unwrap_or(&self.spec.selection);
         let limit = limit.or(self.spec.limit.as_ref());
-        let key = (
-            core::any::TypeId::of::<M>(),
-            shape(&self.spec, selection, limit.is_some()),
-        );
-        let prepared = self
+        let codes = shape(&self.spec, selection, limit.is_some());
+        let plan = self
             .mapper
-            .planned(key, &self.read_options(), || {
-                let mut spec = self.spec.clone();
-                spec.selection = selection.clone();
-                spec.limit = limit.cloned();
-                spec.filters.extend(discriminator.clone());
-                check_select(schema, &spec)?;
-                Ok(render_select(schema, self.mapper.keyspace(), &spec)?.cql)
-            })
+            .planned(
+                core::any::TypeId::of::<M>(),
+                codes.iter(),
+                &self.read_options(),
+                || {
+                    let mut spec = self.spec.clone();
+                    spec.selection = selection.clone();
+                    spec.limit = limit.cloned();
+                    spec.filters.extend(discriminator.clone());
+                    check_select(schema, &spec)?;
+                    let cql = render_select(schema, self.mapper.keyspace(), &spec)?.cql;
+                    Ok((cql, Vec::new()))
+                },
+            )
             .await?;
-        Ok((prepared, discriminator))
+        Ok((plan, discriminator))
     }
 
     /// The values of the statement [`plan`](Self::plan) returned, in marker order.
@@ -317,9 +321,10 @@ impl<M: Model> QuerySet<M> {
         selection: Option<&Selection>,
         limit: Option<&Bound>,
     ) -> Result<crate::session::QueryResult, MapperError> {
-        let (prepared, discriminator) = self.plan(selection, limit).await?;
+        let (plan, discriminator) = self.plan(selection, limit).await?;
         let values = self.select_values(discriminator.as_ref(), limit);
-        Ok(self.mapper.session().execute(&prepared, values).await?)
+        let statement = plan.statement(&self.read_options());
+        Ok(self.mapper.session().execute(&*statement, values).await?)
     }
 
     fn read_options(&self) -> StatementOptions {
@@ -445,12 +450,13 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn page(&self) -> Result<Page<M>, MapperError> {
-        let (prepared, discriminator) = self.plan(None, None).await?;
+        let (plan, discriminator) = self.plan(None, None).await?;
         let values = self.select_values(discriminator.as_ref(), None);
+        let statement = plan.statement(&self.read_options());
         let result = self
             .mapper
             .session()
-            .execute_page(&prepared, values, self.paging_state.clone())
+            .execute_page(&*statement, values, self.paging_state.clone())
             .await?;
         let mut items = Vec::with_capacity(result.row_count());
         for row in result.typed::<M>()? {
@@ -472,9 +478,10 @@ impl<M: Model> QuerySet<M> {
         &self,
     ) -> Result<impl Stream<Item = Result<M, MapperError>> + Send + Unpin + use<M>, MapperError>
     {
-        let (prepared, discriminator) = self.plan(None, None).await?;
+        let (plan, discriminator) = self.plan(None, None).await?;
         let values = self.select_values(discriminator.as_ref(), None);
-        let mut rows = self.mapper.session().execute_iter(&prepared, values)?;
+        let statement = plan.statement(&self.read_options());
+        let mut rows = self.mapper.session().execute_iter(&*statement, values)?;
         if let Some(state) = &self.paging_state {
             rows = rows.resume_from(state.clone());
         }
@@ -510,40 +517,40 @@ impl<M: Model> Clone for QuerySet<M> {
 
 /// The codes of a `SELECT`'s shape: everything but the values (which columns, which
 /// operators, which clauses), so equal codes render equal text.
-fn shape(spec: &SelectSpec, selection: &Selection, limit: bool) -> Vec<u32> {
-    let code = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let mut out = Vec::with_capacity(8 + 3 * spec.filters.len());
+fn shape(spec: &SelectSpec, selection: &Selection, limit: bool) -> ShapeCodes {
+    let mut out = ShapeCodes::new();
     match selection {
         Selection::Model => out.push(0),
         Selection::Count => out.push(1),
         Selection::Columns(c) => {
             out.push(2);
-            out.push(code(c.len()));
-            out.extend(c.iter().map(|&i| code(i)));
+            out.push_usize(c.len());
+            c.iter().for_each(|&i| out.push_usize(i));
         }
     }
     out.push(u32::from(spec.distinct));
-    out.push(code(spec.filters.len()));
+    out.push_usize(spec.filters.len());
     for f in &spec.filters {
-        out.extend([code(f.column), f.op as u32, f.form as u32]);
+        out.push_usize(f.column);
+        out.push(f.op as u32);
+        out.push(f.form as u32);
     }
-    out.push(code(spec.token.len()));
+    out.push_usize(spec.token.len());
     for t in &spec.token {
         out.push(t.op as u32);
-        out.push(match &t.bound {
-            TokenBound::Token(_) => u32::MAX,
-            TokenBound::Key(values) => code(values.len()),
-        });
+        match &t.bound {
+            TokenBound::Token(_) => out.push(u32::MAX),
+            TokenBound::Key(values) => out.push_usize(values.len()),
+        }
     }
-    out.push(code(spec.order_by.len()));
+    out.push_usize(spec.order_by.len());
     for (c, desc) in &spec.order_by {
-        out.extend([code(*c), u32::from(*desc)]);
+        out.push_usize(*c);
+        out.push(u32::from(*desc));
     }
-    out.extend([
-        u32::from(spec.per_partition_limit.is_some()),
-        u32::from(limit),
-        u32::from(spec.allow_filtering),
-    ]);
+    out.push(u32::from(spec.per_partition_limit.is_some()));
+    out.push(u32::from(limit));
+    out.push(u32::from(spec.allow_filtering));
     out
 }
 

@@ -12,6 +12,7 @@ use spin::Mutex;
 use super::error::{MapperError, NotApplied};
 use super::model::Model;
 use super::query_set::QuerySet;
+use super::values::Slot;
 use crate::session::{PreparedStatement, QueryResult, Session, StatementOptions};
 use crate::types::SerializeRow;
 
@@ -28,11 +29,94 @@ pub struct Mapper {
     prepared: Arc<Mutex<BTreeMap<Box<str>, PreparedStatement>>>,
     /// Statements by model and shape (which columns, operators and clauses), so a query
     /// or insert of a shape seen before is neither checked nor rendered again.
-    plans: Arc<Mutex<BTreeMap<PlanKey, PreparedStatement>>>,
+    plans: Arc<Mutex<BTreeMap<PlanKey, Arc<Plan>>>>,
 }
 
-/// A statement's identity without its values: the model's type and the shape's codes.
-pub(crate) type PlanKey = (core::any::TypeId, Vec<u32>);
+/// A statement's identity without its values: the model's type and its shape's hash
+/// (the plan keeps the codes, compared on every hit).
+type PlanKey = (core::any::TypeId, u64);
+
+/// A statement prepared for one shape of one model's query or write.
+pub(crate) struct Plan {
+    /// The shape's codes (everything but the values).
+    pub codes: Vec<u32>,
+    /// The statement, with the options its kind of statement usually runs with.
+    pub prepared: PreparedStatement,
+    /// Where each bind marker's value comes from (writes of a model instance).
+    pub slots: Vec<Slot>,
+}
+
+impl Plan {
+    /// The statement with `options` (a copy only when they differ from the plan's).
+    pub fn statement(
+        &self,
+        options: &StatementOptions,
+    ) -> alloc::borrow::Cow<'_, PreparedStatement> {
+        if options == self.prepared.options() {
+            alloc::borrow::Cow::Borrowed(&self.prepared)
+        } else {
+            let mut p = self.prepared.clone();
+            *p.options_mut() = options.clone();
+            alloc::borrow::Cow::Owned(p)
+        }
+    }
+}
+
+/// A shape's codes, built without allocating for all but unusually long shapes.
+pub(crate) struct ShapeCodes {
+    inline: [u32; 40],
+    len: usize,
+    spill: Vec<u32>,
+}
+
+impl ShapeCodes {
+    /// No codes yet.
+    pub fn new() -> Self {
+        Self {
+            inline: [0; 40],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    /// Appends a code.
+    pub fn push(&mut self, code: u32) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = code;
+                self.len += 1;
+            }
+            None => self.spill.push(code),
+        }
+    }
+
+    /// Appends a count or index as a code.
+    pub fn push_usize(&mut self, n: usize) {
+        self.push(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+
+    /// The codes in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + Clone + '_ {
+        self.inline
+            .get(..self.len)
+            .unwrap_or_default()
+            .iter()
+            .chain(&self.spill)
+            .copied()
+    }
+}
+
+/// FNV-1a over a shape's codes.
+fn shape_hash(codes: impl Iterator<Item = u32>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in codes {
+        for b in c.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
 
 impl core::fmt::Debug for Mapper {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -96,28 +180,39 @@ impl Mapper {
         Ok(prepared)
     }
 
-    /// The prepared statement of shape `key`: from the cache, or checked, rendered
-    /// (`render`) and prepared on first use; with `options`.
-    pub(crate) async fn planned(
+    /// The plan of model `model`'s statement of shape `codes`: from the cache, or
+    /// checked, rendered (`render` gives the CQL and the value slots) and prepared on
+    /// first use.
+    pub(crate) async fn planned<I>(
         &self,
-        key: PlanKey,
-        options: &StatementOptions,
-        render: impl FnOnce() -> Result<String, MapperError>,
-    ) -> Result<PreparedStatement, MapperError> {
-        let cached = self.plans.lock().get(&key).cloned();
-        let mut prepared = match cached {
-            Some(p) => p,
-            None => {
-                let cql = render()?;
-                let p = self.prepared(&cql, &StatementOptions::default()).await?;
-                self.plans.lock().insert(key, p.clone());
-                p
-            }
-        };
-        if *options != StatementOptions::default() {
-            *prepared.options_mut() = options.clone();
+        model: core::any::TypeId,
+        codes: I,
+        base: &StatementOptions,
+        render: impl FnOnce() -> Result<(String, Vec<Slot>), MapperError>,
+    ) -> Result<Arc<Plan>, MapperError>
+    where
+        I: Iterator<Item = u32> + Clone,
+    {
+        let key = (model, shape_hash(codes.clone()));
+        let hit = self
+            .plans
+            .lock()
+            .get(&key)
+            .filter(|plan| plan.codes.iter().copied().eq(codes.clone()))
+            .cloned();
+        if let Some(plan) = hit {
+            return Ok(plan);
         }
-        Ok(prepared)
+        let (cql, slots) = render()?;
+        // Boxed: preparing is the rare path, and this keeps every query's future small.
+        let prepared = Box::pin(self.prepared(&cql, base)).await?;
+        let plan = Arc::new(Plan {
+            codes: codes.collect(),
+            prepared,
+            slots,
+        });
+        self.plans.lock().insert(key, Arc::clone(&plan));
+        Ok(plan)
     }
 
     /// Runs `cql` (prepared) with `values` and `options`, every page fetched.

@@ -151,11 +151,10 @@ impl<'a, M: Model> Insert<'a, M> {
         self
     }
 
-    /// The statement (every value bound from the model's columns through `slots`).
-    fn plan(&self) -> Result<InsertPlan, MapperError> {
-        let schema = M::schema()?;
-        check_required(schema, self.model)?;
-        let mut extra = Vec::new();
+    /// The statement's description (placeholder values: they are bound from the model
+    /// through the slots) and where each marker's value comes from: the model's columns,
+    /// then the extra values ([`extra_values`](Self::extra_values)) in their order.
+    fn spec_and_slots(&self, schema: &ModelSchema) -> (InsertSpec, Vec<Slot>) {
         let mut slots = Vec::with_capacity(schema.columns.len() + 2);
         let mut spec = InsertSpec {
             values: Vec::with_capacity(schema.columns.len()),
@@ -163,47 +162,59 @@ impl<'a, M: Model> Insert<'a, M> {
             ttl: None,
             timestamp: None,
         };
-        let discriminator = schema
-            .discriminator
-            .as_ref()
-            .and_then(|d| d.value.as_ref().map(|v| (d.column, v)));
+        let mut extra = 0;
+        let discriminator = discriminator_column(schema);
         for i in 0..schema.columns.len() {
             spec.values.push((i, Bound(Vec::new())));
-            match discriminator {
-                Some((column, value)) if column == i => {
-                    let c = schema.columns.get(i).ok_or_else(|| no_column(schema, i))?;
-                    extra.push(bound(schema, &c.field, value.as_str(), &c.column_type)?);
-                    slots.push(Slot::Extra(extra.len() - 1));
-                }
-                _ => slots.push(Slot::Column(i)),
+            if discriminator == Some(i) {
+                slots.push(Slot::Extra(extra));
+                extra += 1;
+            } else {
+                slots.push(Slot::Column(i));
+            }
+        }
+        if self.options.ttl.is_some() {
+            spec.ttl = Some(Bound(Vec::new()));
+            slots.push(Slot::Extra(extra));
+            extra += 1;
+        }
+        if self.options.timestamp.is_some() {
+            spec.timestamp = Some(Bound(Vec::new()));
+            slots.push(Slot::Extra(extra));
+        }
+        (spec, slots)
+    }
+
+    /// The values not taken from the model's fields, in slot order: the discriminator's,
+    /// the TTL, the timestamp.
+    fn extra_values(&self, schema: &ModelSchema) -> Result<Vec<Bound>, MapperError> {
+        let mut extra = Vec::new();
+        if let Some(d) = &schema.discriminator {
+            if let (Some(value), Some(c)) = (&d.value, schema.columns.get(d.column)) {
+                extra.push(bound(schema, &c.field, value.as_str(), &c.column_type)?);
             }
         }
         if let Some(ttl) = self.options.ttl {
-            spec.ttl = Some(Bound(Vec::new()));
             extra.push(int_bound(ttl));
-            slots.push(Slot::Extra(extra.len() - 1));
         }
         if let Some(ts) = self.options.timestamp {
-            spec.timestamp = Some(Bound(Vec::new()));
             extra.push(bigint_bound(ts));
-            slots.push(Slot::Extra(extra.len() - 1));
         }
-        Ok(InsertPlan {
-            schema,
-            spec,
-            slots,
-            extra,
-        })
+        Ok(extra)
+    }
+
+    fn statement_options(&self) -> StatementOptions {
+        let mut options = self.options.statement.clone();
+        options.idempotent = Some(!self.if_not_exists);
+        options
     }
 
     /// The statement with every value serialized (for batches).
     pub(crate) fn rendered(&self) -> Result<(Rendered, bool), MapperError> {
-        let InsertPlan {
-            schema,
-            spec,
-            slots,
-            extra,
-        } = self.plan()?;
+        let schema = M::schema()?;
+        check_required(schema, self.model)?;
+        let (spec, slots) = self.spec_and_slots(schema);
+        let extra = self.extra_values(schema)?;
         let cql = render_insert(schema, self.mapper.keyspace(), &spec)?.cql;
         let mut values = Vec::with_capacity(slots.len());
         for slot in slots {
@@ -235,37 +246,39 @@ impl<'a, M: Model> Insert<'a, M> {
     /// [`MapperError::Validation`] for a required field left `None`,
     /// [`MapperError::NotApplied`] when `IF NOT EXISTS` found a row, or the request's error.
     pub async fn execute(self) -> Result<(), MapperError> {
-        let InsertPlan {
-            schema,
-            spec,
-            slots,
-            extra,
-        } = self.plan()?;
-        let mut options = self.options.statement.clone();
-        options.idempotent = Some(!self.if_not_exists);
-        let key = (
-            core::any::TypeId::of::<M>(),
-            alloc::vec![
-                INSERT_SHAPE,
-                u32::from(self.if_not_exists),
-                u32::from(spec.ttl.is_some()),
-                u32::from(spec.timestamp.is_some()),
-            ],
-        );
-        let keyspace = self.mapper.keyspace();
-        let prepared = self
+        let schema = M::schema()?;
+        check_required(schema, self.model)?;
+        let extra = self.extra_values(schema)?;
+        let options = self.statement_options();
+        let codes = [
+            INSERT_SHAPE,
+            u32::from(self.if_not_exists),
+            u32::from(self.options.ttl.is_some()),
+            u32::from(self.options.timestamp.is_some()),
+        ];
+        let plan = self
             .mapper
-            .planned(key, &options, || {
-                Ok(render_insert(schema, keyspace, &spec)?.cql)
-            })
+            .planned(
+                core::any::TypeId::of::<M>(),
+                codes.iter().copied(),
+                &options,
+                || {
+                    let (spec, slots) = self.spec_and_slots(schema);
+                    Ok((
+                        render_insert(schema, self.mapper.keyspace(), &spec)?.cql,
+                        slots,
+                    ))
+                },
+            )
             .await?;
+        let statement = plan.statement(&options);
         let row = ModelRow {
             model: self.model,
-            slots: &slots,
+            slots: &plan.slots,
             extra: &extra,
             schema,
         };
-        let result = self.mapper.session().execute(&prepared, row).await?;
+        let result = self.mapper.session().execute(&*statement, row).await?;
         if self.if_not_exists {
             check_applied(&schema.model_name, &result)?;
         }
@@ -282,13 +295,13 @@ impl<'a, M: Model> IntoFuture for Insert<'a, M> {
     }
 }
 
-/// An insert's statement and where each marker's value comes from.
-struct InsertPlan {
-    schema: &'static ModelSchema,
-    /// The statement's description (placeholder values: they are bound from `slots`).
-    spec: InsertSpec,
-    slots: Vec<Slot>,
-    extra: Vec<Bound>,
+/// The index of the column a polymorphic variant writes its discriminator value into.
+fn discriminator_column(schema: &ModelSchema) -> Option<usize> {
+    schema
+        .discriminator
+        .as_ref()
+        .filter(|d| d.value.is_some())
+        .map(|d| d.column)
 }
 
 fn no_column(schema: &ModelSchema, i: usize) -> MapperError {
