@@ -420,7 +420,7 @@ pub trait Model: for<'r> DeserializeRow<'r> + Send + Sync + 'static {
     fn schema() -> Result<&'static ModelSchema, SchemaError>;
 
     /// Appends the value of column `column` to `out` as a full `[value]` of type `typ`
-    /// (as [`SerializeValue::serialize`](crate::types::SerializeValue::serialize) does).
+    /// (as [`SerializeValue::serialize`] does).
     ///
     /// # Errors
     /// The field's serialization error.
