@@ -797,3 +797,62 @@ fn timeuuid_bounds_and_unset_values() {
         [vec![int(0), Some(CqlValue::BigInt(1000)), int(9)]]
     );
 }
+
+#[test]
+fn batch_attributes_are_checked_as_cassandra_checks_them() {
+    let mut c = Client::new(&[
+        LWT,
+        "CREATE TABLE \"ks\".\"cnt\" (\"p\" int PRIMARY KEY, \"n\" counter)",
+    ]);
+    let ins = "INSERT INTO \"ks\".\"t\" (\"p\", \"c\", \"a\") VALUES (?, ?, ?)";
+    let inc = "UPDATE \"ks\".\"cnt\" SET \"n\" = \"n\" + ? WHERE \"p\" = ?";
+    let cases = [
+        (
+            format!("BEGIN BATCH USING TTL ? {ins}; APPLY BATCH"),
+            vec![i(5), i(1), i(1), t("a")],
+            "Global TTL on the BATCH statement is not supported.",
+        ),
+        (
+            format!("BEGIN BATCH USING TIMESTAMP ? {ins} IF NOT EXISTS; APPLY BATCH"),
+            vec![big(5), i(1), i(1), t("a")],
+            "Cannot provide custom timestamp for conditional BATCH",
+        ),
+        (
+            format!("BEGIN COUNTER BATCH USING TIMESTAMP ? {inc}; APPLY BATCH"),
+            vec![big(5), big(1), i(1)],
+            "Cannot provide custom timestamp for counter BATCH",
+        ),
+        (
+            format!("BEGIN UNLOGGED BATCH USING TIMESTAMP ? {inc}; APPLY BATCH"),
+            vec![big(5), big(1), i(1)],
+            "Cannot provide custom timestamp for a BATCH containing counters",
+        ),
+        (
+            format!("BEGIN BATCH {ins}; {inc}; APPLY BATCH"),
+            vec![i(1), i(1), t("a"), big(1), i(1)],
+            "Counter and non-counter mutations cannot exist in the same batch",
+        ),
+        (
+            format!("BEGIN BATCH {inc}; APPLY BATCH"),
+            vec![big(1), i(1)],
+            "Cannot include a counter statement in a logged batch",
+        ),
+        (
+            format!("BEGIN COUNTER BATCH {ins}; APPLY BATCH"),
+            vec![i(1), i(1), t("a")],
+            "Cannot include non-counter statement in a counter batch",
+        ),
+    ];
+    for (q, values, want) in cases {
+        assert_eq!(c.err(&q, values), want, "{q}");
+    }
+    let q = format!("BEGIN COUNTER BATCH {inc}; {inc}; APPLY BATCH");
+    c.ok(&q, vec![big(2), i(1), big(3), i(1)]);
+    assert_eq!(
+        c.ints(
+            "SELECT \"n\" FROM \"ks\".\"cnt\" WHERE \"p\" = ?",
+            vec![i(1)]
+        ),
+        [5]
+    );
+}
