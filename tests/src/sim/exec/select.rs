@@ -370,7 +370,7 @@ pub fn run(
     params: &ExecParams,
 ) -> CqlResult<RowsResult> {
     if w.needs_filtering && !select.allow_filtering {
-        if let (Some(e), true) = (&w.clustering_error, w.keys.is_some()) {
+        if let (Some(e), true, false) = (&w.clustering_error, w.keys.is_some(), w.uses_index) {
             return Err(CqlError::invalid(e.clone()));
         }
         return Err(CqlError::invalid(FILTERING));

@@ -473,6 +473,14 @@ fn order_by_may_skip_columns_restricted_by_equality() {
     assert_eq!(c.prepare_err(q), "Unsupported order by relation");
     let q = "SELECT \"v\" FROM \"ks\".\"t\" WHERE \"p\" = ? ORDER BY \"c1\" DESC, \"c2\" ASC";
     assert_eq!(c.ints(q, vec![i(1)]), [121, 122, 111, 112]);
+    // a skipped clustering column beside an index: filtering, not the clustering error
+    let q = "SELECT \"v\" FROM \"ks\".\"t\" WHERE \"p\" = ? AND \"c2\" = ? AND \"v\" = ?";
+    assert_eq!(
+        c.prepare_err(q),
+        "PRIMARY KEY column \"c2\" cannot be restricted as preceding column \"c1\" is not restricted"
+    );
+    c.ok("CREATE INDEX ON \"ks\".\"t\" (\"v\")", vec![]);
+    assert_eq!(c.prepare_err(q), FILTERING);
 }
 
 #[test]
