@@ -4,6 +4,10 @@
 //! `FAIL name: ...` or `SKIP name`, and these tests run it against a node started here
 //! (plain, with TLS, with authentication) and fail when any scenario fails.
 //!
+//! `tests/interop/mapper_forms.py` (the object mapper's statement forms) and
+//! `tests/interop/cqlengine_smoke.py` (cqlengine's schema sync and queries) run the same
+//! way against a plain node.
+//!
 //! The cluster scenarios (`tests/interop/python_driver_cluster.py`) run against a 3-node
 //! and a 2-datacenter [`SimCluster`]: the script asks this harness to stop, start and
 //! restart nodes, for the sim's replicas of a partition and for the nodes' request
@@ -48,9 +52,15 @@ fn python() -> Option<PathBuf> {
 
 /// Runs the scenario suite (optionally only some scenarios) and asserts none failed.
 async fn run_suite(server: &SimServerHandle, extra: Vec<String>, label: &str) {
+    run_script(server, "python_driver_suite.py", extra, label).await;
+}
+
+/// Runs a scenario script of `tests/interop/` (`--host`, `--port`, then `extra`; `PASS`,
+/// `FAIL` and `summary:` lines) and asserts none of its scenarios failed.
+async fn run_script(server: &SimServerHandle, name: &str, extra: Vec<String>, label: &str) {
     let Some(python) = python() else { return };
     let port = server.local_addr().port().to_string();
-    let script = repo_root().join("tests/interop/python_driver_suite.py");
+    let script = repo_root().join("tests/interop").join(name);
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)
             .arg(script)
@@ -63,7 +73,7 @@ async fn run_suite(server: &SimServerHandle, extra: Vec<String>, label: &str) {
     .expect("python runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("--- python driver suite ({label}) ---\n{stdout}");
+    println!("--- {name} ({label}) ---\n{stdout}");
     let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL ")).collect();
     let summary = stdout.lines().rev().find(|l| l.starts_with("summary:"));
     assert!(
@@ -89,6 +99,24 @@ fn only(names: &[&str]) -> Vec<String> {
 async fn python_driver_scenarios() {
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     run_suite(&server, Vec::new(), "plain").await;
+    server.stop().await;
+}
+
+/// The statement forms the object mapper sends (`tests/interop/mapper_forms.py`),
+/// prepared through the Python driver, with Cassandra 4.1's answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_mapper_forms() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    run_script(&server, "mapper_forms.py", Vec::new(), "mapper forms").await;
+    server.stop().await;
+}
+
+/// cqlengine, the Python driver's object mapper (`tests/interop/cqlengine_smoke.py`):
+/// keyspace and table sync read back from `system_schema`, then its queries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_cqlengine() {
+    let server = SimServer::start(SimServerConfig::default()).await.unwrap();
+    run_script(&server, "cqlengine_smoke.py", Vec::new(), "cqlengine").await;
     server.stop().await;
 }
 

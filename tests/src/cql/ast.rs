@@ -362,6 +362,13 @@ pub enum Relation {
         /// The value looked for.
         value: Term,
     },
+    /// `col LIKE term` (a SASI index's pattern: `'ab%'`, `'%ab'`, `'%ab%'`, `'ab'`).
+    Like {
+        /// The text column.
+        column: String,
+        /// The pattern (a string literal or marker).
+        value: Term,
+    },
     /// `col[key] op term` (map element restriction).
     Element {
         /// The map column.

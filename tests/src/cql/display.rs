@@ -113,6 +113,7 @@ impl Display for Relation {
                 quote_ident(column),
                 if *key { "KEY " } else { "" }
             ),
+            Relation::Like { column, value } => write!(f, "{} LIKE {value}", quote_ident(column)),
             Relation::Element {
                 column,
                 key,

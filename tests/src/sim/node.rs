@@ -742,6 +742,13 @@ impl Node {
                 if matches!(ddl_statement, Statement::CreateView(_)) {
                     session.warnings.push(exec::warnings::VIEWS.to_string());
                 }
+                if let Statement::CreateIndex(s) = ddl_statement {
+                    if s.custom_class.as_deref() == Some(crate::sim::schema::ddl::SASI_CLASS) {
+                        session
+                            .warnings
+                            .push(crate::sim::schema::ddl::SASI_WARNING.to_string());
+                    }
+                }
                 Ok(outcome)
             }
         }

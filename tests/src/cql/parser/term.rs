@@ -390,6 +390,10 @@ impl Parser<'_> {
             let values = self.in_values()?;
             return Ok(Relation::In { column, values });
         }
+        if self.eat_kw("like") {
+            let value = self.term()?;
+            return Ok(Relation::Like { column, value });
+        }
         if self.eat_kw("contains") {
             let key = self.eat_kw("key");
             let value = self.term()?;

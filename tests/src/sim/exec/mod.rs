@@ -261,6 +261,11 @@ pub fn execute(
                 }
                 None => params.timestamp,
             };
+            if b.using.ttl.is_some() {
+                return Err(CqlError::invalid(
+                    "Global TTL on the BATCH statement is not supported.",
+                ));
+            }
             let refs: Vec<(&Statement, &BoundValues)> = stmts.iter().map(|s| (s, values)).collect();
             batch(ctx, b.kind, &refs, ts, b.using.timestamp.is_some(), params)
         }
@@ -444,21 +449,39 @@ fn batch(
         let ts = timestamp.or(Some(ctx.now_micros));
         plans.push(plan_statement(schema, stmt, &env, ctx.keyspace, ts)?);
     }
+    // `BatchStatement.validate`, in its order.
     let has_counters = plans.iter().any(|p| p.counter);
     let has_non_counters = plans.iter().any(|p| !p.counter);
+    if batch_has_timestamp {
+        if plans.iter().any(|p| p.cas.is_some()) {
+            return Err(CqlError::invalid(
+                "Cannot provide custom timestamp for conditional BATCH",
+            ));
+        }
+        if kind == BatchKind::Counter {
+            return Err(CqlError::invalid(
+                "Cannot provide custom timestamp for counter BATCH",
+            ));
+        }
+        if has_counters {
+            return Err(CqlError::invalid(
+                "Cannot provide custom timestamp for a BATCH containing counters",
+            ));
+        }
+    }
     if kind == BatchKind::Counter && has_non_counters {
         return Err(CqlError::invalid(
             "Cannot include non-counter statement in a counter batch",
         ));
     }
-    if kind == BatchKind::Logged && has_counters {
-        return Err(CqlError::invalid(
-            "Cannot include a counter statement in a logged batch",
-        ));
-    }
     if has_counters && has_non_counters {
         return Err(CqlError::invalid(
             "Counter and non-counter mutations cannot exist in the same batch",
+        ));
+    }
+    if kind == BatchKind::Logged && has_counters {
+        return Err(CqlError::invalid(
+            "Cannot include a counter statement in a logged batch",
         ));
     }
     let raised = warnings::batch(kind, &plans);

@@ -161,6 +161,34 @@ fn timing(
     Ok((ts, ttl))
 }
 
+/// Cassandra's checks of a modification's attributes: conditions exclude counter tables
+/// and a custom timestamp (when the statement is prepared), counters a custom timestamp
+/// or TTL (`ModificationStatement.validate`, when it is executed).
+fn check_attributes(table: &Table, using: &Using, conditional: bool) -> CqlResult<()> {
+    let counter = is_counter_table(table);
+    if conditional && counter {
+        return Err(CqlError::invalid(
+            "Conditional updates are not supported on counter tables",
+        ));
+    }
+    if conditional && using.timestamp.is_some() {
+        return Err(CqlError::invalid(
+            "Cannot provide custom timestamp for conditional updates",
+        ));
+    }
+    if counter && using.timestamp.is_some() {
+        return Err(CqlError::invalid(
+            "Cannot provide custom timestamp for counter updates",
+        ));
+    }
+    if counter && using.ttl.is_some() {
+        return Err(CqlError::invalid(
+            "Cannot provide custom TTL for counter updates",
+        ));
+    }
+    Ok(())
+}
+
 fn is_complex(c: &Column) -> bool {
     !c.frozen
         && matches!(
@@ -194,6 +222,7 @@ pub fn plan_insert<'s>(
             "INSERT statements are not allowed on counter tables, use UPDATE instead",
         ));
     }
+    check_attributes(table, &ins.using, ins.if_not_exists)?;
     let mut assigned: Vec<(&Column, BoundValue)> = Vec::new();
     match &ins.values {
         InsertValues::Values { columns, values } => {
@@ -347,6 +376,8 @@ fn add_elements(
 /// The rows a modification's WHERE clause names: partition keys and clustering keys
 /// (`None` when only a prefix/range or nothing of the clustering key is given).
 struct Keys {
+    pk_in: bool,
+    ck_in: bool,
     pks: Vec<Vec<Bytes>>,
     cks: Option<Vec<Vec<Bytes>>>,
     slice: Option<ClusteringSlice>,
@@ -368,7 +399,10 @@ fn keys(
                 )));
             }
             crate::cql::ast::Relation::Compare { column: n, .. }
-            | crate::cql::ast::Relation::In { column: n, .. } => {
+            | crate::cql::ast::Relation::In { column: n, .. }
+            | crate::cql::ast::Relation::Contains { column: n, .. }
+            | crate::cql::ast::Relation::Like { column: n, .. }
+            | crate::cql::ast::Relation::Element { column: n, .. } => {
                 let c = column(table, n)?;
                 if !matches!(c.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) {
                     return Err(CqlError::invalid(format!(
@@ -392,9 +426,22 @@ fn keys(
         )));
     }
     if let Some(e) = w.clustering_error {
-        return Err(CqlError::invalid(e));
+        // An UPDATE names whole rows: a skipped clustering column is a missing one
+        // (reported after the slice check, by `plan_update`).
+        if !(stmt == "UPDATE" && e.starts_with("PRIMARY KEY column")) {
+            return Err(CqlError::invalid(e));
+        }
     }
+    let ck_in = where_clause.iter().any(|r| match r {
+        crate::cql::ast::Relation::In { column, .. } => table
+            .column(column)
+            .is_some_and(|c| c.kind == ColumnKind::Clustering),
+        crate::cql::ast::Relation::MultiIn { .. } => true,
+        _ => false,
+    });
     Ok(Keys {
+        pk_in: w.pk_in,
+        ck_in,
         pks: w.keys.unwrap_or_default(),
         cks: w.clustering_keys,
         slice: w.slice,
@@ -498,21 +545,25 @@ fn conditions(
 }
 
 fn single_row<'a>(k: &'a Keys, stmt: &str) -> CqlResult<(&'a Vec<Bytes>, Option<&'a Vec<Bytes>>)> {
-    if k.pks.len() != 1 {
-        return Err(CqlError::invalid(
-            "IN on the partition key is not supported with conditional updates",
-        ));
+    let what = if stmt == "DELETE" {
+        "deletions"
+    } else {
+        "updates"
+    };
+    if k.pk_in {
+        return Err(CqlError::invalid(format!(
+            "IN on the partition key is not supported with conditional {what}"
+        )));
     }
     let ck = match &k.cks {
-        Some(c) if c.len() == 1 => c.first(),
-        Some(_) => {
-            return Err(CqlError::invalid(
-                "IN on the clustering key columns is not supported with conditional updates",
-            ));
+        Some(_) if k.ck_in => {
+            return Err(CqlError::invalid(format!(
+                "IN on the clustering key columns is not supported with conditional {what}"
+            )));
         }
+        Some(c) => c.first(),
         None => None,
     };
-    let _ = stmt;
     k.pks
         .first()
         .map(|p| (p, ck))
@@ -530,6 +581,21 @@ pub fn plan_update<'s>(
     default_ts: Option<i64>,
 ) -> CqlResult<Plan<'s>> {
     let k = keys(table, &upd.where_clause, env, "UPDATE")?;
+    let slice = upd.where_clause.iter().any(|r| match r {
+        crate::cql::ast::Relation::Compare { column, op, .. } => {
+            *op != Operator::Eq
+                && table
+                    .column(column)
+                    .is_some_and(|c| c.kind == ColumnKind::Clustering)
+        }
+        crate::cql::ast::Relation::MultiCompare { op, .. } => *op != Operator::Eq,
+        _ => false,
+    });
+    if slice {
+        return Err(CqlError::invalid(
+            "Slice restrictions are not supported on the clustering columns in UPDATE statements",
+        ));
+    }
     let only_static = upd.assignments.iter().all(|a| {
         table
             .column(assignment_column(a))
@@ -541,8 +607,7 @@ pub fn plan_update<'s>(
         (None, false) => {
             let missing: Vec<String> = table
                 .clustering()
-                .skip(k.slice.as_ref().map_or(0, |s| s.prefix.len()))
-                .take(1)
+                .filter(|c| !restricted_columns(&upd.where_clause).contains(&c.name.as_str()))
                 .map(|c| c.name.clone())
                 .collect();
             return Err(CqlError::invalid(format!(
@@ -551,6 +616,7 @@ pub fn plan_update<'s>(
             )));
         }
     };
+    check_attributes(table, &upd.using, upd.if_clause.is_some())?;
     let (timestamp, ttl) = timing(env, &upd.using, table, default_ts)?;
     let mut ops = Vec::new();
     let mut counter = false;
@@ -602,6 +668,27 @@ pub fn plan_update<'s>(
         cas,
         counter,
     })
+}
+
+/// The columns a WHERE clause restricts.
+fn restricted_columns(where_clause: &[crate::cql::ast::Relation]) -> Vec<&str> {
+    use crate::cql::ast::Relation as R;
+    let mut out = Vec::new();
+    for r in where_clause {
+        match r {
+            R::Compare { column, .. }
+            | R::In { column, .. }
+            | R::Contains { column, .. }
+            | R::Like { column, .. }
+            | R::Element { column, .. }
+            | R::IsNotNull { column } => out.push(column.as_str()),
+            R::MultiCompare { columns, .. } | R::MultiIn { columns, .. } => {
+                out.extend(columns.iter().map(String::as_str));
+            }
+            R::Token { .. } => {}
+        }
+    }
+    out
 }
 
 fn assignment_column(a: &Assignment) -> &str {
@@ -790,8 +877,6 @@ pub fn plan_delete<'s>(
     default_ts: Option<i64>,
 ) -> CqlResult<Plan<'s>> {
     let k = keys(table, &del.where_clause, env, "DELETE")?;
-    let (timestamp, _) = timing(env, &del.using, table, default_ts)?;
-    let mut ops = Vec::new();
     let only_static = !del.targets.is_empty()
         && del.targets.iter().all(|t| {
             let n = match t {
@@ -808,6 +893,34 @@ pub fn plan_delete<'s>(
             "Invalid restrictions on clustering columns since the DELETE statement modifies only static columns",
         ));
     }
+    check_attributes(table, &del.using, del.if_clause.is_some())?;
+    if let Some(clause) = &del.if_clause {
+        // `DeleteStatement.Parsed.prepareInternal`: a conditional DELETE names its rows by
+        // `=`/`IN` on every primary key column, unless it only touches static columns.
+        let all_keys_by_eq = k.cks.is_some() || table.clustering().count() == 0;
+        if !all_keys_by_eq {
+            if !only_static {
+                return Err(CqlError::invalid(
+                    "DELETE statements must restrict all PRIMARY KEY columns with equality relations in order to delete non static columns",
+                ));
+            }
+            let regular_conditions = match clause {
+                IfClause::Exists => false,
+                IfClause::Conditions(conds) => conds.iter().any(|c| {
+                    table
+                        .column(&c.column)
+                        .is_some_and(|col| col.kind == ColumnKind::Regular)
+                }),
+            };
+            if regular_conditions {
+                return Err(CqlError::invalid(
+                    "DELETE statements must restrict all PRIMARY KEY columns with equality relations in order to use IF condition on non static columns",
+                ));
+            }
+        }
+    }
+    let (timestamp, _) = timing(env, &del.using, table, default_ts)?;
+    let mut ops = Vec::new();
     for pk in &k.pks {
         if del.targets.is_empty() {
             match (&k.cks, &k.slice) {
@@ -839,6 +952,13 @@ pub fn plan_delete<'s>(
         } else {
             match &k.cks {
                 Some(c) => c.iter().cloned().map(Some).collect(),
+                // No clustering restriction: the whole partition as a range
+                // (`DeleteStatement.addUpdateForKey`, clustering of size 0).
+                None if !k.has_clustering => {
+                    return Err(CqlError::invalid(
+                        "Range deletion is not supported for specific columns",
+                    ));
+                }
                 None => {
                     return Err(CqlError::invalid(
                         "Range deletions are not supported for specific columns",
@@ -919,11 +1039,6 @@ pub fn plan_delete<'s>(
     let cas = match conditions(table, &del.if_clause, env)? {
         Some(check) => {
             let (pk, ck) = single_row(&k, "DELETE")?;
-            if ck.is_none() && table.clustering().count() > 0 && !only_static {
-                return Err(CqlError::invalid(
-                    "DELETE statements must restrict all PRIMARY KEY columns with equality relations in order to use IF conditions",
-                ));
-            }
             Some((
                 check,
                 Target {
@@ -1006,6 +1121,23 @@ pub fn check(
             None => Some((Vec::new(), Vec::new())),
         },
         CasCheck::Conditions(conds) => {
+            // Conditions on static columns alone read the partition's first live row
+            // (`CQL3CasRequest.readCommand`): a partition with rows but no static values
+            // still answers its (null) static columns.
+            let row = row.or_else(|| {
+                let statics_only = target.ck.is_none()
+                    && conds.iter().all(|c| {
+                        table
+                            .column(&c.column)
+                            .is_some_and(|x| x.kind == ColumnKind::Static)
+                    });
+                let p = store.table(table.id)?.partition(&target.pk)?;
+                (statics_only && p.has_live_data(table, now)).then(|| LiveRow {
+                    partition_key: p.key.clone(),
+                    clustering: Vec::new(),
+                    cells: Default::default(),
+                })
+            });
             let holds = conds.iter().all(|c| {
                 let current = row.as_ref().and_then(|r| r.value(table, &c.column));
                 let current = current.and_then(|v| select_part(&v, c));
@@ -1030,13 +1162,24 @@ pub fn check(
             if holds {
                 return None;
             }
-            let r = row?;
-            let mut cols: Vec<&Column> = table
-                .columns
-                .iter()
-                .filter(|c| conds.iter().any(|x| x.column == c.name))
-                .collect();
-            cols.dedup_by(|a, b| a.name == b.name);
+            // No current row: `[applied]` alone.
+            let Some(r) = row else {
+                return Some((Vec::new(), Vec::new()));
+            };
+            // The conditioned columns in the order of the IF clause, each once, regular
+            // ones before static ones (`ColumnConditions.getColumns`).
+            let mut cols: Vec<&Column> = Vec::new();
+            for statics in [false, true] {
+                for cond in conds {
+                    if let Some(c) = table.column(&cond.column) {
+                        if (c.kind == ColumnKind::Static) == statics
+                            && !cols.iter().any(|x| x.name == c.name)
+                        {
+                            cols.push(c);
+                        }
+                    }
+                }
+            }
             Some((
                 cols.iter().map(|c| spec(c)).collect(),
                 cols.iter().map(|c| r.value(table, &c.name)).collect(),

@@ -108,13 +108,23 @@ impl Specs<'_> {
                     Some(p) => p,
                     None => functions::param_types(&f, args.len()).unwrap_or_default(),
                 };
+                let qualified = self.function_name(fname, args.len());
                 for (i, a) in args.iter().enumerate() {
                     let t = params.get(i).cloned().unwrap_or(ColumnType::Blob);
-                    self.term(a, &format!("arg{i}({})", fname.name), &t);
+                    self.term(a, &format!("arg{i}({qualified})"), &t);
                 }
             }
             Term::Cast(_, inner) => self.term(inner, name, typ),
             Term::Literal(_) | Term::Null => {}
+        }
+    }
+
+    /// A called function's name as Cassandra names its argument markers
+    /// (`Functions.makeArgSpec`: `arg0(system.mintimeuuid)`, `arg1(ks.f)`).
+    fn function_name(&self, name: &crate::cql::ast::QualifiedName, arity: usize) -> String {
+        match udf_keyspace(&self.udfs, name, arity) {
+            Some(ks) => format!("{ks}.{}", name.name).to_lowercase(),
+            None => format!("system.{}", name.name.to_lowercase()),
         }
     }
 
@@ -176,6 +186,10 @@ impl Specs<'_> {
                         (ColumnType::List(e) | ColumnType::Set(e), _) => *e,
                         (t, _) => t,
                     };
+                    self.term(value, column, &t);
+                }
+                Relation::Like { column, value } => {
+                    let t = self.col(column)?;
                     self.term(value, column, &t);
                 }
                 Relation::Element {
@@ -485,10 +499,11 @@ fn selector_terms(specs: &mut Specs<'_>, s: &Selector) {
         Selector::Term(t) => specs.term(t, "[selection]", &ColumnType::Blob),
         Selector::Function { name, args } => {
             let params = specs.udf_params(name, args.len()).unwrap_or_default();
+            let qualified = specs.function_name(name, args.len());
             for (i, a) in args.iter().enumerate() {
                 match (a, params.get(i)) {
                     (Selector::Term(t), Some(p)) => {
-                        specs.term(t, &format!("arg{i}({})", name.name), p);
+                        specs.term(t, &format!("arg{i}({qualified})"), p);
                     }
                     _ => selector_terms(specs, a),
                 }

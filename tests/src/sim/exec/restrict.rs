@@ -29,12 +29,155 @@ pub enum Pred {
     Contains(String, ColumnType, bool, Bytes),
     /// `col[key] op value`
     Element(String, ColumnType, Bytes, Operator, Bytes),
+    /// `col LIKE pattern`: the kind of pattern and the text between its `%`s.
+    Like(String, LikeKind, Bytes),
     /// `(cols) op (values)`
     MultiCmp(Vec<(String, ColumnType)>, Operator, Vec<Bytes>),
     /// `(cols) IN ((values), ...)`
     MultiIn(Vec<(String, ColumnType)>, Vec<Vec<Bytes>>),
     /// `token(pk) op t`
     Token(Operator, i64),
+}
+
+/// What a `LIKE` pattern asks for, as Cassandra splits it (`LikeRestriction.makeSpecific`):
+/// only a leading and a trailing `%` are wildcards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LikeKind {
+    /// `'ab%'`
+    Prefix,
+    /// `'%ab'`
+    Suffix,
+    /// `'%ab%'`
+    Contains,
+    /// `'ab'`
+    Matches,
+}
+
+impl LikeKind {
+    /// The pattern's kind and the text it looks for, or Cassandra's error for an empty one.
+    fn split(pattern: &[u8]) -> CqlResult<(LikeKind, &[u8])> {
+        let n = pattern.len();
+        let starts = pattern.first() == Some(&b'%');
+        let ends = pattern.last() == Some(&b'%');
+        let (kind, begin, end) = match (starts, ends) {
+            (true, true) => (LikeKind::Contains, 1, n.saturating_sub(1)),
+            (false, true) => (LikeKind::Prefix, 0, n.saturating_sub(1)),
+            (true, false) => (LikeKind::Suffix, 1, n),
+            (false, false) => (LikeKind::Matches, 0, n),
+        };
+        match pattern.get(begin..end) {
+            Some(body) if !body.is_empty() => Ok((kind, body)),
+            _ => Err(CqlError::invalid("LIKE value can't be empty.")),
+        }
+    }
+
+    /// The operator as Cassandra prints it in its errors (`Operator.toString()`).
+    pub fn operator(self) -> &'static str {
+        match self {
+            LikeKind::Prefix => "LIKE '<term>%'",
+            LikeKind::Suffix => "LIKE '%<term>'",
+            LikeKind::Contains => "LIKE '%<term>%'",
+            LikeKind::Matches => "LIKE '<term>'",
+        }
+    }
+
+    fn holds(self, value: &[u8], body: &[u8]) -> bool {
+        match self {
+            LikeKind::Prefix => value.starts_with(body),
+            LikeKind::Suffix => value.ends_with(body),
+            LikeKind::Contains => value.windows(body.len()).any(|w| w == body),
+            LikeKind::Matches => value == body,
+        }
+    }
+}
+
+/// What a restriction asks of an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexOp {
+    /// `c = v` (a whole value, frozen collections included).
+    Eq,
+    /// `c > v` and the other slices.
+    Slice,
+    /// `c CONTAINS v`.
+    Contains,
+    /// `c CONTAINS KEY k`.
+    ContainsKey,
+    /// `c[k] = v`.
+    Entry,
+    /// `c LIKE p`, any kind (what makes a LIKE acceptable at all).
+    Like,
+    /// `c LIKE p` of this kind (what the index must answer once the pattern is known).
+    LikeOf(LikeKind),
+    /// `c IN (...)`: no index answers it.
+    In,
+}
+
+use crate::sim::schema::ddl::SASI_CLASS as SASI;
+
+/// An index target (`v`, `keys(m)`, `"Quoted"`) as (kind, column name).
+fn index_target(target: &str) -> (&str, String) {
+    let (kind, inner) = match target.split_once('(') {
+        Some((k, rest)) if rest.ends_with(')') && !target.starts_with('"') => {
+            (k, &rest[..rest.len() - 1])
+        }
+        _ => ("", target),
+    };
+    let name = match inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(q) => q.replace("\"\"", "\""),
+        None => inner.to_string(),
+    };
+    (kind, name)
+}
+
+/// Whether an index of `table` answers `op` on `column`, as Cassandra 4.1's index
+/// implementations say (`supportsExpression`): a regular index `=` on its column (or on
+/// a frozen collection with `full()`), `values()` CONTAINS, `keys()` CONTAINS KEY,
+/// `entries()` `c[k] = v`; a SASI index `=`, `LIKE` on text (prefix and exact match in
+/// PREFIX mode, also suffix and contains in CONTAINS mode) and slices on non-text
+/// columns outside CONTAINS mode.
+pub fn index_supports(table: &Table, column: &str, op: IndexOp) -> bool {
+    let Some(col) = table.column(column) else {
+        return false;
+    };
+    table.indexes.values().any(|index| {
+        let Some((kind, name)) = index.options.get("target").map(|t| index_target(t)) else {
+            return false;
+        };
+        if name != column {
+            return false;
+        }
+        match index.options.get("class_name") {
+            Some(class) if class == SASI => {
+                let literal = matches!(col.typ, ColumnType::Text | ColumnType::Ascii);
+                let mode = index
+                    .options
+                    .get("mode")
+                    .map_or("PREFIX".to_string(), |m| m.to_ascii_uppercase());
+                let contains_mode = mode == "CONTAINS";
+                match op {
+                    IndexOp::Eq => true,
+                    IndexOp::Like => literal,
+                    IndexOp::LikeOf(LikeKind::Prefix | LikeKind::Matches) => {
+                        literal && mode != "SPARSE"
+                    }
+                    IndexOp::LikeOf(LikeKind::Suffix | LikeKind::Contains) => {
+                        literal && contains_mode
+                    }
+                    IndexOp::Slice => !literal && !contains_mode,
+                    _ => false,
+                }
+            }
+            // Other custom classes: answered as a regular index on the value.
+            Some(_) => op == IndexOp::Eq,
+            None => matches!(
+                (kind, op),
+                ("" | "full", IndexOp::Eq)
+                    | ("values", IndexOp::Contains)
+                    | ("keys", IndexOp::ContainsKey)
+                    | ("entries", IndexOp::Entry)
+            ),
+        }
+    })
 }
 
 /// A WHERE clause analysed against a table.
@@ -72,6 +215,12 @@ pub struct Where {
     pub pk_slice: bool,
     /// Non-primary-key columns restricted.
     pub regular: Vec<String>,
+    /// Whether a partition key column is restricted by `IN` (`keyIsInRelation`).
+    pub pk_in: bool,
+    /// Per clustering column, whether it is restricted by `=` (what ORDER BY may skip).
+    pub ck_eq: Vec<bool>,
+    /// Whether a secondary index answers the query (`usesSecondaryIndexing`).
+    pub uses_index: bool,
 }
 
 fn lookup<'t>(table: &'t Table, name: &str) -> CqlResult<&'t crate::sim::schema::Column> {
@@ -172,6 +321,9 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
     let mut w = Where::default();
     let mut pk_r: Vec<ColRestr> = vec![ColRestr::default(); pk.len()];
     let mut ck_r: Vec<ColRestr> = vec![ColRestr::default(); ck.len()];
+    w.ck_eq = vec![false; ck.len()];
+    // (column, op) of every restriction, for the index decisions at the end.
+    let mut wants: Vec<(String, IndexOp)> = Vec::new();
     let pos = |cols: &[&crate::sim::schema::Column], n: &str| cols.iter().position(|c| c.name == n);
     for rel in relations {
         match rel {
@@ -187,6 +339,12 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
                     )));
                 }
                 let v = value(env, t, column, &col.typ)?;
+                let want = if *op == Operator::Eq {
+                    IndexOp::Eq
+                } else {
+                    IndexOp::Slice
+                };
+                wants.push((column.clone(), want));
                 w.preds
                     .push(Pred::Cmp(column.clone(), col.typ.clone(), *op, v.clone()));
                 let slot = match col.kind {
@@ -200,6 +358,11 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
                         None
                     }
                 };
+                if *op == Operator::Eq && col.kind == ColumnKind::Clustering {
+                    if let Some(e) = pos(&ck, column).and_then(|i| w.ck_eq.get_mut(i)) {
+                        *e = true;
+                    }
+                }
                 if let Some(r) = slot {
                     match op {
                         Operator::Eq => r.eq = Some(vec![v]),
@@ -214,10 +377,12 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
             Relation::In { column, values } => {
                 let col = lookup(table, column)?;
                 let vs = in_values(env, values, column, &col.typ)?;
+                wants.push((column.clone(), IndexOp::In));
                 w.preds
                     .push(Pred::In(column.clone(), col.typ.clone(), vs.clone()));
                 match col.kind {
                     ColumnKind::PartitionKey => {
+                        w.pk_in = true;
                         if let Some(r) = pos(&pk, column).and_then(|i| pk_r.get_mut(i)) {
                             r.eq = Some(vs);
                         }
@@ -241,16 +406,52 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
                     (ColumnType::Map(k, _), true) => k.as_ref().clone(),
                     (ColumnType::Map(_, v), false) => v.as_ref().clone(),
                     (ColumnType::List(e) | ColumnType::Set(e), false) => e.as_ref().clone(),
+                    _ if *key => {
+                        return Err(CqlError::invalid(format!(
+                            "Cannot use CONTAINS KEY on non-map column {column}"
+                        )));
+                    }
                     _ => {
                         return Err(CqlError::invalid(format!(
-                            "Cannot use CONTAINS{} on non-collection column {column}",
-                            if *key { " KEY" } else { "" }
+                            "Cannot use CONTAINS on non-collection column {column}"
                         )));
                     }
                 };
                 let v = value(env, t, column, &et)?;
+                wants.push((
+                    column.clone(),
+                    if *key {
+                        IndexOp::ContainsKey
+                    } else {
+                        IndexOp::Contains
+                    },
+                ));
                 w.preds
                     .push(Pred::Contains(column.clone(), col.typ.clone(), *key, v));
+                w.regular.push(column.clone());
+            }
+            Relation::Like { column, value: t } => {
+                let col = lookup(table, column)?;
+                if !index_supports(table, column, IndexOp::Like) {
+                    return Err(CqlError::invalid(format!(
+                        "LIKE restriction is only supported on properly indexed columns. {column} LIKE {t} is not valid."
+                    )));
+                }
+                let pattern = value(env, t, column, &col.typ)?;
+                let (kind, body) = LikeKind::split(&pattern)?;
+                if !index_supports(table, column, IndexOp::LikeOf(kind)) {
+                    return Err(CqlError::invalid(format!(
+                        "{column} {} {} is only supported on properly indexed columns",
+                        kind.operator(),
+                        String::from_utf8_lossy(body)
+                    )));
+                }
+                wants.push((column.clone(), IndexOp::Like));
+                w.preds.push(Pred::Like(
+                    column.clone(),
+                    kind,
+                    Bytes::copy_from_slice(body),
+                ));
                 w.regular.push(column.clone());
             }
             Relation::Element {
@@ -267,6 +468,14 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
                 };
                 let k = value(env, key, &format!("key({column})"), kt.as_ref())?;
                 let v = value(env, t, &format!("value({column})"), vt.as_ref())?;
+                wants.push((
+                    column.clone(),
+                    if *op == Operator::Eq {
+                        IndexOp::Entry
+                    } else {
+                        IndexOp::Slice
+                    },
+                ));
                 w.preds
                     .push(Pred::Element(column.clone(), col.typ.clone(), k, *op, v));
                 w.regular.push(column.clone());
@@ -304,6 +513,9 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
                     for ((n, _), v) in cols.iter().zip(&vs) {
                         if let Some(r) = pos(&ck, n).and_then(|i| ck_r.get_mut(i)) {
                             r.eq = Some(vec![v.clone()]);
+                        }
+                        if let Some(e) = pos(&ck, n).and_then(|i| w.ck_eq.get_mut(i)) {
+                            *e = true;
                         }
                     }
                 } else if let Some(r) = cols
@@ -381,8 +593,6 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
         keys.sort_by(|a, b| compare_keys(&types, a, b));
         keys.dedup_by(|a, b| compare_keys(&types, a, b).is_eq());
         w.keys = Some(keys);
-    } else if w.missing_pk.len() != pk.len() || w.pk_slice {
-        w.needs_filtering = true;
     }
     // Clustering columns: an `=`/`IN` prefix, then at most one slice.
     let mut prefix_keys: Vec<Vec<Bytes>> = vec![Vec::new()];
@@ -409,7 +619,6 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
                     )
                 });
             }
-            w.needs_filtering = true;
             continue;
         }
         match &r.eq {
@@ -461,34 +670,113 @@ pub fn analyze(table: &Table, relations: &[Relation], env: &Env<'_>) -> CqlResul
             upper: None,
         });
     }
+    let every_column_by_eq = !ck.is_empty()
+        && w.clustering_error.is_none()
+        && ck_r.iter().all(|r| r.eq.is_some() && !r.multi);
     if !slice_seen && prefix_keys.first().is_some_and(|k| k.len() == ck.len()) {
         w.clustering_keys = Some(prefix_keys);
+    } else if !slice_seen && prefix_keys.is_empty() && every_column_by_eq {
+        // An empty IN: every column named, no row.
+        w.clustering_keys = Some(Vec::new());
     } else if ck.is_empty() {
         w.clustering_keys = Some(vec![Vec::new()]);
     }
-    if w.has_clustering && w.keys.is_none() {
-        w.needs_filtering = true;
+    decide_filtering(table, &mut w, &pk_r, &ck_r, &wants)?;
+    Ok(w)
+}
+
+/// Whether the query needs ALLOW FILTERING and whether an index answers it, decided as
+/// Cassandra 4.1 decides (`StatementRestrictions` and `SelectStatement.checkNeedsFiltering`):
+/// an index makes a restriction queriable; with an index in use, a query restricting more
+/// than one column outside the partition key needs ALLOW FILTERING, and so does one
+/// restricting a partial partition key and an indexed column.
+fn decide_filtering(
+    table: &Table,
+    w: &mut Where,
+    pk_r: &[ColRestr],
+    ck_r: &[ColRestr],
+    wants: &[(String, IndexOp)],
+) -> CqlResult<()> {
+    let pk_count = table.partition_key().count();
+    let kind_of = |n: &str| table.column(n).map(|c| c.kind);
+    let supported = |(n, op): &(String, IndexOp)| index_supports(table, n, *op);
+    let queriable = wants.iter().any(supported);
+    let clustering_queriable = wants
+        .iter()
+        .any(|x| kind_of(&x.0) == Some(ColumnKind::Clustering) && supported(x));
+    let pk_restricted = pk_r
+        .iter()
+        .filter(|r| r.eq.is_some() || r.lower.is_some() || r.upper.is_some())
+        .count();
+    let pk_unrestricted = pk_restricted == 0 && !w.on_token;
+    let pk_needs_filtering =
+        pk_restricted > 0 && (!w.missing_pk.is_empty() || w.pk_slice) && !w.on_token;
+    let key_range = w.on_token || pk_unrestricted || pk_needs_filtering;
+    let mut uses_index = false;
+    let mut refused = false;
+    if pk_unrestricted || pk_needs_filtering {
+        uses_index = queriable;
     }
-    if !w.regular.is_empty() {
-        let indexed = |name: &str| {
-            table.indexes.values().any(|i| {
-                i.options.get("target").is_some_and(|t| {
-                    t == name || t.trim_end_matches(')').rsplit('(').next() == Some(name)
-                })
-            })
-        };
-        let all_indexed_eq = w.preds.iter().all(|p| match p {
-            Pred::Cmp(n, _, op, _) => !w.regular.contains(n) || (*op == Operator::Eq && indexed(n)),
-            Pred::Contains(n, ..) => indexed(n),
-            Pred::In(n, ..) => !w.regular.contains(n),
-            Pred::Element(n, ..) => indexed(n),
-            _ => true,
-        });
-        if !all_indexed_eq {
-            w.needs_filtering = true;
+    if pk_needs_filtering && !queriable {
+        refused = true;
+    }
+    let mut count = 0;
+    if uses_index || pk_needs_filtering {
+        count += pk_restricted;
+    }
+    let ck_needs_filtering = w.clustering_error.is_some();
+    if ck_needs_filtering {
+        if queriable {
+            uses_index = true;
+        } else {
+            refused = true;
         }
     }
-    Ok(w)
+    if key_range && clustering_queriable {
+        uses_index = true;
+    }
+    let ck_restricted = ck_r
+        .iter()
+        .filter(|r| r.eq.is_some() || r.lower.is_some() || r.upper.is_some() || r.multi)
+        .count();
+    if uses_index || ck_needs_filtering {
+        count += ck_restricted;
+    }
+    let mut regular: Vec<&String> = Vec::new();
+    for n in &w.regular {
+        if !regular.contains(&n) {
+            regular.push(n);
+        }
+    }
+    if !regular.is_empty() {
+        if queriable {
+            uses_index = true;
+        } else {
+            refused = true;
+        }
+        count += regular.len();
+    }
+    let multiple_contains = regular.iter().any(|n| {
+        w.preds
+            .iter()
+            .filter(|p| matches!(p, Pred::Contains(c, ..) | Pred::Element(c, ..) if c == *n))
+            .count()
+            > 1
+    });
+    if (key_range || uses_index)
+        && (count > 1 || (count == 0 && w.has_clustering) || (count != 0 && multiple_contains))
+    {
+        refused = true;
+    }
+    if uses_index && w.pk_in {
+        return Err(CqlError::invalid(
+            "Select on indexed columns and with IN clause for the PRIMARY KEY are not supported",
+        ));
+    }
+    let _ = pk_count;
+    w.uses_index = uses_index;
+    w.needs_filtering = refused;
+    Ok(())
 }
 
 fn multi_columns(
@@ -626,6 +914,7 @@ pub fn matches(table: &Table, row: &LiveRow, pred: &Pred) -> bool {
             }
             op_holds(*op, o)
         }
+        Pred::Like(n, kind, body) => row.value(table, n).is_some_and(|x| kind.holds(&x, body)),
         Pred::MultiIn(cols, tuples) => tuples.iter().any(|vs| {
             cols.iter().zip(vs).all(|((n, t), v)| {
                 row.value(table, n)

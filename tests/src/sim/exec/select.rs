@@ -370,28 +370,14 @@ pub fn run(
     params: &ExecParams,
 ) -> CqlResult<RowsResult> {
     if w.needs_filtering && !select.allow_filtering {
-        if let (Some(e), true) = (&w.clustering_error, w.keys.is_some()) {
+        if let (Some(e), true, false) = (&w.clustering_error, w.keys.is_some(), w.uses_index) {
             return Err(CqlError::invalid(e.clone()));
-        }
-        if w.pk_slice && !w.on_token {
-            return Err(CqlError::invalid(
-                "Only EQ and IN relation are supported on the partition key (unless you use the token() function)",
-            ));
         }
         return Err(CqlError::invalid(FILTERING));
     }
     let (sels, specs) = selection(table, select, env)?;
     if select.distinct {
-        for s in &sels {
-            if let Sel::Column(n, _) = s {
-                let kind = table.column(n).map(|c| c.kind);
-                if !matches!(kind, Some(ColumnKind::PartitionKey | ColumnKind::Static)) {
-                    return Err(CqlError::invalid(format!(
-                        "SELECT DISTINCT queries must only request partition key columns and/or static columns (not {n})"
-                    )));
-                }
-            }
-        }
+        check_distinct(table, &sels, w)?;
     }
     let reversed = order_reversed(table, select, w)?;
     let limit = match &select.limit {
@@ -410,8 +396,17 @@ pub fn run(
     let empty = TableData::default();
     let data = data.unwrap_or(&empty);
     let now = env.now_micros.div_euclid(1_000_000);
-    let mut keys = w.keys.clone();
-    if reversed {
+    // IN on the partition key with ORDER BY: the partitions are read in key order, then
+    // the rows sorted (`SelectStatement.orderResults`), which cannot be paged.
+    let post_order = w.pk_in && !select.order_by.is_empty();
+    if post_order && page_size.is_some_and(|p| limit.is_none_or(|l| l > p)) {
+        return Err(CqlError::invalid(
+            "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query",
+        ));
+    }
+    let keys = w.keys.clone();
+    let mut keys = keys;
+    if reversed && !post_order {
         if let Some(k) = &mut keys {
             k.reverse();
         }
@@ -459,7 +454,37 @@ pub fn run(
             params.paging_state.as_deref(),
         );
     }
-    let live: Vec<LiveRow> = rows.into_iter().map(|(r, _, _)| r).collect();
+    let mut live: Vec<LiveRow> = rows.into_iter().map(|(r, _, _)| r).collect();
+    if post_order {
+        let columns: Vec<(&String, ColumnType)> = select
+            .order_by
+            .iter()
+            .filter_map(|(n, _)| table.column(n).map(|c| (n, c.typ.clone())))
+            .collect();
+        let natural = |a: &LiveRow, b: &LiveRow| {
+            for (n, t) in &columns {
+                let c = table.column(n);
+                let o = match (a.value(table, n), b.value(table, n)) {
+                    (Some(x), Some(y)) => compare(t, &x, &y),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                };
+                let o = if c.is_some_and(|c| c.order == ClusteringOrder::Desc) {
+                    o.reverse()
+                } else {
+                    o
+                };
+                if o.is_ne() {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        };
+        // A stable sort: rows equal on the ORDER BY columns keep their partition order.
+        live.sort_by(|a, b| {
+            let o = natural(a, b);
+            if reversed { o.reverse() } else { o }
+        });
+    }
     let out_rows = if aggregate {
         vec![aggregate_row(table, &sels, &live, env)?]
     } else {
@@ -507,6 +532,64 @@ fn json_row(specs: &[ColumnSpec], row: &[Option<Bytes>]) -> String {
     format!("{{{}}}", fields.join(", "))
 }
 
+/// Cassandra's checks of a SELECT DISTINCT (`validateDistinctSelection`): partition key
+/// and static columns only, every partition key column when partitions are scanned, and
+/// restrictions on the partition key and static columns only.
+fn check_distinct(table: &Table, sels: &[Sel], w: &Where) -> CqlResult<()> {
+    let restricted_regular = w.regular.iter().any(|n| {
+        table
+            .column(n)
+            .is_some_and(|c| c.kind != ColumnKind::Static)
+    });
+    if w.has_clustering || restricted_regular {
+        return Err(CqlError::invalid(
+            "SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.",
+        ));
+    }
+    let mut requested: Vec<&str> = Vec::new();
+    for s in sels {
+        sel_columns(s, &mut requested);
+    }
+    for n in &requested {
+        let kind = table.column(n).map(|c| c.kind);
+        if !matches!(kind, Some(ColumnKind::PartitionKey | ColumnKind::Static)) {
+            return Err(CqlError::invalid(format!(
+                "SELECT DISTINCT queries must only request partition key columns and/or static columns (not {n})"
+            )));
+        }
+    }
+    if w.keys.is_none() {
+        if let Some(missing) = table
+            .partition_key()
+            .find(|c| !requested.contains(&c.name.as_str()))
+        {
+            return Err(CqlError::invalid(format!(
+                "SELECT DISTINCT queries must request all the partition key columns (missing {})",
+                missing.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The columns a selector reads, in order.
+fn sel_columns<'s>(s: &'s Sel, out: &mut Vec<&'s str>) {
+    match s {
+        Sel::Column(n, _) | Sel::WriteTime(n) | Sel::Ttl(n) => {
+            if !out.contains(&n.as_str()) {
+                out.push(n);
+            }
+        }
+        Sel::Func(_, args, _) | Sel::User(_, args, _) => {
+            args.iter().for_each(|a| sel_columns(a, out));
+        }
+        Sel::Agg(_, inner, _) | Sel::Cast(inner, _) | Sel::Field(inner, _, _) => {
+            sel_columns(inner, out);
+        }
+        Sel::Const(..) | Sel::CountRows | Sel::Token => {}
+    }
+}
+
 fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> {
     if select.order_by.is_empty() {
         return Ok(false);
@@ -527,7 +610,10 @@ fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> 
     }
     let ck: Vec<_> = table.clustering().collect();
     let mut reversed = None;
-    for (i, (name, order)) in orderings.into_iter().enumerate() {
+    // Columns before an ordered one may be skipped when restricted by `=`
+    // (`SelectStatement.isReversed`).
+    let mut next = 0;
+    for (name, order) in orderings {
         let Some(c) = table.column(name) else {
             return Err(CqlError::invalid(format!("Undefined column name {name}")));
         };
@@ -536,11 +622,16 @@ fn order_reversed(table: &Table, select: &Select, w: &Where) -> CqlResult<bool> 
                 "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got {name}"
             )));
         }
-        if ck.get(i).map(|c| &c.name) != Some(name) {
-            return Err(CqlError::invalid(
-                "Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY",
-            ));
+        let position = ck.iter().position(|x| x.name == *name).unwrap_or(0);
+        while next != position {
+            if next > position || !w.ck_eq.get(next).copied().unwrap_or(false) {
+                return Err(CqlError::invalid(
+                    "Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY",
+                ));
+            }
+            next += 1;
         }
+        next += 1;
         let natural = c.order == ClusteringOrder::Desc;
         let r = natural != (*order == Order::Desc);
         if reversed.is_some_and(|x| x != r) {

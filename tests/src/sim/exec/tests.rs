@@ -421,7 +421,6 @@ fn range_deletions_on_clustering_prefixes() {
         "DELETE v FROM d WHERE k = 'p' AND c1 = 1",
         "DELETE v FROM d WHERE k = 'p' AND c1 IN (1, 2)",
         "DELETE v FROM d WHERE k = 'p' AND c1 = 1 AND c2 > 'a'",
-        "DELETE v FROM d WHERE k = 'p'",
     ] {
         assert_eq!(
             h.err(q),
@@ -429,6 +428,12 @@ fn range_deletions_on_clustering_prefixes() {
             "{q}"
         );
     }
+    // no clustering restriction at all: the whole partition, worded apart
+    // (`DeleteStatement.addUpdateForKey` with an empty clustering)
+    assert_eq!(
+        h.err("DELETE v FROM d WHERE k = 'p'"),
+        "Range deletion is not supported for specific columns"
+    );
     assert_eq!(
         h.err("DELETE FROM d WHERE k = 'p' AND c1 > 1 AND c2 > 'a'"),
         "Clustering column \"c2\" cannot be restricted (preceding column \"c1\" is restricted by a non-EQ relation)"
@@ -852,6 +857,7 @@ fn functions_in_statements() {
 }
 
 mod json;
+mod mapper;
 mod paging;
 mod prepared;
 mod udf;

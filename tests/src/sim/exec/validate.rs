@@ -20,7 +20,14 @@ use crate::sim::schema::Schema;
 
 /// The beginnings of the messages Cassandra gives while preparing: structural errors that
 /// no bound value can cause or cure.
-const PREPARE_TIME: [&str; 33] = [
+const PREPARE_TIME: [&str; 40] = [
+    "SELECT DISTINCT with WHERE clause",
+    "Conditional updates are not supported on counter tables",
+    "Cannot provide custom timestamp for conditional updates",
+    "DELETE statements must restrict all PRIMARY KEY columns",
+    "Slice restrictions are not supported on the clustering columns",
+    "LIKE restriction is only supported on properly indexed columns",
+    "Select on indexed columns and with IN clause",
     "Cannot execute this query as it might involve data filtering",
     "Only EQ and IN relation are supported on the partition key",
     "PRIMARY KEY column",

@@ -1,7 +1,7 @@
 //! The `cassandra.yaml` switches that let a node refuse optional schema objects.
 
 /// Which optional schema objects a node accepts. Cassandra 4.1 ships with user-defined
-/// functions and materialized views disabled; a test kit accepts them unless told not to.
+/// functions, materialized views and SASI indexes disabled; a test kit accepts them unless told not to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchemaFeatures {
     /// `user_defined_functions_enabled`: CREATE FUNCTION at all.
@@ -10,6 +10,8 @@ pub struct SchemaFeatures {
     pub scripted_user_defined_functions: bool,
     /// `materialized_views_enabled`: CREATE MATERIALIZED VIEW.
     pub materialized_views: bool,
+    /// `sasi_indexes_enabled`: CREATE CUSTOM INDEX ... USING 'org.apache.cassandra.index.sasi.SASIIndex'.
+    pub sasi_indexes: bool,
 }
 
 impl Default for SchemaFeatures {
@@ -18,6 +20,7 @@ impl Default for SchemaFeatures {
             user_defined_functions: true,
             scripted_user_defined_functions: true,
             materialized_views: true,
+            sasi_indexes: true,
         }
     }
 }
@@ -29,6 +32,7 @@ impl SchemaFeatures {
             user_defined_functions: false,
             scripted_user_defined_functions: false,
             materialized_views: false,
+            sasi_indexes: false,
         }
     }
 }

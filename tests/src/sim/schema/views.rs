@@ -299,6 +299,7 @@ fn check_where(base: &Table, s: &CreateView, key: &[&str]) -> CqlResult<()> {
             Relation::Compare { column, .. }
             | Relation::In { column, .. }
             | Relation::Contains { column, .. }
+            | Relation::Like { column, .. }
             | Relation::Element { column, .. } => (vec![column.as_str()], false),
             Relation::MultiCompare { columns, .. } | Relation::MultiIn { columns, .. } => {
                 (columns.iter().map(String::as_str).collect(), false)

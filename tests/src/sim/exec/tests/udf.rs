@@ -175,5 +175,6 @@ fn markers_passed_to_functions_are_typed_by_their_parameters() {
         .unwrap();
     let types: Vec<_> = p.shape.bind.iter().map(|b| b.typ.clone()).collect();
     assert_eq!(types, vec![cql_core::types::ColumnType::Int; 3]);
-    assert_eq!(p.shape.bind[0].name, "arg1(plus)");
+    // `FunctionResolver.makeArgSpec`: the function's qualified name, lower-cased
+    assert_eq!(p.shape.bind[0].name, "arg1(ks.plus)");
 }

@@ -99,6 +99,9 @@ pub(super) fn create_index(
         s.kind
     };
     validate_index_target(table, column, kind)?;
+    if s.custom_class.as_deref() == Some(super::SASI_CLASS) {
+        validate_sasi(column, custom_options.get("mode").map(String::as_str))?;
+    }
 
     let quoted = quote_ident(&column.name);
     let target = match kind {
@@ -213,6 +216,33 @@ fn validate_index_target(table: &Table, column: &Column, kind: IndexKind) -> Cql
         return Err(CqlError::invalid(format!(
             "Cannot create index on non-frozen UDT column {c}"
         )));
+    }
+    Ok(())
+}
+
+/// `SASIIndex.validateOptions`: simple columns outside the partition key, SPARSE mode
+/// for non-text columns only.
+fn validate_sasi(column: &Column, mode: Option<&str>) -> CqlResult<()> {
+    let complex = !column.frozen
+        && matches!(
+            column.typ,
+            ColumnType::List(_) | ColumnType::Set(_) | ColumnType::Map(..) | ColumnType::Udt { .. }
+        );
+    if complex {
+        return Err(CqlError::config(
+            "complex columns are not yet supported by SASI",
+        ));
+    }
+    if column.kind == ColumnKind::PartitionKey {
+        return Err(CqlError::config(
+            "partition key columns are not yet supported by SASI",
+        ));
+    }
+    let literal = matches!(column.typ, ColumnType::Text | ColumnType::Ascii);
+    if literal && mode.is_some_and(|m| m.eq_ignore_ascii_case("sparse")) {
+        return Err(CqlError::config(
+            "SPARSE mode is only supported on non-literal columns.",
+        ));
     }
     Ok(())
 }

@@ -86,7 +86,14 @@ pub fn execute_with(
     )
 }
 
-/// [`execute_with`], refusing the functions and views `features` switches off as
+/// The class of SASI indexes.
+pub const SASI_CLASS: &str = "org.apache.cassandra.index.sasi.SASIIndex";
+
+/// The client warning of CREATE CUSTOM INDEX with SASI (`SASIIndex.USAGE_WARNING`).
+pub const SASI_WARNING: &str =
+    "SASI indexes are experimental and are not recommended for production use.";
+
+/// [`execute_with`], refusing the functions, views and SASI indexes `features` switches off as
 /// Cassandra refuses them.
 ///
 /// # Errors
@@ -122,7 +129,14 @@ pub fn execute_in(
         Statement::DropType { name, if_exists } => {
             drop_type(schema, name, *if_exists, session_keyspace)
         }
-        Statement::CreateIndex(s) => create_index(schema, s, session_keyspace),
+        Statement::CreateIndex(s) => {
+            if !features.sasi_indexes && s.custom_class.as_deref() == Some(SASI_CLASS) {
+                return Err(CqlError::invalid(
+                    "SASI indexes are disabled. Enable in cassandra.yaml to use.",
+                ));
+            }
+            create_index(schema, s, session_keyspace)
+        }
         Statement::DropIndex { name, if_exists } => {
             drop_index(schema, name, *if_exists, session_keyspace)
         }
