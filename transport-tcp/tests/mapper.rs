@@ -340,14 +340,22 @@ async fn reads_every_filter_and_option() {
         .await
         .unwrap_err();
     assert!(matches!(err, MapperError::Invalid(_)), "{err:?}");
+    // IN on a regular column filters (Cassandra 4.0+): allowed with ALLOW FILTERING only.
     let err = all
         .clone()
-        .filter(User::AGE.is_in([1, 2]))
-        .allow_filtering()
+        .filter(User::AGE.is_in([36, 29]))
         .all()
         .await
         .unwrap_err();
     assert!(matches!(err, MapperError::Invalid(_)), "{err:?}");
+    let in_ages = all
+        .clone()
+        .filter(User::AGE.is_in([36, 29]))
+        .allow_filtering()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(names(in_ages), ["ada", "cy"]);
 
     // get: none, more than one.
     let err = all.clone().filter(User::ID.eq(99)).get().await.unwrap_err();

@@ -653,12 +653,6 @@ fn check_filter(c: &ColumnDef, op: Op, form: ValueForm) -> Result<(), String> {
                 op.cql()
             ));
         }
-        KeyRole::Regular | KeyRole::Static if op == Op::In => {
-            return Err(format!(
-                "{l} is not part of the primary key: IN restricts primary key columns only; \
-                 use = (one query per value)"
-            ));
-        }
         _ => {}
     }
     if op == Op::Like && !c.index.as_ref().is_some_and(IndexDef::supports_like) {
