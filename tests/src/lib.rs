@@ -2,6 +2,7 @@
 //! the interop suites.
 
 pub mod cql;
+pub mod interop;
 pub mod load;
 pub mod raw;
 pub mod sim;

@@ -18,37 +18,14 @@
 //! and pass, unless `$CQL_REQUIRE_INTEROP` is set (as the test command sets it), in which
 //! case a missing interpreter is a failure.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use cql_testkit::interop::python;
 use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
 use cql_testkit::sim::server::{ServerCertificate, SimServer, SimServerConfig, SimServerHandle};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The venv's interpreter, or `None` (with a note) when interop cannot run here.
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("CQL_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".ci-venv/bin/python"));
-    if candidate.exists() {
-        return Some(candidate);
-    }
-    assert!(
-        std::env::var_os("CQL_REQUIRE_INTEROP").is_none(),
-        "no Python interpreter at {} (the test command creates .ci-venv)",
-        candidate.display()
-    );
-    eprintln!(
-        "interop skipped: no Python venv at {} (run `bash .ci/test` once, or set CQL_PYTHON)",
-        candidate.display()
-    );
-    None
-}
 
 /// Runs the scenario suite (optionally only some scenarios) and asserts none failed.
 async fn run_suite(server: &SimServerHandle, extra: Vec<String>, label: &str) {
@@ -58,9 +35,13 @@ async fn run_suite(server: &SimServerHandle, extra: Vec<String>, label: &str) {
 /// Runs a scenario script of `tests/interop/` (`--host`, `--port`, then `extra`; `PASS`,
 /// `FAIL` and `summary:` lines) and asserts none of its scenarios failed.
 async fn run_script(server: &SimServerHandle, name: &str, extra: Vec<String>, label: &str) {
-    let Some(python) = python() else { return };
+    let Some(python) = python("interop") else {
+        return;
+    };
     let port = server.local_addr().port().to_string();
-    let script = repo_root().join("tests/interop").join(name);
+    let script = cql_testkit::interop::repo_root()
+        .join("tests/interop")
+        .join(name);
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)
             .arg(script)
@@ -171,7 +152,7 @@ async fn python_driver_with_authentication() {
 
 /// cqlsh's binary: `$CQLSH`, else the venv's.
 fn cqlsh() -> Option<PathBuf> {
-    let python = python()?;
+    let python = python("interop")?;
     Some(
         std::env::var_os("CQLSH")
             .map(PathBuf::from)
@@ -184,7 +165,7 @@ async fn python_driver_cqlsh_script() {
     let Some(cqlsh) = cqlsh() else { return };
     let server = SimServer::start(SimServerConfig::default()).await.unwrap();
     let port = server.local_addr().port().to_string();
-    let script = repo_root().join("tests/interop/cqlsh_script.cql");
+    let script = cql_testkit::interop::repo_root().join("tests/interop/cqlsh_script.cql");
     let output = tokio::task::spawn_blocking(move || {
         Command::new(cqlsh)
             .args(["127.0.0.1", &port, "--no-color", "-f"])
@@ -198,8 +179,10 @@ async fn python_driver_cqlsh_script() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("--- cqlsh ---\n{stdout}{stderr}");
-    let expected =
-        std::fs::read_to_string(repo_root().join("tests/interop/cqlsh_script.expected")).unwrap();
+    let expected = std::fs::read_to_string(
+        cql_testkit::interop::repo_root().join("tests/interop/cqlsh_script.expected"),
+    )
+    .unwrap();
     assert!(stderr.trim().is_empty(), "cqlsh reported errors:\n{stderr}");
     assert_eq!(stdout.trim_end(), expected.trim_end(), "cqlsh output");
     println!("PASS cqlsh_script");
@@ -271,12 +254,12 @@ async fn answer(cluster: &mut SimCluster, command: &str) -> String {
 /// Runs the cluster scenarios against `cluster` (layout `three` or `twodc`), answering
 /// the script's commands, and asserts none failed.
 async fn run_cluster_suite(mut cluster: SimCluster, layout: &str) {
-    let Some(python) = python() else {
+    let Some(python) = python("interop") else {
         cluster.stop().await;
         return;
     };
     let port = cluster.node(0).unwrap().address().port().to_string();
-    let script = repo_root().join("tests/interop/python_driver_cluster.py");
+    let script = cql_testkit::interop::repo_root().join("tests/interop/python_driver_cluster.py");
     let mut child = tokio::process::Command::new(python)
         .arg(script)
         .args(["--host", "127.0.0.1", "--port", &port, "--layout", layout])

@@ -16,37 +16,14 @@
 #[path = "common/vectors.rs"]
 mod vectors;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
+use cql_testkit::interop::python;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::Session;
 use cql_transport_tcp::SessionBuilder;
 use serde_json::Value;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The venv's interpreter, or `None` (with a note) when interop cannot run here.
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("CQL_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".ci-venv/bin/python"));
-    if candidate.exists() {
-        return Some(candidate);
-    }
-    assert!(
-        std::env::var_os("CQL_REQUIRE_INTEROP").is_none(),
-        "no Python interpreter at {} (the test command creates .ci-venv)",
-        candidate.display()
-    );
-    eprintln!(
-        "cross-client proof skipped: no Python venv at {} (run `bash .ci/test` once, or set CQL_PYTHON)",
-        candidate.display()
-    );
-    None
-}
 
 /// Runs the helper in `mode` against `server` with `plan`; returns its stdout.
 async fn run_python(python: PathBuf, server: &SimServerHandle, mode: &str, plan: &Value) -> String {
@@ -55,7 +32,7 @@ async fn run_python(python: PathBuf, server: &SimServerHandle, mode: &str, plan:
         std::process::id()
     ));
     std::fs::write(&path, serde_json::to_vec(plan).unwrap()).unwrap();
-    let script = repo_root().join("tests/interop/cross_client.py");
+    let script = cql_testkit::interop::repo_root().join("tests/interop/cross_client.py");
     let port = server.local_addr().port().to_string();
     let mode = mode.to_string();
     let plan_path = path.clone();
@@ -116,7 +93,9 @@ fn finish(label: &str, plan: &vectors::Plan, checked: usize, failures: &[String]
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_driver_writes_this_driver_reads() {
-    let Some(python) = python() else { return };
+    let Some(python) = python("cross-client proof") else {
+        return;
+    };
     let file = vectors::load_types();
     let plan = vectors::plan(&file);
     let (server, session) = node_with_schema(&plan).await;
@@ -146,7 +125,9 @@ async fn python_driver_writes_this_driver_reads() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn this_driver_writes_python_driver_reads() {
-    let Some(python) = python() else { return };
+    let Some(python) = python("cross-client proof") else {
+        return;
+    };
     let file = vectors::load_types();
     let plan = vectors::plan(&file);
     let (server, session) = node_with_schema(&plan).await;

@@ -41,11 +41,12 @@
 //! unless `$CQL_REQUIRE_INTEROP` is set, in which case a missing interpreter is a failure.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cql_core::{Model, UserType};
+use cql_testkit::interop::python;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::mapper::Mapper;
 use cql_transport_tcp::types::{CqlDecimal, CqlVarint};
@@ -121,30 +122,6 @@ struct Hits {
 // ---------------------------------------------------------------------------------------
 // The Python side.
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The venv's interpreter, or `None` (with a note) when interop cannot run here.
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("CQL_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".ci-venv/bin/python"));
-    if candidate.exists() {
-        return Some(candidate);
-    }
-    assert!(
-        std::env::var_os("CQL_REQUIRE_INTEROP").is_none(),
-        "no Python interpreter at {} (the test command creates .ci-venv)",
-        candidate.display()
-    );
-    eprintln!(
-        "cqlengine cross-client proof skipped: no Python venv at {} (run `bash .ci/test` once, or set CQL_PYTHON)",
-        candidate.display()
-    );
-    None
-}
-
 /// Runs `cqlengine_models.py <args>` against `server` (with `plan` as `--plan` when given);
 /// returns its `RESULT` lines' JSON.
 async fn run_python(
@@ -156,7 +133,7 @@ async fn run_python(
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let mut command = Command::new(python);
     command
-        .arg(repo_root().join("tests/interop/cqlengine_models.py"))
+        .arg(cql_testkit::interop::repo_root().join("tests/interop/cqlengine_models.py"))
         .args(args)
         .args(["--host", "127.0.0.1", "--port"])
         .arg(server.local_addr().port().to_string());
@@ -450,7 +427,9 @@ fn assert_ttl(ttl: Option<i64>, expected: i64, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_table_from_cqlengine_and_from_the_mapper_make_the_same_schema() {
-    let Some(python) = python() else { return };
+    let Some(python) = python("cqlengine cross-client proof") else {
+        return;
+    };
     let (server, session) = node().await;
     let py_ks = mapper(&session, "by_cqlengine").await;
     let rs_ks = mapper(&session, "by_mapper").await;
@@ -508,7 +487,9 @@ async fn sync_table_from_cqlengine_and_from_the_mapper_make_the_same_schema() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_written_by_one_orm_read_equal_with_the_other() {
-    let Some(python) = python() else { return };
+    let Some(python) = python("cqlengine cross-client proof") else {
+        return;
+    };
     let (server, session) = node().await;
     let m = mapper(&session, "rows").await;
     m.sync_table::<Event>().await.unwrap();
@@ -700,7 +681,9 @@ async fn rows_written_by_one_orm_read_equal_with_the_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn evolution_from_either_side_makes_the_same_schema() {
-    let Some(python) = python() else { return };
+    let Some(python) = python("cqlengine cross-client proof") else {
+        return;
+    };
     let (server, session) = node().await;
     // Named after who syncs version 1, then version 2.
     let names = ["py_py", "py_rs", "rs_rs", "rs_py"];

@@ -3,11 +3,11 @@
 //! schema listeners, replicas by partition key, and the CQL export compared whole with
 //! the node's own `DESCRIBE` and with the Python driver's `export_as_string()`.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cql_testkit::interop::python;
 use cql_testkit::sim::server::{SimServer, SimServerConfig, SimServerHandle};
 use cql_transport_tcp::cluster::schema::{ExportStyle, SchemaFilter, SchemaMetadata};
 use cql_transport_tcp::message::SchemaChange;
@@ -310,30 +310,9 @@ async fn describe_style_export_equals_the_nodes_describe() {
     assert_eq!(whole, ours);
 }
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The venv's interpreter, or `None` (with a note) when interop cannot run here.
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("CQL_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".ci-venv/bin/python"));
-    if candidate.exists() {
-        return Some(candidate);
-    }
-    assert!(
-        std::env::var_os("CQL_REQUIRE_INTEROP").is_none(),
-        "no Python interpreter at {}",
-        candidate.display()
-    );
-    eprintln!("export comparison with the Python driver skipped: no Python venv");
-    None
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_style_export_equals_the_python_drivers_export_as_string() {
-    let Some(python) = python() else {
+    let Some(python) = python("export comparison with the Python driver") else {
         return;
     };
     let server = node().await;
@@ -346,7 +325,7 @@ async fn python_style_export_equals_the_python_drivers_export_as_string() {
         .unwrap()
         .export_as_string(ExportStyle::PythonDriver);
     let port = server.local_addr().port().to_string();
-    let script = repo_root().join("tests/interop/export_schema.py");
+    let script = cql_testkit::interop::repo_root().join("tests/interop/export_schema.py");
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)
             .arg(script)
