@@ -312,6 +312,51 @@ fn no_column(schema: &ModelSchema, i: usize) -> MapperError {
     .into()
 }
 
+/// The setters updates and deletes share: timestamp, conditions, consistency, timeout.
+macro_rules! conditional_write_setters {
+    () => {
+        /// `USING TIMESTAMP micros`: the write's timestamp (µs since the epoch).
+        pub fn timestamp(mut self, micros: i64) -> Self {
+            self.spec.timestamp = Some(bigint_bound(micros));
+            self
+        }
+
+        /// `IF EXISTS`: fails with [`MapperError::NotApplied`] when the row does not exist.
+        pub fn if_exists(mut self) -> Self {
+            self.spec.lwt = Lwt::IfExists;
+            self
+        }
+
+        /// `IF condition` (ANDed with earlier ones): fails with [`MapperError::NotApplied`],
+        /// carrying the current row, when a condition does not hold (cqlengine's `iff`).
+        pub fn iff(mut self, condition: CondExpr<M>) -> Self {
+            match condition.condition {
+                Ok(c) => push_condition(&mut self.spec.lwt, c),
+                Err(e) => self.fail(e),
+            }
+            self
+        }
+
+        /// The consistency level.
+        pub fn consistency(mut self, c: Consistency) -> Self {
+            self.options.statement.consistency = Some(c);
+            self
+        }
+
+        /// The serial consistency of a conditional write.
+        pub fn serial_consistency(mut self, c: Consistency) -> Self {
+            self.options.statement.serial_consistency = Some(c);
+            self
+        }
+
+        /// The client-side timeout.
+        pub fn timeout(mut self, t: Duration) -> Self {
+            self.options.statement.timeout = Some(t);
+            self
+        }
+    };
+}
+
 /// An `UPDATE` of one row (from a model instance's primary key) or of the rows a query
 /// set's filters select: assignments (set, collection operations, counter increments),
 /// TTL, timestamp and conditions.
@@ -506,45 +551,7 @@ impl<'a, M: Model> Update<'a, M> {
         self
     }
 
-    /// `USING TIMESTAMP micros`
-    pub fn timestamp(mut self, micros: i64) -> Self {
-        self.spec.timestamp = Some(bigint_bound(micros));
-        self
-    }
-
-    /// `IF EXISTS`: fails with [`MapperError::NotApplied`] when the row does not exist.
-    pub fn if_exists(mut self) -> Self {
-        self.spec.lwt = Lwt::IfExists;
-        self
-    }
-
-    /// `IF condition` (ANDed with earlier ones): fails with [`MapperError::NotApplied`],
-    /// carrying the current row, when a condition does not hold (cqlengine's `iff`).
-    pub fn iff(mut self, condition: CondExpr<M>) -> Self {
-        match condition.condition {
-            Ok(c) => push_condition(&mut self.spec.lwt, c),
-            Err(e) => self.fail(e),
-        }
-        self
-    }
-
-    /// The consistency level.
-    pub fn consistency(mut self, c: Consistency) -> Self {
-        self.options.statement.consistency = Some(c);
-        self
-    }
-
-    /// The serial consistency of a conditional update.
-    pub fn serial_consistency(mut self, c: Consistency) -> Self {
-        self.options.statement.serial_consistency = Some(c);
-        self
-    }
-
-    /// The client-side timeout.
-    pub fn timeout(mut self, t: Duration) -> Self {
-        self.options.statement.timeout = Some(t);
-        self
-    }
+    conditional_write_setters!();
 
     pub(crate) fn rendered(&self) -> Result<(Rendered, bool), MapperError> {
         if let Some(e) = &self.pending {
@@ -613,7 +620,7 @@ fn push_condition(lwt: &mut Lwt, c: Condition) {
 pub struct Delete<'a, M> {
     mapper: &'a Mapper,
     spec: DeleteSpec,
-    options: StatementOptions,
+    options: WriteOptions,
     pending: Option<MapperError>,
     _model: PhantomData<fn() -> M>,
 }
@@ -630,7 +637,7 @@ impl<'a, M: Model> Delete<'a, M> {
                 filters,
                 ..DeleteSpec::default()
             },
-            options: StatementOptions::default(),
+            options: WriteOptions::default(),
             pending,
             _model: PhantomData,
         }
@@ -692,38 +699,7 @@ impl<'a, M: Model> Delete<'a, M> {
         self
     }
 
-    /// `USING TIMESTAMP micros`
-    pub fn timestamp(mut self, micros: i64) -> Self {
-        self.spec.timestamp = Some(bigint_bound(micros));
-        self
-    }
-
-    /// `IF EXISTS`
-    pub fn if_exists(mut self) -> Self {
-        self.spec.lwt = Lwt::IfExists;
-        self
-    }
-
-    /// `IF condition` (ANDed with earlier ones).
-    pub fn iff(mut self, condition: CondExpr<M>) -> Self {
-        match condition.condition {
-            Ok(c) => push_condition(&mut self.spec.lwt, c),
-            Err(e) => self.fail(e),
-        }
-        self
-    }
-
-    /// The consistency level.
-    pub fn consistency(mut self, c: Consistency) -> Self {
-        self.options.consistency = Some(c);
-        self
-    }
-
-    /// The client-side timeout.
-    pub fn timeout(mut self, t: Duration) -> Self {
-        self.options.timeout = Some(t);
-        self
-    }
+    conditional_write_setters!();
 
     pub(crate) fn rendered(&self) -> Result<(Rendered, bool), MapperError> {
         if let Some(e) = &self.pending {
@@ -741,7 +717,7 @@ impl<'a, M: Model> Delete<'a, M> {
     /// request's error.
     pub async fn execute(self) -> Result<(), MapperError> {
         let (rendered, conditional) = self.rendered()?;
-        let mut options = self.options.clone();
+        let mut options = self.options.statement.clone();
         options.idempotent = Some(!conditional);
         let model = M::schema()?.model_name.as_str();
         self.mapper
