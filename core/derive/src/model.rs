@@ -162,7 +162,7 @@ pub(crate) fn model(input: &Input<'_>) -> syn::Result<TokenStream2> {
         let typ = if f.counter {
             quote!(#column_type::Counter)
         } else if let Some(text) = &f.cql_type {
-            quote!(#support::parse_column_type(#model_name, #field, #text)?)
+            quote!(#krate::mapper::__private::parse_column_type(#model_name, #field, #text)?)
         } else {
             quote!(<#ty as #mapper::CqlType>::cql_type())
         };
@@ -218,7 +218,7 @@ pub(crate) fn model(input: &Input<'_>) -> syn::Result<TokenStream2> {
             );
             let (keys, values): (Vec<_>, Vec<_>) = ix.options.iter().cloned().unzip();
             sets.push(quote! {
-                column.index = #some(#support::index_def(
+                column.index = #some(#krate::mapper::__private::index_def(
                     #ix_name,
                     #mapper::IndexTarget::#target,
                     #custom,
@@ -358,7 +358,7 @@ pub(crate) fn model(input: &Input<'_>) -> syn::Result<TokenStream2> {
             ) -> #result<(), #serr> {
                 match column {
                     #( #serialize_arms )*
-                    _ => #result::Err(#support::no_such_column(#model_name, column)),
+                    _ => #result::Err(#krate::mapper::__private::no_such_column(#model_name, column)),
                 }
             }
 

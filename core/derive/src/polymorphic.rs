@@ -92,9 +92,9 @@ pub(crate) fn polymorphic(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 out: &mut #support::Vec<u8>,
             ) -> #result<(), #types::SerializeError> {
                 let union = <Self as #mapper::Model>::schema()
-                    .map_err(|e| #support::schema_error_writing(&e))?;
+                    .map_err(|e| #krate::mapper::__private::schema_error_writing(&e))?;
                 match self {
-                    #( Self::#idents(value) => #support::variant_serialize_column(value, union, column, typ, out), )*
+                    #( Self::#idents(value) => #krate::mapper::__private::variant_serialize_column(value, union, column, typ, out), )*
                 }
             }
 
@@ -103,7 +103,7 @@ pub(crate) fn polymorphic(input: &DeriveInput) -> syn::Result<TokenStream2> {
                     return true;
                 };
                 match self {
-                    #( Self::#idents(value) => #support::variant_column_is_null(value, union, column), )*
+                    #( Self::#idents(value) => #krate::mapper::__private::variant_column_is_null(value, union, column), )*
                 }
             }
 
@@ -113,8 +113,8 @@ pub(crate) fn polymorphic(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 out: &mut #support::Vec<u8>,
             ) -> #result<bool, #types::SerializeError> {
                 let union = <Self as #mapper::Model>::schema()
-                    .map_err(|e| #support::schema_error_writing(&e))?;
-                #support::variant_write_default::<#first>(union, column, typ, out)
+                    .map_err(|e| #krate::mapper::__private::schema_error_writing(&e))?;
+                #krate::mapper::__private::variant_write_default::<#first>(union, column, typ, out)
             }
         }
 
@@ -122,8 +122,8 @@ pub(crate) fn polymorphic(input: &DeriveInput) -> syn::Result<TokenStream2> {
         impl<'__frame> #types::DeserializeRow<'__frame> for #ident {
             fn type_check(specs: &[#types::ColumnSpec]) -> #result<(), #types::DeserializeError> {
                 let union = <Self as #mapper::Model>::schema()
-                    .map_err(|e| #support::schema_error_reading(&e))?;
-                #support::check_discriminator(specs, union)?;
+                    .map_err(|e| #krate::mapper::__private::schema_error_reading(&e))?;
+                #krate::mapper::__private::check_discriminator(specs, union)?;
                 #( <#tys as #types::DeserializeRow<'__frame>>::type_check(specs)?; )*
                 #result::Ok(())
             }
@@ -132,16 +132,16 @@ pub(crate) fn polymorphic(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 row: &mut #types::ColumnIterator<'__frame>,
             ) -> #result<Self, #types::DeserializeError> {
                 let union = <Self as #mapper::Model>::schema()
-                    .map_err(|e| #support::schema_error_reading(&e))?;
-                let value = #support::read_discriminator(row, union)?;
+                    .map_err(|e| #krate::mapper::__private::schema_error_reading(&e))?;
+                let value = #krate::mapper::__private::read_discriminator(row, union)?;
                 #(
-                    if #support::is_variant::<#tys>(value)? {
+                    if #krate::mapper::__private::is_variant::<#tys>(value)? {
                         return #result::Ok(Self::#idents(
                             <#tys as #types::DeserializeRow<'__frame>>::deserialize(row)?,
                         ));
                     }
                 )*
-                #result::Err(#support::unknown_discriminator(#name, value))
+                #result::Err(#krate::mapper::__private::unknown_discriminator(#name, value))
             }
         }
 

@@ -193,7 +193,7 @@ pub(crate) fn user_type_model(input: &Input<'_>) -> syn::Result<TokenStream2> {
         let name = &f.name;
         let ty = &f.ty;
         let typ = match &f.cql_type {
-            Some(text) => quote!(#support::parse_field_type(#text)),
+            Some(text) => quote!(#krate::mapper::__private::parse_field_type(#text)),
             None => quote!(<#ty as #cql_type>::cql_type()),
         };
         quote!((::core::convert::Into::into(#name), #typ))

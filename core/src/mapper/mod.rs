@@ -14,6 +14,7 @@
 
 mod batch;
 pub mod ddl;
+mod derive_support;
 mod error;
 mod expr;
 pub mod model;
@@ -54,5 +55,6 @@ pub use spec::{
 /// stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use super::derive_support::*;
     pub use spin::Once;
 }
