@@ -230,6 +230,38 @@ async fn sync_table_creates_then_is_a_no_op_then_evolves_and_refuses_incompatibl
     };
     assert!(differences.contains("name"), "{err}");
     assert!(differences.contains("age"), "{err}");
+    // Reading with a model whose field has another type than the column fails, naming it.
+    mapper.insert(&user(1, "ada")).await.unwrap();
+    let err = mapper.objects::<UserWrongKey>().all().await.unwrap_err();
+    assert!(matches!(err, MapperError::Session(_)), "{err:?}");
+    assert!(err.to_string().contains("age"), "{err}");
+
+    // Keyspaces with either strategy, created and dropped.
+    mapper
+        .create_keyspace_network_topology("orm_nts", &[("datacenter1", 1)])
+        .await
+        .unwrap();
+    let metadata = mapper.session().metadata();
+    let nts = metadata.keyspace("orm_nts").unwrap();
+    assert_eq!(
+        nts.replication.get("class").map(String::as_str),
+        Some("org.apache.cassandra.locator.NetworkTopologyStrategy")
+    );
+    assert_eq!(
+        nts.replication.get("datacenter1").map(String::as_str),
+        Some("1")
+    );
+    drop(metadata);
+    mapper.drop_keyspace("orm_nts").await.unwrap();
+    assert!(mapper.session().metadata().keyspace("orm_nts").is_none());
+    mapper.drop_table::<User>().await.unwrap();
+    assert!(
+        mapper
+            .session()
+            .metadata()
+            .table("orm_sync", "users")
+            .is_none()
+    );
     server.stop().await;
 }
 
