@@ -627,6 +627,22 @@ async fn clustering_order_limits_static_columns_and_time_uuids() {
         .collect();
     found.sort();
     assert_eq!(found, [1, 2]);
+
+    // An index the table has but the model does not declare serves queries too.
+    let by_body = mapper
+        .objects::<Article>()
+        .filter(Article::BODY.eq("draft"));
+    assert!(matches!(by_body.all().await, Err(MapperError::Invalid(_))));
+    mapper
+        .session()
+        .execute(
+            "CREATE INDEX articles_body ON orm_cluster.articles (body)",
+            (),
+        )
+        .await
+        .unwrap();
+    mapper.session().refresh_schema().await.unwrap();
+    assert!(by_body.all().await.unwrap().is_empty());
     server.stop().await;
 }
 

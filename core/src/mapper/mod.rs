@@ -22,6 +22,7 @@ pub mod model_merge;
 pub mod query;
 mod query_set;
 mod run;
+mod server_indexes;
 pub mod spec;
 mod sync;
 mod tracked;

@@ -1,6 +1,7 @@
 //! [`QuerySet`]: a typed, lazily-run `SELECT` on a model's table (cqlengine's
 //! `Model.objects.filter(..)`).
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -12,8 +13,9 @@ use futures::{Stream, StreamExt};
 use super::error::MapperError;
 use super::expr::{FilterExpr, OrderExpr};
 use super::model::{Model, ModelSchema};
-use super::query::{check_select, render_select};
+use super::query::render_select;
 use super::run::{Mapper, Plan, ShapeCodes};
+use super::server_indexes::with_server_indexes;
 use super::spec::{
     Bound, Filter, InvalidQuery, Op, SelectSpec, Selection, TokenBound, TokenFilter, ValueForm,
 };
@@ -293,8 +295,21 @@ impl<M: Model> QuerySet<M> {
                     spec.selection = selection.clone();
                     spec.limit = limit.cloned();
                     spec.filters.extend(discriminator.clone());
-                    check_select(schema, &spec)?;
-                    let cql = render_select(schema, self.mapper.keyspace(), &spec)?.cql;
+                    // Indexes the table has but the model does not declare serve queries
+                    // too (rendering checks the query first).
+                    let metadata = self.mapper.session().metadata();
+                    let keyspace = schema
+                        .keyspace
+                        .as_deref()
+                        .or(self.mapper.keyspace())
+                        .map(String::from)
+                        .or_else(|| self.mapper.session().keyspace());
+                    let table = keyspace.and_then(|ks| metadata.table(&ks, &schema.table));
+                    let effective = match table {
+                        Some(table) => Cow::Owned(with_server_indexes(schema, table)),
+                        None => Cow::Borrowed(schema),
+                    };
+                    let cql = render_select(&effective, self.mapper.keyspace(), &spec)?.cql;
                     Ok((cql, Vec::new()))
                 },
             )
