@@ -896,6 +896,24 @@ async fn batches_and_change_tracking() {
     let err = lwt.execute().await.unwrap_err();
     assert!(err.not_applied().is_some(), "{err:?}");
 
+    // Mapper futures and streams run on spawned tasks (they are Send).
+    let spawned = mapper.clone();
+    tokio::spawn(async move {
+        spawned.insert(&user(9, "spawned")).await.unwrap();
+        let rows: Vec<User> = spawned
+            .objects::<User>()
+            .stream()
+            .await
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        assert!(rows.iter().any(|u| u.id == 9));
+        spawned.delete(&user(9, "spawned")).await.unwrap();
+    })
+    .await
+    .unwrap();
+
     // Change tracking: save writes only the changed columns.
     let loaded = mapper
         .objects::<User>()

@@ -491,8 +491,7 @@ impl<M: Model> QuerySet<M> {
     /// from the stream.
     pub async fn stream(
         &self,
-    ) -> Result<impl Stream<Item = Result<M, MapperError>> + Send + Unpin + use<M>, MapperError>
-    {
+    ) -> Result<impl Stream<Item = Result<M, MapperError>> + Unpin + use<M>, MapperError> {
         let (plan, discriminator) = self.plan(None, None).await?;
         let values = self.select_values(discriminator.as_ref(), None);
         let statement = plan.statement(&self.read_options());

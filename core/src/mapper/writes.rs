@@ -8,7 +8,7 @@ use core::future::IntoFuture;
 use core::marker::PhantomData;
 use core::time::Duration;
 
-use futures::future::BoxFuture;
+use crate::runtime::BoxFuture;
 
 use super::error::MapperError;
 use super::expr::{CondExpr, CqlMap, column_of};
