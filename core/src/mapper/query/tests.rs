@@ -1,6 +1,7 @@
 use super::*;
 use crate::mapper::model::{ColumnDef, IndexDef, IndexTarget, KeyRole, ModelSchema};
-use crate::mapper::spec::{Bound, Filter, TokenFilter};
+use crate::mapper::spec::{Bound, Filter, Op, TokenFilter};
+use crate::types::ColumnType;
 use crate::types::CqlTimestamp;
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
