@@ -7,7 +7,7 @@ use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use super::{IndexDef, IndexTarget, Model, ModelSchema, SchemaError};
+use super::model::{IndexDef, IndexTarget, Model, ModelSchema, SchemaError};
 use crate::types::error::{DeserializeError, SerializeError};
 use crate::types::row::ColumnIterator;
 use crate::types::{ColumnSpec, ColumnType};

@@ -99,3 +99,24 @@ impl MapperError {
         }
     }
 }
+
+/// A copy of a building error (building errors are descriptions, not I/O results).
+pub(crate) fn clone_pending(e: &MapperError) -> MapperError {
+    match e {
+        MapperError::Schema(s) => MapperError::Schema(s.clone()),
+        MapperError::Invalid(i) => MapperError::Invalid(i.clone()),
+        MapperError::Value {
+            model,
+            field,
+            source,
+        } => MapperError::Value {
+            model: model.clone(),
+            field: field.clone(),
+            source: source.clone(),
+        },
+        other => MapperError::Invalid(InvalidQuery {
+            model: String::new(),
+            reason: alloc::format!("{other}"),
+        }),
+    }
+}

@@ -10,7 +10,7 @@ use core::time::Duration;
 
 use futures::{Stream, StreamExt};
 
-use super::error::MapperError;
+use super::error::{MapperError, clone_pending};
 use super::expr::{FilterExpr, OrderExpr};
 use super::model::{Model, ModelSchema};
 use super::query::render_select;
@@ -523,6 +523,13 @@ impl<M: Model> QuerySet<M> {
     }
 }
 
+impl Mapper {
+    /// Every row of `M`'s table, to narrow with filters (cqlengine's `Model.objects`).
+    pub fn objects<M: Model>(&self) -> QuerySet<M> {
+        QuerySet::new(self.clone())
+    }
+}
+
 impl<M: Model> Clone for QuerySet<M> {
     fn clone(&self) -> Self {
         self.clone_set()
@@ -648,25 +655,4 @@ fn token_key_values<M: Model>(key: &[&dyn SerializeValue]) -> Result<Vec<Bound>,
             Ok(Bound(out))
         })
         .collect()
-}
-
-/// A copy of a building error (building errors are descriptions, not I/O results).
-pub(crate) fn clone_pending(e: &MapperError) -> MapperError {
-    match e {
-        MapperError::Schema(s) => MapperError::Schema(s.clone()),
-        MapperError::Invalid(i) => MapperError::Invalid(i.clone()),
-        MapperError::Value {
-            model,
-            field,
-            source,
-        } => MapperError::Value {
-            model: model.clone(),
-            field: field.clone(),
-            source: source.clone(),
-        },
-        other => MapperError::Invalid(InvalidQuery {
-            model: String::new(),
-            reason: alloc::format!("{other}"),
-        }),
-    }
 }

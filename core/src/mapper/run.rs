@@ -10,8 +10,6 @@ use alloc::vec::Vec;
 use spin::Mutex;
 
 use super::error::{MapperError, NotApplied};
-use super::model::Model;
-use super::query_set::QuerySet;
 use super::values::Slot;
 use crate::session::{PreparedStatement, QueryResult, Session, StatementOptions};
 use crate::types::SerializeRow;
@@ -153,11 +151,6 @@ impl Mapper {
     /// The keyspace models that name none use (`None`: the session's).
     pub fn keyspace(&self) -> Option<&str> {
         self.keyspace.as_deref()
-    }
-
-    /// Every row of `M`'s table, to narrow with filters (cqlengine's `Model.objects`).
-    pub fn objects<M: Model>(&self) -> QuerySet<M> {
-        QuerySet::new(self.clone())
     }
 
     /// The prepared statement for `cql` (prepared on first use, then from the cache) with

@@ -10,10 +10,9 @@ use core::time::Duration;
 
 use crate::runtime::BoxFuture;
 
-use super::error::MapperError;
+use super::error::{MapperError, clone_pending};
 use super::expr::{CondExpr, CqlMap, column_of};
 use super::model::{Column, CqlType, Model, ModelSchema};
-use super::query_set::clone_pending;
 use super::run::{Mapper, check_applied};
 use super::spec::{
     Assignment, Bound, Condition, DeleteSpec, DeleteTarget, Filter, InsertSpec, InvalidQuery, Lwt,
