@@ -28,8 +28,8 @@ use crate::types::{DeserializeRow, SerializeValue};
 /// A `SELECT` on model `M`'s table, narrowed by filters and options; nothing is sent
 /// until a terminal method (`all`, `get`, `first`, `count`, `stream`, `page`, `values`)
 /// runs it. Building methods take and return the query set, so calls chain.
-pub struct QuerySet<M> {
-    mapper: Mapper,
+pub struct QuerySet<'m, M> {
+    mapper: &'m Mapper,
     spec: SelectSpec,
     options: StatementOptions,
     paging_state: Option<PagingState>,
@@ -37,6 +37,10 @@ pub struct QuerySet<M> {
     pending: Option<MapperError>,
     _model: PhantomData<fn() -> M>,
 }
+
+/// `LIMIT 1` of `first` and `LIMIT 2` of `get` (which looks for a second row), made once.
+static LIMIT_ONE: spin::Once<Bound> = spin::Once::new();
+static LIMIT_TWO: spin::Once<Bound> = spin::Once::new();
 
 /// One page of a query set's results.
 #[derive(Debug)]
@@ -47,8 +51,8 @@ pub struct Page<T> {
     pub paging_state: Option<PagingState>,
 }
 
-impl<M: Model> QuerySet<M> {
-    pub(crate) fn new(mapper: Mapper) -> Self {
+impl<'m, M: Model> QuerySet<'m, M> {
+    pub(crate) fn new(mapper: &'m Mapper) -> Self {
         Self {
             mapper,
             spec: SelectSpec::default(),
@@ -400,11 +404,10 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn first(&self) -> Result<Option<M>, MapperError> {
-        let one = int_bound(1);
         let limit = if self.spec.limit.is_some() {
             None
         } else {
-            Some(&one)
+            Some(LIMIT_ONE.call_once(|| int_bound(1)))
         };
         Ok(self.read_rows::<M>(limit).await?.into_iter().next())
     }
@@ -415,11 +418,10 @@ impl<M: Model> QuerySet<M> {
     /// # Errors
     /// Those two, and those of [`all`](Self::all).
     pub async fn get(&self) -> Result<M, MapperError> {
-        let two = int_bound(2);
         let limit = if self.spec.limit.is_some() {
             None
         } else {
-            Some(&two)
+            Some(LIMIT_TWO.call_once(|| int_bound(2)))
         };
         let mut rows = self.read_rows::<M>(limit).await?.into_iter();
         let model = || {
@@ -436,7 +438,7 @@ impl<M: Model> QuerySet<M> {
 
     pub(crate) fn clone_set(&self) -> Self {
         Self {
-            mapper: self.mapper.clone(),
+            mapper: self.mapper,
             spec: self.spec.clone(),
             options: self.options.clone(),
             paging_state: self.paging_state.clone(),
@@ -504,9 +506,9 @@ impl<M: Model> QuerySet<M> {
 
     /// An `UPDATE` of the rows the filters select (they must name whole primary keys, or
     /// partitions for static columns): add assignments, then await it.
-    pub fn update(&self) -> Update<'_, M> {
+    pub fn update(&self) -> Update<'m, M> {
         Update::from_filters(
-            &self.mapper,
+            self.mapper,
             self.spec.filters.clone(),
             self.pending.as_ref().map(clone_pending),
         )
@@ -514,9 +516,9 @@ impl<M: Model> QuerySet<M> {
 
     /// A `DELETE` of the rows the filters select (a partition, a row, or a clustering
     /// range): await it.
-    pub fn delete(&self) -> Delete<'_, M> {
+    pub fn delete(&self) -> Delete<'m, M> {
         Delete::from_filters(
-            &self.mapper,
+            self.mapper,
             self.spec.filters.clone(),
             self.pending.as_ref().map(clone_pending),
         )
@@ -525,12 +527,12 @@ impl<M: Model> QuerySet<M> {
 
 impl Mapper {
     /// Every row of `M`'s table, to narrow with filters (cqlengine's `Model.objects`).
-    pub fn objects<M: Model>(&self) -> QuerySet<M> {
-        QuerySet::new(self.clone())
+    pub fn objects<M: Model>(&self) -> QuerySet<'_, M> {
+        QuerySet::new(self)
     }
 }
 
-impl<M: Model> Clone for QuerySet<M> {
+impl<M: Model> Clone for QuerySet<'_, M> {
     fn clone(&self) -> Self {
         self.clone_set()
     }
