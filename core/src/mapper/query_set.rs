@@ -25,6 +25,31 @@ use crate::message::Consistency;
 use crate::session::{PagingState, StatementOptions};
 use crate::types::{DeserializeRow, SerializeValue};
 
+/// Runs a query set's statement (with `selection` / `limit` overrides) and evaluates to
+/// its result, every page fetched. A macro, not an async fn: each nested async fn would
+/// hold (and move) the session's request future once more.
+macro_rules! run_select {
+    ($set:ident, $selection:expr, $limit:expr) => {{
+        let limit: Option<&Bound> = $limit;
+        let (plan, discriminator) = $set.plan($selection, limit).await?;
+        let values = $set.select_values(discriminator.as_ref(), limit);
+        let statement = plan.statement(&$set.read_options());
+        $set.mapper.session().execute(&*statement, values).await?
+    }};
+}
+
+/// Every row of `result` read as `R`.
+fn rows_of<R: for<'a> DeserializeRow<'a>>(
+    result: &crate::session::QueryResult,
+) -> Result<Vec<R>, MapperError> {
+    let rows = result.typed::<R>().map_err(MapperError::Session)?;
+    let mut out = Vec::with_capacity(result.row_count());
+    for row in rows {
+        out.push(row.map_err(|e| MapperError::Session(e.into()))?);
+    }
+    Ok(out)
+}
+
 /// A `SELECT` on model `M`'s table, narrowed by filters and options; nothing is sent
 /// until a terminal method (`all`, `get`, `first`, `count`, `stream`, `page`, `values`)
 /// runs it. Building methods take and return the query set, so calls chain.
@@ -334,18 +359,6 @@ impl<'m, M: Model> QuerySet<'m, M> {
         }
     }
 
-    /// Runs the query set (with `selection`/`limit` overrides), every page fetched.
-    async fn run_select(
-        &self,
-        selection: Option<&Selection>,
-        limit: Option<&Bound>,
-    ) -> Result<crate::session::QueryResult, MapperError> {
-        let (plan, discriminator) = self.plan(selection, limit).await?;
-        let values = self.select_values(discriminator.as_ref(), limit);
-        let statement = plan.statement(&self.read_options());
-        Ok(self.mapper.session().execute(&*statement, values).await?)
-    }
-
     fn read_options(&self) -> StatementOptions {
         let mut options = self.options.clone();
         options.idempotent = Some(true);
@@ -382,21 +395,7 @@ impl<'m, M: Model> QuerySet<'m, M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn values<R: for<'a> DeserializeRow<'a>>(&self) -> Result<Vec<R>, MapperError> {
-        self.read_rows(None).await
-    }
-
-    /// Every matching row as `R`, with `limit` in place of the query set's own.
-    async fn read_rows<R: for<'a> DeserializeRow<'a>>(
-        &self,
-        limit: Option<&Bound>,
-    ) -> Result<Vec<R>, MapperError> {
-        let result = self.run_select(None, limit).await?;
-        let rows = result.typed::<R>().map_err(MapperError::Session)?;
-        let mut out = Vec::with_capacity(result.row_count());
-        for row in rows {
-            out.push(row.map_err(|e| MapperError::Session(e.into()))?);
-        }
-        Ok(out)
+        rows_of(&run_select!(self, None, None))
     }
 
     /// The first matching row, if any (the query runs with `LIMIT 1` unless a limit is set).
@@ -409,7 +408,9 @@ impl<'m, M: Model> QuerySet<'m, M> {
         } else {
             Some(LIMIT_ONE.call_once(|| int_bound(1)))
         };
-        Ok(self.read_rows::<M>(limit).await?.into_iter().next())
+        Ok(rows_of::<M>(&run_select!(self, None, limit))?
+            .into_iter()
+            .next())
     }
 
     /// The one matching row: [`MapperError::DoesNotExist`] when there is none,
@@ -423,7 +424,7 @@ impl<'m, M: Model> QuerySet<'m, M> {
         } else {
             Some(LIMIT_TWO.call_once(|| int_bound(2)))
         };
-        let mut rows = self.read_rows::<M>(limit).await?.into_iter();
+        let mut rows = rows_of::<M>(&run_select!(self, None, limit))?.into_iter();
         let model = || {
             M::schema()
                 .map(|s| s.model_name.clone())
@@ -452,7 +453,7 @@ impl<'m, M: Model> QuerySet<'m, M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn count(&self) -> Result<i64, MapperError> {
-        let result = self.run_select(Some(&Selection::Count), None).await?;
+        let result = run_select!(self, Some(&Selection::Count), None);
         let row = result.first_row().ok_or_else(|| {
             MapperError::Session(crate::session::Error::Protocol(
                 "COUNT(*) returned no row".into(),
