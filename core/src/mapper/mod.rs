@@ -11,6 +11,30 @@
 //!
 //! Everything above is pure (no I/O); the session-bound layer on top runs it: [`Mapper`]
 //! (query sets, inserts, updates, deletes, batches, change tracking, schema sync).
+//!
+//! ```ignore
+//! use cql_core::mapper::{Mapper, Model};
+//!
+//! #[derive(Debug, Model)]
+//! #[cql(table = "users")]
+//! struct User {
+//!     #[cql(partition_key)]
+//!     id: i32,
+//!     name: String,
+//!     #[cql(index)]
+//!     email: Option<String>,
+//! }
+//!
+//! let mapper = Mapper::new(session).with_keyspace("shop");
+//! mapper.sync_table::<User>().await?; // CREATE TABLE / INDEX, or the missing columns
+//! mapper.insert(&User { id: 1, name: "Ada".into(), email: None }).ttl(3600).await?;
+//! let ada = mapper.objects::<User>().filter(User::ID.eq(1)).get().await?;
+//! mapper.update(&ada).set(User::EMAIL, "ada@example.com").await?;
+//! let n = mapper.objects::<User>().filter(User::EMAIL.eq("ada@example.com")).count().await?;
+//! ```
+//!
+//! `examples/examples/object_mapper.rs` runs every part of it; `cql-derive`'s docs list
+//! the attributes.
 
 mod batch;
 pub mod ddl;

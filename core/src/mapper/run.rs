@@ -208,17 +208,6 @@ impl Mapper {
         Ok(plan)
     }
 
-    /// Runs `cql` (prepared) with `values` and `options`, every page fetched.
-    pub(crate) async fn run(
-        &self,
-        cql: &str,
-        values: impl SerializeRow,
-        options: &StatementOptions,
-    ) -> Result<QueryResult, MapperError> {
-        let prepared = self.prepared(cql, options).await?;
-        Ok(self.session.execute(&prepared, values).await?)
-    }
-
     /// Runs a write; a conditional one that was not applied is [`MapperError::NotApplied`].
     pub(crate) async fn run_write(
         &self,
@@ -228,7 +217,10 @@ impl Mapper {
         options: &StatementOptions,
         conditional: bool,
     ) -> Result<QueryResult, MapperError> {
-        let result = self.run(cql, values, options).await?;
+        // Preparing is boxed: it is the rare path, and this keeps every write's future
+        // to one request future.
+        let prepared = Box::pin(self.prepared(cql, options)).await?;
+        let result = self.session.execute(&prepared, values).await?;
         if conditional {
             check_applied(model, &result)?;
         }
