@@ -109,7 +109,7 @@ impl<'a> ModelBatch<'a> {
         let plain = crate::session::StatementOptions::default();
         for item in &self.items {
             let prepared = self.mapper.prepared(&item.cql, &plain).await?;
-            batch.add(&prepared, BoundRow(&item.values))?;
+            batch.add(&prepared, BoundRow(item.values.iter()))?;
         }
         let options = batch.options_mut();
         options.consistency = self.consistency;

@@ -19,7 +19,7 @@ use super::server_indexes::with_server_indexes;
 use super::spec::{
     Bound, Filter, InvalidQuery, Op, SelectSpec, Selection, TokenBound, TokenFilter, ValueForm,
 };
-use super::values::{bigint_bound, bound, int_bound, value_error};
+use super::values::{BoundRow, bigint_bound, bound, int_bound, value_error};
 use super::writes::{Delete, Update};
 use crate::message::Consistency;
 use crate::session::{PagingState, StatementOptions};
@@ -31,9 +31,10 @@ use crate::types::{DeserializeRow, SerializeValue};
 macro_rules! run_select {
     ($set:ident, $selection:expr, $limit:expr) => {{
         let limit: Option<&Bound> = $limit;
-        let (plan, discriminator) = $set.plan($selection, limit).await?;
+        let options = $set.read_options();
+        let (plan, discriminator) = $set.plan($selection, limit, &options).await?;
         let values = $set.select_values(discriminator.as_ref(), limit);
-        let statement = plan.statement(&$set.read_options());
+        let statement = plan.statement(&options);
         $set.mapper.session().execute(&*statement, values).await?
     }};
 }
@@ -304,6 +305,7 @@ impl<'m, M: Model> QuerySet<'m, M> {
         &self,
         selection: Option<&Selection>,
         limit: Option<&Bound>,
+        options: &StatementOptions,
     ) -> Result<(Arc<Plan>, Option<Filter>), MapperError> {
         if let Some(e) = &self.pending {
             return Err(clone_pending(e));
@@ -315,48 +317,49 @@ impl<'m, M: Model> QuerySet<'m, M> {
         let codes = shape(&self.spec, selection, limit.is_some());
         let plan = self
             .mapper
-            .planned(
-                core::any::TypeId::of::<M>(),
-                codes.iter(),
-                &self.read_options(),
-                || {
-                    let mut spec = self.spec.clone();
-                    spec.selection = selection.clone();
-                    spec.limit = limit.cloned();
-                    spec.filters.extend(discriminator.clone());
-                    // Indexes the table has but the model does not declare serve queries
-                    // too (rendering checks the query first).
-                    let metadata = self.mapper.session().metadata();
-                    let keyspace = schema
-                        .keyspace
-                        .as_deref()
-                        .or(self.mapper.keyspace())
-                        .map(String::from)
-                        .or_else(|| self.mapper.session().keyspace());
-                    let table = keyspace.and_then(|ks| metadata.table(&ks, &schema.table));
-                    let effective = match table {
-                        Some(table) => Cow::Owned(with_server_indexes(schema, table)),
-                        None => Cow::Borrowed(schema),
-                    };
-                    let cql = render_select(&effective, self.mapper.keyspace(), &spec)?.cql;
-                    Ok((cql, Vec::new()))
-                },
-            )
+            .planned(core::any::TypeId::of::<M>(), codes.iter(), options, || {
+                let mut spec = self.spec.clone();
+                spec.selection = selection.clone();
+                spec.limit = limit.cloned();
+                spec.filters.extend(discriminator.clone());
+                // Indexes the table has but the model does not declare serve queries
+                // too (rendering checks the query first).
+                let metadata = self.mapper.session().metadata();
+                let keyspace = self.mapper.keyspace_for(schema.keyspace.as_deref());
+                let table = keyspace.and_then(|ks| metadata.table(&ks, &schema.table));
+                let effective = match table {
+                    Some(table) => Cow::Owned(with_server_indexes(schema, table)),
+                    None => Cow::Borrowed(schema),
+                };
+                let cql = render_select(&effective, self.mapper.keyspace(), &spec)?.cql;
+                Ok((cql, Vec::new()))
+            })
             .await?;
         Ok((plan, discriminator))
     }
 
-    /// The values of the statement [`plan`](Self::plan) returned, in marker order.
+    /// The values of the statement [`plan`](Self::plan) returned, in marker order, as
+    /// `render_select` orders them: the filters', the discriminator's, the token bounds',
+    /// the per-partition limit, the limit.
     fn select_values<'s>(
         &'s self,
         discriminator: Option<&'s Filter>,
         limit: Option<&'s Bound>,
-    ) -> SelectValues<'s> {
-        SelectValues {
-            spec: &self.spec,
-            discriminator: discriminator.map(|f| &f.value),
-            limit: limit.or(self.spec.limit.as_ref()),
-        }
+    ) -> BoundRow<impl Iterator<Item = &'s Bound> + Clone> {
+        let token = self.spec.token.iter().flat_map(|t| match &t.bound {
+            TokenBound::Token(b) => core::slice::from_ref(b).iter(),
+            TokenBound::Key(values) => values.iter(),
+        });
+        BoundRow(
+            self.spec
+                .filters
+                .iter()
+                .map(|f| &f.value)
+                .chain(discriminator.map(|f| &f.value))
+                .chain(token)
+                .chain(self.spec.per_partition_limit.as_ref())
+                .chain(limit.or(self.spec.limit.as_ref())),
+        )
     }
 
     fn read_options(&self) -> StatementOptions {
@@ -468,9 +471,10 @@ impl<'m, M: Model> QuerySet<'m, M> {
     /// # Errors
     /// As [`all`](Self::all).
     pub async fn page(&self) -> Result<Page<M>, MapperError> {
-        let (plan, discriminator) = self.plan(None, None).await?;
+        let options = self.read_options();
+        let (plan, discriminator) = self.plan(None, None, &options).await?;
         let values = self.select_values(discriminator.as_ref(), None);
-        let statement = plan.statement(&self.read_options());
+        let statement = plan.statement(&options);
         let result = self
             .mapper
             .session()
@@ -495,9 +499,10 @@ impl<'m, M: Model> QuerySet<'m, M> {
     pub async fn stream(
         &self,
     ) -> Result<impl Stream<Item = Result<M, MapperError>> + Unpin + use<M>, MapperError> {
-        let (plan, discriminator) = self.plan(None, None).await?;
+        let options = self.read_options();
+        let (plan, discriminator) = self.plan(None, None, &options).await?;
         let values = self.select_values(discriminator.as_ref(), None);
-        let statement = plan.statement(&self.read_options());
+        let statement = plan.statement(&options);
         let mut rows = self.mapper.session().execute_iter(&*statement, values)?;
         if let Some(state) = &self.paging_state {
             rows = rows.resume_from(state.clone());
@@ -576,54 +581,6 @@ fn shape(spec: &SelectSpec, selection: &Selection, limit: bool) -> ShapeCodes {
     out.push(u32::from(limit));
     out.push(u32::from(spec.allow_filtering));
     out
-}
-
-/// A `SELECT`'s values in marker order, as `render_select` orders them: the filters',
-/// the discriminator's, the token bounds', the per-partition limit, the limit.
-struct SelectValues<'a> {
-    spec: &'a SelectSpec,
-    discriminator: Option<&'a Bound>,
-    limit: Option<&'a Bound>,
-}
-
-impl SelectValues<'_> {
-    fn iter(&self) -> impl Iterator<Item = &Bound> {
-        let token = self.spec.token.iter().flat_map(|t| match &t.bound {
-            TokenBound::Token(b) => core::slice::from_ref(b).iter(),
-            TokenBound::Key(values) => values.iter(),
-        });
-        self.spec
-            .filters
-            .iter()
-            .map(|f| &f.value)
-            .chain(self.discriminator)
-            .chain(token)
-            .chain(self.spec.per_partition_limit.as_ref())
-            .chain(self.limit)
-    }
-}
-
-impl crate::types::SerializeRow for SelectValues<'_> {
-    fn serialize_row(
-        &self,
-        specs: &[crate::types::ColumnSpec],
-        out: &mut crate::types::SerializedValues,
-    ) -> Result<(), crate::types::error::SerializeError> {
-        let given = self.iter().count();
-        if given != specs.len() {
-            return Err(crate::types::error::SerializeError::WrongValueCount {
-                expected: specs.len(),
-                given,
-            });
-        }
-        for b in self.iter() {
-            out.add_framed(|buf| {
-                buf.extend_from_slice(&b.0);
-                Ok::<(), crate::types::error::SerializeError>(())
-            })?;
-        }
-        Ok(())
-    }
 }
 
 /// The column named `name` (CQL name or Rust field name).

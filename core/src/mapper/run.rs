@@ -11,7 +11,7 @@ use spin::Mutex;
 
 use super::error::{MapperError, NotApplied};
 use super::values::Slot;
-use crate::session::{PreparedStatement, QueryResult, Session, StatementOptions};
+use crate::session::{PreparedStatement, QueryResult, Session, Statement, StatementOptions};
 use crate::types::SerializeRow;
 
 /// The object mapper on a session: `mapper.objects::<User>()` to query, `mapper.insert(&user)`,
@@ -24,7 +24,6 @@ use crate::types::SerializeRow;
 pub struct Mapper {
     session: Session,
     keyspace: Option<Arc<str>>,
-    prepared: Arc<Mutex<BTreeMap<Box<str>, PreparedStatement>>>,
     /// Statements by model and shape (which columns, operators and clauses), so a query
     /// or insert of a shape seen before is neither checked nor rendered again.
     plans: Arc<Mutex<BTreeMap<PlanKey, Arc<Plan>>>>,
@@ -130,7 +129,6 @@ impl Mapper {
         Self {
             session,
             keyspace: None,
-            prepared: Arc::default(),
             plans: Arc::default(),
         }
     }
@@ -153,24 +151,25 @@ impl Mapper {
         self.keyspace.as_deref()
     }
 
-    /// The prepared statement for `cql` (prepared on first use, then from the cache) with
-    /// `options`.
+    /// The keyspace a model's statements run in: the one it declares, else the
+    /// mapper's, else the session's.
+    pub(crate) fn keyspace_for(&self, declared: Option<&str>) -> Option<String> {
+        declared
+            .or(self.keyspace())
+            .map(String::from)
+            .or_else(|| self.session.keyspace())
+    }
+
+    /// The prepared statement for `cql` with `options` (the session prepares each text
+    /// once and caches it).
     pub(crate) async fn prepared(
         &self,
         cql: &str,
         options: &StatementOptions,
     ) -> Result<PreparedStatement, MapperError> {
-        let cached = self.prepared.lock().get(cql).cloned();
-        let mut prepared = match cached {
-            Some(p) => p,
-            None => {
-                let p = self.session.prepare(cql).await?;
-                self.prepared.lock().insert(Box::from(cql), p.clone());
-                p
-            }
-        };
-        *prepared.options_mut() = options.clone();
-        Ok(prepared)
+        let mut statement = Statement::new(cql);
+        *statement.options_mut() = options.clone();
+        Ok(self.session.prepare(statement).await?)
     }
 
     /// The plan of model `model`'s statement of shape `codes`: from the cache, or

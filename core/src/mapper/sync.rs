@@ -40,11 +40,7 @@ impl From<Incompatible> for MapperError {
 impl Mapper {
     /// The keyspace `schema`'s table lives in: the model's, the mapper's, or the session's.
     fn keyspace_of(&self, schema: &ModelSchema) -> Result<String, MapperError> {
-        schema
-            .keyspace
-            .clone()
-            .or_else(|| self.keyspace().map(String::from))
-            .or_else(|| self.session().keyspace())
+        self.keyspace_for(schema.keyspace.as_deref())
             .ok_or_else(|| MapperError::Validation {
                 model: schema.model_name.clone(),
                 field: String::new(),
@@ -140,10 +136,8 @@ impl Mapper {
     /// # Errors
     /// As [`sync_table`](Self::sync_table).
     pub async fn sync_type<U: UserTypeModel>(&self) -> Result<SyncReport, MapperError> {
-        let keyspace = U::keyspace()
-            .map(String::from)
-            .or_else(|| self.keyspace().map(String::from))
-            .or_else(|| self.session().keyspace())
+        let keyspace = self
+            .keyspace_for(U::keyspace())
             .ok_or_else(|| MapperError::Validation {
                 model: U::type_name().into(),
                 field: String::new(),

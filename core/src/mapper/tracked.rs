@@ -9,7 +9,7 @@ use super::model::{KeyRole, Model};
 use super::run::Mapper;
 use super::spec::{Assignment, Bound};
 use super::values::value_error;
-use super::writes::{Update, check_required, key_filters, partition_filters};
+use super::writes::{Update, check_required, key_filters};
 
 /// A model instance with a snapshot of its column values. Read and change it through
 /// `Deref`/`DerefMut`; [`Mapper::save`] then inserts it (when new) or updates only the
@@ -144,11 +144,7 @@ impl Mapper {
                     .get(*i)
                     .is_some_and(|c| c.role == KeyRole::Static)
             });
-            let filters = if only_static {
-                partition_filters(schema, &tracked.model)?
-            } else {
-                key_filters(schema, &tracked.model)?
-            };
+            let filters = key_filters(schema, &tracked.model, only_static)?;
             let mut update: Update<'_, M> = Update::from_filters(self, filters, None);
             for (i, a) in assignments {
                 update = update.push_assignment(i, a);

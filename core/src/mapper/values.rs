@@ -11,30 +11,36 @@ use super::spec::Bound;
 use crate::types::error::SerializeError;
 use crate::types::{ColumnSpec, ColumnType, SerializeRow, SerializeValue, SerializedValues};
 
-/// Values serialized ahead of time, bound in order (their types were checked when they
-/// were serialized against the model's column types).
-pub(crate) struct BoundRow<'a>(pub &'a [Bound]);
+/// Values serialized ahead of time, bound in the iterator's order (their types were
+/// checked when they were serialized against the model's column types).
+pub(crate) struct BoundRow<I>(pub I);
 
-impl SerializeRow for BoundRow<'_> {
+impl<'b, I: Iterator<Item = &'b Bound> + Clone> SerializeRow for BoundRow<I> {
     fn serialize_row(
         &self,
         specs: &[ColumnSpec],
         out: &mut SerializedValues,
     ) -> Result<(), SerializeError> {
-        if specs.len() != self.0.len() {
+        let given = self.0.clone().count();
+        if specs.len() != given {
             return Err(SerializeError::WrongValueCount {
                 expected: specs.len(),
-                given: self.0.len(),
+                given,
             });
         }
-        for b in self.0 {
-            out.add_framed(|buf| {
-                buf.extend_from_slice(&b.0);
-                Ok::<(), SerializeError>(())
-            })?;
+        for b in self.0.clone() {
+            push_bound(out, b)?;
         }
         Ok(())
     }
+}
+
+/// Appends a value serialized ahead of time.
+fn push_bound(out: &mut SerializedValues, b: &Bound) -> Result<(), SerializeError> {
+    out.add_framed(|buf| {
+        buf.extend_from_slice(&b.0);
+        Ok::<(), SerializeError>(())
+    })
 }
 
 /// Where a bind marker of a model write takes its value from.
@@ -80,10 +86,7 @@ impl<M: Model> SerializeRow for ModelRow<'_, M> {
                         expected: specs.len(),
                         given: self.extra.len(),
                     })?;
-                    out.add_framed(|buf| {
-                        buf.extend_from_slice(&b.0);
-                        Ok::<(), SerializeError>(())
-                    })?;
+                    push_bound(out, b)?;
                 }
             }
         }
@@ -93,7 +96,7 @@ impl<M: Model> SerializeRow for ModelRow<'_, M> {
 
 /// Writes column `i` of `model`: its value; for a `None`, the declared default or unset
 /// (so an insert writes no tombstone).
-fn write_column<M: Model>(
+pub(crate) fn write_column<M: Model>(
     model: &M,
     i: usize,
     def: Option<&ColumnDef>,

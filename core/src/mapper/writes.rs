@@ -20,6 +20,7 @@ use super::spec::{
 };
 use super::values::{
     BoundRow, ModelRow, Slot, bigint_bound, bound, bound_list, column_bound, int_bound,
+    value_error, write_column,
 };
 use super::write::{
     AssignmentKind, assignment_types, delete_element_key_type, render_delete, render_insert,
@@ -37,14 +38,19 @@ pub(crate) struct WriteOptions {
     pub statement: StatementOptions,
 }
 
-/// The filters selecting `model`'s row: `=` on each primary key column.
+/// The filters selecting `model`'s row (`=` on each primary key column), or with
+/// `partition_only` its partition (`=` on each partition key column).
 pub(crate) fn key_filters<M: Model>(
     schema: &ModelSchema,
     model: &M,
+    partition_only: bool,
 ) -> Result<Vec<Filter>, MapperError> {
-    schema
-        .primary_key()
-        .into_iter()
+    let key = if partition_only {
+        schema.partition_key()
+    } else {
+        schema.primary_key()
+    };
+    key.into_iter()
         .map(|(i, _)| {
             Ok(Filter {
                 column: i,
@@ -56,23 +62,16 @@ pub(crate) fn key_filters<M: Model>(
         .collect()
 }
 
-/// The filters selecting `model`'s partition: `=` on each partition key column.
-pub(crate) fn partition_filters<M: Model>(
-    schema: &ModelSchema,
-    model: &M,
-) -> Result<Vec<Filter>, MapperError> {
-    schema
-        .partition_key()
-        .into_iter()
-        .map(|(i, _)| {
-            Ok(Filter {
-                column: i,
-                op: Op::Eq,
-                form: ValueForm::Plain,
-                value: column_bound(model, schema, i)?,
-            })
-        })
-        .collect()
+/// The row filters of `model` for an update or delete built from it, or the error to
+/// report when it runs.
+fn model_filters<M: Model>(model: &M) -> (Vec<Filter>, Option<MapperError>) {
+    match M::schema()
+        .map_err(MapperError::from)
+        .and_then(|s| key_filters(s, model, false))
+    {
+        Ok(f) => (f, None),
+        Err(e) => (Vec::new(), Some(e)),
+    }
 }
 
 /// Refuses a `None` in a required field of `model`.
@@ -220,18 +219,10 @@ impl<'a, M: Model> Insert<'a, M> {
             values.push(match slot {
                 Slot::Column(i) => {
                     let c = schema.columns.get(i).ok_or_else(|| no_column(schema, i))?;
-                    if c.nullable && self.model.column_is_null(i) {
-                        let mut out = Vec::new();
-                        if !(c.has_default
-                            && M::write_default(i, &c.column_type, &mut out)
-                                .map_err(|e| super::values::value_error(schema, &c.field, e))?)
-                        {
-                            out = Bound::unset().0;
-                        }
-                        Bound(out)
-                    } else {
-                        column_bound(self.model, schema, i)?
-                    }
+                    let mut out = Vec::new();
+                    write_column(self.model, i, Some(c), &c.column_type, &mut out)
+                        .map_err(|e| value_error(schema, &c.field, e))?;
+                    Bound(out)
                 }
                 Slot::Extra(i) => extra.get(i).cloned().ok_or_else(|| no_column(schema, i))?,
             });
@@ -387,13 +378,7 @@ impl<'a, M: Model> Update<'a, M> {
     }
 
     pub(crate) fn for_model(mapper: &'a Mapper, model: &M) -> Self {
-        let (filters, pending) = match M::schema()
-            .map_err(MapperError::from)
-            .and_then(|s| key_filters(s, model))
-        {
-            Ok(f) => (f, None),
-            Err(e) => (Vec::new(), Some(e)),
-        };
+        let (filters, pending) = model_filters(model);
         Self::from_filters(mapper, filters, pending)
     }
 
@@ -588,7 +573,7 @@ impl<'a, M: Model> Update<'a, M> {
             .run_write(
                 model,
                 &rendered.cql,
-                BoundRow(&rendered.values),
+                BoundRow(rendered.values.iter()),
                 &options,
                 conditional,
             )
@@ -643,13 +628,7 @@ impl<'a, M: Model> Delete<'a, M> {
     }
 
     pub(crate) fn for_model(mapper: &'a Mapper, model: &M) -> Self {
-        let (filters, pending) = match M::schema()
-            .map_err(MapperError::from)
-            .and_then(|s| key_filters(s, model))
-        {
-            Ok(f) => (f, None),
-            Err(e) => (Vec::new(), Some(e)),
-        };
+        let (filters, pending) = model_filters(model);
         Self::from_filters(mapper, filters, pending)
     }
 
@@ -723,7 +702,7 @@ impl<'a, M: Model> Delete<'a, M> {
             .run_write(
                 model,
                 &rendered.cql,
-                BoundRow(&rendered.values),
+                BoundRow(rendered.values.iter()),
                 &options,
                 conditional,
             )
