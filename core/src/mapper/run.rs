@@ -10,7 +10,8 @@ use alloc::vec::Vec;
 use spin::Mutex;
 
 use super::error::{MapperError, NotApplied};
-use super::values::Slot;
+use super::spec::Rendered;
+use super::values::{BoundRow, Slot};
 use crate::session::{PreparedStatement, QueryResult, Session, Statement, StatementOptions};
 use crate::types::SerializeRow;
 
@@ -207,23 +208,24 @@ impl Mapper {
         Ok(plan)
     }
 
-    /// Runs a write; a conditional one that was not applied is [`MapperError::NotApplied`].
+    /// Runs a rendered write (prepared once per text, values bound); a conditional one
+    /// that was not applied is [`MapperError::NotApplied`].
     pub(crate) async fn run_write(
         &self,
         model: &str,
-        cql: &str,
-        values: impl SerializeRow,
+        rendered: &Rendered,
         options: &StatementOptions,
         conditional: bool,
-    ) -> Result<QueryResult, MapperError> {
+    ) -> Result<(), MapperError> {
         // Preparing is boxed: it is the rare path, and this keeps every write's future
         // to one request future.
-        let prepared = Box::pin(self.prepared(cql, options)).await?;
+        let prepared = Box::pin(self.prepared(&rendered.cql, options)).await?;
+        let values = BoundRow(rendered.values.iter());
         let result = self.session.execute(&prepared, values).await?;
         if conditional {
             check_applied(model, &result)?;
         }
-        Ok(result)
+        Ok(())
     }
 }
 

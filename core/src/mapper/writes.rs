@@ -19,8 +19,8 @@ use super::spec::{
     Op, Rendered, UpdateSpec, ValueForm,
 };
 use super::values::{
-    BoundRow, ModelRow, Slot, bigint_bound, bound, bound_list, column_bound, int_bound,
-    value_error, write_column,
+    ModelRow, Slot, bigint_bound, bound, bound_list, column_bound, int_bound, value_error,
+    write_column,
 };
 use super::write::{
     AssignmentKind, assignment_types, delete_element_key_type, render_delete, render_insert,
@@ -570,15 +570,8 @@ impl<'a, M: Model> Update<'a, M> {
         options.idempotent = Some(self.idempotent());
         let model = M::schema()?.model_name.as_str();
         self.mapper
-            .run_write(
-                model,
-                &rendered.cql,
-                BoundRow(rendered.values.iter()),
-                &options,
-                conditional,
-            )
-            .await?;
-        Ok(())
+            .run_write(model, &rendered, &options, conditional)
+            .await
     }
 }
 
@@ -699,15 +692,8 @@ impl<'a, M: Model> Delete<'a, M> {
         options.idempotent = Some(!conditional);
         let model = M::schema()?.model_name.as_str();
         self.mapper
-            .run_write(
-                model,
-                &rendered.cql,
-                BoundRow(rendered.values.iter()),
-                &options,
-                conditional,
-            )
-            .await?;
-        Ok(())
+            .run_write(model, &rendered, &options, conditional)
+            .await
     }
 }
 
