@@ -13,7 +13,6 @@ use super::error::{MapperError, NotApplied};
 use super::spec::Rendered;
 use super::values::{BoundRow, Slot};
 use crate::session::{PreparedStatement, QueryResult, Session, Statement, StatementOptions};
-use crate::types::SerializeRow;
 
 /// The object mapper on a session: `mapper.objects::<User>()` to query, `mapper.insert(&user)`,
 /// `mapper.update(&user)`, `mapper.delete(&user)` to write, `mapper.batch(..)` to group
