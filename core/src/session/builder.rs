@@ -346,6 +346,23 @@ impl<P: DefaultPlatform> SessionBuilderOn<P> {
         self
     }
 
+    /// Adds (or replaces) a graph profile: [`GRAPH_DEFAULT`](super::graph::GRAPH_DEFAULT)
+    /// replaces the one graph statements use unless they name another.
+    #[must_use]
+    pub fn graph_profile(
+        mut self,
+        name: impl Into<String>,
+        profile: super::graph::GraphProfile,
+    ) -> Self {
+        let name = name.into();
+        let profiles = &mut self.config.graph_profiles;
+        match profiles.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = profile,
+            None => profiles.push((name, profile)),
+        }
+        self
+    }
+
     /// The timestamp generator.
     #[must_use]
     pub fn timestamp_generator(mut self, generator: Arc<dyn TimestampGenerator>) -> Self {

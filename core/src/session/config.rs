@@ -10,6 +10,7 @@ use core::fmt;
 use core::time::Duration;
 
 use super::error::Error;
+use super::graph::GraphProfile;
 use super::host_events::HostListener;
 pub use super::profile::ExecutionProfile;
 use super::schema_listener::SchemaListener;
@@ -147,6 +148,10 @@ pub struct SessionConfig {
     pub default_profile: ExecutionProfile,
     /// Named execution profiles.
     pub profiles: BTreeMap<String, ExecutionProfile>,
+    /// Graph execution profiles by name: [`GRAPH_DEFAULT`](super::graph::GRAPH_DEFAULT),
+    /// [`GRAPH_ANALYTICS`](super::graph::GRAPH_ANALYTICS) and
+    /// [`GRAPH_SYSTEM`](super::graph::GRAPH_SYSTEM) from the start, then any added.
+    pub graph_profiles: Vec<(String, GraphProfile)>,
     /// Default timestamps of requests (default [`MonotonicTimestampGenerator`]).
     pub timestamp_generator: Arc<dyn TimestampGenerator>,
     /// Sent as STARTUP's `APPLICATION_NAME`.
@@ -184,6 +189,7 @@ impl Default for SessionConfig {
             keyspace: None,
             default_profile: ExecutionProfile::default(),
             profiles: BTreeMap::new(),
+            graph_profiles: super::graph::profile::builtin_profiles(),
             timestamp_generator: Arc::new(MonotonicTimestampGenerator::new()),
             application_name: None,
             application_version: None,
@@ -216,6 +222,7 @@ impl fmt::Debug for SessionConfig {
             .field("keyspace", &self.keyspace)
             .field("default_profile", &self.default_profile)
             .field("profiles", &self.profiles)
+            .field("graph_profiles", &self.graph_profiles)
             .field("application_name", &self.application_name)
             .field("application_version", &self.application_version)
             .field("client_id", &self.client_id)
@@ -272,6 +279,23 @@ impl SessionConfig {
                 ))
             }),
         }
+    }
+
+    /// The graph profile named `name`, or [`GRAPH_DEFAULT`](super::graph::GRAPH_DEFAULT)
+    /// for `None`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming an unknown profile.
+    pub fn graph_profile(&self, name: Option<&str>) -> Result<&GraphProfile, Error> {
+        let name = name.unwrap_or(super::graph::GRAPH_DEFAULT);
+        self.graph_profiles
+            .iter()
+            .find_map(|(n, p)| (n == name).then_some(p))
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown graph profile {name:?} (add it with SessionBuilder::graph_profile)"
+                ))
+            })
     }
 
     /// STARTUP options besides CQL_VERSION and COMPRESSION.

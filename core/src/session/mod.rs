@@ -25,6 +25,7 @@
 //!   concurrent execute_concurrent: many statements, bounded concurrency, results in order
 //!   timestamp  TimestampGenerator (MonotonicTimestampGenerator by default)
 //!   trace      QueryTrace from system_traces
+//!   graph      graph statements: GraphProfile (default, analytics, system)
 //!   error      Error
 //! ```
 //!
@@ -41,6 +42,7 @@ pub mod control;
 pub mod error;
 mod events;
 mod executor;
+pub mod graph;
 pub mod host_events;
 pub mod metadata;
 pub mod metrics;
