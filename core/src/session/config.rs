@@ -266,18 +266,29 @@ impl SessionConfig {
         }
     }
 
-    /// The profile named `name`, or the default one for `None`.
+    /// The profile named `name` (an execution profile, else a graph profile's execution
+    /// settings), or the default one for `None`.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] naming an unknown profile.
     pub fn profile(&self, name: Option<&str>) -> Result<&ExecutionProfile, Error> {
         match name {
             None => Ok(&self.default_profile),
-            Some(n) => self.profiles.get(n).ok_or_else(|| {
-                Error::InvalidArgument(format!(
-                    "unknown execution profile {n:?} (define it when the session is built)"
-                ))
-            }),
+            // A graph profile's execution settings are found by its name too: graph
+            // statements run as statements of their graph profile.
+            Some(n) => self
+                .profiles
+                .get(n)
+                .or_else(|| {
+                    self.graph_profiles
+                        .iter()
+                        .find_map(|(g, p)| (g == n).then_some(&p.execution))
+                })
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "unknown execution profile {n:?} (define it when the session is built)"
+                    ))
+                }),
         }
     }
 
