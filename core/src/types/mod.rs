@@ -7,6 +7,8 @@ pub mod cql_syntax;
 pub mod derive_support;
 pub mod deserialize;
 pub mod error;
+mod float_repr;
+pub mod geo;
 pub mod marshal;
 mod natural;
 pub mod numeric;
