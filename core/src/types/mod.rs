@@ -3,6 +3,7 @@
 pub mod codec;
 pub mod column_type;
 pub mod cql_syntax;
+pub mod date_range;
 #[doc(hidden)]
 pub mod derive_support;
 pub mod deserialize;
