@@ -811,3 +811,79 @@ mod arbitrary_bytes {
         }
     }
 }
+
+#[test]
+fn dse_types_read_and_bind_as_their_text_forms() {
+    use cql_core::types::date_range::DATE_RANGE_CLASS;
+    use cql_core::types::geo::POINT_CLASS;
+    use cql_core::types::{DateRange, Point};
+
+    let point_t = ColumnType::Custom(POINT_CLASS.into());
+    let range_t = ColumnType::Custom(DATE_RANGE_CLASS.into());
+    let point = Point::new(1.0, -2.5);
+    let range: DateRange = "[2019-06 TO *]".parse().unwrap();
+    let wkb = point.to_wkb();
+    let range_bytes = range.to_bytes();
+
+    let text: String = from_value(&point_t, Some(&wkb)).unwrap();
+    assert_eq!(text, "POINT (1.0 -2.5)");
+    assert_eq!(from_value::<Point>(&point_t, Some(&wkb)).unwrap(), point);
+    let raw: &[u8] = serde_bytes_like(&point_t, &wkb);
+    assert_eq!(raw, wkb.as_slice());
+    let text: String = from_value(&range_t, Some(&range_bytes)).unwrap();
+    assert_eq!(text, "[2019-06 TO *]");
+    assert_eq!(
+        from_value::<DateRange>(&range_t, Some(&range_bytes)).unwrap(),
+        range
+    );
+    assert_eq!(
+        from_value::<Option<Point>>(&point_t, Some(&[])).unwrap(),
+        None
+    );
+
+    #[derive(Serialize)]
+    struct Place {
+        location: Point,
+        open: DateRange,
+        area: &'static str,
+    }
+    let polygon_t = ColumnType::Custom("PolygonType".into());
+    let specs = vec![
+        spec("location", point_t.clone()),
+        spec("open", range_t.clone()),
+        spec("area", polygon_t.clone()),
+    ];
+    let place = Place {
+        location: point,
+        open: range,
+        area: "POLYGON ((0 0, 1 0, 0 0))",
+    };
+    let mut out = SerializedValues::new();
+    SerdeValues(&place).serialize_row(&specs, &mut out).unwrap();
+    let values: Vec<_> = out.iter().map(|(_, v)| v).collect();
+    assert_eq!(values[0], RawValue::Bytes(&wkb));
+    assert_eq!(values[1], RawValue::Bytes(&range_bytes));
+    let polygon = cql_core::types::Polygon::new([(0.0, 0.0), (1.0, 0.0), (0.0, 0.0)], []);
+    assert_eq!(values[2], RawValue::Bytes(&polygon.to_wkb()));
+}
+
+/// The bytes of a custom value when a borrowed byte slice is asked for.
+fn serde_bytes_like<'a>(typ: &'a ColumnType, bytes: &'a [u8]) -> &'a [u8] {
+    struct Bytes<'a>(&'a [u8]);
+    impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = &'de [u8];
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_borrowed_bytes<E>(self, v: &'de [u8]) -> Result<&'de [u8], E> {
+                    Ok(v)
+                }
+            }
+            d.deserialize_bytes(V).map(Bytes)
+        }
+    }
+    from_value::<Bytes<'a>>(typ, Some(bytes)).unwrap().0
+}

@@ -7,8 +7,11 @@
 //!   or 16 address bytes; `counter` is an `i64`.
 //! * Collection elements carry `[int]` lengths. Vector elements of fixed-size types are
 //!   concatenated, other elements are prefixed by an unsigned vint length.
+//! * The DSE custom types `PointType`, `LineStringType`, `PolygonType` (WKB, see
+//!   [`geo`](super::geo)) and `DateRangeType` (see [`date_range`](super::date_range)) decode
+//!   to their own [`CqlValue`] variants; other custom types stay raw bytes.
 //! * Decoding: a zero-length value of a type for which that is no valid encoding (anything
-//!   but `ascii`, `text`, `blob` and custom types) decodes as null, as the Python driver
+//!   but `ascii`, `text`, `blob` and custom types other than the DSE ones) decodes as null, as the Python driver
 //!   does; inside a collection, where null cannot be expressed, it decodes as
 //!   [`CqlValue::Empty`]. A non-zero boolean byte is true. A tuple or UDT whose trailing
 //!   fields are left off decodes with those fields null. A null element inside a list, set,
@@ -21,7 +24,10 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use uuid::Uuid;
 
 use super::ColumnType;
+use super::date_range::DateRange;
+use super::dse_types::{DseType, dse_type};
 use super::error::{DeserializeError, SerializeError};
+use super::geo::{LineString, Point, Polygon};
 use super::value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};
 use crate::frame::error::DecodeError;
 use crate::frame::primitives::{Reader, int_len, write_unsigned_vint, write_vint};
@@ -31,10 +37,11 @@ pub const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
 /// Whether a zero-length value is a valid (non-null) encoding of `typ`.
 pub fn empty_is_valid(typ: &ColumnType) -> bool {
-    matches!(
-        typ,
-        ColumnType::Ascii | ColumnType::Text | ColumnType::Blob | ColumnType::Custom(_)
-    )
+    match typ {
+        ColumnType::Ascii | ColumnType::Text | ColumnType::Blob => true,
+        ColumnType::Custom(_) => dse_type(typ).is_none(),
+        _ => false,
+    }
 }
 
 /// The fixed serialized size of `typ` when it is used as a vector element (elements of
@@ -139,6 +146,10 @@ fn kind(v: &CqlValue) -> &'static str {
         CqlValue::Tuple(_) => "CqlValue::Tuple",
         CqlValue::Vector(_) => "CqlValue::Vector",
         CqlValue::Custom(_) => "CqlValue::Custom",
+        CqlValue::Point(_) => "CqlValue::Point",
+        CqlValue::LineString(_) => "CqlValue::LineString",
+        CqlValue::Polygon(_) => "CqlValue::Polygon",
+        CqlValue::DateRange(_) => "CqlValue::DateRange",
         CqlValue::Empty => "CqlValue::Empty",
     }
 }
@@ -197,6 +208,19 @@ pub(crate) fn write_time(t: CqlTime, out: &mut Vec<u8>) -> Result<(), SerializeE
     Ok(())
 }
 
+/// Writes a polygon's WKB, refusing interior rings without an exterior ring: the Python
+/// driver writes such a polygon as empty, dropping the holes, so the two would disagree.
+pub(crate) fn write_polygon(p: &Polygon, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+    if p.exterior.is_empty() && !p.interiors.is_empty() {
+        return Err(SerializeError::InvalidValue {
+            typ: "polygon",
+            reason: "interior rings without an exterior ring",
+        });
+    }
+    p.write_wkb(out);
+    Ok(())
+}
+
 /// Writes an `inet`.
 pub(crate) fn write_inet(ip: &IpAddr, out: &mut Vec<u8>) {
     match ip {
@@ -228,6 +252,18 @@ impl CqlValue {
                 out.extend_from_slice(&v.to_be_bytes());
             }
             (V::Blob(b) | V::Custom(b), T::Blob | T::Custom(_)) => out.extend_from_slice(b),
+            (V::Point(p), T::Custom(_)) if dse_type(typ) == Some(DseType::Point) => {
+                p.write_wkb(out);
+            }
+            (V::LineString(l), T::Custom(_)) if dse_type(typ) == Some(DseType::LineString) => {
+                l.write_wkb(out);
+            }
+            (V::Polygon(p), T::Custom(_)) if dse_type(typ) == Some(DseType::Polygon) => {
+                write_polygon(p, out)?;
+            }
+            (V::DateRange(r), T::Custom(_)) if dse_type(typ) == Some(DseType::DateRange) => {
+                r.write_bytes(out);
+            }
             (V::Boolean(b), T::Boolean) => out.push(u8::from(*b)),
             (V::Decimal(d), T::Decimal) => write_decimal(d, out),
             (V::Double(v), T::Double) => out.extend_from_slice(&v.to_be_bytes()),
@@ -506,7 +542,13 @@ fn decode(typ: &ColumnType, b: &[u8]) -> Result<CqlValue, DeserializeError> {
     use ColumnType as T;
     use CqlValue as V;
     Ok(match typ {
-        T::Custom(_) => V::Custom(b.to_vec()),
+        T::Custom(_) => match dse_type(typ) {
+            Some(DseType::Point) => V::Point(Point::from_wkb(b)?),
+            Some(DseType::LineString) => V::LineString(LineString::from_wkb(b)?),
+            Some(DseType::Polygon) => V::Polygon(Polygon::from_wkb(b)?),
+            Some(DseType::DateRange) => V::DateRange(DateRange::from_bytes(b)?),
+            None => V::Custom(b.to_vec()),
+        },
         T::Ascii => V::Ascii(decode_ascii(b)?.to_string()),
         T::Text => V::Text(decode_text(b)?.to_string()),
         T::Blob => V::Blob(b.to_vec()),

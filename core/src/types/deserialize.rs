@@ -17,6 +17,7 @@
 //! | `uuid`, `timeuuid` | `Uuid` |
 //! | `inet` | `IpAddr` |
 //! | `timestamp`, `date`, `time`, `duration`, `varint`, `decimal` | `CqlTimestamp`, `CqlDate`, `CqlTime`, `CqlDuration`, `CqlVarint`, `CqlDecimal` |
+//! | DSE `PointType`, `LineStringType`, `PolygonType`, `DateRangeType` (custom) | `Point`, `LineString`, `Polygon`, `DateRange` |
 //! | `list`, `set`, `vector` | `Vec<T>` |
 //! | `set`, `list` | `BTreeSet<T>` |
 //! | `map` | `BTreeMap<K, V>`, `Vec<(K, V)>` is not provided (use `CqlValue` for wire order) |
@@ -40,7 +41,10 @@ use super::codec::{
     decode_ascii, decode_decimal, decode_duration, decode_inet, decode_text, empty_is_valid, fixed,
     read_count, read_element, vector_elements,
 };
+use super::date_range::DateRange;
+use super::dse_types::{DseType, dse_type};
 use super::error::DeserializeError;
+use super::geo::{LineString, Point, Polygon};
 use super::value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};
 use crate::frame::primitives::Reader;
 
@@ -209,6 +213,33 @@ codec_impl!(IpAddr, "IpAddr", ColumnType::Inet => decode_inet);
 codec_impl!(CqlDuration, "CqlDuration", ColumnType::Duration => decode_duration);
 codec_impl!(CqlDecimal, "CqlDecimal", ColumnType::Decimal => decode_decimal);
 codec_impl!(CqlVarint, "CqlVarint", ColumnType::Varint => |b: &[u8]| Ok(CqlVarint(b.to_vec())));
+
+/// `DeserializeValue` for a DSE value type, read only from the custom type of its class.
+macro_rules! dse_impl {
+    ($rust:ty, $name:literal, $dse:ident, $decode:expr) => {
+        impl<'frame> DeserializeValue<'frame> for $rust {
+            fn type_check(typ: &ColumnType) -> Result<(), DeserializeError> {
+                match dse_type(typ) {
+                    Some(DseType::$dse) => Ok(()),
+                    _ => Err(DeserializeError::mismatch($name, typ)),
+                }
+            }
+
+            fn deserialize(
+                typ: &'frame ColumnType,
+                bytes: Option<&'frame [u8]>,
+            ) -> Result<Self, DeserializeError> {
+                Self::type_check(typ)?;
+                Ok($decode(non_null(typ, bytes, $name)?)?)
+            }
+        }
+    };
+}
+
+dse_impl!(Point, "Point", Point, Point::from_wkb);
+dse_impl!(LineString, "LineString", LineString, LineString::from_wkb);
+dse_impl!(Polygon, "Polygon", Polygon, Polygon::from_wkb);
+dse_impl!(DateRange, "DateRange", DateRange, DateRange::from_bytes);
 
 impl<'frame> DeserializeValue<'frame> for CqlValue {
     fn type_check(_typ: &ColumnType) -> Result<(), DeserializeError> {

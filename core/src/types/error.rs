@@ -6,6 +6,8 @@
 use alloc::boxed::Box;
 
 use super::ColumnType;
+use super::date_range::DateRangeError;
+use super::geo::GeoError;
 use crate::frame::error::{DecodeError, EncodeError};
 
 /// A value could not be written as the requested CQL type.
@@ -164,6 +166,12 @@ pub enum DeserializeError {
     /// The bytes are malformed (truncated, bad length, invalid UTF-8, trailing bytes ...).
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// A DSE geometry value (point, linestring, polygon) is malformed WKB.
+    #[error(transparent)]
+    Geo(#[from] GeoError),
+    /// A DSE date range value is malformed.
+    #[error(transparent)]
+    DateRange(#[from] DateRangeError),
     /// The result has no column of this name, and the row type (a struct mapped by column
     /// name) needs one.
     #[error("the result has no column named {0:?}")]

@@ -3,10 +3,14 @@
 pub mod codec;
 pub mod column_type;
 pub mod cql_syntax;
+pub mod date_range;
 #[doc(hidden)]
 pub mod derive_support;
 pub mod deserialize;
+pub mod dse_types;
 pub mod error;
+mod float_repr;
+pub mod geo;
 pub mod marshal;
 mod natural;
 pub mod numeric;
@@ -22,8 +26,10 @@ pub use self::serde::{SerdeRow, SerdeValue, SerdeValues};
 pub use column_type::{ColumnSpec, ColumnType};
 #[cfg(feature = "derive")]
 pub use cql_derive::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
+pub use date_range::{DateRange, DateRangeBound, DateRangePrecision};
 pub use deserialize::DeserializeValue;
 pub use error::{DeserializeError, SerializeError, TypeParseError};
+pub use geo::{LineString, Point, Polygon};
 pub use numeric::ParseNumberError;
 pub use row::{ColumnIterator, DeserializeRow, OwnedRow, RawColumn, RowIterator};
 pub use serialize::{MaybeUnset, SerializeRow, SerializeValue, Unset, serialize_natural};

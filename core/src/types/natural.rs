@@ -4,6 +4,8 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use super::date_range::DATE_RANGE_CLASS;
+use super::geo::{LINESTRING_CLASS, POINT_CLASS, POLYGON_CLASS};
 use super::{ColumnType, CqlValue};
 
 impl CqlValue {
@@ -12,7 +14,8 @@ impl CqlValue {
     /// which fits every type. Element types come from the first element (or are `blob`
     /// for empty collections, whose element type the wire does not carry); a
     /// [`CqlValue::Counter`] is a `bigint` (counter updates bind `bigint` deltas), a
-    /// [`CqlValue::Custom`] a `blob` (the same bytes).
+    /// [`CqlValue::Custom`] a `blob` (the same bytes); the DSE values are the custom type of
+    /// their marshal class.
     pub fn natural_type(&self) -> Option<ColumnType> {
         use ColumnType as T;
         use CqlValue as V;
@@ -79,6 +82,10 @@ impl CqlValue {
                 element: Box::new(first(items)),
                 dimensions: u32::try_from(items.len()).unwrap_or(u32::MAX),
             },
+            V::Point(_) => T::Custom(POINT_CLASS.into()),
+            V::LineString(_) => T::Custom(LINESTRING_CLASS.into()),
+            V::Polygon(_) => T::Custom(POLYGON_CLASS.into()),
+            V::DateRange(_) => T::Custom(DATE_RANGE_CLASS.into()),
             V::Empty => return None,
         })
     }

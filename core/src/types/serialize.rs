@@ -14,6 +14,7 @@
 //! | `Uuid` | `uuid`, `timeuuid` |
 //! | `IpAddr`, `Ipv4Addr`, `Ipv6Addr` | `inet` |
 //! | `CqlTimestamp`, `CqlDate`, `CqlTime`, `CqlDuration`, `CqlVarint`, `CqlDecimal` | their type |
+//! | `Point`, `LineString`, `Polygon`, `DateRange` | the DSE custom type of their marshal class |
 //! | `[T]`, `Vec<T>`, `[T; N]` | `list`, `set`, `vector` |
 //! | `BTreeSet<T>` | `set`, `list` |
 //! | `BTreeMap<K, V>` | `map` |
@@ -31,10 +32,13 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use uuid::Uuid;
 
 use super::codec::{
-    reframe_vector_element, write_decimal, write_duration, write_framed, write_inet, write_str,
-    write_time, write_varint,
+    reframe_vector_element, write_decimal, write_duration, write_framed, write_inet, write_polygon,
+    write_str, write_time, write_varint,
 };
+use super::date_range::{DATE_RANGE_CLASS, DateRange};
+use super::dse_types::{DseType, dse_type};
 use super::error::SerializeError;
+use super::geo::{LINESTRING_CLASS, LineString, POINT_CLASS, POLYGON_CLASS, Point, Polygon};
 use super::value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlValue, CqlVarint};
 use super::{ColumnSpec, ColumnType, SerializedValues};
 use crate::frame::primitives::int_len;
@@ -286,6 +290,56 @@ single_type_impl!(CqlDecimal, "CqlDecimal", Decimal, |v, out| {
     write_decimal(v, out);
     Ok(())
 });
+
+/// `SerializeValue` for a DSE value type: written only as the custom type of its class.
+macro_rules! dse_impl {
+    ($rust:ty, $name:literal, $dse:ident, $class:ident, |$value:ident, $out:ident| $write:expr) => {
+        impl SerializeValue for $rust {
+            fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+                let $value = self;
+                match dse_type(typ) {
+                    Some(DseType::$dse) => write_framed(out, |$out| $write),
+                    _ => Err(SerializeError::mismatch($name, typ)),
+                }
+            }
+
+            fn natural_type(&self) -> Option<ColumnType> {
+                Some(ColumnType::Custom($class.into()))
+            }
+        }
+    };
+}
+
+dse_impl!(Point, "Point", Point, POINT_CLASS, |v, out| {
+    v.write_wkb(out);
+    Ok(())
+});
+
+dse_impl!(
+    LineString,
+    "LineString",
+    LineString,
+    LINESTRING_CLASS,
+    |v, out| {
+        v.write_wkb(out);
+        Ok(())
+    }
+);
+
+dse_impl!(Polygon, "Polygon", Polygon, POLYGON_CLASS, |v, out| {
+    write_polygon(v, out)
+});
+
+dse_impl!(
+    DateRange,
+    "DateRange",
+    DateRange,
+    DATE_RANGE_CLASS,
+    |v, out| {
+        v.write_bytes(out);
+        Ok(())
+    }
+);
 
 impl SerializeValue for CqlValue {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {

@@ -6,6 +6,9 @@ use core::net::IpAddr;
 
 use uuid::Uuid;
 
+use super::date_range::DateRange;
+use super::geo::{LineString, Point, Polygon};
+
 /// An arbitrary-precision integer (`varint`) as its minimal two's-complement big-endian
 /// bytes, exactly as on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -108,6 +111,14 @@ pub enum CqlValue {
     Vector(Vec<CqlValue>),
     /// A value of a custom type, as raw bytes.
     Custom(Vec<u8>),
+    /// A DSE `PointType` value (a custom type, WKB on the wire).
+    Point(Point),
+    /// A DSE `LineStringType` value (a custom type, WKB on the wire).
+    LineString(LineString),
+    /// A DSE `PolygonType` value (a custom type, WKB on the wire).
+    Polygon(Polygon),
+    /// A DSE `DateRangeType` value (a custom type).
+    DateRange(DateRange),
     /// A zero-length value of a type for which that is not a valid encoding (e.g. an
     /// `int` written as empty bytes through Thrift-era APIs).
     Empty,

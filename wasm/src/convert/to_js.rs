@@ -2,7 +2,9 @@
 //! native values (`bigint`, `Map`, `Set`, `Uint8Array`, `Date`, value classes with
 //! `toString`/`toJSON`), or with `json: true` values `JSON.stringify` keeps whole.
 
-use cql_core::types::{ColumnSpec, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlValue, CqlVarint};
+use cql_core::types::{
+    ColumnSpec, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlValue, CqlVarint, Point,
+};
 use js_sys::{Array, BigInt, Date, Map, Object, Reflect, Set, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -217,6 +219,10 @@ impl ToJs {
                 }
                 o.into()
             }
+            CqlValue::Point(_) | CqlValue::LineString(_) | CqlValue::Polygon(_) => {
+                geometry(v, JsValue::from_f64)
+            }
+            CqlValue::DateRange(r) => JsValue::from_str(&r.to_string()),
             // An empty value of a type where that is not a valid encoding.
             CqlValue::Empty => JsValue::NULL,
             _ => JsValue::NULL,
@@ -243,6 +249,9 @@ impl ToJs {
                 }
                 TimestampMode::Date => text(t.0.to_string()),
             },
+            CqlValue::Point(_) | CqlValue::LineString(_) | CqlValue::Polygon(_) => {
+                geometry(v, json_number)
+            }
             CqlValue::Date(d) => text(date_text(*d)),
             CqlValue::Time(t) => text(time_text(*t)),
             CqlValue::Duration(d) => text(duration_text(*d)),
@@ -298,6 +307,31 @@ pub fn columns(specs: &[ColumnSpec]) -> Array {
             JsValue::from(o)
         })
         .collect()
+}
+
+/// A DSE geometry as plain objects: a point `{ x, y }`, a linestring `{ points: [point] }`,
+/// a polygon `{ exterior: [point], interiors: [[point]] }`; `coordinate` converts each
+/// coordinate (native or JSON-safe).
+fn geometry(v: &CqlValue, coordinate: fn(f64) -> JsValue) -> JsValue {
+    let point = |p: &Point| {
+        let o = Object::new();
+        set(&o, "x", &coordinate(p.x));
+        set(&o, "y", &coordinate(p.y));
+        JsValue::from(o)
+    };
+    let ring = |points: &[Point]| JsValue::from(points.iter().map(point).collect::<Array>());
+    let o = Object::new();
+    match v {
+        CqlValue::Point(p) => return point(p),
+        CqlValue::LineString(l) => set(&o, "points", &ring(&l.points)),
+        CqlValue::Polygon(p) => {
+            set(&o, "exterior", &ring(&p.exterior));
+            let interiors = p.interiors.iter().map(|r| ring(r)).collect::<Array>();
+            set(&o, "interiors", &interiors.into());
+        }
+        _ => return JsValue::NULL,
+    }
+    o.into()
 }
 
 /// A double as JSON keeps it: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`

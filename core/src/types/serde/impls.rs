@@ -9,6 +9,8 @@
 //! | [`CqlDuration`] | struct `{ months: i32, days: i32, nanoseconds: i64 }` |
 //! | [`CqlVarint`] | decimal string (integers accepted when reading) |
 //! | [`CqlDecimal`] | decimal string such as `"-12.345"` (integers accepted when reading) |
+//! | [`Point`], [`LineString`], [`Polygon`] | WKT string such as `"POINT (1.0 2.0)"` |
+//! | [`DateRange`] | DSE text form such as `"[2019-06 TO *]"` |
 
 use alloc::string::ToString;
 use core::fmt;
@@ -17,6 +19,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::types::date_range::DateRange;
+use crate::types::geo::{LineString, Point, Polygon};
 use crate::types::value::{CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlVarint};
 
 impl Serialize for CqlTimestamp {
@@ -148,4 +152,43 @@ impl<'de> Deserialize<'de> for CqlDecimal {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(NumberVisitor(|v| CqlDecimal::from_i128(v, 0)))
     }
+}
+
+/// Reads a value from its text form (WKT, DSE date range syntax) through `FromStr`.
+struct TextVisitor<T>(core::marker::PhantomData<T>, &'static str);
+
+impl<T: core::str::FromStr> Visitor<'_> for TextVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.1)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+macro_rules! text_form_impls {
+    ($($ty:ty => $expecting:literal;)+) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_str(TextVisitor(core::marker::PhantomData, $expecting))
+            }
+        }
+    )+};
+}
+
+text_form_impls! {
+    Point => "a WKT point such as \"POINT (1.0 2.0)\"";
+    LineString => "a WKT linestring such as \"LINESTRING (0.0 0.0, 1.0 1.0)\"";
+    Polygon => "a WKT polygon such as \"POLYGON ((0.0 0.0, 1.0 0.0, 0.0 0.0))\"";
+    DateRange => "a DSE date range such as \"[2019-06 TO *]\"";
 }

@@ -25,7 +25,9 @@
 //! | `tinyint`, `smallint`, `int`, `bigint`, `counter` | `i8`, `i16`, `i32`, `i64` (serde converts to any integer type that holds the value) |
 //! | `float`, `double`, `boolean` | `f32`, `f64`, `bool` |
 //! | `ascii`, `text` | borrowed string (`&'frame str`, `String`, `Cow<str>`); a unit enum variant by name |
-//! | `blob`, custom types | borrowed bytes (`&'frame [u8]`, `serde_bytes`), or a sequence of `u8` for `Vec<u8>` |
+//! | DSE `PointType`, `LineStringType`, `PolygonType` | WKT string such as `"POINT (1.0 2.0)"`; the WKB bytes when bytes are asked |
+//! | DSE `DateRangeType` | DSE text form such as `"[2019-06 TO *]"`; the raw bytes when bytes are asked |
+//! | `blob`, other custom types | borrowed bytes (`&'frame [u8]`, `serde_bytes`), or a sequence of `u8` for `Vec<u8>` |
 //! | `uuid`, `timeuuid` | hyphenated lower-case string (so `uuid::Uuid` works), 16 bytes when bytes are asked |
 //! | `inet` | string such as `"10.0.0.1"` (so `IpAddr` works), the 4 or 16 octets when bytes are asked |
 //! | `timestamp` | `i64` milliseconds since the Unix epoch; RFC 3339 `"2024-01-02T03:04:05.678Z"` when a string is asked |
@@ -43,7 +45,10 @@
 //! The [`CqlTimestamp`](crate::types::CqlTimestamp), [`CqlDate`](crate::types::CqlDate),
 //! [`CqlTime`](crate::types::CqlTime), [`CqlDuration`](crate::types::CqlDuration),
 //! [`CqlVarint`](crate::types::CqlVarint) and [`CqlDecimal`](crate::types::CqlDecimal)
-//! types implement `Serialize`/`Deserialize` in these forms.
+//! types implement `Serialize`/`Deserialize` in these forms, and so do the DSE
+//! [`Point`](crate::types::Point), [`LineString`](crate::types::LineString),
+//! [`Polygon`](crate::types::Polygon) and [`DateRange`](crate::types::DateRange) (as their
+//! text forms).
 //!
 //! Binding: [`SerdeValues`] binds a `serde::Serialize` struct (or map) as the values of a
 //! statement, matched to the bind markers by name (see [`ser`]).

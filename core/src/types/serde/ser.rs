@@ -27,6 +27,7 @@ use core::net::IpAddr;
 use serde::ser::{self, Serialize};
 use uuid::Uuid;
 
+use crate::types::dse_types::{dse_type, parse_dse_text};
 use crate::types::error::SerializeError;
 use crate::types::serialize::SerializeRow;
 use crate::types::value::{
@@ -164,6 +165,10 @@ fn to_cql(v: &Plain, typ: &ColumnType) -> Result<Option<CqlValue>, SerializeErro
         (Plain::Str(s), T::Inet) => V::Inet(s.parse::<IpAddr>().map_err(|_| parsed("inet"))?),
         (Plain::Str(s), T::Varint) => V::Varint(s.parse().map_err(|_| parsed("varint"))?),
         (Plain::Str(s), T::Decimal) => V::Decimal(s.parse().map_err(|_| parsed("decimal"))?),
+        (Plain::Str(s), T::Custom(_)) => match dse_type(typ) {
+            Some(dse) => parse_dse_text(dse, s).map_err(parsed)?,
+            None => return Err(SerializeError::mismatch(v.kind(), typ)),
+        },
         (Plain::Bytes(b), T::Blob) => V::Blob(b.clone()),
         (Plain::Bytes(b), T::Custom(_)) => V::Custom(b.clone()),
         (Plain::Bytes(b), T::Uuid | T::Timeuuid) => {

@@ -13,6 +13,7 @@ use crate::types::codec::{
     VectorElements, decode_ascii, decode_decimal, decode_duration, decode_inet, decode_text,
     empty_is_valid, fixed, read_count, read_element, vector_elements,
 };
+use crate::types::dse_types::dse_text;
 use crate::types::error::DeserializeError;
 use crate::types::value::CqlVarint;
 
@@ -56,7 +57,11 @@ impl<'frame> ValueDeserializer<'frame> {
             return visitor.visit_none();
         };
         match self.typ {
-            T::Custom(_) | T::Blob => visitor.visit_borrowed_bytes(b),
+            T::Custom(_) => match dse_text(self.typ, b)? {
+                Some(text) => visitor.visit_string(text),
+                None => visitor.visit_borrowed_bytes(b),
+            },
+            T::Blob => visitor.visit_borrowed_bytes(b),
             T::Ascii => visitor.visit_borrowed_str(decode_ascii(b)?),
             T::Text => visitor.visit_borrowed_str(decode_text(b)?),
             T::BigInt => visitor.visit_i64(i64::from_be_bytes(fixed("bigint", b)?)),
@@ -248,7 +253,9 @@ impl<'frame> de::Deserializer<'frame> for ValueDeserializer<'frame> {
     ) -> Result<V::Value, DeserializeError> {
         let b = self.non_null("bytes")?;
         match self.typ {
-            // The raw forms: 16 uuid bytes, address octets, two's complement, UTF-8.
+            // The raw forms: 16 uuid bytes, address octets, two's complement, UTF-8, the
+            // bytes of a custom type (WKB for the DSE geometries).
+            ColumnType::Custom(_) => visitor.visit_borrowed_bytes(b),
             ColumnType::Uuid
             | ColumnType::Timeuuid
             | ColumnType::Inet
