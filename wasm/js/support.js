@@ -182,6 +182,142 @@ export class CqlDuration {
   toJSON() { return this.toString(); }
 }
 
+/** A coordinate as WKT writes it (Python's float repr: "1.0", "-0.0", "1e-07", "1.5e+300"). */
+function wktNumber(v) {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Object.is(v, -0)) return "-0.0";
+  const [mantissa, e] = v.toExponential().split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? "-" : "+"}${pad(Math.abs(exp), 2)}`;
+  const fixed = String(v);
+  return fixed.includes(".") ? fixed : `${fixed}.0`;
+}
+const wktPoints = (points) => points.map((p) => `${wktNumber(p.x)} ${wktNumber(p.y)}`).join(", ");
+const toPoint = (p) => (p instanceof Point ? p : Array.isArray(p) ? new Point(p[0], p[1]) : new Point(p.x, p.y));
+
+/** A DSE `PointType` value: x and y. */
+export class Point {
+  constructor(x, y) { this.x = Number(x); this.y = Number(y); }
+  /** WKT, e.g. "POINT (1.0 2.0)". */
+  toString() { return `POINT (${wktNumber(this.x)} ${wktNumber(this.y)})`; }
+  toJSON() { return this.toString(); }
+}
+
+/** A DSE `LineStringType` value: its points in order. */
+export class LineString {
+  constructor(points = []) { this.points = points.map(toPoint); }
+  /** WKT, e.g. "LINESTRING (0.0 0.0, 1.0 1.0)" or "LINESTRING EMPTY". */
+  toString() { return this.points.length ? `LINESTRING (${wktPoints(this.points)})` : "LINESTRING EMPTY"; }
+  toJSON() { return this.toString(); }
+}
+
+/** A DSE `PolygonType` value: the exterior ring and the holes (interior rings). */
+export class Polygon {
+  constructor(exterior = [], interiors = []) {
+    this.exterior = exterior.map(toPoint);
+    this.interiors = interiors.map((ring) => ring.map(toPoint));
+  }
+  /** WKT, e.g. "POLYGON ((0.0 0.0, 1.0 0.0, 0.0 1.0, 0.0 0.0))" or "POLYGON EMPTY". */
+  toString() {
+    if (!this.exterior.length) return "POLYGON EMPTY";
+    return `POLYGON (${[this.exterior, ...this.interiors].map((r) => `(${wktPoints(r)})`).join(", ")})`;
+  }
+  toJSON() { return this.toString(); }
+}
+
+/** The precisions of a DateRange bound, coarsest first (their wire codes are the indexes). */
+export const DATE_RANGE_PRECISIONS = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "MILLISECOND"];
+
+/** One bound of a DSE `DateRange`: a time (`Date`) and the precision it is meant at. */
+export class DateRangeBound {
+  constructor(date, precision) {
+    this.date = date instanceof Date ? date : new Date(Number(date));
+    if (!DATE_RANGE_PRECISIONS.includes(precision)) {
+      throw new TypeError(`unknown DateRange precision ${precision} (one of ${DATE_RANGE_PRECISIONS.join(", ")})`);
+    }
+    this.precision = precision;
+  }
+  /** DSE's text of the bound at its precision, e.g. "2019-06-20T13Z". */
+  toString() {
+    const d = this.date, level = DATE_RANGE_PRECISIONS.indexOf(this.precision);
+    let out = String(d.getUTCFullYear());
+    if (level >= 1) out += `-${pad(d.getUTCMonth() + 1, 2)}`;
+    if (level >= 2) out += `-${pad(d.getUTCDate(), 2)}`;
+    if (level >= 3) out += `T${pad(d.getUTCHours(), 2)}`;
+    if (level >= 4) out += `:${pad(d.getUTCMinutes(), 2)}`;
+    if (level >= 5) out += `:${pad(d.getUTCSeconds(), 2)}`;
+    if (level >= 6) out += `.${pad(d.getUTCMilliseconds(), 3)}`;
+    return level >= 3 ? `${out}Z` : out;
+  }
+  toJSON() { return this.toString(); }
+}
+
+/** The open bound of a DateRange ("*"). */
+export const OPEN_BOUND = Object.freeze({ open: true, toString: () => "*", toJSON: () => "*" });
+
+/**
+ * A DSE `DateRangeType` value: a single value (`value`, possibly `OPEN_BOUND`), or a range
+ * from `lowerBound` to `upperBound` (either may be `OPEN_BOUND`).
+ */
+export class DateRange {
+  constructor({ value = null, lowerBound = null, upperBound = null } = {}) {
+    this.value = value; this.lowerBound = lowerBound; this.upperBound = upperBound;
+  }
+  /** DSE's text, e.g. "2019", "[2017-01 TO *]", "*". */
+  toString() {
+    if (this.lowerBound !== null || this.upperBound !== null) {
+      return `[${this.lowerBound ?? OPEN_BOUND} TO ${this.upperBound ?? OPEN_BOUND}]`;
+    }
+    return String(this.value ?? OPEN_BOUND);
+  }
+  toJSON() { return this.toString(); }
+}
+
+/** A graph vertex: id, label and properties (name → array of VertexProperty). */
+export class Vertex {
+  constructor(id, label, properties) { this.id = id; this.label = label; this.properties = properties; }
+  toString() { return `v[${typeof this.id === "object" ? JSON.stringify(this.id) : this.id}]`; }
+}
+
+/** A graph edge: id, label, its vertices (ids and labels) and properties (name → value). */
+export class Edge {
+  constructor(id, label, outV, outVLabel, inV, inVLabel, properties) {
+    this.id = id; this.label = label; this.outV = outV; this.outVLabel = outVLabel;
+    this.inV = inV; this.inVLabel = inVLabel; this.properties = properties;
+  }
+  toString() { return `e[${typeof this.id === "object" ? JSON.stringify(this.id) : this.id}][${this.outV}-${this.label}->${this.inV}]`; }
+}
+
+/** A vertex property: label (its key), value and meta-properties (name → value). */
+export class VertexProperty {
+  constructor(id, label, value, properties) { this.id = id; this.label = label; this.value = value; this.properties = properties; }
+  toString() { return `vp[${this.label}->${this.value}]`; }
+}
+
+/** An edge (or meta) property: key and value. */
+export class Property {
+  constructor(key, value) { this.key = key; this.value = value; }
+  toString() { return `p[${this.key}->${this.value}]`; }
+}
+
+/** A traversal path: the objects walked and the labels of each step. */
+export class Path {
+  constructor(labels, objects) { this.labels = labels; this.objects = objects; }
+  toString() { return `path[${this.objects.join(", ")}]`; }
+}
+
+export function makePoint(x, y) { return new Point(x, y); }
+export function makeLineString(xy) { const p = []; for (let i = 0; i + 1 < xy.length; i += 2) p.push(new Point(xy[i], xy[i + 1])); return new LineString(p); }
+export function makePolygon(rings) { const r = rings.map((xy) => makeLineString(xy).points); return new Polygon(r[0] || [], r.slice(1)); }
+export function makeDateRangeBound(ms, precision) { return ms === null ? OPEN_BOUND : new DateRangeBound(new Date(ms), DATE_RANGE_PRECISIONS[precision]); }
+export function makeDateRange(value, lowerBound, upperBound) { return new DateRange({ value, lowerBound, upperBound }); }
+export function makeVertex(id, label, properties) { return new Vertex(id, label, properties); }
+export function makeEdge(id, label, outV, outVLabel, inV, inVLabel, properties) { return new Edge(id, label, outV, outVLabel, inV, inVLabel, properties); }
+export function makeVertexProperty(id, label, value, properties) { return new VertexProperty(id, label, value, properties); }
+export function makeProperty(key, value) { return new Property(key, value); }
+export function makePath(labels, objects) { return new Path(labels, objects); }
+
 export function makeDecimal(unscaled, scale) { return new CqlDecimal(unscaled, scale); }
 export function makeDate(year, month, day) { return new CqlDate(year, month, day); }
 export function makeTime(hour, minute, second, nanosecond) { return new CqlTime(hour, minute, second, nanosecond); }

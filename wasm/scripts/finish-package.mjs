@@ -16,12 +16,16 @@ if (!snippetDir) throw new Error(`no cql-wasm snippet directory in ${pkg}/snippe
 const support = `./snippets/${snippetDir}/js/support.js`;
 const errors = ["CqlError", "ServerError", "TimeoutError", "ConnectionError", "AuthenticationError",
   "NoHostAvailableError", "ArgumentError", "DriverProtocolError", "ClosedError"];
-const values = ["CqlDecimal", "CqlDate", "CqlTime", "CqlDuration"];
+const values = ["CqlDecimal", "CqlDate", "CqlTime", "CqlDuration",
+  // DSE values (js/dse.d.ts declares them): geometry, date ranges, graph elements.
+  "Point", "LineString", "Polygon", "DateRange", "DateRangeBound", "OPEN_BOUND", "DATE_RANGE_PRECISIONS",
+  "Vertex", "Edge", "VertexProperty", "Property", "Path"];
 const mapperExports = ["Mapper", "ModelMapper", "ModelBatchMapper", "ModelBatchItem", "Result", "QueryOperator",
   "TableMappings", "DefaultTableMappings", "UnderscoreCqlToCamelCaseMappings", "NotAppliedError", "q"];
 const reexports = `export * from "./cql_wasm.js";
 export { ${[...errors, ...values].join(", ")} } from "${support}";
 export { ${mapperExports.join(", ")} } from "./mapper.js";
+export * from "./graph.js";
 `;
 
 // The mapper: the same module instance of support.js as the glue's (one CqlError class).
@@ -30,6 +34,10 @@ const supportImport = /from "\.\/support\.js";/;
 if (!supportImport.test(mapperSource)) throw new Error("js/mapper.js: no import from ./support.js to rewrite");
 writeFileSync(join(pkg, "mapper.js"), mapperSource.replace(supportImport, `from "${support}";`));
 copyFileSync(join(here, "..", "js", "mapper.d.ts"), join(pkg, "mapper.d.ts"));
+// Graph traversals (plain JavaScript, no imports): recorded steps the core turns into bytecode.
+copyFileSync(join(here, "..", "js", "graph.js"), join(pkg, "graph.js"));
+copyFileSync(join(here, "..", "js", "graph.d.ts"), join(pkg, "graph.d.ts"));
+const dseTypes = readFileSync(join(here, "..", "js", "dse.d.ts"), "utf8");
 
 writeFileSync(join(pkg, "index.js"), `// Browsers and bundlers: fetches and instantiates the .wasm next to this file.
 import init from "./cql_wasm.js";
@@ -83,7 +91,9 @@ export declare class CqlError extends Error {
 writeFileSync(join(pkg, "index.d.ts"), `${disposable}import type { Consistency } from "./cql_wasm.js";
 export * from "./cql_wasm.js";
 export * from "./mapper.js";
+export * from "./graph.js";
 ${classDecls}
+${dseTypes}
 /** A ServerError's fields: the node's ERROR, with the details its code carries. */
 export declare interface ServerError {
   /** The protocol's error code (e.g. 0x1000 for Unavailable). */
@@ -208,7 +218,8 @@ meta.exports = {
   "./package.json": "./package.json",
 };
 meta.files = ["cql_wasm_bg.wasm", "cql_wasm.js", "cql_wasm.d.ts", "cql_wasm_bg.wasm.d.ts", "index.js",
-  "index.d.ts", "node.js", "node.d.ts", "worker.js", "worker.d.ts", "mapper.js", "mapper.d.ts", "snippets",
+  "index.d.ts", "node.js", "node.d.ts", "worker.js", "worker.d.ts", "mapper.js", "mapper.d.ts", "graph.js", "graph.d.ts",
+  "snippets",
   "README.md"];
 meta.engines = { node: ">=20" };
 // Node.js only (browsers and workers use their own WebSocket); small, with no dependencies.

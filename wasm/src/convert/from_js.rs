@@ -82,6 +82,22 @@ fn dse_from_text(dse: DseType, text: &str, typ: &ColumnType) -> ConvResult<CqlVa
     })
 }
 
+/// Whether `v` is one of the package's DSE value classes (they carry `toString`).
+fn is_dse_value(v: &JsValue) -> bool {
+    if !v.is_object() {
+        return false;
+    }
+    let name = js_sys::Object::get_prototype_of(v)
+        .constructor()
+        .name()
+        .as_string()
+        .unwrap_or_default();
+    matches!(
+        name.as_str(),
+        "Point" | "LineString" | "Polygon" | "DateRange"
+    )
+}
+
 fn bigint_text(v: &JsValue) -> String {
     v.dyn_ref::<BigInt>()
         .and_then(|b| b.to_string(10).ok())
@@ -437,8 +453,16 @@ pub fn typed(v: &JsValue, typ: &ColumnType) -> ConvResult<CqlValue> {
         }
         ColumnType::Decimal => CqlValue::Decimal(decimal(v, typ)?),
         ColumnType::Blob => CqlValue::Blob(bytes(v, typ)?),
-        ColumnType::Custom(_) => match (dse_type(typ), v.as_string()) {
-            (Some(dse), Some(text)) => dse_from_text(dse, &text, typ)?,
+        ColumnType::Custom(_) => match dse_type(typ) {
+            Some(dse) if v.is_string() || is_dse_value(v) => {
+                // The package's Point, LineString, Polygon and DateRange print their WKT /
+                // DSE text form.
+                let text = match v.as_string() {
+                    Some(t) => t,
+                    None => String::from(v.unchecked_ref::<js_sys::Object>().to_string()),
+                };
+                dse_from_text(dse, &text, typ)?
+            }
             _ => CqlValue::Custom(bytes(v, typ)?),
         },
         ColumnType::Uuid | ColumnType::Timeuuid => {

@@ -2,6 +2,7 @@
 //! native values (`bigint`, `Map`, `Set`, `Uint8Array`, `Date`, value classes with
 //! `toString`/`toJSON`), or with `json: true` values `JSON.stringify` keeps whole.
 
+use cql_core::types::date_range::{DateRange, DateRangeBound};
 use cql_core::types::{
     ColumnSpec, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlValue, CqlVarint, Point,
 };
@@ -21,6 +22,16 @@ extern "C" {
     fn make_time(hour: u32, minute: u32, second: u32, nanosecond: u32) -> JsValue;
     #[wasm_bindgen(js_name = makeDuration)]
     fn make_duration(months: i32, days: i32, nanoseconds: JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = makePoint)]
+    fn make_point(x: f64, y: f64) -> JsValue;
+    #[wasm_bindgen(js_name = makeLineString)]
+    fn make_line_string(xy: Vec<f64>) -> JsValue;
+    #[wasm_bindgen(js_name = makePolygon)]
+    fn make_polygon(rings: Array) -> JsValue;
+    #[wasm_bindgen(js_name = makeDateRangeBound)]
+    fn make_date_range_bound(ms: Option<f64>, precision: u8) -> JsValue;
+    #[wasm_bindgen(js_name = makeDateRange)]
+    fn make_date_range(value: JsValue, lower: JsValue, upper: JsValue) -> JsValue;
 }
 
 /// How `timestamp` values come out.
@@ -219,10 +230,15 @@ impl ToJs {
                 }
                 o.into()
             }
-            CqlValue::Point(_) | CqlValue::LineString(_) | CqlValue::Polygon(_) => {
-                geometry(v, JsValue::from_f64)
-            }
-            CqlValue::DateRange(r) => JsValue::from_str(&r.to_string()),
+            CqlValue::Point(p) => make_point(p.x, p.y),
+            CqlValue::LineString(l) => make_line_string(flat(&l.points)),
+            CqlValue::Polygon(p) => make_polygon(
+                core::iter::once(&p.exterior)
+                    .chain(&p.interiors)
+                    .map(|ring| JsValue::from(js_sys::Float64Array::from(flat(ring).as_slice())))
+                    .collect(),
+            ),
+            CqlValue::DateRange(r) => date_range_object(r),
             // An empty value of a type where that is not a valid encoding.
             CqlValue::Empty => JsValue::NULL,
             _ => JsValue::NULL,
@@ -307,6 +323,27 @@ pub fn columns(specs: &[ColumnSpec]) -> Array {
             JsValue::from(o)
         })
         .collect()
+}
+
+/// The coordinates of `points`, x then y of each.
+fn flat(points: &[Point]) -> Vec<f64> {
+    points.iter().flat_map(|p| [p.x, p.y]).collect()
+}
+
+/// A DSE date range as the package's `DateRange` (bounds are `DateRangeBound`s, or
+/// `OPEN_BOUND` for `*`).
+fn date_range_object(r: &DateRange) -> JsValue {
+    let bound = |b: Option<&DateRangeBound>| match b {
+        Some(b) => make_date_range_bound(Some(b.ms as f64), b.precision.wire_code()),
+        None => make_date_range_bound(None, 0),
+    };
+    match r {
+        DateRange::Single(b) => make_date_range(bound(Some(b)), JsValue::NULL, JsValue::NULL),
+        DateRange::SingleOpen => make_date_range(bound(None), JsValue::NULL, JsValue::NULL),
+        DateRange::Range { lower, upper } => {
+            make_date_range(JsValue::NULL, bound(lower.as_ref()), bound(upper.as_ref()))
+        }
+    }
 }
 
 /// A DSE geometry as plain objects: a point `{ x, y }`, a linestring `{ points: [point] }`,
