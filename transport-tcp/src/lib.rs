@@ -57,7 +57,7 @@ pub use cql_core::{
     QueryResult, Row, RowStream, SerializeRow, SerializeValue, ServerError, Session, SessionConfig,
     Statement, TypedRowStream, Unset,
 };
-pub use cql_core::{cluster, frame, mapper, message, policies, runtime, session, types};
+pub use cql_core::{cluster, frame, graph, mapper, message, policies, runtime, session, types};
 /// The rustls version the TLS transport is built on (for [`TlsConfig::from_rustls`]).
 pub use rustls;
 

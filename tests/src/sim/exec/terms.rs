@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 use cql_core::types::ColumnType;
+use cql_core::types::dse_types::dse_type;
 use cql_core::{CqlDate, CqlTime, CqlTimestamp, CqlValue};
 
 use super::functions;
@@ -163,6 +164,11 @@ pub fn literal_bytes(lit: &Literal, name: &str, typ: &ColumnType) -> CqlResult<B
                 })
             })?,
         (Literal::Boolean(b), T::Boolean) => CqlValue::Boolean(*b),
+        // DSE's geometry and date-range types take their text forms (WKT, `[2019 TO *]`).
+        (Literal::String(s), T::Custom(_)) if dse_type(typ).is_some() => dse_from_text(s, typ)
+            .map_err(|e| {
+                CqlError::invalid(format!("Unable to make {} from '{s}': {e}", type_name(typ)))
+            })?,
         (Literal::Hex(h), T::Blob | T::Custom(_)) => CqlValue::Blob(
             parse_hex(h)
                 .ok_or_else(|| CqlError::invalid(format!("cannot parse '0x{h}' as hex bytes")))?,
@@ -193,6 +199,19 @@ pub fn literal_bytes(lit: &Literal, name: &str, typ: &ColumnType) -> CqlResult<B
         _ => return Err(mismatch()),
     };
     ser(&v, typ)
+}
+
+/// A DSE geometry or date range from its text form.
+fn dse_from_text(s: &str, typ: &ColumnType) -> Result<CqlValue, String> {
+    use cql_core::types::dse_types::DseType;
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    Ok(match dse_type(typ) {
+        Some(DseType::Point) => CqlValue::Point(s.parse().map_err(|x| e(&x))?),
+        Some(DseType::LineString) => CqlValue::LineString(s.parse().map_err(|x| e(&x))?),
+        Some(DseType::Polygon) => CqlValue::Polygon(s.parse().map_err(|x| e(&x))?),
+        Some(DseType::DateRange) => CqlValue::DateRange(s.parse().map_err(|x| e(&x))?),
+        _ => return Err("not a DSE type with a text form".into()),
+    })
 }
 
 fn framed(out: &mut Vec<u8>, v: &[u8]) {
