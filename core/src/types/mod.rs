@@ -19,6 +19,7 @@ pub mod row;
 pub mod serde;
 pub mod serialize;
 pub mod serialized_values;
+pub mod timeuuid;
 pub mod value;
 
 #[cfg(feature = "serde")]
