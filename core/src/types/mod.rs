@@ -1,6 +1,8 @@
 //! Layer 2: the CQL type model, value codecs, and the mapping between Rust and CQL values.
 
 pub mod codec;
+#[cfg(feature = "column-encryption")]
+pub mod column_encryption;
 pub mod column_type;
 pub mod cql_syntax;
 pub mod date_range;
