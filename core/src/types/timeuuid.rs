@@ -68,7 +68,8 @@ fn checked_timestamp(intervals: i128) -> Result<u64, TimeUuidError> {
 fn python_int(value: f64) -> Result<i128, TimeUuidError> {
     const BOUND: f64 = 1e30;
     if value.is_finite() && value.abs() < BOUND {
-        Ok(value.trunc() as i128)
+        // `as` truncates toward zero, and the bound keeps the result in range.
+        Ok(value as i128)
     } else {
         Err(TimeUuidError::TimeOutOfRange)
     }
