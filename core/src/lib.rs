@@ -76,6 +76,7 @@
 //! | `std`    | yes     | `std::error::Error` interop and std conversions; changes nothing on the wire |
 //! | `lz4`    | yes     | LZ4 body (v4) and segment (v5) compression; works without std |
 //! | `snappy` | yes     | Snappy body compression (v4); implies `std` |
+//! | `column-encryption` | yes | client-side column encryption compatible with the Python driver's AES-256 policy (`types::column_encryption`); works without std |
 //! | `serde`  | no      | rows into `serde::Deserialize` types (`types::serde::SerdeRow`), values from `Serialize` ones; works without std |
 //! | `derive` | no      | `#[derive(DeserializeRow, SerializeRow, DeserializeValue, SerializeValue)]` (from `cql-derive`; each named after the trait it implements) |
 #![no_std]

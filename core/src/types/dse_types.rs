@@ -13,7 +13,7 @@ use super::{
 #[cfg(feature = "serde")]
 use alloc::string::{String, ToString};
 
-/// A DSE custom type with a native value in [`CqlValue`](super::CqlValue).
+/// A DSE custom type that has its own variant in [the value model](super::CqlValue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DseType {

@@ -1,6 +1,8 @@
 //! Layer 2: the CQL type model, value codecs, and the mapping between Rust and CQL values.
 
 pub mod codec;
+#[cfg(feature = "column-encryption")]
+pub mod column_encryption;
 pub mod column_type;
 pub mod cql_syntax;
 pub mod date_range;
@@ -19,6 +21,7 @@ pub mod row;
 pub mod serde;
 pub mod serialize;
 pub mod serialized_values;
+pub mod timeuuid;
 pub mod value;
 
 #[cfg(feature = "serde")]

@@ -179,6 +179,21 @@ impl<'a> Parser<'a> {
     /// `( x y, x y, ... )`.
     fn point_list(&mut self) -> Result<Vec<Point>, GeoError> {
         self.punct('(', "'('")?;
+        self.points_then_close()
+    }
+
+    /// A polygon ring: a point list that may also be empty, `()`, which is how an empty
+    /// interior ring prints.
+    fn ring(&mut self) -> Result<Vec<Point>, GeoError> {
+        self.punct('(', "'('")?;
+        if self.optional_punct(')') {
+            return Ok(Vec::new());
+        }
+        self.points_then_close()
+    }
+
+    /// `x y, x y, ... )` after an opening parenthesis.
+    fn points_then_close(&mut self) -> Result<Vec<Point>, GeoError> {
         let mut points = Vec::new();
         loop {
             points.push(self.point()?);
@@ -230,7 +245,7 @@ impl Polygon {
         let exterior = parser.point_list()?;
         let mut interiors = Vec::new();
         while parser.optional_punct(',') {
-            interiors.push(parser.point_list()?);
+            interiors.push(parser.ring()?);
         }
         parser.punct(')', "',' or ')'")?;
         Ok(Polygon {
@@ -243,6 +258,7 @@ impl Polygon {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
     use alloc::vec;
 
     #[test]
@@ -272,6 +288,13 @@ mod tests {
                 [vec![Point::new(2.0, 2.0), Point::new(3.0, 3.0)]]
             ))
         );
+    }
+
+    #[test]
+    fn empty_interior_rings_print_and_parse() {
+        let polygon = Polygon::new([(0.0, 0.0)], [Vec::new()]);
+        assert_eq!(polygon.to_string(), "POLYGON ((0.0 0.0), ())");
+        assert_eq!(Polygon::from_wkt(&polygon.to_string()), Ok(polygon));
     }
 
     #[test]
@@ -319,6 +342,7 @@ mod tests {
             })
         );
         assert!(Point::from_wkt("").is_err());
+        assert!(Polygon::from_wkt("POLYGON (())").is_err());
         assert!(Polygon::from_wkt("POLYGON ((0 0)").is_err());
     }
 }
