@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The layering of cql-core (a layer imports only from the layers below it):
-#   frame < types < message < connection < cluster, policies < session < mapper
+#   frame < types < message < graph < connection < cluster, policies < session < mapper
 # with runtime and sync beside the bottom. Fails, naming the lines, when a layer names a
 # layer above it through `crate::...` (tests inside the layer included).
 set -euo pipefail
@@ -15,14 +15,15 @@ check() {
     status=1
   fi
 }
-check frame      'types|message|connection|cluster|policies|session|mapper'
-check types      'message|connection|cluster|policies|session|mapper'
-check message    'connection|cluster|policies|session|mapper'
+check frame      'types|message|graph|connection|cluster|policies|session|mapper'
+check types      'message|graph|connection|cluster|policies|session|mapper'
+check message    'graph|connection|cluster|policies|session|mapper'
+check graph      'connection|cluster|policies|session|mapper'
 check connection 'cluster|policies|session|mapper'
 check cluster    'policies|session|mapper'
 check policies   'session|mapper'
 check session    'mapper'
-check runtime    'types|message|connection|cluster|policies|session|mapper'
-check sync       'types|message|connection|cluster|policies|session|mapper'
+check runtime    'types|message|graph|connection|cluster|policies|session|mapper'
+check sync       'types|message|graph|connection|cluster|policies|session|mapper'
 [ "$status" -eq 0 ] && echo "layers: every import in cql-core points down"
 exit "$status"

@@ -12,6 +12,7 @@
 //!   cluster    hosts, topology, tokens, the ring and replica placement, the
 //!              cluster view the policies read                                (layer 5)
 //!   connection one connection: handshake, auth, streams, heartbeats         (layer 4)
+//!   graph      DSE Graph: GraphSON 1/2/3 values, rows, parameters, bytecode
 //!   message    every request and response, encoded and decoded both ways   (layer 3)
 //!   types      the CQL type model, values, Rust <-> CQL mapping              (layer 2)
 //!   frame      v3/v4/v5 frame headers, v5 segments, compression, primitives (layer 1)
@@ -97,6 +98,7 @@ extern crate std;
 pub mod cluster;
 pub mod connection;
 pub mod frame;
+pub mod graph;
 pub mod mapper;
 pub mod message;
 pub mod policies;

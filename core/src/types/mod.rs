@@ -8,7 +8,7 @@ pub mod date_range;
 pub mod derive_support;
 pub mod deserialize;
 pub mod error;
-mod float_repr;
+pub(crate) mod float_repr;
 pub mod geo;
 pub mod marshal;
 mod natural;

@@ -1,0 +1,10 @@
+//! Layer 3½: the DSE Graph data layer, exact against the Python driver (cassandra-driver
+//! 3.30.1).
+//!
+//! - [`json`]: the JSON reader and writer GraphSON needs (member order kept, numbers as their
+//!   literal text, `NaN`/`Infinity` tokens, Python's `json.dumps` output byte for byte).
+//!
+//! The layer sits above `types` and `message` and below `connection`: it only turns values
+//! into text and back; running graph queries is the session's job.
+
+pub mod json;
