@@ -8,3 +8,6 @@
 //! into text and back; running graph queries is the session's job.
 
 pub mod json;
+pub mod value;
+
+pub use value::GraphValue;
