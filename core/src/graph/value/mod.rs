@@ -34,6 +34,7 @@ use core::net::IpAddr;
 
 use uuid::Uuid;
 
+pub(crate) use composite::python_int_is_int32;
 pub use composite::{GraphTuple, GraphUdt, TypeDefinition};
 pub use element::{Direction, Edge, Path, Property, T, Traverser, Vertex, VertexProperty};
 pub use number::{BigDecimal, BigInteger, InvalidNumber};
