@@ -643,7 +643,7 @@ fn collapses_in_python_set(items: &[GraphValue]) -> bool {
             };
             if float.is_nan() {
                 None
-            } else if float.fract() == 0.0 && float.abs() < 1e38 {
+            } else if (-1e38..1e38).contains(&float) && (float as i128) as f64 == float {
                 Some(Key::Int(float as i128))
             } else {
                 Some(Key::Float(float))

@@ -283,7 +283,8 @@ pub fn read_as(typ: Graphson1Type, value: &GraphValue) -> Result<GraphValue, Dec
                 }
                 GraphValue::BigInteger(b) => b.clone(),
                 GraphValue::Float(f) | GraphValue::Double(f) if f.is_finite() => {
-                    BigInteger::from(f.trunc() as i128)
+                    // `as` truncates toward zero, as Python's `int()`.
+                    BigInteger::from(*f as i128)
                 }
                 other => BigInteger::from(other.as_i64().ok_or_else(|| wrong("an integer"))?),
             };
