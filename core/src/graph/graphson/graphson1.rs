@@ -330,9 +330,13 @@ pub fn read_as(typ: Graphson1Type, value: &GraphValue) -> Result<GraphValue, Dec
         G::Time => {
             GraphValue::LocalTime(LocalTime::parse(text()?).ok_or_else(|| wrong("a local time"))?)
         }
-        G::Duration => GraphValue::Duration(
-            JavaDuration::parse(text()?).ok_or_else(|| wrong("a valid duration"))?,
-        ),
+        G::Duration => {
+            let t = text()?;
+            GraphValue::Duration(
+                JavaDuration::parse(t)
+                    .ok_or_else(|| invalid(shape, format!("invalid duration `{t}`")))?,
+            )
+        }
         G::Blob => GraphValue::Blob(base64::decode(text()?).ok_or_else(|| wrong("base64"))?),
         G::Inet => match value.as_str().map(str::parse::<IpAddr>) {
             Some(Ok(a)) => GraphValue::Inet(a),
