@@ -4,6 +4,8 @@
 //! - [`value`]: [`GraphValue`], the typed value model (scalars, collections, CQL tuples and
 //!   UDTs, vertices, edges, paths), with accessors and serde support.
 //! - [`graphson`]: GraphSON 1.0/2.0/3.0 readers, result rows, and the parameter writer.
+//! - [`traversal`] and [`predicate`]: Gremlin traversals built in Rust, written as bytecode
+//!   GraphSON (and read back, for servers and tools).
 //! - [`json`]: the JSON reader and writer GraphSON needs (member order kept, numbers as their
 //!   literal text, `NaN`/`Infinity` tokens, Python's `json.dumps` output byte for byte).
 //!
@@ -12,6 +14,8 @@
 
 pub mod graphson;
 pub mod json;
+pub mod predicate;
+pub mod traversal;
 pub mod value;
 
 pub use value::GraphValue;

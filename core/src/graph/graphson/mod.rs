@@ -41,6 +41,9 @@ pub use decode::{DecodeError, decode_json, decode_value};
 pub use encode::{EncodeError, encode_parameters, encode_value};
 pub use rows::{GraphRow, decode_row};
 
+pub(crate) use decode::{invalid, member};
+pub(crate) use encode::{Encoder, tagged};
+
 /// A GraphSON version: the `graph-results` protocol of a graph query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GraphsonVersion {
