@@ -60,7 +60,12 @@ fn leaf() -> impl Strategy<Value = GraphValue> {
             .prop_map(|d| GraphValue::LocalDate(LocalDate::from_days_since_epoch(d))),
         (0u64..86_400_000_000_000)
             .prop_map(|n| GraphValue::LocalTime(LocalTime::from_nanos_since_midnight(n).unwrap())),
+        // Python writes seconds below 1e-4 in exponent form (`P0DT0H0M8.0936e-05S`), which its
+        // reader (and this one) refuses: such durations do not round-trip.
         (0i64..1 << 40, 0i64..1_000_000_000)
+            .prop_filter("seconds part written as an exponent", |(s, n)| s % 60 != 0
+                || *n == 0
+                || *n >= 100_000)
             .prop_map(|(s, n)| GraphValue::Duration(JavaDuration::new(s, n).unwrap())),
         (any::<i32>(), any::<i32>(), any::<i64>()).prop_map(|(months, days, nanoseconds)| {
             GraphValue::DseDuration(CqlDuration {

@@ -287,7 +287,8 @@ impl fmt::Display for LocalTime {
 /// Its text form is what the Python driver writes: `P{days}DT{hours}H{minutes}M{seconds}S`
 /// after Python's floor division (so one second less than zero is `P-1DT23H59M59.0S`), the
 /// seconds as a Python float (`3.5`, `0.0`). [`JavaDuration::parse`] reads what that driver
-/// reads, which excludes its own negative form.
+/// reads, which excludes its own negative form, and the exponent form Python gives seconds
+/// below 0.0001 (`P0DT0H0M8.0936e-05S`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JavaDuration {
     seconds: i64,
@@ -335,7 +336,7 @@ impl JavaDuration {
     }
 
     /// Reads the forms the Python driver reads: `P[nD]T[nH][nM][n.nS]` with unsigned
-    /// numbers (the `T` is required; up to 9 fraction digits of seconds are kept).
+    /// numbers (the `T` is required; seconds are rounded to the nanosecond).
     pub fn parse(text: &str) -> Option<Self> {
         let rest = text.strip_prefix('P')?;
         let (days, rest) = match rest.split_once('D') {
@@ -365,7 +366,7 @@ impl JavaDuration {
             let nanos = if fraction.is_empty() {
                 0
             } else {
-                fraction_nanos_truncated(fraction)?
+                fraction_nanos_rounded(fraction)?
             };
             total += i128::from(whole) * NANOS_PER_SECOND + i128::from(nanos);
         }
@@ -442,6 +443,15 @@ fn fraction_nanos_truncated(text: &str) -> Option<u32> {
         nanos = nanos * 10 + d;
     }
     Some(nanos)
+}
+
+/// Fraction digits as nanoseconds, rounded to the nearest (up to a whole second): the
+/// seconds a Python float sum wrote (`16.874930890999998`) read back as the nanoseconds
+/// they were made of.
+fn fraction_nanos_rounded(text: &str) -> Option<u32> {
+    let nanos = fraction_nanos_truncated(text)?;
+    let round_up = text.as_bytes().get(9).is_some_and(|d| *d >= b'5');
+    Some(nanos + u32::from(round_up))
 }
 
 fn is_leap(year: i64) -> bool {
@@ -581,6 +591,13 @@ mod tests {
             51 * 3600 + 240
         );
         assert_eq!(JavaDuration::parse("PT").unwrap().seconds(), 0);
+        let rounded = JavaDuration::parse("PT16.874930890999998S").unwrap();
+        assert_eq!(
+            (rounded.seconds(), rounded.subsec_nanos()),
+            (16, 874_930_891)
+        );
+        let carried = JavaDuration::parse("PT0.9999999996S").unwrap();
+        assert_eq!((carried.seconds(), carried.subsec_nanos()), (1, 0));
         for bad in ["P1D", "T1H", "P1DT1.2.3S", "PT.S", "PT1X"] {
             assert!(JavaDuration::parse(bad).is_none(), "{bad}");
         }
