@@ -1,7 +1,8 @@
 //! GraphSON 1.0, 2.0 and 3.0: reading graph results and writing graph query parameters the
 //! way the Python driver (cassandra-driver 3.30.1) does.
 //!
-//! - [`decode_value`] / [`decode_json`]: GraphSON text or a JSON tree to a [`GraphValue`].
+//! - [`decode_value`] / [`decode_json`]: GraphSON text or a JSON tree to a
+//!   [`GraphValue`](crate::graph::GraphValue).
 //!   1.0 is untyped JSON; 2.0 and 3.0 carry `{"@type", "@value"}` tags.
 //! - [`decode_row`]: one row of a graph result (the `gremlin` column: `{"result": ...}`),
 //!   with the Python driver's row factory of each version.

@@ -18,7 +18,29 @@
 //! Accessors answer `None` when the value is of another kind: [`GraphValue::as_str`],
 //! [`GraphValue::as_i64`], [`GraphValue::get`] (a map entry, a vertex or edge property, a
 //! UDT field), [`GraphValue::vertex`]... With the `serde` feature, a value deserializes into
-//! any `serde::Deserialize` type ([`GraphValue::deserialize_into`]).
+//! any `serde::Deserialize` type (`GraphValue::deserialize_into`, below).
+//!
+//! # serde
+//!
+//! How a value deserializes (`deserialize_any`):
+//!
+//! | value | serde form |
+//! |-------|------------|
+//! | null | unit (`None` for an `Option`) |
+//! | integers, floats, booleans, strings | the same (a big integer beyond 64 bits as its digits) |
+//! | list, set, tuple | a sequence |
+//! | map | a map; a UDT a map of its fields; a bulk set a map of value to count |
+//! | vertex | a map of its properties (a single value as itself, several as a sequence), plus `id` and `label` unless a property has that name |
+//! | edge | a map of its properties, plus `id` and `label` likewise |
+//! | vertex property, property | its value |
+//! | path | a map `{labels, objects}`; a traverser `{bulk, value}` |
+//! | UUID, instant, date, time, duration, inet, geometry, big decimal | its text form |
+//! | DSE duration | a map `{months, days, nanos}` |
+//! | blob | bytes |
+//! | `T`, direction | their names (`id`, `OUT`), also as unit enum variants |
+//!
+//! `Serialize` writes the structure as it is: a vertex as `{id, label, properties}` with
+//! every property value and its meta-properties, an edge with `inV`/`outV` and their labels.
 
 mod composite;
 mod element;

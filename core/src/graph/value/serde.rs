@@ -1,25 +1,7 @@
 //! serde for graph values (feature `serde`): `Serialize` for [`GraphValue`] and a
 //! `serde::Deserializer` over `&GraphValue`, so results read straight into user types.
 //!
-//! How a value deserializes (`deserialize_any`):
-//!
-//! | value | serde form |
-//! |-------|------------|
-//! | null | unit (`None` for an `Option`) |
-//! | integers, floats, booleans, strings | the same (a big integer beyond 64 bits as its digits) |
-//! | list, set, tuple | a sequence |
-//! | map | a map; a UDT a map of its fields; a bulk set a map of value to count |
-//! | vertex | a map of its properties (a single value as itself, several as a sequence), plus `id` and `label` unless a property has that name |
-//! | edge | a map of its properties, plus `id` and `label` likewise |
-//! | vertex property, property | its value |
-//! | path | a map `{labels, objects}`; a traverser `{bulk, value}` |
-//! | UUID, instant, date, time, duration, inet, geometry, big decimal | its text form |
-//! | DSE duration | a map `{months, days, nanos}` |
-//! | blob | bytes |
-//! | `T`, direction | their names (`id`, `OUT`), also as unit enum variants |
-//!
-//! `Serialize` writes the structure as it is: a vertex as `{id, label, properties}` with
-//! every property value and its meta-properties, an edge with `inV`/`outV` and their labels.
+//! The serde form of each kind of value is in the [module docs](super#serde).
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -42,8 +24,8 @@ impl de::Error for ValueError {
 }
 
 impl GraphValue {
-    /// Reads this value into `D` (see the [table](self) for the serde form of each kind), e.g. a
-    /// struct from a map or from a vertex's properties.
+    /// Reads this value into `D` (see the [table](super#serde) for the serde form of each
+    /// kind), e.g. a struct from a map or from a vertex's properties.
     pub fn deserialize_into<'a, D: de::Deserialize<'a>>(&'a self) -> Result<D, ValueError> {
         D::deserialize(GraphValueDeserializer::new(self))
     }
