@@ -477,12 +477,15 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let day_of_year =
         (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    era.saturating_mul(146_097)
+        .saturating_add(day_of_era - 719_468)
 }
 
 /// The inverse of [`days_from_civil`].
 fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    let z = days + 719_468;
+    // Saturating keeps absurd day counts (beyond any year an i64 of seconds reaches) from
+    // overflowing.
+    let z = days.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
     let year_of_era =
@@ -502,6 +505,14 @@ mod tests {
 
     #[test]
     fn calendar_round_trips() {
+        for extreme in [i64::MAX, i64::MIN] {
+            let date = LocalDate::from_days_since_epoch(extreme);
+            let _ = (
+                date.to_string(),
+                date.days_since_epoch(),
+                date.to_cql_date(),
+            );
+        }
         for days in [-719_468 - 366, -1, 0, 1, 18_263, 2_932_896, 10_000_000] {
             let date = LocalDate::from_days_since_epoch(days);
             assert_eq!(date.days_since_epoch(), days);
