@@ -12,7 +12,7 @@
 //!   cluster    hosts, topology, tokens, the ring and replica placement, the
 //!              cluster view the policies read                                (layer 5)
 //!   connection one connection: handshake, auth, streams, heartbeats         (layer 4)
-//!   graph      DSE Graph: options and payload, GraphSON, traversals          (layer 3½)
+//!   graph      DSE Graph: options, GraphSON 1/2/3 values, rows, parameters, bytecode
 //!   message    every request and response, encoded and decoded both ways   (layer 3)
 //!   types      the CQL type model, values, Rust <-> CQL mapping              (layer 2)
 //!   frame      v3/v4/v5 frame headers, v5 segments, compression, primitives (layer 1)

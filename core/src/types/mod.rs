@@ -11,7 +11,7 @@ pub mod derive_support;
 pub mod deserialize;
 pub mod dse_types;
 pub mod error;
-mod float_repr;
+pub(crate) mod float_repr;
 pub mod geo;
 pub mod marshal;
 mod natural;
