@@ -63,6 +63,9 @@ pub struct Keyspace {
     pub views: BTreeMap<String, View>,
     /// A virtual keyspace (listed in `system_virtual_schema`, not `system_schema`).
     pub is_virtual: bool,
+    /// DSE 6.8's `graph_engine` (`Core` or `Classic`) of a graph keyspace; `None` for
+    /// every other keyspace.
+    pub graph_engine: Option<String>,
 }
 
 /// A table.

@@ -86,8 +86,42 @@ pub fn local(schema: &Schema, info: &NodeInfo, table: &Table) -> Vec<Vec<Option<
                 CqlValue::Uuid(info.schema_version.unwrap_or(schema.version)),
             ),
             ("tokens", tokens(&info.tokens)),
-        ],
+        ]
+        .into_iter()
+        .chain(dse_values(
+            info.dse.as_ref(),
+            info.address,
+            info.native_port,
+            info.listen_port,
+        ))
+        .collect(),
     )]
+}
+
+/// The DSE identity columns of a `system.local` or `system.peers` row (none for an
+/// Apache Cassandra node; tables without the columns ignore them).
+fn dse_values(
+    dse: Option<&crate::sim::info::DseInfo>,
+    address: std::net::IpAddr,
+    native_port: u16,
+    storage_port: u16,
+) -> Named {
+    let Some(dse) = dse else {
+        return Vec::new();
+    };
+    vec![
+        ("dse_version", text(&dse.version)),
+        ("graph", CqlValue::Boolean(dse.graph)),
+        ("workload", text(&dse.workload)),
+        ("workloads", text_set(dse.workloads.iter().cloned())),
+        ("jmx_port", CqlValue::Int(7199)),
+        ("native_transport_address", CqlValue::Inet(address)),
+        (
+            "native_transport_port",
+            CqlValue::Int(i32::from(native_port)),
+        ),
+        ("storage_port", CqlValue::Int(i32::from(storage_port))),
+    ]
 }
 
 /// The rows of `system.peers` (`v2` false) or `system.peers_v2` (`v2` true).
@@ -106,6 +140,12 @@ pub fn peers(info: &NodeInfo, table: &Table, v2: bool) -> Vec<Vec<Option<Bytes>>
             if let Some(v) = p.schema_version {
                 values.push(("schema_version", CqlValue::Uuid(v)));
             }
+            values.extend(dse_values(
+                p.dse.as_ref(),
+                p.address,
+                p.native_port,
+                info.listen_port,
+            ));
             if v2 {
                 values.push(("peer_port", CqlValue::Int(i32::from(info.listen_port))));
                 values.push(("native_address", CqlValue::Inet(p.address)));
@@ -209,7 +249,14 @@ pub fn system_schema(schema: &Schema, table: &Table) -> Vec<Vec<Option<Bytes>>> 
                         ("keyspace_name", text(&ks.name)),
                         ("durable_writes", CqlValue::Boolean(ks.durable_writes)),
                         ("replication", text_map(&ks.replication)),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(
+                        ks.graph_engine
+                            .as_deref()
+                            .map(|e| ("graph_engine", text(e))),
+                    )
+                    .collect(),
                 ));
             }
         }

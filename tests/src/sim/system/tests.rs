@@ -70,6 +70,12 @@ fn column_types(t: &Table) -> Vec<(String, String, ColumnKind)> {
 fn every_definition_builds() {
     let total: usize = system_keyspaces().iter().map(|k| k.tables.len()).sum();
     assert_eq!(total, defs::definition_count());
+    // DSE: 3 tables replaced (local, peers, keyspaces), peers_v2 gone, 2 added.
+    let dse: usize = super::dse_system_keyspaces()
+        .iter()
+        .map(|k| k.tables.len())
+        .sum();
+    assert_eq!(dse, total + defs::dse_definition_count() - 3 - 1);
     let names: Vec<String> = system_keyspaces().into_iter().map(|k| k.name).collect();
     assert_eq!(
         names,
@@ -173,6 +179,7 @@ fn info_with_peer() -> NodeInfo {
             tokens: vec![1, 2],
             release_version: "4.1.7".into(),
             schema_version: Some(Uuid::from_u128(0x1234)),
+            dse: None,
         }],
         ..NodeInfo::default()
     }
