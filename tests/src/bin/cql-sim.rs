@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cql-sim --listen 127.0.0.1:9042 [--tls] [--cert FILE --key FILE] [--ca-out FILE]
-//!         [--user NAME:PASSWORD]... [--authenticator] [--authorizer] [--dse]
+//!         [--user NAME:PASSWORD]... [--authenticator] [--authorizer]
+//!         [--dse] [--graph-primes FILE]
 //!         [--protocol-versions 3,4,5] [--prime QUERY]...
 //!         [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N]
 //!         [--schema-agreement-delay-ms MS] [--one-address] [--rules FILE]
@@ -15,7 +16,8 @@
 //! 127.0.0.1/localhost is generated; `--ca-out` writes the PEM clients must trust.
 //! `--prime QUERY` answers that exact statement with a Void result without executing it.
 //! `--dse` plays a DataStax Enterprise 6.8 node (or cluster) with the Graph workload
-//! (see `cql_testkit::sim::dse`).
+//! (see `cql_testkit::sim::dse`); `--graph-primes FILE` answers `gremlin-groovy` scripts
+//! from a JSON primes file (format: `cql_testkit::sim::dse::graph::primes`).
 //! `--rules FILE` loads fault rules from a TOML file (see `tests/examples/faults.toml`); a
 //! cluster shares them between its nodes (rules pick nodes by address).
 //!
@@ -44,7 +46,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
-[--user NAME:PASSWORD]... [--authenticator] [--authorizer] [--dse] [--protocol-versions 3,4,5] [--prime QUERY]... \
+[--user NAME:PASSWORD]... [--authenticator] [--authorizer] [--dse] [--graph-primes FILE] \
+[--protocol-versions 3,4,5] [--prime QUERY]... \
 [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N] [--schema-agreement-delay-ms MS] \
 [--one-address] [--rules FILE] [--token-layout interleaved|ccm] [--control ADDR]";
 
@@ -109,6 +112,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--authenticator" => config = config.with_authenticator(),
             "--dse" => config = config.with_dse(),
+            "--graph-primes" => {
+                let path = value("--graph-primes")?;
+                config
+                    .primes
+                    .load_graph_file(path.as_ref())
+                    .map_err(|e| format!("bad --graph-primes: {e}"))?;
+            }
             "--authorizer" => config = config.with_authorizer(),
             "--protocol-versions" => {
                 config.protocol_versions = parse_versions(&value("--protocol-versions")?)?;
@@ -376,6 +386,7 @@ mod tests {
         let a = args("--nodes 2 --dse").unwrap();
         assert_eq!(cluster_config(&a).unwrap().dse.unwrap().version, "6.8.40");
         assert!(args("--dse").unwrap().config.node.info.dse.is_some());
+        assert!(args("--dse --graph-primes /nonexistent.json").is_err());
     }
 
     #[test]

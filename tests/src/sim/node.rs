@@ -22,6 +22,7 @@ use crate::cql::{Parsed, parse_statement};
 use crate::sim::auth::{self, AuthConfig, Caller, Roles};
 use crate::sim::cluster::topology::{Availability, Topology};
 use crate::sim::describe;
+use crate::sim::dse::graph::GraphState;
 use crate::sim::dse::{Insights, insights};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::exec::{self, ExecContext, NodeView, PreparedShape};
@@ -190,6 +191,8 @@ pub struct Node {
     paused: Arc<watch::Sender<bool>>,
     /// The Insights reports this node received (DSE mode).
     insights: Insights,
+    /// The graphs of the cluster and its paged graph results (DSE mode).
+    graphs: Arc<GraphState>,
 }
 
 impl core::fmt::Debug for Node {
@@ -232,6 +235,7 @@ impl Node {
             events,
             paused: Arc::new(watch::channel(false).0),
             insights: Insights::new(),
+            graphs: Arc::new(GraphState::default()),
         }
     }
 
@@ -255,6 +259,7 @@ impl Node {
             events,
             paused: Arc::new(watch::channel(false).0),
             insights: Insights::new(),
+            graphs: self.graphs.clone(),
         }
     }
 
@@ -401,6 +406,27 @@ impl Node {
     /// oldest first; kept across restarts.
     pub fn insights(&self) -> &Insights {
         &self.insights
+    }
+
+    /// The graphs the cluster's nodes share (DSE mode).
+    pub fn graph_state(&self) -> &Arc<GraphState> {
+        &self.graphs
+    }
+
+    /// The `graph_engine` of keyspace `name`, when it is a graph.
+    pub fn graph_engine(&self, name: &str) -> Option<String> {
+        self.lock().schema.keyspace(name)?.graph_engine.clone()
+    }
+
+    /// The names of the graphs (keyspaces with a `graph_engine`), in name order.
+    pub fn graph_names(&self) -> Vec<String> {
+        self.lock()
+            .schema
+            .keyspaces
+            .values()
+            .filter(|k| k.graph_engine.is_some())
+            .map(|k| k.name.clone())
+            .collect()
     }
 
     /// Whether clients must authenticate (PasswordAuthenticator).
@@ -856,6 +882,12 @@ impl Node {
                     });
                 }
             }
+        }
+        if let (SchemaChangeType::Dropped, SchemaChangeTarget::Keyspace { keyspace }) =
+            (&change.change_type, &change.target)
+        {
+            // A dropped graph keyspace takes its graph along.
+            self.graphs.graphs().remove(keyspace);
         }
         // Every live node tells its registered clients.
         topology.publish_to_live(&Event::SchemaChange(change.clone()));

@@ -7,6 +7,9 @@
 //!   schema     system_schema.keyspaces.graph_engine, system_schema.vertices / edges,
 //!              CREATE KEYSPACE ... AND graph_engine = 'Core'
 //!   insights   CALL InsightsRpc.reportInsight(json): VOID, recorded per node
+//!   graph      graph requests (a QUERY with graph-language in its custom payload):
+//!              bytecode traversals of in-memory graphs, primed gremlin-groovy scripts,
+//!              GraphSON 1.0/2.0/3.0 rows
 //! ```
 //!
 //! A node is in DSE mode when its [`NodeInfo::dse`](crate::sim::info::NodeInfo::dse)
@@ -14,6 +17,7 @@
 //! [`SimClusterConfig::with_dse`](crate::sim::cluster::SimClusterConfig::with_dse) or
 //! `cql-sim --dse`. Without it nothing here applies.
 
+pub mod graph;
 pub mod insights;
 
 pub use insights::Insights;
