@@ -10,8 +10,8 @@ last line is `summary: N passed, M failed, K skipped`. The scenarios run in orde
 second creates the Core graph `g` (a keyspace with `graph_engine = 'Core'`) the others use.
 
 What is proven: the driver sees a DSE 6.8 node (dse_version, workloads), its DSE 6.8
-schema parser refreshes the metadata (system_schema.vertices/edges) and reads
-`graph_engine`; `execute_graph` decodes primed gremlin-groovy results in GraphSON 1.0, 2.0
+schema parser refreshes the metadata and reads `graph_engine` and the vertex and edge
+labels of tables (system_schema.vertices/edges); `execute_graph` decodes primed gremlin-groovy results in GraphSON 1.0, 2.0
 and 3.0 into Vertex, Edge, VertexProperty, Path and plain values; the default graph
 profile resolves to GraphSON 3.0 for the Core graph; bytecode (written by hand: the
 driver's fluent API needs gremlinpython, which is not installed) writes to the node's
@@ -112,9 +112,30 @@ def core_graph_keyspace_metadata(session):
     session.execute(
         "CREATE KEYSPACE IF NOT EXISTS plain WITH replication = "
         "{'class': 'SimpleStrategy', 'replication_factor': 1}")
+    session.execute("CREATE TABLE IF NOT EXISTS g.person (id int PRIMARY KEY, name text) "
+                    "WITH VERTEX LABEL person")
+    session.execute("CREATE TABLE IF NOT EXISTS g.software (id int PRIMARY KEY, name text) "
+                    "WITH VERTEX LABEL")
+    session.execute("CREATE TABLE IF NOT EXISTS g.created (pid int, sid int, weight double, "
+                    "PRIMARY KEY ((pid), sid)) "
+                    "WITH EDGE LABEL created FROM person(pid) TO software(sid)")
     cluster = session.cluster
     cluster.refresh_schema_metadata()
     ks = cluster.metadata.keyspaces["g"]
+    eq(ks.tables["person"].vertex.label_name, "person", "person's vertex label")
+    eq(ks.tables["software"].vertex.label_name, "software", "software's vertex label")
+    edge = ks.tables["created"].edge
+    check(edge is not None, "created is an edge table")
+    eq((edge.label_name, edge.from_label, edge.from_table, edge.to_label, edge.to_table),
+       ("created", "person", "person", "software", "software"), "edge metadata")
+    eq((edge.from_partition_key_columns, edge.to_partition_key_columns), (["pid"], ["sid"]),
+       "edge key columns")
+    check("EDGE LABEL created FROM person(pid) TO software(sid)"
+          in ks.tables["created"].export_as_string(), ks.tables["created"].export_as_string())
+    # The per-table refresh (a schema change event) reads the labels too.
+    cluster.refresh_table_metadata("g", "created")
+    eq(cluster.metadata.keyspaces["g"].tables["created"].edge.label_name, "created",
+       "edge label after a table refresh")
     eq(ks.graph_engine, "Core", "graph_engine")
     check(ks.is_graph_enabled, "g is graph enabled")
     eq(cluster.metadata.keyspaces["plain"].graph_engine, None, "plain's graph_engine")

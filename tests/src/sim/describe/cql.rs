@@ -222,6 +222,9 @@ pub fn table_cql(table: &Table, with_internals: bool) -> String {
     } else {
         options.extend(table_options(table, false));
     }
+    if let Some(label) = &table.options.graph_label {
+        options.push(label.cql());
+    }
     out.push_str(&options.join("\n    AND "));
     out.push(';');
     if table.is_virtual {

@@ -227,3 +227,81 @@ fn insights_reports_are_recorded_per_node() {
     let e = c.error("CALL Other.rpc('x')");
     assert_eq!(e.error, DbError::Invalid);
 }
+
+#[test]
+fn vertex_and_edge_tables() {
+    let mut c = Client::new(true);
+    c.exec("CREATE KEYSPACE g WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1} AND graph_engine = 'Core'");
+    c.exec("CREATE TABLE g.person (id int PRIMARY KEY, name text) WITH VERTEX LABEL");
+    c.exec("CREATE TABLE g.soft (id int, v int, name text, PRIMARY KEY (id, v)) WITH comment = 'x' AND VERTEX LABEL software");
+    c.exec(
+        "CREATE TABLE g.created (pid int, sid int, sv int, weight double, PRIMARY KEY ((pid), sid, sv)) \
+         WITH EDGE LABEL created FROM person(pid) TO software(sid, sv)",
+    );
+    let vertices = c.rows("SELECT * FROM system_schema.vertices WHERE keyspace_name = 'g'");
+    let labels: Vec<(Option<CqlValue>, Option<CqlValue>)> = vertices
+        .iter()
+        .map(|r| (r["table_name"].clone(), r["label_name"].clone()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (text("person"), text("person")),
+            (text("soft"), text("software"))
+        ]
+    );
+    let edges = c.rows(
+        "SELECT * FROM system_schema.edges WHERE keyspace_name = 'g' AND table_name = 'created'",
+    );
+    let list = |items: &[&str]| {
+        Some(CqlValue::List(
+            items.iter().map(|s| CqlValue::Text((*s).into())).collect(),
+        ))
+    };
+    let e = &edges[0];
+    assert_eq!(e["label_name"], text("created"));
+    assert_eq!(e["from_table"], text("person"));
+    assert_eq!(e["from_partition_key_columns"], list(&["pid"]));
+    assert_eq!(e["from_clustering_columns"], list(&[]));
+    assert_eq!(e["to_table"], text("soft"));
+    assert_eq!(e["to_partition_key_columns"], list(&["sid"]));
+    assert_eq!(e["to_clustering_columns"], list(&["sv"]));
+    let Outcome::Rows(d) = c.run("DESCRIBE TABLE g.created").unwrap() else {
+        panic!()
+    };
+    let create = String::from_utf8(d.rows[0][3].clone().unwrap().to_vec()).unwrap();
+    assert!(
+        create.ends_with("\n    AND EDGE LABEL created FROM person(pid) TO software(sid, sv);"),
+        "{create}"
+    );
+    // Refusals.
+    c.exec("CREATE KEYSPACE plain WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    let e = c.error("CREATE TABLE plain.v (id int PRIMARY KEY) WITH VERTEX LABEL v");
+    assert_eq!(e.error, DbError::Invalid);
+    let e = c.error(
+        "CREATE TABLE g.e (a int PRIMARY KEY, b int) WITH EDGE LABEL FROM nope(a) TO person(b)",
+    );
+    assert!(e.message.contains("nope"), "{}", e.message);
+    let e = c.error(
+        "CREATE TABLE g.e (a int PRIMARY KEY, b int) WITH EDGE LABEL FROM person(x) TO person(b)",
+    );
+    assert!(e.message.contains("column x"), "{}", e.message);
+    let mut cassandra = Client::new(false);
+    cassandra.exec(
+        "CREATE KEYSPACE k WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+    );
+    let e = cassandra.error("CREATE TABLE k.v (id int PRIMARY KEY) WITH VERTEX LABEL v");
+    assert_eq!(e.error, DbError::SyntaxError);
+}
+
+#[test]
+fn graph_labels_parse_and_print() {
+    for cql in [
+        "CREATE TABLE g.v (id int, PRIMARY KEY ((id))) WITH VERTEX LABEL person",
+        "CREATE TABLE g.v (id int, PRIMARY KEY ((id))) WITH comment = 'c' AND VERTEX LABEL",
+        "CREATE TABLE g.e (a int, b int, c int, PRIMARY KEY ((a), b, c)) WITH EDGE LABEL knows FROM person((a, b), c) TO person(b)",
+    ] {
+        let parsed = crate::cql::parse_statement(cql).unwrap();
+        assert_eq!(parsed.statement.to_string(), cql);
+    }
+}

@@ -304,11 +304,57 @@ pub fn system_schema(schema: &Schema, table: &Table) -> Vec<Vec<Option<Bytes>>> 
                 }
             }
         }
+        "vertices" | "edges" => rows = graph_label_rows(described(schema, false), table),
         "functions" | "aggregates" | "views" | "triggers" => {
             rows = super::objects::rows(described(schema, false), table);
         }
         // dropped_columns: the model keeps none.
         _ => {}
+    }
+    rows
+}
+
+/// DSE's `system_schema.vertices` or `edges`: the tables with that kind of graph label.
+fn graph_label_rows<'a>(
+    keyspaces: impl Iterator<Item = &'a Keyspace>,
+    table: &Table,
+) -> Vec<Vec<Option<Bytes>>> {
+    use crate::sim::schema::graph_labels::TableLabel;
+    let mut rows = Vec::new();
+    for ks in keyspaces {
+        for t in ks.tables.values() {
+            let mut values: Named = vec![
+                ("keyspace_name", text(&ks.name)),
+                ("table_name", text(&t.name)),
+            ];
+            match (&t.options.graph_label, table.name.as_str()) {
+                (Some(TableLabel::Vertex(label)), "vertices") => {
+                    values.push(("label_name", text(label)));
+                }
+                (Some(TableLabel::Edge(e)), "edges") => {
+                    values.extend([
+                        ("label_name", text(&e.label)),
+                        ("from_table", text(&e.from.table)),
+                        (
+                            "from_partition_key_columns",
+                            text_list(e.from.partition_key.clone()),
+                        ),
+                        (
+                            "from_clustering_columns",
+                            text_list(e.from.clustering.clone()),
+                        ),
+                        ("to_table", text(&e.to.table)),
+                        (
+                            "to_partition_key_columns",
+                            text_list(e.to.partition_key.clone()),
+                        ),
+                        ("to_clustering_columns", text_list(e.to.clustering.clone())),
+                    ]);
+                }
+                _ => continue,
+            }
+            rows.push(project(table, values));
+        }
     }
     rows
 }

@@ -119,7 +119,7 @@ pub fn execute_in(
         Statement::CreateKeyspace(s) => create_keyspace(schema, s, ctx, features.dse_graph),
         Statement::AlterKeyspace(s) => alter_keyspace(schema, s, ctx, features.dse_graph),
         Statement::DropKeyspace { name, if_exists } => drop_keyspace(schema, name, *if_exists),
-        Statement::CreateTable(s) => create_table(schema, s, session_keyspace),
+        Statement::CreateTable(s) => create_table(schema, s, session_keyspace, features.dse_graph),
         Statement::AlterTable(s) => alter_table(schema, s, session_keyspace),
         Statement::DropTable { name, if_exists } => {
             drop_table(schema, name, *if_exists, session_keyspace)
