@@ -122,8 +122,6 @@ pub struct PeerInfo {
     pub release_version: String,
     /// Its `schema_version`, or `None` when unknown.
     pub schema_version: Option<Uuid>,
-    /// Its DSE identity, when it is a DSE node.
-    pub dse: Option<DseInfo>,
 }
 
 /// `count` tokens spread evenly over the Murmur3 ring, shifted by `offset` so several

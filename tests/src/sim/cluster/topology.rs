@@ -261,7 +261,6 @@ impl Topology {
                 tokens: m.info.tokens.clone(),
                 release_version: m.info.release_version.clone(),
                 schema_version: Some(m.reported_schema_version(now)),
-                dse: m.info.dse.clone(),
             })
             .collect()
     }

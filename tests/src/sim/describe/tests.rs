@@ -481,7 +481,6 @@ fn ownership_walks_the_ring() {
         tokens: vec![50],
         release_version: "4.1.7".into(),
         schema_version: None,
-        dse: None,
     });
     let mut c = Client::new();
     c.exec("CREATE KEYSPACE k2 WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}");

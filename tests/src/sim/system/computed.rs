@@ -140,8 +140,9 @@ pub fn peers(info: &NodeInfo, table: &Table, v2: bool) -> Vec<Vec<Option<Bytes>>
             if let Some(v) = p.schema_version {
                 values.push(("schema_version", CqlValue::Uuid(v)));
             }
+            // The nodes of a cluster are all DSE or all Cassandra.
             values.extend(dse_values(
-                p.dse.as_ref(),
+                info.dse.as_ref(),
                 p.address,
                 p.native_port,
                 info.listen_port,

@@ -179,7 +179,6 @@ fn info_with_peer() -> NodeInfo {
             tokens: vec![1, 2],
             release_version: "4.1.7".into(),
             schema_version: Some(Uuid::from_u128(0x1234)),
-            dse: None,
         }],
         ..NodeInfo::default()
     }
