@@ -6,7 +6,8 @@
 //!
 //! `tests/interop/mapper_forms.py` (the object mapper's statement forms) and
 //! `tests/interop/cqlengine_smoke.py` (cqlengine's schema sync and queries) run the same
-//! way against a plain node.
+//! way against a plain node; `tests/interop/graph_python.py` (DSE Graph) against a node
+//! in DSE mode with the graph primes of `tests/interop/graph_primes.json`.
 //!
 //! The cluster scenarios (`tests/interop/python_driver_cluster.py`) run against a 3-node
 //! and a 2-datacenter [`SimCluster`]: the script asks this harness to stop, start and
@@ -147,6 +148,33 @@ async fn python_driver_with_authentication() {
             .map(|s| (*s).to_string()),
     );
     run_suite(&server, args, "auth").await;
+    server.stop().await;
+}
+
+/// DSE Graph (`tests/interop/graph_python.py`): the driver sees a DSE 6.8 node, reads
+/// `graph_engine` from its DSE schema parser, decodes primed `gremlin-groovy` results in
+/// GraphSON 1.0/2.0/3.0 and runs bytecode on the in-memory graph; its Insights reporter
+/// reports to the node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_driver_dse_graph() {
+    let mut primes = cql_testkit::sim::server::Primes::new();
+    primes
+        .load_graph_file(&cql_testkit::interop::script("graph_primes.json"))
+        .unwrap();
+    let server = SimServer::start(SimServerConfig::default().with_dse().with_primes(primes))
+        .await
+        .unwrap();
+    if python("interop").is_some() {
+        run_script(&server, "graph_python.py", Vec::new(), "dse graph").await;
+        // The driver's Insights reporter sends its startup report when the session opens.
+        let reports = server.node().insights().reports_json();
+        assert!(
+            reports
+                .iter()
+                .any(|r| r["metadata"]["name"] == "driver.startup"),
+            "no driver.startup Insights report: {reports:?}"
+        );
+    }
     server.stop().await;
 }
 

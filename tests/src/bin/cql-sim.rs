@@ -4,6 +4,7 @@
 //! ```text
 //! cql-sim --listen 127.0.0.1:9042 [--tls] [--cert FILE --key FILE] [--ca-out FILE]
 //!         [--user NAME:PASSWORD]... [--authenticator] [--authorizer]
+//!         [--dse] [--graph-primes FILE]
 //!         [--protocol-versions 3,4,5] [--prime QUERY]...
 //!         [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N]
 //!         [--schema-agreement-delay-ms MS] [--one-address] [--rules FILE]
@@ -14,6 +15,9 @@
 //! free port) and runs until interrupted. With `--tls` and no `--cert`, a certificate for
 //! 127.0.0.1/localhost is generated; `--ca-out` writes the PEM clients must trust.
 //! `--prime QUERY` answers that exact statement with a Void result without executing it.
+//! `--dse` plays a DataStax Enterprise 6.8 node (or cluster) with the Graph workload
+//! (see `cql_testkit::sim::dse`); `--graph-primes FILE` answers `gremlin-groovy` scripts
+//! from a JSON primes file (format: `cql_testkit::sim::dse::graph::primes`).
 //! `--rules FILE` loads fault rules from a TOML file (see `tests/examples/faults.toml`); a
 //! cluster shares them between its nodes (rules pick nodes by address).
 //!
@@ -42,7 +46,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify};
 
 const USAGE: &str = "usage: cql-sim --listen ADDR [--tls] [--cert FILE --key FILE] [--ca-out FILE] \
-[--user NAME:PASSWORD]... [--authenticator] [--authorizer] [--protocol-versions 3,4,5] [--prime QUERY]... \
+[--user NAME:PASSWORD]... [--authenticator] [--authorizer] [--dse] [--graph-primes FILE] \
+[--protocol-versions 3,4,5] [--prime QUERY]... \
 [--nodes N | --dc NAME:N ...] [--racks N] [--num-tokens N] [--schema-agreement-delay-ms MS] \
 [--one-address] [--rules FILE] [--token-layout interleaved|ccm] [--control ADDR]";
 
@@ -106,6 +111,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 config = config.with_user(name, pass);
             }
             "--authenticator" => config = config.with_authenticator(),
+            "--dse" => config = config.with_dse(),
+            "--graph-primes" => {
+                let path = value("--graph-primes")?;
+                config
+                    .primes
+                    .load_graph_file(path.as_ref())
+                    .map_err(|e| format!("bad --graph-primes: {e}"))?;
+            }
             "--authorizer" => config = config.with_authorizer(),
             "--protocol-versions" => {
                 config.protocol_versions = parse_versions(&value("--protocol-versions")?)?;
@@ -216,6 +229,7 @@ fn cluster_config(args: &Args) -> Result<SimClusterConfig, String> {
         .with_faults(args.config.faults.clone());
     config.users = args.config.node.users.clone();
     config.auth = args.config.node.auth;
+    config.dse = args.config.node.info.dse.clone();
     config.tls = args.tls;
     if let Some(r) = c.racks {
         config = config.with_racks(r);
@@ -367,6 +381,12 @@ mod tests {
         assert!(c.tls);
         assert_eq!(c.users, vec![("u".to_string(), "p".to_string())]);
         assert!(matches!(c.addressing, Addressing::SingleAddress { .. }));
+
+        // DSE mode goes to every node.
+        let a = args("--nodes 2 --dse").unwrap();
+        assert_eq!(cluster_config(&a).unwrap().dse.unwrap().version, "6.8.40");
+        assert!(args("--dse").unwrap().config.node.info.dse.is_some());
+        assert!(args("--dse --graph-primes /nonexistent.json").is_err());
     }
 
     #[test]

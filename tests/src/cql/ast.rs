@@ -781,6 +781,36 @@ pub struct CreateTable {
     pub clustering_order: Vec<(String, Order)>,
     /// The other `WITH` options.
     pub properties: Properties,
+    /// DSE 6.8's `WITH VERTEX LABEL` / `WITH EDGE LABEL` (refused outside DSE mode).
+    pub graph_label: Option<GraphLabel>,
+}
+
+/// A DSE 6.8 graph label of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphLabel {
+    /// `VERTEX LABEL [name]`: the table holds vertices (named after the table when no
+    /// name is given).
+    Vertex(Option<String>),
+    /// `EDGE LABEL [name] FROM v(cols) TO v(cols)`: the table holds edges.
+    Edge {
+        /// The label (the table's name when not given).
+        label: Option<String>,
+        /// The outgoing vertex label and the columns holding its key.
+        from: EdgeEnd,
+        /// The incoming vertex label and the columns holding its key.
+        to: EdgeEnd,
+    },
+}
+
+/// One end of an edge table: `person((a, b), c)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeEnd {
+    /// The vertex label.
+    pub label: String,
+    /// The edge table's columns holding the vertex's partition key.
+    pub partition_key: Vec<String>,
+    /// The edge table's columns holding the vertex's clustering columns.
+    pub clustering: Vec<String>,
 }
 
 /// What ALTER TABLE does.

@@ -439,7 +439,46 @@ impl Display for CreateTable {
             sep(f)?;
             write!(f, "{}", self.properties)?;
         }
+        if let Some(label) = &self.graph_label {
+            sep(f)?;
+            write!(f, "{label}")?;
+        }
         Ok(())
+    }
+}
+
+impl Display for GraphLabel {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let (kind, label) = match self {
+            GraphLabel::Vertex(l) => ("VERTEX", l),
+            GraphLabel::Edge { label, .. } => ("EDGE", label),
+        };
+        write!(f, "{kind} LABEL")?;
+        if let Some(l) = label {
+            write!(f, " {}", quote_ident(l))?;
+        }
+        if let GraphLabel::Edge { from, to, .. } = self {
+            write!(f, " FROM {from} TO {to}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for EdgeEnd {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", quote_ident(&self.label))?;
+        match self.partition_key.as_slice() {
+            [one] => f.write_str(&quote_ident(one))?,
+            many => {
+                f.write_char('(')?;
+                idents(f, many)?;
+                f.write_char(')')?;
+            }
+        }
+        for c in &self.clustering {
+            write!(f, ", {}", quote_ident(c))?;
+        }
+        f.write_char(')')
     }
 }
 

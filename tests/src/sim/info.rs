@@ -41,6 +41,9 @@ pub struct NodeInfo {
     /// The client connections open to the node (`system_views.clients`); clones of the
     /// identity share them.
     pub clients: ConnectedClients,
+    /// DataStax Enterprise identity (`dse_version`, workloads) when the node plays a DSE
+    /// 6.8 node ([`crate::sim::dse`]); `None`: Apache Cassandra.
+    pub dse: Option<DseInfo>,
 }
 
 impl Default for NodeInfo {
@@ -60,7 +63,43 @@ impl Default for NodeInfo {
             peers: Vec::new(),
             schema_version: None,
             clients: ConnectedClients::default(),
+            dse: None,
         }
+    }
+}
+
+/// What a DataStax Enterprise node adds to its identity in `system.local` and
+/// `system.peers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DseInfo {
+    /// `dse_version` (e.g. `6.8.40`).
+    pub version: String,
+    /// `workload`: the legacy single workload name.
+    pub workload: String,
+    /// `workloads`: every workload the node runs.
+    pub workloads: Vec<String>,
+    /// `graph`: whether DSE Graph runs on the node.
+    pub graph: bool,
+}
+
+impl Default for DseInfo {
+    /// DSE 6.8.40 with the Cassandra and Graph workloads.
+    fn default() -> Self {
+        Self {
+            version: "6.8.40".to_string(),
+            workload: "Cassandra".to_string(),
+            workloads: vec!["Cassandra".to_string(), "Graph".to_string()],
+            graph: true,
+        }
+    }
+}
+
+impl DseInfo {
+    /// The `release_version` a DSE node of this version reports: the Cassandra
+    /// version DSE 6.8 is built on, followed by the DSE version without dots
+    /// (`4.0.0.6840` for 6.8.40).
+    pub fn release_version(&self) -> String {
+        format!("4.0.0.{}", self.version.replace('.', ""))
     }
 }
 

@@ -6,6 +6,8 @@
 //!   auth     roles, permissions and their checks (system_auth)
 //!   node     the glue: parse, dispatch, prepared cache, schema versions, event feed
 //!   describe server-side DESCRIBE: CREATE statements, listings, DESCRIBE CLUSTER
+//!   dse      DataStax Enterprise 6.8 mode: DSE identity and schema tables, Insights,
+//!            graph requests
 //!   exec     SELECT / INSERT / UPDATE / DELETE / BATCH / TRUNCATE over `storage`
 //!   faults   fault rules (errors, delays, silence, closes, corrupt frames) and request records
 //!   schema   the schema model and DDL execution
@@ -19,6 +21,7 @@ pub mod auth;
 pub mod clients;
 pub mod cluster;
 pub mod describe;
+pub mod dse;
 pub mod error;
 pub mod exec;
 pub mod faults;
@@ -31,6 +34,6 @@ pub mod storage;
 pub mod system;
 
 pub use error::{CqlError, CqlResult};
-pub use info::{NodeInfo, PeerInfo};
+pub use info::{DseInfo, NodeInfo, PeerInfo};
 pub use node::{Node, NodeConfig, SessionState};
 pub use outcome::{BoundValue, BoundValues, ExecParams, Outcome, RowsResult};

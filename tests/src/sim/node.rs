@@ -22,6 +22,8 @@ use crate::cql::{Parsed, parse_statement};
 use crate::sim::auth::{self, AuthConfig, Caller, Roles};
 use crate::sim::cluster::topology::{Availability, Topology};
 use crate::sim::describe;
+use crate::sim::dse::graph::GraphState;
+use crate::sim::dse::{Insights, insights};
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::exec::{self, ExecContext, NodeView, PreparedShape};
 use crate::sim::info::NodeInfo;
@@ -187,6 +189,10 @@ pub struct Node {
     /// `true` while the node is paused (as a stopped process: connections stay open,
     /// nothing is read or answered).
     paused: Arc<watch::Sender<bool>>,
+    /// The Insights reports this node received (DSE mode).
+    insights: Insights,
+    /// The graphs of the cluster and its paged graph results (DSE mode).
+    graphs: Arc<GraphState>,
 }
 
 impl core::fmt::Debug for Node {
@@ -204,7 +210,11 @@ impl Node {
             version: Uuid::new_v4(),
             ..Schema::default()
         };
-        for ks in system::system_keyspaces() {
+        let system_keyspaces = match config.info.dse {
+            Some(_) => system::dse_system_keyspaces(),
+            None => system::system_keyspaces(),
+        };
+        for ks in system_keyspaces {
             schema.keyspaces.insert(ks.name.clone(), ks);
         }
         let (events, _) = broadcast::channel(1024);
@@ -224,6 +234,8 @@ impl Node {
             slot: 0,
             events,
             paused: Arc::new(watch::channel(false).0),
+            insights: Insights::new(),
+            graphs: Arc::new(GraphState::default()),
         }
     }
 
@@ -246,6 +258,8 @@ impl Node {
             slot,
             events,
             paused: Arc::new(watch::channel(false).0),
+            insights: Insights::new(),
+            graphs: self.graphs.clone(),
         }
     }
 
@@ -381,6 +395,38 @@ impl Node {
     /// The node's identity.
     pub fn info(&self) -> &NodeInfo {
         &self.config.info
+    }
+
+    /// Whether the node plays a DataStax Enterprise 6.8 node ([`crate::sim::dse`]).
+    pub fn is_dse(&self) -> bool {
+        self.config.info.dse.is_some()
+    }
+
+    /// The `CALL InsightsRpc.reportInsight(...)` arguments this node received (DSE mode),
+    /// oldest first; kept across restarts.
+    pub fn insights(&self) -> &Insights {
+        &self.insights
+    }
+
+    /// The graphs the cluster's nodes share (DSE mode).
+    pub fn graph_state(&self) -> &Arc<GraphState> {
+        &self.graphs
+    }
+
+    /// The `graph_engine` of keyspace `name`, when it is a graph.
+    pub fn graph_engine(&self, name: &str) -> Option<String> {
+        self.lock().schema.keyspace(name)?.graph_engine.clone()
+    }
+
+    /// The names of the graphs (keyspaces with a `graph_engine`), in name order.
+    pub fn graph_names(&self) -> Vec<String> {
+        self.lock()
+            .schema
+            .keyspaces
+            .values()
+            .filter(|k| k.graph_engine.is_some())
+            .map(|k| k.name.clone())
+            .collect()
     }
 
     /// Whether clients must authenticate (PasswordAuthenticator).
@@ -522,6 +568,11 @@ impl Node {
     ) -> CqlResult<Outcome> {
         session.warnings.clear();
         session.touched.clear();
+        if self.is_dse() && insights::is_call(query) {
+            let json = insights::report_argument(query, values)?;
+            self.insights.record(json);
+            return Ok(Outcome::Void);
+        }
         let parsed = parse_statement(query)?;
         self.run(&parsed, values, params, session, params.keyspace.clone())
     }
@@ -796,7 +847,10 @@ impl Node {
         let resources_before = auth::authorize::schema_resources(schema);
         let before: Vec<Uuid> = table_ids(schema);
         let context = self.replication_context(topology);
-        let features = &self.config.features;
+        let features = &SchemaFeatures {
+            dse_graph: self.config.features.dse_graph || self.is_dse(),
+            ..self.config.features
+        };
         let Some(change) = ddl::execute_in(schema, statement, keyspace, &context, features)? else {
             return Ok(Outcome::Void);
         };
@@ -828,6 +882,12 @@ impl Node {
                     });
                 }
             }
+        }
+        if let (SchemaChangeType::Dropped, SchemaChangeTarget::Keyspace { keyspace }) =
+            (&change.change_type, &change.target)
+        {
+            // A dropped graph keyspace takes its graph along.
+            self.graphs.graphs().remove(keyspace);
         }
         // Every live node tells its registered clients.
         topology.publish_to_live(&Event::SchemaChange(change.clone()));

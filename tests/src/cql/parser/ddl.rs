@@ -4,8 +4,8 @@
 use super::{PResult, Parser};
 use crate::cql::ast::{
     AlterKeyspace, AlterTable, AlterTableAction, AlterType, AlterTypeAction, ColumnDef,
-    CreateIndex, CreateKeyspace, CreateTable, CreateType, IndexKind, Literal, Order, Properties,
-    PropertyValue, Statement,
+    CreateIndex, CreateKeyspace, CreateTable, CreateType, EdgeEnd, GraphLabel, IndexKind, Literal,
+    Order, Properties, PropertyValue, Statement,
 };
 use crate::cql::lexer::{Symbol, TokenKind};
 
@@ -120,10 +120,13 @@ impl Parser<'_> {
             clustering_key: Vec::new(),
             clustering_order: Vec::new(),
             properties: Properties::default(),
+            graph_label: None,
         };
         if self.eat_kw("with") {
             loop {
-                if self.eat_kw("compact") {
+                if (self.at_kw("vertex") || self.at_kw("edge")) && self.at_kw_n(1, "label") {
+                    table.graph_label = Some(self.graph_label()?);
+                } else if self.eat_kw("compact") {
                     self.expect_kw("storage")?;
                     return Err(self.invalid(COMPACT_STORAGE_MESSAGE));
                 } else if self.eat_kw("clustering") {
@@ -443,6 +446,52 @@ impl Parser<'_> {
             return self.drop_trigger().map(Statement::DropTrigger);
         }
         Err(self.no_viable())
+    }
+
+    /// DSE's `VERTEX LABEL [name]` or `EDGE LABEL [name] FROM v(cols) TO v(cols)`.
+    fn graph_label(&mut self) -> PResult<GraphLabel> {
+        let edge = self.eat_kw("edge");
+        if !edge {
+            self.expect_kw("vertex")?;
+        }
+        self.expect_kw("label")?;
+        let named = !(self.at_kw("and") || self.at_kw("from"))
+            && matches!(self.cur(), TokenKind::Ident(_) | TokenKind::QuotedIdent(_));
+        let label = if named { Some(self.ident()?) } else { None };
+        if !edge {
+            return Ok(GraphLabel::Vertex(label));
+        }
+        self.expect_kw("from")?;
+        let from = self.edge_end()?;
+        self.expect_kw("to")?;
+        let to = self.edge_end()?;
+        Ok(GraphLabel::Edge { label, from, to })
+    }
+
+    /// `label(pk)`, `label(pk, c1, ...)` or `label((pk1, pk2), c1, ...)`.
+    fn edge_end(&mut self) -> PResult<EdgeEnd> {
+        let label = self.ident()?;
+        self.expect_sym(Symbol::LParen)?;
+        let partition_key = if self.eat_sym(Symbol::LParen) {
+            let mut cols = vec![self.ident()?];
+            while self.eat_sym(Symbol::Comma) {
+                cols.push(self.ident()?);
+            }
+            self.expect_sym(Symbol::RParen)?;
+            cols
+        } else {
+            vec![self.ident()?]
+        };
+        let mut clustering = Vec::new();
+        while self.eat_sym(Symbol::Comma) {
+            clustering.push(self.ident()?);
+        }
+        self.expect_sym(Symbol::RParen)?;
+        Ok(EdgeEnd {
+            label,
+            partition_key,
+            clustering,
+        })
     }
 
     /// `name = value (AND name = value)*`

@@ -9,6 +9,7 @@ use cql_core::frame::ProtocolVersion;
 
 use crate::sim::auth::AuthConfig;
 use crate::sim::faults::FaultInjector;
+use crate::sim::info::DseInfo;
 use crate::sim::node::{Clock, system_clock};
 use crate::sim::schema::SchemaFeatures;
 use crate::sim::server::Primes;
@@ -117,6 +118,9 @@ pub struct SimClusterConfig {
     pub features: SchemaFeatures,
     /// Authenticator and authorizer of every node.
     pub auth: AuthConfig,
+    /// Every node plays a DataStax Enterprise node with this identity (`None`: Apache
+    /// Cassandra); see [`crate::sim::dse`].
+    pub dse: Option<DseInfo>,
 }
 
 impl core::fmt::Debug for SimClusterConfig {
@@ -167,6 +171,7 @@ impl SimClusterConfig {
             clock: system_clock(),
             features: SchemaFeatures::default(),
             auth: AuthConfig::default(),
+            dse: None,
         }
     }
 
@@ -302,6 +307,20 @@ impl SimClusterConfig {
     #[must_use]
     pub fn with_features(mut self, features: SchemaFeatures) -> Self {
         self.features = features;
+        self
+    }
+
+    /// Every node plays a DataStax Enterprise 6.8.40 node with the Graph workload (see
+    /// [`crate::sim::dse`]).
+    #[must_use]
+    pub fn with_dse(self) -> Self {
+        self.with_dse_info(DseInfo::default())
+    }
+
+    /// Every node plays a DataStax Enterprise node with this identity.
+    #[must_use]
+    pub fn with_dse_info(mut self, dse: DseInfo) -> Self {
+        self.dse = Some(dse);
         self
     }
 

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::config::TokenLayout;
 use super::config::{Addressing, SimClusterConfig};
 use crate::sim::faults::{FaultInjector, RequestLog};
-use crate::sim::info::{NodeInfo, joining_tokens};
+use crate::sim::info::{DseInfo, NodeInfo, joining_tokens};
 use crate::sim::node::{Node, NodeConfig};
 use crate::sim::server::{
     ServerCertificate, SimServer, SimServerConfig, SimServerHandle, generate_pem,
@@ -189,6 +189,11 @@ impl SimCluster {
                 address: addr.ip(),
                 native_port: addr.port(),
                 tokens,
+                release_version: self.config.dse.as_ref().map_or_else(
+                    || NodeInfo::default().release_version,
+                    DseInfo::release_version,
+                ),
+                dse: self.config.dse.clone(),
                 ..NodeInfo::default()
             },
             users: self.config.users.clone(),

@@ -60,7 +60,8 @@ pub fn qualified(keyspace: &str, name: &str) -> String {
 }
 
 /// `CREATE KEYSPACE ks WITH replication = {...}  AND durable_writes = b;` (two spaces
-/// before `AND`, as Cassandra writes it), or the commented structure of a virtual keyspace.
+/// before `AND`, as Cassandra writes it; DSE adds ` AND graph_engine = 'Core'` for a
+/// graph keyspace), or the commented structure of a virtual keyspace.
 pub fn keyspace_cql(ks: &Keyspace) -> String {
     let name = quote_ident(&ks.name);
     if ks.is_virtual {
@@ -79,8 +80,13 @@ pub fn keyspace_cql(ks: &Keyspace) -> String {
         let _ = write!(replication, ", {}: {}", single_quoted(k), single_quoted(v));
     }
     replication.push('}');
+    let graph_engine = ks
+        .graph_engine
+        .as_deref()
+        .map(|e| format!(" AND graph_engine = {}", single_quoted(e)))
+        .unwrap_or_default();
     format!(
-        "CREATE KEYSPACE {name} WITH replication = {replication}  AND durable_writes = {};",
+        "CREATE KEYSPACE {name} WITH replication = {replication}  AND durable_writes = {}{graph_engine};",
         ks.durable_writes
     )
 }
@@ -215,6 +221,9 @@ pub fn table_cql(table: &Table, with_internals: bool) -> String {
         ));
     } else {
         options.extend(table_options(table, false));
+    }
+    if let Some(label) = &table.options.graph_label {
+        options.push(label.cql());
     }
     out.push_str(&options.join("\n    AND "));
     out.push(';');

@@ -105,6 +105,7 @@ fn schema() -> Schema {
         aggregates: BTreeMap::new(),
         views: BTreeMap::new(),
         is_virtual: false,
+        graph_engine: None,
     };
     for t in [t, d, coll, cnt] {
         ks.tables.insert(t.name.clone(), t);

@@ -12,6 +12,9 @@ pub struct SchemaFeatures {
     pub materialized_views: bool,
     /// `sasi_indexes_enabled`: CREATE CUSTOM INDEX ... USING 'org.apache.cassandra.index.sasi.SASIIndex'.
     pub sasi_indexes: bool,
+    /// DataStax Enterprise 6.8 graph keyspaces: `CREATE KEYSPACE ... AND graph_engine =
+    /// 'Core'` (refused as an unknown property by Apache Cassandra).
+    pub dse_graph: bool,
 }
 
 impl Default for SchemaFeatures {
@@ -21,6 +24,7 @@ impl Default for SchemaFeatures {
             scripted_user_defined_functions: true,
             materialized_views: true,
             sasi_indexes: true,
+            dse_graph: false,
         }
     }
 }
@@ -33,6 +37,7 @@ impl SchemaFeatures {
             scripted_user_defined_functions: false,
             materialized_views: false,
             sasi_indexes: false,
+            dse_graph: false,
         }
     }
 }

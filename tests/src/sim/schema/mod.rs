@@ -13,6 +13,7 @@ mod aggregates;
 pub mod ddl;
 pub mod features;
 mod functions;
+pub mod graph_labels;
 pub(crate) mod initcond;
 pub mod model;
 pub mod options;

@@ -63,6 +63,9 @@ pub struct Keyspace {
     pub views: BTreeMap<String, View>,
     /// A virtual keyspace (listed in `system_virtual_schema`, not `system_schema`).
     pub is_virtual: bool,
+    /// DSE 6.8's `graph_engine` (`Core` or `Classic`) of a graph keyspace; `None` for
+    /// every other keyspace.
+    pub graph_engine: Option<String>,
 }
 
 /// A table.
@@ -349,6 +352,8 @@ pub struct TableOptions {
     pub additional_write_policy: String,
     /// `flags` (`compound` for every CQL table).
     pub flags: Vec<String>,
+    /// DSE 6.8's vertex or edge label (tables of a Core graph keyspace).
+    pub graph_label: Option<super::graph_labels::TableLabel>,
 }
 
 impl Default for TableOptions {
@@ -386,6 +391,7 @@ impl Default for TableOptions {
             speculative_retry: "99p".to_string(),
             additional_write_policy: "99p".to_string(),
             flags: vec!["compound".to_string()],
+            graph_label: None,
         }
     }
 }

@@ -89,19 +89,24 @@ pub struct KeyspaceProperties {
     pub replication: Option<Vec<(String, String)>>,
     /// `durable_writes`, when given.
     pub durable_writes: Option<bool>,
+    /// DSE's `graph_engine` (`Core` or `Classic`), when given.
+    pub graph_engine: Option<String>,
 }
 
-/// Reads CREATE/ALTER KEYSPACE properties.
+/// Reads CREATE/ALTER KEYSPACE properties; `dse_graph` accepts DSE 6.8's `graph_engine`.
 ///
 /// # Errors
 /// `SyntaxError` for unknown properties and values of the wrong shape; `ConfigError`
-/// when the replication map has no `class`.
-pub fn keyspace_properties(props: &Properties) -> CqlResult<KeyspaceProperties> {
+/// when the replication map has no `class` or the graph engine is unknown.
+pub fn keyspace_properties(props: &Properties, dse_graph: bool) -> CqlResult<KeyspaceProperties> {
     let mut out = KeyspaceProperties::default();
     for (name, value) in &props.0 {
         match name.as_str() {
             "replication" => out.replication = Some(map_value(name, value)?),
             "durable_writes" => out.durable_writes = Some(bool_value(name, value)?),
+            "graph_engine" if dse_graph => {
+                out.graph_engine = Some(graph_engine(&string_value(name, value)?)?);
+            }
             _ => return Err(unknown_property(name)),
         }
     }
@@ -111,6 +116,19 @@ pub fn keyspace_properties(props: &Properties) -> CqlResult<KeyspaceProperties> 
         }
     }
     Ok(out)
+}
+
+/// A DSE graph engine name in its canonical spelling (`Core`, `Classic`).
+fn graph_engine(value: &str) -> CqlResult<String> {
+    ["Core", "Classic"]
+        .into_iter()
+        .find(|e| e.eq_ignore_ascii_case(value))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            CqlError::config(format!(
+                "Invalid graph engine '{value}'; valid engines are Core and Classic"
+            ))
+        })
 }
 
 /// Validates a replication map for `keyspace` and returns it as `system_schema` stores

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use cql_core::frame::{Compression, Frame, FrameError, Opcode, ProtocolVersion};
 use cql_core::message::{
-    AuthToken, Authenticate, Batch, Event, EventType, Execute, Prepare, PreparedMetadata, Query,
-    Request, RequestFrame, Response, ResponseFrame, Supported,
+    AuthToken, Authenticate, Batch, CustomPayload, Event, EventType, Execute, Prepare,
+    PreparedMetadata, Query, Request, RequestFrame, Response, ResponseFrame, Supported,
 };
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -24,6 +24,7 @@ use super::results::{
 };
 use super::version::version_name;
 use crate::sim::clients::{ClientHandle, ConnectedClient};
+use crate::sim::dse::graph;
 use crate::sim::error::{CqlError, CqlResult};
 use crate::sim::faults::hooks::{self, Origin, Recorder};
 use crate::sim::faults::{Action, CorruptKind, Disposition, FaultInjector, RequestLog};
@@ -423,7 +424,7 @@ impl ClientState {
                 };
             }
             Request::AuthResponse(token) => self.authenticate(token),
-            Request::Query(q) => self.query(q),
+            Request::Query(q) => self.query(q, &request.custom_payload),
             Request::Prepare(p) => self.prepare(p, version),
             Request::Execute(e) => self.execute(e, version),
             Request::Batch(b) => self.batch(b),
@@ -649,12 +650,26 @@ impl ClientState {
         Ok(Response::AuthSuccess(AuthToken::default()))
     }
 
-    fn query(&mut self, q: &Query) -> CqlResult<Response> {
+    fn query(&mut self, q: &Query, payload: &CustomPayload) -> CqlResult<Response> {
         let mode = if q.params.skip_metadata {
             MetadataMode::Skip
         } else {
             MetadataMode::Full
         };
+        // A DSE node answers graph requests; Cassandra ignores the payload and parses
+        // the script as CQL (a syntax error).
+        if self.shared.node.is_dse() {
+            if let Some(request) = graph::request::parse(payload) {
+                let outcome = graph::request::serve(
+                    &self.shared.node,
+                    self.shared.primes.graph(),
+                    &request?,
+                    &q.query,
+                    &exec_params(&q.params),
+                )?;
+                return Ok(Response::Result(result_message(&outcome, mode)?));
+            }
+        }
         if let Some(prime) = self.shared.primes.get(&q.query) {
             return Ok(Response::Result(result_message(&prime.outcome, mode)?));
         }

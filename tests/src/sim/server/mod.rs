@@ -132,6 +132,22 @@ impl SimServerConfig {
         self
     }
 
+    /// Plays a DataStax Enterprise 6.8.40 node with the Graph workload (see
+    /// [`crate::sim::dse`]).
+    #[must_use]
+    pub fn with_dse(self) -> Self {
+        self.with_dse_info(crate::sim::info::DseInfo::default())
+    }
+
+    /// Plays a DataStax Enterprise node with this identity; `release_version` becomes
+    /// the one DSE reports ([`DseInfo::release_version`](crate::sim::info::DseInfo::release_version)).
+    #[must_use]
+    pub fn with_dse_info(mut self, dse: crate::sim::info::DseInfo) -> Self {
+        self.node.info.release_version = dse.release_version();
+        self.node.info.dse = Some(dse);
+        self
+    }
+
     /// Enables TLS.
     #[must_use]
     pub fn with_tls(mut self, tls: ServerCertificate) -> Self {

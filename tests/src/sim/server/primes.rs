@@ -1,11 +1,15 @@
 //! Primed responses: statements answered with a fixed [`Outcome`] without parsing or
-//! executing anything, so a benchmark measures the protocol path alone.
+//! executing anything, so a benchmark measures the protocol path alone; and, for DSE
+//! mode, `gremlin-groovy` scripts answered with fixed graph results
+//! ([`crate::sim::dse::graph::primes`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cql_core::types::ColumnSpec;
 
+use crate::sim::dse::graph::Value as GraphValue;
+use crate::sim::dse::graph::primes::{GraphPrime, GraphPrimes};
 use crate::sim::outcome::Outcome;
 
 /// One primed statement.
@@ -57,10 +61,11 @@ impl Prime {
     }
 }
 
-/// Query text (matched exactly) → prime.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Query text (matched exactly) → prime; (graph name, script text) → graph prime.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Primes {
     by_query: HashMap<String, Arc<Prime>>,
+    graph: GraphPrimes,
 }
 
 impl Primes {
@@ -86,9 +91,61 @@ impl Primes {
         self.by_query.get(query)
     }
 
-    /// Whether no statement is primed.
+    /// Whether no statement (and no graph script) is primed.
     pub fn is_empty(&self) -> bool {
-        self.by_query.is_empty()
+        self.by_query.is_empty() && self.graph.is_empty()
+    }
+
+    /// Adds a graph prime: the `gremlin-groovy` script `query` on graph `graph` (`None`:
+    /// requests without a graph name) answers `results`, one row each, in the GraphSON
+    /// version the request asks for.
+    #[must_use]
+    pub fn with_graph(
+        mut self,
+        graph: Option<&str>,
+        query: impl Into<String>,
+        results: Vec<GraphValue>,
+    ) -> Self {
+        self.graph
+            .insert(graph, query, GraphPrime::Results(results));
+        self
+    }
+
+    /// Adds a graph prime answering an error.
+    #[must_use]
+    pub fn with_graph_error(
+        mut self,
+        graph: Option<&str>,
+        query: impl Into<String>,
+        error: crate::sim::error::CqlError,
+    ) -> Self {
+        self.graph.insert(graph, query, GraphPrime::Error(error));
+        self
+    }
+
+    /// Adds the graph primes of a JSON primes file's text (format:
+    /// [`crate::sim::dse::graph::primes`]); returns how many.
+    ///
+    /// # Errors
+    /// The text is not a graph primes file (the message names the entry).
+    pub fn add_graph_json(&mut self, text: &str) -> Result<usize, String> {
+        self.graph.add_json(text)
+    }
+
+    /// Adds the graph primes of a JSON primes file; returns how many.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a graph primes file.
+    pub fn load_graph_file(&mut self, path: &std::path::Path) -> Result<usize, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        self.add_graph_json(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The graph primes.
+    pub fn graph(&self) -> &GraphPrimes {
+        &self.graph
     }
 }
 

@@ -86,8 +86,42 @@ pub fn local(schema: &Schema, info: &NodeInfo, table: &Table) -> Vec<Vec<Option<
                 CqlValue::Uuid(info.schema_version.unwrap_or(schema.version)),
             ),
             ("tokens", tokens(&info.tokens)),
-        ],
+        ]
+        .into_iter()
+        .chain(dse_values(
+            info.dse.as_ref(),
+            info.address,
+            info.native_port,
+            info.listen_port,
+        ))
+        .collect(),
     )]
+}
+
+/// The DSE identity columns of a `system.local` or `system.peers` row (none for an
+/// Apache Cassandra node; tables without the columns ignore them).
+fn dse_values(
+    dse: Option<&crate::sim::info::DseInfo>,
+    address: std::net::IpAddr,
+    native_port: u16,
+    storage_port: u16,
+) -> Named {
+    let Some(dse) = dse else {
+        return Vec::new();
+    };
+    vec![
+        ("dse_version", text(&dse.version)),
+        ("graph", CqlValue::Boolean(dse.graph)),
+        ("workload", text(&dse.workload)),
+        ("workloads", text_set(dse.workloads.iter().cloned())),
+        ("jmx_port", CqlValue::Int(7199)),
+        ("native_transport_address", CqlValue::Inet(address)),
+        (
+            "native_transport_port",
+            CqlValue::Int(i32::from(native_port)),
+        ),
+        ("storage_port", CqlValue::Int(i32::from(storage_port))),
+    ]
 }
 
 /// The rows of `system.peers` (`v2` false) or `system.peers_v2` (`v2` true).
@@ -106,6 +140,13 @@ pub fn peers(info: &NodeInfo, table: &Table, v2: bool) -> Vec<Vec<Option<Bytes>>
             if let Some(v) = p.schema_version {
                 values.push(("schema_version", CqlValue::Uuid(v)));
             }
+            // The nodes of a cluster are all DSE or all Cassandra.
+            values.extend(dse_values(
+                info.dse.as_ref(),
+                p.address,
+                p.native_port,
+                info.listen_port,
+            ));
             if v2 {
                 values.push(("peer_port", CqlValue::Int(i32::from(info.listen_port))));
                 values.push(("native_address", CqlValue::Inet(p.address)));
@@ -209,7 +250,14 @@ pub fn system_schema(schema: &Schema, table: &Table) -> Vec<Vec<Option<Bytes>>> 
                         ("keyspace_name", text(&ks.name)),
                         ("durable_writes", CqlValue::Boolean(ks.durable_writes)),
                         ("replication", text_map(&ks.replication)),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(
+                        ks.graph_engine
+                            .as_deref()
+                            .map(|e| ("graph_engine", text(e))),
+                    )
+                    .collect(),
                 ));
             }
         }
@@ -257,11 +305,57 @@ pub fn system_schema(schema: &Schema, table: &Table) -> Vec<Vec<Option<Bytes>>> 
                 }
             }
         }
+        "vertices" | "edges" => rows = graph_label_rows(described(schema, false), table),
         "functions" | "aggregates" | "views" | "triggers" => {
             rows = super::objects::rows(described(schema, false), table);
         }
         // dropped_columns: the model keeps none.
         _ => {}
+    }
+    rows
+}
+
+/// DSE's `system_schema.vertices` or `edges`: the tables with that kind of graph label.
+fn graph_label_rows<'a>(
+    keyspaces: impl Iterator<Item = &'a Keyspace>,
+    table: &Table,
+) -> Vec<Vec<Option<Bytes>>> {
+    use crate::sim::schema::graph_labels::TableLabel;
+    let mut rows = Vec::new();
+    for ks in keyspaces {
+        for t in ks.tables.values() {
+            let mut values: Named = vec![
+                ("keyspace_name", text(&ks.name)),
+                ("table_name", text(&t.name)),
+            ];
+            match (&t.options.graph_label, table.name.as_str()) {
+                (Some(TableLabel::Vertex(label)), "vertices") => {
+                    values.push(("label_name", text(label)));
+                }
+                (Some(TableLabel::Edge(e)), "edges") => {
+                    values.extend([
+                        ("label_name", text(&e.label)),
+                        ("from_table", text(&e.from.table)),
+                        (
+                            "from_partition_key_columns",
+                            text_list(e.from.partition_key.clone()),
+                        ),
+                        (
+                            "from_clustering_columns",
+                            text_list(e.from.clustering.clone()),
+                        ),
+                        ("to_table", text(&e.to.table)),
+                        (
+                            "to_partition_key_columns",
+                            text_list(e.to.partition_key.clone()),
+                        ),
+                        ("to_clustering_columns", text_list(e.to.clustering.clone())),
+                    ]);
+                }
+                _ => continue,
+            }
+            rows.push(project(table, values));
+        }
     }
     rows
 }

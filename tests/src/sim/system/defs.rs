@@ -239,6 +239,37 @@ const SYSTEM_VIRTUAL_SCHEMA: &[Def] = &[
     ),
 ];
 
+/// DSE 6.8's `system.local` and `system.peers`: Cassandra's columns plus the DSE
+/// identity (`dse_version`, `graph`, `workload`, `workloads`, ports); DSE 6.8 has no
+/// `peers_v2`.
+const DSE_SYSTEM: &[Def] = &[
+    def(
+        "CREATE TABLE local (key text, bootstrapped text, broadcast_address inet, broadcast_port int, cluster_name text, cql_version text, data_center text, dse_version text, gossip_generation int, graph boolean, host_id uuid, jmx_port int, listen_address inet, listen_port int, native_protocol_version text, native_transport_address inet, native_transport_port int, native_transport_port_ssl int, partitioner text, rack text, release_version text, rpc_address inet, rpc_port int, schema_version uuid, server_id text, storage_port int, storage_port_ssl int, tokens set<varchar>, truncated_at map<uuid, blob>, workload text, workloads frozen<set<text>>, PRIMARY KEY ((key)))",
+        "information about the local node",
+    ),
+    def(
+        "CREATE TABLE peers (peer inet, data_center text, dse_version text, graph boolean, host_id uuid, jmx_port int, native_transport_address inet, native_transport_port int, native_transport_port_ssl int, preferred_ip inet, rack text, release_version text, rpc_address inet, schema_version uuid, server_id text, storage_port int, storage_port_ssl int, tokens set<varchar>, workload text, workloads frozen<set<text>>, PRIMARY KEY ((peer)))",
+        "information about known peers in the cluster",
+    ),
+];
+
+/// DSE 6.8's `system_schema` additions: `graph_engine` on keyspaces, and the graph
+/// labels of vertex and edge tables (what the drivers' DSE 6.8 schema parsers read).
+const DSE_SYSTEM_SCHEMA: &[Def] = &[
+    def(
+        "CREATE TABLE keyspaces (keyspace_name text, durable_writes boolean, graph_engine text, replication frozen<map<text, text>>, PRIMARY KEY ((keyspace_name)))",
+        "keyspace definitions",
+    ),
+    def(
+        "CREATE TABLE vertices (keyspace_name text, table_name text, label_name text, PRIMARY KEY ((keyspace_name), table_name))",
+        "vertex label definitions",
+    ),
+    def(
+        "CREATE TABLE edges (keyspace_name text, table_name text, label_name text, from_table text, from_partition_key_columns frozen<list<text>>, from_clustering_columns frozen<list<text>>, to_table text, to_partition_key_columns frozen<list<text>>, to_clustering_columns frozen<list<text>>, PRIMARY KEY ((keyspace_name), table_name))",
+        "edge label definitions",
+    ),
+];
+
 /// The id Cassandra gives a system table: the name-based (MD5, version 3) UUID of the
 /// keyspace name followed by the table name.
 pub fn system_table_id(keyspace: &str, table: &str) -> Uuid {
@@ -336,8 +367,9 @@ fn build(keyspace: &Keyspace, setup: &Setup, d: &Def) -> Option<Table> {
     Some(table)
 }
 
-/// Every system keyspace with its tables.
-pub fn keyspaces() -> Vec<Keyspace> {
+/// Every system keyspace with its tables; `dse` gives them DSE 6.8's shape
+/// ([`DSE_SYSTEM`], [`DSE_SYSTEM_SCHEMA`]).
+pub fn keyspaces(dse: bool) -> Vec<Keyspace> {
     SETUPS
         .iter()
         .map(|setup| {
@@ -355,11 +387,20 @@ pub fn keyspaces() -> Vec<Keyspace> {
                 aggregates: BTreeMap::new(),
                 views: BTreeMap::new(),
                 is_virtual: setup.virtual_ks,
+                graph_engine: None,
             };
-            for d in setup.defs {
+            let dse_defs = match (dse, setup.name) {
+                (true, "system") => DSE_SYSTEM,
+                (true, "system_schema") => DSE_SYSTEM_SCHEMA,
+                _ => &[],
+            };
+            for d in setup.defs.iter().chain(dse_defs) {
                 if let Some(t) = build(&ks, setup, d) {
                     ks.tables.insert(t.name.clone(), t);
                 }
+            }
+            if dse && setup.name == "system" {
+                ks.tables.remove("peers_v2");
             }
             ks
         })
@@ -370,4 +411,10 @@ pub fn keyspaces() -> Vec<Keyspace> {
 #[cfg(test)]
 pub(crate) fn definition_count() -> usize {
     SETUPS.iter().map(|s| s.defs.len()).sum()
+}
+
+/// How many DSE table definitions [`keyspaces`] adds or replaces.
+#[cfg(test)]
+pub(crate) fn dse_definition_count() -> usize {
+    DSE_SYSTEM.len() + DSE_SYSTEM_SCHEMA.len()
 }

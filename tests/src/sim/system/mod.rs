@@ -21,7 +21,14 @@ use crate::sim::schema::{Keyspace, Schema};
 /// `system_distributed`, `system_traces`, and the virtual `system_views` and
 /// `system_virtual_schema`), with their table definitions.
 pub fn system_keyspaces() -> Vec<Keyspace> {
-    defs::keyspaces()
+    defs::keyspaces(false)
+}
+
+/// The system keyspaces of a DataStax Enterprise 6.8 node: as
+/// [`system_keyspaces`], with DSE's `system.local`, `system.peers` (no `peers_v2`),
+/// `system_schema.keyspaces` (`graph_engine`) and `system_schema.vertices`/`edges`.
+pub fn dse_system_keyspaces() -> Vec<Keyspace> {
+    defs::keyspaces(true)
 }
 
 /// Whether the rows of `keyspace.table` are computed by [`rows`] rather than stored.

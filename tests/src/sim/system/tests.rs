@@ -70,6 +70,12 @@ fn column_types(t: &Table) -> Vec<(String, String, ColumnKind)> {
 fn every_definition_builds() {
     let total: usize = system_keyspaces().iter().map(|k| k.tables.len()).sum();
     assert_eq!(total, defs::definition_count());
+    // DSE: 3 tables replaced (local, peers, keyspaces), peers_v2 gone, 2 added.
+    let dse: usize = super::dse_system_keyspaces()
+        .iter()
+        .map(|k| k.tables.len())
+        .sum();
+    assert_eq!(dse, total + defs::dse_definition_count() - 3 - 1);
     let names: Vec<String> = system_keyspaces().into_iter().map(|k| k.name).collect();
     assert_eq!(
         names,

@@ -116,10 +116,10 @@ pub fn execute_in(
         Statement::DropView { name, if_exists } => views::drop(schema, name, *if_exists, session),
         Statement::CreateTrigger(s) => triggers::create(schema, s, session),
         Statement::DropTrigger(s) => triggers::drop(schema, s, session),
-        Statement::CreateKeyspace(s) => create_keyspace(schema, s, ctx),
-        Statement::AlterKeyspace(s) => alter_keyspace(schema, s, ctx),
+        Statement::CreateKeyspace(s) => create_keyspace(schema, s, ctx, features.dse_graph),
+        Statement::AlterKeyspace(s) => alter_keyspace(schema, s, ctx, features.dse_graph),
         Statement::DropKeyspace { name, if_exists } => drop_keyspace(schema, name, *if_exists),
-        Statement::CreateTable(s) => create_table(schema, s, session_keyspace),
+        Statement::CreateTable(s) => create_table(schema, s, session_keyspace, features.dse_graph),
         Statement::AlterTable(s) => alter_table(schema, s, session_keyspace),
         Statement::DropTable { name, if_exists } => {
             drop_table(schema, name, *if_exists, session_keyspace)
@@ -283,9 +283,10 @@ fn create_keyspace(
     schema: &mut Schema,
     s: &CreateKeyspace,
     ctx: &ReplicationContext,
+    dse_graph: bool,
 ) -> CqlResult<Option<SchemaChange>> {
     check_modifiable(schema, &s.name)?;
-    let props = options::keyspace_properties(&s.properties)?;
+    let props = options::keyspace_properties(&s.properties, dse_graph)?;
     let Some(replication) = props.replication else {
         return Err(CqlError::invalid("Missing mandatory option 'replication'"));
     };
@@ -312,6 +313,7 @@ fn create_keyspace(
             aggregates: BTreeMap::new(),
             views: BTreeMap::new(),
             is_virtual: false,
+            graph_engine: props.graph_engine.clone(),
         },
     );
     Ok(change(SchemaChangeType::Created, keyspace_target(&s.name)))
@@ -321,10 +323,11 @@ fn alter_keyspace(
     schema: &mut Schema,
     s: &AlterKeyspace,
     ctx: &ReplicationContext,
+    dse_graph: bool,
 ) -> CqlResult<Option<SchemaChange>> {
     authorize(&s.name, Perm::Alter, Resource::Keyspace)?;
     check_modifiable(schema, &s.name)?;
-    let props = options::keyspace_properties(&s.properties)?;
+    let props = options::keyspace_properties(&s.properties, dse_graph)?;
     let Some(keyspace) = schema.keyspaces.get_mut(&s.name) else {
         if s.if_exists {
             return Ok(None);
@@ -336,11 +339,16 @@ fn alter_keyspace(
         None => keyspace.replication.clone(),
     };
     let durable_writes = props.durable_writes.unwrap_or(keyspace.durable_writes);
-    if replication == keyspace.replication && durable_writes == keyspace.durable_writes {
+    let graph_engine = props.graph_engine.or_else(|| keyspace.graph_engine.clone());
+    if replication == keyspace.replication
+        && durable_writes == keyspace.durable_writes
+        && graph_engine == keyspace.graph_engine
+    {
         return Ok(None);
     }
     keyspace.replication = replication;
     keyspace.durable_writes = durable_writes;
+    keyspace.graph_engine = graph_engine;
     Ok(change(SchemaChangeType::Updated, keyspace_target(&s.name)))
 }
 

@@ -2,12 +2,20 @@
 //! checks against indexes and views, as Cassandra 4.1 makes them.
 
 use super::*;
+use crate::sim::schema::graph_labels;
 
 pub(super) fn create_table(
     schema: &mut Schema,
     s: &CreateTable,
     session: Option<&str>,
+    dse_graph: bool,
 ) -> CqlResult<Option<SchemaChange>> {
+    if s.graph_label.is_some() && !dse_graph {
+        // Cassandra reads `WITH vertex ...` as a property missing its `=`.
+        return Err(CqlError::syntax(
+            "mismatched input 'LABEL' expecting '=' (VERTEX/EDGE LABEL is DSE 6.8 syntax)",
+        ));
+    }
     let ks_name = keyspace_of(&s.name, session)?;
     authorize(&ks_name, Perm::Create, Resource::Keyspace)?;
     check_modifiable(schema, &ks_name)?;
@@ -27,7 +35,10 @@ pub(super) fn create_table(
             ),
         ));
     }
-    let table = build_table(keyspace, s)?;
+    let mut table = build_table(keyspace, s)?;
+    if let Some(label) = &s.graph_label {
+        table.options.graph_label = Some(graph_labels::resolve(keyspace, &table, label)?);
+    }
     keyspace.tables.insert(table.name.clone(), table);
     Ok(change(
         SchemaChangeType::Created,
