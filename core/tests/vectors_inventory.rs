@@ -28,6 +28,27 @@ const CLAIMS: &[(&str, &str, &str)] = &[
     ("tokens.json", "murmur3", "vectors_tokens.rs"),
     ("tokens.json", "random_partitioner_md5", "vectors_tokens.rs"),
     ("tokens.json", "ring", "vectors_tokens.rs"),
+    ("dse.json", "geo", "vectors_dse_types.rs"),
+    ("dse.json", "daterange", "vectors_dse_types.rs"),
+    ("dse.json", "timeuuid", "vectors_dse_types.rs"),
+    ("dse.json", "column_encryption", "vectors_dse_types.rs"),
+    // `values` and `results` there; `requests` in vectors_graph_requests.rs (see
+    // DSE_SUBSECTIONS).
+    ("dse.json", "graphson", "vectors_graphson.rs"),
+    // Each entry names its section; DSE_SUBSECTIONS says which test consumes it.
+    ("dse.json", "rejected", "vectors_dse_types.rs"),
+];
+
+/// dse.json's `graphson` parts and the `section` of its `rejected` entries, each with the
+/// test that consumes it.
+const DSE_SUBSECTIONS: &[(&str, &str)] = &[
+    ("geo", "vectors_dse_types.rs"),
+    ("daterange", "vectors_dse_types.rs"),
+    ("timeuuid", "vectors_dse_types.rs"),
+    ("column_encryption", "vectors_dse_types.rs"),
+    ("graphson.values", "vectors_graphson.rs"),
+    ("graphson.results", "vectors_graphson.rs"),
+    ("graphson.requests", "vectors_graph_requests.rs"),
 ];
 
 const DOCUMENTATION: &[&str] = &[
@@ -36,6 +57,7 @@ const DOCUMENTATION: &[&str] = &[
     "conventions",
     "counts",
     "driver_limitations",
+    "notes",
 ];
 
 #[test]
@@ -46,6 +68,7 @@ fn every_section_is_claimed_by_an_existing_test() {
         "frames.json",
         "compression.json",
         "tokens.json",
+        "dse.json",
     ] {
         let json = common::load(file);
         let sections = json.as_object().expect("a JSON object");
@@ -104,4 +127,36 @@ fn counts_match_contents() {
         len("tokens.json", &["random_partitioner_md5"]),
         count("tokens.json", "md5_tokens")
     );
+}
+
+#[test]
+fn dse_graphson_parts_and_rejected_sections_are_claimed() {
+    let tests_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let json = common::load("dse.json");
+    let claimed = |section: &str| {
+        let (_, test) = DSE_SUBSECTIONS
+            .iter()
+            .find(|(s, _)| *s == section)
+            .unwrap_or_else(|| panic!("dse.json: `{section}` is consumed by no test"));
+        assert!(tests_dir.join(test).exists(), "{test} does not exist");
+    };
+    for part in json["graphson"].as_object().unwrap().keys() {
+        claimed(&format!("graphson.{part}"));
+    }
+    for entry in json["rejected"].as_array().unwrap() {
+        claimed(entry["section"].as_str().unwrap());
+    }
+    let count = |key: &str| json["counts"][key].as_u64().unwrap() as usize;
+    let len = |v: &serde_json::Value| v.as_array().map_or(0, Vec::len);
+    assert_eq!(len(&json["geo"]), count("geo"));
+    assert_eq!(len(&json["daterange"]), count("daterange"));
+    assert_eq!(len(&json["graphson"]["values"]), count("graphson_values"));
+    assert_eq!(len(&json["graphson"]["results"]), count("graphson_results"));
+    assert_eq!(len(&json["graphson"]["requests"]), count("graph_requests"));
+    assert_eq!(
+        len(&json["column_encryption"]["vectors"]),
+        count("column_encryption")
+    );
+    assert_eq!(len(&json["timeuuid"]["vectors"]), count("timeuuid"));
+    assert_eq!(len(&json["rejected"]), count("rejected"));
 }

@@ -6,7 +6,7 @@
 //! - [`graphson`]: GraphSON 1.0/2.0/3.0 readers, result rows, and the parameter writer.
 //! - [`traversal`] and [`predicate`]: Gremlin traversals built in Rust, written as bytecode
 //!   GraphSON (and read back, for servers and tools).
-//! - [`options`]: [`GraphOptions`] and [`GraphProtocol`], and the custom payload a graph
+//! - [`options`]: [`GraphOptions`], and the custom payload a graph
 //!   request carries them in.
 //! - [`json`]: the JSON reader and writer GraphSON needs (member order kept, numbers as their
 //!   literal text, `NaN`/`Infinity` tokens, Python's `json.dumps` output byte for byte).
@@ -21,5 +21,6 @@ pub mod predicate;
 pub mod traversal;
 pub mod value;
 
-pub use options::{GraphOptions, GraphProtocol};
+pub use graphson::GraphsonVersion;
+pub use options::GraphOptions;
 pub use value::GraphValue;

@@ -9,12 +9,11 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::fmt;
-use core::str::FromStr;
 use core::time::Duration;
 
 use bytes::Bytes;
 
+use crate::graph::graphson::GraphsonVersion;
 use crate::message::Consistency;
 use crate::message::envelope::CustomPayload;
 
@@ -44,62 +43,16 @@ pub const GREMLIN_GROOVY: &str = "gremlin-groovy";
 /// The language of traversals sent as GraphSON bytecode.
 pub const BYTECODE_JSON: &str = "bytecode-json";
 
-/// The GraphSON version results are asked in (and parameters written in).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GraphProtocol {
-    /// GraphSON 1.0: untyped JSON (DSE's Classic engine default).
-    GraphSon1,
-    /// GraphSON 2.0: typed values (`@type`/`@value`), plain JSON lists and maps.
-    GraphSon2,
-    /// GraphSON 3.0: typed values and typed collections (DSE 6.8's Core engine).
-    GraphSon3,
-}
-
-impl GraphProtocol {
-    /// Its name in the payload.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::GraphSon1 => "graphson-1.0",
-            Self::GraphSon2 => "graphson-2.0",
-            Self::GraphSon3 => "graphson-3.0",
-        }
-    }
-
-    /// The protocol a request uses when none is set: GraphSON 3.0 on a graph of the Core
-    /// engine, GraphSON 1.0 for Gremlin-Groovy, GraphSON 2.0 for any other language.
-    pub fn resolve(language: &str, core_engine: bool) -> Self {
-        if core_engine {
-            Self::GraphSon3
-        } else if language == GREMLIN_GROOVY {
-            Self::GraphSon1
-        } else {
-            Self::GraphSon2
-        }
-    }
-}
-
-impl fmt::Display for GraphProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A text that names no [`GraphProtocol`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown graph protocol {0:?} (expected graphson-1.0, graphson-2.0 or graphson-3.0)")]
-pub struct UnknownGraphProtocol(pub String);
-
-impl FromStr for GraphProtocol {
-    type Err = UnknownGraphProtocol;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "graphson-1.0" => Ok(Self::GraphSon1),
-            "graphson-2.0" => Ok(Self::GraphSon2),
-            "graphson-3.0" => Ok(Self::GraphSon3),
-            other => Err(UnknownGraphProtocol(other.to_string())),
-        }
+/// The results protocol of a request without one set: GraphSON 3.0 on a graph of the Core
+/// engine, GraphSON 1.0 for Gremlin-Groovy, GraphSON 2.0 for any other language (the
+/// Python driver's rule).
+pub fn resolve_protocol(language: &str, core_engine: bool) -> GraphsonVersion {
+    if core_engine {
+        GraphsonVersion::V3
+    } else if language == GREMLIN_GROOVY {
+        GraphsonVersion::V1
+    } else {
+        GraphsonVersion::V2
     }
 }
 
@@ -109,7 +62,7 @@ enum GraphOption {
     Name(String),
     Source(String),
     Language(String),
-    Protocol(GraphProtocol),
+    Protocol(GraphsonVersion),
     ReadConsistency(Consistency),
     WriteConsistency(Consistency),
 }
@@ -129,7 +82,7 @@ impl GraphOption {
     fn value(&self) -> Bytes {
         let text: &str = match self {
             Self::Name(s) | Self::Source(s) | Self::Language(s) => s,
-            Self::Protocol(p) => p.name(),
+            Self::Protocol(p) => p.protocol_name(),
             Self::ReadConsistency(c) | Self::WriteConsistency(c) => c.name(),
         };
         Bytes::copy_from_slice(text.as_bytes())
@@ -203,7 +156,7 @@ impl GraphOptions {
             graph_protocol,
             protocol,
             Protocol,
-            GraphProtocol,
+            GraphsonVersion,
             "the results protocol (default: resolved per request)"
         ),
         (
@@ -247,12 +200,12 @@ impl GraphOptions {
     }
 
     /// The results protocol of a request: the one set, else
-    /// [`GraphProtocol::resolve`] for the language and whether the graph is of the Core
+    /// [`resolve_protocol`] for the language and whether the graph is of the Core
     /// engine.
-    pub fn effective_protocol(&self, core_engine: bool) -> GraphProtocol {
+    pub fn effective_protocol(&self, core_engine: bool) -> GraphsonVersion {
         self.protocol()
             .copied()
-            .unwrap_or_else(|| GraphProtocol::resolve(self.effective_language(), core_engine))
+            .unwrap_or_else(|| resolve_protocol(self.effective_language(), core_engine))
     }
 
     /// The custom payload of a request: the options set in their order, the source and
@@ -260,7 +213,7 @@ impl GraphOptions {
     /// and the server-side timeout in milliseconds.
     pub fn payload(
         &self,
-        protocol: GraphProtocol,
+        protocol: GraphsonVersion,
         execute_as: Option<&str>,
         request_timeout: Option<Duration>,
     ) -> CustomPayload {
@@ -279,7 +232,7 @@ impl GraphOptions {
         };
         default(GRAPH_SOURCE_KEY, DEFAULT_SOURCE);
         default(GRAPH_LANGUAGE_KEY, GREMLIN_GROOVY);
-        default(GRAPH_RESULTS_KEY, protocol.name());
+        default(GRAPH_RESULTS_KEY, protocol.protocol_name());
         if let Some(role) = execute_as {
             out.push((
                 PROXY_EXECUTE_KEY.to_string(),
@@ -314,9 +267,9 @@ mod tests {
     fn defaults_follow_the_options_set_then_results_proxy_and_timeout() {
         let o = GraphOptions::new()
             .graph_name("g1")
-            .graph_protocol(GraphProtocol::GraphSon2);
+            .graph_protocol(GraphsonVersion::V2);
         let p = o.payload(
-            GraphProtocol::GraphSon2,
+            GraphsonVersion::V2,
             Some("alice"),
             Some(Duration::from_millis(2500)),
         );
@@ -345,7 +298,7 @@ mod tests {
             .graph_name("b")
             .read_consistency(Consistency::LocalQuorum);
         let merged = profile.merged_over(&statement);
-        let p = merged.payload(GraphProtocol::GraphSon1, None, None);
+        let p = merged.payload(GraphsonVersion::V1, None, None);
         assert_eq!(
             keys(&p),
             [
@@ -362,24 +315,14 @@ mod tests {
 
     #[test]
     fn protocol_resolution_follows_engine_then_language() {
+        assert_eq!(resolve_protocol(GREMLIN_GROOVY, false), GraphsonVersion::V1);
+        assert_eq!(resolve_protocol(BYTECODE_JSON, false), GraphsonVersion::V2);
+        assert_eq!(resolve_protocol(GREMLIN_GROOVY, true), GraphsonVersion::V3);
+        let explicit = GraphOptions::new().graph_protocol(GraphsonVersion::V2);
+        assert_eq!(explicit.effective_protocol(true), GraphsonVersion::V2);
         assert_eq!(
-            GraphProtocol::resolve(GREMLIN_GROOVY, false),
-            GraphProtocol::GraphSon1
+            GraphsonVersion::from_protocol_name("graphson-3.0"),
+            Some(GraphsonVersion::V3)
         );
-        assert_eq!(
-            GraphProtocol::resolve(BYTECODE_JSON, false),
-            GraphProtocol::GraphSon2
-        );
-        assert_eq!(
-            GraphProtocol::resolve(GREMLIN_GROOVY, true),
-            GraphProtocol::GraphSon3
-        );
-        let explicit = GraphOptions::new().graph_protocol(GraphProtocol::GraphSon2);
-        assert_eq!(explicit.effective_protocol(true), GraphProtocol::GraphSon2);
-        assert_eq!(
-            "graphson-3.0".parse::<GraphProtocol>(),
-            Ok(GraphProtocol::GraphSon3)
-        );
-        assert!("graphson-4".parse::<GraphProtocol>().is_err());
     }
 }

@@ -468,6 +468,18 @@ impl From<GraphTraversal> for Argument {
     }
 }
 
+impl From<GraphTraversal> for Bytecode {
+    fn from(t: GraphTraversal) -> Self {
+        t.into_bytecode()
+    }
+}
+
+impl From<&GraphTraversal> for Bytecode {
+    fn from(t: &GraphTraversal) -> Self {
+        t.bytecode.clone()
+    }
+}
+
 impl From<Bytecode> for Argument {
     fn from(b: Bytecode) -> Self {
         Argument::Traversal(b)
