@@ -442,7 +442,16 @@ value_arguments!(
     BigDecimal,
     T,
     Direction,
-    uuid::Uuid
+    uuid::Uuid,
+    crate::graph::value::Instant,
+    crate::graph::value::LocalDate,
+    crate::graph::value::LocalTime,
+    crate::graph::value::JavaDuration,
+    crate::types::CqlDuration,
+    core::net::IpAddr,
+    crate::types::geo::Point,
+    crate::types::geo::LineString,
+    crate::types::geo::Polygon
 );
 
 impl FromIterator<GraphTraversal> for TraversalBatch {
