@@ -75,8 +75,10 @@ raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 # Issue 5's goal was under 400 KB gzip for the driver of then; schema metadata (issue 14:
 # the parser read at connect, client.metadata and both CQL exports) costs about 70 KB gzip
-# of its own after its size work (wasm/README.md, "Measured"), so the gate is 440 KB: it
+# of its own after its size work (wasm/README.md, "Measured"); DSE graph (issue 16:
+# executeGraph with GraphSON 1/2/3 decoding, parameters and bytecode in the core, their JS
+# conversions) about 75 KB more, the DSE value types about 14 KB. The gate is 520 KB: it
 # still catches a regression of a few percent.
-echo "cql_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (gate: under 450560 gzip)"
-[ "$gz" -lt 450560 ] || { echo "the .wasm grew past 440 KB gzip" >&2; exit 1; }
+echo "cql_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (gate: under 532480 gzip)"
+[ "$gz" -lt 532480 ] || { echo "the .wasm grew past 520 KB gzip" >&2; exit 1; }
 echo "wasm step took $(( $(date +%s) - started )) s"

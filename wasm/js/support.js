@@ -310,7 +310,7 @@ export class Path {
 export function makePoint(x, y) { return new Point(x, y); }
 export function makeLineString(xy) { const p = []; for (let i = 0; i + 1 < xy.length; i += 2) p.push(new Point(xy[i], xy[i + 1])); return new LineString(p); }
 export function makePolygon(rings) { const r = rings.map((xy) => makeLineString(xy).points); return new Polygon(r[0] || [], r.slice(1)); }
-export function makeDateRangeBound(ms, precision) { return ms === null ? OPEN_BOUND : new DateRangeBound(new Date(ms), DATE_RANGE_PRECISIONS[precision]); }
+export function makeDateRangeBound(ms, precision) { return ms == null ? OPEN_BOUND : new DateRangeBound(new Date(ms), DATE_RANGE_PRECISIONS[precision]); }
 export function makeDateRange(value, lowerBound, upperBound) { return new DateRange({ value, lowerBound, upperBound }); }
 export function makeVertex(id, label, properties) { return new Vertex(id, label, properties); }
 export function makeEdge(id, label, outV, outVLabel, inV, inVLabel, properties) { return new Edge(id, label, outV, outVLabel, inV, inVLabel, properties); }

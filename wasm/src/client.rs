@@ -159,7 +159,7 @@ fn result_object(r: &QueryResult, conv: ToJs) -> Result<JsValue, JsValue> {
 }
 
 impl Client {
-    fn session(&self) -> Result<Session, JsValue> {
+    pub(crate) fn session(&self) -> Result<Session, JsValue> {
         if self.session.is_closed() {
             return Err(error::closed("the client is closed"));
         }

@@ -35,6 +35,8 @@ mod encoding;
 mod error;
 #[cfg(target_arch = "wasm32")]
 mod events;
+// client.executeGraph: graph statements and their results.
+mod graph;
 #[cfg(target_arch = "wasm32")]
 mod metadata;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

@@ -35,7 +35,7 @@ fn present(v: &JsValue) -> bool {
 
 /// Refuses any own key of `obj` not in `known` (an `ArgumentError` naming the option to
 /// use instead); keys whose value is `undefined` count as absent.
-fn only_known(obj: &JsValue, what: &str, known: &[&[&str]]) -> Result<(), JsValue> {
+pub(crate) fn only_known(obj: &JsValue, what: &str, known: &[&[&str]]) -> Result<(), JsValue> {
     if !obj.is_object() {
         return Ok(());
     }
@@ -50,7 +50,7 @@ fn only_known(obj: &JsValue, what: &str, known: &[&[&str]]) -> Result<(), JsValu
     Ok(())
 }
 
-fn string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+pub(crate) fn string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     let v = get(obj, key);
     if !present(&v) {
         return Ok(None);
@@ -60,7 +60,7 @@ fn string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
         .ok_or_else(|| argument(format!("option `{key}` must be a string")))
 }
 
-fn number(obj: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+pub(crate) fn number(obj: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     let v = get(obj, key);
     if !present(&v) {
         return Ok(None);
@@ -170,7 +170,7 @@ fn schema_filter(o: &JsValue) -> Result<Option<SchemaFilter>, JsValue> {
     Ok(Some(SchemaFilter::keyspaces(names)))
 }
 
-fn millis(obj: &JsValue, key: &str) -> Result<Option<Duration>, JsValue> {
+pub(crate) fn millis(obj: &JsValue, key: &str) -> Result<Option<Duration>, JsValue> {
     Ok(number(obj, key)?.map(|ms| Duration::from_micros((ms * 1000.0) as u64)))
 }
 

@@ -154,6 +154,8 @@ export interface CqlDecimal { unscaled: bigint; scale: number; toString(): strin
 export type CqlValue =
   | null | undefined | string | number | bigint | boolean | Uint8Array | Date
   | CqlDate | CqlTime | CqlDuration | CqlDecimal
+  | import("./index.js").Point | import("./index.js").LineString | import("./index.js").Polygon
+  | import("./index.js").DateRange
   | CqlValue[] | Set<CqlValue> | Map<CqlValue, CqlValue> | { [field: string]: CqlValue };
 
 /**
@@ -445,6 +447,17 @@ export interface Client {
    * `{ prepare: false }` sends a simple statement with natural types (or `hints`).
    */
   execute(query: string | Prepared, params?: Params, options?: QueryOptions): Promise<ResultSet>;
+  /**
+   * Runs a graph statement (DSE Graph): a Gremlin-Groovy script with named `params`, a
+   * traversal built with `g` (`g.V().has("name", "marko").out("knows")`), or a
+   * `TraversalBatch`; resolves with one page of results decoded from GraphSON (vertices,
+   * edges, paths as the package's classes).
+   */
+  executeGraph(
+    query: string | import("./graph.js").GraphTraversal | import("./graph.js").TraversalBatch,
+    params?: Record<string, unknown> | null,
+    options?: GraphOptions,
+  ): Promise<GraphResultSet>;
   /** Every row of `query`'s result across pages: `for await (const row of client.stream(...))`. */
   stream(query: string | Prepared, params?: Params, options?: QueryOptions): RowStream;
   /** Runs a batch of statements (`string` or `{ query, params }`). */
@@ -456,4 +469,45 @@ export interface Client {
   /** Stops a listener added with `on`. */
   off(event: ClientEventName, listener: (event: ClientEvent) => void): void;
   off(event: "schemaChange", listener: (event: SchemaChangeEvent) => void): void;
+}
+
+/** Options of `executeGraph` (graph options override the graph profile's). */
+export interface GraphOptions {
+  /** The graph (its keyspace). */
+  graphName?: string;
+  /** The traversal source: "g" (default), "a" (analytics), "default". */
+  graphSource?: string;
+  /** "gremlin-groovy" (scripts' default) or "bytecode-json" (traversals'). */
+  graphLanguage?: string;
+  /** The results' GraphSON version; default: 3.0 on a Core graph, else 1.0 for scripts and 2.0 for traversals. */
+  graphProtocol?: "graphson-1.0" | "graphson-2.0" | "graphson-3.0";
+  /** Consistency of the graph's reads and writes (sent in the payload). */
+  readConsistency?: string;
+  writeConsistency?: string;
+  /** Run as this role (proxy execution). */
+  executeAs?: string;
+  /** The graph profile: "graph-default", "graph-analytics", "graph-system" or one of yours. */
+  executionProfile?: string;
+  /** The CQL consistency of the request. */
+  consistency?: string;
+  /** Timeout in ms, also sent to the node. */
+  timeout?: number;
+  /** Results per page, and where to resume (a previous result's `pageState`). */
+  pageSize?: number;
+  pageState?: string | Uint8Array;
+  /** The write timestamp, µs since the epoch. */
+  timestamp?: number;
+}
+
+/** One page of graph results. */
+export interface GraphResultSet {
+  /** The results, decoded from GraphSON. */
+  results: unknown[];
+  /** Where the next page starts (pass it as `pageState`), or null on the last. */
+  pageState: string | null;
+  /** The GraphSON version the results came in. */
+  protocol: "graphson-1.0" | "graphson-2.0" | "graphson-3.0";
+  /** The node that answered, "host:port". */
+  host: string;
+  warnings: string[];
 }

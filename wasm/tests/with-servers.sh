@@ -10,6 +10,8 @@
 #                    allow-list covers its three nodes too (empty with websockify)
 #   CQL_WASM_AUTH_NODE a third cql-sim that wants credentials wasm:wasm-password, for the
 #                    authentication tests (empty with websockify)
+#   CQL_WASM_DSE_NODE  a cql-sim in DSE mode (--dse), for the graph and DSE type tests
+#                    (empty with websockify)
 #
 # The single node stays what the existing tests assume (a cluster of one); the
 # cluster is separate so that they see one host and the discovery test sees three.
@@ -76,9 +78,18 @@ if [ "$kind" = cql-bridge ]; then
   auth_node=$(wait_for "$work/auth.log" 'listening on ([0-9.]+:[0-9]+)')
 fi
 
+# A DSE-mode node (graph requests, geometry and date-range types).
+dse_node=""
+if [ "$kind" = cql-bridge ]; then
+  "$target_dir/cql-sim" --listen 127.0.0.1:0 --dse >"$work/dse.log" 2>&1 &
+  pids+=($!)
+  dse_node=$(wait_for "$work/dse.log" 'listening on ([0-9.]+:[0-9]+)')
+fi
+
 cluster_targets=()
 for a in "${cluster[@]}"; do cluster_targets+=(--target "$a"); done
 [ -z "$auth_node" ] || cluster_targets+=(--target "$auth_node")
+[ -z "$dse_node" ] || cluster_targets+=(--target "$dse_node")
 
 token="wasm-test-token-$$"
 case "$kind" in
@@ -105,6 +116,7 @@ export CQL_WASM_BRIDGE="$bridge_url"
 export CQL_WASM_TOKEN="$token"
 export CQL_WASM_CLUSTER="${cluster[0]:-}"
 export CQL_WASM_AUTH_NODE="$auth_node"
+export CQL_WASM_DSE_NODE="$dse_node"
 echo "cql-sim on $CQL_WASM_NODE, cluster on ${cluster[*]:-(none)}, $kind on $CQL_WASM_BRIDGE"
 set +e
 "$@"

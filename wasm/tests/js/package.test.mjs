@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BRIDGE, NODE, TOKEN, skip, WASM_DIR, REPO_DIR } from "./env.mjs";
+import { BRIDGE, NODE, TOKEN, DSE_NODE, skip, WASM_DIR, REPO_DIR } from "./env.mjs";
 
 const esmApp = `
 import { Client, ServerError, CqlError, version } from "cql-wasm";
@@ -165,7 +165,7 @@ after(() => {
 });
 
 /** A fresh project with `packageJson`, the tarball installed and `file` written; runs it and returns its output. */
-function runScript(project, packageJson, file, source) {
+function runScript(project, packageJson, file, source, node = NODE) {
   const cwd = join(dir, project);
   mkdirSync(cwd);
   writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: project, private: true, ...packageJson }));
@@ -175,9 +175,9 @@ function runScript(project, packageJson, file, source) {
   return execFileSync(process.execPath, ["--no-warnings", file], {
     cwd, encoding: "utf8", timeout: 60_000,
     env: {
-      ...process.env, CQL_WASM_BRIDGE: BRIDGE, CQL_WASM_NODE: NODE, CQL_WASM_TOKEN: TOKEN,
+      ...process.env, CQL_WASM_BRIDGE: BRIDGE, CQL_WASM_NODE: node, CQL_WASM_TOKEN: TOKEN,
       // The names examples/js/node.mjs reads.
-      CQL_BRIDGE: BRIDGE, CQL_NODE: NODE, CQL_TOKEN: TOKEN,
+      CQL_BRIDGE: BRIDGE, CQL_NODE: node, CQL_TOKEN: TOKEN,
     },
   });
 }
@@ -252,6 +252,21 @@ test("the mapper example (examples/js/mapper.mjs) runs in a project that install
     "videos of user 7: 4",
     "all: Types, Monads, Lambdas, Introduction",
     "after remove: 3 videos",
+    "",
+  ].join("\n"));
+});
+
+test("the graph example (examples/js/graph.mjs) runs in a project that installed the package", {
+  skip: skip || (!DSE_NODE ? "CQL_WASM_DSE_NODE not set (cql-bridge runs only)" : false),
+}, () => {
+  const source = readFileSync(`${REPO_DIR}examples/js/graph.mjs`, "utf8");
+  const out = runScript("graph-example", { type: "module" }, "graph.mjs", source, DSE_NODE);
+  process.stdout.write(out);
+  assert.equal(out, [
+    "store 1: POINT (-122.42 37.77), open [2024-03 TO *]",
+    "marko knows (oldest first): josh, vadas [graphson-3.0]",
+    "over 30: josh",
+    "vertices: 3",
     "",
   ].join("\n"));
 });

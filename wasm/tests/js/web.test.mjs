@@ -7,8 +7,9 @@ import { createServer } from "node:http";
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
-import { BRIDGE, NODE, TOKEN, skip, REPO_DIR } from "./env.mjs";
+import { BRIDGE, NODE, TOKEN, DSE_NODE, skip, REPO_DIR } from "./env.mjs";
 import { cases } from "./mapper-cases.mjs";
+import { cases as graphCases } from "./graph-cases.mjs";
 
 const types = {
   ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
@@ -69,7 +70,7 @@ async function runPage(path, polls) {
       } } },
     });
     session = created.sessionId;
-    const q = new URLSearchParams({ bridge: BRIDGE, node: NODE, token: TOKEN });
+    const q = new URLSearchParams({ bridge: BRIDGE, node: NODE, token: TOKEN, dse: DSE_NODE });
     const page = `http://127.0.0.1:${server.address().port}/${path}?${q}`;
     await webdriver(base, "POST", `/session/${session}/url`, { url: page });
     let state;
@@ -104,3 +105,13 @@ test("the object mapper's cases pass in headless Chromium (the package's browser
   for (const r of results) assert.ok(r.ok, `mapper (Chromium): ${r.name}: ${r.error}`);
   console.log(`mapper cases in Chromium: ${results.filter((r) => r.ok).length}/${results.length} passed`);
 });
+
+test("the graph and DSE type cases pass in headless Chromium (the package's browser entry)",
+  { skip: skip || (!DSE_NODE ? "CQL_WASM_DSE_NODE not set (cql-bridge runs only)" : false), timeout: 120000 }, async () => {
+    const [status, text] = await runPage("wasm/tests/js/graph.html", 1000);
+    assert.equal(status, "done", `page says: ${text}`);
+    const results = JSON.parse(text);
+    assert.equal(results.length, graphCases.length, "every case ran");
+    for (const r of results) assert.ok(r.ok, `graph (Chromium): ${r.name}: ${r.error}`);
+    console.log(`graph cases in Chromium: ${results.filter((r) => r.ok).length}/${results.length} passed`);
+  });

@@ -9,6 +9,8 @@ import {
   type UserTypeMetadata, type FunctionMetadata, type AggregateMetadata, type ViewMetadata,
   Mapper, ModelMapper, Result, NotAppliedError, q, UnderscoreCqlToCamelCaseMappings, TableMappings,
   type MappingOptions, type FilterDoc,
+  Point, Polygon, DateRange, DateRangeBound, OPEN_BOUND, Vertex, g, __, P, Order, TraversalBatch,
+  GraphTypes, type GraphResultSet,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -221,4 +223,21 @@ async function mapping(client: Client): Promise<number> {
   const wrong: Result<{ other: string }> = await users.find({ userId: 1 });
   return (first ? 1 : 0) + all.length + (one ? 1 : 0) + r.length + Object.keys(filter).length + (anyDoc ? 1 : 0)
     + (notResult ? 1 : 0) + wrong.length;
+}
+
+/** DSE values and graph statements. */
+export async function dse(client: Client): Promise<number> {
+  await client.execute("INSERT INTO ks.t (k, p, r) VALUES (?, ?, ?)", [1, new Point(1, 2),
+    new DateRange({ lowerBound: new DateRangeBound(new Date(0), "DAY"), upperBound: OPEN_BOUND })]);
+  const area: string = new Polygon([[0, 0], [1, 0], [0, 1], [0, 0]]).toString();
+  const r: GraphResultSet = await client.executeGraph(
+    g.V().has("name", P.within("a", "b")).out("knows").order().by("age", Order.desc), null,
+    { graphName: "g", graphProtocol: "graphson-3.0", pageSize: 10 });
+  const v = r.results[0];
+  const label = v instanceof Vertex ? v.label : "";
+  await client.executeGraph("g.V().has('id', id)", { id: GraphTypes.int64(5n) });
+  await client.executeGraph(new TraversalBatch([g.addV("p"), g.V().addE("e").to(__.V())]));
+  // @ts-expect-error: graphProtocol names a GraphSON version
+  await client.executeGraph("g.V()", null, { graphProtocol: "graphson-4.0" });
+  return area.length + label.length + (r.pageState ? 1 : 0);
 }

@@ -454,6 +454,14 @@ value_arguments!(
     crate::types::geo::Polygon
 );
 
+impl FromIterator<Bytecode> for TraversalBatch {
+    fn from_iter<I: IntoIterator<Item = Bytecode>>(traversals: I) -> Self {
+        TraversalBatch {
+            traversals: traversals.into_iter().collect(),
+        }
+    }
+}
+
 impl FromIterator<GraphTraversal> for TraversalBatch {
     fn from_iter<I: IntoIterator<Item = GraphTraversal>>(traversals: I) -> Self {
         TraversalBatch {
