@@ -8,6 +8,7 @@
 //!   options.rs       ConnectOptions / QueryOptions objects → session builder, statement options
 //!   option_names.rs  the options each object accepts; advice for unknown ones
 //!   events.rs        client.on(...): host events and schema changes to JS listeners
+//!   graph.rs         client.executeGraph: graph statements (scripts, JS-recorded traversals)
 //!   metadata/        client.metadata: the schema snapshot's lookups, replicas, CQL export
 //!   convert/         JS ⇄ CQL values (to_js, from_js), JSON-safe values
 //!   calendar.rs      proleptic Gregorian days ⇄ (year, month, day) for `date`
@@ -36,6 +37,7 @@ mod error;
 #[cfg(target_arch = "wasm32")]
 mod events;
 // client.executeGraph: graph statements and their results.
+#[cfg(target_arch = "wasm32")]
 mod graph;
 #[cfg(target_arch = "wasm32")]
 mod metadata;
