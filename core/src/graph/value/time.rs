@@ -4,6 +4,7 @@
 use alloc::string::String;
 use core::fmt;
 
+use crate::types::calendar::{self, days_from_civil, days_in_month};
 use crate::types::{CqlDate, CqlTime, CqlTimestamp};
 
 const NANOS_PER_SECOND: i128 = 1_000_000_000;
@@ -454,48 +455,11 @@ fn fraction_nanos_rounded(text: &str) -> Option<u32> {
     Some(nanos + u32::from(round_up))
 }
 
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the era-based algorithm: 400-year
-/// eras of 146097 days, years starting in March).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era.saturating_mul(146_097)
-        .saturating_add(day_of_era - 719_468)
-}
-
-/// The inverse of [`days_from_civil`].
+/// `(year, month, day)` of a day number, month and day as bytes.
 fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    // Saturating keeps absurd day counts (beyond any year an i64 of seconds reaches) from
-    // overflowing.
-    let z = days.saturating_add(719_468);
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
-    let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u8;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let (year, month, day) = calendar::civil_from_days(days);
+    // Month 1..=12 and day 1..=31 always fit.
+    (year, month as u8, day as u8)
 }
 
 #[cfg(test)]

@@ -8,11 +8,10 @@
 //! the rounded value. Instants outside years 1..=9999 are neither rounded nor formatted as
 //! dates (their text form is `<ms>ms`), as in the Python driver.
 
-mod calendar;
 mod text;
 mod wire;
 
-use calendar::{MS_PER_DAY, civil_from_days, days_from_civil, days_in_month};
+use crate::types::calendar::{MS_PER_DAY, civil_from_days, days_from_civil, days_in_month};
 
 /// Marshal class of the DSE date range type (a CQL `CUSTOM` type).
 pub const DATE_RANGE_CLASS: &str = "org.apache.cassandra.db.marshal.DateRangeType";

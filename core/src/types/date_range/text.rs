@@ -9,8 +9,8 @@
 use core::fmt;
 use core::str::FromStr;
 
-use super::calendar::{MS_PER_DAY, civil_from_days, days_in_month};
 use super::{DateRange, DateRangeBound, DateRangeError, DateRangePrecision};
+use crate::types::calendar::{MS_PER_DAY, civil_from_days, days_in_month};
 
 impl fmt::Display for DateRangePrecision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

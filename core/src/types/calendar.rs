@@ -1,12 +1,14 @@
 //! Proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01, negative
-//! before), valid for every year an `i64` millisecond count can reach.
+//! before), valid for every year an `i64` millisecond count can reach (H. Hinnant's
+//! era-based algorithms). Shared by `date` values, DSE date ranges and graph dates; the
+//! arithmetic saturates, so no day number read from the network can overflow it.
 
 /// Milliseconds in a day (no leap seconds, as in Cassandra and Python's `datetime`).
-pub(super) const MS_PER_DAY: i64 = 86_400_000;
+pub const MS_PER_DAY: i64 = 86_400_000;
 
 /// The day number of `year-month-day`; `month` in 1..=12, `day` in 1..=31 (not checked
 /// against the month's length).
-pub(super) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     // Shift the year to start in March so the leap day is the last day of the year.
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
@@ -14,12 +16,13 @@ pub(super) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let march_month = i64::from((month + 9) % 12);
     let day_of_year = (153 * march_month + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    era.saturating_mul(146_097)
+        .saturating_add(day_of_era - 719_468)
 }
 
 /// The `(year, month, day)` of a day number.
-pub(super) fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let days = days + 719_468;
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days.saturating_add(719_468);
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
     let year_of_era =
@@ -33,17 +36,19 @@ pub(super) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     } else {
         march_month - 9
     } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let year = year_of_era
+        .saturating_add(era.saturating_mul(400))
+        .saturating_add(i64::from(month <= 2));
     (year, month, day)
 }
 
 /// Whether `year` is a leap year.
-pub(super) fn is_leap_year(year: i64) -> bool {
+pub fn is_leap_year(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
 /// Days in `month` (1..=12) of `year`.
-pub(super) fn days_in_month(year: i64, month: u32) -> u32 {
+pub fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if is_leap_year(year) => 29,
         2 => 28,
