@@ -21,6 +21,8 @@ use cql_testkit::sim::cluster::{SimCluster, SimClusterConfig};
 pub struct ExampleCluster {
     contact_point: String,
     simulated: Option<SimCluster>,
+    /// What the simulated cluster plays: `Cassandra`, or `DSE` with `with_dse()`.
+    product: &'static str,
 }
 
 /// What `tls_and_auth` needs besides the contact point.
@@ -44,7 +46,8 @@ impl ExampleCluster {
     }
 
     /// The cluster of `--contact-point HOST:PORT`, or else a simulated cluster laid out
-    /// as `config` says (`SimClusterConfig::nodes(3)`: three nodes on 127.0.0.1-3).
+    /// as `config` says (`SimClusterConfig::nodes(3)`: three nodes on 127.0.0.1-3;
+    /// `SimClusterConfig::nodes(1).with_dse()`: one node playing DataStax Enterprise).
     ///
     /// # Errors
     /// The simulated cluster could not start.
@@ -53,6 +56,7 @@ impl ExampleCluster {
             Some(contact_point) => Ok(Self {
                 contact_point,
                 simulated: None,
+                product: "Cassandra",
             }),
             None => Self::start_simulated(config).await,
         }
@@ -77,6 +81,7 @@ impl ExampleCluster {
             let cluster = Self {
                 contact_point,
                 simulated: None,
+                product: "Cassandra",
             };
             let login = TlsAndLogin {
                 user,
@@ -102,6 +107,11 @@ impl ExampleCluster {
     }
 
     async fn start_simulated(config: SimClusterConfig) -> Result<Self, Box<dyn Error>> {
+        let product = if config.dse.is_some() {
+            "DSE"
+        } else {
+            "Cassandra"
+        };
         let sim = SimCluster::start(config).await?;
         let first = *sim
             .contact_points()
@@ -110,6 +120,7 @@ impl ExampleCluster {
         Ok(Self {
             contact_point: first.to_string(),
             simulated: Some(sim),
+            product,
         })
     }
 
@@ -144,7 +155,8 @@ impl fmt::Display for ExampleCluster {
                     sim.contact_points().iter().map(|a| a.to_string()).collect();
                 write!(
                     f,
-                    "simulated Cassandra (in this process) at {}",
+                    "simulated {} (in this process) at {}",
+                    self.product,
                     nodes.join(", ")
                 )
             }
