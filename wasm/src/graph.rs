@@ -20,7 +20,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::call::Call;
 use crate::client::Client;
 use crate::convert::graph::{from_js, to_js};
-use crate::convert::to_js::set;
+use crate::convert::to_js::{class_name, set};
 use crate::encoding;
 use crate::error::{self, argument};
 use crate::options::{self, get};
@@ -41,17 +41,6 @@ const OPTIONS: &[&str] = &[
     "pageState",
     "timestamp",
 ];
-
-fn class_name(v: &JsValue) -> String {
-    if !v.is_object() {
-        return String::new();
-    }
-    Object::get_prototype_of(v)
-        .constructor()
-        .name()
-        .as_string()
-        .unwrap_or_default()
-}
 
 fn array(v: &JsValue, what: &str) -> Result<Array, String> {
     if Array::is_array(v) {

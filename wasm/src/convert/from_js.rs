@@ -84,16 +84,8 @@ fn dse_from_text(dse: DseType, text: &str, typ: &ColumnType) -> ConvResult<CqlVa
 
 /// Whether `v` is one of the package's DSE value classes (they carry `toString`).
 fn is_dse_value(v: &JsValue) -> bool {
-    if !v.is_object() {
-        return false;
-    }
-    let name = js_sys::Object::get_prototype_of(v)
-        .constructor()
-        .name()
-        .as_string()
-        .unwrap_or_default();
     matches!(
-        name.as_str(),
+        super::to_js::class_name(v).as_str(),
         "Point" | "LineString" | "Polygon" | "DateRange"
     )
 }

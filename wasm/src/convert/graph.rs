@@ -6,29 +6,18 @@ use cql_core::graph::value::{
     BigDecimal, BigInteger, Edge, GraphValue, Instant, LocalDate, LocalTime, Path, Vertex,
     VertexProperty,
 };
-use cql_core::types::{CqlDuration, geo};
+use cql_core::types::CqlDuration;
 use js_sys::{Array, BigInt, Date, Map, Object, Set, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::to_js::{bigint_i64, set};
+use super::to_js::{
+    bigint_i64, class_name, line_string_object, make_date, make_decimal, make_duration, make_point,
+    make_time, polygon_object, set,
+};
 
 #[wasm_bindgen(module = "/js/support.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = makeDecimal)]
-    fn make_decimal(unscaled: JsValue, scale: i32) -> JsValue;
-    #[wasm_bindgen(js_name = makeDate)]
-    fn make_date(year: f64, month: u32, day: u32) -> JsValue;
-    #[wasm_bindgen(js_name = makeTime)]
-    fn make_time(hour: u32, minute: u32, second: u32, nanosecond: u32) -> JsValue;
-    #[wasm_bindgen(js_name = makeDuration)]
-    fn make_duration(months: i32, days: i32, nanoseconds: JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = makePoint)]
-    fn make_point(x: f64, y: f64) -> JsValue;
-    #[wasm_bindgen(js_name = makeLineString)]
-    fn make_line_string(xy: Vec<f64>) -> JsValue;
-    #[wasm_bindgen(js_name = makePolygon)]
-    fn make_polygon(rings: Array) -> JsValue;
     #[wasm_bindgen(js_name = makeVertex)]
     fn make_vertex(id: JsValue, label: &str, properties: JsValue) -> JsValue;
     #[wasm_bindgen(js_name = makeEdge)]
@@ -57,10 +46,6 @@ extern "C" {
 /// Bulk sets with more elements than this stay `{ value, bulk }` pairs instead of being
 /// expanded (a node's count must not size the client's memory).
 const MAX_BULK_EXPANSION: i64 = 100_000;
-
-fn flat(points: &[geo::Point]) -> Vec<f64> {
-    points.iter().flat_map(|p| [p.x, p.y]).collect()
-}
 
 fn entries(pairs: &[(String, GraphValue)]) -> JsValue {
     let o = Object::new();
@@ -241,13 +226,8 @@ pub fn to_js(v: &GraphValue) -> JsValue {
         GraphValue::Blob(b) => Uint8Array::from(b.as_slice()).into(),
         GraphValue::Inet(ip) => JsValue::from_str(&ip.to_string()),
         GraphValue::Point(p) => make_point(p.x, p.y),
-        GraphValue::LineString(l) => make_line_string(flat(&l.points)),
-        GraphValue::Polygon(p) => make_polygon(
-            core::iter::once(&p.exterior)
-                .chain(&p.interiors)
-                .map(|r| JsValue::from(js_sys::Float64Array::from(flat(r).as_slice())))
-                .collect(),
-        ),
+        GraphValue::LineString(l) => line_string_object(l),
+        GraphValue::Polygon(p) => polygon_object(p),
         GraphValue::Tuple(t) => t.values.iter().map(to_js).collect::<Array>().into(),
         GraphValue::Udt(u) => {
             let o = Object::new();
@@ -271,17 +251,6 @@ pub fn to_js(v: &GraphValue) -> JsValue {
         }
         _ => JsValue::NULL,
     }
-}
-
-fn class_name(v: &JsValue) -> String {
-    if !v.is_object() {
-        return String::new();
-    }
-    Object::get_prototype_of(v)
-        .constructor()
-        .name()
-        .as_string()
-        .unwrap_or_default()
 }
 
 fn field(v: &JsValue, key: &str) -> JsValue {

@@ -15,23 +15,23 @@ use crate::encoding;
 #[wasm_bindgen(module = "/js/support.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeDecimal)]
-    fn make_decimal(unscaled: JsValue, scale: i32) -> JsValue;
+    pub(crate) fn make_decimal(unscaled: JsValue, scale: i32) -> JsValue;
     #[wasm_bindgen(js_name = makeDate)]
-    fn make_date(year: f64, month: u32, day: u32) -> JsValue;
+    pub(crate) fn make_date(year: f64, month: u32, day: u32) -> JsValue;
     #[wasm_bindgen(js_name = makeTime)]
-    fn make_time(hour: u32, minute: u32, second: u32, nanosecond: u32) -> JsValue;
+    pub(crate) fn make_time(hour: u32, minute: u32, second: u32, nanosecond: u32) -> JsValue;
     #[wasm_bindgen(js_name = makeDuration)]
-    fn make_duration(months: i32, days: i32, nanoseconds: JsValue) -> JsValue;
+    pub(crate) fn make_duration(months: i32, days: i32, nanoseconds: JsValue) -> JsValue;
     #[wasm_bindgen(js_name = makePoint)]
-    fn make_point(x: f64, y: f64) -> JsValue;
+    pub(crate) fn make_point(x: f64, y: f64) -> JsValue;
     #[wasm_bindgen(js_name = makeLineString)]
-    fn make_line_string(xy: Vec<f64>) -> JsValue;
+    pub(crate) fn make_line_string(xy: Vec<f64>) -> JsValue;
     #[wasm_bindgen(js_name = makePolygon)]
-    fn make_polygon(rings: Array) -> JsValue;
+    pub(crate) fn make_polygon(rings: Array) -> JsValue;
     #[wasm_bindgen(js_name = makeDateRangeBound)]
-    fn make_date_range_bound(ms: Option<f64>, precision: u8) -> JsValue;
+    pub(crate) fn make_date_range_bound(ms: Option<f64>, precision: u8) -> JsValue;
     #[wasm_bindgen(js_name = makeDateRange)]
-    fn make_date_range(value: JsValue, lower: JsValue, upper: JsValue) -> JsValue;
+    pub(crate) fn make_date_range(value: JsValue, lower: JsValue, upper: JsValue) -> JsValue;
 }
 
 /// How `timestamp` values come out.
@@ -231,13 +231,8 @@ impl ToJs {
                 o.into()
             }
             CqlValue::Point(p) => make_point(p.x, p.y),
-            CqlValue::LineString(l) => make_line_string(flat(&l.points)),
-            CqlValue::Polygon(p) => make_polygon(
-                core::iter::once(&p.exterior)
-                    .chain(&p.interiors)
-                    .map(|ring| JsValue::from(js_sys::Float64Array::from(flat(ring).as_slice())))
-                    .collect(),
-            ),
+            CqlValue::LineString(l) => line_string_object(l),
+            CqlValue::Polygon(p) => polygon_object(p),
             CqlValue::DateRange(r) => date_range_object(r),
             // An empty value of a type where that is not a valid encoding.
             CqlValue::Empty => JsValue::NULL,
@@ -328,6 +323,33 @@ pub fn columns(specs: &[ColumnSpec]) -> Array {
 /// The coordinates of `points`, x then y of each.
 fn flat(points: &[Point]) -> Vec<f64> {
     points.iter().flat_map(|p| [p.x, p.y]).collect()
+}
+
+/// A linestring as the package's `LineString`.
+pub(crate) fn line_string_object(l: &cql_core::types::LineString) -> JsValue {
+    make_line_string(flat(&l.points))
+}
+
+/// A polygon as the package's `Polygon`.
+pub(crate) fn polygon_object(p: &cql_core::types::Polygon) -> JsValue {
+    make_polygon(
+        core::iter::once(&p.exterior)
+            .chain(&p.interiors)
+            .map(|ring| JsValue::from(js_sys::Float64Array::from(flat(ring).as_slice())))
+            .collect(),
+    )
+}
+
+/// The package's class of `v` (its constructor's name), or "" for a primitive.
+pub(crate) fn class_name(v: &JsValue) -> String {
+    if !v.is_object() {
+        return String::new();
+    }
+    Object::get_prototype_of(v)
+        .constructor()
+        .name()
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// A DSE date range as the package's `DateRange` (bounds are `DateRangeBound`s, or
