@@ -368,7 +368,7 @@ fn build(keyspace: &Keyspace, setup: &Setup, d: &Def) -> Option<Table> {
 }
 
 /// Every system keyspace with its tables; `dse` gives them DSE 6.8's shape
-/// ([`DSE_SYSTEM`], [`DSE_SYSTEM_SCHEMA`]).
+/// (the DSE_SYSTEM and DSE_SYSTEM_SCHEMA table lists of this module).
 pub fn keyspaces(dse: bool) -> Vec<Keyspace> {
     SETUPS
         .iter()
