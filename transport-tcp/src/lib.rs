@@ -46,6 +46,7 @@
 mod platform;
 mod stream;
 mod tcp;
+pub mod timeuuid;
 mod tls;
 mod tokio_runtime;
 

@@ -307,6 +307,8 @@ export class Path {
   toString() { return `path[${this.objects.join(", ")}]`; }
 }
 
+/** `n` random bytes from the host's cryptographic source (time UUIDs' node and clock sequence). */
+export function randomBytes(n) { return globalThis.crypto.getRandomValues(new Uint8Array(n)); }
 export function makePoint(x, y) { return new Point(x, y); }
 export function makeLineString(xy) { const p = []; for (let i = 0; i + 1 < xy.length; i += 2) p.push(new Point(xy[i], xy[i + 1])); return new LineString(p); }
 export function makePolygon(rings) { const r = rings.map((xy) => makeLineString(xy).points); return new Polygon(r[0] || [], r.slice(1)); }

@@ -9,6 +9,7 @@
 //!   option_names.rs  the options each object accepts; advice for unknown ones
 //!   events.rs        client.on(...): host events and schema changes to JS listeners
 //!   graph.rs         client.executeGraph: graph statements (scripts, JS-recorded traversals)
+//!   timeuuid.rs      timeUuid / minTimeUuid / maxTimeUuid / timeUuidDate (the core's helpers)
 //!   metadata/        client.metadata: the schema snapshot's lookups, replicas, CQL export
 //!   convert/         JS ⇄ CQL values (to_js, from_js), JSON-safe values
 //!   calendar.rs      proleptic Gregorian days ⇄ (year, month, day) for `date`
@@ -41,10 +42,13 @@ mod events;
 mod graph;
 #[cfg(target_arch = "wasm32")]
 mod metadata;
+// timeUuid, minTimeUuid, maxTimeUuid, timeUuidDate.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod option_names;
 #[cfg(target_arch = "wasm32")]
 mod options;
+#[cfg(target_arch = "wasm32")]
+mod timeuuid;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, Prepared, RowStream};

@@ -511,3 +511,6 @@ export interface GraphResultSet {
   host: string;
   warnings: string[];
 }
+
+/** A version 1 UUID (`timeuuid`) of `date` (a Date or ms; now when left out); `node` (48 bits) and `clockSeq` (14 bits) random unless given. */
+export function timeUuid(date?: Date | number | null, node?: bigint | number | null, clockSeq?: number): string;

@@ -140,6 +140,21 @@ pub fn time_uuid(timestamp: u64, node: u64, clock_seq: u16) -> Result<Uuid, Time
     ))
 }
 
+/// A version 1 UUID for `timestamp` with a random node and clock sequence made of
+/// `random` (8 bytes from the platform's random source: 48 bits of node, 14 of clock
+/// sequence), as the Python driver's `uuid_from_time(t)` without a node and clock sequence.
+/// The node's multicast bit is set, as RFC 4122 (§4.5) asks of a node that is not a MAC
+/// address, so it can never equal a real one.
+///
+/// # Errors
+/// [`TimeUuidError::TimeOutOfRange`] for a timestamp wider than 60 bits.
+pub fn time_uuid_with_random(timestamp: u64, random: [u8; 8]) -> Result<Uuid, TimeUuidError> {
+    let bits = u64::from_be_bytes(random);
+    let node = (bits >> 16) | (1 << 40);
+    let clock_seq = (bits & 0x3fff) as u16;
+    time_uuid(timestamp, node, clock_seq)
+}
+
 /// The version 1 UUID for `seconds` since the Unix epoch, as the Python driver's
 /// `uuid_from_time(seconds, node, clock_seq)`.
 ///
@@ -323,5 +338,18 @@ mod tests {
             timestamp_from_unix_millis(i64::MAX),
             Err(TimeUuidError::TimeOutOfRange)
         );
+    }
+
+    #[test]
+    fn a_random_time_uuid_keeps_its_time_and_marks_its_node_multicast() {
+        let ts = timestamp_from_unix_millis(1_700_000_000_123).unwrap();
+        let u = time_uuid_with_random(ts, [0xff; 8]).unwrap();
+        assert_eq!(timestamp_of(&u).unwrap(), ts);
+        assert_eq!(u.get_version_num(), 1);
+        let node = u.as_u128() & 0xffff_ffff_ffff;
+        assert_ne!(node & (1 << 40), 0);
+        let other = time_uuid_with_random(ts, [0; 8]).unwrap();
+        assert_ne!(u, other);
+        assert_eq!(unix_millis_of(&other).unwrap(), 1_700_000_000_123);
     }
 }

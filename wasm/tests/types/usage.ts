@@ -10,7 +10,7 @@ import {
   Mapper, ModelMapper, Result, NotAppliedError, q, UnderscoreCqlToCamelCaseMappings, TableMappings,
   type MappingOptions, type FilterDoc,
   Point, Polygon, DateRange, DateRangeBound, OPEN_BOUND, Vertex, g, __, P, Order, TraversalBatch,
-  GraphTypes, type GraphResultSet,
+  GraphTypes, type GraphResultSet, timeUuid, minTimeUuid, maxTimeUuid, timeUuidDate,
 } from "cql-wasm";
 
 export async function use(): Promise<number> {
@@ -239,5 +239,8 @@ export async function dse(client: Client): Promise<number> {
   await client.executeGraph(new TraversalBatch([g.addV("p"), g.V().addE("e").to(__.V())]));
   // @ts-expect-error: graphProtocol names a GraphSON version
   await client.executeGraph("g.V()", null, { graphProtocol: "graphson-4.0" });
-  return area.length + label.length + (r.pageState ? 1 : 0);
+  const id: string = timeUuid(new Date(), 0x0123456789abn, 0x1234);
+  const range = [minTimeUuid(new Date(0)), maxTimeUuid(Date.now()), timeUuid()];
+  const at: Date = timeUuidDate(id);
+  return area.length + label.length + (r.pageState ? 1 : 0) + range.length + at.getTime();
 }
