@@ -105,8 +105,9 @@ fn build(id: &str, v: &Value) -> (GraphRequest, GraphProfile) {
     }
     let statement = parameters(id, statement);
     // The generator's schema metadata shows `g3core` as a graph of the Core engine.
-    let core = settings["graph_name"] == "g3core";
-    let request = statement.request(&profile, core).unwrap();
+    let request = statement
+        .request(&profile, |name| name == "g3core")
+        .unwrap();
     assert_eq!(
         request.protocol.protocol_name(),
         v["resolved_graph_protocol"].as_str().unwrap(),
@@ -223,7 +224,7 @@ fn graph_request_vectors_encode_byte_exact() {
                 let mut profile = GraphProfile::new();
                 profile.execution.request_timeout = None;
                 let request = GraphStatement::new("g.V()")
-                    .request(&profile, false)
+                    .request(&profile, |_| false)
                     .unwrap();
                 let keys: Vec<&str> = request
                     .statement

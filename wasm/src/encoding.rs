@@ -1,29 +1,9 @@
 //! Bytes as text for JSON: base64 for blobs, hex for paging states, and both read back
 //! (a paging state kept as a REST cursor comes back as a string).
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let index = (n >> (18 - 6 * i)) & 0x3f;
-                out.push(char::from(BASE64[index as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+/// Standard base64 with padding (the core's).
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub use cql_core::types::base64::encode as base64;
 
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {

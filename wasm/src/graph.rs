@@ -20,7 +20,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::call::Call;
 use crate::client::Client;
 use crate::convert::graph::{from_js, to_js};
-use crate::convert::to_js::{class_name, set};
+use crate::convert::to_js::{class_name, js_text, set};
 use crate::encoding;
 use crate::error::{self, argument};
 use crate::options::{self, get};
@@ -76,7 +76,7 @@ fn predicate(p: &JsValue, depth: usize) -> Result<Predicate, String> {
             cql_core::graph::predicate::P::outside(a, b)
         }
         "inside" if class_name(&value) == "Polygon" => {
-            let polygon: Polygon = text(&value)
+            let polygon: Polygon = js_text(&value)
                 .parse()
                 .map_err(|e| format!("Geo.inside: {e}"))?;
             Geo::inside_polygon(polygon)
@@ -86,7 +86,7 @@ fn predicate(p: &JsValue, depth: usize) -> Result<Predicate, String> {
             cql_core::graph::predicate::P::inside(a, b)
         }
         "inside" => {
-            let center: Point = text(&get(&value, "center"))
+            let center: Point = js_text(&get(&value, "center"))
                 .parse()
                 .map_err(|e| format!("Geo.inside: the center: {e}"))?;
             let radius = get(&value, "radius")
@@ -114,14 +114,9 @@ fn predicate(p: &JsValue, depth: usize) -> Result<Predicate, String> {
     })
 }
 
-fn text(v: &JsValue) -> String {
-    v.as_string()
-        .unwrap_or_else(|| String::from(v.unchecked_ref::<Object>().to_string()))
-}
-
 /// A JS Gremlin enum (`Order.desc`, `Cardinality.list`, `T.label`...).
 fn token(v: &JsValue) -> Result<Argument, String> {
-    let (kind, name) = (text(&get(v, "type")), text(&get(v, "name")));
+    let (kind, name) = (js_text(&get(v, "type")), js_text(&get(v, "name")));
     let unknown = || format!("unknown Gremlin token {kind}.{name}");
     let token = match kind.as_str() {
         "T" | "Direction" => {

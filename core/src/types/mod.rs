@@ -1,5 +1,6 @@
 //! Layer 2: the CQL type model, value codecs, and the mapping between Rust and CQL values.
 
+pub mod base64;
 pub mod calendar;
 pub mod codec;
 #[cfg(feature = "column-encryption")]

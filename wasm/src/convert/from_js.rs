@@ -449,11 +449,7 @@ pub fn typed(v: &JsValue, typ: &ColumnType) -> ConvResult<CqlValue> {
             Some(dse) if v.is_string() || is_dse_value(v) => {
                 // The package's Point, LineString, Polygon and DateRange print their WKT /
                 // DSE text form.
-                let text = match v.as_string() {
-                    Some(t) => t,
-                    None => String::from(v.unchecked_ref::<js_sys::Object>().to_string()),
-                };
-                dse_from_text(dse, &text, typ)?
+                dse_from_text(dse, &super::to_js::js_text(v), typ)?
             }
             _ => CqlValue::Custom(bytes(v, typ)?),
         },

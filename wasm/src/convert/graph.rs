@@ -6,15 +6,16 @@ use cql_core::graph::value::{
     BigDecimal, BigInteger, Edge, GraphValue, Instant, LocalDate, LocalTime, Path, Vertex,
     VertexProperty,
 };
-use cql_core::types::CqlDuration;
+use cql_core::types::{CqlDuration, CqlTime};
 use js_sys::{Array, BigInt, Date, Map, Object, Set, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::to_js::{
-    bigint_i64, class_name, line_string_object, make_date, make_decimal, make_duration, make_point,
-    make_time, polygon_object, set,
+    bigint_i64, class_name, duration_object, js_text, line_string_object, make_date, make_decimal,
+    make_duration, make_point, polygon_object, set, time_object,
 };
+use crate::options::get;
 
 #[wasm_bindgen(module = "/js/support.js")]
 extern "C" {
@@ -123,23 +124,8 @@ fn instant(i: &Instant) -> JsValue {
     }
 }
 
-fn local_time(t: &LocalTime) -> JsValue {
-    let ns = t.nanos_since_midnight();
-    let secs = ns / 1_000_000_000;
-    make_time(
-        (secs / 3600) as u32,
-        (secs / 60 % 60) as u32,
-        (secs % 60) as u32,
-        (ns % 1_000_000_000) as u32,
-    )
-}
-
 fn local_date(d: &LocalDate) -> JsValue {
     make_date(d.year() as f64, d.month(), d.day())
-}
-
-fn duration(d: &CqlDuration) -> JsValue {
-    make_duration(d.months, d.days, bigint_i64(d.nanoseconds))
 }
 
 /// A map: a plain object when every key is a string, else a `Map`.
@@ -215,14 +201,14 @@ pub fn to_js(v: &GraphValue) -> JsValue {
         GraphValue::Uuid(u) => JsValue::from_str(&u.to_string()),
         GraphValue::Instant(i) => instant(i),
         GraphValue::LocalDate(d) => local_date(d),
-        GraphValue::LocalTime(t) => local_time(t),
+        GraphValue::LocalTime(t) => time_object(CqlTime(t.nanos_since_midnight() as i64)),
         GraphValue::Duration(d) => make_duration(
             0,
             0,
             BigInt::new(&JsValue::from_str(&d.total_nanos().to_string()))
                 .map_or(JsValue::NULL, JsValue::from),
         ),
-        GraphValue::DseDuration(d) => duration(d),
+        GraphValue::DseDuration(d) => duration_object(*d),
         GraphValue::Blob(b) => Uint8Array::from(b.as_slice()).into(),
         GraphValue::Inet(ip) => JsValue::from_str(&ip.to_string()),
         GraphValue::Point(p) => make_point(p.x, p.y),
@@ -253,15 +239,6 @@ pub fn to_js(v: &GraphValue) -> JsValue {
     }
 }
 
-fn field(v: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn text_of(v: &JsValue) -> String {
-    v.as_string()
-        .unwrap_or_else(|| String::from(v.unchecked_ref::<Object>().to_string()))
-}
-
 fn integral(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0).then_some(n as i64)
 }
@@ -290,16 +267,16 @@ fn typed(type_name: &str, v: &JsValue) -> Result<GraphValue, String> {
         "g:Float" => GraphValue::Float(number()?),
         "g:Double" => GraphValue::Double(number()?),
         "g:UUID" => GraphValue::Uuid(
-            text_of(v)
+            js_text(v)
                 .parse()
                 .map_err(|_| format!("{type_name} needs a UUID string"))?,
         ),
         "gx:BigInteger" => GraphValue::BigInteger(
-            BigInteger::parse(&text_of(v))
+            BigInteger::parse(&js_text(v))
                 .ok_or_else(|| format!("{type_name} needs an integer"))?,
         ),
         "gx:InetAddress" => GraphValue::Inet(
-            text_of(v)
+            js_text(v)
                 .parse()
                 .map_err(|_| format!("{type_name} needs an IP address"))?,
         ),
@@ -381,25 +358,25 @@ pub fn from_js(v: &JsValue, depth: usize) -> Result<GraphValue, String> {
     let class = class_name(v);
     let wkt = |what: &str| format!("cannot read this {what}'s WKT");
     Ok(match class.as_str() {
-        "Point" => GraphValue::Point(text_of(v).parse().map_err(|_| wkt("Point"))?),
-        "LineString" => GraphValue::LineString(text_of(v).parse().map_err(|_| wkt("LineString"))?),
-        "Polygon" => GraphValue::Polygon(Box::new(text_of(v).parse().map_err(|_| wkt("Polygon"))?)),
+        "Point" => GraphValue::Point(js_text(v).parse().map_err(|_| wkt("Point"))?),
+        "LineString" => GraphValue::LineString(js_text(v).parse().map_err(|_| wkt("LineString"))?),
+        "Polygon" => GraphValue::Polygon(Box::new(js_text(v).parse().map_err(|_| wkt("Polygon"))?)),
         "CqlDuration" => GraphValue::DseDuration(CqlDuration {
-            months: field(v, "months").as_f64().unwrap_or(0.0) as i32,
-            days: field(v, "days").as_f64().unwrap_or(0.0) as i32,
-            nanoseconds: text_of(&field(v, "nanoseconds")).parse().unwrap_or(0),
+            months: get(v, "months").as_f64().unwrap_or(0.0) as i32,
+            days: get(v, "days").as_f64().unwrap_or(0.0) as i32,
+            nanoseconds: js_text(&get(v, "nanoseconds")).parse().unwrap_or(0),
         }),
         "CqlDecimal" => GraphValue::BigDecimal(
-            BigDecimal::parse(&text_of(v)).ok_or("a CqlDecimal that is not a decimal")?,
+            BigDecimal::parse(&js_text(v)).ok_or("a CqlDecimal that is not a decimal")?,
         ),
         "CqlDate" => GraphValue::LocalDate(
-            LocalDate::parse(&text_of(v)).ok_or("a CqlDate outside the calendar")?,
+            LocalDate::parse(&js_text(v)).ok_or("a CqlDate outside the calendar")?,
         ),
-        "CqlTime" => GraphValue::LocalTime(LocalTime::parse(&text_of(v)).ok_or("a CqlTime")?),
-        "GraphTyped" => typed(&text_of(&field(v, "type")), &field(v, "value"))?,
+        "CqlTime" => GraphValue::LocalTime(LocalTime::parse(&js_text(v)).ok_or("a CqlTime")?),
+        "GraphTyped" => typed(&js_text(&get(v, "type")), &get(v, "value"))?,
         "GremlinEnum" => {
-            let name = text_of(&field(v, "name"));
-            match text_of(&field(v, "type")).as_str() {
+            let name = js_text(&get(v, "name"));
+            match js_text(&get(v, "type")).as_str() {
                 "T" => GraphValue::T(
                     cql_core::graph::value::T::from_name(&name).ok_or("an unknown T")?,
                 ),
@@ -411,7 +388,7 @@ pub fn from_js(v: &JsValue, depth: usize) -> Result<GraphValue, String> {
             let mut out = Vec::new();
             for k in keys.iter() {
                 let name = k.as_string().unwrap_or_default();
-                out.push((GraphValue::String(name.clone()), nested(&field(v, &name))?));
+                out.push((GraphValue::String(name.clone()), nested(&get(v, &name))?));
             }
             GraphValue::Map(out)
         }

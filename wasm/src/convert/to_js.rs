@@ -86,12 +86,12 @@ fn date_object(d: CqlDate) -> JsValue {
     make_date(y as f64, m, day)
 }
 
-fn time_object(t: CqlTime) -> JsValue {
+pub(crate) fn time_object(t: CqlTime) -> JsValue {
     let (h, m, s, ns) = time_parts(t);
     make_time(h, m, s, ns)
 }
 
-fn duration_object(d: CqlDuration) -> JsValue {
+pub(crate) fn duration_object(d: CqlDuration) -> JsValue {
     make_duration(d.months, d.days, bigint_i64(d.nanoseconds))
 }
 
@@ -338,6 +338,13 @@ pub(crate) fn polygon_object(p: &cql_core::types::Polygon) -> JsValue {
             .map(|ring| JsValue::from(js_sys::Float64Array::from(flat(ring).as_slice())))
             .collect(),
     )
+}
+
+/// `v` as text: a string as it is, anything else through its `toString()` (the package's
+/// value classes print WKT, DSE date-range text, decimal text...).
+pub(crate) fn js_text(v: &JsValue) -> String {
+    v.as_string()
+        .unwrap_or_else(|| String::from(v.unchecked_ref::<Object>().to_string()))
 }
 
 /// The package's class of `v` (its constructor's name), or "" for a primitive.

@@ -6,7 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
-use super::{GraphsonVersion, base64, graphson1};
+use super::{GraphsonVersion, graphson1};
 use crate::graph::json::{self, Json, JsonError, JsonNumber};
 use crate::graph::value::{
     BigDecimal, BigInteger, Direction, Edge, GraphTuple, GraphUdt, GraphValue, Instant,
@@ -14,6 +14,7 @@ use crate::graph::value::{
     VertexProperty,
 };
 use crate::types::CqlDuration;
+use crate::types::base64;
 use crate::types::geo::{LineString, Point, Polygon};
 
 /// A graph result or value could not be read.

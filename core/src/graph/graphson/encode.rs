@@ -5,9 +5,10 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{GraphsonVersion, base64};
+use super::GraphsonVersion;
 use crate::graph::json::{self, Json, JsonNumber, Separators};
 use crate::graph::value::{GraphValue, TypeDefinition, python_int_is_int32};
+use crate::types::base64;
 
 /// A value cannot be written in the requested GraphSON version.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,13 +8,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
-use super::base64;
 use super::decode::{DecodeError, invalid, untyped_number};
 use crate::graph::json::Json;
 use crate::graph::value::{
     BigDecimal, BigInteger, Edge, GraphValue, Instant, JavaDuration, LocalDate, LocalTime, Path,
     Vertex, VertexProperty,
 };
+use crate::types::base64;
 use crate::types::geo::{LineString, Point, Polygon};
 
 /// JSON as an untyped graph value: integers as `Int64` (`BigInteger` beyond), other numbers as

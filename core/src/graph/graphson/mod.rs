@@ -30,7 +30,6 @@
 //! - `dse:UDT` reads as a [`GraphUdt`](super::value::GraphUdt) with its definition (that
 //!   driver needs the UDT's class registered on the cluster).
 
-mod base64;
 mod decode;
 mod encode;
 pub mod graphson1;

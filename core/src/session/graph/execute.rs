@@ -164,13 +164,11 @@ impl Session {
     pub fn graph_request(&self, statement: &GraphStatement) -> Result<GraphRequest, Error> {
         let config = self.config();
         let profile = config.graph_profile(Some(statement.profile_name()))?;
-        let options = profile.options.merged_over(statement.options());
-        let core_engine = options.name().is_some_and(|name| {
+        statement.request(profile, |name| {
             self.metadata()
                 .keyspace(name)
                 .and_then(|k| k.graph_engine.as_deref())
                 == Some("Core")
-        });
-        statement.request(profile, core_engine)
+        })
     }
 }

@@ -168,9 +168,9 @@ impl GraphStatement {
 
     /// The CQL request this statement becomes under `profile`: its query text (the script,
     /// or the traversal's bytecode in the resolved GraphSON version), its parameters as one
-    /// JSON value, and the graph options as the custom payload. `core_engine` says whether
-    /// the graph named is of DSE's Core engine (from the schema metadata), which selects
-    /// GraphSON 3.0 when no protocol is set.
+    /// JSON value, and the graph options as the custom payload. `is_core_graph` says whether
+    /// the graph named is of DSE's Core engine (the session reads the schema metadata),
+    /// which selects GraphSON 3.0 when no protocol is set; it is asked only then.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a parameter the protocol cannot carry, parameters
@@ -178,9 +178,11 @@ impl GraphStatement {
     pub fn request(
         &self,
         profile: &GraphProfile,
-        core_engine: bool,
+        is_core_graph: impl FnOnce(&str) -> bool,
     ) -> Result<GraphRequest, Error> {
         let options = profile.options.merged_over(&self.options);
+        let core_engine =
+            options.protocol().is_none() && options.name().is_some_and(|n| is_core_graph(n));
         let protocol = options.effective_protocol(core_engine);
         let text = match &self.query {
             GraphQuery::Script(s) => s.clone(),

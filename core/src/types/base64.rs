@@ -1,5 +1,5 @@
-//! Standard base64 (RFC 4648, `+/`, `=` padding), as `gx:ByteBuffer` and `dse:Blob` carry
-//! bytes.
+//! Standard base64 (RFC 4648, `+/`, `=` padding): bytes in GraphSON (`gx:ByteBuffer`,
+//! `dse:Blob`) and in JSON-safe values.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// `bytes` in padded standard base64.
-pub(crate) fn encode(bytes: &[u8]) -> String {
+pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -31,7 +31,7 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 /// Decodes padded standard base64, skipping ASCII whitespace. `None` for any other
 /// character outside the alphabet, a length that is not a multiple of four, or misplaced
 /// padding (only `=` may follow the first `=`).
-pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
+pub fn decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
     let mut quad = [0u8; 4];
     let mut filled = 0;
