@@ -33,6 +33,9 @@ use crate::sim::schema::{Schema, SchemaFeatures, ddl};
 use crate::sim::storage::Store;
 use crate::sim::system;
 
+// The DSE mode's accessors (Insights reports, graphs).
+mod dse;
+
 /// A clock returning microseconds since the Unix epoch; tests replace it to make TTLs
 /// expire without waiting.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -205,7 +208,9 @@ impl core::fmt::Debug for Node {
 
 impl Node {
     /// A node with the system keyspaces and no user data.
-    pub fn new(config: NodeConfig) -> Self {
+    pub fn new(mut config: NodeConfig) -> Self {
+        // A DSE node takes DSE 6.8's schema extensions (graph keyspaces and labels).
+        config.features.dse_graph |= config.info.dse.is_some();
         let mut schema = Schema {
             version: Uuid::new_v4(),
             ..Schema::default()
@@ -395,38 +400,6 @@ impl Node {
     /// The node's identity.
     pub fn info(&self) -> &NodeInfo {
         &self.config.info
-    }
-
-    /// Whether the node plays a DataStax Enterprise 6.8 node ([`crate::sim::dse`]).
-    pub fn is_dse(&self) -> bool {
-        self.config.info.dse.is_some()
-    }
-
-    /// The `CALL InsightsRpc.reportInsight(...)` arguments this node received (DSE mode),
-    /// oldest first; kept across restarts.
-    pub fn insights(&self) -> &Insights {
-        &self.insights
-    }
-
-    /// The graphs the cluster's nodes share (DSE mode).
-    pub fn graph_state(&self) -> &Arc<GraphState> {
-        &self.graphs
-    }
-
-    /// The `graph_engine` of keyspace `name`, when it is a graph.
-    pub fn graph_engine(&self, name: &str) -> Option<String> {
-        self.lock().schema.keyspace(name)?.graph_engine.clone()
-    }
-
-    /// The names of the graphs (keyspaces with a `graph_engine`), in name order.
-    pub fn graph_names(&self) -> Vec<String> {
-        self.lock()
-            .schema
-            .keyspaces
-            .values()
-            .filter(|k| k.graph_engine.is_some())
-            .map(|k| k.name.clone())
-            .collect()
     }
 
     /// Whether clients must authenticate (PasswordAuthenticator).
@@ -847,10 +820,7 @@ impl Node {
         let resources_before = auth::authorize::schema_resources(schema);
         let before: Vec<Uuid> = table_ids(schema);
         let context = self.replication_context(topology);
-        let features = &SchemaFeatures {
-            dse_graph: self.config.features.dse_graph || self.is_dse(),
-            ..self.config.features
-        };
+        let features = &self.config.features;
         let Some(change) = ddl::execute_in(schema, statement, keyspace, &context, features)? else {
             return Ok(Outcome::Void);
         };
